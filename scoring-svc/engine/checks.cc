@@ -1,0 +1,72 @@
+#include "checks.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace jixiao::engine {
+namespace {
+
+// The most decimals among a formula's inputs, for display.
+int DisplayDecimals(const std::vector<FormulaInput>& inputs) {
+  int decimals = 0;
+  for (const FormulaInput& input : inputs) {
+    absl::StatusOr<ReportedDecimal> parsed = ParseDecimal(input.value);
+    if (parsed.ok()) decimals = std::max(decimals, parsed->decimals);
+  }
+  return decimals;
+}
+
+std::string Inputs(const std::vector<FormulaInput>& inputs) {
+  std::vector<std::string> parts;
+  for (const FormulaInput& input : inputs) {
+    parts.push_back(absl::StrCat(input.path, " = ", input.value.empty() ? "缺失" : input.value));
+  }
+  return absl::StrJoin(parts, "，");
+}
+
+}  // namespace
+
+void RunChecks(const SchemeParts& scheme, const v1::Report& report,
+               const std::vector<MeasureValues>& measures, std::vector<v1::Finding>& findings) {
+  auto verified = [&measures](int ref, std::string* display) -> const Evaluation& {
+    *display = measures[ref].verified_ref_text;
+    return measures[ref].verified_ref;
+  };
+  for (const CompiledCheck& check : scheme.checks) {
+    std::vector<FormulaInput> left_inputs, right_inputs;
+    Evaluation left = check.left.Evaluate(report, verified, &left_inputs);
+    Evaluation right = check.right.Evaluate(report, verified, &right_inputs);
+    v1::Finding finding;
+    finding.set_subject(check.proto->id());
+    finding.set_field_path(check.proto->right());
+    if (!left.ok() || !right.ok()) {
+      std::vector<std::string> why;
+      if (!left.ok()) why.push_back(left.WhyUnavailable());
+      if (!right.ok()) why.push_back(right.WhyUnavailable());
+      finding.set_severity(v1::SEVERITY_INFO);
+      finding.set_code("check_skipped");
+      finding.set_message(absl::StrCat("未核对 ", check.proto->name(), "：",
+                                       absl::StrJoin(why, "；")));
+      findings.push_back(std::move(finding));
+      continue;
+    }
+    if (Overlaps(*left.value, *right.value)) continue;
+    int decimals = std::max(DisplayDecimals(left_inputs), DisplayDecimals(right_inputs));
+    std::string left_text = FormatFixed(left.value->value, decimals);
+    std::string right_text = FormatFixed(right.value->value, decimals);
+    finding.set_severity(check.severity);
+    finding.set_code("check_failed");
+    finding.set_message(absl::StrCat(check.proto->name(), " 不成立：", check.proto->left(), " = ",
+                                     left_text, "（", Inputs(left_inputs), "），而 ",
+                                     check.proto->right(), " = ", right_text,
+                                     "，差额超出舍入误差范围"));
+    finding.set_declared(right_text);
+    finding.set_computed(left_text);
+    finding.set_tolerance(absl::StrCat("左边应在 ", DescribeRange(*left.value, decimals + 1),
+                                       " 内，右边代表 ",
+                                       DescribeRange(*right.value, decimals + 1)));
+    findings.push_back(std::move(finding));
+  }
+}
+
+}  // namespace jixiao::engine

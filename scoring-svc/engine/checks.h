@@ -1,0 +1,23 @@
+// Consistency checks between report figures (accounting identities such as
+// 基本支出 + 项目支出 = 支出合计), with the tolerance derived from the
+// rounding of the figures on each side.
+
+#ifndef JIXIAO_SCORING_SVC_ENGINE_CHECKS_H_
+#define JIXIAO_SCORING_SVC_ENGINE_CHECKS_H_
+
+#include <vector>
+
+#include "compiled_scheme.h"
+#include "measures.h"
+
+namespace jixiao::engine {
+
+// Runs every check of `scheme`, appending a finding for each that fails
+// (with the check's severity) and an informational one for each that cannot
+// run because inputs are missing.
+void RunChecks(const SchemeParts& scheme, const v1::Report& report,
+               const std::vector<MeasureValues>& measures, std::vector<v1::Finding>& findings);
+
+}  // namespace jixiao::engine
+
+#endif  // JIXIAO_SCORING_SVC_ENGINE_CHECKS_H_

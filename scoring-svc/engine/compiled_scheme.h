@@ -1,0 +1,69 @@
+// The compiled form of a scheme, shared by the loader and the scorer.
+// Callers outside the engine use engine.h only.
+
+#ifndef JIXIAO_SCORING_SVC_ENGINE_COMPILED_SCHEME_H_
+#define JIXIAO_SCORING_SVC_ENGINE_COMPILED_SCHEME_H_
+
+#include <gmpxx.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "field_path.h"
+#include "formula.h"
+#include "jixiao/v1/scheme.pb.h"
+#include "rules/rule.h"
+
+namespace jixiao::engine {
+
+struct CompiledMeasure {
+  const v1::Measure* proto;   // points into SchemeParts::proto
+  std::optional<Formula> formula;
+  std::optional<FieldPath> declared;
+};
+
+struct CompiledIndicator {
+  const v1::Indicator* proto;
+  mpq_class weight;
+  int level = 1;               // 1 = 一级
+  int parent = -1;             // index into SchemeParts::indicators
+  std::vector<int> children;   // likewise
+  int measure = -1;            // leaf with a value-taking rule
+  v1::ValueBasis basis = v1::VALUE_BASIS_VERIFIED;
+  std::unique_ptr<Rule> rule;  // leaf only
+};
+
+struct CompiledCheck {
+  const v1::Check* proto;
+  Formula left;
+  Formula right;
+  v1::Severity severity;
+};
+
+struct CompiledGrade {
+  std::string grade;
+  mpq_class min_score;
+};
+
+struct SchemeParts {
+  v1::Scheme proto;
+  mpq_class total_weight;
+  std::vector<CompiledMeasure> measures;       // scheme order
+  std::vector<int> measure_order;              // every measure after those it refers to
+  std::vector<CompiledIndicator> indicators;   // depth-first, tree order
+  std::vector<CompiledCheck> checks;
+  std::vector<CompiledGrade> grades;           // highest min_score first
+  absl::flat_hash_map<std::string, int> indicator_index;
+};
+
+// The deepest indicator level a scheme may have (一级 / 二级 / 三级 / 四级),
+// and bounds on its size.
+inline constexpr int kMaxIndicatorLevels = 4;
+inline constexpr int kMaxSchemeNodes = 2000;   // measures + indicators + checks + items
+
+}  // namespace jixiao::engine
+
+#endif  // JIXIAO_SCORING_SVC_ENGINE_COMPILED_SCHEME_H_

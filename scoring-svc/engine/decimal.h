@@ -1,0 +1,58 @@
+// Exact decimal numbers for money, rates and scores.
+//
+// Every figure in Jixiao is an exact rational (GMP's mpq_class): no binary
+// float ever takes part in a computation that is rounded or compared. A
+// figure read from a report also keeps how many decimals it was written
+// with, because that precision says how far its true value may lie from it.
+
+#ifndef JIXIAO_SCORING_SVC_ENGINE_DECIMAL_H_
+#define JIXIAO_SCORING_SVC_ENGINE_DECIMAL_H_
+
+#include <gmpxx.h>
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+
+namespace jixiao::engine {
+
+// A decimal as it was written: its exact value and its number of decimals.
+struct ReportedDecimal {
+  mpq_class value;
+  int decimals = 0;
+};
+
+// The most decimals a figure may carry, and the most digits before the point.
+// Both bound the work one figure can cause.
+inline constexpr int kMaxDecimals = 12;
+inline constexpr int kMaxIntegerDigits = 18;
+
+// Parses "[-]digits[.digits]". Returns INVALID_ARGUMENT naming the problem
+// (empty, a stray character, an exponent, too many digits) otherwise.
+absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text);
+
+// Half of one unit in the last place of a figure with `decimals` decimals:
+// 0.5 for 0 decimals, 0.005 for 2. A figure x stands for [x - h, x + h].
+mpq_class HalfUnit(int decimals);
+
+// Rounds half away from zero (四舍五入) to `decimals` decimals.
+mpq_class RoundHalfUp(const mpq_class& value, int decimals);
+
+// Rounds as RoundHalfUp and writes the result with exactly `decimals`
+// decimals: FormatFixed(105.685, 2) == "105.69".
+std::string FormatFixed(const mpq_class& value, int decimals);
+
+// Writes an exact value: an integer as itself, anything else as a reduced
+// fraction "p/q".
+std::string FormatExact(const mpq_class& value);
+
+// Writes a value that is exact in decimals with no trailing zeros, or, if it
+// has no finite decimal expansion (or a long one), with `fallback_decimals`
+// rounded decimals: FormatShortest(2.5) == "2.5", FormatShortest(3) == "3".
+std::string FormatShortest(const mpq_class& value, int fallback_decimals = 6);
+
+}  // namespace jixiao::engine
+
+#endif  // JIXIAO_SCORING_SVC_ENGINE_DECIMAL_H_

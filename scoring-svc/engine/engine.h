@@ -1,0 +1,111 @@
+// The Jixiao scoring engine: what it promises.
+//
+// Load an indicator scheme (指标体系) once, then score any number of reports
+// against it. Everything here is exact arithmetic on rationals and rounds
+// once, half-up, to the precision the scheme states. The engine has no I/O
+// beyond reading scheme files and knows nothing of gRPC or storage.
+//
+//   absl::StatusOr<std::shared_ptr<const CompiledScheme>> scheme =
+//       LoadSchemeFile("schemes/dept-overall-v1.textproto");
+//   absl::StatusOr<v1::ScoreCard> card = ScoreReport(report, **scheme, {});
+//
+// Errors are values: bad input comes back as INVALID_ARGUMENT carrying a
+// google.rpc.BadRequest with one violation per bad field (field_violations.h).
+//
+// Thread-safety: a CompiledScheme is immutable and may be shared by any
+// number of threads; the free functions are reentrant.
+
+#ifndef JIXIAO_SCORING_SVC_ENGINE_ENGINE_H_
+#define JIXIAO_SCORING_SVC_ENGINE_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+#include "google/protobuf/text_format.h"
+#include "field_violations.h"
+#include "jixiao/v1/report.pb.h"
+#include "jixiao/v1/scheme.pb.h"
+#include "jixiao/v1/score_card.pb.h"
+
+namespace jixiao::engine {
+
+struct SchemeParts;   // the compiled form; see compiled_scheme.h
+
+// A scheme checked and compiled for scoring.
+class CompiledScheme {
+ public:
+  explicit CompiledScheme(std::unique_ptr<SchemeParts> parts);
+  ~CompiledScheme();
+  CompiledScheme(const CompiledScheme&) = delete;
+  CompiledScheme& operator=(const CompiledScheme&) = delete;
+
+  // The scheme as it was loaded.
+  const v1::Scheme& proto() const;
+  const std::string& id() const { return proto().id(); }
+  int version() const { return proto().version(); }
+
+  const SchemeParts& parts() const { return *parts_; }
+
+ private:
+  std::unique_ptr<SchemeParts> parts_;
+};
+
+// Checks and compiles `scheme`. `source` names it in messages (a file name,
+// or "request"); `locations`, if given, maps its fields to lines of the text
+// it was parsed from. INVALID_ARGUMENT lists every problem with its place:
+// unknown field paths or measures, weights that do not add up, rules that
+// cannot be evaluated, measure cycles, duplicate ids, bad grade bands.
+absl::StatusOr<std::shared_ptr<const CompiledScheme>> CompileScheme(
+    const v1::Scheme& scheme, absl::string_view source,
+    const google::protobuf::TextFormat::ParseInfoTree* locations = nullptr);
+
+// Parses a scheme written in protobuf text format and compiles it. Syntax
+// errors are reported with `source`, line and column.
+absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeText(absl::string_view text,
+                                                                     absl::string_view source);
+
+// Reads and loads a text-format scheme file. NOT_FOUND if it cannot be read.
+absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeFile(const std::string& path);
+
+// The scheme built into every binary: the default 部门整体支出 scheme
+// (schemes/dept-overall-v1.textproto). Never null.
+std::shared_ptr<const CompiledScheme> DefaultScheme();
+
+// Limits on what one report may hold; anything larger is refused.
+inline constexpr size_t kMaxTextBytes = 64 * 1024;      // one string field
+inline constexpr int kMaxListItems = 1000;              // one repeated field
+inline constexpr int kMinFiscalYear = 2000;
+inline constexpr int kMaxFiscalYear = 2100;
+
+// Checks a report on its own, without a scheme: identity present, every
+// figure a well-formed non-negative decimal, sizes within the limits above.
+// OK, or INVALID_ARGUMENT with a violation per bad field.
+absl::Status CheckReport(const v1::Report& report);
+
+struct ScoreOptions {
+  int64_t report_revision = 0;   // recorded in the card
+};
+
+// Scores `report` against `scheme`: CheckReport, then the scheme-dependent
+// checks (manual scores within their indicator's weight), then every
+// measure, indicator, check, total and grade. A figure that disagrees with
+// another is a finding in the card, never an error status.
+absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const CompiledScheme& scheme,
+                                          const ScoreOptions& options);
+
+// The findings ScoreReport would give, without the scores.
+absl::StatusOr<std::vector<v1::Finding>> ValidateReport(const v1::Report& report,
+                                                        const CompiledScheme& scheme);
+
+// True if any finding has error severity.
+bool HasErrors(const std::vector<v1::Finding>& findings);
+bool HasErrors(const v1::ScoreCard& card);
+
+}  // namespace jixiao::engine
+
+#endif  // JIXIAO_SCORING_SVC_ENGINE_ENGINE_H_

@@ -1,0 +1,70 @@
+#include "field_path.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace jixiao::engine {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+namespace {
+
+std::string FieldNames(const Descriptor* type) {
+  std::vector<std::string> names;
+  for (int i = 0; i < type->field_count(); ++i) names.push_back(type->field(i)->name());
+  return absl::StrJoin(names, ", ");
+}
+
+}  // namespace
+
+absl::StatusOr<FieldPath> FieldPath::Compile(absl::string_view path, const Descriptor* root) {
+  FieldPath result;
+  result.text_ = std::string(path);
+  const Descriptor* type = root;
+  std::vector<absl::string_view> names = absl::StrSplit(path, '.');
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string prefix = absl::StrJoin(names.begin(), names.begin() + i + 1, ".");
+    if (type == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("field path \"", path, "\": \"", names[i - 1], "\" is a figure and has no field \"",
+                       names[i], "\""));
+    }
+    const FieldDescriptor* field = type->FindFieldByName(std::string(names[i]));
+    if (field == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("field path \"", path, "\": ",
+                                                     type->full_name(), " has no field \"",
+                                                     names[i], "\" (it has: ", FieldNames(type), ")"));
+    }
+    if (field->is_repeated() || field->type() != FieldDescriptor::TYPE_MESSAGE) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "field path \"", path, "\": \"", prefix, "\" is ",
+          field->is_repeated() ? "a list" : "not a figure", "; a formula can use only figures (",
+          v1::Decimal::descriptor()->full_name(), ")"));
+    }
+    result.steps_.push_back(field);
+    type = field->message_type() == v1::Decimal::descriptor() ? nullptr : field->message_type();
+  }
+  if (type != nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("field path \"", path, "\" names a ",
+                                                   type->full_name(),
+                                                   ", not a figure; name one of its fields: ",
+                                                   FieldNames(type)));
+  }
+  return result;
+}
+
+const v1::Decimal* FieldPath::Find(const Message& root) const {
+  const Message* message = &root;
+  for (const FieldDescriptor* field : steps_) {
+    const auto* reflection = message->GetReflection();
+    if (!reflection->HasField(*message, field)) return nullptr;
+    message = &reflection->GetMessage(*message, field);
+  }
+  return static_cast<const v1::Decimal*>(message);
+}
+
+}  // namespace jixiao::engine

@@ -1,0 +1,43 @@
+// Report field paths such as "quarterly.q2.cumulative_spending".
+//
+// A scheme names report figures by dotted paths of proto field names. Paths
+// are checked once, when a scheme is loaded, against the Report descriptor:
+// every step but the last must be a singular message field, and the last a
+// jixiao.v1.Decimal. Thread-safe: immutable after Compile.
+
+#ifndef JIXIAO_SCORING_SVC_ENGINE_FIELD_PATH_H_
+#define JIXIAO_SCORING_SVC_ENGINE_FIELD_PATH_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "jixiao/v1/decimal.pb.h"
+
+namespace jixiao::engine {
+
+class FieldPath {
+ public:
+  // Resolves `path` against `root`. INVALID_ARGUMENT names the first step
+  // that does not exist or is not of the right kind.
+  static absl::StatusOr<FieldPath> Compile(absl::string_view path,
+                                           const google::protobuf::Descriptor* root);
+
+  // The figure at this path in `root` (a message of the compiled type), or
+  // nullptr if it or any message on the way is absent.
+  const v1::Decimal* Find(const google::protobuf::Message& root) const;
+
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+  std::vector<const google::protobuf::FieldDescriptor*> steps_;
+};
+
+}  // namespace jixiao::engine
+
+#endif  // JIXIAO_SCORING_SVC_ENGINE_FIELD_PATH_H_

@@ -1,0 +1,39 @@
+// Bad input as a value: INVALID_ARGUMENT statuses that name each bad field.
+//
+// The engine reports every bad field of a report or scheme as a
+// google.rpc.BadRequest carried in the absl::Status payload, so that the
+// service edge can hand it to gRPC clients as error details unchanged, and
+// the CLI can print each violation.
+
+#ifndef JIXIAO_SCORING_SVC_ENGINE_FIELD_VIOLATIONS_H_
+#define JIXIAO_SCORING_SVC_ENGINE_FIELD_VIOLATIONS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/status.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace jixiao::engine {
+
+struct FieldViolation {
+  std::string field;         // e.g. "procurement.budget.value"
+  std::string description;   // what is wrong with it
+};
+
+// The payload type URL under which a google.rpc.BadRequest travels.
+inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/google.rpc.BadRequest";
+
+// INVALID_ARGUMENT with `message` and the violations as a BadRequest payload.
+// `message` should summarise; each violation stands on its own.
+absl::Status InvalidArgumentWithViolations(absl::string_view message,
+                                           const std::vector<FieldViolation>& violations);
+
+// The violations carried by `status`; empty if it carries none.
+std::vector<FieldViolation> ViolationsOf(const absl::Status& status);
+
+}  // namespace jixiao::engine
+
+#endif  // JIXIAO_SCORING_SVC_ENGINE_FIELD_VIOLATIONS_H_

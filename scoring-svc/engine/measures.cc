@@ -1,0 +1,242 @@
+#include "measures.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace jixiao::engine {
+namespace {
+
+// The display of a measure value with its unit: "35.71%", "3.63 万元".
+std::string Shown(const std::string& number, const std::string& unit) {
+  if (unit.empty()) return number;
+  if (unit == "%") return number + "%";
+  return absl::StrCat(number, " ", unit);
+}
+
+// A rounded value as other formulas see it: the rounded value, with a range
+// covering both the true value's range and the rounded value itself.
+Evaluation Rounded(const Evaluation& evaluation, int decimals, std::string* text) {
+  if (!evaluation.ok()) return evaluation;
+  const Interval& v = *evaluation.value;
+  Interval rounded;
+  rounded.value = RoundHalfUp(v.value, decimals);
+  rounded.bounded = v.bounded;
+  if (v.bounded) {
+    rounded.lower = v.lower < rounded.value ? v.lower : rounded.value;
+    rounded.upper = v.upper > rounded.value ? v.upper : rounded.value;
+  }
+  *text = FormatFixed(v.value, decimals);
+  return Evaluation::Of(rounded);
+}
+
+v1::Finding MakeFinding(v1::Severity severity, std::string code, const CompiledMeasure& m,
+                        std::string message) {
+  v1::Finding finding;
+  finding.set_severity(severity);
+  finding.set_code(std::move(code));
+  finding.set_subject(m.proto->id());
+  finding.set_field_path(m.declared ? m.declared->text() : m.proto->formula());
+  finding.set_message(std::move(message));
+  return finding;
+}
+
+class MeasureEvaluator {
+ public:
+  MeasureEvaluator(const SchemeParts& scheme, const v1::Report& report,
+                   std::vector<v1::Finding>& findings)
+      : scheme_(scheme), report_(report), findings_(findings), values_(scheme.measures.size()) {}
+
+  std::vector<MeasureValues> Run() {
+    for (int index : scheme_.measure_order) Evaluate(index);
+    return std::move(values_);
+  }
+
+ private:
+  void Evaluate(int index) {
+    const CompiledMeasure& m = scheme_.measures[index];
+    const int decimals = m.proto->decimals();
+    MeasureValues& out = values_[index];
+
+    if (m.declared) {
+      if (const v1::Decimal* figure = m.declared->Find(report_)) {
+        absl::StatusOr<ReportedDecimal> parsed = ParseDecimal(figure->value());
+        if (parsed.ok()) {
+          out.declared = Evaluation::Of(Interval::FromReported(*parsed));
+          out.declared_decimals = parsed->decimals;
+          out.declared_text = figure->value();
+        }
+      }
+      if (!out.declared.ok()) out.declared.missing.push_back(m.declared->text());
+    }
+
+    Evaluation from_declared;
+    bool has_refs = m.formula && !m.formula->measure_refs().empty();
+    if (m.formula) {
+      out.computed = m.formula->Evaluate(
+          report_,
+          [this](int ref, std::string* display) -> const Evaluation& {
+            *display = values_[ref].verified_ref_text;
+            return values_[ref].verified_ref;
+          },
+          &out.inputs);
+      if (has_refs) {
+        from_declared = m.formula->Evaluate(
+            report_,
+            [this](int ref, std::string* display) -> const Evaluation& {
+              *display = values_[ref].declared_ref_text;
+              return values_[ref].declared_ref;
+            },
+            nullptr);
+      }
+    }
+
+    const std::string& name = m.proto->name();
+    const std::string& unit = m.proto->unit();
+    if (out.declared.ok() && out.computed.ok()) {
+      if (Overlaps(*out.declared.value, *out.computed.value)) {
+        out.status = v1::MEASURE_STATUS_CONFIRMED;
+        out.verified = out.declared;
+        out.explanation = absl::StrCat("申报值 ", Shown(out.declared_text, unit),
+                                       " 与按构成数据计算的结果在舍入范围内一致，采用申报值");
+      } else {
+        out.status = v1::MEASURE_STATUS_CONTRADICTED;
+        out.verified = out.computed;
+        Contradiction(m, out, from_declared, has_refs);
+      }
+    } else if (out.declared.ok()) {
+      out.status = v1::MEASURE_STATUS_DECLARED_ONLY;
+      out.verified = out.declared;
+      if (m.formula) {
+        out.explanation = absl::StrCat("构成数据不全（", out.computed.WhyUnavailable(),
+                                       "），采用申报值 ", Shown(out.declared_text, unit));
+        findings_.push_back(MakeFinding(
+            v1::SEVERITY_INFO, "declared_unverified", m,
+            absl::StrCat(name, " 采用申报值 ", Shown(out.declared_text, unit), "，无法核实：",
+                         out.computed.WhyUnavailable())));
+      } else {
+        out.explanation = absl::StrCat("采用申报值 ", Shown(out.declared_text, unit));
+      }
+    } else if (out.computed.ok()) {
+      out.status = v1::MEASURE_STATUS_COMPUTED_ONLY;
+      out.verified = out.computed;
+      out.explanation = "未申报，采用按构成数据计算的结果";
+      if (has_refs && from_declared.ok()) {
+        out.declared = from_declared;
+        out.declared_derived = true;
+        out.declared_text = FormatFixed(from_declared.value->value, decimals);
+      }
+    } else {
+      out.status = v1::MEASURE_STATUS_MISSING;
+      out.verified = m.formula ? out.computed : out.declared;
+      std::string why = m.formula ? out.computed.WhyUnavailable() : out.declared.WhyUnavailable();
+      out.explanation = absl::StrCat("无法取得数值：", why);
+      findings_.push_back(MakeFinding(v1::SEVERITY_WARNING, "measure_unavailable", m,
+                                      absl::StrCat(name, " 无法取得数值：", why)));
+    }
+
+    out.verified_ref = Rounded(out.verified, decimals, &out.verified_ref_text);
+    if (out.declared.ok()) {
+      out.declared_ref = Rounded(out.declared, decimals, &out.declared_ref_text);
+    } else {
+      out.declared_ref = out.verified_ref;
+      out.declared_ref_text = out.verified_ref_text;
+    }
+  }
+
+  void Contradiction(const CompiledMeasure& m, MeasureValues& out, const Evaluation& from_declared,
+                     bool has_refs) {
+    const int decimals = m.proto->decimals();
+    const std::string& unit = m.proto->unit();
+    const Interval& declared = *out.declared.value;
+    const Interval& computed = *out.computed.value;
+    std::string computed_text = FormatFixed(computed.value, decimals);
+    bool inherited = has_refs && from_declared.ok() && Overlaps(declared, *from_declared.value);
+    // Show ranges with two more decimals than the measure, so that
+    // non-overlapping ranges never print as touching.
+    int range_decimals = std::max(decimals, out.declared_decimals) + 2;
+    std::string tolerance = absl::StrCat(
+        "申报值 ", out.declared_text, " 代表 ", DescribeRange(declared, range_decimals),
+        "；按构成数据（含其舍入误差）计算应在 ", DescribeRange(computed, range_decimals), " 内");
+
+    v1::Finding finding = MakeFinding(
+        inherited ? v1::SEVERITY_WARNING : v1::SEVERITY_ERROR,
+        inherited ? "declared_inherits_contradiction" : "declared_contradicted", m, "");
+    std::vector<std::string> inputs;
+    for (const FormulaInput& input : out.inputs) {
+      inputs.push_back(absl::StrCat(input.path, " = ", input.value.empty() ? "缺失" : input.value));
+    }
+    if (inherited) {
+      finding.set_message(absl::StrCat(
+          m.proto->name(), " 申报 ", Shown(out.declared_text, unit),
+          " 由其所依据的申报值算得，但那些申报值与构成数据不符；核实值为 ",
+          Shown(computed_text, unit), "（", absl::StrJoin(inputs, "，"), "）"));
+    } else {
+      finding.set_message(absl::StrCat(
+          m.proto->name(), " 申报 ", Shown(out.declared_text, unit), "，与构成数据不符：按 ",
+          m.proto->formula(), " 计算为 ", Shown(computed_text, unit), "（",
+          absl::StrJoin(inputs, "，"), "），超出舍入误差范围"));
+    }
+    finding.set_declared(out.declared_text);
+    finding.set_computed(computed_text);
+    finding.set_tolerance(tolerance);
+    findings_.push_back(std::move(finding));
+    out.explanation = absl::StrCat("申报值 ", Shown(out.declared_text, unit),
+                                   " 与构成数据不符，采用计算值 ", Shown(computed_text, unit));
+  }
+
+  const SchemeParts& scheme_;
+  const v1::Report& report_;
+  std::vector<v1::Finding>& findings_;
+  std::vector<MeasureValues> values_;
+};
+
+}  // namespace
+
+std::vector<MeasureValues> EvaluateMeasures(const SchemeParts& scheme, const v1::Report& report,
+                                            std::vector<v1::Finding>& findings) {
+  return MeasureEvaluator(scheme, report, findings).Run();
+}
+
+v1::Value ToValue(const Interval& interval, int decimals) {
+  v1::Value value;
+  value.set_exact(FormatExact(interval.value));
+  value.set_display(FormatFixed(interval.value, decimals));
+  if (interval.bounded) {
+    value.set_lower(FormatExact(interval.lower));
+    value.set_upper(FormatExact(interval.upper));
+  }
+  return value;
+}
+
+v1::MeasureResult ToMeasureResult(const CompiledMeasure& measure, const MeasureValues& values) {
+  const int decimals = measure.proto->decimals();
+  v1::MeasureResult result;
+  result.set_id(measure.proto->id());
+  result.set_name(measure.proto->name());
+  result.set_unit(measure.proto->unit());
+  result.set_formula(measure.proto->formula());
+  result.set_status(values.status);
+  if (values.declared.ok()) {
+    *result.mutable_declared() = ToValue(*values.declared.value, decimals);
+    // A declared figure is shown as the department wrote it.
+    result.mutable_declared()->set_display(values.declared_text);
+    result.set_declared_derived(values.declared_derived);
+  }
+  if (values.computed.ok()) *result.mutable_computed() = ToValue(*values.computed.value, decimals);
+  if (values.verified.ok()) {
+    *result.mutable_verified() = ToValue(*values.verified.value, decimals);
+    if (values.status == v1::MEASURE_STATUS_CONFIRMED ||
+        values.status == v1::MEASURE_STATUS_DECLARED_ONLY) {
+      result.mutable_verified()->set_display(values.declared_text);
+    }
+  }
+  for (const FormulaInput& input : values.inputs) {
+    auto* out = result.add_inputs();
+    out->set_path(input.path);
+    out->set_value(input.value);
+  }
+  result.set_explanation(values.explanation);
+  return result;
+}
+
+}  // namespace jixiao::engine

@@ -1,0 +1,113 @@
+// Step bands: "90% ≤ 日常公用经费控制率 ≤ 100% 得 2 分". The first band that
+// contains the value gives the score; a value in no band scores zero.
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "rule.h"
+
+namespace jixiao::engine {
+namespace {
+
+struct Band {
+  std::optional<mpq_class> lower;
+  bool lower_inclusive = false;
+  std::optional<mpq_class> upper;
+  bool upper_inclusive = false;
+  mpq_class points;
+
+  bool Contains(const mpq_class& v) const {
+    if (lower && (lower_inclusive ? v < *lower : v <= *lower)) return false;
+    if (upper && (upper_inclusive ? v > *upper : v >= *upper)) return false;
+    return true;
+  }
+
+  std::string Describe(const std::string& unit) const {
+    std::string text;
+    if (lower) absl::StrAppend(&text, WithUnit(*lower, unit), lower_inclusive ? " ≤ " : " < ");
+    text += "值";
+    if (upper) absl::StrAppend(&text, upper_inclusive ? " ≤ " : " < ", WithUnit(*upper, unit));
+    if (!lower && !upper) text = "任意值";
+    return text;
+  }
+};
+
+class BandsRule : public Rule {
+ public:
+  explicit BandsRule(std::vector<Band> bands) : bands_(std::move(bands)) {}
+
+  bool TakesValue() const override { return true; }
+
+  RuleOutcome Apply(const RuleContext& context) const override {
+    RuleOutcome outcome;
+    for (const Band& band : bands_) {
+      if (!band.Contains(*context.value)) continue;
+      outcome.score = Clamp(band.points, context.weight);
+      mpq_class lost = context.weight - outcome.score;
+      if (lost > 0) {
+        outcome.deductions.push_back(absl::StrCat(
+            context.measure_name, " ", context.value_text, " 在 ", band.Describe(context.unit),
+            " 档，得 ", Points(outcome.score), " 分，扣 ", Points(lost), " 分"));
+      }
+      return outcome;
+    }
+    outcome.score = 0;
+    outcome.deductions.push_back(absl::StrCat(context.measure_name, " ", context.value_text,
+                                              " 不在任何得分档内，扣 ", Points(context.weight),
+                                              " 分"));
+    return outcome;
+  }
+
+  std::string Describe(const std::string& unit) const override {
+    std::vector<std::string> parts;
+    for (const Band& band : bands_) {
+      parts.push_back(absl::StrCat(band.Describe(unit), " 得 ", Points(band.points), " 分"));
+    }
+    return absl::StrCat(absl::StrJoin(parts, "；"), "；其他 0 分");
+  }
+
+ private:
+  const std::vector<Band> bands_;
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> CompileBands(const v1::BandsRule& rule, const mpq_class& weight,
+                                   const SchemePath& at, SchemeProblems& problems) {
+  if (rule.bands().empty()) {
+    problems.Add(at, "needs at least one band");
+    return nullptr;
+  }
+  std::vector<Band> bands;
+  bool ok = true;
+  for (int i = 0; i < rule.bands_size(); ++i) {
+    const v1::Band& in = rule.bands(i);
+    SchemePath here = at.Field("bands", i);
+    Band band;
+    band.lower_inclusive = in.lower_inclusive();
+    band.upper_inclusive = in.upper_inclusive();
+    if (!in.lower().empty()) band.lower = problems.Decimal(in.lower(), here.Field("lower"));
+    if (!in.upper().empty()) band.upper = problems.Decimal(in.upper(), here.Field("upper"));
+    std::optional<mpq_class> points = problems.Decimal(in.points(), here.Field("points"));
+    if ((!in.lower().empty() && !band.lower) || (!in.upper().empty() && !band.upper) || !points) {
+      ok = false;
+      continue;
+    }
+    band.points = *points;
+    if (band.points < 0 || band.points > weight) {
+      problems.Add(here.Field("points"),
+                   absl::StrCat("must lie within [0, ", Points(weight), "], the indicator's weight"));
+      ok = false;
+    }
+    if (band.lower && band.upper &&
+        (*band.lower > *band.upper ||
+         (*band.lower == *band.upper && !(band.lower_inclusive && band.upper_inclusive)))) {
+      problems.Add(here, "is empty: no value lies between its lower and upper bounds");
+      ok = false;
+    }
+    bands.push_back(std::move(band));
+  }
+  if (!ok) return nullptr;
+  return std::make_unique<BandsRule>(std::move(bands));
+}
+
+}  // namespace jixiao::engine

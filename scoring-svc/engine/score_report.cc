@@ -1,0 +1,250 @@
+// ScoreReport and ValidateReport: measures, checks, indicators, totals,
+// grade and findings for one report.
+//
+// Rounding: a rule is applied to the measure's value as displayed (rounded
+// to the measure's decimals), so a reader can check every score from the
+// table; each leaf score is rounded once to the scheme's score_decimals, and
+// the totals are sums of the rounded leaf scores, so the table adds up.
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+
+#include "absl/strings/str_cat.h"
+#include "checks.h"
+#include "compiled_scheme.h"
+#include "engine.h"
+#include "measures.h"
+
+namespace jixiao::engine {
+namespace {
+
+std::string Shown(const std::string& number, const std::string& unit) {
+  if (unit.empty()) return number;
+  if (unit == "%") return number + "%";
+  return absl::StrCat(number, " ", unit);
+}
+
+// Checks that depend on the scheme: manual scores name manual indicators
+// and lie within their weight.
+absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& scheme,
+                                std::vector<v1::Finding>& findings) {
+  std::vector<FieldViolation> violations;
+  for (int i = 0; i < report.manual_scores_size(); ++i) {
+    const v1::ManualScore& m = report.manual_scores(i);
+    std::string at = absl::StrCat("manual_scores[", i, "]");
+    auto it = scheme.indicator_index.find(m.indicator_id());
+    if (it == scheme.indicator_index.end() ||
+        !scheme.indicators[it->second].proto->rule().has_manual()) {
+      violations.push_back({at + ".indicator_id",
+                            absl::StrCat("scheme ", scheme.proto.id(), " v", scheme.proto.version(),
+                                         " has no manually scored indicator \"", m.indicator_id(),
+                                         "\"")});
+      continue;
+    }
+    const mpq_class& weight = scheme.indicators[it->second].weight;
+    absl::StatusOr<ReportedDecimal> score = ParseDecimal(m.score().value());
+    if (score.ok() && score->value > weight) {
+      violations.push_back({at + ".score.value",
+                            absl::StrCat("must lie within [0, ", Points(weight), "], the weight of ",
+                                         m.indicator_id())});
+    }
+  }
+  if (!violations.empty()) {
+    return InvalidArgumentWithViolations(
+        absl::StrCat("report's manual scores do not fit scheme ", scheme.proto.id()), violations);
+  }
+  absl::flat_hash_set<std::string> known;
+  for (const CompiledIndicator& indicator : scheme.indicators) {
+    for (const auto& item : indicator.proto->rule().checklist().items()) known.insert(item.id());
+  }
+  for (int i = 0; i < report.checklist_size(); ++i) {
+    if (known.contains(report.checklist(i).item_id())) continue;
+    v1::Finding& finding = findings.emplace_back();
+    finding.set_severity(v1::SEVERITY_WARNING);
+    finding.set_code("checklist_unknown_item");
+    finding.set_subject(report.checklist(i).item_id());
+    finding.set_field_path(absl::StrCat("checklist[", i, "].item_id"));
+    finding.set_message(absl::StrCat("清单项 ", report.checklist(i).item_id(), " 不在指标体系 ",
+                                     scheme.proto.id(), " 中，未计分"));
+  }
+  return absl::OkStatus();
+}
+
+struct Evaluated {
+  std::vector<v1::Finding> findings;
+  std::vector<MeasureValues> measures;
+};
+
+absl::StatusOr<Evaluated> Evaluate(const v1::Report& report, const SchemeParts& scheme) {
+  if (absl::Status status = CheckReport(report); !status.ok()) return status;
+  Evaluated result;
+  if (absl::Status status = CheckAgainstScheme(report, scheme, result.findings); !status.ok()) {
+    return status;
+  }
+  result.measures = EvaluateMeasures(scheme, report, result.findings);
+  RunChecks(scheme, report, result.measures, result.findings);
+  return result;
+}
+
+void SortFindings(std::vector<v1::Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const v1::Finding& a, const v1::Finding& b) {
+    return a.severity() > b.severity();
+  });
+}
+
+// Scores one leaf indicator into `out`; returns its exact score.
+mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& scheme,
+                    const std::vector<MeasureValues>& measures, const v1::Report& report,
+                    v1::IndicatorResult& out, std::vector<v1::Finding>& findings) {
+  RuleContext context;
+  context.weight = indicator.weight;
+  context.report = &report;
+  context.indicator_id = indicator.proto->id();
+  mpq_class value;
+  std::string unit;
+  if (indicator.measure >= 0) {
+    const CompiledMeasure& measure = scheme.measures[indicator.measure];
+    const MeasureValues& values = measures[indicator.measure];
+    unit = measure.proto->unit();
+    context.measure_name = measure.proto->name();
+    context.unit = unit;
+    out.set_measure_id(measure.proto->id());
+    bool declared = indicator.basis == v1::VALUE_BASIS_DECLARED && values.declared.ok();
+    out.set_basis(declared ? v1::VALUE_BASIS_DECLARED : v1::VALUE_BASIS_VERIFIED);
+    const Evaluation& chosen = declared ? values.declared : values.verified;
+    if (!chosen.ok()) {
+      out.set_rule(indicator.rule->Describe(unit));
+      out.add_deductions(absl::StrCat("无法取得 ", measure.proto->name(), " 的数值（",
+                                      chosen.WhyUnavailable(), "），扣 ", Points(indicator.weight),
+                                      " 分"));
+      return 0;
+    }
+    int decimals = measure.proto->decimals();
+    value = RoundHalfUp(chosen.value->value, decimals);
+    bool as_written = declared || values.status == v1::MEASURE_STATUS_CONFIRMED ||
+                      values.status == v1::MEASURE_STATUS_DECLARED_ONLY;
+    std::string number = as_written && !values.declared_derived
+                             ? values.declared_text
+                             : FormatFixed(chosen.value->value, decimals);
+    context.value = &value;
+    context.value_text = Shown(number, unit);
+    out.set_value(context.value_text);
+  }
+  out.set_rule(indicator.rule->Describe(unit));
+  RuleOutcome outcome = indicator.rule->Apply(context);
+  for (std::string& deduction : outcome.deductions) out.add_deductions(std::move(deduction));
+  for (v1::ChecklistItemResult& item : outcome.items) *out.add_items() = std::move(item);
+  for (v1::Finding& finding : outcome.findings) findings.push_back(std::move(finding));
+  return outcome.score;
+}
+
+void CompareSelfEvaluation(const v1::Report& report, const SchemeParts& scheme,
+                           v1::ScoreCard& card, std::vector<v1::Finding>& findings) {
+  const v1::SelfEvaluation& self = report.self_evaluation();
+  for (int i = 0; i < self.scores_size(); ++i) {
+    const v1::DeclaredScore& declared = self.scores(i);
+    auto it = scheme.indicator_index.find(declared.indicator_id());
+    if (it == scheme.indicator_index.end()) continue;
+    v1::IndicatorResult& result = *card.mutable_indicators(it->second);
+    result.set_declared_score(declared.score().value());
+  }
+  if (self.has_total()) {
+    card.set_declared_total(self.total().value());
+    absl::StatusOr<ReportedDecimal> total = ParseDecimal(self.total().value());
+    absl::StatusOr<ReportedDecimal> computed = ParseDecimal(card.total_score());
+    if (total.ok() && computed.ok() && total->value != computed->value) {
+      v1::Finding& finding = findings.emplace_back();
+      finding.set_severity(v1::SEVERITY_INFO);
+      finding.set_code("self_score_differs");
+      finding.set_subject("total");
+      finding.set_field_path("self_evaluation.total");
+      finding.set_message(absl::StrCat("自评得分 ", self.total().value(), " 与按指标体系 ",
+                                       scheme.proto.id(), " 计算的得分 ", card.total_score(),
+                                       " 不同"));
+      finding.set_declared(self.total().value());
+      finding.set_computed(card.total_score());
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const CompiledScheme& compiled,
+                                          const ScoreOptions& options) {
+  const SchemeParts& scheme = compiled.parts();
+  absl::StatusOr<Evaluated> evaluated = Evaluate(report, scheme);
+  if (!evaluated.ok()) return evaluated.status();
+  std::vector<v1::Finding>& findings = evaluated->findings;
+
+  v1::ScoreCard card;
+  card.set_scheme_id(scheme.proto.id());
+  card.set_scheme_version(scheme.proto.version());
+  card.mutable_report()->set_department_code(report.identity().department_code());
+  card.mutable_report()->set_fiscal_year(report.identity().fiscal_year());
+  card.mutable_report()->set_revision(options.report_revision);
+
+  const int score_decimals = scheme.proto.score_decimals();
+  const size_t n = scheme.indicators.size();
+  std::vector<mpq_class> rounded(n);
+  for (size_t i = 0; i < n; ++i) card.add_indicators();
+  // Children come after their parent in tree order: walk backwards so that
+  // every parent sees its children's rounded scores.
+  for (size_t k = n; k-- > 0;) {
+    const CompiledIndicator& indicator = scheme.indicators[k];
+    v1::IndicatorResult& out = *card.mutable_indicators(k);
+    out.set_id(indicator.proto->id());
+    out.set_name(indicator.proto->name());
+    out.set_level(indicator.level);
+    if (indicator.parent >= 0) out.set_parent_id(scheme.indicators[indicator.parent].proto->id());
+    out.set_weight(Points(indicator.weight));
+    out.set_leaf(indicator.children.empty());
+    if (indicator.children.empty()) {
+      mpq_class exact = ScoreLeaf(indicator, scheme, evaluated->measures, report, out, findings);
+      rounded[k] = RoundHalfUp(Clamp(exact, indicator.weight), score_decimals);
+    } else {
+      rounded[k] = 0;
+      for (int child : indicator.children) rounded[k] += rounded[child];
+    }
+    out.set_score(FormatFixed(rounded[k], score_decimals));
+  }
+  mpq_class total = 0;
+  for (size_t k = 0; k < n; ++k) {
+    if (scheme.indicators[k].parent < 0) total += rounded[k];
+  }
+  card.set_total_score(FormatFixed(total, score_decimals));
+  card.set_total_weight(Points(scheme.total_weight));
+  for (const CompiledGrade& grade : scheme.grades) {
+    if (total >= grade.min_score) {
+      card.set_grade(grade.grade);
+      break;
+    }
+  }
+  for (size_t i = 0; i < scheme.measures.size(); ++i) {
+    *card.add_measures() = ToMeasureResult(scheme.measures[i], evaluated->measures[i]);
+  }
+  CompareSelfEvaluation(report, scheme, card, findings);
+  SortFindings(findings);
+  for (v1::Finding& finding : findings) *card.add_findings() = std::move(finding);
+  return card;
+}
+
+absl::StatusOr<std::vector<v1::Finding>> ValidateReport(const v1::Report& report,
+                                                        const CompiledScheme& compiled) {
+  // Scoring is cheap; validating through it gives exactly the card's findings.
+  absl::StatusOr<v1::ScoreCard> card = ScoreReport(report, compiled, {});
+  if (!card.ok()) return card.status();
+  return std::vector<v1::Finding>(card->findings().begin(), card->findings().end());
+}
+
+bool HasErrors(const std::vector<v1::Finding>& findings) {
+  return std::any_of(findings.begin(), findings.end(),
+                     [](const v1::Finding& f) { return f.severity() == v1::SEVERITY_ERROR; });
+}
+
+bool HasErrors(const v1::ScoreCard& card) {
+  return std::any_of(card.findings().begin(), card.findings().end(),
+                     [](const v1::Finding& f) { return f.severity() == v1::SEVERITY_ERROR; });
+}
+
+}  // namespace jixiao::engine

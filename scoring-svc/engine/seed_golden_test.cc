@@ -1,0 +1,196 @@
+// The figures DESIGN.md says the engine must reproduce from the seed report
+// (examples/longhua-2019.json) under the default scheme.
+
+#include <fstream>
+#include <sstream>
+
+#include "decimal.h"
+#include "engine.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+
+namespace jixiao::engine {
+namespace {
+
+v1::Report LoadSeed() {
+  std::ifstream in(std::string(JIXIAO_SOURCE_DIR) + "/examples/longhua-2019.json");
+  std::ostringstream text;
+  text << in.rdbuf();
+  v1::Report report;
+  auto status = google::protobuf::util::JsonStringToMessage(text.str(), &report);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return report;
+}
+
+class SeedGoldenTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<v1::ScoreCard> scored = ScoreReport(LoadSeed(), *DefaultScheme(), {});
+    ASSERT_TRUE(scored.ok()) << scored.status();
+    card_ = *std::move(scored);
+  }
+
+  const v1::MeasureResult& Measure(const std::string& id) {
+    for (const auto& m : card_.measures()) {
+      if (m.id() == id) return m;
+    }
+    ADD_FAILURE() << "no measure " << id;
+    static v1::MeasureResult none;
+    return none;
+  }
+
+  std::vector<v1::Finding> FindingsAbout(const std::string& subject) {
+    std::vector<v1::Finding> found;
+    for (const auto& f : card_.findings()) {
+      if (f.subject() == subject) found.push_back(f);
+    }
+    return found;
+  }
+
+  bool HasErrorAbout(const std::string& subject) {
+    for (const auto& f : FindingsAbout(subject)) {
+      if (f.severity() == v1::SEVERITY_ERROR) return true;
+    }
+    return false;
+  }
+
+  v1::ScoreCard card_;
+};
+
+TEST_F(SeedGoldenTest, ProcurementExecutionRate) {
+  EXPECT_EQ(Measure("procurement_execution_rate").computed().display(), "88.53");
+  EXPECT_EQ(Measure("procurement_execution_rate").status(), v1::MEASURE_STATUS_CONFIRMED);
+}
+
+TEST_F(SeedGoldenTest, ThreePublicControlRate) {
+  EXPECT_EQ(Measure("three_public_control_rate").computed().display(), "51.65");
+}
+
+TEST_F(SeedGoldenTest, DailyPublicControlRate) {
+  EXPECT_EQ(Measure("daily_public_control_rate").computed().display(), "99.43");
+}
+
+TEST_F(SeedGoldenTest, ProjectExecutionRate) {
+  EXPECT_EQ(Measure("project_execution_rate").computed().display(), "99.52");
+}
+
+TEST_F(SeedGoldenTest, QuarterlyExecutionRatesAsDeclared) {
+  EXPECT_EQ(Measure("q1_execution_rate").declared().display(), "120.08");
+  EXPECT_EQ(Measure("q2_execution_rate").declared().display(), "101.80");
+  EXPECT_EQ(Measure("q3_execution_rate").declared().display(), "101.33");
+  EXPECT_EQ(Measure("q4_execution_rate").declared().display(), "99.53");
+}
+
+TEST_F(SeedGoldenTest, BudgetExecutionRateDeclaredAndVerified) {
+  const v1::MeasureResult& rate = Measure("budget_execution_rate");
+  EXPECT_EQ(rate.declared().display(), "105.69");
+  EXPECT_EQ(rate.verified().display(), "98.09");
+  EXPECT_EQ(rate.status(), v1::MEASURE_STATUS_CONTRADICTED);
+}
+
+TEST_F(SeedGoldenTest, BudgetExecutionRateDeclaredFollowsFromDeclaredQuarters) {
+  // Without the declared mean, the declared value is derived from the
+  // declared quarterly rates: (120.08 + 101.80 + 101.33 + 99.53) / 4.
+  v1::Report report = LoadSeed();
+  report.mutable_quarterly()->clear_declared_mean_execution_rate();
+  absl::StatusOr<v1::ScoreCard> card = ScoreReport(report, *DefaultScheme(), {});
+  ASSERT_TRUE(card.ok()) << card.status();
+  for (const auto& m : card->measures()) {
+    if (m.id() != "budget_execution_rate") continue;
+    EXPECT_TRUE(m.declared_derived());
+    EXPECT_EQ(m.declared().display(), "105.69");
+    EXPECT_EQ(m.declared().exact(), "21137/200");   // 105.685
+    EXPECT_EQ(m.verified().display(), "98.09");
+  }
+}
+
+TEST_F(SeedGoldenTest, SecondQuarterProgressIsAnError) {
+  const v1::MeasureResult& q2 = Measure("q2_progress");
+  EXPECT_EQ(q2.status(), v1::MEASURE_STATUS_CONTRADICTED);
+  EXPECT_EQ(q2.computed().display(), "35.71");
+  EXPECT_EQ(q2.declared().display(), "50.9");
+  std::vector<v1::Finding> findings = FindingsAbout("q2_progress");
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].severity(), v1::SEVERITY_ERROR);
+  EXPECT_EQ(findings[0].field_path(), "quarterly.q2.declared_progress");
+  EXPECT_EQ(findings[0].declared(), "50.9");
+  EXPECT_EQ(findings[0].computed(), "35.71");
+  EXPECT_FALSE(findings[0].tolerance().empty());
+}
+
+TEST_F(SeedGoldenTest, ConsequencesOfTheSecondQuarterAreWarnings) {
+  // 101.80% and 105.69% follow from the declared 50.9%; the error is upstream.
+  for (const char* id : {"q2_execution_rate", "budget_execution_rate"}) {
+    std::vector<v1::Finding> findings = FindingsAbout(id);
+    ASSERT_EQ(findings.size(), 1u) << id;
+    EXPECT_EQ(findings[0].severity(), v1::SEVERITY_WARNING) << id;
+  }
+}
+
+TEST_F(SeedGoldenTest, OtherQuartersAreWithinRounding) {
+  for (const char* id : {"q1_progress", "q3_progress", "q4_progress", "q1_execution_rate",
+                         "q3_execution_rate", "q4_execution_rate"}) {
+    EXPECT_FALSE(HasErrorAbout(id)) << id;
+    EXPECT_EQ(Measure(id).status(), v1::MEASURE_STATUS_CONFIRMED) << id;
+  }
+  // Q1: 2,068 / 6,887 rounds to 30.03, yet the declared 30.02 is within reach.
+  EXPECT_EQ(Measure("q1_progress").computed().display(), "30.03");
+  EXPECT_EQ(Measure("q1_progress").verified().display(), "30.02");
+}
+
+TEST_F(SeedGoldenTest, IdentitiesHoldWithinRounding) {
+  // 1,683.62 + 21,921.23 = 23,604.85 vs 23,604.86; 1.11 + 23,493.53 −
+  // 23,491.01 = 3.63 vs 3.64: within the rounding of the inputs.
+  EXPECT_TRUE(FindingsAbout("budget_expenditure_split").empty());
+  EXPECT_TRUE(FindingsAbout("carry_over").empty());
+  EXPECT_TRUE(FindingsAbout("final_expenditure_split").empty());
+  EXPECT_TRUE(FindingsAbout("final_basic_split").empty());
+}
+
+TEST_F(SeedGoldenTest, OnlyTheSecondQuarterIsAnError) {
+  std::vector<std::string> errors;
+  for (const auto& f : card_.findings()) {
+    if (f.severity() == v1::SEVERITY_ERROR) errors.push_back(f.subject());
+  }
+  EXPECT_EQ(errors, std::vector<std::string>{"q2_progress"});
+}
+
+TEST_F(SeedGoldenTest, BareDeclaredRatesStandInForMissingParts) {
+  const v1::MeasureResult& assets = Measure("fixed_asset_utilisation_rate");
+  EXPECT_EQ(assets.status(), v1::MEASURE_STATUS_DECLARED_ONLY);
+  EXPECT_EQ(assets.verified().display(), "96.2");
+  EXPECT_FALSE(assets.has_computed());
+  EXPECT_NE(assets.explanation().find("fixed_assets.in_use"), std::string::npos);
+}
+
+TEST_F(SeedGoldenTest, ScoresAndGrade) {
+  EXPECT_EQ(card_.scheme_id(), "dept-overall");
+  EXPECT_EQ(card_.scheme_version(), 1);
+  EXPECT_EQ(card_.total_weight(), "100");
+  std::map<std::string, std::string> scores;
+  for (const auto& i : card_.indicators()) scores[i.id()] = i.score();
+  // 3 − (100 − 88.53) × 0.1 = 1.853
+  EXPECT_EQ(scores["procurement_execution"], "1.85");
+  // The seed's own rule: 99.43% lies in [90%, 100%], 2 points of 3.
+  EXPECT_EQ(scores["daily_public_control"], "2.00");
+  // 8 − (100 − 98.09) / 5 × 2 = 7.236, on the verified value.
+  EXPECT_EQ(scores["budget_execution"], "7.24");
+  // 6 × 99.52 / 100 = 5.9712
+  EXPECT_EQ(scores["project_timeliness"], "5.97");
+  EXPECT_EQ(scores["decision"], "25.00");
+  EXPECT_EQ(scores["management"], "18.85");
+  EXPECT_EQ(scores["performance"], "53.21");
+  EXPECT_EQ(card_.total_score(), "97.06");
+  EXPECT_EQ(card_.grade(), "优");
+  EXPECT_EQ(card_.declared_total(), "97.89");
+}
+
+TEST_F(SeedGoldenTest, EveryLostPointHasAReason) {
+  for (const auto& i : card_.indicators()) {
+    if (!i.leaf() || ParseDecimal(i.score())->value == ParseDecimal(i.weight())->value) continue;
+    EXPECT_FALSE(i.deductions().empty()) << i.id();
+  }
+}
+
+}  // namespace
+}  // namespace jixiao::engine
