@@ -51,9 +51,11 @@ void RunChecks(const SchemeParts& scheme, const v1::Report& report,
       continue;
     }
     if (Overlaps(*left.value, *right.value)) continue;
-    int decimals = std::max(DisplayDecimals(left_inputs), DisplayDecimals(right_inputs));
-    std::string left_text = FormatFixed(left.value->value, decimals);
-    std::string right_text = FormatFixed(right.value->value, decimals);
+    int left_decimals = DisplayDecimals(left_inputs);
+    int right_decimals = DisplayDecimals(right_inputs);
+    int decimals = std::max(left_decimals, right_decimals);
+    std::string left_text = FormatFixed(left.value->value, left_decimals);
+    std::string right_text = FormatFixed(right.value->value, right_decimals);
     finding.set_severity(check.severity);
     finding.set_code("check_failed");
     finding.set_message(absl::StrCat(check.proto->name(), " 不成立：", check.proto->left(), " = ",

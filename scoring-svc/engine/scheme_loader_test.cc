@@ -1,1 +1,98 @@
-#include <gtest/gtest.h>
+// Scheme loading: the default scheme loads, and every file under
+// testdata/broken/ is refused with the reason and line its header states:
+//   # expect: <text the error must contain>
+//   # expect-line: <line the error must name, or 0>
+
+#include <filesystem>
+#include <fstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "test_util.h"
+
+namespace jixiao::engine {
+namespace {
+
+const std::string kBrokenDir = std::string(JIXIAO_SOURCE_DIR) + "/scoring-svc/engine/testdata/broken";
+
+TEST(SchemeLoader, DefaultSchemeLoadsFromItsFile) {
+  auto scheme = LoadSchemeFile(std::string(JIXIAO_SOURCE_DIR) + "/schemes/dept-overall-v1.textproto");
+  ASSERT_TRUE(scheme.ok()) << scheme.status();
+  EXPECT_EQ((*scheme)->id(), "dept-overall");
+  EXPECT_EQ((*scheme)->proto().indicators_size(), 3);
+  // The built-in copy is the same file.
+  EXPECT_EQ(DefaultScheme()->proto().SerializeAsString(), (*scheme)->proto().SerializeAsString());
+}
+
+TEST(SchemeLoader, MissingFileIsNotFound) {
+  auto scheme = LoadSchemeFile(kBrokenDir + "/no-such-file.textproto");
+  EXPECT_EQ(scheme.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(SchemeLoader, AtLeastTenBrokenFiles) {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kBrokenDir)) count += entry.is_regular_file();
+  EXPECT_GE(count, 10);
+}
+
+class BrokenSchemeTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(BrokenSchemeTest, RefusedWithReasonAndLine) {
+  std::string path = kBrokenDir + "/" + GetParam();
+  std::ifstream in(path);
+  std::string line, expect;
+  int expect_line = -1;
+  while (std::getline(in, line) && line.rfind("# expect", 0) == 0) {
+    if (line.rfind("# expect: ", 0) == 0) expect = line.substr(10);
+    if (line.rfind("# expect-line: ", 0) == 0) expect_line = std::stoi(line.substr(15));
+  }
+  ASSERT_FALSE(expect.empty()) << path << " has no '# expect:' line";
+  auto scheme = LoadSchemeFile(path);
+  ASSERT_FALSE(scheme.ok()) << path << " loaded but should not";
+  EXPECT_EQ(scheme.status().code(), absl::StatusCode::kInvalidArgument);
+  std::string message(scheme.status().message());
+  EXPECT_THAT(message, ::testing::HasSubstr(expect));
+  if (expect_line > 0) {
+    EXPECT_THAT(message, ::testing::HasSubstr(absl::StrCat(path, ":", expect_line, ":")));
+  }
+  EXPECT_FALSE(ViolationsOf(scheme.status()).empty());
+}
+
+std::vector<std::string> BrokenFiles() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(kBrokenDir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, BrokenSchemeTest, ::testing::ValuesIn(BrokenFiles()),
+                         [](const auto& info) {
+                           std::string name = info.param.substr(0, info.param.find('.'));
+                           return name;
+                         });
+
+TEST(SchemeLoader, ReportsEveryProblemAtOnce) {
+  auto scheme = LoadSchemeText(
+      "id: \"t\" version: 0 name: \"\" total_weight: \"10\"\n"
+      "indicators { id: \"a\" name: \"a\" weight: \"10\" }\n",
+      "inline");
+  ASSERT_FALSE(scheme.ok());
+  std::vector<std::string> fields;
+  for (const auto& v : ViolationsOf(scheme.status())) fields.push_back(v.field);
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("version", "name", "indicators[0].rule"));
+}
+
+TEST(SchemeLoader, InlineSchemeErrorsNameTheFieldPath) {
+  v1::Scheme scheme = DefaultScheme()->proto();
+  scheme.mutable_indicators(1)->mutable_children(0)->mutable_children(0)->set_weight("4");
+  auto compiled = CompileScheme(scheme, "request");
+  ASSERT_FALSE(compiled.ok());
+  std::vector<std::string> fields;
+  for (const auto& v : ViolationsOf(compiled.status())) fields.push_back(v.field);
+  EXPECT_THAT(fields, ::testing::Contains("indicators[1].children[0].weight"));
+}
+
+}  // namespace
+}  // namespace jixiao::engine

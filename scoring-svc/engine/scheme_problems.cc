@@ -41,11 +41,14 @@ int SchemeProblems::LineOf(const SchemePath& at) const {
   int line = 0;
   for (const SchemePath::Step& step : at.steps()) {
     if (tree == nullptr) break;
-    TextFormat::ParseLocation location = tree->GetLocation(step.field, step.index);
+    // A problem with a whole list is shown at its first element; asking
+    // protobuf for a repeated field without an index is a fatal error.
+    int index = step.field->is_repeated() && step.index < 0 ? 0 : step.index;
+    TextFormat::ParseLocation location = tree->GetLocation(step.field, index);
     if (location.line < 0) break;
     line = location.line + 1;
     if (step.field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE) break;
-    tree = tree->GetTreeForNested(step.field, step.index);
+    tree = tree->GetTreeForNested(step.field, index);
   }
   return line;
 }

@@ -1,0 +1,101 @@
+#include "server_main.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+namespace jixiao::rpc {
+
+void AddServerFlags(CLI::App& app, ServerOptions& options) {
+  app.add_option("--listen", options.listen,
+                 "address to serve on, host:port; port 0 picks a free port")
+      ->capture_default_str();
+  app.add_option("--port-file", options.port_file,
+                 "once serving, write the bound host:port to this file");
+  app.add_option("--max-message-bytes", options.max_message_bytes,
+                 "largest request or response accepted, in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(4096, 256 * 1024 * 1024));
+  app.add_option("--shutdown-grace", options.shutdown_grace_seconds,
+                 "seconds that calls in flight may take to finish after SIGTERM")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
+  app.add_flag("--allow-plaintext-remote", options.allow_plaintext_remote,
+               "allow a plaintext listener on a non-loopback address (development only)");
+}
+
+bool IsLoopback(const std::string& address) {
+  std::string host = address.substr(0, address.rfind(':'));
+  if (host.rfind("dns:", 0) == 0 || host.rfind("ipv4:", 0) == 0) host = host.substr(host.find(':') + 1);
+  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+void BlockShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+int RunServer(const std::string& program, const ServerOptions& options,
+              const std::vector<grpc::Service*>& services,
+              const std::vector<std::string>& service_names,
+              const std::function<void()>& on_shutdown) {
+  if (!IsLoopback(options.listen) && !options.allow_plaintext_remote) {
+    std::cerr << program << ": refusing to serve plaintext on " << options.listen
+              << ", which is not a loopback address; pass --allow-plaintext-remote to do so "
+                 "anyway (development only)\n";
+    return 2;
+  }
+  if (!IsLoopback(options.listen)) {
+    std::cerr << program << ": WARNING: serving plaintext on non-loopback address "
+              << options.listen << "\n";
+  }
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    std::cerr << program << ": cannot listen on " << options.listen << "\n";
+    return 1;
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  for (const std::string& name : service_names) health->SetServingStatus(name, true);
+  health->SetServingStatus(true);
+
+  std::string bound = options.listen.substr(0, options.listen.rfind(':')) + ":" + std::to_string(port);
+  if (!options.port_file.empty()) {
+    std::string temporary = options.port_file + ".tmp";
+    std::ofstream(temporary) << bound << "\n";
+    std::rename(temporary.c_str(), options.port_file.c_str());
+  }
+  std::cout << program << " listening on " << bound << std::endl;
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cerr << program << ": " << (received == SIGTERM ? "SIGTERM" : "SIGINT")
+            << ", shutting down (grace " << options.shutdown_grace_seconds << "s)" << std::endl;
+  health->SetServingStatus(false);
+  server->Shutdown(std::chrono::system_clock::now() +
+                   std::chrono::seconds(options.shutdown_grace_seconds));
+  server->Wait();
+  if (on_shutdown) on_shutdown();
+  std::cerr << program << ": stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace jixiao::rpc

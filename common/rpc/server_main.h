@@ -1,0 +1,52 @@
+// What every Jixiao gRPC server does the same way: flags for where to
+// listen and how big a message may be, gRPC health checking, server
+// reflection, the bound address on stdout (and optionally in a file, for
+// scripts that start a server on port 0), and graceful shutdown on SIGTERM
+// or SIGINT: stop accepting, let calls in flight finish within the grace
+// period, then return.
+
+#ifndef JIXIAO_COMMON_RPC_SERVER_MAIN_H_
+#define JIXIAO_COMMON_RPC_SERVER_MAIN_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+
+namespace jixiao::rpc {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:50051";
+  std::string port_file;
+  int max_message_bytes = 16 * 1024 * 1024;
+  int shutdown_grace_seconds = 10;
+  bool allow_plaintext_remote = false;
+};
+
+// Adds --listen, --port-file, --max-message-bytes, --shutdown-grace and
+// --allow-plaintext-remote to `app`.
+void AddServerFlags(CLI::App& app, ServerOptions& options);
+
+// True for 127.0.0.0/8, [::1] and localhost addresses.
+bool IsLoopback(const std::string& address);
+
+// Serves `services` until SIGTERM or SIGINT. `service_names` are marked
+// SERVING in the health service while it runs. `on_shutdown` runs after the
+// last call has finished (e.g. to close a database). Returns the process
+// exit code: 0 after a clean shutdown, 2 if the address is refused, 1 if
+// the server cannot start.
+int RunServer(const std::string& program, const ServerOptions& options,
+              const std::vector<grpc::Service*>& services,
+              const std::vector<std::string>& service_names,
+              const std::function<void()>& on_shutdown = nullptr);
+
+// Blocks SIGTERM and SIGINT in the calling thread (and the threads it
+// starts later) so that RunServer can wait for them. Call first in main().
+void BlockShutdownSignals();
+
+}  // namespace jixiao::rpc
+
+#endif  // JIXIAO_COMMON_RPC_SERVER_MAIN_H_

@@ -1,0 +1,37 @@
+// scoring-svc: the stateless scoring service.
+//
+//   scoring-svc --listen 127.0.0.1:50051 --schemes /etc/jixiao/schemes
+
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "scheme_registry.h"
+#include "scoring_service.h"
+#include "server_main.h"
+
+int main(int argc, char** argv) {
+  jixiao::rpc::BlockShutdownSignals();
+  CLI::App app{
+      "scoring-svc: computes Jixiao score cards. Stateless: it takes a report and a scheme "
+      "(inline, by id among those it loaded, or its default) and returns the card.",
+      "scoring-svc"};
+  jixiao::rpc::ServerOptions server;
+  std::string schemes_dir;
+  std::string default_scheme;
+  jixiao::rpc::AddServerFlags(app, server);
+  app.add_option("--schemes", schemes_dir,
+                 "directory of *.textproto scheme files to load besides the built-in one")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--default-scheme", default_scheme,
+                 "scheme used when a request names none, as id or id@version "
+                 "(default: the built-in dept-overall@1)");
+  CLI11_PARSE(app, argc, argv);
+
+  auto registry = jixiao::scoring::SchemeRegistry::Load(schemes_dir, default_scheme);
+  if (!registry.ok()) {
+    std::cerr << "scoring-svc: " << registry.status().message() << "\n";
+    return 2;
+  }
+  jixiao::scoring::ScoringServiceImpl service(*registry);
+  return jixiao::rpc::RunServer("scoring-svc", server, {&service}, {"jixiao.v1.ScoringService"});
+}

@@ -1,0 +1,102 @@
+#include "scoring_service.h"
+
+#include "status.h"
+
+namespace jixiao::scoring {
+namespace {
+
+// Answers a stream's requests one at a time, in order. A request that
+// cannot be scored gets its error in its own response; the stream goes on.
+class ScoreStreamReactor final
+    : public grpc::ServerBidiReactor<v1::ScoreRequest, v1::ScoreResponse> {
+ public:
+  explicit ScoreStreamReactor(const ScoringServiceImpl& service) : service_(service) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {   // the client has finished sending
+      Finish(grpc::Status::OK);
+      return;
+    }
+    response_.Clear();
+    absl::Status status = service_.ScoreOne(request_, response_);
+    if (!status.ok()) {
+      response_.Clear();
+      response_.set_request_id(request_.request_id());
+      *response_.mutable_error() = rpc::ToRpcStatusProto(status);
+    }
+    StartWrite(&response_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed by the client"));
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  const ScoringServiceImpl& service_;
+  v1::ScoreRequest request_;
+  v1::ScoreResponse response_;
+};
+
+}  // namespace
+
+absl::Status ScoringServiceImpl::ScoreOne(const v1::ScoreRequest& request,
+                                          v1::ScoreResponse& response) const {
+  auto scheme = registry_.Resolve(request);
+  if (!scheme.ok()) return scheme.status();
+  engine::ScoreOptions options;
+  options.report_revision = request.report_revision();
+  absl::StatusOr<v1::ScoreCard> card = engine::ScoreReport(request.report(), **scheme, options);
+  if (!card.ok()) return card.status();
+  response.set_request_id(request.request_id());
+  *response.mutable_card() = *std::move(card);
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* ScoringServiceImpl::Score(grpc::CallbackServerContext* context,
+                                                    const v1::ScoreRequest* request,
+                                                    v1::ScoreResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(rpc::ToGrpcStatus(ScoreOne(*request, *response)));
+  return reactor;
+}
+
+grpc::ServerBidiReactor<v1::ScoreRequest, v1::ScoreResponse>* ScoringServiceImpl::ScoreStream(
+    grpc::CallbackServerContext* context) {
+  return new ScoreStreamReactor(*this);
+}
+
+grpc::ServerUnaryReactor* ScoringServiceImpl::Validate(grpc::CallbackServerContext* context,
+                                                       const v1::ValidateRequest* request,
+                                                       v1::ValidateResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto scheme = registry_.Resolve(*request);
+  if (!scheme.ok()) {
+    reactor->Finish(rpc::ToGrpcStatus(scheme.status()));
+    return reactor;
+  }
+  auto findings = engine::ValidateReport(request->report(), **scheme);
+  if (findings.ok()) {
+    for (v1::Finding& finding : *findings) *response->add_findings() = std::move(finding);
+  }
+  reactor->Finish(rpc::ToGrpcStatus(findings.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ScoringServiceImpl::ListSchemes(grpc::CallbackServerContext* context,
+                                                          const v1::ListSchemesRequest*,
+                                                          v1::ListSchemesResponse* response) {
+  *response = registry_.List();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace jixiao::scoring

@@ -1,0 +1,38 @@
+// ScoringService over the callback API: stateless, so any number of
+// replicas can serve the same traffic. Thread-safe.
+
+#ifndef JIXIAO_SCORING_SVC_SERVER_SCORING_SERVICE_H_
+#define JIXIAO_SCORING_SVC_SERVER_SCORING_SERVICE_H_
+
+#include "jixiao/v1/scoring_service.grpc.pb.h"
+#include "scheme_registry.h"
+
+namespace jixiao::scoring {
+
+class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
+ public:
+  // `registry` must outlive the service.
+  explicit ScoringServiceImpl(const SchemeRegistry& registry) : registry_(registry) {}
+
+  grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
+                                  const v1::ScoreRequest* request,
+                                  v1::ScoreResponse* response) override;
+  grpc::ServerBidiReactor<v1::ScoreRequest, v1::ScoreResponse>* ScoreStream(
+      grpc::CallbackServerContext* context) override;
+  grpc::ServerUnaryReactor* Validate(grpc::CallbackServerContext* context,
+                                     const v1::ValidateRequest* request,
+                                     v1::ValidateResponse* response) override;
+  grpc::ServerUnaryReactor* ListSchemes(grpc::CallbackServerContext* context,
+                                        const v1::ListSchemesRequest* request,
+                                        v1::ListSchemesResponse* response) override;
+
+  // Scores one request into `response`; the status says why not.
+  absl::Status ScoreOne(const v1::ScoreRequest& request, v1::ScoreResponse& response) const;
+
+ private:
+  const SchemeRegistry& registry_;
+};
+
+}  // namespace jixiao::scoring
+
+#endif  // JIXIAO_SCORING_SVC_SERVER_SCORING_SERVICE_H_

@@ -1,0 +1,70 @@
+#include "inputs.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "scheme_registry.h"
+
+namespace jixiao::cli {
+
+absl::StatusOr<v1::Report> ReadReport(const std::string& path) {
+  std::ostringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
+    text << in.rdbuf();
+  }
+  v1::Report report;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto status = google::protobuf::util::JsonStringToMessage(text.str(), &report, options);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path == "-" ? "standard input" : path, " is not a valid report: ",
+                     std::string(status.message())));
+  }
+  return report;
+}
+
+absl::StatusOr<SchemeChoice> ChooseScheme(const std::string& text) {
+  SchemeChoice choice;
+  if (text.empty()) return choice;
+  std::error_code error;
+  if (std::filesystem::is_regular_file(text, error)) {
+    auto scheme = engine::LoadSchemeFile(text);
+    if (!scheme.ok()) return scheme.status();
+    choice.file = *scheme;
+    return choice;
+  }
+  bool looks_like_file = text.find('/') != std::string::npos ||
+                         (text.size() > 10 && text.substr(text.size() - 10) == ".textproto");
+  if (looks_like_file) {
+    return absl::InvalidArgumentError(absl::StrCat("no scheme file ", text));
+  }
+  auto ref = scoring::ParseSchemeRef(text);
+  if (!ref.ok()) return ref.status();
+  choice.ref = *ref;
+  return choice;
+}
+
+absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> OfflineScheme(const SchemeChoice& choice) {
+  if (choice.file) return choice.file;
+  std::shared_ptr<const engine::CompiledScheme> builtin = engine::DefaultScheme();
+  if (!choice.ref) return builtin;
+  if (choice.ref->id() == builtin->id() &&
+      (choice.ref->version() == 0 || choice.ref->version() == builtin->version())) {
+    return builtin;
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "offline, only the built-in scheme ", builtin->id(), "@", builtin->version(),
+      " or a scheme file can be used; to use scheme ", choice.ref->id(),
+      " held by a server, pass --scoring ADDR"));
+}
+
+}  // namespace jixiao::cli

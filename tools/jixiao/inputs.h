@@ -1,0 +1,38 @@
+// Reading what the user points the CLI at: report JSON files (or "-" for
+// standard input) and schemes (a .textproto file, or "id[@version]").
+
+#ifndef JIXIAO_TOOLS_JIXIAO_INPUTS_H_
+#define JIXIAO_TOOLS_JIXIAO_INPUTS_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "engine.h"
+#include "jixiao/v1/report.pb.h"
+#include "jixiao/v1/scoring_service.pb.h"
+
+namespace jixiao::cli {
+
+// Reads a report in protobuf JSON mapping (snake_case or lowerCamelCase
+// field names). INVALID_ARGUMENT says where the JSON is wrong.
+absl::StatusOr<v1::Report> ReadReport(const std::string& path);
+
+// A scheme chosen on the command line.
+struct SchemeChoice {
+  // Loaded from a file (and compiled, so that its errors have lines).
+  std::shared_ptr<const engine::CompiledScheme> file;
+  // Or named, for a server to resolve.
+  std::optional<v1::SchemeRef> ref;
+};
+
+// "" → the default; an existing file → loaded; otherwise "id[@version]".
+absl::StatusOr<SchemeChoice> ChooseScheme(const std::string& text);
+
+// The scheme to use offline: the file, or the built-in one if named.
+absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> OfflineScheme(const SchemeChoice& choice);
+
+}  // namespace jixiao::cli
+
+#endif  // JIXIAO_TOOLS_JIXIAO_INPUTS_H_
