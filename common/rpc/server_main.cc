@@ -30,7 +30,8 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
 
 bool IsLoopback(const std::string& address) {
   std::string host = address.substr(0, address.rfind(':'));
-  if (host.rfind("dns:", 0) == 0 || host.rfind("ipv4:", 0) == 0) host = host.substr(host.find(':') + 1);
+  if (host.rfind("dns:", 0) == 0 || host.rfind("ipv4:", 0) == 0)
+    host = host.substr(host.find(':') + 1);
   return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
@@ -73,7 +74,8 @@ int RunServer(const std::string& program, const ServerOptions& options,
   for (const std::string& name : service_names) health->SetServingStatus(name, true);
   health->SetServingStatus(true);
 
-  std::string bound = options.listen.substr(0, options.listen.rfind(':')) + ":" + std::to_string(port);
+  std::string bound =
+      options.listen.substr(0, options.listen.rfind(':')) + ":" + std::to_string(port);
   if (!options.port_file.empty()) {
     std::string temporary = options.port_file + ".tmp";
     std::ofstream(temporary) << bound << "\n";

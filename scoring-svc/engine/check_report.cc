@@ -72,7 +72,8 @@ class ReportChecker {
           }
         }
       } else if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
-        if (reflection->HasField(message, field)) Walk(reflection->GetMessage(message, field), name);
+        if (reflection->HasField(message, field))
+          Walk(reflection->GetMessage(message, field), name);
       } else if (field->type() == FieldDescriptor::TYPE_STRING) {
         CheckText(reflection->GetString(message, field), name);
       }
@@ -81,7 +82,8 @@ class ReportChecker {
 
   void CheckText(const std::string& text, const std::string& field) {
     if (text.size() > kMaxTextBytes) {
-      Add(field, absl::StrCat("is ", text.size(), " bytes; at most ", kMaxTextBytes, " are allowed"));
+      Add(field,
+          absl::StrCat("is ", text.size(), " bytes; at most ", kMaxTextBytes, " are allowed"));
     }
   }
 
@@ -127,7 +129,8 @@ class ReportChecker {
       if (m.indicator_id().empty()) {
         Add(at + ".indicator_id", "is required");
       } else if (!manual.insert(m.indicator_id()).second) {
-        Add(at + ".indicator_id", absl::StrCat("indicator \"", m.indicator_id(), "\" is scored twice"));
+        Add(at + ".indicator_id",
+            absl::StrCat("indicator \"", m.indicator_id(), "\" is scored twice"));
       }
       if (!m.has_score()) Add(at + ".score", "is required");
       if (m.reason().empty()) Add(at + ".reason", "is required: say why this score");

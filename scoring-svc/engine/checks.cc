@@ -45,8 +45,8 @@ void RunChecks(const SchemeParts& scheme, const v1::Report& report,
       if (!right.ok()) why.push_back(right.WhyUnavailable());
       finding.set_severity(v1::SEVERITY_INFO);
       finding.set_code("check_skipped");
-      finding.set_message(absl::StrCat("未核对 ", check.proto->name(), "：",
-                                       absl::StrJoin(why, "；")));
+      finding.set_message(
+          absl::StrCat("未核对 ", check.proto->name(), "：", absl::StrJoin(why, "；")));
       findings.push_back(std::move(finding));
       continue;
     }

@@ -20,7 +20,7 @@
 namespace jixiao::engine {
 
 struct CompiledMeasure {
-  const v1::Measure* proto;   // points into SchemeParts::proto
+  const v1::Measure* proto;  // points into SchemeParts::proto
   std::optional<Formula> formula;
   std::optional<FieldPath> declared;
 };
@@ -28,10 +28,10 @@ struct CompiledMeasure {
 struct CompiledIndicator {
   const v1::Indicator* proto;
   mpq_class weight;
-  int level = 1;               // 1 = 一级
-  int parent = -1;             // index into SchemeParts::indicators
-  std::vector<int> children;   // likewise
-  int measure = -1;            // leaf with a value-taking rule
+  int level = 1;              // 1 = 一级
+  int parent = -1;            // index into SchemeParts::indicators
+  std::vector<int> children;  // likewise
+  int measure = -1;           // leaf with a value-taking rule
   v1::ValueBasis basis = v1::VALUE_BASIS_VERIFIED;
   std::unique_ptr<Rule> rule;  // leaf only
 };
@@ -51,18 +51,18 @@ struct CompiledGrade {
 struct SchemeParts {
   v1::Scheme proto;
   mpq_class total_weight;
-  std::vector<CompiledMeasure> measures;       // scheme order
-  std::vector<int> measure_order;              // every measure after those it refers to
-  std::vector<CompiledIndicator> indicators;   // depth-first, tree order
+  std::vector<CompiledMeasure> measures;      // scheme order
+  std::vector<int> measure_order;             // every measure after those it refers to
+  std::vector<CompiledIndicator> indicators;  // depth-first, tree order
   std::vector<CompiledCheck> checks;
-  std::vector<CompiledGrade> grades;           // highest min_score first
+  std::vector<CompiledGrade> grades;  // highest min_score first
   absl::flat_hash_map<std::string, int> indicator_index;
 };
 
 // The deepest indicator level a scheme may have (一级 / 二级 / 三级 / 四级),
 // and bounds on its size.
 inline constexpr int kMaxIndicatorLevels = 4;
-inline constexpr int kMaxSchemeNodes = 2000;   // measures + indicators + checks + items
+inline constexpr int kMaxSchemeNodes = 2000;  // measures + indicators + checks + items
 
 }  // namespace jixiao::engine
 

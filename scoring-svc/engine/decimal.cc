@@ -47,18 +47,18 @@ absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
     } else if (c == '.' && !seen_point) {
       seen_point = true;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "\"", text, "\" is not a decimal number (unexpected '",
-          std::string(1, c), "'; write digits with an optional point, e.g. 1234.56)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("\"", text, "\" is not a decimal number (unexpected '", std::string(1, c),
+                       "'; write digits with an optional point, e.g. 1234.56)"));
     }
   }
   if (integer_digits == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" is not a decimal number (no digit before the point)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a decimal number (no digit before the point)"));
   }
   if (seen_point && decimals == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" is not a decimal number (no digit after the point)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a decimal number (no digit after the point)"));
   }
   if (decimals > kMaxDecimals) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -107,8 +107,10 @@ std::string FormatFixed(const mpq_class& value, int decimals) {
 }
 
 std::string FormatExact(const mpq_class& value) {
-  if (value.get_den() == 1) return value.get_num().get_str();
-  return value.get_num().get_str() + "/" + value.get_den().get_str();
+  mpq_class reduced = value;
+  reduced.canonicalize();
+  if (reduced.get_den() == 1) return reduced.get_num().get_str();
+  return reduced.get_num().get_str() + "/" + reduced.get_den().get_str();
 }
 
 std::string FormatShortest(const mpq_class& value, int fallback_decimals) {

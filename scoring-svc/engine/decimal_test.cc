@@ -1,1 +1,106 @@
-#include <gtest/gtest.h>
+#include "decimal.h"
+
+#include "gtest/gtest.h"
+#include "interval.h"
+
+namespace jixiao::engine {
+namespace {
+
+// A canonical rational: GMP compares only canonical ones correctly.
+mpq_class Q(long numerator, long denominator = 1) {
+  mpq_class q(numerator, denominator);
+  q.canonicalize();
+  return q;
+}
+
+TEST(ParseDecimal, KeepsValueAndPrecision) {
+  auto d = ParseDecimal("23604.86");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->decimals, 2);
+  EXPECT_EQ(d->value, Q(2360486, 100));
+  EXPECT_EQ(ParseDecimal("6887")->decimals, 0);
+  EXPECT_EQ(ParseDecimal("76.0")->decimals, 1);
+  EXPECT_EQ(ParseDecimal("7.261")->decimals, 3);
+  EXPECT_EQ(ParseDecimal("-3.5")->value, Q(-7, 2));
+  EXPECT_EQ(ParseDecimal("+2")->value, 2);
+  EXPECT_EQ(ParseDecimal("0.000")->value, 0);
+}
+
+TEST(ParseDecimal, RefusesWhatIsNotAPlainDecimal) {
+  for (const char* bad : {"", "-", ".5", "5.", "1e5", "1,000", " 1", "1 ", "0x10", "NaN", "inf",
+                          "1.2.3", "--1", "１２"}) {
+    auto d = ParseDecimal(bad);
+    EXPECT_FALSE(d.ok()) << "\"" << bad << "\" parsed";
+    EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST(ParseDecimal, BoundsDigits) {
+  EXPECT_TRUE(ParseDecimal("123456789012345678").ok());
+  EXPECT_FALSE(ParseDecimal("1234567890123456789").ok());
+  EXPECT_TRUE(ParseDecimal("000000000000000000001").ok());  // leading zeros are harmless
+  EXPECT_TRUE(ParseDecimal("0.123456789012").ok());
+  EXPECT_FALSE(ParseDecimal("0.1234567890123").ok());
+}
+
+TEST(RoundHalfUp, RoundsHalfAwayFromZero) {
+  EXPECT_EQ(FormatFixed(Q(105685, 1000), 2), "105.69");
+  EXPECT_EQ(FormatFixed(mpq_class(105684, 1000), 2), "105.68");
+  EXPECT_EQ(FormatFixed(mpq_class(-105685, 1000), 2), "-105.69");
+  EXPECT_EQ(FormatFixed(mpq_class(5, 1000), 2), "0.01");
+  EXPECT_EQ(FormatFixed(mpq_class(4999, 1000000), 2), "0.00");
+  EXPECT_EQ(FormatFixed(mpq_class(10442 * 100, 29238), 2), "35.71");
+  EXPECT_EQ(FormatFixed(mpq_class(7), 2), "7.00");
+  EXPECT_EQ(FormatFixed(mpq_class(7, 2), 0), "4");
+  EXPECT_EQ(RoundHalfUp(Q(1, 3), 2), Q(33, 100));
+}
+
+TEST(Format, ExactAndShortest) {
+  EXPECT_EQ(FormatExact(mpq_class(21137, 200)), "21137/200");
+  EXPECT_EQ(FormatExact(Q(4, 2)), "2");
+  EXPECT_EQ(FormatShortest(mpq_class(5, 2)), "2.5");
+  EXPECT_EQ(FormatShortest(mpq_class(3)), "3");
+  EXPECT_EQ(FormatShortest(mpq_class(1147, 1000)), "1.147");
+  EXPECT_EQ(FormatShortest(mpq_class(1, 3), 4), "0.3333");
+}
+
+TEST(Interval, CarriesTheRoundingOfItsInputs) {
+  Interval spent = Interval::FromReported(*ParseDecimal("2068"));
+  Interval budget = Interval::FromReported(*ParseDecimal("6887"));
+  Interval progress = spent / budget * Interval::Exact(100);
+  // The true ratio lies between 2,067.5 / 6,887.5 and 2,068.5 / 6,886.5.
+  EXPECT_EQ(progress.lower, Q(20675, 68875) * 100);
+  EXPECT_EQ(progress.upper, Q(20685, 68865) * 100);
+  Interval declared = Interval::FromReported(*ParseDecimal("30.02"));
+  EXPECT_TRUE(Overlaps(progress, declared));  // Q1 of the seed
+  Interval q2 = Interval::FromReported(*ParseDecimal("10442")) /
+                Interval::FromReported(*ParseDecimal("29238")) * Interval::Exact(100);
+  EXPECT_FALSE(Overlaps(q2, Interval::FromReported(*ParseDecimal("50.9"))));
+}
+
+TEST(Interval, DivisorReachingZeroIsUnbounded) {
+  Interval small = Interval::FromReported(*ParseDecimal("0.4"));  // [0.35, 0.45]
+  Interval tiny = Interval::FromReported(*ParseDecimal("0"));     // [-0.5, 0.5]
+  EXPECT_TRUE((Interval::Exact(1) / small).bounded);
+  Interval x = Interval::Exact(1) / Interval{Q(1, 10), Q(-1, 10), Q(3, 10), true};
+  EXPECT_FALSE(x.bounded);
+  EXPECT_TRUE(Overlaps(x, Interval::Exact(1000000)));
+  // "0.4" rounded to 0 decimals would be "0": its range [-0.5, 0.5] holds zero.
+  Interval rough = Interval{Q(2, 5), Q(-1, 2), Q(1, 2), true};
+  EXPECT_FALSE((Interval::Exact(1) / rough).bounded);
+  EXPECT_TRUE(Overlaps(tiny, Interval::Exact(0)));
+}
+
+TEST(Interval, SubtractionWidens) {
+  // 1.11 + 23,493.53 − 23,491.01 = 3.63, known to ±0.015; 3.64 is ±0.005.
+  Interval left = Interval::FromReported(*ParseDecimal("1.11")) +
+                  Interval::FromReported(*ParseDecimal("23493.53")) -
+                  Interval::FromReported(*ParseDecimal("23491.01"));
+  EXPECT_EQ(left.value, Q(363, 100));
+  EXPECT_EQ(left.upper - left.lower, Q(3, 100));
+  EXPECT_TRUE(Overlaps(left, Interval::FromReported(*ParseDecimal("3.64"))));
+  EXPECT_FALSE(Overlaps(left, Interval::FromReported(*ParseDecimal("3.66"))));
+}
+
+}  // namespace
+}  // namespace jixiao::engine

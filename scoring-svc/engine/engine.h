@@ -24,17 +24,17 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
-#include "google/protobuf/text_format.h"
+#include "absl/strings/string_view.h"
 #include "field_violations.h"
+#include "google/protobuf/text_format.h"
 #include "jixiao/v1/report.pb.h"
 #include "jixiao/v1/scheme.pb.h"
 #include "jixiao/v1/score_card.pb.h"
 
 namespace jixiao::engine {
 
-struct SchemeParts;   // the compiled form; see compiled_scheme.h
+struct SchemeParts;  // the compiled form; see compiled_scheme.h
 
 // A scheme checked and compiled for scoring.
 class CompiledScheme {
@@ -77,8 +77,8 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeFile(const std::
 std::shared_ptr<const CompiledScheme> DefaultScheme();
 
 // Limits on what one report may hold; anything larger is refused.
-inline constexpr size_t kMaxTextBytes = 64 * 1024;      // one string field
-inline constexpr int kMaxListItems = 1000;              // one repeated field
+inline constexpr size_t kMaxTextBytes = 64 * 1024;  // one string field
+inline constexpr int kMaxListItems = 1000;          // one repeated field
 inline constexpr int kMinFiscalYear = 2000;
 inline constexpr int kMaxFiscalYear = 2100;
 
@@ -88,7 +88,7 @@ inline constexpr int kMaxFiscalYear = 2100;
 absl::Status CheckReport(const v1::Report& report);
 
 struct ScoreOptions {
-  int64_t report_revision = 0;   // recorded in the card
+  int64_t report_revision = 0;  // recorded in the card
 };
 
 // Scores `report` against `scheme`: CheckReport, then the scheme-dependent

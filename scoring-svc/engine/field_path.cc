@@ -29,15 +29,15 @@ absl::StatusOr<FieldPath> FieldPath::Compile(absl::string_view path, const Descr
   for (size_t i = 0; i < names.size(); ++i) {
     std::string prefix = absl::StrJoin(names.begin(), names.begin() + i + 1, ".");
     if (type == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("field path \"", path, "\": \"", names[i - 1], "\" is a figure and has no field \"",
-                       names[i], "\""));
+      return absl::InvalidArgumentError(absl::StrCat("field path \"", path, "\": \"", names[i - 1],
+                                                     "\" is a figure and has no field \"", names[i],
+                                                     "\""));
     }
     const FieldDescriptor* field = type->FindFieldByName(std::string(names[i]));
     if (field == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("field path \"", path, "\": ",
-                                                     type->full_name(), " has no field \"",
-                                                     names[i], "\" (it has: ", FieldNames(type), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("field path \"", path, "\": ", type->full_name(), " has no field \"",
+                       names[i], "\" (it has: ", FieldNames(type), ")"));
     }
     if (field->is_repeated() || field->type() != FieldDescriptor::TYPE_MESSAGE) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -49,10 +49,9 @@ absl::StatusOr<FieldPath> FieldPath::Compile(absl::string_view path, const Descr
     type = field->message_type() == v1::Decimal::descriptor() ? nullptr : field->message_type();
   }
   if (type != nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("field path \"", path, "\" names a ",
-                                                   type->full_name(),
-                                                   ", not a figure; name one of its fields: ",
-                                                   FieldNames(type)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("field path \"", path, "\" names a ", type->full_name(),
+                     ", not a figure; name one of its fields: ", FieldNames(type)));
   }
   return result;
 }

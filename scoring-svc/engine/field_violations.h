@@ -12,15 +12,15 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace jixiao::engine {
 
 struct FieldViolation {
-  std::string field;         // e.g. "procurement.budget.value"
-  std::string description;   // what is wrong with it
+  std::string field;        // e.g. "procurement.budget.value"
+  std::string description;  // what is wrong with it
 };
 
 // The payload type URL under which a google.rpc.BadRequest travels.

@@ -21,7 +21,7 @@ class FormulaParser {
       : text_(text), resolve_(resolve), out_(out) {}
 
   absl::Status Run() {
-    out_.nodes_.emplace_back();   // reserve the root slot
+    out_.nodes_.emplace_back();  // reserve the root slot
     absl::StatusOr<int> root = ParseSum();
     if (!root.ok()) return root.status();
     SkipSpace();
@@ -116,9 +116,8 @@ class FormulaParser {
 
   absl::string_view Name() {
     size_t start = pos_;
-    while (pos_ < text_.size() &&
-           (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_' ||
-            text_[pos_] == '.')) {
+    while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) ||
+                                   text_[pos_] == '_' || text_[pos_] == '.')) {
       ++pos_;
     }
     return text_.substr(start, pos_ - start);

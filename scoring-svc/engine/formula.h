@@ -21,9 +21,9 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "field_path.h"
 #include "interval.h"
 #include "jixiao/v1/report.pb.h"
@@ -34,8 +34,8 @@ namespace jixiao::engine {
 struct Evaluation {
   std::optional<Interval> value;
   // When there is no value: every missing input, and any other reason.
-  std::vector<std::string> missing;   // field paths or "@measure"
-  std::string problem;                // e.g. "除数 procurement.budget 为 0"
+  std::vector<std::string> missing;  // field paths or "@measure"
+  std::string problem;               // e.g. "除数 procurement.budget 为 0"
 
   static Evaluation Of(Interval value) { return Evaluation{std::move(value), {}, {}}; }
   bool ok() const { return value.has_value(); }
@@ -45,8 +45,8 @@ struct Evaluation {
 
 // An input a formula read, as the score card lists it.
 struct FormulaInput {
-  std::string path;    // "procurement.actual" or "@q1_progress"
-  std::string value;   // as written or displayed; empty when missing
+  std::string path;   // "procurement.actual" or "@q1_progress"
+  std::string value;  // as written or displayed; empty when missing
 };
 
 class Formula {
@@ -74,21 +74,33 @@ class Formula {
 
  private:
   std::string text_;
-  std::vector<Node> nodes_;   // nodes_[0] is the root
+  std::vector<Node> nodes_;  // nodes_[0] is the root
   std::vector<FieldPath> fields_;
   std::vector<int> measure_refs_;
   friend class FormulaParser;
 };
 
 struct Formula::Node {
-  enum class Kind { kConstant, kField, kMeasure, kNegate, kAdd, kSubtract, kMultiply, kDivide,
-                    kMean, kSum, kMin, kMax };
+  enum class Kind {
+    kConstant,
+    kField,
+    kMeasure,
+    kNegate,
+    kAdd,
+    kSubtract,
+    kMultiply,
+    kDivide,
+    kMean,
+    kSum,
+    kMin,
+    kMax
+  };
   explicit Node(Kind k = Kind::kConstant) : kind(k) {}
   Kind kind;
-  mpq_class constant;          // kConstant
-  int index = -1;              // kField: into fields_; kMeasure: measure index
-  std::vector<int> children;   // into nodes_
-  std::string source;          // the text of this operand, for messages
+  mpq_class constant;         // kConstant
+  int index = -1;             // kField: into fields_; kMeasure: measure index
+  std::vector<int> children;  // into nodes_
+  std::string source;         // the text of this operand, for messages
 };
 
 }  // namespace jixiao::engine

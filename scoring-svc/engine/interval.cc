@@ -34,13 +34,11 @@ Interval Interval::Widened(const mpq_class& margin) const {
 }
 
 Interval operator+(const Interval& a, const Interval& b) {
-  return Interval{a.value + b.value, a.lower + b.lower, a.upper + b.upper,
-                  a.bounded && b.bounded};
+  return Interval{a.value + b.value, a.lower + b.lower, a.upper + b.upper, a.bounded && b.bounded};
 }
 
 Interval operator-(const Interval& a, const Interval& b) {
-  return Interval{a.value - b.value, a.lower - b.upper, a.upper - b.lower,
-                  a.bounded && b.bounded};
+  return Interval{a.value - b.value, a.lower - b.upper, a.upper - b.lower, a.bounded && b.bounded};
 }
 
 Interval operator-(const Interval& a) { return Interval{-a.value, -a.upper, -a.lower, a.bounded}; }
@@ -49,16 +47,14 @@ Interval operator*(const Interval& a, const Interval& b) {
   bool bounded = a.bounded && b.bounded;
   if (!bounded) return Hull(a.value * b.value, {}, false);
   return Hull(a.value * b.value,
-              {a.lower * b.lower, a.lower * b.upper, a.upper * b.lower, a.upper * b.upper},
-              true);
+              {a.lower * b.lower, a.lower * b.upper, a.upper * b.lower, a.upper * b.upper}, true);
 }
 
 Interval operator/(const Interval& a, const Interval& b) {
   mpq_class value = a.value / b.value;
   bool divisor_reaches_zero = !b.bounded || (sgn(b.lower) <= 0 && sgn(b.upper) >= 0);
   if (!a.bounded || divisor_reaches_zero) return Hull(value, {}, false);
-  return Hull(value,
-              {a.lower / b.lower, a.lower / b.upper, a.upper / b.lower, a.upper / b.upper},
+  return Hull(value, {a.lower / b.lower, a.lower / b.upper, a.upper / b.lower, a.upper / b.upper},
               true);
 }
 
@@ -69,8 +65,8 @@ bool Overlaps(const Interval& a, const Interval& b) {
 
 std::string DescribeRange(const Interval& interval, int decimals) {
   if (!interval.bounded) return "unbounded";
-  return "[" + FormatFixed(interval.lower, decimals) + ", " + FormatFixed(interval.upper, decimals) +
-         "]";
+  return "[" + FormatFixed(interval.lower, decimals) + ", " +
+         FormatFixed(interval.upper, decimals) + "]";
 }
 
 }  // namespace jixiao::engine

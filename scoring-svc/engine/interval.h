@@ -18,8 +18,8 @@
 namespace jixiao::engine {
 
 struct Interval {
-  mpq_class value;   // from the figures as written
-  mpq_class lower;   // meaningful only when bounded
+  mpq_class value;  // from the figures as written
+  mpq_class lower;  // meaningful only when bounded
   mpq_class upper;
   // False when the range has no finite bounds (a divisor's range reached
   // zero); such a value can never be shown to contradict another.

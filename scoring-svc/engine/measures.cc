@@ -109,10 +109,10 @@ class MeasureEvaluator {
       if (m.formula) {
         out.explanation = absl::StrCat("构成数据不全（", out.computed.WhyUnavailable(),
                                        "），采用申报值 ", Shown(out.declared_text, unit));
-        findings_.push_back(MakeFinding(
-            v1::SEVERITY_INFO, "declared_unverified", m,
-            absl::StrCat(name, " 采用申报值 ", Shown(out.declared_text, unit), "，无法核实：",
-                         out.computed.WhyUnavailable())));
+        findings_.push_back(
+            MakeFinding(v1::SEVERITY_INFO, "declared_unverified", m,
+                        absl::StrCat(name, " 采用申报值 ", Shown(out.declared_text, unit),
+                                     "，无法核实：", out.computed.WhyUnavailable())));
       } else {
         out.explanation = absl::StrCat("采用申报值 ", Shown(out.declared_text, unit));
       }
@@ -158,23 +158,23 @@ class MeasureEvaluator {
         "申报值 ", out.declared_text, " 代表 ", DescribeRange(declared, range_decimals),
         "；按构成数据（含其舍入误差）计算应在 ", DescribeRange(computed, range_decimals), " 内");
 
-    v1::Finding finding = MakeFinding(
-        inherited ? v1::SEVERITY_WARNING : v1::SEVERITY_ERROR,
-        inherited ? "declared_inherits_contradiction" : "declared_contradicted", m, "");
+    v1::Finding finding =
+        MakeFinding(inherited ? v1::SEVERITY_WARNING : v1::SEVERITY_ERROR,
+                    inherited ? "declared_inherits_contradiction" : "declared_contradicted", m, "");
     std::vector<std::string> inputs;
     for (const FormulaInput& input : out.inputs) {
       inputs.push_back(absl::StrCat(input.path, " = ", input.value.empty() ? "缺失" : input.value));
     }
     if (inherited) {
-      finding.set_message(absl::StrCat(
-          m.proto->name(), " 申报 ", Shown(out.declared_text, unit),
-          " 由其所依据的申报值算得，但那些申报值与构成数据不符；核实值为 ",
-          Shown(computed_text, unit), "（", absl::StrJoin(inputs, "，"), "）"));
+      finding.set_message(
+          absl::StrCat(m.proto->name(), " 申报 ", Shown(out.declared_text, unit),
+                       " 由其所依据的申报值算得，但那些申报值与构成数据不符；核实值为 ",
+                       Shown(computed_text, unit), "（", absl::StrJoin(inputs, "，"), "）"));
     } else {
-      finding.set_message(absl::StrCat(
-          m.proto->name(), " 申报 ", Shown(out.declared_text, unit), "，与构成数据不符：按 ",
-          m.proto->formula(), " 计算为 ", Shown(computed_text, unit), "（",
-          absl::StrJoin(inputs, "，"), "），超出舍入误差范围"));
+      finding.set_message(absl::StrCat(m.proto->name(), " 申报 ", Shown(out.declared_text, unit),
+                                       "，与构成数据不符：按 ", m.proto->formula(), " 计算为 ",
+                                       Shown(computed_text, unit), "（",
+                                       absl::StrJoin(inputs, "，"), "），超出舍入误差范围"));
     }
     finding.set_declared(out.declared_text);
     finding.set_computed(computed_text);

@@ -30,8 +30,8 @@ namespace jixiao::engine {
 struct MeasureValues {
   Evaluation declared;
   bool declared_derived = false;
-  int declared_decimals = 0;    // of the declared figure, as written
-  std::string declared_text;    // the declared figure as written
+  int declared_decimals = 0;  // of the declared figure, as written
+  std::string declared_text;  // the declared figure as written
   Evaluation computed;
   Evaluation verified;
   v1::MeasureStatus status = v1::MEASURE_STATUS_UNSPECIFIED;

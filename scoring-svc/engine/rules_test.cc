@@ -13,7 +13,8 @@ std::string Score(const CompiledScheme& scheme, const std::string& value) {
 }
 
 TEST(ThresholdRule, AtLeast) {
-  auto scheme = OneRuleScheme("threshold { comparison: COMPARISON_AT_LEAST standard: \"90\" }", "5");
+  auto scheme =
+      OneRuleScheme("threshold { comparison: COMPARISON_AT_LEAST standard: \"90\" }", "5");
   EXPECT_EQ(Score(*scheme, "90"), "5.0000");
   EXPECT_EQ(Score(*scheme, "90.01"), "5.0000");
   EXPECT_EQ(Score(*scheme, "89.99"), "0.0000");
@@ -21,7 +22,8 @@ TEST(ThresholdRule, AtLeast) {
 }
 
 TEST(ThresholdRule, AtMostAndEqual) {
-  auto at_most = OneRuleScheme("threshold { comparison: COMPARISON_AT_MOST standard: \"100\" }", "1");
+  auto at_most =
+      OneRuleScheme("threshold { comparison: COMPARISON_AT_MOST standard: \"100\" }", "1");
   EXPECT_EQ(Score(*at_most, "100"), "1.0000");
   EXPECT_EQ(Score(*at_most, "100.01"), "0.0000");
   auto equal = OneRuleScheme("threshold { comparison: COMPARISON_EQUAL standard: \"0\" }", "3");
@@ -31,31 +33,35 @@ TEST(ThresholdRule, AtMostAndEqual) {
 
 TEST(ThresholdRule, RuleSeesTheDisplayedValue) {
   // 89.996 displays as 90.00 at 2 decimals, and the reader's table says 90%.
-  auto scheme = OneRuleScheme("threshold { comparison: COMPARISON_AT_LEAST standard: \"90\" }", "5");
+  auto scheme =
+      OneRuleScheme("threshold { comparison: COMPARISON_AT_LEAST standard: \"90\" }", "5");
   EXPECT_EQ(Score(*scheme, "89.996"), "5.0000");
   EXPECT_EQ(Score(*scheme, "89.994"), "0.0000");
 }
 
 TEST(LinearDeductionRule, BelowProportional) {
   auto scheme = OneRuleScheme(
-      "linear_deduction { standard: \"100\" direction: DIRECTION_DEDUCT_BELOW points: \"0.1\" }", "3");
+      "linear_deduction { standard: \"100\" direction: DIRECTION_DEDUCT_BELOW points: \"0.1\" }",
+      "3");
   EXPECT_EQ(Score(*scheme, "100"), "3.0000");
   EXPECT_EQ(Score(*scheme, "120"), "3.0000");
   EXPECT_EQ(Score(*scheme, "88.53"), "1.8530");
-  EXPECT_EQ(Score(*scheme, "70"), "0.0000");   // exactly used up
-  EXPECT_EQ(Score(*scheme, "10"), "0.0000");   // floored at zero
+  EXPECT_EQ(Score(*scheme, "70"), "0.0000");  // exactly used up
+  EXPECT_EQ(Score(*scheme, "10"), "0.0000");  // floored at zero
   EXPECT_NE(ScoreValue(*scheme, "10").deductions(0).find("扣完为止"), std::string::npos);
 }
 
 TEST(LinearDeductionRule, AboveWithSteps) {
-  std::string base = "linear_deduction { standard: \"100\" direction: DIRECTION_DEDUCT_ABOVE points: \"2\" step: \"5\" ";
+  std::string base =
+      "linear_deduction { standard: \"100\" direction: DIRECTION_DEDUCT_ABOVE points: \"2\" step: "
+      "\"5\" ";
   auto proportional = OneRuleScheme(base + "steps: STEPS_PROPORTIONAL }", "8");
   auto whole = OneRuleScheme(base + "steps: STEPS_WHOLE }", "8");
   auto started = OneRuleScheme(base + "steps: STEPS_STARTED }", "8");
-  EXPECT_EQ(Score(*proportional, "107.5"), "5.0000");   // 1.5 steps
-  EXPECT_EQ(Score(*whole, "107.5"), "6.0000");          // 1 whole step
-  EXPECT_EQ(Score(*started, "107.5"), "4.0000");        // 2 started steps
-  EXPECT_EQ(Score(*whole, "105"), "6.0000");            // exactly one step
+  EXPECT_EQ(Score(*proportional, "107.5"), "5.0000");  // 1.5 steps
+  EXPECT_EQ(Score(*whole, "107.5"), "6.0000");         // 1 whole step
+  EXPECT_EQ(Score(*started, "107.5"), "4.0000");       // 2 started steps
+  EXPECT_EQ(Score(*whole, "105"), "6.0000");           // exactly one step
   EXPECT_EQ(Score(*started, "105"), "6.0000");
   EXPECT_EQ(Score(*started, "100.01"), "6.0000");
   EXPECT_EQ(Score(*whole, "100"), "8.0000");
@@ -73,22 +79,26 @@ TEST(BandsRule, InclusiveAndExclusiveEdges) {
   auto scheme = OneRuleScheme(
       "bands { "
       "bands { upper: \"90\" upper_inclusive: false points: \"3\" } "
-      "bands { lower: \"90\" lower_inclusive: true upper: \"100\" upper_inclusive: true points: \"2\" } }",
+      "bands { lower: \"90\" lower_inclusive: true upper: \"100\" upper_inclusive: true points: "
+      "\"2\" } }",
       "3");
   EXPECT_EQ(Score(*scheme, "89.99"), "3.0000");
-  EXPECT_EQ(Score(*scheme, "90"), "2.0000");     // on the lower edge, inclusive
-  EXPECT_EQ(Score(*scheme, "99.43"), "2.0000");  // the seed
-  EXPECT_EQ(Score(*scheme, "100"), "2.0000");    // on the upper edge, inclusive
-  EXPECT_EQ(Score(*scheme, "100.01"), "0.0000"); // in no band
-  EXPECT_NE(ScoreValue(*scheme, "100.01").deductions(0).find("不在任何得分档内"), std::string::npos);
+  EXPECT_EQ(Score(*scheme, "90"), "2.0000");      // on the lower edge, inclusive
+  EXPECT_EQ(Score(*scheme, "99.43"), "2.0000");   // the seed
+  EXPECT_EQ(Score(*scheme, "100"), "2.0000");     // on the upper edge, inclusive
+  EXPECT_EQ(Score(*scheme, "100.01"), "0.0000");  // in no band
+  EXPECT_NE(ScoreValue(*scheme, "100.01").deductions(0).find("不在任何得分档内"),
+            std::string::npos);
 }
 
 TEST(BandsRule, ExclusiveLowerEdge) {
   auto scheme = OneRuleScheme(
-      "bands { bands { lower: \"0\" lower_inclusive: false upper: \"10\" upper_inclusive: true points: \"2\" } "
-      "bands { lower: \"0\" lower_inclusive: true upper: \"0\" upper_inclusive: true points: \"3\" } }",
+      "bands { bands { lower: \"0\" lower_inclusive: false upper: \"10\" upper_inclusive: true "
+      "points: \"2\" } "
+      "bands { lower: \"0\" lower_inclusive: true upper: \"0\" upper_inclusive: true points: \"3\" "
+      "} }",
       "3");
-  EXPECT_EQ(Score(*scheme, "0"), "3.0000");      // "= 0 earns full marks"
+  EXPECT_EQ(Score(*scheme, "0"), "3.0000");  // "= 0 earns full marks"
   EXPECT_EQ(Score(*scheme, "0.01"), "2.0000");
   EXPECT_EQ(Score(*scheme, "10"), "2.0000");
   EXPECT_EQ(Score(*scheme, "10.01"), "0.0000");
@@ -140,7 +150,8 @@ v1::Report WithAnswers(std::initializer_list<std::pair<const char*, bool>> answe
   return report;
 }
 
-std::shared_ptr<const CompiledScheme> ChecklistScheme(const std::string& rule, const std::string& weight) {
+std::shared_ptr<const CompiledScheme> ChecklistScheme(const std::string& rule,
+                                                      const std::string& weight) {
   auto scheme = LoadSchemeText(
       absl::StrCat("id: \"t\" version: 1 name: \"t\" total_weight: \"", weight,
                    "\" score_decimals: 2 indicators { id: \"leaf\" name: \"leaf\" weight: \"",
@@ -152,13 +163,14 @@ std::shared_ptr<const CompiledScheme> ChecklistScheme(const std::string& rule, c
 
 TEST(ChecklistRule, EarnCountsMetItemsAndFlagsUnanswered) {
   auto scheme = ChecklistScheme(
-      "checklist { items { id: \"a\" text: \"A\" points: \"1\" } items { id: \"b\" text: \"B\" points: \"1\" } "
+      "checklist { items { id: \"a\" text: \"A\" points: \"1\" } items { id: \"b\" text: \"B\" "
+      "points: \"1\" } "
       "items { id: \"c\" text: \"C\" points: \"1\" } }",
       "3");
   auto card = ScoreReport(WithAnswers({{"a", true}, {"b", false}}), *scheme, {});
   ASSERT_TRUE(card.ok()) << card.status();
   EXPECT_EQ(card->indicators(0).score(), "1.00");
-  EXPECT_EQ(card->indicators(0).deductions_size(), 2);   // b not met, c not answered
+  EXPECT_EQ(card->indicators(0).deductions_size(), 2);  // b not met, c not answered
   ASSERT_EQ(card->findings_size(), 1);
   EXPECT_EQ(card->findings(0).code(), "checklist_unanswered");
   EXPECT_EQ(card->indicators(0).items(2).answered(), false);
@@ -170,8 +182,10 @@ TEST(ChecklistRule, DeductFloorsAtZero) {
       "items { id: \"b\" text: \"B\" } items { id: \"c\" text: \"C\" } }",
       "3");
   auto all = ScoreReport(WithAnswers({{"a", true}, {"b", true}, {"c", true}}), *scheme, {});
-  auto one_missing = ScoreReport(WithAnswers({{"a", true}, {"b", true}, {"c", false}}), *scheme, {});
-  auto two_missing = ScoreReport(WithAnswers({{"a", true}, {"b", false}, {"c", false}}), *scheme, {});
+  auto one_missing =
+      ScoreReport(WithAnswers({{"a", true}, {"b", true}, {"c", false}}), *scheme, {});
+  auto two_missing =
+      ScoreReport(WithAnswers({{"a", true}, {"b", false}, {"c", false}}), *scheme, {});
   EXPECT_EQ(all->indicators(0).score(), "3.00");
   EXPECT_EQ(one_missing->indicators(0).score(), "1.00");
   EXPECT_EQ(two_missing->indicators(0).score(), "0.00");
@@ -227,10 +241,10 @@ TEST(CheckReport, NamesEveryBadField) {
   ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   std::vector<std::string> fields;
   for (const auto& v : ViolationsOf(status)) fields.push_back(v.field);
-  EXPECT_THAT(fields, ::testing::UnorderedElementsAre(
-                          "procurement.budget.value", "procurement.actual.value",
-                          "identity.department_code", "identity.department_name",
-                          "identity.fiscal_year"));
+  EXPECT_THAT(fields,
+              ::testing::UnorderedElementsAre(
+                  "procurement.budget.value", "procurement.actual.value",
+                  "identity.department_code", "identity.department_name", "identity.fiscal_year"));
 }
 
 }  // namespace

@@ -80,13 +80,15 @@ class SchemeCompiler {
     }
     if (scheme.version() < 1) problems_.Add(root.Field("version"), "must be 1 or more");
     if (scheme.name().empty()) problems_.Add(root.Field("name"), "is required");
-    std::optional<mpq_class> total = problems_.Decimal(scheme.total_weight(), root.Field("total_weight"));
+    std::optional<mpq_class> total =
+        problems_.Decimal(scheme.total_weight(), root.Field("total_weight"));
     if (total && *total <= 0) problems_.Add(root.Field("total_weight"), "must be greater than 0");
     if (total) parts_->total_weight = *total;
     if (scheme.score_decimals() < 0 || scheme.score_decimals() > 6) {
       problems_.Add(root.Field("score_decimals"), "must lie within [0, 6]");
     }
-    if (scheme.indicators().empty()) problems_.Add(root.Field("indicators"), "a scheme needs indicators");
+    if (scheme.indicators().empty())
+      problems_.Add(root.Field("indicators"), "a scheme needs indicators");
   }
 
   void CompileMeasures(const v1::Scheme& scheme, const SchemePath& root) {
@@ -111,7 +113,8 @@ class SchemeCompiler {
       out.proto = &m;
       if (m.name().empty()) problems_.Add(at.Field("name"), "is required");
       if (m.decimals() < 0 || m.decimals() > kMaxDecimals) {
-        problems_.Add(at.Field("decimals"), absl::StrCat("must lie within [0, ", kMaxDecimals, "]"));
+        problems_.Add(at.Field("decimals"),
+                      absl::StrCat("must lie within [0, ", kMaxDecimals, "]"));
       }
       if (m.formula().empty() && m.declared().empty()) {
         problems_.Add(at, "needs a formula, a declared field path, or both");
@@ -139,7 +142,7 @@ class SchemeCompiler {
   // reports every cycle.
   void OrderMeasures(const SchemePath& root) {
     const auto& measures = parts_->measures;
-    std::vector<int> state(measures.size(), 0);   // 0 new, 1 on the stack, 2 done
+    std::vector<int> state(measures.size(), 0);  // 0 new, 1 on the stack, 2 done
     std::vector<int> stack;
     std::function<void(int)> visit = [&](int i) {
       if (state[i] == 2) return;
@@ -148,9 +151,9 @@ class SchemeCompiler {
         std::vector<std::string> names;
         for (auto it = from; it != stack.end(); ++it) names.push_back(measures[*it].proto->id());
         names.push_back(measures[i].proto->id());
-        problems_.Add(root.Field("measures", i).Field("formula"),
-                      absl::StrCat("measures refer to each other in a cycle: ",
-                                   absl::StrJoin(names, " → ")));
+        problems_.Add(
+            root.Field("measures", i).Field("formula"),
+            absl::StrCat("measures refer to each other in a cycle: ", absl::StrJoin(names, " → ")));
         return;
       }
       state[i] = 1;
@@ -173,8 +176,8 @@ class SchemeCompiler {
     }
     if (!scheme.indicators().empty() && sum != parts_->total_weight && parts_->total_weight > 0) {
       problems_.Add(root.Field("indicators"),
-                    absl::StrCat("top-level weights add up to ", Points(sum),
-                                 ", not total_weight ", Points(parts_->total_weight)));
+                    absl::StrCat("top-level weights add up to ", Points(sum), ", not total_weight ",
+                                 Points(parts_->total_weight)));
     }
   }
 
@@ -213,13 +216,14 @@ class SchemeCompiler {
                                                          kMaxIndicatorLevels, " levels deep"));
         return w;
       }
-      if (!in.measure().empty()) problems_.Add(at.Field("measure"), "only a leaf indicator scores a measure");
+      if (!in.measure().empty())
+        problems_.Add(at.Field("measure"), "only a leaf indicator scores a measure");
       if (in.has_rule()) problems_.Add(at.Field("rule"), "only a leaf indicator has a rule");
       mpq_class sum = 0;
       bool children_ok = true;
       for (int i = 0; i < in.children_size(); ++i) {
-        mpq_class child = CompileIndicator(in.children(i), at.Field("children", i), level + 1,
-                                           index, basis);
+        mpq_class child =
+            CompileIndicator(in.children(i), at.Field("children", i), level + 1, index, basis);
         children_ok &= child > 0;
         sum += child;
       }
@@ -241,7 +245,8 @@ class SchemeCompiler {
       if (in.measure().empty()) {
         problems_.Add(at.Field("measure"), "this rule scores a value: name the measure it scores");
       } else if (it == measure_index_.end()) {
-        problems_.Add(at.Field("measure"), absl::StrCat("no measure \"", in.measure(), "\" in the scheme"));
+        problems_.Add(at.Field("measure"),
+                      absl::StrCat("no measure \"", in.measure(), "\" in the scheme"));
       } else {
         parts_->indicators[index].measure = it->second;
       }
@@ -252,8 +257,9 @@ class SchemeCompiler {
       for (int i = 0; i < in.rule().checklist().items_size(); ++i) {
         const std::string& id = in.rule().checklist().items(i).id();
         if (!id.empty() && !checklist_ids_.insert(id).second) {
-          problems_.Add(at.Field("rule").Field("checklist").Field("items", i).Field("id"),
-                        absl::StrCat("checklist item \"", id, "\" is also used by another indicator"));
+          problems_.Add(
+              at.Field("rule").Field("checklist").Field("items", i).Field("id"),
+              absl::StrCat("checklist item \"", id, "\" is also used by another indicator"));
         }
       }
     }
@@ -282,7 +288,8 @@ class SchemeCompiler {
       if (!left.ok()) problems_.Add(at.Field("left"), std::string(left.status().message()));
       if (!right.ok()) problems_.Add(at.Field("right"), std::string(right.status().message()));
       if (!left.ok() || !right.ok()) continue;
-      v1::Severity severity = c.severity() == v1::SEVERITY_UNSPECIFIED ? v1::SEVERITY_ERROR : c.severity();
+      v1::Severity severity =
+          c.severity() == v1::SEVERITY_UNSPECIFIED ? v1::SEVERITY_ERROR : c.severity();
       parts_->checks.push_back(CompiledCheck{&c, *std::move(left), *std::move(right), severity});
     }
   }
@@ -308,10 +315,12 @@ class SchemeCompiler {
       }
       parts_->grades.push_back({g.grade(), *min});
     }
-    std::sort(parts_->grades.begin(), parts_->grades.end(),
-              [](const CompiledGrade& a, const CompiledGrade& b) { return a.min_score > b.min_score; });
+    std::sort(
+        parts_->grades.begin(), parts_->grades.end(),
+        [](const CompiledGrade& a, const CompiledGrade& b) { return a.min_score > b.min_score; });
     if (!parts_->grades.empty() && parts_->grades.back().min_score != 0) {
-      problems_.Add(root.Field("grades"), "the lowest grade must start at 0 so that every score has a grade");
+      problems_.Add(root.Field("grades"),
+                    "the lowest grade must start at 0 so that every score has a grade");
     }
   }
 
@@ -350,7 +359,7 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> CompileScheme(
     const v1::Scheme& scheme, absl::string_view source,
     const TextFormat::ParseInfoTree* locations) {
   auto parts = std::make_unique<SchemeParts>();
-  parts->proto = scheme;   // owned: compiled parts point into it
+  parts->proto = scheme;  // owned: compiled parts point into it
   SchemeProblems problems(std::string(source), locations);
   SchemeCompiler compiler(std::move(parts), problems);
   std::unique_ptr<SchemeParts> compiled = compiler.Run();
@@ -361,8 +370,8 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> CompileScheme(
 absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeText(absl::string_view text,
                                                                      absl::string_view source) {
   if (text.size() > kMaxSchemeTextBytes) {
-    return absl::InvalidArgumentError(absl::StrCat("scheme ", source, " is larger than ",
-                                                   kMaxSchemeTextBytes, " bytes"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("scheme ", source, " is larger than ", kMaxSchemeTextBytes, " bytes"));
   }
   v1::Scheme scheme;
   TextFormat::Parser parser;

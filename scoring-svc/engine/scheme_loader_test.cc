@@ -13,10 +13,12 @@
 namespace jixiao::engine {
 namespace {
 
-const std::string kBrokenDir = std::string(JIXIAO_SOURCE_DIR) + "/scoring-svc/engine/testdata/broken";
+const std::string kBrokenDir =
+    std::string(JIXIAO_SOURCE_DIR) + "/scoring-svc/engine/testdata/broken";
 
 TEST(SchemeLoader, DefaultSchemeLoadsFromItsFile) {
-  auto scheme = LoadSchemeFile(std::string(JIXIAO_SOURCE_DIR) + "/schemes/dept-overall-v1.textproto");
+  auto scheme =
+      LoadSchemeFile(std::string(JIXIAO_SOURCE_DIR) + "/schemes/dept-overall-v1.textproto");
   ASSERT_TRUE(scheme.ok()) << scheme.status();
   EXPECT_EQ((*scheme)->id(), "dept-overall");
   EXPECT_EQ((*scheme)->proto().indicators_size(), 3);
@@ -31,7 +33,8 @@ TEST(SchemeLoader, MissingFileIsNotFound) {
 
 TEST(SchemeLoader, AtLeastTenBrokenFiles) {
   int count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(kBrokenDir)) count += entry.is_regular_file();
+  for (const auto& entry : std::filesystem::directory_iterator(kBrokenDir))
+    count += entry.is_regular_file();
   EXPECT_GE(count, 10);
 }
 

@@ -15,7 +15,7 @@ SchemePath SchemePath::Field(absl::string_view name, int index) const {
   SchemePath child = *this;
   const google::protobuf::FieldDescriptor* field =
       type_ ? type_->FindFieldByName(std::string(name)) : nullptr;
-  if (field == nullptr) return child;   // unreachable with correct callers
+  if (field == nullptr) return child;  // unreachable with correct callers
   child.steps_.push_back({field, field->is_repeated() ? index : -1});
   child.type_ = field->message_type();
   return child;

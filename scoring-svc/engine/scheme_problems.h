@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/text_format.h"
 
@@ -27,10 +27,10 @@ class SchemePath {
  public:
   struct Step {
     const google::protobuf::FieldDescriptor* field;
-    int index;   // -1 for a singular field
+    int index;  // -1 for a singular field
   };
 
-  SchemePath();   // the Scheme itself
+  SchemePath();  // the Scheme itself
 
   // The field `name` of the message at this path (a programming error if it
   // does not exist), and its `index`-th element if repeated.
@@ -63,10 +63,10 @@ class SchemeProblems {
                                    bool required = true);
 
  private:
-  int LineOf(const SchemePath& at) const;   // 1-based; 0 if unknown
+  int LineOf(const SchemePath& at) const;  // 1-based; 0 if unknown
 
   struct Problem {
-    std::string location;   // "file:line"
+    std::string location;  // "file:line"
     std::string path;
     std::string reason;
   };

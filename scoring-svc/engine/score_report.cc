@@ -9,7 +9,6 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
-
 #include "absl/strings/str_cat.h"
 #include "checks.h"
 #include "compiled_scheme.h"
@@ -36,18 +35,18 @@ absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& sch
     auto it = scheme.indicator_index.find(m.indicator_id());
     if (it == scheme.indicator_index.end() ||
         !scheme.indicators[it->second].proto->rule().has_manual()) {
-      violations.push_back({at + ".indicator_id",
-                            absl::StrCat("scheme ", scheme.proto.id(), " v", scheme.proto.version(),
-                                         " has no manually scored indicator \"", m.indicator_id(),
-                                         "\"")});
+      violations.push_back(
+          {at + ".indicator_id",
+           absl::StrCat("scheme ", scheme.proto.id(), " v", scheme.proto.version(),
+                        " has no manually scored indicator \"", m.indicator_id(), "\"")});
       continue;
     }
     const mpq_class& weight = scheme.indicators[it->second].weight;
     absl::StatusOr<ReportedDecimal> score = ParseDecimal(m.score().value());
     if (score.ok() && score->value > weight) {
-      violations.push_back({at + ".score.value",
-                            absl::StrCat("must lie within [0, ", Points(weight), "], the weight of ",
-                                         m.indicator_id())});
+      violations.push_back(
+          {at + ".score.value", absl::StrCat("must lie within [0, ", Points(weight),
+                                             "], the weight of ", m.indicator_id())});
     }
   }
   if (!violations.empty()) {
@@ -88,9 +87,9 @@ absl::StatusOr<Evaluated> Evaluate(const v1::Report& report, const SchemeParts& 
 }
 
 void SortFindings(std::vector<v1::Finding>& findings) {
-  std::stable_sort(findings.begin(), findings.end(), [](const v1::Finding& a, const v1::Finding& b) {
-    return a.severity() > b.severity();
-  });
+  std::stable_sort(
+      findings.begin(), findings.end(),
+      [](const v1::Finding& a, const v1::Finding& b) { return a.severity() > b.severity(); });
 }
 
 // Scores one leaf indicator into `out`; returns its exact score.
@@ -139,8 +138,8 @@ mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& schem
   return outcome.score;
 }
 
-void CompareSelfEvaluation(const v1::Report& report, const SchemeParts& scheme,
-                           v1::ScoreCard& card, std::vector<v1::Finding>& findings) {
+void CompareSelfEvaluation(const v1::Report& report, const SchemeParts& scheme, v1::ScoreCard& card,
+                           std::vector<v1::Finding>& findings) {
   const v1::SelfEvaluation& self = report.self_evaluation();
   for (int i = 0; i < self.scores_size(); ++i) {
     const v1::DeclaredScore& declared = self.scores(i);

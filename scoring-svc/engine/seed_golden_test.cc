@@ -99,7 +99,7 @@ TEST_F(SeedGoldenTest, BudgetExecutionRateDeclaredFollowsFromDeclaredQuarters) {
     if (m.id() != "budget_execution_rate") continue;
     EXPECT_TRUE(m.declared_derived());
     EXPECT_EQ(m.declared().display(), "105.69");
-    EXPECT_EQ(m.declared().exact(), "21137/200");   // 105.685
+    EXPECT_EQ(m.declared().exact(), "21137/200");  // 105.685
     EXPECT_EQ(m.verified().display(), "98.09");
   }
 }

@@ -27,13 +27,13 @@ inline v1::Report MinimalReport() {
 // (text format of jixiao.v1.Rule's body).
 inline std::shared_ptr<const CompiledScheme> OneRuleScheme(const std::string& rule,
                                                            const std::string& weight) {
-  std::string text = absl::StrCat(
-      "id: \"t\" version: 1 name: \"t\" total_weight: \"", weight, "\" score_decimals: 4\n",
-      "measures { id: \"v\" name: \"值\" unit: \"%\" decimals: 2 "
-      "formula: \"procurement.actual / procurement.budget * 100\" "
-      "declared: \"procurement.declared_execution_rate\" }\n",
-      "indicators { id: \"leaf\" name: \"leaf\" weight: \"", weight, "\" measure: \"v\" rule { ",
-      rule, " } }\n");
+  std::string text = absl::StrCat("id: \"t\" version: 1 name: \"t\" total_weight: \"", weight,
+                                  "\" score_decimals: 4\n",
+                                  "measures { id: \"v\" name: \"值\" unit: \"%\" decimals: 2 "
+                                  "formula: \"procurement.actual / procurement.budget * 100\" "
+                                  "declared: \"procurement.declared_execution_rate\" }\n",
+                                  "indicators { id: \"leaf\" name: \"leaf\" weight: \"", weight,
+                                  "\" measure: \"v\" rule { ", rule, " } }\n");
   auto scheme = LoadSchemeText(text, "test");
   EXPECT_TRUE(scheme.ok()) << scheme.status();
   return scheme.ok() ? *scheme : nullptr;

@@ -14,8 +14,8 @@ absl::StatusOr<v1::SchemeRef> ParseSchemeRef(const std::string& text) {
   size_t at = text.find('@');
   ref.set_id(text.substr(0, at));
   if (ref.id().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("scheme reference \"", text,
-                                                   "\" has no id; write id or id@version"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("scheme reference \"", text, "\" has no id; write id or id@version"));
   }
   if (at != std::string::npos) {
     int version = 0;
@@ -54,7 +54,7 @@ absl::StatusOr<SchemeRegistry> SchemeRegistry::Load(const std::string& directory
         return absl::InvalidArgumentError(absl::StrCat(file.string(), ": scheme ", key.first, " v",
                                                        key.second, " is defined twice"));
       }
-      it->second = *scheme;   // a file may restate the built-in scheme
+      it->second = *scheme;  // a file may restate the built-in scheme
     }
   }
   registry.default_ = builtin;
@@ -73,7 +73,7 @@ absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> SchemeRegistry::Fi
   std::shared_ptr<const engine::CompiledScheme> found;
   for (const auto& [key, scheme] : schemes_) {
     if (key.first != ref.id()) continue;
-    if (ref.version() == 0 || key.second == ref.version()) found = scheme;   // newest last
+    if (ref.version() == 0 || key.second == ref.version()) found = scheme;  // newest last
   }
   if (found == nullptr) {
     std::string wanted = ref.version() ? absl::StrCat(ref.id(), "@", ref.version()) : ref.id();

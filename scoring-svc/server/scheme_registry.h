@@ -37,7 +37,8 @@ class SchemeRegistry {
     return default_;
   }
 
-  absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> Find(const v1::SchemeRef& ref) const;
+  absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> Find(
+      const v1::SchemeRef& ref) const;
 
   v1::ListSchemesResponse List() const;
   const engine::CompiledScheme& default_scheme() const { return *default_; }

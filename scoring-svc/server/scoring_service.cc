@@ -15,7 +15,7 @@ class ScoreStreamReactor final
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {   // the client has finished sending
+    if (!ok) {  // the client has finished sending
       Finish(grpc::Status::OK);
       return;
     }

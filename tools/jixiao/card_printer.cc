@@ -59,7 +59,8 @@ void PrintScoreCard(const v1::Report& report, const v1::ScoreCard& card, std::os
   table.Print(out);
   out << "\n总分 total " << card.total_score() << " / " << card.total_weight() << "   等级 grade "
       << card.grade();
-  if (!card.declared_total().empty()) out << "   (自评 self-declared " << card.declared_total() << ")";
+  if (!card.declared_total().empty())
+    out << "   (自评 self-declared " << card.declared_total() << ")";
   out << "\n\n";
 
   TextTable measures({"核验 measure", "申报 declared", "计算 computed", "采用 verified", "状态"},
@@ -85,7 +86,8 @@ void PrintFindings(const google::protobuf::RepeatedPtrField<v1::Finding>& findin
   out << "发现 findings (" << findings.size() << "):\n";
   for (const v1::Finding& f : findings) {
     out << "  [" << SeverityLabel(f.severity()) << "] " << f.subject();
-    if (!f.field_path().empty() && f.field_path() != f.subject()) out << " (" << f.field_path() << ")";
+    if (!f.field_path().empty() && f.field_path() != f.subject())
+      out << " (" << f.field_path() << ")";
     out << ": " << f.message() << "\n";
     if (!f.tolerance().empty()) out << "      容差 tolerance: " << f.tolerance() << "\n";
   }

@@ -26,8 +26,8 @@ absl::StatusOr<v1::Report> ReadReport(const std::string& path) {
   auto status = google::protobuf::util::JsonStringToMessage(text.str(), &report, options);
   if (!status.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(path == "-" ? "standard input" : path, " is not a valid report: ",
-                     std::string(status.message())));
+        absl::StrCat(path == "-" ? "standard input" : path,
+                     " is not a valid report: ", std::string(status.message())));
   }
   return report;
 }
@@ -53,7 +53,8 @@ absl::StatusOr<SchemeChoice> ChooseScheme(const std::string& text) {
   return choice;
 }
 
-absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> OfflineScheme(const SchemeChoice& choice) {
+absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> OfflineScheme(
+    const SchemeChoice& choice) {
   if (choice.file) return choice.file;
   std::shared_ptr<const engine::CompiledScheme> builtin = engine::DefaultScheme();
   if (!choice.ref) return builtin;
@@ -61,10 +62,10 @@ absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> OfflineScheme(cons
       (choice.ref->version() == 0 || choice.ref->version() == builtin->version())) {
     return builtin;
   }
-  return absl::NotFoundError(absl::StrCat(
-      "offline, only the built-in scheme ", builtin->id(), "@", builtin->version(),
-      " or a scheme file can be used; to use scheme ", choice.ref->id(),
-      " held by a server, pass --scoring ADDR"));
+  return absl::NotFoundError(
+      absl::StrCat("offline, only the built-in scheme ", builtin->id(), "@", builtin->version(),
+                   " or a scheme file can be used; to use scheme ", choice.ref->id(),
+                   " held by a server, pass --scoring ADDR"));
 }
 
 }  // namespace jixiao::cli

@@ -31,7 +31,8 @@ struct SchemeChoice {
 absl::StatusOr<SchemeChoice> ChooseScheme(const std::string& text);
 
 // The scheme to use offline: the file, or the built-in one if named.
-absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> OfflineScheme(const SchemeChoice& choice);
+absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> OfflineScheme(
+    const SchemeChoice& choice);
 
 }  // namespace jixiao::cli
 

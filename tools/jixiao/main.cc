@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
       "jixiao"};
   app.footer(kExitCodeHelp);
   app.require_subcommand(1);
+  app.fallthrough();  // global options may also follow the subcommand
 
   GlobalOptions global;
   app.add_option("--scoring", global.scoring,
@@ -49,7 +50,8 @@ int main(int argc, char** argv) {
                   "with --scoring, send the reports on one ScoreStream call (the default for "
                   "several files)");
   CLI::App* validate = app.add_subcommand(
-      "validate", "check reports' figures against each other and print the findings, without scores");
+      "validate",
+      "check reports' figures against each other and print the findings, without scores");
   add_scoring_args(validate);
 
   try {

@@ -47,7 +47,7 @@ int ExitCodeFor(const absl::Status& status) {
 void PrintError(const std::string& file, const absl::Status& status, const GlobalOptions& global) {
   std::cerr << "jixiao: " << file << ": " << status.message() << "\n";
   for (const engine::FieldViolation& v : engine::ViolationsOf(status)) {
-    if (v.field.empty()) continue;   // already in the message
+    if (v.field.empty()) continue;  // already in the message
     std::cerr << "  " << v.field << ": " << v.description << "\n";
   }
   if (ExitCodeFor(status) == kUnreachable) {
@@ -287,7 +287,8 @@ int RunValidate(const GlobalOptions& global, const ScoringArgs& args) {
                                       outcome.findings.findings().end());
     if (engine::HasErrors(findings)) code = std::max<int>(code, kErrorFindings);
     if (global.output == "json") {
-      std::cout << ToJson(outcome.findings, outcomes.size() == 1) << (outcomes.size() > 1 ? "\n" : "");
+      std::cout << ToJson(outcome.findings, outcomes.size() == 1)
+                << (outcomes.size() > 1 ? "\n" : "");
       continue;
     }
     if (outcomes.size() > 1) std::cout << (i ? "\n" : "") << "== " << outcome.file << "\n";

@@ -12,8 +12,8 @@
 namespace jixiao::cli {
 
 struct GlobalOptions {
-  std::string scoring;          // scoring-svc address; empty: offline
-  std::string output = "table"; // table | json
+  std::string scoring;           // scoring-svc address; empty: offline
+  std::string output = "table";  // table | json
   double timeout_seconds = 10;
   int max_message_bytes = 16 * 1024 * 1024;
 };

@@ -19,7 +19,8 @@ int DisplayWidth(const std::string& utf8) {
     } else {
       code = c & 0x07, length = 4;
     }
-    for (int k = 1; k < length && i + k < utf8.size(); ++k) code = (code << 6) | (utf8[i + k] & 0x3F);
+    for (int k = 1; k < length && i + k < utf8.size(); ++k)
+      code = (code << 6) | (utf8[i + k] & 0x3F);
     i += length;
     bool wide = (code >= 0x1100 && code <= 0x115F) || (code >= 0x2E80 && code <= 0xA4CF) ||
                 (code >= 0xAC00 && code <= 0xD7A3) || (code >= 0xF900 && code <= 0xFAFF) ||

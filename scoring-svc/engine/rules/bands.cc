@@ -94,8 +94,8 @@ std::unique_ptr<Rule> CompileBands(const v1::BandsRule& rule, const mpq_class& w
     }
     band.points = *points;
     if (band.points < 0 || band.points > weight) {
-      problems.Add(here.Field("points"),
-                   absl::StrCat("must lie within [0, ", Points(weight), "], the indicator's weight"));
+      problems.Add(here.Field("points"), absl::StrCat("must lie within [0, ", Points(weight),
+                                                      "], the indicator's weight"));
       ok = false;
     }
     if (band.lower && band.upper &&

@@ -47,8 +47,8 @@ class ChecklistRule : public Rule {
       ++unmet;
       result.set_points("0");
       std::string cost = deduct_ ? Points(deduction_) : Points(item.points);
-      outcome.deductions.push_back(absl::StrCat(answer ? "未满足：" : "未作答：", item.text,
-                                                "，扣 ", cost, " 分"));
+      outcome.deductions.push_back(
+          absl::StrCat(answer ? "未满足：" : "未作答：", item.text, "，扣 ", cost, " 分"));
       if (!answer) {
         v1::Finding& finding = outcome.findings.emplace_back();
         finding.set_severity(v1::SEVERITY_WARNING);

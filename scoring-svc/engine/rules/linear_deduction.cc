@@ -47,11 +47,11 @@ class LinearDeductionRule : public Rule {
     outcome.score = Clamp(context.weight - deduction, context.weight);
     mpq_class lost = context.weight - outcome.score;
     if (lost > 0) {
-      outcome.deductions.push_back(absl::StrCat(
-          context.measure_name, " ", context.value_text, below_ ? " 低于" : " 高于", "标准 ",
-          WithUnit(standard_, context.unit), " ", Difference(shortfall, context.unit), "，",
-          Rate(context.unit), "，扣 ", Points(lost), " 分",
-          deduction > context.weight ? "（扣完为止）" : ""));
+      outcome.deductions.push_back(
+          absl::StrCat(context.measure_name, " ", context.value_text, below_ ? " 低于" : " 高于",
+                       "标准 ", WithUnit(standard_, context.unit), " ",
+                       Difference(shortfall, context.unit), "，", Rate(context.unit), "，扣 ",
+                       Points(lost), " 分", deduction > context.weight ? "（扣完为止）" : ""));
     }
     return outcome;
   }
@@ -63,9 +63,9 @@ class LinearDeductionRule : public Rule {
 
  private:
   std::string Rate(const std::string& unit) const {
-    const char* counting = steps_ == v1::LinearDeductionRule::STEPS_WHOLE     ? "（满一档才扣）"
+    const char* counting = steps_ == v1::LinearDeductionRule::STEPS_WHOLE ? "（满一档才扣）"
                            : steps_ == v1::LinearDeductionRule::STEPS_STARTED ? "（不足一档按一档）"
-                                                                               : "";
+                                                                              : "";
     return absl::StrCat("每", below_ ? "低" : "高", " ", Difference(step_, unit), "扣 ",
                         Points(points_), " 分", counting);
   }

@@ -35,7 +35,8 @@ class ManualRule : public Rule {
     outcome.score = Clamp(score->value, context.weight);
     mpq_class lost = context.weight - outcome.score;
     if (lost > 0) {
-      std::string by = manual->assessor().empty() ? "" : absl::StrCat("（", manual->assessor(), "）");
+      std::string by =
+          manual->assessor().empty() ? "" : absl::StrCat("（", manual->assessor(), "）");
       outcome.deductions.push_back(
           absl::StrCat("人工评分扣 ", Points(lost), " 分：", manual->reason(), by));
     }

@@ -18,9 +18,9 @@ class ProportionalRule : public Rule {
     outcome.score = Clamp(context.weight * *context.value / standard_, context.weight);
     mpq_class lost = context.weight - outcome.score;
     if (lost > 0) {
-      outcome.deductions.push_back(absl::StrCat(
-          context.measure_name, " ", context.value_text, " 未达到标准 ",
-          WithUnit(standard_, context.unit), "，按完成比例得分，扣 ", Points(lost), " 分"));
+      outcome.deductions.push_back(absl::StrCat(context.measure_name, " ", context.value_text,
+                                                " 未达到标准 ", WithUnit(standard_, context.unit),
+                                                "，按完成比例得分，扣 ", Points(lost), " 分"));
     }
     return outcome;
   }
@@ -36,9 +36,8 @@ class ProportionalRule : public Rule {
 
 }  // namespace
 
-std::unique_ptr<Rule> CompileProportional(const v1::ProportionalRule& rule,
-                                          const mpq_class& weight, const SchemePath& at,
-                                          SchemeProblems& problems) {
+std::unique_ptr<Rule> CompileProportional(const v1::ProportionalRule& rule, const mpq_class& weight,
+                                          const SchemePath& at, SchemeProblems& problems) {
   std::optional<mpq_class> standard = problems.Decimal(rule.standard(), at.Field("standard"));
   if (!standard) return nullptr;
   if (*standard <= 0) {

@@ -24,8 +24,9 @@ std::unique_ptr<Rule> CompileRule(const v1::Rule& rule, const mpq_class& weight,
     case v1::Rule::KIND_NOT_SET:
       break;
   }
-  problems.Add(at, "a leaf indicator needs a rule: one of threshold, linear_deduction, "
-                   "proportional, bands, checklist, manual");
+  problems.Add(at,
+               "a leaf indicator needs a rule: one of threshold, linear_deduction, "
+               "proportional, bands, checklist, manual");
   return nullptr;
 }
 

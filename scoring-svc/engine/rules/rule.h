@@ -27,17 +27,17 @@ struct RuleContext {
   // for rules that take no value (checklist, manual) and when the value is
   // unavailable.
   const mpq_class* value = nullptr;
-  std::string value_text;     // "88.53%", for reasons
-  std::string measure_name;   // "政府采购执行率"
-  std::string unit;           // "%"
+  std::string value_text;    // "88.53%", for reasons
+  std::string measure_name;  // "政府采购执行率"
+  std::string unit;          // "%"
   mpq_class weight;
   const v1::Report* report = nullptr;
   std::string indicator_id;
 };
 
 struct RuleOutcome {
-  mpq_class score;                          // exact, within [0, weight]
-  std::vector<std::string> deductions;      // why each point was lost
+  mpq_class score;                      // exact, within [0, weight]
+  std::vector<std::string> deductions;  // why each point was lost
   std::vector<v1::ChecklistItemResult> items;
   std::vector<v1::Finding> findings;
 };
@@ -67,8 +67,8 @@ std::unique_ptr<Rule> CompileLinearDeduction(const v1::LinearDeductionRule&,
                                              SchemeProblems&);
 std::unique_ptr<Rule> CompileProportional(const v1::ProportionalRule&, const mpq_class& weight,
                                           const SchemePath&, SchemeProblems&);
-std::unique_ptr<Rule> CompileBands(const v1::BandsRule&, const mpq_class& weight,
-                                   const SchemePath&, SchemeProblems&);
+std::unique_ptr<Rule> CompileBands(const v1::BandsRule&, const mpq_class& weight, const SchemePath&,
+                                   SchemeProblems&);
 std::unique_ptr<Rule> CompileChecklist(const v1::ChecklistRule&, const mpq_class& weight,
                                        const SchemePath&, SchemeProblems&);
 std::unique_ptr<Rule> CompileManual(const v1::ManualRule&, const mpq_class& weight,

@@ -1,0 +1,124 @@
+#include "process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace jixiao::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<char*> Argv(std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  return argv;
+}
+
+int ShellStatus(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+std::string BinPath(const std::string& name) { return std::string(JIXIAO_BIN_DIR) + "/" + name; }
+std::string SourcePath(const std::string& relative) {
+  return std::string(JIXIAO_SOURCE_DIR) + "/" + relative;
+}
+
+std::string MakeTempDir(const std::string& prefix) {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base ? base : "/tmp") + "/" + prefix + "-XXXXXX";
+  char* made = mkdtemp(pattern.data());
+  return made ? std::string(made) : std::string();
+}
+
+ServerProcess::ServerProcess(const std::string& binary, std::vector<std::string> args) {
+  dir_ = MakeTempDir("jixiao-server");
+  std::string port_file = dir_ + "/addr";
+  std::string log = dir_ + "/log";
+  std::vector<std::string> all = {binary, "--listen", "127.0.0.1:0", "--port-file", port_file};
+  all.insert(all.end(), args.begin(), args.end());
+  pid_ = fork();
+  if (pid_ == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> argv = Argv(all);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string addr = ReadFile(port_file);
+    if (!addr.empty() && addr.back() == '\n') {
+      address_ = addr.substr(0, addr.size() - 1);
+      return;
+    }
+    int status;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) Stop(SIGKILL);
+}
+
+int ServerProcess::Stop(int signal) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return ShellStatus(status);
+}
+
+std::string ServerProcess::Log() const { return ReadFile(dir_ + "/log"); }
+
+CommandResult RunCommand(const std::vector<std::string>& args, const std::string& input) {
+  std::string dir = MakeTempDir("jixiao-run");
+  std::string in = dir + "/in", out = dir + "/out", err = dir + "/err";
+  std::ofstream(in) << input;
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd_in = open(in.c_str(), O_RDONLY);
+    int fd_out = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd_err = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd_in, 0);
+    dup2(fd_out, 1);
+    dup2(fd_err, 2);
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv = Argv(copy);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  CommandResult result;
+  result.exit_code = ShellStatus(status);
+  result.out = ReadFile(out);
+  result.err = ReadFile(err);
+  return result;
+}
+
+}  // namespace jixiao::testing

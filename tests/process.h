@@ -1,0 +1,57 @@
+// Running the real binaries from tests: start a server on a free loopback
+// port and stop it with a signal; run a CLI command and capture its output.
+
+#ifndef JIXIAO_TESTS_PROCESS_H_
+#define JIXIAO_TESTS_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace jixiao::testing {
+
+// Where CMake put the binaries, and the source tree.
+std::string BinPath(const std::string& name);
+std::string SourcePath(const std::string& relative);
+
+// A fresh directory under the test's temporary directory.
+std::string MakeTempDir(const std::string& prefix);
+
+// A server started with --listen 127.0.0.1:0 --port-file, running until
+// Stop() or destruction (SIGKILL then).
+class ServerProcess {
+ public:
+  // Starts `binary` with `args` plus the listen flags; waits until it
+  // writes its port file (or exits). address() is empty if it failed.
+  ServerProcess(const std::string& binary, std::vector<std::string> args);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
+  // Sends `signal` and waits; returns the exit status as a shell shows it
+  // (the exit code, or 128 + signal number).
+  int Stop(int signal);
+  // Everything the server wrote to stdout and stderr so far.
+  std::string Log() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::string dir_;
+  std::string address_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] (a path) with the rest as arguments, `input` on stdin.
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input = "");
+
+}  // namespace jixiao::testing
+
+#endif  // JIXIAO_TESTS_PROCESS_H_
