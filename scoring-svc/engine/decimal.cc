@@ -130,4 +130,10 @@ std::string FormatShortest(const mpq_class& value, int fallback_decimals) {
   return text == "-0" ? "0" : text;
 }
 
+std::string WithUnit(const std::string& number, const std::string& unit) {
+  if (unit.empty() || number.empty()) return number;
+  if (unit == "%") return number + "%";
+  return number + " " + unit;
+}
+
 }  // namespace jixiao::engine

@@ -53,6 +53,10 @@ std::string FormatExact(const mpq_class& value);
 // rounded decimals: FormatShortest(2.5) == "2.5", FormatShortest(3) == "3".
 std::string FormatShortest(const mpq_class& value, int fallback_decimals = 6);
 
+// A number already written out, with its unit as a report prints it:
+// "35.71%" for "%", "3.63 万元" for other units, the number alone for none.
+std::string WithUnit(const std::string& number, const std::string& unit);
+
 }  // namespace jixiao::engine
 
 #endif  // JIXIAO_SCORING_SVC_ENGINE_DECIMAL_H_

@@ -6,13 +6,6 @@
 namespace jixiao::engine {
 namespace {
 
-// The display of a measure value with its unit: "35.71%", "3.63 万元".
-std::string Shown(const std::string& number, const std::string& unit) {
-  if (unit.empty()) return number;
-  if (unit == "%") return number + "%";
-  return absl::StrCat(number, " ", unit);
-}
-
 // A rounded value as other formulas see it: the rounded value, with a range
 // covering both the true value's range and the rounded value itself.
 Evaluation Rounded(const Evaluation& evaluation, int decimals, std::string* text) {
@@ -96,7 +89,7 @@ class MeasureEvaluator {
       if (Overlaps(*out.declared.value, *out.computed.value)) {
         out.status = v1::MEASURE_STATUS_CONFIRMED;
         out.verified = out.declared;
-        out.explanation = absl::StrCat("申报值 ", Shown(out.declared_text, unit),
+        out.explanation = absl::StrCat("申报值 ", WithUnit(out.declared_text, unit),
                                        " 与按构成数据计算的结果在舍入范围内一致，采用申报值");
       } else {
         out.status = v1::MEASURE_STATUS_CONTRADICTED;
@@ -108,13 +101,13 @@ class MeasureEvaluator {
       out.verified = out.declared;
       if (m.formula) {
         out.explanation = absl::StrCat("构成数据不全（", out.computed.WhyUnavailable(),
-                                       "），采用申报值 ", Shown(out.declared_text, unit));
+                                       "），采用申报值 ", WithUnit(out.declared_text, unit));
         findings_.push_back(
             MakeFinding(v1::SEVERITY_INFO, "declared_unverified", m,
-                        absl::StrCat(name, " 采用申报值 ", Shown(out.declared_text, unit),
+                        absl::StrCat(name, " 采用申报值 ", WithUnit(out.declared_text, unit),
                                      "，无法核实：", out.computed.WhyUnavailable())));
       } else {
-        out.explanation = absl::StrCat("采用申报值 ", Shown(out.declared_text, unit));
+        out.explanation = absl::StrCat("采用申报值 ", WithUnit(out.declared_text, unit));
       }
     } else if (out.computed.ok()) {
       out.status = v1::MEASURE_STATUS_COMPUTED_ONLY;
@@ -167,21 +160,21 @@ class MeasureEvaluator {
     }
     if (inherited) {
       finding.set_message(
-          absl::StrCat(m.proto->name(), " 申报 ", Shown(out.declared_text, unit),
+          absl::StrCat(m.proto->name(), " 申报 ", WithUnit(out.declared_text, unit),
                        " 由其所依据的申报值算得，但那些申报值与构成数据不符；核实值为 ",
-                       Shown(computed_text, unit), "（", absl::StrJoin(inputs, "，"), "）"));
+                       WithUnit(computed_text, unit), "（", absl::StrJoin(inputs, "，"), "）"));
     } else {
-      finding.set_message(absl::StrCat(m.proto->name(), " 申报 ", Shown(out.declared_text, unit),
+      finding.set_message(absl::StrCat(m.proto->name(), " 申报 ", WithUnit(out.declared_text, unit),
                                        "，与构成数据不符：按 ", m.proto->formula(), " 计算为 ",
-                                       Shown(computed_text, unit), "（",
+                                       WithUnit(computed_text, unit), "（",
                                        absl::StrJoin(inputs, "，"), "），超出舍入误差范围"));
     }
     finding.set_declared(out.declared_text);
     finding.set_computed(computed_text);
     finding.set_tolerance(tolerance);
     findings_.push_back(std::move(finding));
-    out.explanation = absl::StrCat("申报值 ", Shown(out.declared_text, unit),
-                                   " 与构成数据不符，采用计算值 ", Shown(computed_text, unit));
+    out.explanation = absl::StrCat("申报值 ", WithUnit(out.declared_text, unit),
+                                   " 与构成数据不符，采用计算值 ", WithUnit(computed_text, unit));
   }
 
   const SchemeParts& scheme_;

@@ -18,12 +18,6 @@
 namespace jixiao::engine {
 namespace {
 
-std::string Shown(const std::string& number, const std::string& unit) {
-  if (unit.empty()) return number;
-  if (unit == "%") return number + "%";
-  return absl::StrCat(number, " ", unit);
-}
-
 // Checks that depend on the scheme: manual scores name manual indicators
 // and lie within their weight.
 absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& scheme,
@@ -127,7 +121,7 @@ mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& schem
                              ? values.declared_text
                              : FormatFixed(chosen.value->value, decimals);
     context.value = &value;
-    context.value_text = Shown(number, unit);
+    context.value_text = WithUnit(number, unit);
     out.set_value(context.value_text);
   }
   out.set_rule(indicator.rule->Describe(unit));

@@ -2,10 +2,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "decimal.h"
 #include "text_table.h"
 
 namespace jixiao::cli {
 namespace {
+
+using engine::WithUnit;
 
 const char* SeverityLabel(v1::Severity severity) {
   switch (severity) {
@@ -33,11 +36,6 @@ const char* StatusLabel(v1::MeasureStatus status) {
     default:
       return "";
   }
-}
-
-std::string WithUnit(const std::string& number, const std::string& unit) {
-  if (number.empty() || unit.empty()) return number;
-  return unit == "%" ? number + "%" : absl::StrCat(number, " ", unit);
 }
 
 }  // namespace

@@ -33,9 +33,7 @@ std::unique_ptr<Rule> CompileRule(const v1::Rule& rule, const mpq_class& weight,
 std::string Points(const mpq_class& value) { return FormatShortest(value, 4); }
 
 std::string WithUnit(const mpq_class& value, const std::string& unit) {
-  if (unit.empty()) return Points(value);
-  if (unit == "%") return Points(value) + "%";
-  return absl::StrCat(Points(value), " ", unit);
+  return WithUnit(Points(value), unit);
 }
 
 std::string Difference(const mpq_class& value, const std::string& unit) {
