@@ -38,7 +38,8 @@ class ReportChecker {
 
   // Every figure well-formed and non-negative; every string and list within
   // the limits.
-  void Walk(const Message& message, const std::string& prefix) {
+  // A figure whose field is named declared_* is a rate in percent.
+  void Walk(const Message& message, const std::string& prefix, bool is_rate = false) {
     const Descriptor* type = message.GetDescriptor();
     const auto* reflection = message.GetReflection();
     if (type == v1::Decimal::descriptor()) {
@@ -51,6 +52,8 @@ class ReportChecker {
         Add(field, std::string(parsed.status().message()));
       } else if (parsed->value < 0) {
         Add(field, absl::StrCat("must not be negative (got ", text, ")"));
+      } else if (is_rate && parsed->value > kMaxRatePercent) {
+        Add(field, absl::StrCat("is a rate in percent: at most ", kMaxRatePercent, " (got ", text, ")"));
       }
       return;
     }
@@ -72,8 +75,10 @@ class ReportChecker {
           }
         }
       } else if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
-        if (reflection->HasField(message, field))
-          Walk(reflection->GetMessage(message, field), name);
+        if (reflection->HasField(message, field)) {
+          bool rate = field->name().rfind("declared_", 0) == 0;
+          Walk(reflection->GetMessage(message, field), name, rate);
+        }
       } else if (field->type() == FieldDescriptor::TYPE_STRING) {
         CheckText(reflection->GetString(message, field), name);
       }

@@ -1,0 +1,51 @@
+// StorageService over the callback API: each call maps 1:1 onto the store
+// (store.h). Thread-safe.
+//
+// Who is writing: until authentication arrives, a write's author is what the
+// caller declares in the `jixiao-author` call metadata ("anonymous" if
+// absent).
+
+#ifndef JIXIAO_STORAGE_SVC_SERVER_STORAGE_SERVICE_H_
+#define JIXIAO_STORAGE_SVC_SERVER_STORAGE_SERVICE_H_
+
+#include "jixiao/v1/storage_service.grpc.pb.h"
+#include "store.h"
+
+namespace jixiao::storage_svc {
+
+inline constexpr char kAuthorMetadata[] = "jixiao-author";
+
+class StorageServiceImpl final : public v1::StorageService::CallbackService {
+ public:
+  // `store` must outlive the service.
+  explicit StorageServiceImpl(store::Store& store) : store_(store) {}
+
+  using Context = grpc::CallbackServerContext;
+  using Reactor = grpc::ServerUnaryReactor;
+
+  Reactor* CreateReport(Context*, const v1::CreateReportRequest*, v1::CreateReportResponse*) override;
+  Reactor* UpdateReport(Context*, const v1::UpdateReportRequest*, v1::UpdateReportResponse*) override;
+  Reactor* GetReport(Context*, const v1::GetReportRequest*, v1::GetReportResponse*) override;
+  Reactor* ListReports(Context*, const v1::ListReportsRequest*, v1::ListReportsResponse*) override;
+  Reactor* GetReportHistory(Context*, const v1::GetReportHistoryRequest*,
+                            v1::GetReportHistoryResponse*) override;
+  Reactor* TransitionReport(Context*, const v1::TransitionReportRequest*,
+                            v1::TransitionReportResponse*) override;
+  Reactor* DeleteReport(Context*, const v1::DeleteReportRequest*, v1::DeleteReportResponse*) override;
+  Reactor* PublishScheme(Context*, const v1::PublishSchemeRequest*, v1::PublishSchemeResponse*) override;
+  Reactor* GetScheme(Context*, const v1::GetSchemeRequest*, v1::GetSchemeResponse*) override;
+  Reactor* ListSchemes(Context*, const v1::ListStoredSchemesRequest*,
+                       v1::ListStoredSchemesResponse*) override;
+  Reactor* SaveScoreCard(Context*, const v1::SaveScoreCardRequest*, v1::SaveScoreCardResponse*) override;
+  Reactor* GetScoreCard(Context*, const v1::GetScoreCardRequest*, v1::GetScoreCardResponse*) override;
+  Reactor* ListScoreCards(Context*, const v1::ListScoreCardsRequest*,
+                          v1::ListScoreCardsResponse*) override;
+  Reactor* CreateBackup(Context*, const v1::CreateBackupRequest*, v1::CreateBackupResponse*) override;
+
+ private:
+  store::Store& store_;
+};
+
+}  // namespace jixiao::storage_svc
+
+#endif  // JIXIAO_STORAGE_SVC_SERVER_STORAGE_SERVICE_H_

@@ -1,0 +1,230 @@
+// Schemes and score cards.
+
+#include "absl/strings/str_cat.h"
+#include "engine.h"
+#include "keys.h"
+#include "rocks_util.h"
+#include "store.h"
+
+namespace jixiao::store {
+namespace {
+
+absl::Status UnderField(const absl::Status& status, const std::string& prefix) {
+  std::vector<engine::FieldViolation> violations = engine::ViolationsOf(status);
+  for (auto& v : violations) v.field = prefix + v.field;
+  return engine::InvalidArgumentWithViolations(status.message(), violations);
+}
+
+bool IsCode(const std::string& text) {
+  if (text.empty() || text.size() > 128) return false;
+  for (char c : text) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_' || c == '.')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& request) {
+  // The engine refuses a scheme it could not score with.
+  auto compiled = engine::CompileScheme(request.scheme(), "request");
+  if (!compiled.ok()) return UnderField(compiled.status(), "scheme.");
+  const v1::Scheme& scheme = request.scheme();
+  std::string key = keys::Scheme(scheme.id(), static_cast<uint32_t>(scheme.version()));
+  std::lock_guard<std::mutex> lock(schemes_mutex_);
+  v1::Scheme existing;
+  absl::Status status = GetProto(db_.get(), family(kSchemes), key, &existing);
+  if (status.ok()) {
+    if (existing.SerializeAsString() == scheme.SerializeAsString()) return existing;
+    return absl::AlreadyExistsError(absl::StrCat("scheme ", scheme.id(), " version ", scheme.version(),
+                                                 " is published and never changes; publish it as "
+                                                 "a new version"));
+  }
+  if (!absl::IsNotFound(status)) return status;
+  rocksdb::WriteOptions options;
+  options.sync = sync_;
+  status = FromRocks(db_->Put(options, family(kSchemes), key, scheme.SerializeAsString()),
+                     "publish scheme");
+  if (!status.ok()) return status;
+  return scheme;
+}
+
+absl::StatusOr<v1::Scheme> Store::GetScheme(const v1::GetSchemeRequest& request) {
+  if (!IsCode(request.id())) {
+    return engine::InvalidArgumentWithViolations("bad scheme id",
+                                                 {{"id", "is required: letters, digits, '-', '_', '.'"}});
+  }
+  if (request.version() < 0) {
+    return engine::InvalidArgumentWithViolations("bad version",
+                                                 {{"version", "must be 0 (newest) or more"}});
+  }
+  v1::Scheme scheme;
+  if (request.version() > 0) {
+    absl::Status status = GetProto(db_.get(), family(kSchemes),
+                                   keys::Scheme(request.id(), static_cast<uint32_t>(request.version())),
+                                   &scheme);
+    if (absl::IsNotFound(status)) {
+      return absl::NotFoundError(
+          absl::StrCat("no scheme ", request.id(), " version ", request.version()));
+    }
+    if (!status.ok()) return status;
+    return scheme;
+  }
+  // The newest version is the last key with the id's prefix.
+  std::string prefix = keys::SchemePrefix(request.id());
+  std::string upper = keys::PrefixEnd(prefix);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kSchemes)));
+  it->SeekForPrev(upper);
+  if (it->Valid() && it->key() == upper) it->Prev();
+  if (!it->Valid() || !it->key().starts_with(prefix)) {
+    if (!it->status().ok()) return FromRocks(it->status(), "read scheme");
+    return absl::NotFoundError(absl::StrCat("no scheme ", request.id()));
+  }
+  if (!scheme.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    return absl::InternalError("stored scheme is corrupt");
+  }
+  return scheme;
+}
+
+absl::StatusOr<v1::ListStoredSchemesResponse> Store::ListSchemes(
+    const v1::ListStoredSchemesRequest& request) {
+  auto page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  auto after = DecodePageToken(request.page_token(), "schemes");
+  if (!after.ok()) return after.status();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kSchemes)));
+  if (after->empty()) {
+    it->SeekToFirst();
+  } else {
+    it->Seek(*after);
+    if (it->Valid() && it->key() == *after) it->Next();
+  }
+  v1::ListStoredSchemesResponse response;
+  std::string last;
+  for (; it->Valid() && response.schemes_size() < *page_size; it->Next()) {
+    if (!response.add_schemes()->ParseFromArray(it->value().data(),
+                                                static_cast<int>(it->value().size()))) {
+      return absl::InternalError("stored scheme is corrupt");
+    }
+    last = it->key().ToString();
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "list schemes");
+  if (it->Valid()) response.set_next_page_token(EncodePageToken(last, "schemes"));
+  return response;
+}
+
+absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardRequest& request) {
+  const v1::ScoreCard& card = request.card();
+  const v1::ReportRef& ref = card.report();
+  std::vector<engine::FieldViolation> violations;
+  if (!IsCode(ref.department_code())) violations.push_back({"card.report.department_code", "is required"});
+  if (ref.fiscal_year() < engine::kMinFiscalYear || ref.fiscal_year() > engine::kMaxFiscalYear) {
+    violations.push_back({"card.report.fiscal_year", "must lie within [2000, 2100]"});
+  }
+  if (ref.revision() <= 0) {
+    violations.push_back({"card.report.revision", "must name the stored revision that was scored"});
+  }
+  if (!IsCode(card.scheme_id())) violations.push_back({"card.scheme_id", "is required"});
+  if (card.scheme_version() <= 0) violations.push_back({"card.scheme_version", "must be 1 or more"});
+  if (!violations.empty()) return engine::InvalidArgumentWithViolations("bad score card", violations);
+
+  const uint32_t year = static_cast<uint32_t>(ref.fiscal_year());
+  v1::ReportRevision revision;
+  absl::Status status = GetProto(
+      db_.get(), family(kRevisions),
+      keys::Revision(ref.department_code(), year, static_cast<uint64_t>(ref.revision())), &revision);
+  if (absl::IsNotFound(status)) {
+    return absl::FailedPreconditionError(absl::StrCat("report ", ref.department_code(), " ",
+                                                      ref.fiscal_year(), " has no revision ",
+                                                      ref.revision(), " to attach a card to"));
+  }
+  if (!status.ok()) return status;
+  rocksdb::WriteOptions options;
+  options.sync = sync_;
+  status = FromRocks(
+      db_->Put(options, family(kCards),
+               keys::Card(year, ref.department_code(), static_cast<uint64_t>(ref.revision()),
+                          card.scheme_id(), static_cast<uint32_t>(card.scheme_version())),
+               card.SerializeAsString()),
+      "save score card");
+  if (!status.ok()) return status;
+  return card;
+}
+
+absl::StatusOr<v1::ScoreCard> Store::GetScoreCard(const v1::GetScoreCardRequest& request) {
+  const v1::ReportKey& key = request.key();
+  if (!IsCode(key.department_code()) || key.fiscal_year() < engine::kMinFiscalYear ||
+      key.fiscal_year() > engine::kMaxFiscalYear || request.revision() < 0) {
+    return engine::InvalidArgumentWithViolations(
+        "bad card key", {{"key", "needs a department code and a fiscal year within [2000, 2100]"}});
+  }
+  const uint32_t year = static_cast<uint32_t>(key.fiscal_year());
+  std::string prefix =
+      request.revision() > 0
+          ? keys::CardRevisionPrefix(year, key.department_code(), static_cast<uint64_t>(request.revision()))
+          : keys::CardReportPrefix(year, key.department_code());
+  std::string upper = keys::PrefixEnd(prefix);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kCards)));
+  it->SeekForPrev(upper);
+  if (it->Valid() && it->key() == upper) it->Prev();
+  if (!it->Valid() || !it->key().starts_with(prefix)) {
+    if (!it->status().ok()) return FromRocks(it->status(), "read score card");
+    return absl::NotFoundError(absl::StrCat("no score card for ", key.department_code(), " ",
+                                            key.fiscal_year(),
+                                            request.revision() ? absl::StrCat(" revision ", request.revision()) : ""));
+  }
+  v1::ScoreCard card;
+  if (!card.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    return absl::InternalError("stored score card is corrupt");
+  }
+  return card;
+}
+
+absl::StatusOr<v1::ListScoreCardsResponse> Store::ListScoreCards(
+    const v1::ListScoreCardsRequest& request) {
+  if (request.fiscal_year() < engine::kMinFiscalYear || request.fiscal_year() > engine::kMaxFiscalYear) {
+    return engine::InvalidArgumentWithViolations("bad year",
+                                                 {{"fiscal_year", "must lie within [2000, 2100]"}});
+  }
+  auto page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  const uint32_t year = static_cast<uint32_t>(request.fiscal_year());
+  std::string query = absl::StrCat("cards|", year);
+  auto after = DecodePageToken(request.page_token(), query);
+  if (!after.ok()) return after.status();
+  std::string prefix = keys::CardYearPrefix(year);
+  // No iterate_upper_bound: the walk seeks backwards to the end of each
+  // report's group, so it checks the year prefix itself.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kCards)));
+  // Resume after the last report of the previous page.
+  it->Seek(after->empty() ? prefix : keys::PrefixEnd(*after));
+  v1::ListScoreCardsResponse response;
+  std::string last_report;
+  while (it->Valid() && it->key().starts_with(prefix) && response.cards_size() < *page_size) {
+    uint32_t card_year = 0;
+    std::string dept;
+    if (!keys::ParseCardReport(it->key().ToString(), &card_year, &dept)) {
+      return absl::InternalError("malformed card key in the store");
+    }
+    // The newest card of this report is the last key of its group.
+    std::string report_prefix = keys::CardReportPrefix(year, dept);
+    it->SeekForPrev(keys::PrefixEnd(report_prefix));
+    if (it->Valid() && !it->key().starts_with(report_prefix)) it->Prev();
+    if (!it->Valid()) break;
+    if (!response.add_cards()->ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::InternalError("stored score card is corrupt");
+    }
+    last_report = report_prefix;
+    it->Seek(keys::PrefixEnd(report_prefix));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "list score cards");
+  if (it->Valid() && it->key().starts_with(prefix)) {
+    response.set_next_page_token(EncodePageToken(last_report, query));
+  }
+  return response;
+}
+
+}  // namespace jixiao::store

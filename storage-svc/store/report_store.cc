@@ -1,0 +1,474 @@
+// Reports: revisions, status changes, listing.
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "engine.h"
+#include "google/protobuf/util/time_util.h"
+#include "keys.h"
+#include "rocks_util.h"
+#include "storage-svc/store/records.pb.h"
+#include "store.h"
+
+namespace jixiao::store {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+const char* StatusName(v1::ReportStatus status) {
+  switch (status) {
+    case v1::REPORT_STATUS_DRAFT:
+      return "draft";
+    case v1::REPORT_STATUS_SUBMITTED:
+      return "submitted";
+    case v1::REPORT_STATUS_RETURNED:
+      return "returned";
+    case v1::REPORT_STATUS_APPROVED:
+      return "approved";
+    case v1::REPORT_STATUS_DELETED:
+      return "deleted";
+    default:
+      return "unspecified";
+  }
+}
+
+// The same violations, with their fields under `prefix` ("report.").
+absl::Status UnderField(const absl::Status& status, const std::string& prefix) {
+  std::vector<engine::FieldViolation> violations = engine::ViolationsOf(status);
+  for (auto& v : violations) v.field = prefix + v.field;
+  return engine::InvalidArgumentWithViolations(status.message(), violations);
+}
+
+absl::Status CheckKey(const v1::ReportKey& key, const std::string& field) {
+  v1::Report probe;
+  probe.mutable_identity()->set_department_code(key.department_code());
+  probe.mutable_identity()->set_department_name("-");
+  probe.mutable_identity()->set_fiscal_year(key.fiscal_year());
+  absl::Status status = engine::CheckReport(probe);
+  if (status.ok()) return status;
+  std::vector<engine::FieldViolation> violations;
+  for (auto& v : engine::ViolationsOf(status)) {
+    std::string name = v.field == "identity.department_code" ? "department_code" : "fiscal_year";
+    violations.push_back({absl::StrCat(field, ".", name), v.description});
+  }
+  return engine::InvalidArgumentWithViolations("bad report key", violations);
+}
+
+absl::Status RequireExpectedRevision(int64_t expected) {
+  if (expected > 0) return absl::OkStatus();
+  return engine::InvalidArgumentWithViolations(
+      "a write must name the revision it replaces",
+      {{"expected_revision", "is required: the revision you read (1 or more)"}});
+}
+
+v1::ReportKey KeyOf(const v1::Report& report) {
+  v1::ReportKey key;
+  key.set_department_code(report.identity().department_code());
+  key.set_fiscal_year(report.identity().fiscal_year());
+  return key;
+}
+
+std::string Describe(const v1::ReportKey& key) {
+  return absl::StrCat(key.department_code(), " ", key.fiscal_year());
+}
+
+bool Allowed(v1::ReportStatus from, v1::ReportStatus to) {
+  switch (from) {
+    case v1::REPORT_STATUS_DRAFT:
+      return to == v1::REPORT_STATUS_SUBMITTED;
+    case v1::REPORT_STATUS_SUBMITTED:
+      return to == v1::REPORT_STATUS_RETURNED || to == v1::REPORT_STATUS_APPROVED;
+    case v1::REPORT_STATUS_RETURNED:
+      return to == v1::REPORT_STATUS_SUBMITTED;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// One write to one report: everything it reads and writes happens under the
+// report's stripe lock, and everything it writes goes in one synced batch.
+class Store::Writer {
+ public:
+  Writer(Store& store, const v1::ReportKey& key, absl::string_view method,
+         const google::protobuf::Message& request, const std::string& idempotency_key)
+      : store_(store),
+        key_(key),
+        report_key_(keys::Report(key.department_code(), key.fiscal_year())),
+        lock_(store.LockFor(report_key_)),
+        idempotency_key_(idempotency_key.empty() ? ""
+                                                 : keys::Idempotency(method, idempotency_key)),
+        request_sha256_(idempotency_key.empty() ? "" : Sha256(request.SerializeAsString())) {}
+
+  // The answer already given to this idempotency key, if any.
+  absl::StatusOr<std::optional<v1::ReportRevision>> Replay() {
+    if (idempotency_key_.empty()) return std::optional<v1::ReportRevision>();
+    storage::IdempotencyRecord record;
+    absl::Status status = GetProto(store_.db_.get(), store_.family(kIdempotency),
+                                   idempotency_key_, &record);
+    if (absl::IsNotFound(status)) return std::optional<v1::ReportRevision>();
+    if (!status.ok()) return status;
+    if (record.request_sha256() != request_sha256_) {
+      return engine::InvalidArgumentWithViolations(
+          "idempotency key reused for a different request",
+          {{"idempotency_key", "was already used for a different request; use a new key"}});
+    }
+    v1::ReportRevision revision;
+    if (!revision.ParseFromString(record.response())) {
+      return absl::InternalError("stored idempotent response is corrupt");
+    }
+    return std::optional<v1::ReportRevision>(std::move(revision));
+  }
+
+  // The report's head; nullopt if it was never created.
+  absl::StatusOr<std::optional<storage::ReportHead>> Head() {
+    storage::ReportHead head;
+    absl::Status status = GetProto(store_.db_.get(), store_.family(kHeads), report_key_, &head);
+    if (absl::IsNotFound(status)) return std::optional<storage::ReportHead>();
+    if (!status.ok()) return status;
+    return std::optional<storage::ReportHead>(head);
+  }
+
+  absl::StatusOr<v1::ReportRevision> Read(int64_t revision) {
+    v1::ReportRevision stored;
+    absl::Status status = GetProto(store_.db_.get(), store_.family(kRevisions),
+                                   keys::Revision(key_.department_code(), key_.fiscal_year(),
+                                                  static_cast<uint64_t>(revision)),
+                                   &stored);
+    if (!status.ok()) return status;
+    return stored;
+  }
+
+  // Appends `revision` as the report's newest and commits.
+  absl::StatusOr<v1::ReportRevision> Commit(v1::ReportRevision revision,
+                                            const std::optional<storage::ReportHead>& old_head,
+                                            const WriteContext& context) {
+    const std::string& dept = key_.department_code();
+    uint32_t year = static_cast<uint32_t>(key_.fiscal_year());
+    *revision.mutable_key() = key_;
+    revision.set_author(context.author);
+    *revision.mutable_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(context.time));
+    storage::ReportHead head;
+    head.set_latest_revision(revision.revision());
+    head.set_status(revision.status());
+
+    rocksdb::WriteBatch batch;
+    std::string value = revision.SerializeAsString();
+    batch.Put(store_.family(kRevisions),
+              keys::Revision(dept, year, static_cast<uint64_t>(revision.revision())), value);
+    batch.Put(store_.family(kHeads), report_key_, head.SerializeAsString());
+    batch.Put(store_.family(kIndex), keys::YearIndex(year, dept), "");
+    if (old_head && old_head->status() != head.status()) {
+      batch.Delete(store_.family(kIndex),
+                   keys::StatusIndex(static_cast<uint8_t>(old_head->status()), year, dept));
+    }
+    batch.Put(store_.family(kIndex), keys::StatusIndex(static_cast<uint8_t>(head.status()), year, dept),
+              "");
+    if (!idempotency_key_.empty()) {
+      storage::IdempotencyRecord record;
+      record.set_request_sha256(request_sha256_);
+      record.set_response(value);
+      batch.Put(store_.family(kIdempotency), idempotency_key_, record.SerializeAsString());
+    }
+    rocksdb::WriteOptions options;
+    options.sync = store_.sync_;
+    absl::Status status = FromRocks(store_.db_->Write(options, &batch), "write report");
+    if (!status.ok()) return status;
+    return revision;
+  }
+
+  // ABORTED unless the report's newest revision is `expected`.
+  absl::Status CheckExpected(const storage::ReportHead& head, int64_t expected) {
+    if (head.latest_revision() == expected) return absl::OkStatus();
+    return absl::AbortedError(absl::StrCat("report ", Describe(key_), " is at revision ",
+                                           head.latest_revision(), ", not ", expected,
+                                           "; read it again and retry"));
+  }
+
+ private:
+  Store& store_;
+  const v1::ReportKey key_;
+  const std::string report_key_;
+  std::lock_guard<std::mutex> lock_;
+  const std::string idempotency_key_;
+  const std::string request_sha256_;
+};
+
+absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportRequest& request,
+                                                       const WriteContext& context) {
+  if (absl::Status status = engine::CheckReport(request.report()); !status.ok()) {
+    return UnderField(status, "report.");
+  }
+  v1::ReportKey key = KeyOf(request.report());
+  Writer writer(*this, key, "CreateReport", request, request.idempotency_key());
+  auto replay = writer.Replay();
+  if (!replay.ok()) return replay.status();
+  if (*replay) return **replay;
+  auto head = writer.Head();
+  if (!head.ok()) return head.status();
+  if (*head && (*head)->status() != v1::REPORT_STATUS_DELETED) {
+    return absl::AlreadyExistsError(absl::StrCat("report ", Describe(key), " already exists (revision ",
+                                                 (*head)->latest_revision(),
+                                                 "); update it naming that revision"));
+  }
+  v1::ReportRevision revision;
+  revision.set_revision(*head ? (*head)->latest_revision() + 1 : 1);
+  revision.set_status(v1::REPORT_STATUS_DRAFT);
+  *revision.mutable_report() = request.report();
+  return writer.Commit(std::move(revision), *head, context);
+}
+
+absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportRequest& request,
+                                                       const WriteContext& context) {
+  if (absl::Status status = engine::CheckReport(request.report()); !status.ok()) {
+    return UnderField(status, "report.");
+  }
+  if (absl::Status status = RequireExpectedRevision(request.expected_revision()); !status.ok()) {
+    return status;
+  }
+  v1::ReportKey key = KeyOf(request.report());
+  Writer writer(*this, key, "UpdateReport", request, request.idempotency_key());
+  auto replay = writer.Replay();
+  if (!replay.ok()) return replay.status();
+  if (*replay) return **replay;
+  auto head = writer.Head();
+  if (!head.ok()) return head.status();
+  if (!*head || (*head)->status() == v1::REPORT_STATUS_DELETED) {
+    return absl::NotFoundError(absl::StrCat("no report ", Describe(key), "; create it first"));
+  }
+  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision()); !status.ok()) {
+    return status;
+  }
+  v1::ReportStatus status = (*head)->status();
+  if (status != v1::REPORT_STATUS_DRAFT && status != v1::REPORT_STATUS_RETURNED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("report ", Describe(key), " is ", StatusName(status),
+                     "; only a draft or a returned report can be changed"));
+  }
+  v1::ReportRevision revision;
+  revision.set_revision((*head)->latest_revision() + 1);
+  revision.set_status(status);
+  *revision.mutable_report() = request.report();
+  return writer.Commit(std::move(revision), *head, context);
+}
+
+absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
+    const v1::TransitionReportRequest& request, const WriteContext& context) {
+  if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
+  if (!v1::ReportStatus_IsValid(request.to()) || request.to() == v1::REPORT_STATUS_UNSPECIFIED ||
+      request.to() == v1::REPORT_STATUS_DRAFT || request.to() == v1::REPORT_STATUS_DELETED) {
+    return engine::InvalidArgumentWithViolations(
+        "bad target status", {{"to", "must be SUBMITTED, RETURNED or APPROVED"}});
+  }
+  if (request.to() == v1::REPORT_STATUS_RETURNED && request.reason().empty()) {
+    return engine::InvalidArgumentWithViolations(
+        "returning a report needs a reason",
+        {{"reason", "is required when returning a report: say what to fix"}});
+  }
+  if (request.reason().size() > engine::kMaxTextBytes) {
+    return engine::InvalidArgumentWithViolations("reason too long",
+                                                 {{"reason", "is at most 64 KiB"}});
+  }
+  if (absl::Status status = RequireExpectedRevision(request.expected_revision()); !status.ok()) {
+    return status;
+  }
+  Writer writer(*this, request.key(), "TransitionReport", request, request.idempotency_key());
+  auto replay = writer.Replay();
+  if (!replay.ok()) return replay.status();
+  if (*replay) return **replay;
+  auto head = writer.Head();
+  if (!head.ok()) return head.status();
+  if (!*head || (*head)->status() == v1::REPORT_STATUS_DELETED) {
+    return absl::NotFoundError(absl::StrCat("no report ", Describe(request.key())));
+  }
+  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision()); !status.ok()) {
+    return status;
+  }
+  if (!Allowed((*head)->status(), request.to())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "report ", Describe(request.key()), " is ", StatusName((*head)->status()),
+        " and cannot become ", StatusName(request.to()),
+        " (draft → submitted → returned → submitted → approved)"));
+  }
+  auto latest = writer.Read((*head)->latest_revision());
+  if (!latest.ok()) return latest.status();
+  v1::ReportRevision revision;
+  revision.set_revision((*head)->latest_revision() + 1);
+  revision.set_status(request.to());
+  revision.set_reason(request.reason());
+  *revision.mutable_report() = std::move(*latest->mutable_report());
+  return writer.Commit(std::move(revision), *head, context);
+}
+
+absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportRequest& request,
+                                                       const WriteContext& context) {
+  if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
+  if (absl::Status status = RequireExpectedRevision(request.expected_revision()); !status.ok()) {
+    return status;
+  }
+  Writer writer(*this, request.key(), "DeleteReport", request, "");
+  auto head = writer.Head();
+  if (!head.ok()) return head.status();
+  if (!*head || (*head)->status() == v1::REPORT_STATUS_DELETED) {
+    return absl::NotFoundError(absl::StrCat("no report ", Describe(request.key())));
+  }
+  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision()); !status.ok()) {
+    return status;
+  }
+  if ((*head)->status() != v1::REPORT_STATUS_DRAFT) {
+    return absl::FailedPreconditionError(absl::StrCat("report ", Describe(request.key()), " is ",
+                                                      StatusName((*head)->status()),
+                                                      "; only a draft can be deleted"));
+  }
+  auto latest = writer.Read((*head)->latest_revision());
+  if (!latest.ok()) return latest.status();
+  v1::ReportRevision revision;
+  revision.set_revision((*head)->latest_revision() + 1);
+  revision.set_status(v1::REPORT_STATUS_DELETED);
+  *revision.mutable_report() = std::move(*latest->mutable_report());
+  return writer.Commit(std::move(revision), *head, context);
+}
+
+absl::StatusOr<v1::ReportRevision> Store::GetReport(const v1::GetReportRequest& request) {
+  if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
+  if (request.revision() < 0) {
+    return engine::InvalidArgumentWithViolations("bad revision",
+                                                 {{"revision", "must be 0 (latest) or more"}});
+  }
+  const std::string& dept = request.key().department_code();
+  uint32_t year = static_cast<uint32_t>(request.key().fiscal_year());
+  int64_t revision = request.revision();
+  if (revision == 0) {
+    storage::ReportHead head;
+    absl::Status status = GetProto(db_.get(), family(kHeads), keys::Report(dept, year), &head);
+    if (absl::IsNotFound(status)) {
+      return absl::NotFoundError(absl::StrCat("no report ", Describe(request.key())));
+    }
+    if (!status.ok()) return status;
+    if (head.status() == v1::REPORT_STATUS_DELETED) {
+      return absl::NotFoundError(absl::StrCat("report ", Describe(request.key()),
+                                              " was deleted at revision ", head.latest_revision(),
+                                              "; earlier revisions can be read by number"));
+    }
+    revision = head.latest_revision();
+  }
+  v1::ReportRevision stored;
+  absl::Status status = GetProto(db_.get(), family(kRevisions),
+                                 keys::Revision(dept, year, static_cast<uint64_t>(revision)), &stored);
+  if (absl::IsNotFound(status)) {
+    return absl::NotFoundError(
+        absl::StrCat("report ", Describe(request.key()), " has no revision ", revision));
+  }
+  if (!status.ok()) return status;
+  return stored;
+}
+
+absl::StatusOr<v1::GetReportHistoryResponse> Store::GetReportHistory(
+    const v1::GetReportHistoryRequest& request) {
+  if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
+  auto page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  std::string prefix = keys::Report(request.key().department_code(),
+                                    static_cast<uint32_t>(request.key().fiscal_year()));
+  auto after = DecodePageToken(request.page_token(), "history|" + prefix);
+  if (!after.ok()) return after.status();
+  std::string upper = keys::PrefixEnd(prefix);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, family(kRevisions)));
+  v1::GetReportHistoryResponse response;
+  it->Seek(after->empty() ? prefix : *after);
+  if (!after->empty() && it->Valid() && it->key() == *after) it->Next();
+  std::string last;
+  for (; it->Valid() && response.revisions_size() < *page_size; it->Next()) {
+    v1::ReportRevision* revision = response.add_revisions();
+    if (!revision->ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::InternalError("stored revision is corrupt");
+    }
+    revision->clear_report();
+    last = it->key().ToString();
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "read history");
+  if (it->Valid()) response.set_next_page_token(EncodePageToken(last, "history|" + prefix));
+  if (response.revisions().empty() && after->empty()) {
+    return absl::NotFoundError(absl::StrCat("no report ", Describe(request.key())));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReportsRequest& request) {
+  auto page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  if (!v1::ReportStatus_IsValid(request.status())) {
+    return engine::InvalidArgumentWithViolations("bad status filter",
+                                                 {{"status", "is not a known report status"}});
+  }
+  if (request.fiscal_year() != 0 &&
+      (request.fiscal_year() < engine::kMinFiscalYear || request.fiscal_year() > engine::kMaxFiscalYear)) {
+    return engine::InvalidArgumentWithViolations(
+        "bad year filter", {{"fiscal_year", "must be 0 (any) or a year within [2000, 2100]"}});
+  }
+  const uint32_t year = static_cast<uint32_t>(request.fiscal_year());
+  const v1::ReportStatus status = request.status();
+  // Pick the range that holds exactly the reports wanted (or, by
+  // department, a department's few years).
+  enum class Scan { kHeads, kYearIndex, kStatusIndex } scan;
+  std::string prefix;
+  if (!request.department_code().empty()) {
+    scan = Scan::kHeads;
+    prefix = year ? keys::Report(request.department_code(), year)
+                  : keys::DepartmentPrefix(request.department_code());
+  } else if (status != v1::REPORT_STATUS_UNSPECIFIED) {
+    scan = Scan::kStatusIndex;
+    prefix = year ? keys::StatusYearIndexPrefix(static_cast<uint8_t>(status), year)
+                  : keys::StatusIndexPrefix(static_cast<uint8_t>(status));
+  } else if (year) {
+    scan = Scan::kYearIndex;
+    prefix = keys::YearIndexPrefix(year);
+  } else {
+    scan = Scan::kHeads;
+  }
+  std::string query = absl::StrCat("list|", year, "|", request.department_code(), "|", status);
+  auto after = DecodePageToken(request.page_token(), query);
+  if (!after.ok()) return after.status();
+
+  std::string upper = keys::PrefixEnd(prefix);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions options;
+  if (!upper.empty()) options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(options, family(scan == Scan::kHeads ? kHeads : kIndex)));
+  it->Seek(after->empty() ? prefix : *after);
+  if (!after->empty() && it->Valid() && it->key() == *after) it->Next();
+
+  v1::ListReportsResponse response;
+  std::string last;
+  for (; it->Valid() && response.reports_size() < *page_size; it->Next()) {
+    std::string dept;
+    uint32_t key_year = 0;
+    bool parsed = scan == Scan::kHeads        ? keys::ParseReport(it->key().ToString(), &dept, &key_year)
+                  : scan == Scan::kYearIndex ? keys::ParseYearIndex(it->key().ToString(), &dept, &key_year)
+                                             : keys::ParseStatusIndex(it->key().ToString(), &dept, &key_year);
+    if (!parsed) return absl::InternalError("malformed key in the store");
+    last = it->key().ToString();
+    storage::ReportHead head;
+    absl::Status read = GetProto(db_.get(), family(kHeads), keys::Report(dept, key_year), &head);
+    if (!read.ok()) return read;
+    bool wanted = status != v1::REPORT_STATUS_UNSPECIFIED
+                      ? head.status() == status
+                      : head.status() != v1::REPORT_STATUS_DELETED;
+    if (!wanted) continue;
+    v1::ReportRevision* revision = response.add_reports();
+    read = GetProto(db_.get(), family(kRevisions),
+                    keys::Revision(dept, key_year, static_cast<uint64_t>(head.latest_revision())),
+                    revision);
+    if (!read.ok()) return read;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "list reports");
+  if (it->Valid()) response.set_next_page_token(EncodePageToken(last, query));
+  return response;
+}
+
+}  // namespace jixiao::store

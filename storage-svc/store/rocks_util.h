@@ -1,0 +1,37 @@
+// Small helpers shared by the store's files: RocksDB status mapping, proto
+// values, page tokens, digests. Internal to the store.
+
+#ifndef JIXIAO_STORAGE_SVC_STORE_ROCKS_UTIL_H_
+#define JIXIAO_STORAGE_SVC_STORE_ROCKS_UTIL_H_
+
+#include <rocksdb/db.h>
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+
+namespace jixiao::store {
+
+// A RocksDB failure as INTERNAL (or NOT_FOUND), naming what was being done.
+absl::Status FromRocks(const rocksdb::Status& status, absl::string_view doing);
+
+// Reads and parses one record. NOT_FOUND if absent; INTERNAL if unreadable.
+absl::Status GetProto(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
+                      const std::string& key, google::protobuf::Message* message);
+
+// SHA-256 of `data`, as 32 raw bytes.
+std::string Sha256(absl::string_view data);
+
+// Page tokens: opaque to clients, bound to the query they came from.
+std::string EncodePageToken(const std::string& after_key, const std::string& query);
+// The key to resume after ("" for a first page). INVALID_ARGUMENT if the
+// token is malformed or belongs to another query.
+absl::StatusOr<std::string> DecodePageToken(const std::string& token, const std::string& query);
+
+// Page size: `requested` if within (0, 1000], 100 if 0; INVALID_ARGUMENT if negative.
+absl::StatusOr<int> PageSize(int requested);
+
+}  // namespace jixiao::store
+
+#endif  // JIXIAO_STORAGE_SVC_STORE_ROCKS_UTIL_H_

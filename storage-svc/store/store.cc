@@ -1,0 +1,119 @@
+// Opening and closing the store; backups.
+
+#include "store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/backup_engine.h>
+
+#include <filesystem>
+#include <functional>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "rocks_util.h"
+
+namespace jixiao::store {
+
+namespace {
+
+const char* const kFamilyNames[] = {"revisions", "heads", "index", "schemes", "cards", "idempotency"};
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions options;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  if (options.data_dir.empty()) return absl::InvalidArgumentError("no data directory given");
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(64 << 20);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, FamilyOptions(cache));
+  for (const char* name : kFamilyNames) descriptors.emplace_back(name, FamilyOptions(cache));
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status status =
+      rocksdb::DB::Open(db_options, options.data_dir, descriptors, &handles, &raw);
+  if (!status.ok()) {
+    std::string text = status.ToString();
+    if (status.IsIOError() && absl::StrContains(text, "lock")) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data directory ", options.data_dir, " is in use by another process (", text, ")"));
+    }
+    return absl::InternalError(
+        absl::StrCat("cannot open data directory ", options.data_dir, ": ", text));
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  // handles[0] is the default family, which the store does not use.
+  db->DestroyColumnFamilyHandle(handles[0]);
+  handles.erase(handles.begin());
+  return std::unique_ptr<Store>(new Store(std::move(db), std::move(handles), options.sync));
+}
+
+Store::Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
+             bool sync)
+    : db_(std::move(db)), families_(std::move(families)), sync_(sync) {}
+
+Store::~Store() {
+  db_->FlushWAL(/*sync=*/true);
+  for (rocksdb::ColumnFamilyHandle* handle : families_) db_->DestroyColumnFamilyHandle(handle);
+  db_->Close();
+}
+
+std::mutex& Store::LockFor(const std::string& report_key) {
+  return report_stripes_[std::hash<std::string>()(report_key) % report_stripes_.size()];
+}
+
+absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(
+    const v1::CreateBackupRequest& request) {
+  if (request.backup_dir().empty()) {
+    return absl::InvalidArgumentError("backup_dir: is required");
+  }
+  std::lock_guard<std::mutex> lock(backup_mutex_);
+  rocksdb::BackupEngine* raw = nullptr;
+  rocksdb::IOStatus status = rocksdb::BackupEngine::Open(
+      rocksdb::BackupEngineOptions(request.backup_dir()), rocksdb::Env::Default(), &raw);
+  if (!status.ok()) return FromRocks(status, absl::StrCat("open backup directory ", request.backup_dir()));
+  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  rocksdb::CreateBackupOptions options;
+  options.flush_before_backup = true;
+  rocksdb::BackupID id = 0;
+  status = engine->CreateNewBackup(options, db_.get(), &id);
+  if (!status.ok()) return FromRocks(status, "create backup");
+  rocksdb::BackupInfo info;
+  v1::CreateBackupResponse response;
+  response.set_backup_id(id);
+  if (engine->GetBackupInfo(id, &info).ok()) response.set_size_bytes(static_cast<int64_t>(info.size));
+  return response;
+}
+
+absl::Status Store::Restore(const std::string& backup_dir, const std::string& data_dir) {
+  std::error_code error;
+  if (std::filesystem::exists(data_dir, error) && !std::filesystem::is_empty(data_dir, error)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("restore needs an empty data directory; ", data_dir, " is not empty"));
+  }
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  rocksdb::IOStatus status = rocksdb::BackupEngineReadOnly::Open(
+      rocksdb::BackupEngineOptions(backup_dir), rocksdb::Env::Default(), &raw);
+  if (!status.ok()) return FromRocks(status, absl::StrCat("open backup directory ", backup_dir));
+  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  std::vector<rocksdb::BackupInfo> backups;
+  engine->GetBackupInfo(&backups);
+  if (backups.empty()) return absl::NotFoundError(absl::StrCat("no backup in ", backup_dir));
+  status = engine->RestoreDBFromLatestBackup(data_dir, data_dir);
+  return FromRocks(status, "restore");
+}
+
+}  // namespace jixiao::store

@@ -1,0 +1,139 @@
+// The Jixiao store: what it promises.
+//
+// The only owner of durable data: reports with every revision, schemes with
+// every version, and score cards tied to the report revision and scheme
+// version they came from, in one RocksDB database (key layout: keys.h).
+//
+// Guarantees:
+//  - Durable: a call that returns OK has its data in the write-ahead log,
+//    synced to disk. Concurrent writers share syncs (RocksDB group commit).
+//  - Atomic: every write that touches several records (a revision, the
+//    report's head, its list indexes, the idempotency record) is one
+//    WriteBatch: after a crash it is there whole or not at all.
+//  - Immutable history: a revision, once written, never changes. Every
+//    change of a report, status changes and deletion included, is a new
+//    revision numbered 1, 2, 3, ... without gaps, with its author and time.
+//  - No lost updates: a write names the revision it replaces; if another
+//    write got there first it fails with ABORTED and writes nothing.
+//  - Idempotent retries: a write with an idempotency key that was already
+//    applied returns the first answer and writes nothing; the same key with
+//    a different request is INVALID_ARGUMENT.
+//  - Anything refused writes nothing.
+//  - A page of a listing costs a page: every listing is a range scan over
+//    exactly the keys it returns (plus one to know whether more follow).
+//
+// Errors are absl::Status values: INVALID_ARGUMENT (with field violations)
+// for malformed input, NOT_FOUND, ALREADY_EXISTS, ABORTED for a stale
+// revision, FAILED_PRECONDITION for an illegal status change, INTERNAL for
+// a storage failure.
+//
+// Thread-safety: a Store is safe for concurrent use by any number of
+// threads.
+
+#ifndef JIXIAO_STORAGE_SVC_STORE_STORE_H_
+#define JIXIAO_STORAGE_SVC_STORE_STORE_H_
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "jixiao/v1/storage_service.pb.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace jixiao::store {
+
+struct StoreOptions {
+  std::string data_dir;
+  // Sync the write-ahead log before acknowledging a write. Only tests and
+  // benchmarks of the unsynced path turn this off.
+  bool sync = true;
+};
+
+// Who is writing, and when; recorded with every revision.
+struct WriteContext {
+  std::string author;
+  absl::Time time = absl::Now();
+};
+
+class Store {
+ public:
+  // Opens (creating if absent) the store in options.data_dir.
+  // FAILED_PRECONDITION if another process holds it; INTERNAL if it cannot
+  // be read.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  // Syncs and closes.
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Reports. A report is keyed by (department_code, fiscal_year).
+  absl::StatusOr<v1::ReportRevision> CreateReport(const v1::CreateReportRequest& request,
+                                                  const WriteContext& context);
+  absl::StatusOr<v1::ReportRevision> UpdateReport(const v1::UpdateReportRequest& request,
+                                                  const WriteContext& context);
+  absl::StatusOr<v1::ReportRevision> GetReport(const v1::GetReportRequest& request);
+  absl::StatusOr<v1::ListReportsResponse> ListReports(const v1::ListReportsRequest& request);
+  absl::StatusOr<v1::GetReportHistoryResponse> GetReportHistory(
+      const v1::GetReportHistoryRequest& request);
+  // draft → submitted → returned (with a reason) → submitted → approved.
+  absl::StatusOr<v1::ReportRevision> TransitionReport(const v1::TransitionReportRequest& request,
+                                                      const WriteContext& context);
+  // Drafts only; recorded as a revision with status DELETED.
+  absl::StatusOr<v1::ReportRevision> DeleteReport(const v1::DeleteReportRequest& request,
+                                                  const WriteContext& context);
+
+  // Schemes. A published (id, version) never changes; publishing the same
+  // scheme again is a no-op, a different one ALREADY_EXISTS.
+  absl::StatusOr<v1::Scheme> PublishScheme(const v1::PublishSchemeRequest& request);
+  absl::StatusOr<v1::Scheme> GetScheme(const v1::GetSchemeRequest& request);
+  absl::StatusOr<v1::ListStoredSchemesResponse> ListSchemes(
+      const v1::ListStoredSchemesRequest& request);
+
+  // Score cards, each for an existing report revision.
+  absl::StatusOr<v1::ScoreCard> SaveScoreCard(const v1::SaveScoreCardRequest& request);
+  absl::StatusOr<v1::ScoreCard> GetScoreCard(const v1::GetScoreCardRequest& request);
+  absl::StatusOr<v1::ListScoreCardsResponse> ListScoreCards(
+      const v1::ListScoreCardsRequest& request);
+
+  // A consistent backup of everything into `backup_dir` (BackupEngine),
+  // while writes go on.
+  absl::StatusOr<v1::CreateBackupResponse> CreateBackup(const v1::CreateBackupRequest& request);
+
+  // Restores the latest backup in `backup_dir` into `data_dir`, which must
+  // be empty or absent. Not for a store that is open.
+  static absl::Status Restore(const std::string& backup_dir, const std::string& data_dir);
+
+ private:
+  enum Family { kRevisions, kHeads, kIndex, kSchemes, kCards, kIdempotency, kFamilyCount };
+  struct ReportLock;
+
+  Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
+        bool sync);
+  class Writer;
+  rocksdb::ColumnFamilyHandle* family(Family f) const { return families_[f]; }
+  std::mutex& LockFor(const std::string& report_key);
+
+  // Immutable after Open.
+  const std::unique_ptr<rocksdb::DB> db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*> families_;
+  const bool sync_;
+
+  // Writes to one report are serialised by the stripe its key hashes to;
+  // writes to different reports run (and group-commit) concurrently.
+  std::array<std::mutex, 256> report_stripes_;
+  std::mutex schemes_mutex_;   // guards publishing
+  std::mutex backup_mutex_;    // one backup at a time
+};
+
+}  // namespace jixiao::store
+
+#endif  // JIXIAO_STORAGE_SVC_STORE_STORE_H_

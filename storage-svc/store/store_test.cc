@@ -1,0 +1,419 @@
+// The store over a real RocksDB directory, in process.
+
+#include "store.h"
+
+#include <filesystem>
+#include <set>
+
+#include "engine.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace jixiao::store {
+namespace {
+
+using ::testing::HasSubstr;
+
+v1::Report MakeReport(const std::string& dept, int year, const std::string& procurement = "100") {
+  v1::Report report;
+  report.mutable_identity()->set_department_code(dept);
+  report.mutable_identity()->set_department_name("部门 " + dept);
+  report.mutable_identity()->set_fiscal_year(year);
+  report.mutable_procurement()->mutable_budget()->set_value(procurement);
+  return report;
+}
+
+v1::ReportKey Key(const std::string& dept, int year) {
+  v1::ReportKey key;
+  key.set_department_code(dept);
+  key.set_fiscal_year(year);
+  return key;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("jixiao-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::remove_all(dir_.string() + "-backup");
+    std::filesystem::remove_all(dir_.string() + "-restored");
+  }
+  void Reopen() {
+    store_.reset();
+    StoreOptions options;
+    options.data_dir = dir_.string();
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  v1::ReportRevision Create(const v1::Report& report, const std::string& idempotency_key = "") {
+    v1::CreateReportRequest request;
+    *request.mutable_report() = report;
+    request.set_idempotency_key(idempotency_key);
+    auto created = store_->CreateReport(request, {"alice"});
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.ok() ? *created : v1::ReportRevision();
+  }
+
+  absl::StatusOr<v1::ReportRevision> Update(const v1::Report& report, int64_t expected) {
+    v1::UpdateReportRequest request;
+    *request.mutable_report() = report;
+    request.set_expected_revision(expected);
+    return store_->UpdateReport(request, {"bob"});
+  }
+
+  absl::StatusOr<v1::ReportRevision> Move(const std::string& dept, int year, v1::ReportStatus to,
+                                          int64_t expected, const std::string& reason = "") {
+    v1::TransitionReportRequest request;
+    *request.mutable_key() = Key(dept, year);
+    request.set_to(to);
+    request.set_expected_revision(expected);
+    request.set_reason(reason);
+    return store_->TransitionReport(request, {"reviewer"});
+  }
+
+  // Everything a client can read, to show that a refused call changed nothing.
+  std::string Snapshot() {
+    std::string all;
+    v1::ListReportsRequest list;
+    list.set_page_size(1000);
+    auto reports = store_->ListReports(list);
+    if (!reports.ok()) return reports.status().ToString();
+    for (const auto& r : reports->reports()) {
+      all += r.SerializeAsString();
+      v1::GetReportHistoryRequest history;
+      *history.mutable_key() = r.key();
+      history.set_page_size(1000);
+      all += store_->GetReportHistory(history)->SerializeAsString();
+    }
+    return all;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, CreateThenGetRoundTrips) {
+  v1::Report report = MakeReport("D1", 2019);
+  v1::ReportRevision created = Create(report);
+  EXPECT_EQ(created.revision(), 1);
+  EXPECT_EQ(created.status(), v1::REPORT_STATUS_DRAFT);
+  EXPECT_EQ(created.author(), "alice");
+  v1::GetReportRequest get;
+  *get.mutable_key() = Key("D1", 2019);
+  auto read = store_->GetReport(get);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->report().SerializeAsString(), report.SerializeAsString());
+  EXPECT_EQ(read->SerializeAsString(), created.SerializeAsString());
+}
+
+TEST_F(StoreTest, CreateTwiceIsAlreadyExists) {
+  Create(MakeReport("D1", 2019));
+  v1::CreateReportRequest request;
+  *request.mutable_report() = MakeReport("D1", 2019);
+  EXPECT_EQ(store_->CreateReport(request, {"x"}).status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(StoreTest, UpdateNamesTheRevisionItReplaces) {
+  Create(MakeReport("D1", 2019));
+  auto second = Update(MakeReport("D1", 2019, "200"), 1);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->revision(), 2);
+  std::string before = Snapshot();
+  auto stale = Update(MakeReport("D1", 2019, "300"), 1);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(stale.status().message()), HasSubstr("is at revision 2"));
+  EXPECT_EQ(Snapshot(), before);
+  auto missing_expected = Update(MakeReport("D1", 2019, "300"), 0);
+  EXPECT_EQ(missing_expected.status().code(), absl::StatusCode::kInvalidArgument);
+  // Every revision stays readable.
+  v1::GetReportRequest get;
+  *get.mutable_key() = Key("D1", 2019);
+  get.set_revision(1);
+  EXPECT_EQ(store_->GetReport(get)->report().procurement().budget().value(), "100");
+}
+
+TEST_F(StoreTest, LifecycleAndIllegalTransitions) {
+  Create(MakeReport("D1", 2019));
+  using S = v1::ReportStatus;
+  // Illegal from draft: returned, approved.
+  for (S to : {v1::REPORT_STATUS_RETURNED, v1::REPORT_STATUS_APPROVED}) {
+    std::string before = Snapshot();
+    auto moved = Move("D1", 2019, to, 1, "reason");
+    EXPECT_EQ(moved.status().code(), absl::StatusCode::kFailedPrecondition) << to;
+    EXPECT_EQ(Snapshot(), before);
+  }
+  ASSERT_TRUE(Move("D1", 2019, v1::REPORT_STATUS_SUBMITTED, 1).ok());
+  // Submitted reports cannot be edited or deleted.
+  EXPECT_EQ(Update(MakeReport("D1", 2019), 2).status().code(), absl::StatusCode::kFailedPrecondition);
+  v1::DeleteReportRequest del;
+  *del.mutable_key() = Key("D1", 2019);
+  del.set_expected_revision(2);
+  EXPECT_EQ(store_->DeleteReport(del, {"x"}).status().code(), absl::StatusCode::kFailedPrecondition);
+  // Returning needs a reason.
+  EXPECT_EQ(Move("D1", 2019, v1::REPORT_STATUS_RETURNED, 2).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto returned = Move("D1", 2019, v1::REPORT_STATUS_RETURNED, 2, "Q2 进度与数据不符");
+  ASSERT_TRUE(returned.ok()) << returned.status();
+  EXPECT_EQ(returned->reason(), "Q2 进度与数据不符");
+  EXPECT_EQ(returned->report().procurement().budget().value(), "100");   // body carried over
+  ASSERT_TRUE(Update(MakeReport("D1", 2019, "150"), 3).ok());          // fix while returned
+  ASSERT_TRUE(Move("D1", 2019, v1::REPORT_STATUS_SUBMITTED, 4).ok());
+  auto approved = Move("D1", 2019, v1::REPORT_STATUS_APPROVED, 5);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  // Approved is final.
+  for (S to : {v1::REPORT_STATUS_SUBMITTED, v1::REPORT_STATUS_RETURNED, v1::REPORT_STATUS_APPROVED}) {
+    EXPECT_EQ(Move("D1", 2019, to, 6, "r").status().code(), absl::StatusCode::kFailedPrecondition);
+  }
+  del.set_expected_revision(6);
+  EXPECT_EQ(store_->DeleteReport(del, {"x"}).status().code(), absl::StatusCode::kFailedPrecondition);
+  // Unknown and non-target statuses are bad input.
+  EXPECT_EQ(Move("D1", 2019, static_cast<S>(42), 6).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Move("D1", 2019, v1::REPORT_STATUS_DRAFT, 6).status().code(), absl::StatusCode::kInvalidArgument);
+  // The history has every step, without gaps.
+  v1::GetReportHistoryRequest history;
+  *history.mutable_key() = Key("D1", 2019);
+  auto revisions = store_->GetReportHistory(history);
+  ASSERT_TRUE(revisions.ok());
+  ASSERT_EQ(revisions->revisions_size(), 6);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(revisions->revisions(i).revision(), i + 1);
+    EXPECT_FALSE(revisions->revisions(i).has_report());
+  }
+  EXPECT_EQ(revisions->revisions(5).status(), v1::REPORT_STATUS_APPROVED);
+  EXPECT_EQ(revisions->revisions(5).author(), "reviewer");
+}
+
+TEST_F(StoreTest, DeleteDraftIsRecordedAndRecreateContinues) {
+  Create(MakeReport("D1", 2019));
+  v1::DeleteReportRequest del;
+  *del.mutable_key() = Key("D1", 2019);
+  del.set_expected_revision(1);
+  auto deleted = store_->DeleteReport(del, {"alice"});
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(deleted->status(), v1::REPORT_STATUS_DELETED);
+  v1::GetReportRequest get;
+  *get.mutable_key() = Key("D1", 2019);
+  EXPECT_EQ(store_->GetReport(get).status().code(), absl::StatusCode::kNotFound);
+  get.set_revision(1);
+  EXPECT_TRUE(store_->GetReport(get).ok());
+  EXPECT_EQ(store_->ListReports({})->reports_size(), 0);
+  v1::ReportRevision again = Create(MakeReport("D1", 2019));
+  EXPECT_EQ(again.revision(), 3);
+}
+
+TEST_F(StoreTest, IdempotentRetriesApplyOnce) {
+  v1::ReportRevision first = Create(MakeReport("D1", 2019), "key-1");
+  v1::ReportRevision retry = Create(MakeReport("D1", 2019), "key-1");
+  EXPECT_EQ(retry.SerializeAsString(), first.SerializeAsString());
+  v1::CreateReportRequest other;
+  *other.mutable_report() = MakeReport("D2", 2019);
+  other.set_idempotency_key("key-1");
+  auto reused = store_->CreateReport(other, {"x"});
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine::ViolationsOf(reused.status())[0].field, "idempotency_key");
+
+  v1::UpdateReportRequest update;
+  *update.mutable_report() = MakeReport("D1", 2019, "5");
+  update.set_expected_revision(1);
+  update.set_idempotency_key("key-2");
+  auto applied = store_->UpdateReport(update, {"x"});
+  auto replayed = store_->UpdateReport(update, {"x"});   // would be ABORTED if applied again
+  ASSERT_TRUE(applied.ok() && replayed.ok()) << replayed.status();
+  EXPECT_EQ(applied->revision(), 2);
+  EXPECT_EQ(replayed->revision(), 2);
+}
+
+TEST_F(StoreTest, MalformedReportsAreRefusedWithFieldsAndChangeNothing) {
+  Create(MakeReport("D1", 2019));
+  std::string before = Snapshot();
+  v1::Report bad = MakeReport("D1", 2019, "-3");
+  bad.mutable_identity()->set_department_name("");
+  bad.mutable_satisfaction()->mutable_rate()->set_value("150");
+  bad.mutable_procurement()->mutable_declared_execution_rate()->set_value("1e3");
+  bad.mutable_daily_public()->mutable_declared_control_rate()->set_value("1000.01");
+  bad.mutable_narrative()->add_preamble(std::string(engine::kMaxTextBytes + 1, 'x'));
+  v1::CreateReportRequest request;
+  *request.mutable_report() = bad;
+  request.mutable_report()->mutable_identity()->set_department_code("D2");
+  auto created = store_->CreateReport(request, {"x"});
+  ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const auto& v : engine::ViolationsOf(created.status())) fields.push_back(v.field);
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre(
+                          "report.procurement.budget.value", "report.identity.department_name",
+                          "report.satisfaction.rate.value",
+                          "report.procurement.declared_execution_rate.value",
+                          "report.daily_public.declared_control_rate.value",
+                          "report.narrative.preamble[0]"));
+  EXPECT_EQ(Update(bad, 1).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_F(StoreTest, ListingPagesWalkEachReportOnceWithFilters) {
+  std::set<std::string> all, y2020, submitted, submitted_2019;
+  for (int i = 0; i < 57; ++i) {
+    std::string dept = "D" + std::to_string(i);
+    int year = 2019 + i % 3;
+    Create(MakeReport(dept, year));
+    all.insert(dept + "/" + std::to_string(year));
+    if (year == 2020) y2020.insert(dept + "/2020");
+    if (i % 4 == 0) {
+      ASSERT_TRUE(Move(dept, year, v1::REPORT_STATUS_SUBMITTED, 1).ok());
+      submitted.insert(dept + "/" + std::to_string(year));
+      if (year == 2019) submitted_2019.insert(dept + "/2019");
+    }
+  }
+  auto walk = [this](v1::ListReportsRequest request) {
+    std::multiset<std::string> seen;
+    request.set_page_size(5);
+    int pages = 0;
+    do {
+      auto page = store_->ListReports(request);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      EXPECT_LE(page->reports_size(), 5);
+      for (const auto& r : page->reports()) {
+        seen.insert(r.key().department_code() + "/" + std::to_string(r.key().fiscal_year()));
+      }
+      request.set_page_token(page->next_page_token());
+      ++pages;
+    } while (!request.page_token().empty() && pages < 1000);
+    return std::set<std::string>(seen.begin(), seen.end()).size() == seen.size()
+               ? std::set<std::string>(seen.begin(), seen.end())
+               : std::set<std::string>{"DUPLICATE"};
+  };
+  EXPECT_EQ(walk({}), all);
+  v1::ListReportsRequest by_year;
+  by_year.set_fiscal_year(2020);
+  EXPECT_EQ(walk(by_year), y2020);
+  v1::ListReportsRequest by_status;
+  by_status.set_status(v1::REPORT_STATUS_SUBMITTED);
+  EXPECT_EQ(walk(by_status), submitted);
+  by_status.set_fiscal_year(2019);
+  EXPECT_EQ(walk(by_status), submitted_2019);
+  v1::ListReportsRequest by_dept;
+  by_dept.set_department_code("D4");
+  EXPECT_EQ(walk(by_dept), std::set<std::string>{"D4/2020"});
+  // A token from one query is refused by another.
+  v1::ListReportsRequest first;
+  first.set_page_size(2);
+  auto page = store_->ListReports(first);
+  by_year.set_page_token(page->next_page_token());
+  EXPECT_EQ(store_->ListReports(by_year).status().code(), absl::StatusCode::kInvalidArgument);
+  by_year.set_page_token("not-a-token");
+  EXPECT_EQ(store_->ListReports(by_year).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, SchemesArePublishedOnce) {
+  v1::PublishSchemeRequest publish;
+  *publish.mutable_scheme() = engine::DefaultScheme()->proto();
+  ASSERT_TRUE(store_->PublishScheme(publish).ok());
+  EXPECT_TRUE(store_->PublishScheme(publish).ok());   // the same again: a no-op
+  publish.mutable_scheme()->set_name("changed");
+  EXPECT_EQ(store_->PublishScheme(publish).status().code(), absl::StatusCode::kAlreadyExists);
+  publish.mutable_scheme()->set_version(2);
+  ASSERT_TRUE(store_->PublishScheme(publish).ok());
+  publish.mutable_scheme()->set_version(3);
+  publish.mutable_scheme()->set_total_weight("99");   // weights no longer add up
+  auto bad = store_->PublishScheme(publish);
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine::ViolationsOf(bad.status())[0].field, "scheme.indicators");
+  v1::GetSchemeRequest get;
+  get.set_id("dept-overall");
+  EXPECT_EQ(store_->GetScheme(get)->version(), 2);   // the newest
+  get.set_version(1);
+  EXPECT_EQ(store_->GetScheme(get)->name(), engine::DefaultScheme()->proto().name());
+  get.set_version(3);
+  EXPECT_EQ(store_->GetScheme(get).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListSchemes({})->schemes_size(), 2);
+}
+
+TEST_F(StoreTest, ScoreCardsAttachToRevisions) {
+  Create(MakeReport("D1", 2019));
+  ASSERT_TRUE(Update(MakeReport("D1", 2019, "7"), 1).ok());
+  Create(MakeReport("D2", 2019));
+  auto card_for = [](const std::string& dept, int64_t revision, const std::string& total) {
+    v1::SaveScoreCardRequest request;
+    request.mutable_card()->set_scheme_id("dept-overall");
+    request.mutable_card()->set_scheme_version(1);
+    request.mutable_card()->mutable_report()->set_department_code(dept);
+    request.mutable_card()->mutable_report()->set_fiscal_year(2019);
+    request.mutable_card()->mutable_report()->set_revision(revision);
+    request.mutable_card()->set_total_score(total);
+    return request;
+  };
+  ASSERT_TRUE(store_->SaveScoreCard(card_for("D1", 1, "80.00")).ok());
+  ASSERT_TRUE(store_->SaveScoreCard(card_for("D1", 2, "90.00")).ok());
+  ASSERT_TRUE(store_->SaveScoreCard(card_for("D2", 1, "70.00")).ok());
+  EXPECT_EQ(store_->SaveScoreCard(card_for("D2", 5, "1")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->SaveScoreCard(card_for("D2", 0, "1")).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::GetScoreCardRequest get;
+  *get.mutable_key() = Key("D1", 2019);
+  EXPECT_EQ(store_->GetScoreCard(get)->total_score(), "90.00");
+  get.set_revision(1);
+  EXPECT_EQ(store_->GetScoreCard(get)->total_score(), "80.00");
+  v1::ListScoreCardsRequest list;
+  list.set_fiscal_year(2019);
+  list.set_page_size(1);
+  std::vector<std::string> totals;
+  do {
+    auto page = store_->ListScoreCards(list);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& c : page->cards()) totals.push_back(c.total_score());
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  EXPECT_THAT(totals, ::testing::ElementsAre("90.00", "70.00"));
+}
+
+TEST_F(StoreTest, SurvivesReopen) {
+  Create(MakeReport("D1", 2019));
+  ASSERT_TRUE(Update(MakeReport("D1", 2019, "9"), 1).ok());
+  Reopen();
+  v1::GetReportRequest get;
+  *get.mutable_key() = Key("D1", 2019);
+  EXPECT_EQ(store_->GetReport(get)->revision(), 2);
+}
+
+TEST_F(StoreTest, SecondOpenOfTheSameDirectoryIsRefused) {
+  StoreOptions options;
+  options.data_dir = dir_.string();
+  auto second = Store::Open(options);
+  ASSERT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr("in use by another process"));
+}
+
+TEST_F(StoreTest, BackupAndRestore) {
+  Create(MakeReport("D1", 2019));
+  Create(MakeReport("D2", 2020));
+  v1::CreateBackupRequest backup;
+  backup.set_backup_dir(dir_.string() + "-backup");
+  auto made = store_->CreateBackup(backup);
+  ASSERT_TRUE(made.ok()) << made.status();
+  Create(MakeReport("D3", 2021));   // after the backup
+  std::string restored = dir_.string() + "-restored";
+  ASSERT_TRUE(Store::Restore(backup.backup_dir(), restored).ok());
+  EXPECT_EQ(Store::Restore(backup.backup_dir(), restored).code(), absl::StatusCode::kFailedPrecondition);
+  StoreOptions options;
+  options.data_dir = restored;
+  auto copy = Store::Open(options);
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  auto listed = (*copy)->ListReports({});
+  ASSERT_TRUE(listed.ok());
+  std::vector<std::string> depts;
+  for (const auto& r : listed->reports()) depts.push_back(r.key().department_code());
+  EXPECT_THAT(depts, ::testing::UnorderedElementsAre("D1", "D2"));
+}
+
+}  // namespace
+}  // namespace jixiao::store
