@@ -12,7 +12,8 @@ store::WriteContext WriteContextOf(Context* context) {
   store::WriteContext write;
   const auto& metadata = context->client_metadata();
   auto it = metadata.find(kAuthorMetadata);
-  write.author = it == metadata.end() ? "anonymous" : std::string(it->second.data(), it->second.size());
+  write.author =
+      it == metadata.end() ? "anonymous" : std::string(it->second.data(), it->second.size());
   if (write.author.size() > 256) write.author.resize(256);
   return write;
 }
@@ -48,14 +49,17 @@ Reactor* StorageServiceImpl::ListReports(Context* c, const v1::ListReportsReques
   return Finish(c, store_.ListReports(*request), response);
 }
 
-Reactor* StorageServiceImpl::GetReportHistory(Context* c, const v1::GetReportHistoryRequest* request,
+Reactor* StorageServiceImpl::GetReportHistory(Context* c,
+                                              const v1::GetReportHistoryRequest* request,
                                               v1::GetReportHistoryResponse* response) {
   return Finish(c, store_.GetReportHistory(*request), response);
 }
 
-Reactor* StorageServiceImpl::TransitionReport(Context* c, const v1::TransitionReportRequest* request,
+Reactor* StorageServiceImpl::TransitionReport(Context* c,
+                                              const v1::TransitionReportRequest* request,
                                               v1::TransitionReportResponse* response) {
-  return Finish(c, store_.TransitionReport(*request, WriteContextOf(c)), response->mutable_revision());
+  return Finish(c, store_.TransitionReport(*request, WriteContextOf(c)),
+                response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::DeleteReport(Context* c, const v1::DeleteReportRequest* request,

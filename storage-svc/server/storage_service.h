@@ -23,24 +23,31 @@ class StorageServiceImpl final : public v1::StorageService::CallbackService {
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
 
-  Reactor* CreateReport(Context*, const v1::CreateReportRequest*, v1::CreateReportResponse*) override;
-  Reactor* UpdateReport(Context*, const v1::UpdateReportRequest*, v1::UpdateReportResponse*) override;
+  Reactor* CreateReport(Context*, const v1::CreateReportRequest*,
+                        v1::CreateReportResponse*) override;
+  Reactor* UpdateReport(Context*, const v1::UpdateReportRequest*,
+                        v1::UpdateReportResponse*) override;
   Reactor* GetReport(Context*, const v1::GetReportRequest*, v1::GetReportResponse*) override;
   Reactor* ListReports(Context*, const v1::ListReportsRequest*, v1::ListReportsResponse*) override;
   Reactor* GetReportHistory(Context*, const v1::GetReportHistoryRequest*,
                             v1::GetReportHistoryResponse*) override;
   Reactor* TransitionReport(Context*, const v1::TransitionReportRequest*,
                             v1::TransitionReportResponse*) override;
-  Reactor* DeleteReport(Context*, const v1::DeleteReportRequest*, v1::DeleteReportResponse*) override;
-  Reactor* PublishScheme(Context*, const v1::PublishSchemeRequest*, v1::PublishSchemeResponse*) override;
+  Reactor* DeleteReport(Context*, const v1::DeleteReportRequest*,
+                        v1::DeleteReportResponse*) override;
+  Reactor* PublishScheme(Context*, const v1::PublishSchemeRequest*,
+                         v1::PublishSchemeResponse*) override;
   Reactor* GetScheme(Context*, const v1::GetSchemeRequest*, v1::GetSchemeResponse*) override;
   Reactor* ListSchemes(Context*, const v1::ListStoredSchemesRequest*,
                        v1::ListStoredSchemesResponse*) override;
-  Reactor* SaveScoreCard(Context*, const v1::SaveScoreCardRequest*, v1::SaveScoreCardResponse*) override;
-  Reactor* GetScoreCard(Context*, const v1::GetScoreCardRequest*, v1::GetScoreCardResponse*) override;
+  Reactor* SaveScoreCard(Context*, const v1::SaveScoreCardRequest*,
+                         v1::SaveScoreCardResponse*) override;
+  Reactor* GetScoreCard(Context*, const v1::GetScoreCardRequest*,
+                        v1::GetScoreCardResponse*) override;
   Reactor* ListScoreCards(Context*, const v1::ListScoreCardsRequest*,
                           v1::ListScoreCardsResponse*) override;
-  Reactor* CreateBackup(Context*, const v1::CreateBackupRequest*, v1::CreateBackupResponse*) override;
+  Reactor* CreateBackup(Context*, const v1::CreateBackupRequest*,
+                        v1::CreateBackupResponse*) override;
 
  private:
   store::Store& store_;

@@ -39,7 +39,8 @@ absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& 
   absl::Status status = GetProto(db_.get(), family(kSchemes), key, &existing);
   if (status.ok()) {
     if (existing.SerializeAsString() == scheme.SerializeAsString()) return existing;
-    return absl::AlreadyExistsError(absl::StrCat("scheme ", scheme.id(), " version ", scheme.version(),
+    return absl::AlreadyExistsError(absl::StrCat("scheme ", scheme.id(), " version ",
+                                                 scheme.version(),
                                                  " is published and never changes; publish it as "
                                                  "a new version"));
   }
@@ -54,8 +55,8 @@ absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& 
 
 absl::StatusOr<v1::Scheme> Store::GetScheme(const v1::GetSchemeRequest& request) {
   if (!IsCode(request.id())) {
-    return engine::InvalidArgumentWithViolations("bad scheme id",
-                                                 {{"id", "is required: letters, digits, '-', '_', '.'"}});
+    return engine::InvalidArgumentWithViolations(
+        "bad scheme id", {{"id", "is required: letters, digits, '-', '_', '.'"}});
   }
   if (request.version() < 0) {
     return engine::InvalidArgumentWithViolations("bad version",
@@ -63,9 +64,9 @@ absl::StatusOr<v1::Scheme> Store::GetScheme(const v1::GetSchemeRequest& request)
   }
   v1::Scheme scheme;
   if (request.version() > 0) {
-    absl::Status status = GetProto(db_.get(), family(kSchemes),
-                                   keys::Scheme(request.id(), static_cast<uint32_t>(request.version())),
-                                   &scheme);
+    absl::Status status =
+        GetProto(db_.get(), family(kSchemes),
+                 keys::Scheme(request.id(), static_cast<uint32_t>(request.version())), &scheme);
     if (absl::IsNotFound(status)) {
       return absl::NotFoundError(
           absl::StrCat("no scheme ", request.id(), " version ", request.version()));
@@ -120,7 +121,8 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
   const v1::ScoreCard& card = request.card();
   const v1::ReportRef& ref = card.report();
   std::vector<engine::FieldViolation> violations;
-  if (!IsCode(ref.department_code())) violations.push_back({"card.report.department_code", "is required"});
+  if (!IsCode(ref.department_code()))
+    violations.push_back({"card.report.department_code", "is required"});
   if (ref.fiscal_year() < engine::kMinFiscalYear || ref.fiscal_year() > engine::kMaxFiscalYear) {
     violations.push_back({"card.report.fiscal_year", "must lie within [2000, 2100]"});
   }
@@ -128,14 +130,17 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
     violations.push_back({"card.report.revision", "must name the stored revision that was scored"});
   }
   if (!IsCode(card.scheme_id())) violations.push_back({"card.scheme_id", "is required"});
-  if (card.scheme_version() <= 0) violations.push_back({"card.scheme_version", "must be 1 or more"});
-  if (!violations.empty()) return engine::InvalidArgumentWithViolations("bad score card", violations);
+  if (card.scheme_version() <= 0)
+    violations.push_back({"card.scheme_version", "must be 1 or more"});
+  if (!violations.empty())
+    return engine::InvalidArgumentWithViolations("bad score card", violations);
 
   const uint32_t year = static_cast<uint32_t>(ref.fiscal_year());
   v1::ReportRevision revision;
-  absl::Status status = GetProto(
-      db_.get(), family(kRevisions),
-      keys::Revision(ref.department_code(), year, static_cast<uint64_t>(ref.revision())), &revision);
+  absl::Status status =
+      GetProto(db_.get(), family(kRevisions),
+               keys::Revision(ref.department_code(), year, static_cast<uint64_t>(ref.revision())),
+               &revision);
   if (absl::IsNotFound(status)) {
     return absl::FailedPreconditionError(absl::StrCat("report ", ref.department_code(), " ",
                                                       ref.fiscal_year(), " has no revision ",
@@ -162,19 +167,19 @@ absl::StatusOr<v1::ScoreCard> Store::GetScoreCard(const v1::GetScoreCardRequest&
         "bad card key", {{"key", "needs a department code and a fiscal year within [2000, 2100]"}});
   }
   const uint32_t year = static_cast<uint32_t>(key.fiscal_year());
-  std::string prefix =
-      request.revision() > 0
-          ? keys::CardRevisionPrefix(year, key.department_code(), static_cast<uint64_t>(request.revision()))
-          : keys::CardReportPrefix(year, key.department_code());
+  std::string prefix = request.revision() > 0
+                           ? keys::CardRevisionPrefix(year, key.department_code(),
+                                                      static_cast<uint64_t>(request.revision()))
+                           : keys::CardReportPrefix(year, key.department_code());
   std::string upper = keys::PrefixEnd(prefix);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kCards)));
   it->SeekForPrev(upper);
   if (it->Valid() && it->key() == upper) it->Prev();
   if (!it->Valid() || !it->key().starts_with(prefix)) {
     if (!it->status().ok()) return FromRocks(it->status(), "read score card");
-    return absl::NotFoundError(absl::StrCat("no score card for ", key.department_code(), " ",
-                                            key.fiscal_year(),
-                                            request.revision() ? absl::StrCat(" revision ", request.revision()) : ""));
+    return absl::NotFoundError(
+        absl::StrCat("no score card for ", key.department_code(), " ", key.fiscal_year(),
+                     request.revision() ? absl::StrCat(" revision ", request.revision()) : ""));
   }
   v1::ScoreCard card;
   if (!card.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
@@ -185,7 +190,8 @@ absl::StatusOr<v1::ScoreCard> Store::GetScoreCard(const v1::GetScoreCardRequest&
 
 absl::StatusOr<v1::ListScoreCardsResponse> Store::ListScoreCards(
     const v1::ListScoreCardsRequest& request) {
-  if (request.fiscal_year() < engine::kMinFiscalYear || request.fiscal_year() > engine::kMaxFiscalYear) {
+  if (request.fiscal_year() < engine::kMinFiscalYear ||
+      request.fiscal_year() > engine::kMaxFiscalYear) {
     return engine::InvalidArgumentWithViolations("bad year",
                                                  {{"fiscal_year", "must lie within [2000, 2100]"}});
   }
@@ -214,7 +220,8 @@ absl::StatusOr<v1::ListScoreCardsResponse> Store::ListScoreCards(
     it->SeekForPrev(keys::PrefixEnd(report_prefix));
     if (it->Valid() && !it->key().starts_with(report_prefix)) it->Prev();
     if (!it->Valid()) break;
-    if (!response.add_cards()->ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    if (!response.add_cards()->ParseFromArray(it->value().data(),
+                                              static_cast<int>(it->value().size()))) {
       return absl::InternalError("stored score card is corrupt");
     }
     last_report = report_prefix;

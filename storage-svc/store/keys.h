@@ -27,20 +27,20 @@
 
 namespace jixiao::store::keys {
 
-std::string Report(absl::string_view dept, uint32_t year);   // heads; prefix of revisions
+std::string Report(absl::string_view dept, uint32_t year);  // heads; prefix of revisions
 std::string Revision(absl::string_view dept, uint32_t year, uint64_t revision);
-std::string DepartmentPrefix(absl::string_view dept);        // dept \0
+std::string DepartmentPrefix(absl::string_view dept);  // dept \0
 std::string YearIndex(uint32_t year, absl::string_view dept);
 std::string YearIndexPrefix(uint32_t year);
 std::string StatusIndex(uint8_t status, uint32_t year, absl::string_view dept);
 std::string StatusIndexPrefix(uint8_t status);
 std::string StatusYearIndexPrefix(uint8_t status, uint32_t year);
 std::string Scheme(absl::string_view id, uint32_t version);
-std::string SchemePrefix(absl::string_view id);               // id \0
-std::string Card(uint32_t year, absl::string_view dept, uint64_t revision, absl::string_view scheme_id,
-                 uint32_t scheme_version);
+std::string SchemePrefix(absl::string_view id);  // id \0
+std::string Card(uint32_t year, absl::string_view dept, uint64_t revision,
+                 absl::string_view scheme_id, uint32_t scheme_version);
 std::string CardYearPrefix(uint32_t year);
-std::string CardReportPrefix(uint32_t year, absl::string_view dept);   // year dept \0
+std::string CardReportPrefix(uint32_t year, absl::string_view dept);  // year dept \0
 std::string CardRevisionPrefix(uint32_t year, absl::string_view dept, uint64_t revision);
 std::string Idempotency(absl::string_view method, absl::string_view key);
 

@@ -97,16 +97,15 @@ class Store::Writer {
         key_(key),
         report_key_(keys::Report(key.department_code(), key.fiscal_year())),
         lock_(store.LockFor(report_key_)),
-        idempotency_key_(idempotency_key.empty() ? ""
-                                                 : keys::Idempotency(method, idempotency_key)),
+        idempotency_key_(idempotency_key.empty() ? "" : keys::Idempotency(method, idempotency_key)),
         request_sha256_(idempotency_key.empty() ? "" : Sha256(request.SerializeAsString())) {}
 
   // The answer already given to this idempotency key, if any.
   absl::StatusOr<std::optional<v1::ReportRevision>> Replay() {
     if (idempotency_key_.empty()) return std::optional<v1::ReportRevision>();
     storage::IdempotencyRecord record;
-    absl::Status status = GetProto(store_.db_.get(), store_.family(kIdempotency),
-                                   idempotency_key_, &record);
+    absl::Status status =
+        GetProto(store_.db_.get(), store_.family(kIdempotency), idempotency_key_, &record);
     if (absl::IsNotFound(status)) return std::optional<v1::ReportRevision>();
     if (!status.ok()) return status;
     if (record.request_sha256() != request_sha256_) {
@@ -132,10 +131,10 @@ class Store::Writer {
 
   absl::StatusOr<v1::ReportRevision> Read(int64_t revision) {
     v1::ReportRevision stored;
-    absl::Status status = GetProto(store_.db_.get(), store_.family(kRevisions),
-                                   keys::Revision(key_.department_code(), key_.fiscal_year(),
-                                                  static_cast<uint64_t>(revision)),
-                                   &stored);
+    absl::Status status = GetProto(
+        store_.db_.get(), store_.family(kRevisions),
+        keys::Revision(key_.department_code(), key_.fiscal_year(), static_cast<uint64_t>(revision)),
+        &stored);
     if (!status.ok()) return status;
     return stored;
   }
@@ -163,8 +162,8 @@ class Store::Writer {
       batch.Delete(store_.family(kIndex),
                    keys::StatusIndex(static_cast<uint8_t>(old_head->status()), year, dept));
     }
-    batch.Put(store_.family(kIndex), keys::StatusIndex(static_cast<uint8_t>(head.status()), year, dept),
-              "");
+    batch.Put(store_.family(kIndex),
+              keys::StatusIndex(static_cast<uint8_t>(head.status()), year, dept), "");
     if (!idempotency_key_.empty()) {
       storage::IdempotencyRecord record;
       record.set_request_sha256(request_sha256_);
@@ -208,9 +207,9 @@ absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportReq
   auto head = writer.Head();
   if (!head.ok()) return head.status();
   if (*head && (*head)->status() != v1::REPORT_STATUS_DELETED) {
-    return absl::AlreadyExistsError(absl::StrCat("report ", Describe(key), " already exists (revision ",
-                                                 (*head)->latest_revision(),
-                                                 "); update it naming that revision"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("report ", Describe(key), " already exists (revision ",
+                     (*head)->latest_revision(), "); update it naming that revision"));
   }
   v1::ReportRevision revision;
   revision.set_revision(*head ? (*head)->latest_revision() + 1 : 1);
@@ -237,7 +236,8 @@ absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportReq
   if (!*head || (*head)->status() == v1::REPORT_STATUS_DELETED) {
     return absl::NotFoundError(absl::StrCat("no report ", Describe(key), "; create it first"));
   }
-  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision()); !status.ok()) {
+  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision());
+      !status.ok()) {
     return status;
   }
   v1::ReportStatus status = (*head)->status();
@@ -282,14 +282,15 @@ absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
   if (!*head || (*head)->status() == v1::REPORT_STATUS_DELETED) {
     return absl::NotFoundError(absl::StrCat("no report ", Describe(request.key())));
   }
-  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision()); !status.ok()) {
+  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision());
+      !status.ok()) {
     return status;
   }
   if (!Allowed((*head)->status(), request.to())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "report ", Describe(request.key()), " is ", StatusName((*head)->status()),
-        " and cannot become ", StatusName(request.to()),
-        " (draft → submitted → returned → submitted → approved)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("report ", Describe(request.key()), " is ", StatusName((*head)->status()),
+                     " and cannot become ", StatusName(request.to()),
+                     " (draft → submitted → returned → submitted → approved)"));
   }
   auto latest = writer.Read((*head)->latest_revision());
   if (!latest.ok()) return latest.status();
@@ -313,7 +314,8 @@ absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportReq
   if (!*head || (*head)->status() == v1::REPORT_STATUS_DELETED) {
     return absl::NotFoundError(absl::StrCat("no report ", Describe(request.key())));
   }
-  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision()); !status.ok()) {
+  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision());
+      !status.ok()) {
     return status;
   }
   if ((*head)->status() != v1::REPORT_STATUS_DRAFT) {
@@ -354,8 +356,9 @@ absl::StatusOr<v1::ReportRevision> Store::GetReport(const v1::GetReportRequest& 
     revision = head.latest_revision();
   }
   v1::ReportRevision stored;
-  absl::Status status = GetProto(db_.get(), family(kRevisions),
-                                 keys::Revision(dept, year, static_cast<uint64_t>(revision)), &stored);
+  absl::Status status =
+      GetProto(db_.get(), family(kRevisions),
+               keys::Revision(dept, year, static_cast<uint64_t>(revision)), &stored);
   if (absl::IsNotFound(status)) {
     return absl::NotFoundError(
         absl::StrCat("report ", Describe(request.key()), " has no revision ", revision));
@@ -405,8 +408,8 @@ absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReports
     return engine::InvalidArgumentWithViolations("bad status filter",
                                                  {{"status", "is not a known report status"}});
   }
-  if (request.fiscal_year() != 0 &&
-      (request.fiscal_year() < engine::kMinFiscalYear || request.fiscal_year() > engine::kMaxFiscalYear)) {
+  if (request.fiscal_year() != 0 && (request.fiscal_year() < engine::kMinFiscalYear ||
+                                     request.fiscal_year() > engine::kMaxFiscalYear)) {
     return engine::InvalidArgumentWithViolations(
         "bad year filter", {{"fiscal_year", "must be 0 (any) or a year within [2000, 2100]"}});
   }
@@ -448,9 +451,10 @@ absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReports
   for (; it->Valid() && response.reports_size() < *page_size; it->Next()) {
     std::string dept;
     uint32_t key_year = 0;
-    bool parsed = scan == Scan::kHeads        ? keys::ParseReport(it->key().ToString(), &dept, &key_year)
-                  : scan == Scan::kYearIndex ? keys::ParseYearIndex(it->key().ToString(), &dept, &key_year)
-                                             : keys::ParseStatusIndex(it->key().ToString(), &dept, &key_year);
+    bool parsed = scan == Scan::kHeads ? keys::ParseReport(it->key().ToString(), &dept, &key_year)
+                  : scan == Scan::kYearIndex
+                      ? keys::ParseYearIndex(it->key().ToString(), &dept, &key_year)
+                      : keys::ParseStatusIndex(it->key().ToString(), &dept, &key_year);
     if (!parsed) return absl::InternalError("malformed key in the store");
     last = it->key().ToString();
     storage::ReportHead head;

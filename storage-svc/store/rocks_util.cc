@@ -15,8 +15,8 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view doing) {
   return absl::InternalError(absl::StrCat(doing, ": ", status.ToString()));
 }
 
-absl::Status GetProto(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
-                      const std::string& key, google::protobuf::Message* message) {
+absl::Status GetProto(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, const std::string& key,
+                      google::protobuf::Message* message) {
   rocksdb::PinnableSlice value;
   rocksdb::Status status = db->Get(rocksdb::ReadOptions(), family, key, &value);
   if (status.IsNotFound()) return absl::NotFoundError("not found");

@@ -17,8 +17,8 @@ namespace jixiao::store {
 absl::Status FromRocks(const rocksdb::Status& status, absl::string_view doing);
 
 // Reads and parses one record. NOT_FOUND if absent; INTERNAL if unreadable.
-absl::Status GetProto(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
-                      const std::string& key, google::protobuf::Message* message);
+absl::Status GetProto(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, const std::string& key,
+                      google::protobuf::Message* message);
 
 // SHA-256 of `data`, as 32 raw bytes.
 std::string Sha256(absl::string_view data);

@@ -18,7 +18,8 @@ namespace jixiao::store {
 
 namespace {
 
-const char* const kFamilyNames[] = {"revisions", "heads", "index", "schemes", "cards", "idempotency"};
+const char* const kFamilyNames[] = {"revisions", "heads", "index",
+                                    "schemes",   "cards", "idempotency"};
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::BlockBasedTableOptions table;
@@ -84,7 +85,8 @@ absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(
   rocksdb::BackupEngine* raw = nullptr;
   rocksdb::IOStatus status = rocksdb::BackupEngine::Open(
       rocksdb::BackupEngineOptions(request.backup_dir()), rocksdb::Env::Default(), &raw);
-  if (!status.ok()) return FromRocks(status, absl::StrCat("open backup directory ", request.backup_dir()));
+  if (!status.ok())
+    return FromRocks(status, absl::StrCat("open backup directory ", request.backup_dir()));
   std::unique_ptr<rocksdb::BackupEngine> engine(raw);
   rocksdb::CreateBackupOptions options;
   options.flush_before_backup = true;
@@ -94,7 +96,8 @@ absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(
   rocksdb::BackupInfo info;
   v1::CreateBackupResponse response;
   response.set_backup_id(id);
-  if (engine->GetBackupInfo(id, &info).ok()) response.set_size_bytes(static_cast<int64_t>(info.size));
+  if (engine->GetBackupInfo(id, &info).ok())
+    response.set_size_bytes(static_cast<int64_t>(info.size));
   return response;
 }
 

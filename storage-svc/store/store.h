@@ -130,8 +130,8 @@ class Store {
   // Writes to one report are serialised by the stripe its key hashes to;
   // writes to different reports run (and group-commit) concurrently.
   std::array<std::mutex, 256> report_stripes_;
-  std::mutex schemes_mutex_;   // guards publishing
-  std::mutex backup_mutex_;    // one backup at a time
+  std::mutex schemes_mutex_;  // guards publishing
+  std::mutex backup_mutex_;   // one backup at a time
 };
 
 }  // namespace jixiao::store

@@ -153,31 +153,37 @@ TEST_F(StoreTest, LifecycleAndIllegalTransitions) {
   }
   ASSERT_TRUE(Move("D1", 2019, v1::REPORT_STATUS_SUBMITTED, 1).ok());
   // Submitted reports cannot be edited or deleted.
-  EXPECT_EQ(Update(MakeReport("D1", 2019), 2).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Update(MakeReport("D1", 2019), 2).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   v1::DeleteReportRequest del;
   *del.mutable_key() = Key("D1", 2019);
   del.set_expected_revision(2);
-  EXPECT_EQ(store_->DeleteReport(del, {"x"}).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->DeleteReport(del, {"x"}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   // Returning needs a reason.
   EXPECT_EQ(Move("D1", 2019, v1::REPORT_STATUS_RETURNED, 2).status().code(),
             absl::StatusCode::kInvalidArgument);
   auto returned = Move("D1", 2019, v1::REPORT_STATUS_RETURNED, 2, "Q2 进度与数据不符");
   ASSERT_TRUE(returned.ok()) << returned.status();
   EXPECT_EQ(returned->reason(), "Q2 进度与数据不符");
-  EXPECT_EQ(returned->report().procurement().budget().value(), "100");   // body carried over
-  ASSERT_TRUE(Update(MakeReport("D1", 2019, "150"), 3).ok());          // fix while returned
+  EXPECT_EQ(returned->report().procurement().budget().value(), "100");  // body carried over
+  ASSERT_TRUE(Update(MakeReport("D1", 2019, "150"), 3).ok());           // fix while returned
   ASSERT_TRUE(Move("D1", 2019, v1::REPORT_STATUS_SUBMITTED, 4).ok());
   auto approved = Move("D1", 2019, v1::REPORT_STATUS_APPROVED, 5);
   ASSERT_TRUE(approved.ok()) << approved.status();
   // Approved is final.
-  for (S to : {v1::REPORT_STATUS_SUBMITTED, v1::REPORT_STATUS_RETURNED, v1::REPORT_STATUS_APPROVED}) {
+  for (S to :
+       {v1::REPORT_STATUS_SUBMITTED, v1::REPORT_STATUS_RETURNED, v1::REPORT_STATUS_APPROVED}) {
     EXPECT_EQ(Move("D1", 2019, to, 6, "r").status().code(), absl::StatusCode::kFailedPrecondition);
   }
   del.set_expected_revision(6);
-  EXPECT_EQ(store_->DeleteReport(del, {"x"}).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->DeleteReport(del, {"x"}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   // Unknown and non-target statuses are bad input.
-  EXPECT_EQ(Move("D1", 2019, static_cast<S>(42), 6).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Move("D1", 2019, v1::REPORT_STATUS_DRAFT, 6).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Move("D1", 2019, static_cast<S>(42), 6).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Move("D1", 2019, v1::REPORT_STATUS_DRAFT, 6).status().code(),
+            absl::StatusCode::kInvalidArgument);
   // The history has every step, without gaps.
   v1::GetReportHistoryRequest history;
   *history.mutable_key() = Key("D1", 2019);
@@ -226,7 +232,7 @@ TEST_F(StoreTest, IdempotentRetriesApplyOnce) {
   update.set_expected_revision(1);
   update.set_idempotency_key("key-2");
   auto applied = store_->UpdateReport(update, {"x"});
-  auto replayed = store_->UpdateReport(update, {"x"});   // would be ABORTED if applied again
+  auto replayed = store_->UpdateReport(update, {"x"});  // would be ABORTED if applied again
   ASSERT_TRUE(applied.ok() && replayed.ok()) << replayed.status();
   EXPECT_EQ(applied->revision(), 2);
   EXPECT_EQ(replayed->revision(), 2);
@@ -248,12 +254,12 @@ TEST_F(StoreTest, MalformedReportsAreRefusedWithFieldsAndChangeNothing) {
   ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
   std::vector<std::string> fields;
   for (const auto& v : engine::ViolationsOf(created.status())) fields.push_back(v.field);
-  EXPECT_THAT(fields, ::testing::UnorderedElementsAre(
-                          "report.procurement.budget.value", "report.identity.department_name",
-                          "report.satisfaction.rate.value",
-                          "report.procurement.declared_execution_rate.value",
-                          "report.daily_public.declared_control_rate.value",
-                          "report.narrative.preamble[0]"));
+  EXPECT_THAT(
+      fields,
+      ::testing::UnorderedElementsAre(
+          "report.procurement.budget.value", "report.identity.department_name",
+          "report.satisfaction.rate.value", "report.procurement.declared_execution_rate.value",
+          "report.daily_public.declared_control_rate.value", "report.narrative.preamble[0]"));
   EXPECT_EQ(Update(bad, 1).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Snapshot(), before);
 }
@@ -317,19 +323,19 @@ TEST_F(StoreTest, SchemesArePublishedOnce) {
   v1::PublishSchemeRequest publish;
   *publish.mutable_scheme() = engine::DefaultScheme()->proto();
   ASSERT_TRUE(store_->PublishScheme(publish).ok());
-  EXPECT_TRUE(store_->PublishScheme(publish).ok());   // the same again: a no-op
+  EXPECT_TRUE(store_->PublishScheme(publish).ok());  // the same again: a no-op
   publish.mutable_scheme()->set_name("changed");
   EXPECT_EQ(store_->PublishScheme(publish).status().code(), absl::StatusCode::kAlreadyExists);
   publish.mutable_scheme()->set_version(2);
   ASSERT_TRUE(store_->PublishScheme(publish).ok());
   publish.mutable_scheme()->set_version(3);
-  publish.mutable_scheme()->set_total_weight("99");   // weights no longer add up
+  publish.mutable_scheme()->set_total_weight("99");  // weights no longer add up
   auto bad = store_->PublishScheme(publish);
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(engine::ViolationsOf(bad.status())[0].field, "scheme.indicators");
   v1::GetSchemeRequest get;
   get.set_id("dept-overall");
-  EXPECT_EQ(store_->GetScheme(get)->version(), 2);   // the newest
+  EXPECT_EQ(store_->GetScheme(get)->version(), 2);  // the newest
   get.set_version(1);
   EXPECT_EQ(store_->GetScheme(get)->name(), engine::DefaultScheme()->proto().name());
   get.set_version(3);
@@ -400,10 +406,11 @@ TEST_F(StoreTest, BackupAndRestore) {
   backup.set_backup_dir(dir_.string() + "-backup");
   auto made = store_->CreateBackup(backup);
   ASSERT_TRUE(made.ok()) << made.status();
-  Create(MakeReport("D3", 2021));   // after the backup
+  Create(MakeReport("D3", 2021));  // after the backup
   std::string restored = dir_.string() + "-restored";
   ASSERT_TRUE(Store::Restore(backup.backup_dir(), restored).ok());
-  EXPECT_EQ(Store::Restore(backup.backup_dir(), restored).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Store::Restore(backup.backup_dir(), restored).code(),
+            absl::StatusCode::kFailedPrecondition);
   StoreOptions options;
   options.data_dir = restored;
   auto copy = Store::Open(options);

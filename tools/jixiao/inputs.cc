@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "scheme_registry.h"
@@ -66,6 +67,31 @@ absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> OfflineScheme(
       absl::StrCat("offline, only the built-in scheme ", builtin->id(), "@", builtin->version(),
                    " or a scheme file can be used; to use scheme ", choice.ref->id(),
                    " held by a server, pass --scoring ADDR"));
+}
+
+std::optional<StoredRef> ParseStoredRef(const std::string& text) {
+  size_t slash = text.find('/');
+  if (slash == std::string::npos || slash == 0 || text.find('/', slash + 1) != std::string::npos) {
+    return std::nullopt;
+  }
+  StoredRef ref;
+  ref.text = text;
+  std::string code = text.substr(0, slash);
+  for (char c : code) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return std::nullopt;
+    }
+  }
+  std::string rest = text.substr(slash + 1);
+  size_t at = rest.find('@');
+  int year = 0;
+  if (!absl::SimpleAtoi(rest.substr(0, at), &year)) return std::nullopt;
+  if (at != std::string::npos && !absl::SimpleAtoi(rest.substr(at + 1), &ref.revision)) {
+    return std::nullopt;
+  }
+  ref.key.set_department_code(code);
+  ref.key.set_fiscal_year(year);
+  return ref;
 }
 
 }  // namespace jixiao::cli

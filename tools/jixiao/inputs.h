@@ -12,6 +12,7 @@
 #include "engine.h"
 #include "jixiao/v1/report.pb.h"
 #include "jixiao/v1/scoring_service.pb.h"
+#include "jixiao/v1/storage_service.pb.h"
 
 namespace jixiao::cli {
 
@@ -33,6 +34,18 @@ absl::StatusOr<SchemeChoice> ChooseScheme(const std::string& text);
 // The scheme to use offline: the file, or the built-in one if named.
 absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> OfflineScheme(
     const SchemeChoice& choice);
+
+// A stored report named on the command line: DEPT/YEAR, or DEPT/YEAR@REV
+// for one revision (0: the latest).
+struct StoredRef {
+  v1::ReportKey key;
+  int64_t revision = 0;
+  std::string text;
+};
+
+// Parses "LH-ZWFWSJGLJ/2019" or "LH-ZWFWSJGLJ/2019@3"; nullopt if `text`
+// is not of that form.
+std::optional<StoredRef> ParseStoredRef(const std::string& text);
 
 }  // namespace jixiao::cli
 

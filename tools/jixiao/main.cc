@@ -1,14 +1,32 @@
 // jixiao: the command-line client for Jixiao.
 //
 //   jixiao score examples/longhua-2019.json                 # offline
-//   jixiao score --scoring 127.0.0.1:50051 report.json      # on scoring-svc
-//   jixiao validate report.json
+//   jixiao --scoring 127.0.0.1:50051 score report.json      # on scoring-svc
+//   jixiao --storage 127.0.0.1:50052 submit *.json          # into storage-svc
+//   jixiao list --year 2019
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "CLI/CLI.hpp"
 #include "exit_codes.h"
 #include "scoring_commands.h"
+#include "storage_commands.h"
+
+namespace {
+
+std::string DefaultAuthor() {
+  const char* user = std::getenv("USER");
+  if (user && *user) return user;
+  const passwd* entry = getpwuid(getuid());
+  return entry && entry->pw_name ? entry->pw_name : "anonymous";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace jixiao::cli;
@@ -16,43 +34,119 @@ int main(int argc, char** argv) {
       "jixiao: score, check and keep department overall-expenditure performance "
       "self-evaluations (部门整体支出绩效自评).\n"
       "Reports are JSON files in the protobuf JSON mapping of jixiao.v1.Report "
-      "(see examples/longhua-2019.json); money in 万元, rates in percent.",
+      "(see examples/longhua-2019.json); money in 万元, rates in percent. A stored report is "
+      "named DEPT/YEAR, or DEPT/YEAR@REVISION for one revision.",
       "jixiao"};
   app.footer(kExitCodeHelp);
   app.require_subcommand(1);
   app.fallthrough();  // global options may also follow the subcommand
 
   GlobalOptions global;
-  app.add_option("--scoring", global.scoring,
+  global.client.author = DefaultAuthor();
+  app.add_option("--scoring", global.client.scoring,
                  "scoring-svc address (host:port); without it, score and validate run offline "
                  "with the built-in engine")
       ->envname("JIXIAO_SCORING");
+  app.add_option("--storage", global.client.storage, "storage-svc address (host:port)")
+      ->envname("JIXIAO_STORAGE");
+  app.add_option("--as", global.client.author, "author recorded with writes (default: $USER)")
+      ->envname("JIXIAO_AUTHOR");
   app.add_option("--output,-o", global.output, "table (for people) or json (for scripts)")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
-  app.add_option("--timeout", global.timeout_seconds, "seconds a service call may take")
+  app.add_option("--timeout", global.client.timeout_seconds, "seconds a service call may take")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
 
+  // score / validate
   ScoringArgs scoring;
-  auto add_scoring_args = [&scoring](CLI::App* command) {
-    command->add_option("files", scoring.files, "report JSON files; - reads standard input")
-        ->required();
+  auto add_scoring_args = [&scoring](CLI::App* command, const char* files_help) {
+    command->add_option("files", scoring.files, files_help)->required();
     command->add_option("--scheme", scoring.scheme,
                         "a scheme file (.textproto), or id[@version] of a scheme the service "
                         "holds (default: the built-in dept-overall)");
   };
   CLI::App* score = app.add_subcommand(
       "score",
-      "compute every indicator, score, grade and finding of reports, and print the score card");
-  add_scoring_args(score);
+      "compute every indicator, score, grade and finding and print the score card. Files are "
+      "scored offline or on --scoring; stored reports (DEPT/YEAR[@REV]) are read from "
+      "--storage, scored on --scoring, and the card is saved back");
+  add_scoring_args(score, "report JSON files (- reads standard input), or stored reports");
   score->add_flag("--stream", scoring.stream,
-                  "with --scoring, send the reports on one ScoreStream call (the default for "
+                  "with --scoring, send the files on one ScoreStream call (the default for "
                   "several files)");
   CLI::App* validate = app.add_subcommand(
-      "validate",
-      "check reports' figures against each other and print the findings, without scores");
-  add_scoring_args(validate);
+      "validate", "check reports' figures against each other and print the findings, no scores");
+  add_scoring_args(validate, "report JSON files; - reads standard input");
+
+  // storage
+  SubmitArgs submit_args;
+  CLI::App* submit = app.add_subcommand(
+      "submit",
+      "store report files in storage-svc: each is created, or saved as a new revision of its "
+      "report (department code and fiscal year from the file); unchanged files write nothing");
+  submit->add_option("files", submit_args.files, "report JSON files; - reads standard input")
+      ->required();
+  submit->add_option("--expect-revision", submit_args.expect_revision,
+                     "the revision this file replaces (one file only); refused if it is stale");
+  submit->add_option("--jobs,-j", submit_args.jobs, "files submitted at once")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+
+  GetArgs get_args;
+  CLI::App* get = app.add_subcommand("get", "show a stored report (the latest revision, or @REV)");
+  get->add_option("report", get_args.ref, "DEPT/YEAR or DEPT/YEAR@REVISION")->required();
+  get->add_flag("--report", get_args.report_only,
+                "print only the report, as JSON that submit takes back");
+
+  ListArgs list_args;
+  CLI::App* list = app.add_subcommand("list", "list stored reports, latest revision of each");
+  list->add_option("--year", list_args.year, "fiscal year");
+  list->add_option("--department", list_args.department, "department code");
+  list->add_option("--status", list_args.status, "draft, submitted, returned, approved or deleted");
+  list->add_option("--page-size", list_args.page_size, "reports per page (default 100, max 1000)");
+  list->add_option("--page-token", list_args.page_token, "continue a listing");
+  list->add_flag("--all", list_args.all, "every page");
+
+  std::string history_ref;
+  CLI::App* history = app.add_subcommand("history", "every revision of a report");
+  history->add_option("report", history_ref, "DEPT/YEAR")->required();
+
+  std::vector<std::string> diff_refs;
+  CLI::App* diff = app.add_subcommand(
+      "diff", "field-by-field changes between two revisions (or one and the revision before it)");
+  diff->add_option("revisions", diff_refs, "DEPT/YEAR@A DEPT/YEAR@B, or DEPT/YEAR@B")
+      ->required()
+      ->expected(1, 2);
+
+  StatusArgs status_args;
+  CLI::App* status = app.add_subcommand(
+      "status",
+      "move a report through its lifecycle: draft → submit → (return → submit) → approve; "
+      "delete removes a draft");
+  status->add_option("action", status_args.action, "submit, return, approve or delete")
+      ->required()
+      ->check(CLI::IsMember({"submit", "return", "approve", "delete"}));
+  status->add_option("report", status_args.ref, "DEPT/YEAR")->required();
+  status->add_option("--reason", status_args.reason, "why (required to return a report)");
+  status->add_option("--expect-revision", status_args.expect_revision,
+                     "the revision you looked at; refused if the report has moved on");
+
+  std::string card_ref;
+  CLI::App* card = app.add_subcommand(
+      "card", "show the stored score card of a report (latest scored revision, or @REV)");
+  card->add_option("report", card_ref, "DEPT/YEAR or DEPT/YEAR@REVISION")->required();
+
+  CLI::App* admin = app.add_subcommand("admin", "operate the store");
+  admin->require_subcommand(1);
+  std::string backup_dir, restore_backup, restore_data;
+  CLI::App* backup = admin->add_subcommand(
+      "backup", "write a consistent backup of storage-svc's store while it runs");
+  backup->add_option("dir", backup_dir, "backup directory on the storage-svc machine")->required();
+  CLI::App* restore = admin->add_subcommand(
+      "restore", "restore the latest backup into an empty data directory (storage-svc stopped)");
+  restore->add_option("--backup-dir", restore_backup, "backup directory")->required();
+  restore->add_option("--data-dir", restore_data, "empty or new data directory")->required();
 
   try {
     app.parse(argc, argv);
@@ -60,7 +154,33 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? kOk : kUsage;
   }
-  if (score->parsed()) return RunScore(global, scoring);
+
+  if (score->parsed()) {
+    // Stored references (not files) go through storage.
+    std::vector<StoredRef> stored;
+    for (const std::string& arg : scoring.files) {
+      std::error_code error;
+      if (std::filesystem::exists(arg, error) || arg == "-") continue;
+      if (auto ref = ParseStoredRef(arg)) stored.push_back(*ref);
+    }
+    if (!stored.empty()) {
+      if (stored.size() != scoring.files.size()) {
+        std::cerr << "jixiao: score either files or stored reports, not both\n";
+        return kUsage;
+      }
+      return RunScoreStored(global, stored, scoring.scheme);
+    }
+    return RunScore(global, scoring);
+  }
   if (validate->parsed()) return RunValidate(global, scoring);
+  if (submit->parsed()) return RunSubmit(global, submit_args);
+  if (get->parsed()) return RunGet(global, get_args);
+  if (list->parsed()) return RunList(global, list_args);
+  if (history->parsed()) return RunHistory(global, history_ref);
+  if (diff->parsed()) return RunDiff(global, diff_refs);
+  if (status->parsed()) return RunStatus(global, status_args);
+  if (card->parsed()) return RunCard(global, card_ref);
+  if (backup->parsed()) return RunBackup(global, backup_dir);
+  if (restore->parsed()) return RunRestore(restore_backup, restore_data);
   return kUsage;
 }

@@ -8,6 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "card_printer.h"
+#include "cli_output.h"
+#include "clients.h"
 #include "engine.h"
 #include "exit_codes.h"
 #include "google/protobuf/util/json_util.h"
@@ -25,97 +27,6 @@ struct Outcome {
   v1::Report report;
   v1::ScoreResponse response;     // score
   v1::ValidateResponse findings;  // validate
-};
-
-int ExitCodeFor(const absl::Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kOk:
-      return kOk;
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kNotFound:
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kOutOfRange:
-      return kInvalidInput;
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-      return kUnreachable;
-    default:
-      return kFailure;
-  }
-}
-
-void PrintError(const std::string& file, const absl::Status& status, const GlobalOptions& global) {
-  std::cerr << "jixiao: " << file << ": " << status.message() << "\n";
-  for (const engine::FieldViolation& v : engine::ViolationsOf(status)) {
-    if (v.field.empty()) continue;  // already in the message
-    std::cerr << "  " << v.field << ": " << v.description << "\n";
-  }
-  if (ExitCodeFor(status) == kUnreachable) {
-    std::cerr << "  (is scoring-svc running at " << global.scoring << "? set --scoring or "
-              << "JIXIAO_SCORING)\n";
-  }
-}
-
-std::string ToJson(const google::protobuf::Message& message, bool pretty) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  options.add_whitespace = pretty;
-  std::string json;
-  auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!status.ok()) return absl::StrCat("{\"error\": \"", std::string(status.message()), "\"}");
-  if (!pretty) json.erase(std::remove(json.begin(), json.end(), '\n'), json.end());
-  return json;
-}
-
-class ScoringClient {
- public:
-  explicit ScoringClient(const GlobalOptions& global) : global_(global) {
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(global.max_message_bytes);
-    args.SetMaxSendMessageSize(global.max_message_bytes);
-    stub_ = v1::ScoringService::NewStub(
-        grpc::CreateCustomChannel(global.scoring, grpc::InsecureChannelCredentials(), args));
-  }
-
-  void SetDeadline(grpc::ClientContext& context, double extra_seconds = 0) const {
-    auto timeout = std::chrono::duration<double>(global_.timeout_seconds + extra_seconds);
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
-  }
-
-  absl::Status Score(const v1::ScoreRequest& request, v1::ScoreResponse& response) {
-    grpc::ClientContext context;
-    SetDeadline(context);
-    return rpc::FromGrpcStatus(stub_->Score(&context, request, &response));
-  }
-
-  absl::Status Validate(const v1::ValidateRequest& request, v1::ValidateResponse& response) {
-    grpc::ClientContext context;
-    SetDeadline(context);
-    return rpc::FromGrpcStatus(stub_->Validate(&context, request, &response));
-  }
-
-  // Sends every request on one stream and collects the answers in order.
-  absl::Status ScoreStream(const std::vector<v1::ScoreRequest>& requests,
-                           std::vector<v1::ScoreResponse>& responses) {
-    grpc::ClientContext context;
-    SetDeadline(context, 0.01 * requests.size());
-    auto stream = stub_->ScoreStream(&context);
-    std::thread writer([&] {
-      for (const v1::ScoreRequest& request : requests) {
-        if (!stream->Write(request)) break;
-      }
-      stream->WritesDone();
-    });
-    v1::ScoreResponse response;
-    while (stream->Read(&response)) responses.push_back(response);
-    writer.join();
-    return rpc::FromGrpcStatus(stream->Finish());
-  }
-
- private:
-  const GlobalOptions& global_;
-  std::unique_ptr<v1::ScoringService::Stub> stub_;
 };
 
 template <typename Request>
@@ -162,7 +73,7 @@ void ScoreOffline(const SchemeChoice& choice, std::vector<Outcome>& outcomes) {
 
 void ScoreOnline(const GlobalOptions& global, const ScoringArgs& args, const SchemeChoice& choice,
                  std::vector<Outcome>& outcomes) {
-  ScoringClient client(global);
+  ScoringClient client(global.client);
   if (!args.stream && outcomes.size() == 1) {
     Outcome& outcome = outcomes[0];
     if (!outcome.status.ok()) return;
@@ -207,11 +118,11 @@ void ScoreOnline(const GlobalOptions& global, const ScoringArgs& args, const Sch
 int RunScore(const GlobalOptions& global, const ScoringArgs& args) {
   auto choice = ChooseScheme(args.scheme);
   if (!choice.ok()) {
-    PrintError("--scheme", choice.status(), global);
+    PrintError("--scheme", choice.status());
     return ExitCodeFor(choice.status());
   }
   std::vector<Outcome> outcomes = ReadAll(args.files);
-  if (global.scoring.empty()) {
+  if (global.client.scoring.empty()) {
     ScoreOffline(*choice, outcomes);
   } else {
     ScoreOnline(global, args, *choice, outcomes);
@@ -221,7 +132,8 @@ int RunScore(const GlobalOptions& global, const ScoringArgs& args) {
   for (size_t i = 0; i < outcomes.size(); ++i) {
     Outcome& outcome = outcomes[i];
     if (!outcome.status.ok()) {
-      PrintError(outcome.file, outcome.status, global);
+      PrintError(outcome.file, outcome.status, global.client.scoring,
+                 "--scoring or JIXIAO_SCORING");
       code = std::max(code, ExitCodeFor(outcome.status));
       if (json && outcomes.size() > 1) {
         v1::ScoreResponse failed;
@@ -251,13 +163,13 @@ int RunScore(const GlobalOptions& global, const ScoringArgs& args) {
 int RunValidate(const GlobalOptions& global, const ScoringArgs& args) {
   auto choice = ChooseScheme(args.scheme);
   if (!choice.ok()) {
-    PrintError("--scheme", choice.status(), global);
+    PrintError("--scheme", choice.status());
     return ExitCodeFor(choice.status());
   }
   std::vector<Outcome> outcomes = ReadAll(args.files);
   int code = kOk;
   std::unique_ptr<ScoringClient> client;
-  if (!global.scoring.empty()) client = std::make_unique<ScoringClient>(global);
+  if (!global.client.scoring.empty()) client = std::make_unique<ScoringClient>(global.client);
   auto offline = OfflineScheme(*choice);
   for (size_t i = 0; i < outcomes.size(); ++i) {
     Outcome& outcome = outcomes[i];
@@ -279,7 +191,8 @@ int RunValidate(const GlobalOptions& global, const ScoringArgs& args) {
       }
     }
     if (!outcome.status.ok()) {
-      PrintError(outcome.file, outcome.status, global);
+      PrintError(outcome.file, outcome.status, global.client.scoring,
+                 "--scoring or JIXIAO_SCORING");
       code = std::max(code, ExitCodeFor(outcome.status));
       continue;
     }

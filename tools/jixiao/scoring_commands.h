@@ -1,5 +1,7 @@
 // `jixiao score` and `jixiao validate`: offline with the engine, or on a
-// scoring-svc with --scoring.
+// scoring-svc with --scoring. `score` also takes stored reports (DEPT/YEAR
+// or DEPT/YEAR@REVISION): read from storage-svc, scored on scoring-svc, and
+// the card saved back with the revision it scored.
 
 #ifndef JIXIAO_TOOLS_JIXIAO_SCORING_COMMANDS_H_
 #define JIXIAO_TOOLS_JIXIAO_SCORING_COMMANDS_H_
@@ -8,14 +10,13 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "clients.h"
 
 namespace jixiao::cli {
 
 struct GlobalOptions {
-  std::string scoring;           // scoring-svc address; empty: offline
+  ClientOptions client;
   std::string output = "table";  // table | json
-  double timeout_seconds = 10;
-  int max_message_bytes = 16 * 1024 * 1024;
 };
 
 struct ScoringArgs {

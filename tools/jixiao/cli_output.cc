@@ -1,0 +1,56 @@
+#include "cli_output.h"
+
+#include <algorithm>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "exit_codes.h"
+#include "field_violations.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace jixiao::cli {
+
+int ExitCodeFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return kOk;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kOutOfRange:
+      return kInvalidInput;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return kUnreachable;
+    default:
+      return kFailure;
+  }
+}
+
+void PrintError(const std::string& what, const absl::Status& status, const std::string& address,
+                const std::string& flag) {
+  std::cerr << "jixiao: " << what << ": " << status.message() << "\n";
+  for (const engine::FieldViolation& v : engine::ViolationsOf(status)) {
+    if (v.field.empty()) continue;  // already in the message
+    std::cerr << "  " << v.field << ": " << v.description << "\n";
+  }
+  if (ExitCodeFor(status) == kUnreachable && !flag.empty()) {
+    std::cerr << "  (is the service running at " << (address.empty() ? "?" : address) << "? set "
+              << flag << ")\n";
+  }
+}
+
+std::string ToJson(const google::protobuf::Message& message, bool pretty) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.add_whitespace = pretty;
+  std::string json;
+  auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) return absl::StrCat("{\"error\": \"", std::string(status.message()), "\"}");
+  if (!pretty) json.erase(std::remove(json.begin(), json.end(), '\n'), json.end());
+  return json;
+}
+
+}  // namespace jixiao::cli

@@ -1,0 +1,28 @@
+// How the CLI reports results and failures: exit codes from statuses,
+// errors with their field violations on stderr, JSON for scripts.
+
+#ifndef JIXIAO_TOOLS_JIXIAO_CLI_OUTPUT_H_
+#define JIXIAO_TOOLS_JIXIAO_CLI_OUTPUT_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+
+namespace jixiao::cli {
+
+// The exit code (exit_codes.h) a failed status calls for.
+int ExitCodeFor(const absl::Status& status);
+
+// "jixiao: <what>: <message>" and one line per field violation; for an
+// unreachable service, a hint naming `address` and `flag`.
+void PrintError(const std::string& what, const absl::Status& status,
+                const std::string& address = "", const std::string& flag = "");
+
+// Protobuf JSON with the proto field names (as report files use them);
+// `pretty` for one document, otherwise one line.
+std::string ToJson(const google::protobuf::Message& message, bool pretty);
+
+}  // namespace jixiao::cli
+
+#endif  // JIXIAO_TOOLS_JIXIAO_CLI_OUTPUT_H_

@@ -1,0 +1,72 @@
+#include "clients.h"
+
+#include <chrono>
+#include <thread>
+
+#include "status.h"
+
+namespace jixiao::cli {
+namespace {
+
+std::shared_ptr<grpc::Channel> Channel(const std::string& address, const ClientOptions& options) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(options.max_message_bytes);
+  args.SetMaxSendMessageSize(options.max_message_bytes);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+}
+
+void SetDeadline(grpc::ClientContext& context, double seconds) {
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::duration<double>(seconds)));
+}
+
+}  // namespace
+
+ScoringClient::ScoringClient(const ClientOptions& options)
+    : options_(options), stub_(v1::ScoringService::NewStub(Channel(options.scoring, options))) {}
+
+absl::Status ScoringClient::Score(const v1::ScoreRequest& request, v1::ScoreResponse& response) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout_seconds);
+  return rpc::FromGrpcStatus(stub_->Score(&context, request, &response));
+}
+
+absl::Status ScoringClient::Validate(const v1::ValidateRequest& request,
+                                     v1::ValidateResponse& response) {
+  grpc::ClientContext context;
+  SetDeadline(context, options_.timeout_seconds);
+  return rpc::FromGrpcStatus(stub_->Validate(&context, request, &response));
+}
+
+absl::Status ScoringClient::ScoreStream(const std::vector<v1::ScoreRequest>& requests,
+                                        std::vector<v1::ScoreResponse>& responses) {
+  grpc::ClientContext context;
+  // A stream gets 10 ms more per report than a single call.
+  SetDeadline(context, options_.timeout_seconds + 0.01 * requests.size());
+  auto stream = stub_->ScoreStream(&context);
+  std::thread writer([&] {
+    for (const v1::ScoreRequest& request : requests) {
+      if (!stream->Write(request)) break;
+    }
+    stream->WritesDone();
+  });
+  v1::ScoreResponse response;
+  while (stream->Read(&response)) responses.push_back(response);
+  writer.join();
+  return rpc::FromGrpcStatus(stream->Finish());
+}
+
+StorageClient::StorageClient(const ClientOptions& options)
+    : options_(options), stub_(v1::StorageService::NewStub(Channel(options.storage, options))) {}
+
+void StorageClient::Prepare(grpc::ClientContext& context) const {
+  SetDeadline(context, options_.timeout_seconds);
+  context.AddMetadata("jixiao-author", options_.author);
+}
+
+absl::Status StorageClient::Convert(const grpc::Status& status) {
+  return rpc::FromGrpcStatus(status);
+}
+
+}  // namespace jixiao::cli

@@ -1,0 +1,66 @@
+// gRPC clients for the two services, as the CLI uses them: every call has a
+// deadline, message limits match the servers', and writes carry the author.
+
+#ifndef JIXIAO_TOOLS_JIXIAO_CLIENTS_H_
+#define JIXIAO_TOOLS_JIXIAO_CLIENTS_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "jixiao/v1/scoring_service.grpc.pb.h"
+#include "jixiao/v1/storage_service.grpc.pb.h"
+
+namespace jixiao::cli {
+
+struct ClientOptions {
+  std::string scoring;  // host:port; empty: offline
+  std::string storage;  // host:port
+  std::string author;   // recorded with every write
+  double timeout_seconds = 10;
+  int max_message_bytes = 16 * 1024 * 1024;
+};
+
+class ScoringClient {
+ public:
+  explicit ScoringClient(const ClientOptions& options);
+  absl::Status Score(const v1::ScoreRequest& request, v1::ScoreResponse& response);
+  absl::Status Validate(const v1::ValidateRequest& request, v1::ValidateResponse& response);
+  // Sends every request on one stream; collects the answers in order.
+  absl::Status ScoreStream(const std::vector<v1::ScoreRequest>& requests,
+                           std::vector<v1::ScoreResponse>& responses);
+
+ private:
+  const ClientOptions& options_;
+  std::unique_ptr<v1::ScoringService::Stub> stub_;
+};
+
+class StorageClient {
+ public:
+  explicit StorageClient(const ClientOptions& options);
+
+  // Calls `method` on the stub with a deadline and the author metadata:
+  //   client.Call(&Stub::GetReport, request, response)
+  template <typename Request, typename Response>
+  absl::Status Call(grpc::Status (v1::StorageService::Stub::*method)(grpc::ClientContext*,
+                                                                     const Request&, Response*),
+                    const Request& request, Response& response) {
+    grpc::ClientContext context;
+    Prepare(context);
+    return Convert((stub_.get()->*method)(&context, request, &response));
+  }
+
+ private:
+  void Prepare(grpc::ClientContext& context) const;
+  static absl::Status Convert(const grpc::Status& status);
+
+  const ClientOptions& options_;
+  std::unique_ptr<v1::StorageService::Stub> stub_;
+};
+
+}  // namespace jixiao::cli
+
+#endif  // JIXIAO_TOOLS_JIXIAO_CLIENTS_H_
