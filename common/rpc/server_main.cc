@@ -1,12 +1,13 @@
 #include "server_main.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
 #include <chrono>
 #include <fstream>
 #include <iostream>
+
+#include "health_service.h"
 
 namespace jixiao::rpc {
 
@@ -57,22 +58,22 @@ int RunServer(const std::string& program, const ServerOptions& options,
     std::cerr << program << ": WARNING: serving plaintext on non-loopback address "
               << options.listen << "\n";
   }
-  grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  HealthService health;
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  builder.RegisterService(&health);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     std::cerr << program << ": cannot listen on " << options.listen << "\n";
     return 1;
   }
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  for (const std::string& name : service_names) health->SetServingStatus(name, true);
-  health->SetServingStatus(true);
+  for (const std::string& name : service_names) health.SetServing(name, true);
+  health.SetServing("", true);
 
   std::string bound =
       options.listen.substr(0, options.listen.rfind(':')) + ":" + std::to_string(port);
@@ -91,12 +92,17 @@ int RunServer(const std::string& program, const ServerOptions& options,
   sigwait(&signals, &received);
   std::cerr << program << ": " << (received == SIGTERM ? "SIGTERM" : "SIGINT")
             << ", shutting down (grace " << options.shutdown_grace_seconds << "s)" << std::endl;
-  health->SetServingStatus(false);
+  auto shutdown_start = std::chrono::steady_clock::now();
+  health.Shutdown();
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::seconds(options.shutdown_grace_seconds));
   server->Wait();
   if (on_shutdown) on_shutdown();
-  std::cerr << program << ": stopped" << std::endl;
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - shutdown_start);
+  // An idle client connection can hold the graceful close for a few
+  // seconds: gRPC waits for the client to acknowledge the GOAWAY.
+  std::cerr << program << ": stopped (shutdown took " << took.count() << " ms)" << std::endl;
   return 0;
 }
 
