@@ -53,7 +53,8 @@ class ReportChecker {
       } else if (parsed->value < 0) {
         Add(field, absl::StrCat("must not be negative (got ", text, ")"));
       } else if (is_rate && parsed->value > kMaxRatePercent) {
-        Add(field, absl::StrCat("is a rate in percent: at most ", kMaxRatePercent, " (got ", text, ")"));
+        Add(field,
+            absl::StrCat("is a rate in percent: at most ", kMaxRatePercent, " (got ", text, ")"));
       }
       return;
     }

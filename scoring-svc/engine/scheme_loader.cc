@@ -51,6 +51,7 @@ class SchemeCompiler {
                                        " measures, indicators, checks and checklist items"));
       return nullptr;
     }
+    CheckEnums(scheme, root);
     CompileMeasures(scheme, root);
     OrderMeasures(root);
     CompileIndicators(scheme, root);
@@ -71,6 +72,33 @@ class SchemeCompiler {
     };
     for (const auto& i : scheme.indicators()) visit(i, 1);
     return count;
+  }
+
+  // Proto3 enums keep values they do not know; a scheme must use only the
+  // values it was written against, or a rule would silently mean another.
+  void CheckEnums(const google::protobuf::Message& message, const SchemePath& at) {
+    const auto* type = message.GetDescriptor();
+    const auto* reflection = message.GetReflection();
+    for (int i = 0; i < type->field_count(); ++i) {
+      const google::protobuf::FieldDescriptor* field = type->field(i);
+      int size = field->is_repeated() ? reflection->FieldSize(message, field)
+                                      : (reflection->HasField(message, field) ? 1 : 0);
+      for (int j = 0; j < size; ++j) {
+        SchemePath here = at.Field(field->name(), field->is_repeated() ? j : -1);
+        if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+          CheckEnums(field->is_repeated() ? reflection->GetRepeatedMessage(message, field, j)
+                                          : reflection->GetMessage(message, field),
+                     here);
+        } else if (field->type() == google::protobuf::FieldDescriptor::TYPE_ENUM) {
+          int value = field->is_repeated() ? reflection->GetRepeatedEnumValue(message, field, j)
+                                           : reflection->GetEnumValue(message, field);
+          if (field->enum_type()->FindValueByNumber(value) == nullptr) {
+            problems_.Add(here,
+                          absl::StrCat("unknown ", field->enum_type()->name(), " value ", value));
+          }
+        }
+      }
+    }
   }
 
   void CheckHeader(const v1::Scheme& scheme, const SchemePath& root) {

@@ -87,6 +87,23 @@ TEST(SchemeLoader, ReportsEveryProblemAtOnce) {
   EXPECT_THAT(fields, ::testing::UnorderedElementsAre("version", "name", "indicators[0].rule"));
 }
 
+TEST(SchemeLoader, UnknownEnumValuesAreRefused) {
+  v1::Scheme scheme = DefaultScheme()->proto();
+  // procurement_execution's linear deduction
+  v1::Indicator* leaf = scheme.mutable_indicators(1)->mutable_children(0)->mutable_children(0);
+  leaf->mutable_rule()->mutable_linear_deduction()->set_direction(
+      static_cast<v1::LinearDeductionRule::Direction>(7));
+  scheme.set_score_on(static_cast<v1::ValueBasis>(9));
+  auto compiled = CompileScheme(scheme, "request");
+  ASSERT_FALSE(compiled.ok());
+  std::vector<std::string> fields;
+  for (const auto& v : ViolationsOf(compiled.status())) fields.push_back(v.field);
+  EXPECT_THAT(
+      fields,
+      ::testing::IsSupersetOf(
+          {"score_on", "indicators[1].children[0].children[0].rule.linear_deduction.direction"}));
+}
+
 TEST(SchemeLoader, InlineSchemeErrorsNameTheFieldPath) {
   v1::Scheme scheme = DefaultScheme()->proto();
   scheme.mutable_indicators(1)->mutable_children(0)->mutable_children(0)->set_weight("4");
