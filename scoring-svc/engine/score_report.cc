@@ -173,6 +173,7 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
   v1::ScoreCard card;
   card.set_scheme_id(scheme.proto.id());
   card.set_scheme_version(scheme.proto.version());
+  card.set_scheme_name(scheme.proto.name());
   card.mutable_report()->set_department_code(report.identity().department_code());
   card.mutable_report()->set_fiscal_year(report.identity().fiscal_year());
   card.mutable_report()->set_revision(options.report_revision);

@@ -14,6 +14,7 @@
 
 #include "CLI/CLI.hpp"
 #include "exit_codes.h"
+#include "render_commands.h"
 #include "scoring_commands.h"
 #include "storage_commands.h"
 
@@ -137,6 +138,50 @@ int main(int argc, char** argv) {
       "card", "show the stored score card of a report (latest scored revision, or @REV)");
   card->add_option("report", card_ref, "DEPT/YEAR or DEPT/YEAR@REVISION")->required();
 
+  RenderArgs render_args;
+  auto add_document_args = [&render_args](CLI::App* command) {
+    command->add_option("--out", render_args.out, "write to this file instead of standard output");
+    command->add_option("--templates", render_args.templates,
+                        "directory of .mustache templates replacing the built-in ones");
+  };
+  CLI::App* render = app.add_subcommand(
+      "render",
+      "print the self-evaluation report (sections 一 to 四, every figure filled in, the score "
+      "table and the findings) from a report file (scored now) or a stored report (with its "
+      "stored card)");
+  render->add_option("report", render_args.sources, "a report file, or DEPT/YEAR[@REV]")
+      ->required()
+      ->expected(1);
+  render
+      ->add_option("--format,-f", render_args.format,
+                   "md (Markdown) or html (a self-contained page)")
+      ->check(CLI::IsMember({"md", "html"}))
+      ->default_val("md");
+  render->add_option("--scheme", render_args.scheme, "scheme for scoring a file (as for score)");
+  add_document_args(render);
+
+  CLI::App* summary = app.add_subcommand(
+      "summary", "every department's report of a year, ranked, with grades and findings");
+  summary->add_option("--year", render_args.year, "fiscal year")->required();
+  summary
+      ->add_option("--format,-f", render_args.format,
+                   "table, csv (UTF-8 with BOM, for Excel and WPS) or html")
+      ->check(CLI::IsMember({"table", "csv", "html"}))
+      ->default_val("table");
+  add_document_args(summary);
+
+  CLI::App* compare = app.add_subcommand(
+      "compare",
+      "one department's two years side by side: each indicator's value, score and change");
+  compare->add_option("reports", render_args.sources, "two report files or DEPT/YEAR references")
+      ->required()
+      ->expected(2);
+  compare->add_option("--format,-f", render_args.format, "md or html")
+      ->check(CLI::IsMember({"md", "html"}))
+      ->default_val("md");
+  compare->add_option("--scheme", render_args.scheme, "scheme for scoring files");
+  add_document_args(compare);
+
   CLI::App* admin = app.add_subcommand("admin", "operate the store");
   admin->require_subcommand(1);
   std::string backup_dir, restore_backup, restore_data;
@@ -180,6 +225,9 @@ int main(int argc, char** argv) {
   if (diff->parsed()) return RunDiff(global, diff_refs);
   if (status->parsed()) return RunStatus(global, status_args);
   if (card->parsed()) return RunCard(global, card_ref);
+  if (render->parsed()) return RunRender(global, render_args);
+  if (summary->parsed()) return RunSummary(global, render_args);
+  if (compare->parsed()) return RunCompare(global, render_args);
   if (backup->parsed()) return RunBackup(global, backup_dir);
   if (restore->parsed()) return RunRestore(restore_backup, restore_data);
   return kUsage;

@@ -1,0 +1,67 @@
+#include "formatting.h"
+
+#include <cctype>
+
+namespace jixiao::render {
+
+std::string WithThousands(const std::string& decimal) {
+  size_t start = decimal.empty() || (decimal[0] != '-' && decimal[0] != '+') ? 0 : 1;
+  size_t point = decimal.find('.');
+  size_t end = point == std::string::npos ? decimal.size() : point;
+  if (end <= start) return decimal;
+  for (size_t i = start; i < decimal.size(); ++i) {
+    if (i != point && !std::isdigit(static_cast<unsigned char>(decimal[i]))) return decimal;
+  }
+  std::string integer = decimal.substr(start, end - start);
+  std::string grouped;
+  for (size_t i = 0; i < integer.size(); ++i) {
+    if (i > 0 && (integer.size() - i) % 3 == 0) grouped.push_back(',');
+    grouped.push_back(integer[i]);
+  }
+  return decimal.substr(0, start) + grouped + decimal.substr(end);
+}
+
+std::string Money(const std::string& decimal) {
+  return decimal.empty() ? "" : WithThousands(decimal) + " 万元";
+}
+
+std::string Percent(const std::string& decimal) { return decimal.empty() ? "" : decimal + "%"; }
+
+std::string SelfReference(const std::string& name) {
+  for (const char* suffix : {"局", "委", "办", "院", "中心", "厅", "部"}) {
+    std::string s(suffix);
+    if (name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0) {
+      return "我" + s;
+    }
+  }
+  return "我单位";
+}
+
+std::string HtmlEscape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace jixiao::render

@@ -1,0 +1,30 @@
+// How figures read in a document: 万元 amounts with thousands separators and
+// the decimals they were reported with, rates with the scheme's precision.
+
+#ifndef JIXIAO_TOOLS_RENDER_FORMATTING_H_
+#define JIXIAO_TOOLS_RENDER_FORMATTING_H_
+
+#include <string>
+
+namespace jixiao::render {
+
+// "23604.86" → "23,604.86"; "6887" → "6,887"; "-1234.5" → "-1,234.5".
+// Text that is not a plain decimal is returned unchanged.
+std::string WithThousands(const std::string& decimal);
+
+// An amount in 万元 as a document prints it: "23,604.86 万元"; "" if empty.
+std::string Money(const std::string& decimal);
+
+// A rate as a document prints it: "88.53%"; "" if empty.
+std::string Percent(const std::string& decimal);
+
+// How the department refers to itself, from its name: 我局, 我委, 我办, 我院,
+// 我中心, otherwise 我单位.
+std::string SelfReference(const std::string& department_name);
+
+// Escapes text for HTML element content and attribute values.
+std::string HtmlEscape(const std::string& text);
+
+}  // namespace jixiao::render
+
+#endif  // JIXIAO_TOOLS_RENDER_FORMATTING_H_

@@ -1,0 +1,288 @@
+// Rendering the seed's example: its computed sentences and tables, tables a
+// Markdown parser reads back, self-contained escaped HTML; summary ranks
+// and CSV; compare.
+
+#include "render.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "absl/strings/str_replace.h"
+#include "engine.h"
+#include "formatting.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+
+namespace jixiao::render {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+v1::Report Seed() {
+  v1::Report report;
+  auto status = google::protobuf::util::JsonStringToMessage(
+      ReadFile(std::string(JIXIAO_SOURCE_DIR) + "/examples/longhua-2019.json"), &report);
+  EXPECT_TRUE(status.ok());
+  return report;
+}
+
+v1::ScoreCard Score(const v1::Report& report) {
+  auto card = engine::ScoreReport(report, *engine::DefaultScheme(), {});
+  EXPECT_TRUE(card.ok()) << card.status();
+  return *card;
+}
+
+// The seed text was extracted from a PDF with irregular spacing around
+// numbers; compare without spaces.
+std::string NoSpaces(std::string text) {
+  absl::StrReplaceAll({{" ", ""}, {"\n", ""}}, &text);
+  return text;
+}
+
+TEST(RenderReport, ReproducesTheSeedsComputedSentences) {
+  const std::string seed_text = NoSpaces(
+      ReadFile(std::string(JIXIAO_SOURCE_DIR) + "/../shared/seed/000_1b61a0e051686e8d.txt"));
+  v1::Report seed = Seed();
+  std::string markdown =
+      NoSpaces(RenderReport(seed, Score(seed), Format::kMarkdown, Templates::BuiltIn()));
+  // Each sentence as the seed words it; the test checks it is in the seed
+  // too, so that it cannot drift from the document it stands for.
+  const char* sentences[] = {
+      "预算情况：2019 年我局部门预算收入 23,604.86 万元，其中一般公共预算拨款收入 23,604.86 万元；"
+      "部门预算支出 23,604.86 万元，其中基本支出 1,683.62 万元，项目支出 21,921.23 万元。",
+      "决算情况：2019 年度，我局收入决算数为 23,493.53 万元；支出决算数为 23,491.01 "
+      "万元，含基本支出 "
+      "1,655.08 万元，其中人员经费支出 874.35 万元，日常公用经费 780.73 万元；含项目支出 21,835.93 "
+      "万元，其中含基本建设类项目支出 14,421.63 万元。",
+      "结余结转情况：我局年初财政拨款结转和结余收入决算数 1.11 "
+      "万元，年末财政拨款结转和结余决算数为 3.64 万元。",
+      "2019 年度政府采购预算金额为 5,273.84 万元，实际政府采购金额为 4,668.81 "
+      "万元，政府采购执行率为 88.53%。",
+      "2019年我局“三公”经费支出预算总额为7.261万元，其中：公务用车购置及运行维护费7.261万元。"
+      "“三公”经费支出决算数总额为3.75万元，其中：公务用车购置及运行维护费3."
+      "75万元。我局“三公”经费控制率为51.65%",
+      "2019年我局日常公用经费调整预算数为785.19万元，决算数为780.73万元，日常公用经费控制率为99."
+      "43%",
+      "2019 年我局项目支出经调整后预算数为 23,604.86 万元，决算数 23,491.01 万元，项目支出执行率为 "
+      "99.52%",
+      "2019 年末我局的固定资产利用率为 96.2%",
+      "2019 年末我局财政供养人员控制率为 85.71%",
+      "2019 年末我局聘用人员使用总数与在职人员总数的比率为 92.27%。",
+      "第三季度部门年度预算数 26,784 万元",
+      "则三季度执行率为 101.33%",
+      "则四季度执行率为 99.53%",
+  };
+  for (const char* sentence : sentences) {
+    ASSERT_THAT(seed_text, HasSubstr(NoSpaces(sentence))) << "not the seed's wording: " << sentence;
+    EXPECT_THAT(markdown, HasSubstr(NoSpaces(sentence))) << sentence;
+  }
+  // Where the seed's figure is wrong, the document prints the verified one.
+  EXPECT_THAT(markdown, HasSubstr(NoSpaces("预算资金支出进度 35.71%")));
+  EXPECT_THAT(markdown, HasSubstr(NoSpaces("全年平均执行率为 98.09%（申报为 105.69%）")));
+}
+
+// The text of a node: its literals, depth first (emphasis included).
+std::string Literal(cmark_node* node) {
+  std::string text;
+  if (const char* literal = cmark_node_get_literal(node)) text += literal;
+  for (cmark_node* child = cmark_node_first_child(node); child; child = cmark_node_next(child)) {
+    text += Literal(child);
+  }
+  return text;
+}
+
+// Every table of a Markdown document, as rows of cell texts, read back by
+// cmark-gfm's GitHub-table parser.
+std::vector<std::vector<std::vector<std::string>>> Tables(const std::string& markdown) {
+  cmark_gfm_core_extensions_ensure_registered();
+  cmark_parser* parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+  cmark_parser_attach_syntax_extension(parser, cmark_find_syntax_extension("table"));
+  cmark_parser_feed(parser, markdown.data(), markdown.size());
+  cmark_node* document = cmark_parser_finish(parser);
+  std::vector<std::vector<std::vector<std::string>>> tables;
+  for (cmark_node* block = cmark_node_first_child(document); block;
+       block = cmark_node_next(block)) {
+    if (std::string(cmark_node_get_type_string(block)) != "table") continue;
+    auto& table = tables.emplace_back();
+    for (cmark_node* row = cmark_node_first_child(block); row; row = cmark_node_next(row)) {
+      auto& cells = table.emplace_back();
+      for (cmark_node* cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
+        cells.push_back(Literal(cell));
+      }
+    }
+  }
+  cmark_node_free(document);
+  cmark_parser_free(parser);
+  return tables;
+}
+
+TEST(RenderReport, MarkdownTablesReadBack) {
+  v1::Report seed = Seed();
+  v1::ScoreCard card = Score(seed);
+  auto tables = Tables(RenderReport(seed, card, Format::kMarkdown, Templates::BuiltIn()));
+  ASSERT_EQ(tables.size(), 3u);  // quarters, scores, findings
+  const auto& quarters = tables[0];
+  ASSERT_EQ(quarters.size(), 6u);
+  EXPECT_THAT(quarters[0], ::testing::ElementsAre("季度名称", "资金支出进度百分比",
+                                                  "序时进度百分比", "预算执行率"));
+  EXPECT_THAT(quarters[1], ::testing::ElementsAre("第一季度", "30.02%", "25%", "120.08%"));
+  EXPECT_THAT(quarters[2], ::testing::ElementsAre("第二季度", "35.71%", "50%", "71.42%"));
+  EXPECT_THAT(quarters[3], ::testing::ElementsAre("第三季度", "76.0%", "75%", "101.33%"));
+  EXPECT_THAT(quarters[4], ::testing::ElementsAre("第四季度", "99.53%", "100%", "99.53%"));
+  EXPECT_EQ(quarters[5][0], "各季汇总平均");
+  EXPECT_EQ(quarters[5][3], "98.09%");
+  const auto& scores = tables[1];
+  ASSERT_EQ(scores.size(), static_cast<size_t>(card.indicators_size()) + 2);
+  for (const auto& row : scores) EXPECT_EQ(row.size(), 5u);
+  EXPECT_EQ(scores[1][0], "部门决策");
+  EXPECT_THAT(scores.back(), ::testing::ElementsAre("合计", "100", "97.06", "", ""));
+  const auto& findings = tables[2];
+  ASSERT_EQ(findings.size(), static_cast<size_t>(card.findings_size()) + 1);
+  EXPECT_THAT(findings[1],
+              ::testing::ElementsAre("错误", "q2_progress", ::testing::_, "50.9", "35.71"));
+}
+
+TEST(RenderReport, HtmlIsSelfContainedAndEscaped) {
+  v1::Report seed = Seed();
+  seed.mutable_narrative()->mutable_plans()->add_paragraphs(
+      "<script>alert('x')</script> & <b>x</b>");
+  seed.mutable_identity()->set_submitter("<img src=http://example.invalid/x.png>");
+  std::string html = RenderReport(seed, Score(seed), Format::kHtml, Templates::BuiltIn());
+  EXPECT_THAT(html, HasSubstr("<!DOCTYPE html>"));
+  EXPECT_THAT(html, HasSubstr("<table>"));
+  EXPECT_THAT(html, HasSubstr("<svg"));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("<img")));
+  EXPECT_THAT(html, HasSubstr("&lt;script&gt;"));
+  // Nothing to fetch: the only URL is the SVG namespace.
+  std::string without_namespace =
+      absl::StrReplaceAll(html, {{"xmlns=\"http://www.w3.org/2000/svg\"", ""}});
+  EXPECT_FALSE(std::regex_search(without_namespace, std::regex("<[^>]*\\ssrc=")));
+  EXPECT_THAT(without_namespace, Not(HasSubstr("<link")));
+  EXPECT_THAT(without_namespace, Not(HasSubstr("url(")));
+}
+
+TEST(RenderReport, MissingFiguresAreMarked) {
+  v1::Report report;
+  report.mutable_identity()->set_department_code("D1");
+  report.mutable_identity()->set_department_name("某某委员会");
+  report.mutable_identity()->set_fiscal_year(2020);
+  report.mutable_procurement()->mutable_budget()->set_value("100");
+  std::string markdown =
+      RenderReport(report, Score(report), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(markdown, HasSubstr("政府采购预算金额为 100 万元，实际政府采购金额为 （未填报）"));
+  EXPECT_THAT(markdown, Not(HasSubstr("预算情况：")));  // no budget figures, no sentence
+  EXPECT_EQ(SelfReference("某某委员会"), "我单位");
+  EXPECT_EQ(SelfReference("深圳市龙华区政务服务数据管理局"), "我局");
+}
+
+TEST(RenderReport, TemplatesCanBeReplacedFromADirectory) {
+  std::string dir = std::filesystem::temp_directory_path() / "jixiao-templates-test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/report.md.mustache")
+      << "{{department_name}}：{{total_score}} 分（{{grade}}）\n";
+  auto templates = Templates::WithOverrides(dir);
+  ASSERT_TRUE(templates.ok());
+  v1::Report seed = Seed();
+  EXPECT_EQ(RenderReport(seed, Score(seed), Format::kMarkdown, *templates),
+            "深圳市龙华区政务服务数据管理局：97.06 分（优）\n");
+  EXPECT_THAT(templates->Get("summary.html.mustache"), HasSubstr("<table>"));  // others built in
+  EXPECT_FALSE(Templates::WithOverrides(dir + "/missing").ok());
+}
+
+v1::ReportRevision Revision(const std::string& code, v1::ReportStatus status) {
+  v1::ReportRevision revision;
+  revision.mutable_key()->set_department_code(code);
+  revision.mutable_key()->set_fiscal_year(2019);
+  revision.set_status(status);
+  revision.mutable_report()->mutable_identity()->set_department_name("部门" + code + ",甲");
+  return revision;
+}
+
+v1::ScoreCard Card(const std::string& code, const std::string& total, int errors) {
+  v1::ScoreCard card;
+  card.mutable_report()->set_department_code(code);
+  card.mutable_report()->set_fiscal_year(2019);
+  card.set_total_score(total);
+  card.set_grade("优");
+  auto* level = card.add_indicators();
+  level->set_level(1);
+  level->set_name("部门决策");
+  level->set_score("20.00");
+  for (int i = 0; i < errors; ++i) card.add_findings()->set_severity(v1::SEVERITY_ERROR);
+  return card;
+}
+
+TEST(Summary, RanksWithTiesSharingARank) {
+  std::vector<v1::ReportRevision> reports = {
+      Revision("A", v1::REPORT_STATUS_APPROVED),  Revision("B", v1::REPORT_STATUS_SUBMITTED),
+      Revision("C", v1::REPORT_STATUS_SUBMITTED), Revision("D", v1::REPORT_STATUS_DRAFT),
+      Revision("E", v1::REPORT_STATUS_DRAFT),     Revision("F", v1::REPORT_STATUS_SUBMITTED)};
+  std::vector<v1::ScoreCard> cards = {Card("A", "85.50", 0), Card("B", "90.00", 1),
+                                      Card("C", "85.5", 0), Card("D", "70.00", 0),
+                                      Card("F", "100.00", 0)};
+  Summary summary = BuildSummary(2019, reports, cards);
+  std::vector<std::pair<std::string, int>> ranks;
+  for (const auto& row : summary.rows) ranks.emplace_back(row.code, row.rank);
+  EXPECT_THAT(ranks, ::testing::ElementsAre(
+                         std::pair<std::string, int>{"F", 1}, std::pair<std::string, int>{"B", 2},
+                         std::pair<std::string, int>{"A", 3}, std::pair<std::string, int>{"C", 3},
+                         std::pair<std::string, int>{"D", 5}, std::pair<std::string, int>{"E", 0}));
+  EXPECT_EQ(summary.rows[1].errors, 1);
+  EXPECT_THAT(summary.level_names, ::testing::ElementsAre("部门决策"));
+}
+
+TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
+  Summary summary =
+      BuildSummary(2019, {Revision("A", v1::REPORT_STATUS_APPROVED)}, {Card("A", "91.00", 2)});
+  std::string csv = SummaryCsv(summary);
+  ASSERT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+  std::istringstream lines(csv.substr(3));
+  std::string header, row;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  EXPECT_EQ(header, "名次,部门编码,部门名称,得分,等级,部门决策,错误,警告,提示,状态\r");
+  EXPECT_EQ(row, "1,A,\"部门A,甲\",91.00,优,20.00,2,0,0,已审核\r");
+}
+
+TEST(Summary, HtmlPageHasTheChartAndTheTable) {
+  Summary summary =
+      BuildSummary(2019, {Revision("A", v1::REPORT_STATUS_APPROVED)}, {Card("A", "91.00", 2)});
+  std::string html = SummaryHtml(summary, Templates::BuiltIn());
+  EXPECT_THAT(html, HasSubstr("<svg"));
+  EXPECT_THAT(html, HasSubstr("部门A,甲"));
+  EXPECT_THAT(html, HasSubstr("class=\"flagged\""));
+}
+
+TEST(Compare, ShowsEachIndicatorsChange) {
+  v1::Report seed = Seed();
+  v1::ScoreCard first = Score(seed);
+  v1::Report next = seed;
+  next.mutable_identity()->set_fiscal_year(2020);
+  next.mutable_procurement()->mutable_actual()->set_value("5273.84");  // 100%
+  v1::ScoreCard second = Score(next);
+  std::string markdown =
+      RenderCompare(seed, first, second, Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(markdown, HasSubstr("2019 年 / 2020 年"));
+  EXPECT_THAT(markdown,
+              HasSubstr("| 　　政府采购执行率 | 3 | 88.53% | 1.85 | 100.00% | 3.00 | +1.15 |"));
+  EXPECT_THAT(markdown, HasSubstr("**97.06**"));
+  EXPECT_THAT(markdown, HasSubstr("**98.21**"));
+}
+
+}  // namespace
+}  // namespace jixiao::render
