@@ -1,0 +1,206 @@
+// Documents through the real CLI and services: a stored report rendered
+// with its stored card, the year's summary over several stored reports,
+// and every HTML page loaded in real headless Chromium (no console message,
+// no network request from the page, a screenshot kept under
+// build/artifacts/).
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "jixiao/v1/report.pb.h"
+#include "process.h"
+
+namespace jixiao {
+namespace {
+
+using testing::BinPath;
+using ::testing::HasSubstr;
+using testing::RunCommand;
+using testing::ServerProcess;
+using testing::SourcePath;
+
+const std::string kSeed = SourcePath("examples/longhua-2019.json");
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The seed with another department code and, optionally, another
+// procurement figure (which moves its score).
+std::string Variant(const std::string& dir, const std::string& code, const std::string& actual,
+                    int year = 2019) {
+  v1::Report report;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(ReadFile(kSeed), &report).ok());
+  report.mutable_identity()->set_department_code(code);
+  report.mutable_identity()->set_department_name("部门" + code);
+  report.mutable_identity()->set_fiscal_year(year);
+  if (!actual.empty()) report.mutable_procurement()->mutable_actual()->set_value(actual);
+  report.mutable_procurement()->clear_declared_execution_rate();
+  std::string json;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(report, &json).ok());
+  std::string path = dir + "/" + code + "-" + std::to_string(year) + ".json";
+  std::ofstream(path) << json;
+  return path;
+}
+
+class Documents : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = testing::MakeTempDir("jixiao-docs");
+    storage_ = std::make_unique<ServerProcess>(
+        BinPath("storage-svc"), std::vector<std::string>{"--data-dir", data_ + "/db"});
+    scoring_ = std::make_unique<ServerProcess>(BinPath("scoring-svc"), std::vector<std::string>{});
+    ASSERT_FALSE(storage_->address().empty()) << storage_->Log();
+    ASSERT_FALSE(scoring_->address().empty()) << scoring_->Log();
+  }
+
+  testing::CommandResult Cli(std::vector<std::string> args) {
+    args.insert(args.begin(), {BinPath("jixiao"), "--storage", storage_->address(), "--scoring",
+                               scoring_->address()});
+    return RunCommand(args);
+  }
+
+  std::string data_;
+  std::unique_ptr<ServerProcess> storage_, scoring_;
+};
+
+TEST_F(Documents, RendersAStoredReportWithItsStoredCard) {
+  ASSERT_EQ(Cli({"submit", kSeed}).exit_code, 0);
+  testing::CommandResult unscored = Cli({"render", "LH-ZWFWSJGLJ/2019"});
+  EXPECT_EQ(unscored.exit_code, 4);
+  EXPECT_THAT(unscored.err, HasSubstr("score it first"));
+  ASSERT_EQ(Cli({"score", "LH-ZWFWSJGLJ/2019"}).exit_code, 3);
+  testing::CommandResult rendered = Cli({"render", "LH-ZWFWSJGLJ/2019"});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  EXPECT_THAT(rendered.out, HasSubstr("政府采购执行率为 88.53%"));
+  EXPECT_THAT(rendered.out, HasSubstr("得分 97.06 分，等级为“优”"));
+}
+
+TEST_F(Documents, SummaryRanksStoredReportsWithTies) {
+  std::vector<std::string> files = {kSeed,
+                                    Variant(data_, "A1", "5273.84"),
+                                    Variant(data_, "A2", "5273.84"),
+                                    Variant(data_, "A3", "2000"),
+                                    Variant(data_, "A4", "", 2020),
+                                    Variant(data_, "A5", "")};
+  std::vector<std::string> submit = {"submit"};
+  submit.insert(submit.end(), files.begin(), files.end());
+  ASSERT_EQ(Cli(submit).exit_code, 0);
+  for (const char* ref : {"LH-ZWFWSJGLJ/2019", "A1/2019", "A2/2019", "A3/2019", "A4/2020"}) {
+    ASSERT_EQ(Cli({"score", ref}).exit_code, 3) << ref;  // all keep the seed's Q2 error
+  }
+  // A5 is stored but not scored.
+  testing::CommandResult csv = Cli({"summary", "--year", "2019", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  ASSERT_EQ(csv.out.substr(0, 3), "\xEF\xBB\xBF");
+  std::vector<std::string> lines;
+  std::istringstream in(csv.out.substr(3));
+  for (std::string line; std::getline(in, line);) lines.push_back(line.substr(0, line.size() - 1));
+  ASSERT_EQ(lines.size(), 6u) << csv.out;  // header and five 2019 reports
+  EXPECT_EQ(lines[0],
+            "名次,部门编码,部门名称,得分,等级,部门决策,部门管理,部门绩效,错误,警告,提示,状态");
+  // A1 and A2 executed all their procurement: tied first.
+  EXPECT_THAT(lines[1], ::testing::StartsWith("1,A1,部门A1,98.21,优,"));
+  EXPECT_THAT(lines[2], ::testing::StartsWith("1,A2,部门A2,98.21,优,"));
+  EXPECT_THAT(lines[3],
+              ::testing::StartsWith("3,LH-ZWFWSJGLJ,深圳市龙华区政务服务数据管理局,97.06,优,"));
+  EXPECT_THAT(lines[4], ::testing::StartsWith("4,A3,部门A3,"));
+  EXPECT_THAT(lines[5], ::testing::StartsWith(",A5,部门A5,,,"));
+  EXPECT_THAT(lines[1], ::testing::EndsWith(",草稿"));
+  testing::CommandResult table = Cli({"summary", "--year", "2019"});
+  EXPECT_THAT(table.out, HasSubstr("未评分"));
+  testing::CommandResult html = Cli({"summary", "--year", "2019", "--format", "html"});
+  EXPECT_THAT(html.out, HasSubstr("<svg"));
+  EXPECT_THAT(html.out, HasSubstr("共 5 个部门，已评分 4 个"));
+}
+
+TEST_F(Documents, ComparesTwoYears) {
+  ASSERT_EQ(Cli({"submit", Variant(data_, "C1", "2000"), Variant(data_, "C1", "5273.84", 2020)})
+                .exit_code,
+            0);
+  ASSERT_EQ(Cli({"score", "C1/2019", "C1/2020"}).exit_code, 3);
+  testing::CommandResult compared = Cli({"compare", "C1/2020", "C1/2019"});
+  ASSERT_EQ(compared.exit_code, 0) << compared.err;
+  EXPECT_THAT(compared.out, HasSubstr("2019 年 / 2020 年"));
+  EXPECT_THAT(compared.out,
+              HasSubstr("| 　　政府采购执行率 | 3 | 37.92% | 0.00 | 100.00% | 3.00 | +3.00 |"));
+  EXPECT_EQ(Cli({"compare", "C1/2019", "LH-ZWFWSJGLJ/2019"}).exit_code, 4);  // not stored
+}
+
+// Loads `page` in headless Chromium; returns what went wrong, or "".
+std::string LoadInChromium(const std::string& page, const std::string& screenshot) {
+  const std::string chromium = "/usr/bin/chromium";
+  if (!std::filesystem::exists(chromium))
+    return "chromium is not installed (tools/dev deps installs it)";
+  std::string dir = testing::MakeTempDir("jixiao-chromium");
+  std::string netlog = dir + "/netlog.json";
+  testing::CommandResult run = RunCommand(
+      {"/usr/bin/timeout", "120", chromium, "--headless", "--no-sandbox", "--disable-gpu",
+       "--disable-quic", "--no-first-run", "--disable-background-networking",
+       "--disable-component-update", "--disable-sync", "--user-data-dir=" + dir + "/profile",
+       // Nothing resolves: no request can leave the machine.
+       "--host-resolver-rules=MAP * ~NOTFOUND", "--enable-logging=stderr", "--v=0",
+       "--log-net-log=" + netlog, "--window-size=1100,2800", "--screenshot=" + screenshot,
+       "file://" + page});
+  if (run.exit_code != 0)
+    return "chromium exited " + std::to_string(run.exit_code) + ": " + run.err;
+  std::string problems;
+  std::istringstream err(run.err);
+  for (std::string line; std::getline(err, line);) {
+    if (line.find(":CONSOLE") != std::string::npos) problems += "console: " + line + "\n";
+  }
+  // Requests made by the page carry its file:// origin; the browser's own
+  // (update checks) do not.
+  std::string log = ReadFile(netlog);
+  const std::string key = "\"network_isolation_key\":\"file://";
+  const std::string url = "\"url\":\"";
+  for (size_t at = log.find(key); at != std::string::npos; at = log.find(key, at + 1)) {
+    size_t start = log.find(url, at);
+    if (start == std::string::npos) break;
+    start += url.size();
+    problems += "network request: " + log.substr(start, log.find('"', start) - start) + "\n";
+  }
+  if (ReadFile(screenshot).substr(1, 3) != "PNG") problems += "no screenshot\n";
+  return problems;
+}
+
+TEST_F(Documents, HtmlPagesLoadInChromiumWithoutErrorsOrRequests) {
+  std::string artifacts = std::string(JIXIAO_BIN_DIR) + "/../artifacts";
+  std::filesystem::create_directories(artifacts);
+  std::string report = data_ + "/report.html";
+  ASSERT_EQ(
+      RunCommand({BinPath("jixiao"), "render", kSeed, "-f", "html", "--out", report}).exit_code, 0);
+  ASSERT_EQ(Cli({"submit", kSeed, Variant(data_, "H1", "5273.84")}).exit_code, 0);
+  ASSERT_EQ(Cli({"score", "LH-ZWFWSJGLJ/2019", "H1/2019"}).exit_code, 3);
+  std::string summary = data_ + "/summary.html";
+  ASSERT_EQ(Cli({"summary", "--year", "2019", "-f", "html", "--out", summary}).exit_code, 0);
+  std::string compare = data_ + "/compare.html";
+  ASSERT_EQ(
+      RunCommand({BinPath("jixiao"), "compare", kSeed, Variant(data_, "LH-ZWFWSJGLJ", "5000", 2020),
+                  "-f", "html", "--out", compare})
+          .exit_code,
+      0);
+  for (const auto& [page, name] : std::vector<std::pair<std::string, std::string>>{
+           {report, "seed-report"}, {summary, "summary-2019"}, {compare, "compare"}}) {
+    EXPECT_EQ(LoadInChromium(page, artifacts + "/" + name + ".png"), "") << name;
+  }
+  // The check itself catches a page that misbehaves.
+  std::string bad = data_ + "/bad.html";
+  std::ofstream(bad) << "<html><body><img src=\"http://example.invalid/x.png\">"
+                        "<script>console.error('boom')</script></body></html>";
+  std::string problems = LoadInChromium(bad, data_ + "/bad.png");
+  EXPECT_THAT(problems, HasSubstr("console"));
+  EXPECT_THAT(problems, HasSubstr("network request: http://example.invalid/x.png"));
+}
+
+}  // namespace
+}  // namespace jixiao
