@@ -21,18 +21,12 @@ namespace {
 
 using testing::BinPath;
 using ::testing::HasSubstr;
+using testing::ReadFile;
 using testing::RunCommand;
 using testing::ServerProcess;
 using testing::SourcePath;
 
 const std::string kSeed = SourcePath("examples/longhua-2019.json");
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The seed with another department code and, optionally, another
 // procurement figure (which moves its score).

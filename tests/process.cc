@@ -15,13 +15,6 @@
 namespace jixiao::testing {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::vector<char*> Argv(std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
@@ -36,6 +29,13 @@ int ShellStatus(int status) {
 }
 
 }  // namespace
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 std::string BinPath(const std::string& name) { return std::string(JIXIAO_BIN_DIR) + "/" + name; }
 std::string SourcePath(const std::string& relative) {

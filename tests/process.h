@@ -15,6 +15,9 @@ namespace jixiao::testing {
 std::string BinPath(const std::string& name);
 std::string SourcePath(const std::string& relative);
 
+// The whole file; "" if it cannot be read.
+std::string ReadFile(const std::string& path);
+
 // A fresh directory under the test's temporary directory.
 std::string MakeTempDir(const std::string& prefix);
 

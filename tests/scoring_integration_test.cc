@@ -146,12 +146,7 @@ TEST_F(ScoringServiceTest, CliStreamsManyReportsInOrder) {
 }
 
 TEST_F(ScoringServiceTest, StreamAnswersEveryRequestWithItsId) {
-  v1::Report seed = FromJson<v1::Report>([] {
-    std::ifstream in(kSeed);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }());
+  v1::Report seed = FromJson<v1::Report>(testing::ReadFile(kSeed));
   auto stub = Stub();
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -276,10 +271,7 @@ TEST(ScoringServer, RefusesABrokenSchemeDirectory) {
 
 TEST(ScoringServer, LoadsSchemesFromADirectory) {
   std::string dir = testing::MakeTempDir("jixiao-schemes");
-  std::ifstream in(SourcePath("schemes/dept-overall-v1.textproto"));
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string v2 = text.str();
+  std::string v2 = testing::ReadFile(SourcePath("schemes/dept-overall-v1.textproto"));
   v2.replace(v2.find("version: 1"), 10, "version: 2");
   std::ofstream(dir + "/v2.textproto") << v2;
   ServerProcess server(BinPath("scoring-svc"), {"--schemes", dir});

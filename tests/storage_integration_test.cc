@@ -29,19 +29,13 @@ namespace {
 
 using testing::BinPath;
 using ::testing::HasSubstr;
+using testing::ReadFile;
 using testing::RunCommand;
 using testing::ServerProcess;
 using testing::SourcePath;
 using Stub = v1::StorageService::Stub;
 
 const std::string kSeed = SourcePath("examples/longhua-2019.json");
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 v1::Report SeedReport() {
   v1::Report report;

@@ -81,7 +81,7 @@ inline constexpr size_t kMaxTextBytes = 64 * 1024;  // one string field
 inline constexpr int kMaxListItems = 1000;          // one repeated field
 inline constexpr int kMinFiscalYear = 2000;
 inline constexpr int kMaxFiscalYear = 2100;
-inline constexpr int kMaxRatePercent = 1000;   // a declared rate, in percent
+inline constexpr int kMaxRatePercent = 1000;  // a declared rate, in percent
 
 // Checks a report on its own, without a scheme: identity present, every
 // figure a well-formed non-negative decimal, every declared rate at most

@@ -17,6 +17,12 @@ absl::Status InvalidArgumentWithViolations(absl::string_view message,
   return status;
 }
 
+absl::Status PrefixFields(const absl::Status& status, absl::string_view prefix) {
+  std::vector<FieldViolation> violations = ViolationsOf(status);
+  for (FieldViolation& v : violations) v.field = std::string(prefix) + v.field;
+  return InvalidArgumentWithViolations(status.message(), violations);
+}
+
 std::vector<FieldViolation> ViolationsOf(const absl::Status& status) {
   std::vector<FieldViolation> violations;
   auto payload = status.GetPayload(kBadRequestTypeUrl);

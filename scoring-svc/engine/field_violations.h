@@ -31,6 +31,10 @@ inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/goo
 absl::Status InvalidArgumentWithViolations(absl::string_view message,
                                            const std::vector<FieldViolation>& violations);
 
+// The same status with every violation's field under `prefix` ("report."),
+// for a message checked on its own and then sent inside a request.
+absl::Status PrefixFields(const absl::Status& status, absl::string_view prefix);
+
 // The violations carried by `status`; empty if it carries none.
 std::vector<FieldViolation> ViolationsOf(const absl::Status& status);
 

@@ -9,12 +9,6 @@
 namespace jixiao::store {
 namespace {
 
-absl::Status UnderField(const absl::Status& status, const std::string& prefix) {
-  std::vector<engine::FieldViolation> violations = engine::ViolationsOf(status);
-  for (auto& v : violations) v.field = prefix + v.field;
-  return engine::InvalidArgumentWithViolations(status.message(), violations);
-}
-
 bool IsCode(const std::string& text) {
   if (text.empty() || text.size() > 128) return false;
   for (char c : text) {
@@ -31,7 +25,7 @@ bool IsCode(const std::string& text) {
 absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& request) {
   // The engine refuses a scheme it could not score with.
   auto compiled = engine::CompileScheme(request.scheme(), "request");
-  if (!compiled.ok()) return UnderField(compiled.status(), "scheme.");
+  if (!compiled.ok()) return engine::PrefixFields(compiled.status(), "scheme.");
   const v1::Scheme& scheme = request.scheme();
   std::string key = keys::Scheme(scheme.id(), static_cast<uint32_t>(scheme.version()));
   std::lock_guard<std::mutex> lock(schemes_mutex_);

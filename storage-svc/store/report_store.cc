@@ -32,13 +32,6 @@ const char* StatusName(v1::ReportStatus status) {
   }
 }
 
-// The same violations, with their fields under `prefix` ("report.").
-absl::Status UnderField(const absl::Status& status, const std::string& prefix) {
-  std::vector<engine::FieldViolation> violations = engine::ViolationsOf(status);
-  for (auto& v : violations) v.field = prefix + v.field;
-  return engine::InvalidArgumentWithViolations(status.message(), violations);
-}
-
 absl::Status CheckKey(const v1::ReportKey& key, const std::string& field) {
   v1::Report probe;
   probe.mutable_identity()->set_department_code(key.department_code());
@@ -177,6 +170,18 @@ class Store::Writer {
     return revision;
   }
 
+  // The head of a report that exists (and is not deleted) and whose newest
+  // revision is `expected`; NOT_FOUND or ABORTED otherwise.
+  absl::StatusOr<storage::ReportHead> LiveHeadAt(int64_t expected, absl::string_view hint = "") {
+    auto head = Head();
+    if (!head.ok()) return head.status();
+    if (!*head || (*head)->status() == v1::REPORT_STATUS_DELETED) {
+      return absl::NotFoundError(absl::StrCat("no report ", Describe(key_), hint));
+    }
+    if (absl::Status status = CheckExpected(**head, expected); !status.ok()) return status;
+    return **head;
+  }
+
   // ABORTED unless the report's newest revision is `expected`.
   absl::Status CheckExpected(const storage::ReportHead& head, int64_t expected) {
     if (head.latest_revision() == expected) return absl::OkStatus();
@@ -197,7 +202,7 @@ class Store::Writer {
 absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportRequest& request,
                                                        const WriteContext& context) {
   if (absl::Status status = engine::CheckReport(request.report()); !status.ok()) {
-    return UnderField(status, "report.");
+    return engine::PrefixFields(status, "report.");
   }
   v1::ReportKey key = KeyOf(request.report());
   Writer writer(*this, key, "CreateReport", request, request.idempotency_key());
@@ -221,7 +226,7 @@ absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportReq
 absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportRequest& request,
                                                        const WriteContext& context) {
   if (absl::Status status = engine::CheckReport(request.report()); !status.ok()) {
-    return UnderField(status, "report.");
+    return engine::PrefixFields(status, "report.");
   }
   if (absl::Status status = RequireExpectedRevision(request.expected_revision()); !status.ok()) {
     return status;
@@ -231,23 +236,16 @@ absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportReq
   auto replay = writer.Replay();
   if (!replay.ok()) return replay.status();
   if (*replay) return **replay;
-  auto head = writer.Head();
+  auto head = writer.LiveHeadAt(request.expected_revision(), "; create it first");
   if (!head.ok()) return head.status();
-  if (!*head || (*head)->status() == v1::REPORT_STATUS_DELETED) {
-    return absl::NotFoundError(absl::StrCat("no report ", Describe(key), "; create it first"));
-  }
-  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision());
-      !status.ok()) {
-    return status;
-  }
-  v1::ReportStatus status = (*head)->status();
+  v1::ReportStatus status = head->status();
   if (status != v1::REPORT_STATUS_DRAFT && status != v1::REPORT_STATUS_RETURNED) {
     return absl::FailedPreconditionError(
         absl::StrCat("report ", Describe(key), " is ", StatusName(status),
                      "; only a draft or a returned report can be changed"));
   }
   v1::ReportRevision revision;
-  revision.set_revision((*head)->latest_revision() + 1);
+  revision.set_revision(head->latest_revision() + 1);
   revision.set_status(status);
   *revision.mutable_report() = request.report();
   return writer.Commit(std::move(revision), *head, context);
@@ -277,25 +275,18 @@ absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
   auto replay = writer.Replay();
   if (!replay.ok()) return replay.status();
   if (*replay) return **replay;
-  auto head = writer.Head();
+  auto head = writer.LiveHeadAt(request.expected_revision());
   if (!head.ok()) return head.status();
-  if (!*head || (*head)->status() == v1::REPORT_STATUS_DELETED) {
-    return absl::NotFoundError(absl::StrCat("no report ", Describe(request.key())));
-  }
-  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision());
-      !status.ok()) {
-    return status;
-  }
-  if (!Allowed((*head)->status(), request.to())) {
+  if (!Allowed(head->status(), request.to())) {
     return absl::FailedPreconditionError(
-        absl::StrCat("report ", Describe(request.key()), " is ", StatusName((*head)->status()),
+        absl::StrCat("report ", Describe(request.key()), " is ", StatusName(head->status()),
                      " and cannot become ", StatusName(request.to()),
                      " (draft → submitted → returned → submitted → approved)"));
   }
-  auto latest = writer.Read((*head)->latest_revision());
+  auto latest = writer.Read(head->latest_revision());
   if (!latest.ok()) return latest.status();
   v1::ReportRevision revision;
-  revision.set_revision((*head)->latest_revision() + 1);
+  revision.set_revision(head->latest_revision() + 1);
   revision.set_status(request.to());
   revision.set_reason(request.reason());
   *revision.mutable_report() = std::move(*latest->mutable_report());
@@ -309,24 +300,17 @@ absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportReq
     return status;
   }
   Writer writer(*this, request.key(), "DeleteReport", request, "");
-  auto head = writer.Head();
+  auto head = writer.LiveHeadAt(request.expected_revision());
   if (!head.ok()) return head.status();
-  if (!*head || (*head)->status() == v1::REPORT_STATUS_DELETED) {
-    return absl::NotFoundError(absl::StrCat("no report ", Describe(request.key())));
-  }
-  if (absl::Status status = writer.CheckExpected(**head, request.expected_revision());
-      !status.ok()) {
-    return status;
-  }
-  if ((*head)->status() != v1::REPORT_STATUS_DRAFT) {
+  if (head->status() != v1::REPORT_STATUS_DRAFT) {
     return absl::FailedPreconditionError(absl::StrCat("report ", Describe(request.key()), " is ",
-                                                      StatusName((*head)->status()),
+                                                      StatusName(head->status()),
                                                       "; only a draft can be deleted"));
   }
-  auto latest = writer.Read((*head)->latest_revision());
+  auto latest = writer.Read(head->latest_revision());
   if (!latest.ok()) return latest.status();
   v1::ReportRevision revision;
-  revision.set_revision((*head)->latest_revision() + 1);
+  revision.set_revision(head->latest_revision() + 1);
   revision.set_status(v1::REPORT_STATUS_DELETED);
   *revision.mutable_report() = std::move(*latest->mutable_report());
   return writer.Commit(std::move(revision), *head, context);
