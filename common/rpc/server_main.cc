@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -27,6 +28,10 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
       ->check(CLI::Range(0, 3600));
   app.add_flag("--allow-plaintext-remote", options.allow_plaintext_remote,
                "allow a plaintext listener on a non-loopback address (development only)");
+  app.add_option("--tokens", options.tokens_file,
+                 "token file (SHA-256 of each bearer token, name, role, department); without "
+                 "it every call is let through (development only)")
+      ->check(CLI::ExistingFile);
 }
 
 bool IsLoopback(const std::string& address) {
@@ -34,6 +39,33 @@ bool IsLoopback(const std::string& address) {
   if (host.rfind("dns:", 0) == 0 || host.rfind("ipv4:", 0) == 0)
     host = host.substr(host.find(':') + 1);
   return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+std::unique_ptr<auth::TokenTable> LoadTokensOrExit(const std::string& program,
+                                                   const ServerOptions& options) {
+  if (options.tokens_file.empty()) {
+    std::cerr << program << ": WARNING: no --tokens: calls are not authenticated "
+              << "(development only)\n";
+    return nullptr;
+  }
+  auto tokens = auth::TokenTable::Load(options.tokens_file);
+  if (!tokens.ok()) {
+    std::cerr << program << ": " << tokens.status().message() << "\n";
+    std::exit(2);
+  }
+  std::cerr << program << ": " << tokens->size() << " tokens from " << options.tokens_file << "\n";
+  return std::make_unique<auth::TokenTable>(*std::move(tokens));
+}
+
+absl::StatusOr<std::optional<auth::Principal>> Caller(const grpc::ServerContextBase& context,
+                                                      const auth::TokenTable* tokens) {
+  if (tokens == nullptr) return std::optional<auth::Principal>();
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(auth::kAuthorizationMetadata);
+  std::string value = it == metadata.end() ? "" : std::string(it->second.data(), it->second.size());
+  auto principal = tokens->Authenticate(value);
+  if (!principal.ok()) return principal.status();
+  return std::optional<auth::Principal>(*std::move(principal));
 }
 
 void BlockShutdownSignals() {

@@ -11,10 +11,14 @@
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
+#include "tokens.h"
 
 namespace jixiao::rpc {
 
@@ -24,10 +28,11 @@ struct ServerOptions {
   int max_message_bytes = 16 * 1024 * 1024;
   int shutdown_grace_seconds = 10;
   bool allow_plaintext_remote = false;
+  std::string tokens_file;  // empty: no authentication (development only)
 };
 
-// Adds --listen, --port-file, --max-message-bytes, --shutdown-grace and
-// --allow-plaintext-remote to `app`.
+// Adds --listen, --port-file, --max-message-bytes, --shutdown-grace,
+// --allow-plaintext-remote and --tokens to `app`.
 void AddServerFlags(CLI::App& app, ServerOptions& options);
 
 // True for 127.0.0.0/8, [::1] and localhost addresses.
@@ -42,6 +47,17 @@ int RunServer(const std::string& program, const ServerOptions& options,
               const std::vector<grpc::Service*>& services,
               const std::vector<std::string>& service_names,
               const std::function<void()>& on_shutdown = nullptr);
+
+// The token table named by options.tokens_file, or null when none is
+// (every call is then let through: development only, and said at start).
+// Exits the process with code 2 and the reason if the file is bad.
+std::unique_ptr<auth::TokenTable> LoadTokensOrExit(const std::string& program,
+                                                   const ServerOptions& options);
+
+// The caller of a call: its principal if `tokens` is set (UNAUTHENTICATED
+// without a known bearer token), nullopt if authentication is off.
+absl::StatusOr<std::optional<auth::Principal>> Caller(const grpc::ServerContextBase& context,
+                                                      const auth::TokenTable* tokens);
 
 // Blocks SIGTERM and SIGINT in the calling thread (and the threads it
 // starts later) so that RunServer can wait for them. Call first in main().

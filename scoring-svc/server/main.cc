@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
     std::cerr << "scoring-svc: " << registry.status().message() << "\n";
     return 2;
   }
-  jixiao::scoring::ScoringServiceImpl service(*registry);
+  std::unique_ptr<jixiao::auth::TokenTable> tokens =
+      jixiao::rpc::LoadTokensOrExit("scoring-svc", server);
+  jixiao::scoring::ScoringServiceImpl service(*registry, tokens.get());
   return jixiao::rpc::RunServer("scoring-svc", server, {&service}, {"jixiao.v1.ScoringService"});
 }

@@ -1,5 +1,8 @@
 #include "scoring_service.h"
 
+#include <iostream>
+
+#include "server_main.h"
 #include "status.h"
 
 namespace jixiao::scoring {
@@ -45,7 +48,30 @@ class ScoreStreamReactor final
   v1::ScoreResponse response_;
 };
 
+// A stream refused before it starts.
+class RefusedStream final : public grpc::ServerBidiReactor<v1::ScoreRequest, v1::ScoreResponse> {
+ public:
+  explicit RefusedStream(const absl::Status& status) { Finish(rpc::ToGrpcStatus(status)); }
+  void OnDone() override { delete this; }
+};
+
+grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context, const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(rpc::ToGrpcStatus(status));
+  return reactor;
+}
+
 }  // namespace
+
+absl::Status ScoringServiceImpl::Admit(grpc::CallbackServerContext* context,
+                                       const char* method) const {
+  absl::Status status = rpc::Caller(*context, tokens_).status();
+  if (!status.ok()) {
+    std::cerr << "scoring-svc: refused " << method << " from " << context->peer() << ": "
+              << status.message() << std::endl;
+  }
+  return status;
+}
 
 absl::Status ScoringServiceImpl::ScoreOne(const v1::ScoreRequest& request,
                                           v1::ScoreResponse& response) const {
@@ -63,6 +89,7 @@ absl::Status ScoringServiceImpl::ScoreOne(const v1::ScoreRequest& request,
 grpc::ServerUnaryReactor* ScoringServiceImpl::Score(grpc::CallbackServerContext* context,
                                                     const v1::ScoreRequest* request,
                                                     v1::ScoreResponse* response) {
+  if (absl::Status status = Admit(context, "Score"); !status.ok()) return Refuse(context, status);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(rpc::ToGrpcStatus(ScoreOne(*request, *response)));
   return reactor;
@@ -70,12 +97,18 @@ grpc::ServerUnaryReactor* ScoringServiceImpl::Score(grpc::CallbackServerContext*
 
 grpc::ServerBidiReactor<v1::ScoreRequest, v1::ScoreResponse>* ScoringServiceImpl::ScoreStream(
     grpc::CallbackServerContext* context) {
+  if (absl::Status status = Admit(context, "ScoreStream"); !status.ok()) {
+    return new RefusedStream(status);
+  }
   return new ScoreStreamReactor(*this);
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::Validate(grpc::CallbackServerContext* context,
                                                        const v1::ValidateRequest* request,
                                                        v1::ValidateResponse* response) {
+  if (absl::Status status = Admit(context, "Validate"); !status.ok()) {
+    return Refuse(context, status);
+  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto scheme = registry_.Resolve(*request);
   if (!scheme.ok()) {
@@ -93,6 +126,9 @@ grpc::ServerUnaryReactor* ScoringServiceImpl::Validate(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* ScoringServiceImpl::ListSchemes(grpc::CallbackServerContext* context,
                                                           const v1::ListSchemesRequest*,
                                                           v1::ListSchemesResponse* response) {
+  if (absl::Status status = Admit(context, "ListSchemes"); !status.ok()) {
+    return Refuse(context, status);
+  }
   *response = registry_.List();
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);

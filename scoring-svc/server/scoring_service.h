@@ -6,13 +6,17 @@
 
 #include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "scheme_registry.h"
+#include "tokens.h"
 
 namespace jixiao::scoring {
 
 class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
  public:
-  // `registry` must outlive the service.
-  explicit ScoringServiceImpl(const SchemeRegistry& registry) : registry_(registry) {}
+  // `registry` and `tokens` (null: no authentication) must outlive the
+  // service. Being stateless, it only authenticates: any known principal
+  // may score.
+  ScoringServiceImpl(const SchemeRegistry& registry, const auth::TokenTable* tokens)
+      : registry_(registry), tokens_(tokens) {}
 
   grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
                                   const v1::ScoreRequest* request,
@@ -30,7 +34,11 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
   absl::Status ScoreOne(const v1::ScoreRequest& request, v1::ScoreResponse& response) const;
 
  private:
+  // OK if the caller may call; UNAUTHENTICATED (logged) otherwise.
+  absl::Status Admit(grpc::CallbackServerContext* context, const char* method) const;
+
   const SchemeRegistry& registry_;
+  const auth::TokenTable* const tokens_;
 };
 
 }  // namespace jixiao::scoring

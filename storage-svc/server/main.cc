@@ -29,7 +29,9 @@ int main(int argc, char** argv) {
     std::cerr << "storage-svc: " << store.status().message() << "\n";
     return 3;
   }
-  jixiao::storage_svc::StorageServiceImpl service(**store);
+  std::unique_ptr<jixiao::auth::TokenTable> tokens =
+      jixiao::rpc::LoadTokensOrExit("storage-svc", server);
+  jixiao::storage_svc::StorageServiceImpl service(**store, tokens.get());
   // The store closes (syncing its log) after the last call has finished.
   return jixiao::rpc::RunServer("storage-svc", server, {&service}, {"jixiao.v1.StorageService"},
                                 [&store] { store->reset(); });

@@ -1,5 +1,8 @@
 #include "storage_service.h"
 
+#include <iostream>
+
+#include "server_main.h"
 #include "status.h"
 
 namespace jixiao::storage_svc {
@@ -7,16 +10,6 @@ namespace {
 
 using Context = grpc::CallbackServerContext;
 using Reactor = grpc::ServerUnaryReactor;
-
-store::WriteContext WriteContextOf(Context* context) {
-  store::WriteContext write;
-  const auto& metadata = context->client_metadata();
-  auto it = metadata.find(kAuthorMetadata);
-  write.author =
-      it == metadata.end() ? "anonymous" : std::string(it->second.data(), it->second.size());
-  if (write.author.size() > 256) write.author.resize(256);
-  return write;
-}
 
 // Finishes the call with `result`, moving its value into `*out`.
 template <typename T>
@@ -27,78 +20,147 @@ Reactor* Finish(Context* context, absl::StatusOr<T> result, T* out) {
   return reactor;
 }
 
+Reactor* Refuse(Context* context, const absl::Status& status) {
+  Reactor* reactor = context->DefaultReactor();
+  reactor->Finish(rpc::ToGrpcStatus(status));
+  return reactor;
+}
+
+#define JIXIAO_ADMIT(...)                                           \
+  if (absl::Status admitted = Admit(__VA_ARGS__); !admitted.ok()) { \
+    return Refuse(c, admitted);                                     \
+  }
+
+constexpr v1::ReportStatus kNone = v1::REPORT_STATUS_UNSPECIFIED;
+
 }  // namespace
+
+absl::Status StorageServiceImpl::Admit(Context* context, const char* method, Action action,
+                                       const std::string& department, v1::ReportStatus to,
+                                       store::WriteContext* write) {
+  auto caller = rpc::Caller(*context, tokens_);
+  absl::Status status = caller.status();
+  if (caller.ok() && *caller) {
+    status = Authorize(**caller, action, department, to);
+    if (write) write->author = (*caller)->name;
+  } else if (caller.ok() && write) {
+    const auto& metadata = context->client_metadata();
+    auto it = metadata.find(kAuthorMetadata);
+    write->author =
+        it == metadata.end() ? "anonymous" : std::string(it->second.data(), it->second.size());
+    if (write->author.size() > 256) write->author.resize(256);
+  }
+  if (!status.ok()) {
+    std::cerr << "storage-svc: refused " << method << " from "
+              << (caller.ok() && *caller ? (*caller)->name : std::string("an unknown caller"))
+              << " (" << context->peer() << "): " << status.message() << std::endl;
+  }
+  return status;
+}
 
 Reactor* StorageServiceImpl::CreateReport(Context* c, const v1::CreateReportRequest* request,
                                           v1::CreateReportResponse* response) {
-  return Finish(c, store_.CreateReport(*request, WriteContextOf(c)), response->mutable_revision());
+  store::WriteContext write;
+  JIXIAO_ADMIT(c, "CreateReport", Action::kWriteReport,
+               request->report().identity().department_code(), kNone, &write);
+  return Finish(c, store_.CreateReport(*request, write), response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::UpdateReport(Context* c, const v1::UpdateReportRequest* request,
                                           v1::UpdateReportResponse* response) {
-  return Finish(c, store_.UpdateReport(*request, WriteContextOf(c)), response->mutable_revision());
+  store::WriteContext write;
+  JIXIAO_ADMIT(c, "UpdateReport", Action::kWriteReport,
+               request->report().identity().department_code(), kNone, &write);
+  return Finish(c, store_.UpdateReport(*request, write), response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::GetReport(Context* c, const v1::GetReportRequest* request,
                                        v1::GetReportResponse* response) {
+  JIXIAO_ADMIT(c, "GetReport", Action::kReadReport, request->key().department_code(), kNone,
+               nullptr);
   return Finish(c, store_.GetReport(*request), response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::ListReports(Context* c, const v1::ListReportsRequest* request,
                                          v1::ListReportsResponse* response) {
-  return Finish(c, store_.ListReports(*request), response);
+  v1::ListReportsRequest scoped = *request;
+  // A department that names no department lists its own.
+  if (tokens_ != nullptr && scoped.department_code().empty()) {
+    auto caller = rpc::Caller(*c, tokens_);
+    if (caller.ok() && *caller && (*caller)->role == auth::Role::kDepartment) {
+      scoped.set_department_code((*caller)->department);
+    }
+  }
+  JIXIAO_ADMIT(c, "ListReports", Action::kListReports, scoped.department_code(), kNone, nullptr);
+  return Finish(c, store_.ListReports(scoped), response);
 }
 
 Reactor* StorageServiceImpl::GetReportHistory(Context* c,
                                               const v1::GetReportHistoryRequest* request,
                                               v1::GetReportHistoryResponse* response) {
+  JIXIAO_ADMIT(c, "GetReportHistory", Action::kReadReport, request->key().department_code(), kNone,
+               nullptr);
   return Finish(c, store_.GetReportHistory(*request), response);
 }
 
 Reactor* StorageServiceImpl::TransitionReport(Context* c,
                                               const v1::TransitionReportRequest* request,
                                               v1::TransitionReportResponse* response) {
-  return Finish(c, store_.TransitionReport(*request, WriteContextOf(c)),
-                response->mutable_revision());
+  store::WriteContext write;
+  JIXIAO_ADMIT(c, "TransitionReport", Action::kTransition, request->key().department_code(),
+               request->to(), &write);
+  return Finish(c, store_.TransitionReport(*request, write), response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::DeleteReport(Context* c, const v1::DeleteReportRequest* request,
                                           v1::DeleteReportResponse* response) {
-  return Finish(c, store_.DeleteReport(*request, WriteContextOf(c)), response->mutable_revision());
+  store::WriteContext write;
+  JIXIAO_ADMIT(c, "DeleteReport", Action::kDeleteReport, request->key().department_code(), kNone,
+               &write);
+  return Finish(c, store_.DeleteReport(*request, write), response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::PublishScheme(Context* c, const v1::PublishSchemeRequest* request,
                                            v1::PublishSchemeResponse* response) {
+  JIXIAO_ADMIT(c, "PublishScheme", Action::kPublishScheme, "", kNone, nullptr);
   return Finish(c, store_.PublishScheme(*request), response->mutable_scheme());
 }
 
 Reactor* StorageServiceImpl::GetScheme(Context* c, const v1::GetSchemeRequest* request,
                                        v1::GetSchemeResponse* response) {
+  JIXIAO_ADMIT(c, "GetScheme", Action::kReadScheme, "", kNone, nullptr);
   return Finish(c, store_.GetScheme(*request), response->mutable_scheme());
 }
 
 Reactor* StorageServiceImpl::ListSchemes(Context* c, const v1::ListStoredSchemesRequest* request,
                                          v1::ListStoredSchemesResponse* response) {
+  JIXIAO_ADMIT(c, "ListSchemes", Action::kReadScheme, "", kNone, nullptr);
   return Finish(c, store_.ListSchemes(*request), response);
 }
 
 Reactor* StorageServiceImpl::SaveScoreCard(Context* c, const v1::SaveScoreCardRequest* request,
                                            v1::SaveScoreCardResponse* response) {
+  JIXIAO_ADMIT(c, "SaveScoreCard", Action::kSaveCard, request->card().report().department_code(),
+               kNone, nullptr);
   return Finish(c, store_.SaveScoreCard(*request), response->mutable_card());
 }
 
 Reactor* StorageServiceImpl::GetScoreCard(Context* c, const v1::GetScoreCardRequest* request,
                                           v1::GetScoreCardResponse* response) {
+  JIXIAO_ADMIT(c, "GetScoreCard", Action::kReadReport, request->key().department_code(), kNone,
+               nullptr);
   return Finish(c, store_.GetScoreCard(*request), response->mutable_card());
 }
 
 Reactor* StorageServiceImpl::ListScoreCards(Context* c, const v1::ListScoreCardsRequest* request,
                                             v1::ListScoreCardsResponse* response) {
+  JIXIAO_ADMIT(c, "ListScoreCards", Action::kListCards, "", kNone, nullptr);
   return Finish(c, store_.ListScoreCards(*request), response);
 }
 
 Reactor* StorageServiceImpl::CreateBackup(Context* c, const v1::CreateBackupRequest* request,
                                           v1::CreateBackupResponse* response) {
+  JIXIAO_ADMIT(c, "CreateBackup", Action::kBackup, "", kNone, nullptr);
   return Finish(c, store_.CreateBackup(*request), response);
 }
 

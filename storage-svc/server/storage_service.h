@@ -1,15 +1,19 @@
 // StorageService over the callback API: each call maps 1:1 onto the store
 // (store.h). Thread-safe.
 //
-// Who is writing: until authentication arrives, a write's author is what the
-// caller declares in the `jixiao-author` call metadata ("anonymous" if
-// absent).
+// Who is calling: with a token table, the principal of the caller's bearer
+// token, admitted or refused by access.h (refusals are logged on stderr) and
+// recorded as the author of its writes. Without one (development only),
+// every call is let through and the author is what the caller declares in
+// the `jixiao-author` call metadata ("anonymous" if absent).
 
 #ifndef JIXIAO_STORAGE_SVC_SERVER_STORAGE_SERVICE_H_
 #define JIXIAO_STORAGE_SVC_SERVER_STORAGE_SERVICE_H_
 
+#include "access.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
 #include "store.h"
+#include "tokens.h"
 
 namespace jixiao::storage_svc {
 
@@ -17,8 +21,9 @@ inline constexpr char kAuthorMetadata[] = "jixiao-author";
 
 class StorageServiceImpl final : public v1::StorageService::CallbackService {
  public:
-  // `store` must outlive the service.
-  explicit StorageServiceImpl(store::Store& store) : store_(store) {}
+  // `store` and `tokens` (null: no authentication) must outlive the service.
+  StorageServiceImpl(store::Store& store, const auth::TokenTable* tokens)
+      : store_(store), tokens_(tokens) {}
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -50,7 +55,14 @@ class StorageServiceImpl final : public v1::StorageService::CallbackService {
                         v1::CreateBackupResponse*) override;
 
  private:
+  // Authenticates and authorizes a call, logging a refusal; fills in who
+  // writes (if `write` is not null).
+  absl::Status Admit(Context* context, const char* method, Action action,
+                     const std::string& department, v1::ReportStatus to,
+                     store::WriteContext* write);
+
   store::Store& store_;
+  const auth::TokenTable* const tokens_;
 };
 
 }  // namespace jixiao::storage_svc

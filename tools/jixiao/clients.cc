@@ -15,10 +15,13 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& address, const ClientO
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 
-void SetDeadline(grpc::ClientContext& context, double seconds) {
+// A deadline and the caller's credentials on every call.
+void PrepareCall(grpc::ClientContext& context, const ClientOptions& options,
+                 double extra_seconds = 0) {
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::duration<double>(seconds)));
+                           std::chrono::duration<double>(options.timeout_seconds + extra_seconds)));
+  if (!options.token.empty()) context.AddMetadata("authorization", "Bearer " + options.token);
 }
 
 }  // namespace
@@ -28,14 +31,14 @@ ScoringClient::ScoringClient(const ClientOptions& options)
 
 absl::Status ScoringClient::Score(const v1::ScoreRequest& request, v1::ScoreResponse& response) {
   grpc::ClientContext context;
-  SetDeadline(context, options_.timeout_seconds);
+  PrepareCall(context, options_);
   return rpc::FromGrpcStatus(stub_->Score(&context, request, &response));
 }
 
 absl::Status ScoringClient::Validate(const v1::ValidateRequest& request,
                                      v1::ValidateResponse& response) {
   grpc::ClientContext context;
-  SetDeadline(context, options_.timeout_seconds);
+  PrepareCall(context, options_);
   return rpc::FromGrpcStatus(stub_->Validate(&context, request, &response));
 }
 
@@ -43,7 +46,7 @@ absl::Status ScoringClient::ScoreStream(const std::vector<v1::ScoreRequest>& req
                                         std::vector<v1::ScoreResponse>& responses) {
   grpc::ClientContext context;
   // A stream gets 10 ms more per report than a single call.
-  SetDeadline(context, options_.timeout_seconds + 0.01 * requests.size());
+  PrepareCall(context, options_, 0.01 * requests.size());
   auto stream = stub_->ScoreStream(&context);
   std::thread writer([&] {
     for (const v1::ScoreRequest& request : requests) {
@@ -61,7 +64,7 @@ StorageClient::StorageClient(const ClientOptions& options)
     : options_(options), stub_(v1::StorageService::NewStub(Channel(options.storage, options))) {}
 
 void StorageClient::Prepare(grpc::ClientContext& context) const {
-  SetDeadline(context, options_.timeout_seconds);
+  PrepareCall(context, options_);
   context.AddMetadata("jixiao-author", options_.author);
 }
 

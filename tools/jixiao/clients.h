@@ -20,6 +20,7 @@ struct ClientOptions {
   std::string scoring;  // host:port; empty: offline
   std::string storage;  // host:port
   std::string author;   // recorded with every write
+  std::string token;    // bearer token; empty: none sent
   double timeout_seconds = 10;
   int max_message_bytes = 16 * 1024 * 1024;
 };

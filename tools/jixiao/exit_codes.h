@@ -11,14 +11,15 @@ enum ExitCode : int {
   kFailure = 1,        // anything else went wrong
   kUsage = 2,          // the command line is wrong
   kErrorFindings = 3,  // scored or validated, but figures contradict each other
-  kInvalidInput = 4,   // a request was refused: malformed, unknown, stale or not allowed now
+  kInvalidInput = 4,   // a request was refused: malformed, unknown, stale, not allowed now,
+                       // or not allowed to this caller
   kUnreachable = 5,    // a service could not be reached in time
 };
 
 inline constexpr char kExitCodeHelp[] =
     "Exit codes: 0 ok; 1 other failure; 2 bad command line; 3 findings of error severity "
     "(figures contradict each other); 4 request refused (malformed input, unknown scheme or "
-    "report, stale revision, illegal status change); "
+    "report, stale revision, illegal status change, missing or insufficient credentials); "
     "5 service unreachable. With several files the highest code applies.";
 
 }  // namespace jixiao::cli

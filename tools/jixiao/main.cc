@@ -8,8 +8,10 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "CLI/CLI.hpp"
@@ -52,6 +54,12 @@ int main(int argc, char** argv) {
       ->envname("JIXIAO_STORAGE");
   app.add_option("--as", global.client.author, "author recorded with writes (default: $USER)")
       ->envname("JIXIAO_AUTHOR");
+  std::string token_file;
+  app.add_option("--token-file", token_file,
+                 "file holding the bearer token (default: the JIXIAO_TOKEN environment variable; "
+                 "a token is never taken from the command line)")
+      ->envname("JIXIAO_TOKEN_FILE")
+      ->check(CLI::ExistingFile);
   app.add_option("--output,-o", global.output, "table (for people) or json (for scripts)")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
@@ -184,7 +192,10 @@ int main(int argc, char** argv) {
 
   CLI::App* admin = app.add_subcommand("admin", "operate the store");
   admin->require_subcommand(1);
-  std::string backup_dir, restore_backup, restore_data;
+  std::string backup_dir, restore_backup, restore_data, publish_file;
+  CLI::App* publish = admin->add_subcommand(
+      "publish", "publish a scheme version in storage-svc; a published version never changes");
+  publish->add_option("scheme", publish_file, "scheme file (.textproto)")->required();
   CLI::App* backup = admin->add_subcommand(
       "backup", "write a consistent backup of storage-svc's store while it runs");
   backup->add_option("dir", backup_dir, "backup directory on the storage-svc machine")->required();
@@ -198,6 +209,17 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? kOk : kUsage;
+  }
+
+  if (!token_file.empty()) {
+    std::ifstream in(token_file);
+    std::getline(in, global.client.token);
+  } else if (const char* token = std::getenv("JIXIAO_TOKEN")) {
+    global.client.token = token;
+  }
+  while (!global.client.token.empty() &&
+         std::isspace(static_cast<unsigned char>(global.client.token.back()))) {
+    global.client.token.pop_back();
   }
 
   if (score->parsed()) {
@@ -228,6 +250,7 @@ int main(int argc, char** argv) {
   if (render->parsed()) return RunRender(global, render_args);
   if (summary->parsed()) return RunSummary(global, render_args);
   if (compare->parsed()) return RunCompare(global, render_args);
+  if (publish->parsed()) return RunPublish(global, publish_file);
   if (backup->parsed()) return RunBackup(global, backup_dir);
   if (restore->parsed()) return RunRestore(restore_backup, restore_data);
   return kUsage;

@@ -491,6 +491,26 @@ int RunCard(const GlobalOptions& global, const std::string& text) {
   return engine::HasErrors(card) ? kErrorFindings : kOk;
 }
 
+int RunPublish(const GlobalOptions& global, const std::string& scheme_file) {
+  if (!NeedStorage(global)) return kUsage;
+  auto scheme = engine::LoadSchemeFile(scheme_file);
+  if (!scheme.ok()) {
+    PrintError(scheme_file, scheme.status());
+    return ExitCodeFor(scheme.status());
+  }
+  StorageClient client(global.client);
+  v1::PublishSchemeRequest request;
+  *request.mutable_scheme() = (*scheme)->proto();
+  v1::PublishSchemeResponse response;
+  absl::Status status = client.Call(&Stub::PublishScheme, request, response);
+  if (!status.ok()) {
+    PrintError(scheme_file, status, global.client.storage, kStorageHint);
+    return ExitCodeFor(status);
+  }
+  std::cout << "published " << response.scheme().id() << "@" << response.scheme().version() << "\n";
+  return kOk;
+}
+
 int RunBackup(const GlobalOptions& global, const std::string& backup_dir) {
   if (!NeedStorage(global)) return kUsage;
   StorageClient client(global.client);

@@ -57,6 +57,9 @@ int RunScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& re
 // or of @REV).
 int RunCard(const GlobalOptions& global, const std::string& ref);
 
+// Publishes a scheme file (checked locally first, with its lines).
+int RunPublish(const GlobalOptions& global, const std::string& scheme_file);
+
 int RunBackup(const GlobalOptions& global, const std::string& backup_dir);
 int RunRestore(const std::string& backup_dir, const std::string& data_dir);
 

@@ -1,0 +1,44 @@
+// Who may do what in storage-svc.
+//
+//   department  reads and writes only its own department's reports and
+//               cards; submits its own drafts; deletes its own drafts.
+//   reviewer    reads every report and card; returns (with a reason) and
+//               approves submitted reports; saves cards.
+//   admin       publishes schemes, runs backups, reads everything.
+//
+// Anyone authenticated may read schemes. Pure functions; thread-safe.
+
+#ifndef JIXIAO_STORAGE_SVC_SERVER_ACCESS_H_
+#define JIXIAO_STORAGE_SVC_SERVER_ACCESS_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "jixiao/v1/storage_service.pb.h"
+#include "tokens.h"
+
+namespace jixiao::storage_svc {
+
+enum class Action {
+  kWriteReport,  // create, update
+  kReadReport,   // get, history, render, a card
+  kListReports,  // across departments unless one is named
+  kTransition,   // to a status
+  kDeleteReport,
+  kSaveCard,
+  kListCards,  // a year's cards across departments
+  kPublishScheme,
+  kReadScheme,
+  kBackup,
+};
+
+// OK, or PERMISSION_DENIED saying why. `department` is the report's
+// department ("" when the action concerns no single one); `to` is the
+// target status of a transition.
+absl::Status Authorize(const auth::Principal& principal, Action action,
+                       const std::string& department,
+                       v1::ReportStatus to = v1::REPORT_STATUS_UNSPECIFIED);
+
+}  // namespace jixiao::storage_svc
+
+#endif  // JIXIAO_STORAGE_SVC_SERVER_ACCESS_H_
