@@ -2,6 +2,7 @@
 // move, publish and back up what; refusals change nothing; writes record
 // the authenticated principal, not what the caller declares.
 
+#include <algorithm>
 #include <fstream>
 
 #include "gmock/gmock.h"
@@ -135,6 +136,18 @@ TEST_F(Auth, RolesMoveTheLifecycleAndAuthorsAreThePrincipals) {
   EXPECT_EQ(As("lh", {"card", "LH-ZWFWSJGLJ/2019"}).exit_code, 3);
   EXPECT_EQ(As("other", {"card", "LH-ZWFWSJGLJ/2019"}).exit_code, 4);
   EXPECT_EQ(As("reviewer", {"summary", "--year", "2019"}).exit_code, 0);
+  // The audit trail has every write with its principal; departments may not read it.
+  testing::CommandResult trail =
+      As("reviewer", {"audit", "--target", "LH-ZWFWSJGLJ/2019", "--all"});
+  EXPECT_EQ(trail.exit_code, 0) << trail.err;
+  for (const char* line :
+       {"lh  ", "CreateReport", "TransitionReport", "returned", "approved", "SaveScoreCard"}) {
+    EXPECT_THAT(trail.out, HasSubstr(line));
+  }
+  testing::CommandResult mine = As("reviewer", {"audit", "--principal", "wang", "-o", "json"});
+  EXPECT_EQ(std::count(mine.out.begin(), mine.out.end(), '\n'), 3)
+      << mine.out;  // return, approve, card
+  EXPECT_EQ(As("lh", {"audit"}).exit_code, 4);
 }
 
 TEST_F(Auth, OnlyAdministratorsPublishAndBackUp) {

@@ -44,6 +44,9 @@ absl::Status Authorize(const auth::Principal& principal, Action action,
     case Action::kListCards:
       if (principal.role != Role::kDepartment) return absl::OkStatus();
       return deny("may not list other departments' cards");
+    case Action::kReadAudit:
+      if (principal.role != Role::kDepartment) return absl::OkStatus();
+      return deny("may not read the audit trail");
     case Action::kPublishScheme:
     case Action::kBackup:
       if (principal.role == Role::kAdmin) return absl::OkStatus();

@@ -6,6 +6,8 @@
 //               approves submitted reports; saves cards.
 //   admin       publishes schemes, runs backups, reads everything.
 //
+// Reviewers and administrators read the audit trail.
+//
 // Anyone authenticated may read schemes. Pure functions; thread-safe.
 
 #ifndef JIXIAO_STORAGE_SVC_SERVER_ACCESS_H_
@@ -30,6 +32,7 @@ enum class Action {
   kPublishScheme,
   kReadScheme,
   kBackup,
+  kReadAudit,  // the audit trail
 };
 
 // OK, or PERMISSION_DENIED saying why. `department` is the report's

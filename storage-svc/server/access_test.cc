@@ -34,6 +34,7 @@ TEST(Access, DepartmentsKeepToTheirOwn) {
   EXPECT_FALSE(Allowed(kDept, Action::kPublishScheme, ""));
   EXPECT_FALSE(Allowed(kDept, Action::kBackup, ""));
   EXPECT_TRUE(Allowed(kDept, Action::kReadScheme, ""));
+  EXPECT_FALSE(Allowed(kDept, Action::kReadAudit, ""));
 }
 
 TEST(Access, ReviewersReadAllAndMoveStatuses) {
@@ -53,6 +54,8 @@ TEST(Access, ReviewersReadAllAndMoveStatuses) {
 TEST(Access, AdminsPublishAndBackUp) {
   EXPECT_TRUE(Allowed(kAdmin, Action::kPublishScheme, ""));
   EXPECT_TRUE(Allowed(kAdmin, Action::kBackup, ""));
+  EXPECT_TRUE(Allowed(kAdmin, Action::kReadAudit, ""));
+  EXPECT_TRUE(Allowed(kReviewer, Action::kReadAudit, ""));
   EXPECT_TRUE(Allowed(kAdmin, Action::kReadReport, "ANY"));
   EXPECT_FALSE(Allowed(kAdmin, Action::kWriteReport, "ANY"));
   EXPECT_FALSE(Allowed(kAdmin, Action::kTransition, "ANY", v1::REPORT_STATUS_APPROVED));

@@ -122,8 +122,9 @@ Reactor* StorageServiceImpl::DeleteReport(Context* c, const v1::DeleteReportRequ
 
 Reactor* StorageServiceImpl::PublishScheme(Context* c, const v1::PublishSchemeRequest* request,
                                            v1::PublishSchemeResponse* response) {
-  JIXIAO_ADMIT(c, "PublishScheme", Action::kPublishScheme, "", kNone, nullptr);
-  return Finish(c, store_.PublishScheme(*request), response->mutable_scheme());
+  store::WriteContext write;
+  JIXIAO_ADMIT(c, "PublishScheme", Action::kPublishScheme, "", kNone, &write);
+  return Finish(c, store_.PublishScheme(*request, write), response->mutable_scheme());
 }
 
 Reactor* StorageServiceImpl::GetScheme(Context* c, const v1::GetSchemeRequest* request,
@@ -140,9 +141,10 @@ Reactor* StorageServiceImpl::ListSchemes(Context* c, const v1::ListStoredSchemes
 
 Reactor* StorageServiceImpl::SaveScoreCard(Context* c, const v1::SaveScoreCardRequest* request,
                                            v1::SaveScoreCardResponse* response) {
+  store::WriteContext write;
   JIXIAO_ADMIT(c, "SaveScoreCard", Action::kSaveCard, request->card().report().department_code(),
-               kNone, nullptr);
-  return Finish(c, store_.SaveScoreCard(*request), response->mutable_card());
+               kNone, &write);
+  return Finish(c, store_.SaveScoreCard(*request, write), response->mutable_card());
 }
 
 Reactor* StorageServiceImpl::GetScoreCard(Context* c, const v1::GetScoreCardRequest* request,
@@ -160,8 +162,15 @@ Reactor* StorageServiceImpl::ListScoreCards(Context* c, const v1::ListScoreCards
 
 Reactor* StorageServiceImpl::CreateBackup(Context* c, const v1::CreateBackupRequest* request,
                                           v1::CreateBackupResponse* response) {
-  JIXIAO_ADMIT(c, "CreateBackup", Action::kBackup, "", kNone, nullptr);
-  return Finish(c, store_.CreateBackup(*request), response);
+  store::WriteContext write;
+  JIXIAO_ADMIT(c, "CreateBackup", Action::kBackup, "", kNone, &write);
+  return Finish(c, store_.CreateBackup(*request, write), response);
+}
+
+Reactor* StorageServiceImpl::ListAudit(Context* c, const v1::ListAuditRequest* request,
+                                       v1::ListAuditResponse* response) {
+  JIXIAO_ADMIT(c, "ListAudit", Action::kReadAudit, "", kNone, nullptr);
+  return Finish(c, store_.ListAudit(*request), response);
 }
 
 }  // namespace jixiao::storage_svc

@@ -53,6 +53,7 @@ class StorageServiceImpl final : public v1::StorageService::CallbackService {
                           v1::ListScoreCardsResponse*) override;
   Reactor* CreateBackup(Context*, const v1::CreateBackupRequest*,
                         v1::CreateBackupResponse*) override;
+  Reactor* ListAudit(Context*, const v1::ListAuditRequest*, v1::ListAuditResponse*) override;
 
  private:
   // Authenticates and authorizes a call, logging a refusal; fills in who

@@ -1,5 +1,7 @@
 // Schemes and score cards.
 
+#include <rocksdb/write_batch.h>
+
 #include "absl/strings/str_cat.h"
 #include "engine.h"
 #include "keys.h"
@@ -22,7 +24,8 @@ bool IsCode(const std::string& text) {
 
 }  // namespace
 
-absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& request) {
+absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& request,
+                                                const WriteContext& context) {
   // The engine refuses a scheme it could not score with.
   auto compiled = engine::CompileScheme(request.scheme(), "request");
   if (!compiled.ok()) return engine::PrefixFields(compiled.status(), "scheme.");
@@ -41,8 +44,11 @@ absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& 
   if (!absl::IsNotFound(status)) return status;
   rocksdb::WriteOptions options;
   options.sync = sync_;
-  status = FromRocks(db_->Put(options, family(kSchemes), key, scheme.SerializeAsString()),
-                     "publish scheme");
+  rocksdb::WriteBatch batch;
+  batch.Put(family(kSchemes), key, scheme.SerializeAsString());
+  Audit(batch, context, "PublishScheme",
+        absl::StrCat("scheme ", scheme.id(), "@", scheme.version()));
+  status = FromRocks(db_->Write(options, &batch), "publish scheme");
   if (!status.ok()) return status;
   return scheme;
 }
@@ -111,7 +117,8 @@ absl::StatusOr<v1::ListStoredSchemesResponse> Store::ListSchemes(
   return response;
 }
 
-absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardRequest& request) {
+absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardRequest& request,
+                                                   const WriteContext& context) {
   const v1::ScoreCard& card = request.card();
   const v1::ReportRef& ref = card.report();
   std::vector<engine::FieldViolation> violations;
@@ -143,12 +150,16 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
   if (!status.ok()) return status;
   rocksdb::WriteOptions options;
   options.sync = sync_;
-  status = FromRocks(
-      db_->Put(options, family(kCards),
-               keys::Card(year, ref.department_code(), static_cast<uint64_t>(ref.revision()),
-                          card.scheme_id(), static_cast<uint32_t>(card.scheme_version())),
-               card.SerializeAsString()),
-      "save score card");
+  rocksdb::WriteBatch batch;
+  batch.Put(family(kCards),
+            keys::Card(year, ref.department_code(), static_cast<uint64_t>(ref.revision()),
+                       card.scheme_id(), static_cast<uint32_t>(card.scheme_version())),
+            card.SerializeAsString());
+  Audit(batch, context, "SaveScoreCard",
+        absl::StrCat(ref.department_code(), "/", ref.fiscal_year(), "@", ref.revision()),
+        ref.revision(),
+        absl::StrCat(card.scheme_id(), "@", card.scheme_version(), " ", card.total_score()));
+  status = FromRocks(db_->Write(options, &batch), "save score card");
   if (!status.ok()) return status;
   return card;
 }

@@ -111,6 +111,13 @@ std::string Idempotency(absl::string_view method, absl::string_view key) {
   return out;
 }
 
+std::string Audit(uint64_t time_ns, uint32_t sequence) {
+  std::string key;
+  PutU64(key, time_ns);
+  PutU32(key, sequence);
+  return key;
+}
+
 bool ParseReport(absl::string_view key, std::string* dept, uint32_t* year) {
   size_t end = key.find('\0');
   if (end == absl::string_view::npos || key.size() < end + 5) return false;

@@ -11,6 +11,7 @@
 //   schemes        id \0 version:u32                                v1.Scheme
 //   cards          year:u32 dept \0 revision:u64 id \0 version:u32  v1.ScoreCard
 //   idempotency    method \0 key                                    storage.IdempotencyRecord
+//   audit          time_ns:u64 sequence:u32                         v1.AuditRecord
 //
 // A report's revisions are contiguous in `revisions`, so its history is one
 // range scan; `index` lets a year's or a status's reports be listed by a
@@ -43,6 +44,7 @@ std::string CardYearPrefix(uint32_t year);
 std::string CardReportPrefix(uint32_t year, absl::string_view dept);  // year dept \0
 std::string CardRevisionPrefix(uint32_t year, absl::string_view dept, uint64_t revision);
 std::string Idempotency(absl::string_view method, absl::string_view key);
+std::string Audit(uint64_t time_ns, uint32_t sequence);
 
 // Decoders for keys produced above; false if `key` is not of that form.
 bool ParseReport(absl::string_view key, std::string* dept, uint32_t* year);

@@ -90,6 +90,7 @@ class Store::Writer {
         key_(key),
         report_key_(keys::Report(key.department_code(), key.fiscal_year())),
         lock_(store.LockFor(report_key_)),
+        method_(method),
         idempotency_key_(idempotency_key.empty() ? "" : keys::Idempotency(method, idempotency_key)),
         request_sha256_(idempotency_key.empty() ? "" : Sha256(request.SerializeAsString())) {}
 
@@ -163,6 +164,8 @@ class Store::Writer {
       record.set_response(value);
       batch.Put(store_.family(kIdempotency), idempotency_key_, record.SerializeAsString());
     }
+    store_.Audit(batch, context, method_, absl::StrCat(dept, "/", year, "@", revision.revision()),
+                 revision.revision(), StatusName(revision.status()));
     rocksdb::WriteOptions options;
     options.sync = store_.sync_;
     absl::Status status = FromRocks(store_.db_->Write(options, &batch), "write report");
@@ -195,6 +198,7 @@ class Store::Writer {
   const v1::ReportKey key_;
   const std::string report_key_;
   std::lock_guard<std::mutex> lock_;
+  const std::string method_;
   const std::string idempotency_key_;
   const std::string request_sha256_;
 };

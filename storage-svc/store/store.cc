@@ -6,20 +6,23 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/backup_engine.h>
+#include <rocksdb/write_batch.h>
 
 #include <filesystem>
 #include <functional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "keys.h"
 #include "rocks_util.h"
 
 namespace jixiao::store {
 
 namespace {
 
-const char* const kFamilyNames[] = {"revisions", "heads", "index",
-                                    "schemes",   "cards", "idempotency"};
+const char* const kFamilyNames[] = {"revisions", "heads",       "index", "schemes",
+                                    "cards",     "idempotency", "audit"};
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::BlockBasedTableOptions table;
@@ -76,8 +79,58 @@ std::mutex& Store::LockFor(const std::string& report_key) {
   return report_stripes_[std::hash<std::string>()(report_key) % report_stripes_.size()];
 }
 
-absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(
-    const v1::CreateBackupRequest& request) {
+void Store::Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
+                  std::string target, int64_t revision, std::string detail) {
+  v1::AuditRecord record;
+  *record.mutable_time() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(context.time));
+  record.set_principal(context.author);
+  record.set_method(std::string(method));
+  record.set_target(std::move(target));
+  record.set_revision(revision);
+  record.set_detail(std::move(detail));
+  batch.Put(family(kAudit),
+            keys::Audit(static_cast<uint64_t>(absl::ToUnixNanos(context.time)), audit_sequence_++),
+            record.SerializeAsString());
+}
+
+absl::StatusOr<v1::ListAuditResponse> Store::ListAudit(const v1::ListAuditRequest& request) {
+  auto page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  std::string query = absl::StrCat("audit|", request.principal(), "|", request.target_prefix(), "|",
+                                   request.since().seconds(), ".", request.since().nanos());
+  auto after = DecodePageToken(request.page_token(), query);
+  if (!after.ok()) return after.status();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kAudit)));
+  if (!after->empty()) {
+    it->Seek(*after);
+    if (it->Valid() && it->key() == *after) it->Next();
+  } else {
+    int64_t since = google::protobuf::util::TimeUtil::TimestampToNanoseconds(request.since());
+    it->Seek(keys::Audit(static_cast<uint64_t>(std::max<int64_t>(since, 0)), 0));
+  }
+  v1::ListAuditResponse response;
+  std::string last;
+  for (; it->Valid() && response.records_size() < *page_size; it->Next()) {
+    last = it->key().ToString();
+    v1::AuditRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::InternalError("stored audit record is corrupt");
+    }
+    if (!request.principal().empty() && record.principal() != request.principal()) continue;
+    if (!request.target_prefix().empty() &&
+        record.target().compare(0, request.target_prefix().size(), request.target_prefix()) != 0) {
+      continue;
+    }
+    *response.add_records() = std::move(record);
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "list audit");
+  if (it->Valid()) response.set_next_page_token(EncodePageToken(last, query));
+  return response;
+}
+
+absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(const v1::CreateBackupRequest& request,
+                                                             const WriteContext& context) {
   if (request.backup_dir().empty()) {
     return absl::InvalidArgumentError("backup_dir: is required");
   }
@@ -98,6 +151,12 @@ absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(
   response.set_backup_id(id);
   if (engine->GetBackupInfo(id, &info).ok())
     response.set_size_bytes(static_cast<int64_t>(info.size));
+  rocksdb::WriteBatch audit;
+  Audit(audit, context, "CreateBackup", request.backup_dir(), 0, absl::StrCat("backup ", id));
+  rocksdb::WriteOptions write_options;
+  write_options.sync = sync_;
+  absl::Status recorded = FromRocks(db_->Write(write_options, &audit), "record backup");
+  if (!recorded.ok()) return recorded;
   return response;
 }
 

@@ -34,6 +34,7 @@
 #define JIXIAO_STORAGE_SVC_STORE_STORE_H_
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,6 +47,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace jixiao::store {
@@ -57,7 +59,8 @@ struct StoreOptions {
   bool sync = true;
 };
 
-// Who is writing, and when; recorded with every revision.
+// Who is writing, and when; recorded with every revision and in the audit
+// trail.
 struct WriteContext {
   std::string author;
   absl::Time time = absl::Now();
@@ -93,27 +96,34 @@ class Store {
 
   // Schemes. A published (id, version) never changes; publishing the same
   // scheme again is a no-op, a different one ALREADY_EXISTS.
-  absl::StatusOr<v1::Scheme> PublishScheme(const v1::PublishSchemeRequest& request);
+  absl::StatusOr<v1::Scheme> PublishScheme(const v1::PublishSchemeRequest& request,
+                                           const WriteContext& context);
   absl::StatusOr<v1::Scheme> GetScheme(const v1::GetSchemeRequest& request);
   absl::StatusOr<v1::ListStoredSchemesResponse> ListSchemes(
       const v1::ListStoredSchemesRequest& request);
 
   // Score cards, each for an existing report revision.
-  absl::StatusOr<v1::ScoreCard> SaveScoreCard(const v1::SaveScoreCardRequest& request);
+  absl::StatusOr<v1::ScoreCard> SaveScoreCard(const v1::SaveScoreCardRequest& request,
+                                              const WriteContext& context);
   absl::StatusOr<v1::ScoreCard> GetScoreCard(const v1::GetScoreCardRequest& request);
   absl::StatusOr<v1::ListScoreCardsResponse> ListScoreCards(
       const v1::ListScoreCardsRequest& request);
 
   // A consistent backup of everything into `backup_dir` (BackupEngine),
   // while writes go on.
-  absl::StatusOr<v1::CreateBackupResponse> CreateBackup(const v1::CreateBackupRequest& request);
+  absl::StatusOr<v1::CreateBackupResponse> CreateBackup(const v1::CreateBackupRequest& request,
+                                                        const WriteContext& context);
+
+  // The audit trail, oldest first: every write above, recorded in the same
+  // batch as the write itself.
+  absl::StatusOr<v1::ListAuditResponse> ListAudit(const v1::ListAuditRequest& request);
 
   // Restores the latest backup in `backup_dir` into `data_dir`, which must
   // be empty or absent. Not for a store that is open.
   static absl::Status Restore(const std::string& backup_dir, const std::string& data_dir);
 
  private:
-  enum Family { kRevisions, kHeads, kIndex, kSchemes, kCards, kIdempotency, kFamilyCount };
+  enum Family { kRevisions, kHeads, kIndex, kSchemes, kCards, kIdempotency, kAudit, kFamilyCount };
   struct ReportLock;
 
   Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
@@ -121,6 +131,9 @@ class Store {
   class Writer;
   rocksdb::ColumnFamilyHandle* family(Family f) const { return families_[f]; }
   std::mutex& LockFor(const std::string& report_key);
+  // Adds the audit record of a write to its batch.
+  void Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
+             std::string target, int64_t revision = 0, std::string detail = "");
 
   // Immutable after Open.
   const std::unique_ptr<rocksdb::DB> db_;
@@ -130,8 +143,9 @@ class Store {
   // Writes to one report are serialised by the stripe its key hashes to;
   // writes to different reports run (and group-commit) concurrently.
   std::array<std::mutex, 256> report_stripes_;
-  std::mutex schemes_mutex_;  // guards publishing
-  std::mutex backup_mutex_;   // one backup at a time
+  std::mutex schemes_mutex_;                 // guards publishing
+  std::mutex backup_mutex_;                  // one backup at a time
+  std::atomic<uint32_t> audit_sequence_{0};  // orders records written in the same nanosecond
 };
 
 }  // namespace jixiao::store

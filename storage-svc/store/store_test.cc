@@ -322,15 +322,16 @@ TEST_F(StoreTest, ListingPagesWalkEachReportOnceWithFilters) {
 TEST_F(StoreTest, SchemesArePublishedOnce) {
   v1::PublishSchemeRequest publish;
   *publish.mutable_scheme() = engine::DefaultScheme()->proto();
-  ASSERT_TRUE(store_->PublishScheme(publish).ok());
-  EXPECT_TRUE(store_->PublishScheme(publish).ok());  // the same again: a no-op
+  ASSERT_TRUE(store_->PublishScheme(publish, {"admin"}).ok());
+  EXPECT_TRUE(store_->PublishScheme(publish, {"admin"}).ok());  // the same again: a no-op
   publish.mutable_scheme()->set_name("changed");
-  EXPECT_EQ(store_->PublishScheme(publish).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->PublishScheme(publish, {"admin"}).status().code(),
+            absl::StatusCode::kAlreadyExists);
   publish.mutable_scheme()->set_version(2);
-  ASSERT_TRUE(store_->PublishScheme(publish).ok());
+  ASSERT_TRUE(store_->PublishScheme(publish, {"admin"}).ok());
   publish.mutable_scheme()->set_version(3);
   publish.mutable_scheme()->set_total_weight("99");  // weights no longer add up
-  auto bad = store_->PublishScheme(publish);
+  auto bad = store_->PublishScheme(publish, {"admin"});
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(engine::ViolationsOf(bad.status())[0].field, "scheme.indicators");
   v1::GetSchemeRequest get;
@@ -357,12 +358,12 @@ TEST_F(StoreTest, ScoreCardsAttachToRevisions) {
     request.mutable_card()->set_total_score(total);
     return request;
   };
-  ASSERT_TRUE(store_->SaveScoreCard(card_for("D1", 1, "80.00")).ok());
-  ASSERT_TRUE(store_->SaveScoreCard(card_for("D1", 2, "90.00")).ok());
-  ASSERT_TRUE(store_->SaveScoreCard(card_for("D2", 1, "70.00")).ok());
-  EXPECT_EQ(store_->SaveScoreCard(card_for("D2", 5, "1")).status().code(),
+  ASSERT_TRUE(store_->SaveScoreCard(card_for("D1", 1, "80.00"), {"x"}).ok());
+  ASSERT_TRUE(store_->SaveScoreCard(card_for("D1", 2, "90.00"), {"x"}).ok());
+  ASSERT_TRUE(store_->SaveScoreCard(card_for("D2", 1, "70.00"), {"x"}).ok());
+  EXPECT_EQ(store_->SaveScoreCard(card_for("D2", 5, "1"), {"x"}).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(store_->SaveScoreCard(card_for("D2", 0, "1")).status().code(),
+  EXPECT_EQ(store_->SaveScoreCard(card_for("D2", 0, "1"), {"x"}).status().code(),
             absl::StatusCode::kInvalidArgument);
   v1::GetScoreCardRequest get;
   *get.mutable_key() = Key("D1", 2019);
@@ -380,6 +381,35 @@ TEST_F(StoreTest, ScoreCardsAttachToRevisions) {
     list.set_page_token(page->next_page_token());
   } while (!list.page_token().empty());
   EXPECT_THAT(totals, ::testing::ElementsAre("90.00", "70.00"));
+}
+
+TEST_F(StoreTest, EveryWriteIsAudited) {
+  Create(MakeReport("D1", 2019));
+  ASSERT_TRUE(Update(MakeReport("D1", 2019, "9"), 1).ok());
+  ASSERT_TRUE(Move("D1", 2019, v1::REPORT_STATUS_SUBMITTED, 2).ok());
+  ASSERT_FALSE(Update(MakeReport("D1", 2019, "10"), 1).ok());  // refused: not audited
+  v1::PublishSchemeRequest publish;
+  *publish.mutable_scheme() = engine::DefaultScheme()->proto();
+  ASSERT_TRUE(store_->PublishScheme(publish, {"admin"}).ok());
+  auto trail = store_->ListAudit({});
+  ASSERT_TRUE(trail.ok()) << trail.status();
+  std::vector<std::string> lines;
+  for (const auto& r : trail->records()) {
+    lines.push_back(r.principal() + " " + r.method() + " " + r.target() + " " + r.detail());
+  }
+  EXPECT_THAT(lines, ::testing::ElementsAre("alice CreateReport D1/2019@1 draft",
+                                            "bob UpdateReport D1/2019@2 draft",
+                                            "reviewer TransitionReport D1/2019@3 submitted",
+                                            "admin PublishScheme scheme dept-overall@1 "));
+  v1::ListAuditRequest by_principal;
+  by_principal.set_principal("bob");
+  EXPECT_EQ(store_->ListAudit(by_principal)->records_size(), 1);
+  v1::ListAuditRequest paged;
+  paged.set_page_size(3);
+  auto first = store_->ListAudit(paged);
+  ASSERT_FALSE(first->next_page_token().empty());
+  paged.set_page_token(first->next_page_token());
+  EXPECT_EQ(store_->ListAudit(paged)->records(0).method(), "PublishScheme");
 }
 
 TEST_F(StoreTest, SurvivesReopen) {
@@ -404,7 +434,7 @@ TEST_F(StoreTest, BackupAndRestore) {
   Create(MakeReport("D2", 2020));
   v1::CreateBackupRequest backup;
   backup.set_backup_dir(dir_.string() + "-backup");
-  auto made = store_->CreateBackup(backup);
+  auto made = store_->CreateBackup(backup, {"admin"});
   ASSERT_TRUE(made.ok()) << made.status();
   Create(MakeReport("D3", 2021));  // after the backup
   std::string restored = dir_.string() + "-restored";

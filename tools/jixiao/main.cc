@@ -190,6 +190,15 @@ int main(int argc, char** argv) {
   compare->add_option("--scheme", render_args.scheme, "scheme for scoring files");
   add_document_args(compare);
 
+  AuditArgs audit_args;
+  CLI::App* audit = app.add_subcommand(
+      "audit", "who did what when: every write to storage-svc, oldest first (reviewers, admins)");
+  audit->add_option("--principal", audit_args.principal, "only this principal's writes");
+  audit->add_option("--target", audit_args.target,
+                    "only targets starting with this, e.g. DEPT/2019");
+  audit->add_option("--since", audit_args.since, "only from this time on (RFC 3339)");
+  audit->add_flag("--all", audit_args.all, "every page");
+
   CLI::App* admin = app.add_subcommand("admin", "operate the store");
   admin->require_subcommand(1);
   std::string backup_dir, restore_backup, restore_data, publish_file;
@@ -250,6 +259,7 @@ int main(int argc, char** argv) {
   if (render->parsed()) return RunRender(global, render_args);
   if (summary->parsed()) return RunSummary(global, render_args);
   if (compare->parsed()) return RunCompare(global, render_args);
+  if (audit->parsed()) return RunAudit(global, audit_args);
   if (publish->parsed()) return RunPublish(global, publish_file);
   if (backup->parsed()) return RunBackup(global, backup_dir);
   if (restore->parsed()) return RunRestore(restore_backup, restore_data);

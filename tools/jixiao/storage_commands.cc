@@ -491,6 +491,45 @@ int RunCard(const GlobalOptions& global, const std::string& text) {
   return engine::HasErrors(card) ? kErrorFindings : kOk;
 }
 
+int RunAudit(const GlobalOptions& global, const AuditArgs& args) {
+  if (!NeedStorage(global)) return kUsage;
+  v1::ListAuditRequest request;
+  request.set_principal(args.principal);
+  request.set_target_prefix(args.target);
+  request.set_page_size(1000);
+  if (!args.since.empty() &&
+      !google::protobuf::util::TimeUtil::FromString(args.since, request.mutable_since())) {
+    std::cerr << "jixiao: --since takes an RFC 3339 time, e.g. 2026-01-01T00:00:00Z\n";
+    return kUsage;
+  }
+  StorageClient client(global.client);
+  TextTable table({"time", "principal", "method", "target", "detail"});
+  std::string next;
+  do {
+    v1::ListAuditResponse page;
+    absl::Status status = client.Call(&Stub::ListAudit, request, page);
+    if (!status.ok()) {
+      PrintError("audit", status, global.client.storage, kStorageHint);
+      return ExitCodeFor(status);
+    }
+    for (const v1::AuditRecord& r : page.records()) {
+      if (global.output == "json") {
+        std::cout << ToJson(r, false) << "\n";
+        continue;
+      }
+      google::protobuf::Timestamp seconds = r.time();
+      seconds.set_nanos(0);
+      table.AddRow({google::protobuf::util::TimeUtil::ToString(seconds), r.principal(), r.method(),
+                    r.target(), r.detail()});
+    }
+    next = page.next_page_token();
+    request.set_page_token(next);
+  } while (args.all && !next.empty());
+  if (global.output != "json") table.Print(std::cout);
+  if (!next.empty()) std::cerr << "more: use --all\n";
+  return kOk;
+}
+
 int RunPublish(const GlobalOptions& global, const std::string& scheme_file) {
   if (!NeedStorage(global)) return kUsage;
   auto scheme = engine::LoadSchemeFile(scheme_file);

@@ -57,6 +57,15 @@ int RunScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& re
 // or of @REV).
 int RunCard(const GlobalOptions& global, const std::string& ref);
 
+struct AuditArgs {
+  std::string principal;
+  std::string target;
+  std::string since;  // RFC 3339, e.g. 2026-01-01T00:00:00Z
+  bool all = false;
+};
+// The audit trail, oldest first, with filters.
+int RunAudit(const GlobalOptions& global, const AuditArgs& args);
+
 // Publishes a scheme file (checked locally first, with its lines).
 int RunPublish(const GlobalOptions& global, const std::string& scheme_file);
 
