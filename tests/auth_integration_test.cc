@@ -2,11 +2,15 @@
 // move, publish and back up what; refusals change nothing; writes record
 // the authenticated principal, not what the caller declares.
 
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <fstream>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "jixiao/v1/scoring_service.grpc.pb.h"
+#include "jixiao/v1/storage_service.grpc.pb.h"
 #include "process.h"
 #include "tokens.h"
 
@@ -36,11 +40,15 @@ class Auth : public ::testing::Test {
       std::ofstream(dir_ + "/" + who + ".token") << who << "-token\n";
     }
     std::ofstream(dir_ + "/wrong.token") << "not-a-token\n";
+    std::ofstream(dir_ + "/keys") << "# newest first\nk2 " << std::string(64, 'b') << "\nk1 "
+                                  << std::string(64, 'a') << "\n";
     storage_ = std::make_unique<ServerProcess>(
         BinPath("storage-svc"),
-        std::vector<std::string>{"--data-dir", dir_ + "/db", "--tokens", dir_ + "/tokens"});
+        std::vector<std::string>{"--data-dir", dir_ + "/db", "--tokens", dir_ + "/tokens",
+                                 "--signing-keys", dir_ + "/keys"});
     scoring_ = std::make_unique<ServerProcess>(
-        BinPath("scoring-svc"), std::vector<std::string>{"--tokens", dir_ + "/tokens"});
+        BinPath("scoring-svc"),
+        std::vector<std::string>{"--tokens", dir_ + "/tokens", "--signing-keys", dir_ + "/keys"});
     ASSERT_FALSE(storage_->address().empty()) << storage_->Log();
     ASSERT_FALSE(scoring_->address().empty()) << scoring_->Log();
   }
@@ -159,6 +167,75 @@ TEST_F(Auth, OnlyAdministratorsPublishAndBackUp) {
   EXPECT_THAT(published.out, HasSubstr("published dept-overall@1"));
   EXPECT_EQ(As("lh", {"admin", "backup", dir_ + "/backup"}).exit_code, 4);
   EXPECT_EQ(As("admin", {"admin", "backup", dir_ + "/backup"}).exit_code, 0);
+}
+
+template <typename Stub, typename Request, typename Response>
+grpc::Status CallAs(Stub& stub,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const std::string& token, const Request& request, Response* response) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  context.AddMetadata("authorization", "Bearer " + token);
+  return (stub.*method)(&context, request, response);
+}
+
+TEST_F(Auth, OnlyCardsSignedOverTheStoredRevisionAreKept) {
+  using Storage = v1::StorageService::Stub;
+  using Scoring = v1::ScoringService::Stub;
+  auto storage = v1::StorageService::NewStub(
+      grpc::CreateChannel(storage_->address(), grpc::InsecureChannelCredentials()));
+  auto scoring = v1::ScoringService::NewStub(
+      grpc::CreateChannel(scoring_->address(), grpc::InsecureChannelCredentials()));
+  ASSERT_EQ(As("lh", {"submit", kSeed}).exit_code, 0);
+  v1::GetReportRequest get;
+  get.mutable_key()->set_department_code("LH-ZWFWSJGLJ");
+  get.mutable_key()->set_fiscal_year(2019);
+  v1::GetReportResponse stored;
+  ASSERT_TRUE(CallAs(*storage, &Storage::GetReport, "lh-token", get, &stored).ok());
+
+  v1::ScoreRequest score;
+  *score.mutable_report() = stored.revision().report();
+  score.set_report_revision(1);
+  v1::ScoreResponse scored;
+  ASSERT_TRUE(CallAs(*scoring, &Scoring::Score, "lh-token", score, &scored).ok());
+  EXPECT_EQ(scored.card().signature().key_id(), "k2");
+
+  auto save = [&](const v1::ScoreCard& card) {
+    v1::SaveScoreCardRequest request;
+    *request.mutable_card() = card;
+    v1::SaveScoreCardResponse response;
+    return CallAs(*storage, &Storage::SaveScoreCard, "lh-token", request, &response);
+  };
+  v1::ScoreCard forged = scored.card();
+  forged.set_total_score("100.00");
+  v1::ScoreCard unsigned_card = scored.card();
+  unsigned_card.clear_signature();
+  v1::ScoreCard moved = scored.card();  // the same card claimed for another revision
+  moved.mutable_report()->set_revision(2);
+  // A correctly signed card of a different report body than revision 1's.
+  v1::ScoreRequest other = score;
+  other.mutable_report()->mutable_procurement()->mutable_actual()->set_value("5000");
+  v1::ScoreResponse other_scored;
+  ASSERT_TRUE(CallAs(*scoring, &Scoring::Score, "lh-token", other, &other_scored).ok());
+  for (const auto& [name, card] : std::vector<std::pair<std::string, v1::ScoreCard>>{
+           {"forged total", forged},
+           {"unsigned", unsigned_card},
+           {"another revision", moved},
+           {"another report body", other_scored.card()}}) {
+    grpc::Status status = save(card);
+    EXPECT_TRUE(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ||
+                status.error_code() == grpc::StatusCode::FAILED_PRECONDITION)
+        << name << ": " << status.error_message();
+  }
+  v1::GetScoreCardRequest card_request;
+  *card_request.mutable_key() = get.key();
+  v1::GetScoreCardResponse none;
+  EXPECT_EQ(CallAs(*storage, &Storage::GetScoreCard, "lh-token", card_request, &none).error_code(),
+            grpc::StatusCode::NOT_FOUND);  // nothing refused was kept
+  ASSERT_TRUE(save(scored.card()).ok());
+  v1::GetScoreCardResponse kept;
+  ASSERT_TRUE(CallAs(*storage, &Storage::GetScoreCard, "lh-token", card_request, &kept).ok());
+  EXPECT_EQ(kept.card().total_score(), "97.06");
 }
 
 }  // namespace

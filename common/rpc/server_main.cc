@@ -32,6 +32,10 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
                  "token file (SHA-256 of each bearer token, name, role, department); without "
                  "it every call is let through (development only)")
       ->check(CLI::ExistingFile);
+  app.add_option("--signing-keys", options.signing_keys_file,
+                 "score card signing keys (id and hex secret per line, newest first): "
+                 "scoring-svc signs cards, storage-svc keeps only cards that verify")
+      ->check(CLI::ExistingFile);
 }
 
 bool IsLoopback(const std::string& address) {
@@ -55,6 +59,21 @@ std::unique_ptr<auth::TokenTable> LoadTokensOrExit(const std::string& program,
   }
   std::cerr << program << ": " << tokens->size() << " tokens from " << options.tokens_file << "\n";
   return std::make_unique<auth::TokenTable>(*std::move(tokens));
+}
+
+std::unique_ptr<auth::SigningKeys> LoadSigningKeysOrExit(const std::string& program,
+                                                         const ServerOptions& options) {
+  if (options.signing_keys_file.empty()) {
+    std::cerr << program << ": WARNING: no --signing-keys: score cards are not signed or "
+              << "verified (development only)\n";
+    return nullptr;
+  }
+  auto keys = auth::SigningKeys::Load(options.signing_keys_file);
+  if (!keys.ok()) {
+    std::cerr << program << ": " << keys.status().message() << "\n";
+    std::exit(2);
+  }
+  return std::make_unique<auth::SigningKeys>(*std::move(keys));
 }
 
 absl::StatusOr<std::optional<auth::Principal>> Caller(const grpc::ServerContextBase& context,

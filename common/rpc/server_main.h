@@ -18,6 +18,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
+#include "card_signing.h"
 #include "tokens.h"
 
 namespace jixiao::rpc {
@@ -28,7 +29,8 @@ struct ServerOptions {
   int max_message_bytes = 16 * 1024 * 1024;
   int shutdown_grace_seconds = 10;
   bool allow_plaintext_remote = false;
-  std::string tokens_file;  // empty: no authentication (development only)
+  std::string tokens_file;        // empty: no authentication (development only)
+  std::string signing_keys_file;  // empty: cards are neither signed nor verified
 };
 
 // Adds --listen, --port-file, --max-message-bytes, --shutdown-grace,
@@ -58,6 +60,11 @@ std::unique_ptr<auth::TokenTable> LoadTokensOrExit(const std::string& program,
 // without a known bearer token), nullopt if authentication is off.
 absl::StatusOr<std::optional<auth::Principal>> Caller(const grpc::ServerContextBase& context,
                                                       const auth::TokenTable* tokens);
+
+// The card signing keys named by options.signing_keys_file, or null when
+// none is. Exits the process with code 2 and the reason if the file is bad.
+std::unique_ptr<auth::SigningKeys> LoadSigningKeysOrExit(const std::string& program,
+                                                         const ServerOptions& options);
 
 // Blocks SIGTERM and SIGINT in the calling thread (and the threads it
 // starts later) so that RunServer can wait for them. Call first in main().

@@ -81,6 +81,7 @@ absl::Status ScoringServiceImpl::ScoreOne(const v1::ScoreRequest& request,
   options.report_revision = request.report_revision();
   absl::StatusOr<v1::ScoreCard> card = engine::ScoreReport(request.report(), **scheme, options);
   if (!card.ok()) return card.status();
+  if (signing_keys_ != nullptr) signing_keys_->Sign(request.report(), *card);
   response.set_request_id(request.request_id());
   *response.mutable_card() = *std::move(card);
   return absl::OkStatus();

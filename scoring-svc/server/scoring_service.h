@@ -4,6 +4,7 @@
 #ifndef JIXIAO_SCORING_SVC_SERVER_SCORING_SERVICE_H_
 #define JIXIAO_SCORING_SVC_SERVER_SCORING_SERVICE_H_
 
+#include "card_signing.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "scheme_registry.h"
 #include "tokens.h"
@@ -15,8 +16,10 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
   // `registry` and `tokens` (null: no authentication) must outlive the
   // service. Being stateless, it only authenticates: any known principal
   // may score.
-  ScoringServiceImpl(const SchemeRegistry& registry, const auth::TokenTable* tokens)
-      : registry_(registry), tokens_(tokens) {}
+  // With `signing_keys`, every card it returns is signed.
+  ScoringServiceImpl(const SchemeRegistry& registry, const auth::TokenTable* tokens,
+                     const auth::SigningKeys* signing_keys = nullptr)
+      : registry_(registry), tokens_(tokens), signing_keys_(signing_keys) {}
 
   grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
                                   const v1::ScoreRequest* request,
@@ -39,6 +42,7 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
 
   const SchemeRegistry& registry_;
   const auth::TokenTable* const tokens_;
+  const auth::SigningKeys* const signing_keys_;
 };
 
 }  // namespace jixiao::scoring

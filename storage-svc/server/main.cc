@@ -31,7 +31,9 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<jixiao::auth::TokenTable> tokens =
       jixiao::rpc::LoadTokensOrExit("storage-svc", server);
-  jixiao::storage_svc::StorageServiceImpl service(**store, tokens.get());
+  std::unique_ptr<jixiao::auth::SigningKeys> signing_keys =
+      jixiao::rpc::LoadSigningKeysOrExit("storage-svc", server);
+  jixiao::storage_svc::StorageServiceImpl service(**store, tokens.get(), signing_keys.get());
   // The store closes (syncing its log) after the last call has finished.
   return jixiao::rpc::RunServer("storage-svc", server, {&service}, {"jixiao.v1.StorageService"},
                                 [&store] { store->reset(); });

@@ -144,7 +144,13 @@ Reactor* StorageServiceImpl::SaveScoreCard(Context* c, const v1::SaveScoreCardRe
   store::WriteContext write;
   JIXIAO_ADMIT(c, "SaveScoreCard", Action::kSaveCard, request->card().report().department_code(),
                kNone, &write);
-  return Finish(c, store_.SaveScoreCard(*request, write), response->mutable_card());
+  store::Store::CardCheck verify;
+  if (signing_keys_ != nullptr) {
+    verify = [this](const v1::Report& report, const v1::ScoreCard& card) {
+      return signing_keys_->Verify(report, card);
+    };
+  }
+  return Finish(c, store_.SaveScoreCard(*request, write, verify), response->mutable_card());
 }
 
 Reactor* StorageServiceImpl::GetScoreCard(Context* c, const v1::GetScoreCardRequest* request,

@@ -11,6 +11,7 @@
 #define JIXIAO_STORAGE_SVC_SERVER_STORAGE_SERVICE_H_
 
 #include "access.h"
+#include "card_signing.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
 #include "store.h"
 #include "tokens.h"
@@ -22,8 +23,11 @@ inline constexpr char kAuthorMetadata[] = "jixiao-author";
 class StorageServiceImpl final : public v1::StorageService::CallbackService {
  public:
   // `store` and `tokens` (null: no authentication) must outlive the service.
-  StorageServiceImpl(store::Store& store, const auth::TokenTable* tokens)
-      : store_(store), tokens_(tokens) {}
+  // With `signing_keys`, only cards signed by scoring-svc over the stored
+  // revision they name are saved.
+  StorageServiceImpl(store::Store& store, const auth::TokenTable* tokens,
+                     const auth::SigningKeys* signing_keys = nullptr)
+      : store_(store), tokens_(tokens), signing_keys_(signing_keys) {}
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -64,6 +68,7 @@ class StorageServiceImpl final : public v1::StorageService::CallbackService {
 
   store::Store& store_;
   const auth::TokenTable* const tokens_;
+  const auth::SigningKeys* const signing_keys_;
 };
 
 }  // namespace jixiao::storage_svc

@@ -118,7 +118,8 @@ absl::StatusOr<v1::ListStoredSchemesResponse> Store::ListSchemes(
 }
 
 absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardRequest& request,
-                                                   const WriteContext& context) {
+                                                   const WriteContext& context,
+                                                   const CardCheck& check) {
   const v1::ScoreCard& card = request.card();
   const v1::ReportRef& ref = card.report();
   std::vector<engine::FieldViolation> violations;
@@ -148,6 +149,9 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
                                                       ref.revision(), " to attach a card to"));
   }
   if (!status.ok()) return status;
+  if (check) {
+    if (absl::Status checked = check(revision.report(), card); !checked.ok()) return checked;
+  }
   rocksdb::WriteOptions options;
   options.sync = sync_;
   rocksdb::WriteBatch batch;

@@ -35,6 +35,7 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -103,8 +104,12 @@ class Store {
       const v1::ListStoredSchemesRequest& request);
 
   // Score cards, each for an existing report revision.
+  // Checks a card against the stored report revision it names, before it
+  // is saved (e.g. its signature).
+  using CardCheck = std::function<absl::Status(const v1::Report&, const v1::ScoreCard&)>;
   absl::StatusOr<v1::ScoreCard> SaveScoreCard(const v1::SaveScoreCardRequest& request,
-                                              const WriteContext& context);
+                                              const WriteContext& context,
+                                              const CardCheck& check = nullptr);
   absl::StatusOr<v1::ScoreCard> GetScoreCard(const v1::GetScoreCardRequest& request);
   absl::StatusOr<v1::ListScoreCardsResponse> ListScoreCards(
       const v1::ListScoreCardsRequest& request);

@@ -1,0 +1,110 @@
+#include "card_signing.h"
+
+#include <openssl/crypto.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "field_violations.h"
+
+namespace jixiao::auth {
+namespace {
+
+std::string Hmac(const std::string& key, const v1::ScoreCard& card, const std::string& digest) {
+  v1::ScoreCard unsigned_card = card;
+  unsigned_card.clear_signature();
+  std::string data = unsigned_card.SerializeAsString() + digest;
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length);
+  return std::string(reinterpret_cast<char*>(out), length);
+}
+
+absl::Status Refused(absl::string_view why) {
+  return engine::InvalidArgumentWithViolations(absl::StrCat("score card refused: ", why),
+                                               {{"card.signature", std::string(why)}});
+}
+
+}  // namespace
+
+std::string ReportDigest(const v1::Report& report) {
+  std::string bytes = report.SerializeAsString();
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
+}
+
+absl::StatusOr<SigningKeys> SigningKeys::Load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read signing key file ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return Parse(text.str(), path);
+}
+
+absl::StatusOr<SigningKeys> SigningKeys::Parse(absl::string_view text, absl::string_view source) {
+  SigningKeys keys;
+  int number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++number;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<absl::string_view> fields = absl::StrSplit(line, ' ', absl::SkipWhitespace());
+    auto bad = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat(source, ":", number, ": ", why));
+    };
+    if (fields.size() != 2) return bad("expected: key-id secret-in-hex");
+    std::string secret = absl::HexStringToBytes(fields[1]);
+    if (fields[1].size() % 2 != 0 ||
+        fields[1].find_first_not_of("0123456789abcdefABCDEF") != absl::string_view::npos) {
+      return bad("the secret must be hexadecimal");
+    }
+    if (secret.size() < 32) return bad("the secret must be at least 32 bytes (64 hex digits)");
+    for (const auto& [id, unused] : keys.keys_) {
+      if (id == fields[0]) return bad(absl::StrCat("key id ", fields[0], " appears twice"));
+    }
+    keys.keys_.emplace_back(std::string(fields[0]), std::move(secret));
+  }
+  if (keys.keys_.empty()) return absl::InvalidArgumentError(absl::StrCat(source, ": no keys"));
+  return keys;
+}
+
+void SigningKeys::Sign(const v1::Report& report, v1::ScoreCard& card) const {
+  const auto& [id, secret] = keys_.front();
+  std::string digest = ReportDigest(report);
+  card.clear_signature();
+  std::string hmac = Hmac(secret, card, digest);
+  card.mutable_signature()->set_key_id(id);
+  card.mutable_signature()->set_report_sha256(digest);
+  card.mutable_signature()->set_hmac(hmac);
+}
+
+absl::Status SigningKeys::Verify(const v1::Report& report, const v1::ScoreCard& card) const {
+  if (!card.has_signature()) return Refused("it is not signed by scoring-svc");
+  const v1::CardSignature& signature = card.signature();
+  const std::string* secret = nullptr;
+  for (const auto& [id, key] : keys_) {
+    if (id == signature.key_id()) secret = &key;
+  }
+  if (secret == nullptr)
+    return Refused(absl::StrCat("unknown signing key \"", signature.key_id(), "\""));
+  std::string digest = ReportDigest(report);
+  if (signature.report_sha256() != digest) {
+    return Refused("it was computed from another version of the report than the revision it names");
+  }
+  std::string expected = Hmac(*secret, card, digest);
+  if (signature.hmac().size() != expected.size() ||
+      CRYPTO_memcmp(signature.hmac().data(), expected.data(), expected.size()) != 0) {
+    return Refused("its signature does not match its contents");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace jixiao::auth
