@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "health_service.h"
 
@@ -31,6 +32,13 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
   app.add_option("--tokens", options.tokens_file,
                  "token file (SHA-256 of each bearer token, name, role, department); without "
                  "it every call is let through (development only)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-cert", options.tls_cert, "PEM certificate (chain) to serve TLS with")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", options.tls_key, "PEM private key of --tls-cert")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-client-ca", options.tls_client_ca,
+                 "PEM CA: require client certificates signed by it (mutual TLS)")
       ->check(CLI::ExistingFile);
   app.add_option("--signing-keys", options.signing_keys_file,
                  "score card signing keys (id and hex secret per line, newest first): "
@@ -87,6 +95,33 @@ absl::StatusOr<std::optional<auth::Principal>> Caller(const grpc::ServerContextB
   return std::optional<auth::Principal>(*std::move(principal));
 }
 
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
+    const ServerOptions& options) {
+  auto read = [](const std::string& path, std::string* out) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    *out = text.str();
+    return static_cast<bool>(in) && !out->empty();
+  };
+  if (options.tls_cert.empty() || options.tls_key.empty()) {
+    return absl::InvalidArgumentError("TLS needs both --tls-cert and --tls-key");
+  }
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  if (!read(options.tls_cert, &pair.cert_chain) || !read(options.tls_key, &pair.private_key)) {
+    return absl::InvalidArgumentError("cannot read --tls-cert or --tls-key");
+  }
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_key_cert_pairs.push_back(pair);
+  if (!options.tls_client_ca.empty()) {
+    if (!read(options.tls_client_ca, &ssl.pem_root_certs)) {
+      return absl::InvalidArgumentError("cannot read --tls-client-ca");
+    }
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
 void BlockShutdownSignals() {
   sigset_t signals;
   sigemptyset(&signals);
@@ -99,13 +134,27 @@ int RunServer(const std::string& program, const ServerOptions& options,
               const std::vector<grpc::Service*>& services,
               const std::vector<std::string>& service_names,
               const std::function<void()>& on_shutdown) {
-  if (!IsLoopback(options.listen) && !options.allow_plaintext_remote) {
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (!options.tls_cert.empty() || !options.tls_key.empty()) {
+    auto created = TlsCredentials(options);
+    if (!created.ok()) {
+      std::cerr << program << ": " << created.status().message() << "\n";
+      return 2;
+    }
+    credentials = *created;
+    std::cerr << program << ": serving TLS"
+              << (options.tls_client_ca.empty() ? "" : ", client certificates required") << "\n";
+  } else if (!options.tls_client_ca.empty()) {
+    std::cerr << program << ": --tls-client-ca needs --tls-cert and --tls-key\n";
+    return 2;
+  }
+  if (!credentials && !IsLoopback(options.listen) && !options.allow_plaintext_remote) {
     std::cerr << program << ": refusing to serve plaintext on " << options.listen
               << ", which is not a loopback address; pass --allow-plaintext-remote to do so "
                  "anyway (development only)\n";
     return 2;
   }
-  if (!IsLoopback(options.listen)) {
+  if (!credentials && !IsLoopback(options.listen)) {
     std::cerr << program << ": WARNING: serving plaintext on non-loopback address "
               << options.listen << "\n";
   }
@@ -113,7 +162,8 @@ int RunServer(const std::string& program, const ServerOptions& options,
   HealthService health;
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen,
+                           credentials ? credentials : grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);

@@ -31,6 +31,9 @@ struct ServerOptions {
   bool allow_plaintext_remote = false;
   std::string tokens_file;        // empty: no authentication (development only)
   std::string signing_keys_file;  // empty: cards are neither signed nor verified
+  std::string tls_cert;           // PEM certificate chain; with tls_key, serve TLS
+  std::string tls_key;
+  std::string tls_client_ca;  // PEM CA; set: require and verify client certificates
 };
 
 // Adds --listen, --port-file, --max-message-bytes, --shutdown-grace,
@@ -65,6 +68,10 @@ absl::StatusOr<std::optional<auth::Principal>> Caller(const grpc::ServerContextB
 // none is. Exits the process with code 2 and the reason if the file is bad.
 std::unique_ptr<auth::SigningKeys> LoadSigningKeysOrExit(const std::string& program,
                                                          const ServerOptions& options);
+
+// Server TLS credentials from options.tls_* (mutual TLS with a client CA).
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
+    const ServerOptions& options);
 
 // Blocks SIGTERM and SIGINT in the calling thread (and the threads it
 // starts later) so that RunServer can wait for them. Call first in main().

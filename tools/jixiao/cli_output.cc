@@ -39,7 +39,8 @@ void PrintError(const std::string& what, const absl::Status& status, const std::
     std::cerr << "  " << v.field << ": " << v.description << "\n";
   }
   if (ExitCodeFor(status) == kUnreachable && !flag.empty()) {
-    std::cerr << "  (is the service running at " << (address.empty() ? "?" : address) << "? set "
+    std::cerr << "  (is the service running at " << (address.empty() ? "?" : address)
+              << ", and does it expect TLS (--tls-ca) or a client certificate (--tls-cert)? set "
               << flag << ")\n";
   }
 }

@@ -1,6 +1,8 @@
 #include "clients.h"
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "status.h"
@@ -8,11 +10,30 @@
 namespace jixiao::cli {
 namespace {
 
+std::string ReadPem(const std::string& path) {
+  if (path.empty()) return "";
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// TLS when a CA is given (with a client certificate for mutual TLS),
+// plaintext otherwise.
+std::shared_ptr<grpc::ChannelCredentials> Credentials(const ClientOptions& options) {
+  if (options.tls_ca.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadPem(options.tls_ca);
+  ssl.pem_cert_chain = ReadPem(options.tls_cert);
+  ssl.pem_private_key = ReadPem(options.tls_key);
+  return grpc::SslCredentials(ssl);
+}
+
 std::shared_ptr<grpc::Channel> Channel(const std::string& address, const ClientOptions& options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(options.max_message_bytes);
   args.SetMaxSendMessageSize(options.max_message_bytes);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(address, Credentials(options), args);
 }
 
 // A deadline and the caller's credentials on every call.

@@ -17,10 +17,13 @@
 namespace jixiao::cli {
 
 struct ClientOptions {
-  std::string scoring;  // host:port; empty: offline
-  std::string storage;  // host:port
-  std::string author;   // recorded with every write
-  std::string token;    // bearer token; empty: none sent
+  std::string scoring;   // host:port; empty: offline
+  std::string storage;   // host:port
+  std::string author;    // recorded with every write
+  std::string token;     // bearer token; empty: none sent
+  std::string tls_ca;    // PEM CA to verify servers with; empty: plaintext
+  std::string tls_cert;  // PEM client certificate, for mutual TLS
+  std::string tls_key;
   double timeout_seconds = 10;
   int max_message_bytes = 16 * 1024 * 1024;
 };

@@ -60,6 +60,16 @@ int main(int argc, char** argv) {
                  "a token is never taken from the command line)")
       ->envname("JIXIAO_TOKEN_FILE")
       ->check(CLI::ExistingFile);
+  app.add_option("--tls-ca", global.client.tls_ca,
+                 "PEM CA to verify the services with: connect over TLS (default: plaintext)")
+      ->envname("JIXIAO_TLS_CA")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-cert", global.client.tls_cert, "PEM client certificate, for mutual TLS")
+      ->envname("JIXIAO_TLS_CERT")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", global.client.tls_key, "PEM private key of --tls-cert")
+      ->envname("JIXIAO_TLS_KEY")
+      ->check(CLI::ExistingFile);
   app.add_option("--output,-o", global.output, "table (for people) or json (for scripts)")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();

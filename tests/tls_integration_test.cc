@@ -1,0 +1,88 @@
+// TLS and mutual TLS with certificates made by deploy/dev-ca.sh: a TLS
+// client gets through, a plaintext one fails cleanly, and with mutual TLS a
+// client without a certificate is refused.
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "process.h"
+
+namespace jixiao {
+namespace {
+
+using testing::BinPath;
+using ::testing::HasSubstr;
+using testing::RunCommand;
+using testing::ServerProcess;
+using testing::SourcePath;
+
+const std::string kSeed = SourcePath("examples/longhua-2019.json");
+
+class Tls : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    certs_ = new std::string(testing::MakeTempDir("jixiao-certs"));
+    testing::CommandResult made =
+        RunCommand({"/bin/bash", SourcePath("deploy/dev-ca.sh"), *certs_});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+  }
+  static std::string Cert(const std::string& name) { return *certs_ + "/" + name; }
+  static std::string* certs_;
+};
+std::string* Tls::certs_ = nullptr;
+
+TEST_F(Tls, ClientsMustSpeakTls) {
+  ServerProcess scoring(BinPath("scoring-svc"),
+                        {"--tls-cert", Cert("server.crt"), "--tls-key", Cert("server.key")});
+  ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
+  EXPECT_THAT(scoring.Log(), HasSubstr("serving TLS"));
+  testing::CommandResult tls = RunCommand({BinPath("jixiao"), "--scoring", scoring.address(),
+                                           "--tls-ca", Cert("ca.crt"), "score", kSeed});
+  EXPECT_EQ(tls.exit_code, 3) << tls.err;  // scored: the seed's Q2 error
+  testing::CommandResult plain = RunCommand(
+      {BinPath("jixiao"), "--scoring", scoring.address(), "--timeout", "3", "score", kSeed});
+  EXPECT_EQ(plain.exit_code, 5);
+  EXPECT_THAT(plain.err, HasSubstr("TLS"));
+  // A CA that did not sign the server's certificate is not trusted.
+  std::string other = testing::MakeTempDir("jixiao-other-ca");
+  ASSERT_EQ(RunCommand({"/bin/bash", SourcePath("deploy/dev-ca.sh"), other}).exit_code, 0);
+  testing::CommandResult untrusted =
+      RunCommand({BinPath("jixiao"), "--scoring", scoring.address(), "--timeout", "3", "--tls-ca",
+                  other + "/ca.crt", "score", kSeed});
+  EXPECT_EQ(untrusted.exit_code, 5);
+}
+
+TEST_F(Tls, MutualTlsRefusesClientsWithoutACertificate) {
+  std::string data = testing::MakeTempDir("jixiao-mtls");
+  ServerProcess storage(BinPath("storage-svc"),
+                        {"--data-dir", data + "/db", "--tls-cert", Cert("server.crt"), "--tls-key",
+                         Cert("server.key"), "--tls-client-ca", Cert("ca.crt")});
+  ASSERT_FALSE(storage.address().empty()) << storage.Log();
+  EXPECT_THAT(storage.Log(), HasSubstr("client certificates required"));
+  std::vector<std::string> base = {BinPath("jixiao"), "--storage", storage.address(),
+                                   "--timeout",       "3",         "--tls-ca",
+                                   Cert("ca.crt")};
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunCommand(args);
+  };
+  testing::CommandResult without = run({"submit", kSeed});
+  EXPECT_EQ(without.exit_code, 5) << without.out;
+  testing::CommandResult with =
+      run({"--tls-cert", Cert("client.crt"), "--tls-key", Cert("client.key"), "submit", kSeed});
+  EXPECT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_THAT(with.out, HasSubstr("LH-ZWFWSJGLJ/2019@1 created"));
+}
+
+TEST_F(Tls, MisconfiguredTlsIsAClearError) {
+  testing::CommandResult half = RunCommand(
+      {BinPath("scoring-svc"), "--listen", "127.0.0.1:0", "--tls-cert", Cert("server.crt")});
+  EXPECT_EQ(half.exit_code, 2);
+  EXPECT_THAT(half.err, HasSubstr("--tls-cert and --tls-key"));
+  testing::CommandResult ca_only = RunCommand(
+      {BinPath("scoring-svc"), "--listen", "127.0.0.1:0", "--tls-client-ca", Cert("ca.crt")});
+  EXPECT_EQ(ca_only.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace jixiao
