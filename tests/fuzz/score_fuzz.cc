@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto score = jixiao::engine::ParseDecimal(indicator.score());
     auto weight = jixiao::engine::ParseDecimal(indicator.weight());
     if (!score.ok() || !weight.ok() || score->value < 0 || score->value > weight->value) {
-      std::abort();   // a score outside [0, weight] is a bug
+      std::abort();  // a score outside [0, weight] is a bug
     }
   }
   return 0;

@@ -1,0 +1,391 @@
+// Hostile and malformed requests against the real services, with tokens and
+// signing keys on: each row gets its status code (and the violating field,
+// where one is to blame), and after each the store, audit trail included,
+// is exactly as it was.
+
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <functional>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "gtest/gtest.h"
+#include "jixiao/v1/scoring_service.grpc.pb.h"
+#include "jixiao/v1/storage_service.grpc.pb.h"
+#include "process.h"
+#include "tokens.h"
+
+namespace jixiao {
+namespace {
+
+using testing::BinPath;
+using testing::ServerProcess;
+using testing::SourcePath;
+using Storage = v1::StorageService::Stub;
+using Scoring = v1::ScoringService::Stub;
+
+struct Reply {
+  grpc::StatusCode code;
+  std::vector<std::string> fields;
+};
+
+Reply Of(const grpc::Status& status) {
+  Reply reply{status.error_code(), {}};
+  google::rpc::Status details;
+  google::rpc::BadRequest bad;
+  if (details.ParseFromString(status.error_details()) && details.details_size() > 0 &&
+      details.details(0).UnpackTo(&bad)) {
+    for (const auto& v : bad.field_violations()) reply.fields.push_back(v.field());
+  }
+  return reply;
+}
+
+class Hostile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir("jixiao-hostile");
+    std::ofstream(dir_ + "/tokens") << auth::TokenHash("lh") << " lh department LH\n"
+                                    << auth::TokenHash("other") << " other department OTHER\n"
+                                    << auth::TokenHash("rev") << " wang reviewer\n"
+                                    << auth::TokenHash("adm") << " ops admin\n";
+    std::ofstream(dir_ + "/keys") << "k1 " << std::string(64, 'a') << "\n";
+    storage_ = std::make_unique<ServerProcess>(
+        BinPath("storage-svc"),
+        std::vector<std::string>{"--data-dir", dir_ + "/db", "--tokens", dir_ + "/tokens",
+                                 "--signing-keys", dir_ + "/keys"});
+    scoring_ = std::make_unique<ServerProcess>(
+        BinPath("scoring-svc"),
+        std::vector<std::string>{"--tokens", dir_ + "/tokens", "--signing-keys", dir_ + "/keys"});
+    ASSERT_FALSE(storage_->address().empty()) << storage_->Log();
+    ASSERT_FALSE(scoring_->address().empty()) << scoring_->Log();
+    storage_stub_ = v1::StorageService::NewStub(
+        grpc::CreateChannel(storage_->address(), grpc::InsecureChannelCredentials()));
+    scoring_stub_ = v1::ScoringService::NewStub(
+        grpc::CreateChannel(scoring_->address(), grpc::InsecureChannelCredentials()));
+  }
+
+  template <typename Stub, typename Request, typename Response>
+  grpc::Status Call(Stub& stub,
+                    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const std::string& authorization, const Request& request) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+    Response response;
+    return (stub.*method)(&context, request, &response);
+  }
+
+  grpc::Status Create(const std::string& token, const v1::Report& report) {
+    v1::CreateReportRequest request;
+    *request.mutable_report() = report;
+    return Call(*storage_stub_, &Storage::CreateReport, "Bearer " + token, request);
+  }
+
+  // Everything a reviewer can read, the audit trail included.
+  std::string Snapshot() {
+    std::string all;
+    v1::ListReportsRequest list;
+    list.set_page_size(1000);
+    grpc::ClientContext c1;
+    c1.AddMetadata("authorization", "Bearer rev");
+    v1::ListReportsResponse reports;
+    EXPECT_TRUE(storage_stub_->ListReports(&c1, list, &reports).ok());
+    all += reports.SerializeAsString();
+    v1::ListAuditRequest audit;
+    audit.set_page_size(1000);
+    grpc::ClientContext c2;
+    c2.AddMetadata("authorization", "Bearer rev");
+    v1::ListAuditResponse trail;
+    EXPECT_TRUE(storage_stub_->ListAudit(&c2, audit, &trail).ok());
+    all += trail.SerializeAsString();
+    return all;
+  }
+
+  std::string dir_;
+  std::unique_ptr<ServerProcess> storage_, scoring_;
+  std::unique_ptr<Storage> storage_stub_;
+  std::unique_ptr<Scoring> scoring_stub_;
+};
+
+v1::Report Good(const std::string& dept = "LH") {
+  v1::Report report;
+  report.mutable_identity()->set_department_code(dept);
+  report.mutable_identity()->set_department_name("部门");
+  report.mutable_identity()->set_fiscal_year(2019);
+  report.mutable_procurement()->mutable_budget()->set_value("100");
+  report.mutable_procurement()->mutable_actual()->set_value("90");
+  return report;
+}
+
+v1::Report WithBudget(const std::string& value) {
+  v1::Report report = Good("NEW");
+  report.mutable_identity()->set_department_code("LH");
+  report.mutable_identity()->set_fiscal_year(2020);
+  report.mutable_procurement()->mutable_budget()->set_value(value);
+  return report;
+}
+
+TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
+  // The store holds one report, submitted, with a signed card.
+  ASSERT_TRUE(Create("lh", Good()).ok());
+  v1::ScoreRequest score;
+  *score.mutable_report() = Good();
+  score.set_report_revision(1);
+  v1::ScoreResponse scored;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer lh");
+    ASSERT_TRUE(scoring_stub_->Score(&context, score, &scored).ok());
+  }
+  v1::TransitionReportRequest submit;
+  submit.mutable_key()->set_department_code("LH");
+  submit.mutable_key()->set_fiscal_year(2019);
+  submit.set_to(v1::REPORT_STATUS_SUBMITTED);
+  submit.set_expected_revision(1);
+  ASSERT_TRUE(Call(*storage_stub_, &Storage::TransitionReport, "Bearer lh", submit).ok());
+  const std::string before = Snapshot();
+
+  using C = grpc::StatusCode;
+  auto create = [this](std::string token, v1::Report report) {
+    return [this, token, report] { return Create(token, report); };
+  };
+  auto transition = [this](std::string token, v1::ReportStatus to, int64_t expected,
+                           std::string reason) {
+    return [this, token, to, expected, reason] {
+      v1::TransitionReportRequest request;
+      request.mutable_key()->set_department_code("LH");
+      request.mutable_key()->set_fiscal_year(2019);
+      request.set_to(to);
+      request.set_expected_revision(expected);
+      request.set_reason(reason);
+      return Call(*storage_stub_, &Storage::TransitionReport, "Bearer " + token, request);
+    };
+  };
+  auto update = [this](v1::Report report, int64_t expected) {
+    return [this, report, expected] {
+      v1::UpdateReportRequest request;
+      *request.mutable_report() = report;
+      request.set_expected_revision(expected);
+      return Call(*storage_stub_, &Storage::UpdateReport, "Bearer lh", request);
+    };
+  };
+  auto save_card = [this](v1::ScoreCard card) {
+    return [this, card] {
+      v1::SaveScoreCardRequest request;
+      *request.mutable_card() = card;
+      return Call(*storage_stub_, &Storage::SaveScoreCard, "Bearer lh", request);
+    };
+  };
+  auto get_as = [this](std::string authorization) {
+    return [this, authorization] {
+      v1::GetReportRequest request;
+      request.mutable_key()->set_department_code("LH");
+      request.mutable_key()->set_fiscal_year(2019);
+      return Call(*storage_stub_, &Storage::GetReport, authorization, request);
+    };
+  };
+  auto publish = [this](std::string token, v1::Scheme scheme) {
+    return [this, token, scheme] {
+      v1::PublishSchemeRequest request;
+      *request.mutable_scheme() = scheme;
+      return Call(*storage_stub_, &Storage::PublishScheme, "Bearer " + token, request);
+    };
+  };
+  auto score_as = [this](std::string authorization, v1::ScoreRequest request) {
+    return [this, authorization, request] {
+      return Call(*scoring_stub_, &Scoring::Score, authorization, request);
+    };
+  };
+
+  v1::Report huge_text = WithBudget("1");
+  huge_text.mutable_narrative()->add_preamble(std::string(70000, 'x'));
+  v1::Report many_items = WithBudget("1");
+  for (int i = 0; i < 1001; ++i) many_items.add_checklist()->set_item_id("i" + std::to_string(i));
+  v1::Report duplicate_answers = WithBudget("1");
+  duplicate_answers.add_checklist()->set_item_id("a");
+  duplicate_answers.add_checklist()->set_item_id("a");
+  v1::Report big_rate = WithBudget("1");
+  big_rate.mutable_three_public()->mutable_declared_control_rate()->set_value("5000");
+  v1::Report satisfied = WithBudget("1");
+  satisfied.mutable_satisfaction()->mutable_rate()->set_value("100.1");
+  v1::Report no_code = WithBudget("1");
+  no_code.mutable_identity()->clear_department_code();
+  v1::Report path_code = WithBudget("1");
+  path_code.mutable_identity()->set_department_code("../LH");
+  v1::Report year_zero = WithBudget("1");
+  year_zero.mutable_identity()->set_fiscal_year(0);
+  v1::Report year_far = WithBudget("1");
+  year_far.mutable_identity()->set_fiscal_year(99999);
+  v1::Report oversize = WithBudget("1");
+  oversize.mutable_narrative()->mutable_plans()->add_paragraphs(std::string(17 << 20, 'y'));
+  v1::Report bad_manual = WithBudget("1");
+  bad_manual.add_manual_scores()->set_indicator_id("x");
+  v1::Report invalid_utf8 = WithBudget("1");
+  invalid_utf8.mutable_identity()->set_department_name("\xff\xfe bad");
+
+  v1::ScoreCard forged = scored.card();
+  forged.set_total_score("100.00");
+  v1::ScoreCard unsigned_card = scored.card();
+  unsigned_card.clear_signature();
+  v1::ScoreCard other_revision = scored.card();
+  other_revision.mutable_report()->set_revision(2);  // revision 2 is the submission
+  v1::ScoreCard missing_revision = scored.card();
+  missing_revision.mutable_report()->set_revision(9);
+  v1::Scheme broken_scheme;
+  broken_scheme.set_id("x");
+  broken_scheme.set_version(1);
+  broken_scheme.set_name("x");
+  broken_scheme.set_total_weight("10");
+  v1::Scheme unknown_enum;
+  {
+    std::ifstream in(SourcePath("schemes/dept-overall-v1.textproto"));
+    std::ostringstream text;
+    text << in.rdbuf();
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text.str(), &unknown_enum));
+    unknown_enum.set_version(2);
+    unknown_enum.set_score_on(static_cast<v1::ValueBasis>(42));
+  }
+  v1::ScoreRequest bad_score = score;
+  bad_score.mutable_report()->mutable_procurement()->mutable_budget()->set_value("-1");
+  v1::ScoreRequest unknown_scheme = score;
+  unknown_scheme.mutable_scheme_ref()->set_id("nope");
+  v1::ScoreRequest inline_broken = score;
+  *inline_broken.mutable_scheme() = broken_scheme;
+
+  struct Row {
+    std::string name;
+    std::function<grpc::Status()> call;
+    C code;
+    std::string field;
+  };
+  std::vector<Row> rows = {
+      {"no token", get_as(""), C::UNAUTHENTICATED, ""},
+      {"unknown token", get_as("Bearer guess"), C::UNAUTHENTICATED, ""},
+      {"not a bearer token", get_as("Basic bGg6bGg="), C::UNAUTHENTICATED, ""},
+      {"empty bearer", get_as("Bearer "), C::UNAUTHENTICATED, ""},
+      {"another department's report", get_as("Bearer other"), C::PERMISSION_DENIED, ""},
+      {"writing another department's report", create("other", WithBudget("1")),
+       C::PERMISSION_DENIED, ""},
+      {"reviewer writing a report", create("rev", WithBudget("1")), C::PERMISSION_DENIED, ""},
+      {"department approving", transition("lh", v1::REPORT_STATUS_APPROVED, 2, ""),
+       C::PERMISSION_DENIED, ""},
+      {"admin approving", transition("adm", v1::REPORT_STATUS_APPROVED, 2, ""),
+       C::PERMISSION_DENIED, ""},
+      {"department publishing", publish("lh", unknown_enum), C::PERMISSION_DENIED, ""},
+      {"department backing up",
+       [&] {
+         v1::CreateBackupRequest request;
+         request.set_backup_dir(dir_ + "/backup");
+         return Call(*storage_stub_, &Storage::CreateBackup, "Bearer lh", request);
+       },
+       C::PERMISSION_DENIED, ""},
+      {"department reading the audit trail",
+       [&] {
+         return Call(*storage_stub_, &Storage::ListAudit, "Bearer lh", v1::ListAuditRequest());
+       },
+       C::PERMISSION_DENIED, ""},
+      {"negative amount", create("lh", WithBudget("-5")), C::INVALID_ARGUMENT,
+       "report.procurement.budget.value"},
+      {"NaN", create("lh", WithBudget("NaN")), C::INVALID_ARGUMENT,
+       "report.procurement.budget.value"},
+      {"Infinity", create("lh", WithBudget("Infinity")), C::INVALID_ARGUMENT,
+       "report.procurement.budget.value"},
+      {"overflowing amount", create("lh", WithBudget("1" + std::string(30, '0'))),
+       C::INVALID_ARGUMENT, "report.procurement.budget.value"},
+      {"too many decimals", create("lh", WithBudget("0.1234567890123")), C::INVALID_ARGUMENT,
+       "report.procurement.budget.value"},
+      {"exponent", create("lh", WithBudget("1e308")), C::INVALID_ARGUMENT,
+       "report.procurement.budget.value"},
+      {"thousands separator", create("lh", WithBudget("1,000")), C::INVALID_ARGUMENT,
+       "report.procurement.budget.value"},
+      {"empty figure", create("lh", WithBudget("")), C::INVALID_ARGUMENT,
+       "report.procurement.budget.value"},
+      {"hexadecimal", create("lh", WithBudget("0x10")), C::INVALID_ARGUMENT,
+       "report.procurement.budget.value"},
+      {"missing department", create("lh", no_code), C::INVALID_ARGUMENT,
+       "report.identity.department_code"},
+      {"path in department code", create("lh", path_code), C::INVALID_ARGUMENT,
+       "report.identity.department_code"},
+      {"year zero", create("lh", year_zero), C::INVALID_ARGUMENT, "report.identity.fiscal_year"},
+      {"year far away", create("lh", year_far), C::INVALID_ARGUMENT, "report.identity.fiscal_year"},
+      {"huge string", create("lh", huge_text), C::INVALID_ARGUMENT, "report.narrative.preamble[0]"},
+      {"too many items", create("lh", many_items), C::INVALID_ARGUMENT, "report.checklist"},
+      {"duplicate answers", create("lh", duplicate_answers), C::INVALID_ARGUMENT,
+       "report.checklist[1].item_id"},
+      {"rate out of range", create("lh", big_rate), C::INVALID_ARGUMENT,
+       "report.three_public.declared_control_rate.value"},
+      {"satisfaction over 100", create("lh", satisfied), C::INVALID_ARGUMENT,
+       "report.satisfaction.rate.value"},
+      {"manual score without score or reason", create("lh", bad_manual), C::INVALID_ARGUMENT,
+       "report.manual_scores[0].score"},
+      {"oversize message", create("lh", oversize), C::RESOURCE_EXHAUSTED, ""},
+      // gRPC cannot parse such a request and refuses it before any service
+      // code runs; gRPC 1.51 reports that as UNIMPLEMENTED.
+      {"invalid UTF-8", create("lh", invalid_utf8), C::UNIMPLEMENTED, ""},
+      {"unknown status value", transition("rev", static_cast<v1::ReportStatus>(99), 2, ""),
+       C::INVALID_ARGUMENT, "to"},
+      {"back to draft", transition("rev", v1::REPORT_STATUS_DRAFT, 2, ""), C::INVALID_ARGUMENT,
+       "to"},
+      {"return without reason", transition("rev", v1::REPORT_STATUS_RETURNED, 2, ""),
+       C::INVALID_ARGUMENT, "reason"},
+      {"stale revision", transition("rev", v1::REPORT_STATUS_APPROVED, 1, ""), C::ABORTED, ""},
+      {"submitted report edited", update(Good(), 2), C::FAILED_PRECONDITION, ""},
+      {"stale update", update(Good(), 1), C::ABORTED, ""},
+      {"update without revision", update(Good(), 0), C::INVALID_ARGUMENT, "expected_revision"},
+      {"illegal status change", transition("lh", v1::REPORT_STATUS_SUBMITTED, 2, ""),
+       C::FAILED_PRECONDITION, ""},
+      {"create existing", create("lh", Good()), C::ALREADY_EXISTS, ""},
+      {"forged card", save_card(forged), C::INVALID_ARGUMENT, "card.signature"},
+      {"unsigned card", save_card(unsigned_card), C::INVALID_ARGUMENT, "card.signature"},
+      {"card for another revision", save_card(other_revision), C::INVALID_ARGUMENT,
+       "card.signature"},
+      {"card for a missing revision", save_card(missing_revision), C::FAILED_PRECONDITION, ""},
+      {"bad page token",
+       [&] {
+         v1::ListReportsRequest request;
+         request.set_page_token("forged");
+         return Call(*storage_stub_, &Storage::ListReports, "Bearer rev", request);
+       },
+       C::INVALID_ARGUMENT, "page_token"},
+      {"negative page size",
+       [&] {
+         v1::ListReportsRequest request;
+         request.set_page_size(-1);
+         return Call(*storage_stub_, &Storage::ListReports, "Bearer rev", request);
+       },
+       C::INVALID_ARGUMENT, "page_size"},
+      {"broken scheme", publish("adm", broken_scheme), C::INVALID_ARGUMENT, "scheme.indicators"},
+      {"unknown enum in scheme", publish("adm", unknown_enum), C::INVALID_ARGUMENT,
+       "scheme.score_on"},
+      {"scoring without a token", score_as("", score), C::UNAUTHENTICATED, ""},
+      {"scoring a malformed report", score_as("Bearer lh", bad_score), C::INVALID_ARGUMENT,
+       "procurement.budget.value"},
+      {"scoring with an unknown scheme", score_as("Bearer lh", unknown_scheme), C::NOT_FOUND, ""},
+      {"scoring with a broken inline scheme", score_as("Bearer lh", inline_broken),
+       C::INVALID_ARGUMENT, "indicators"},
+  };
+  ASSERT_GE(rows.size(), 40u);
+  for (const Row& row : rows) {
+    grpc::Status status = row.call();
+    Reply reply = Of(status);
+    EXPECT_EQ(reply.code, row.code) << row.name << ": " << status.error_message();
+    if (!row.field.empty()) EXPECT_THAT(reply.fields, ::testing::Contains(row.field)) << row.name;
+    EXPECT_EQ(Snapshot(), before) << row.name << " changed the store";
+  }
+  // The services are still there after all of it.
+  EXPECT_TRUE(Call(*storage_stub_, &Storage::GetReport, "Bearer lh",
+                   [] {
+                     v1::GetReportRequest request;
+                     request.mutable_key()->set_department_code("LH");
+                     request.mutable_key()->set_fiscal_year(2019);
+                     return request;
+                   }())
+                  .ok());
+}
+
+}  // namespace
+}  // namespace jixiao
