@@ -373,7 +373,9 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
     grpc::Status status = row.call();
     Reply reply = Of(status);
     EXPECT_EQ(reply.code, row.code) << row.name << ": " << status.error_message();
-    if (!row.field.empty()) EXPECT_THAT(reply.fields, ::testing::Contains(row.field)) << row.name;
+    if (!row.field.empty()) {
+      EXPECT_THAT(reply.fields, ::testing::Contains(row.field)) << row.name;
+    }
     EXPECT_EQ(Snapshot(), before) << row.name << " changed the store";
   }
   // The services are still there after all of it.

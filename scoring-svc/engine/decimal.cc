@@ -47,9 +47,13 @@ absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
     } else if (c == '.' && !seen_point) {
       seen_point = true;
     } else {
+      // Name a byte of a multibyte character as such: never split it.
+      std::string what = static_cast<unsigned char>(c) < 0x80
+                             ? absl::StrCat("'", std::string(1, c), "'")
+                             : std::string("a non-ASCII character");
       return absl::InvalidArgumentError(
-          absl::StrCat("\"", text, "\" is not a decimal number (unexpected '", std::string(1, c),
-                       "'; write digits with an optional point, e.g. 1234.56)"));
+          absl::StrCat("\"", text, "\" is not a decimal number (unexpected ", what,
+                       "; write digits with an optional point, e.g. 1234.56)"));
     }
   }
   if (integer_digits == 0) {

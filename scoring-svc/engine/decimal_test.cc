@@ -1,5 +1,6 @@
 #include "decimal.h"
 
+#include "field_violations.h"
 #include "gtest/gtest.h"
 #include "interval.h"
 
@@ -33,6 +34,24 @@ TEST(ParseDecimal, RefusesWhatIsNotAPlainDecimal) {
     EXPECT_FALSE(d.ok()) << "\"" << bad << "\" parsed";
     EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
+}
+
+TEST(ParseDecimal, NamesNonAsciiCharactersWhole) {
+  auto d = ParseDecimal("１２");  // full-width digits
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(std::string(d.status().message()).find("a non-ASCII character"), std::string::npos);
+}
+
+TEST(ValidUtf8, ReplacesInvalidSequencesOnly) {
+  EXPECT_EQ(ValidUtf8("预算 ok"), "预算 ok");
+  EXPECT_EQ(ValidUtf8("a\xff b"), "a\xEF\xBF\xBD b");
+  EXPECT_EQ(ValidUtf8("\xe9\xa2"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated
+  EXPECT_EQ(ValidUtf8("\xc0\xaf"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(ValidUtf8("\xed\xa0\x80"),
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  absl::Status status = InvalidArgumentWithViolations("bad \xff", {{"f\xfe", "d\xfd"}});
+  EXPECT_EQ(status.message(), "bad \xEF\xBF\xBD");
+  EXPECT_EQ(ViolationsOf(status)[0].description, "d\xEF\xBF\xBD");
 }
 
 TEST(ParseDecimal, BoundsDigits) {

@@ -35,6 +35,10 @@ absl::Status InvalidArgumentWithViolations(absl::string_view message,
 // for a message checked on its own and then sent inside a request.
 absl::Status PrefixFields(const absl::Status& status, absl::string_view prefix);
 
+// `text` with every invalid UTF-8 sequence replaced by U+FFFD: messages
+// quote user input, and a protobuf string must be valid UTF-8.
+std::string ValidUtf8(absl::string_view text);
+
 // The violations carried by `status`; empty if it carries none.
 std::vector<FieldViolation> ViolationsOf(const absl::Status& status);
 
