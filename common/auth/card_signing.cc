@@ -4,14 +4,10 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "field_violations.h"
+#include "records_file.h"
 
 namespace jixiao::auth {
 namespace {
@@ -42,36 +38,29 @@ std::string ReportDigest(const v1::Report& report) {
 }
 
 absl::StatusOr<SigningKeys> SigningKeys::Load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read signing key file ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  auto text = ReadRecordsFile(path, "signing key file");
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 absl::StatusOr<SigningKeys> SigningKeys::Parse(absl::string_view text, absl::string_view source) {
   SigningKeys keys;
-  int number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++number;
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<absl::string_view> fields = absl::StrSplit(line, ' ', absl::SkipWhitespace());
-    auto bad = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat(source, ":", number, ": ", why));
-    };
+  absl::Status status = ForEachRecord(text, source, [&keys](const auto& fields) {
+    auto bad = [](absl::string_view why) { return absl::InvalidArgumentError(why); };
     if (fields.size() != 2) return bad("expected: key-id secret-in-hex");
-    std::string secret = absl::HexStringToBytes(fields[1]);
     if (fields[1].size() % 2 != 0 ||
         fields[1].find_first_not_of("0123456789abcdefABCDEF") != absl::string_view::npos) {
       return bad("the secret must be hexadecimal");
     }
+    std::string secret = absl::HexStringToBytes(fields[1]);
     if (secret.size() < 32) return bad("the secret must be at least 32 bytes (64 hex digits)");
     for (const auto& [id, unused] : keys.keys_) {
       if (id == fields[0]) return bad(absl::StrCat("key id ", fields[0], " appears twice"));
     }
     keys.keys_.emplace_back(std::string(fields[0]), std::move(secret));
-  }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
   if (keys.keys_.empty()) return absl::InvalidArgumentError(absl::StrCat(source, ": no keys"));
   return keys;
 }

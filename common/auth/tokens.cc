@@ -2,13 +2,10 @@
 
 #include <openssl/sha.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "records_file.h"
 
 namespace jixiao::auth {
 
@@ -32,24 +29,15 @@ std::string TokenHash(absl::string_view token) {
 }
 
 absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read token file ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  auto text = ReadRecordsFile(path, "token file");
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view text, absl::string_view source) {
   TokenTable table;
-  int number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++number;
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<absl::string_view> fields = absl::StrSplit(line, ' ', absl::SkipWhitespace());
-    auto bad = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat(source, ":", number, ": ", why));
-    };
+  absl::Status status = ForEachRecord(text, source, [&table](const auto& fields) {
+    auto bad = [](absl::string_view why) { return absl::InvalidArgumentError(why); };
     if (fields.size() < 3 || fields.size() > 4) {
       return bad("expected: sha256-hex name role [department]");
     }
@@ -69,9 +57,12 @@ absl::StatusOr<TokenTable> TokenTable::Parse(absl::string_view text, absl::strin
     } else {
       return bad(absl::StrCat("unknown role \"", fields[2], "\": department, reviewer or admin"));
     }
-    if (!table.by_hash_.emplace(hash, principal).second)
+    if (!table.by_hash_.emplace(hash, principal).second) {
       return bad("this token hash appears twice");
-  }
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
   return table;
 }
 
