@@ -1,0 +1,66 @@
+// Engine micro-benchmarks (Google Benchmark): scoring the seed's report
+// against the default scheme in process, and, as same-run baselines,
+// copying the report and checking its fields alone.
+//
+//   build/bin/engine_benchmark --benchmark_min_time=2
+
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "engine.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace {
+
+jixiao::v1::Report Seed() {
+  std::ifstream in(std::string(JIXIAO_SOURCE_DIR) + "/examples/longhua-2019.json");
+  std::ostringstream text;
+  text << in.rdbuf();
+  jixiao::v1::Report report;
+  if (!google::protobuf::util::JsonStringToMessage(text.str(), &report).ok()) std::abort();
+  return report;
+}
+
+// Baseline: what it costs just to copy the report once.
+void BM_CopyReport(benchmark::State& state) {
+  const jixiao::v1::Report seed = Seed();
+  for (auto _ : state) {
+    jixiao::v1::Report copy = seed;
+    benchmark::DoNotOptimize(copy);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CopyReport);
+
+// Baseline: the field checks every scoring starts with.
+void BM_CheckReport(benchmark::State& state) {
+  const jixiao::v1::Report seed = Seed();
+  for (auto _ : state) benchmark::DoNotOptimize(jixiao::engine::CheckReport(seed));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CheckReport);
+
+// The target: a full score card for the seed (100,000 per second wanted).
+void BM_ScoreSeed(benchmark::State& state) {
+  const jixiao::v1::Report seed = Seed();
+  auto scheme = jixiao::engine::DefaultScheme();
+  for (auto _ : state) {
+    auto card = jixiao::engine::ScoreReport(seed, *scheme, {});
+    benchmark::DoNotOptimize(card);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ScoreSeed);
+
+void BM_CompileDefaultScheme(benchmark::State& state) {
+  const jixiao::v1::Scheme scheme = jixiao::engine::DefaultScheme()->proto();
+  for (auto _ : state) benchmark::DoNotOptimize(jixiao::engine::CompileScheme(scheme, "bench"));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CompileDefaultScheme);
+
+}  // namespace
+
+BENCHMARK_MAIN();
