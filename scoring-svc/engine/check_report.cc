@@ -12,14 +12,10 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
-std::string Join(const std::string& prefix, const std::string& name) {
-  return prefix.empty() ? name : absl::StrCat(prefix, ".", name);
-}
-
 class ReportChecker {
  public:
   std::vector<FieldViolation> Run(const v1::Report& report) {
-    Walk(report, "");
+    Walk(report);
     CheckIdentity(report.identity());
     CheckAnswers(report);
     if (report.satisfaction().has_rate()) {
@@ -36,59 +32,80 @@ class ReportChecker {
     violations_.push_back({std::move(field), std::move(description)});
   }
 
+  // The path of the field being checked, kept as parts and joined only when
+  // a violation names it: every report is checked, few are bad.
+  struct Step {
+    const std::string* name;
+    int index;  // -1 for a singular field
+  };
+
+  std::string Path(absl::string_view leaf = "") const {
+    std::string path;
+    for (const Step& step : path_) {
+      if (!path.empty()) path += '.';
+      path += *step.name;
+      if (step.index >= 0) absl::StrAppend(&path, "[", step.index, "]");
+    }
+    if (!leaf.empty()) absl::StrAppend(&path, path.empty() ? "" : ".", leaf);
+    return path;
+  }
+
   // Every figure well-formed and non-negative; every string and list within
-  // the limits.
-  // A figure whose field is named declared_* is a rate in percent.
-  void Walk(const Message& message, const std::string& prefix, bool is_rate = false) {
+  // the limits. A figure whose field is named declared_* is a rate in percent.
+  void Walk(const Message& message, bool is_rate = false) {
     const Descriptor* type = message.GetDescriptor();
     const auto* reflection = message.GetReflection();
     if (type == v1::Decimal::descriptor()) {
       const std::string& text = static_cast<const v1::Decimal&>(message).value();
-      std::string field = Join(prefix, "value");
       absl::StatusOr<ReportedDecimal> parsed = ParseDecimal(text);
       if (text.size() > 64) {
-        Add(field, "a figure is at most 64 characters");
+        Add(Path("value"), "a figure is at most 64 characters");
       } else if (!parsed.ok()) {
-        Add(field, std::string(parsed.status().message()));
+        Add(Path("value"), std::string(parsed.status().message()));
       } else if (parsed->value < 0) {
-        Add(field, absl::StrCat("must not be negative (got ", text, ")"));
+        Add(Path("value"), absl::StrCat("must not be negative (got ", text, ")"));
       } else if (is_rate && parsed->value > kMaxRatePercent) {
-        Add(field,
+        Add(Path("value"),
             absl::StrCat("is a rate in percent: at most ", kMaxRatePercent, " (got ", text, ")"));
       }
       return;
     }
     for (int i = 0; i < type->field_count(); ++i) {
       const FieldDescriptor* field = type->field(i);
-      std::string name = Join(prefix, field->name());
       if (field->is_repeated()) {
         int size = reflection->FieldSize(message, field);
         if (size > kMaxListItems) {
-          Add(name, absl::StrCat("has ", size, " items; at most ", kMaxListItems, " are allowed"));
+          Add(Path(field->name()),
+              absl::StrCat("has ", size, " items; at most ", kMaxListItems, " are allowed"));
           continue;
         }
         for (int j = 0; j < size; ++j) {
-          std::string item = absl::StrCat(name, "[", j, "]");
+          path_.push_back({&field->name(), j});
           if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
-            Walk(reflection->GetRepeatedMessage(message, field, j), item);
+            Walk(reflection->GetRepeatedMessage(message, field, j));
           } else if (field->type() == FieldDescriptor::TYPE_STRING) {
-            CheckText(reflection->GetRepeatedString(message, field, j), item);
+            CheckText(reflection->GetRepeatedString(message, field, j));
           }
+          path_.pop_back();
         }
       } else if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
         if (reflection->HasField(message, field)) {
-          bool rate = field->name().rfind("declared_", 0) == 0;
-          Walk(reflection->GetMessage(message, field), name, rate);
+          path_.push_back({&field->name(), -1});
+          Walk(reflection->GetMessage(message, field), field->name().rfind("declared_", 0) == 0);
+          path_.pop_back();
         }
       } else if (field->type() == FieldDescriptor::TYPE_STRING) {
-        CheckText(reflection->GetString(message, field), name);
+        path_.push_back({&field->name(), -1});
+        CheckText(reflection->GetString(message, field));
+        path_.pop_back();
       }
     }
   }
 
-  void CheckText(const std::string& text, const std::string& field) {
+  // `text` is the string at the current path.
+  void CheckText(const std::string& text) {
     if (text.size() > kMaxTextBytes) {
-      Add(field,
+      Add(Path(),
           absl::StrCat("is ", text.size(), " bytes; at most ", kMaxTextBytes, " are allowed"));
     }
   }
@@ -149,6 +166,7 @@ class ReportChecker {
     }
   }
 
+  std::vector<Step> path_;
   std::vector<FieldViolation> violations_;
 };
 
