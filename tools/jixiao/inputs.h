@@ -28,6 +28,17 @@ struct SchemeChoice {
   std::optional<v1::SchemeRef> ref;
 };
 
+// Puts the chosen scheme into a ScoreRequest or ValidateRequest: inline if
+// it came from a file, by reference if named, nothing for the default.
+template <typename Request>
+void ApplyScheme(const SchemeChoice& choice, Request& request) {
+  if (choice.file) {
+    *request.mutable_scheme() = choice.file->proto();
+  } else if (choice.ref) {
+    *request.mutable_scheme_ref() = *choice.ref;
+  }
+}
+
 // "" → the default; an existing file → loaded; otherwise "id[@version]".
 absl::StatusOr<SchemeChoice> ChooseScheme(const std::string& text);
 

@@ -47,8 +47,7 @@ absl::StatusOr<Scored> Load(const GlobalOptions& global, const std::string& sour
     } else {
       v1::ScoreRequest request;
       *request.mutable_report() = scored.report;
-      if (choice->file) *request.mutable_scheme() = choice->file->proto();
-      if (choice->ref) *request.mutable_scheme_ref() = *choice->ref;
+      ApplyScheme(*choice, request);
       v1::ScoreResponse response;
       ScoringClient client(global.client);
       absl::Status status = client.Score(request, response);

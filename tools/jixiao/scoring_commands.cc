@@ -29,15 +29,6 @@ struct Outcome {
   v1::ValidateResponse findings;  // validate
 };
 
-template <typename Request>
-void SetScheme(const SchemeChoice& choice, Request& request) {
-  if (choice.file) {
-    *request.mutable_scheme() = choice.file->proto();
-  } else if (choice.ref) {
-    *request.mutable_scheme_ref() = *choice.ref;
-  }
-}
-
 // Reads every file; those that cannot be read get their status now.
 std::vector<Outcome> ReadAll(const std::vector<std::string>& files) {
   std::vector<Outcome> outcomes;
@@ -79,7 +70,7 @@ void ScoreOnline(const GlobalOptions& global, const ScoringArgs& args, const Sch
     if (!outcome.status.ok()) return;
     v1::ScoreRequest request;
     *request.mutable_report() = outcome.report;
-    SetScheme(choice, request);
+    ApplyScheme(choice, request);
     outcome.status = client.Score(request, outcome.response);
     return;
   }
@@ -89,7 +80,7 @@ void ScoreOnline(const GlobalOptions& global, const ScoringArgs& args, const Sch
     v1::ScoreRequest& request = requests.emplace_back();
     *request.mutable_report() = outcomes[i].report;
     request.set_request_id(std::to_string(i));
-    SetScheme(choice, request);
+    ApplyScheme(choice, request);
   }
   std::vector<v1::ScoreResponse> responses;
   absl::Status stream_status = client.ScoreStream(requests, responses);
@@ -177,7 +168,7 @@ int RunValidate(const GlobalOptions& global, const ScoringArgs& args) {
       if (client) {
         v1::ValidateRequest request;
         *request.mutable_report() = outcome.report;
-        SetScheme(*choice, request);
+        ApplyScheme(*choice, request);
         outcome.status = client->Validate(request, outcome.findings);
       } else if (!offline.ok()) {
         outcome.status = offline.status();

@@ -436,8 +436,7 @@ int RunScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& re
     v1::ScoreRequest request;
     *request.mutable_report() = revision->report();
     request.set_report_revision(revision->revision());
-    if (choice->file) *request.mutable_scheme() = choice->file->proto();
-    if (choice->ref) *request.mutable_scheme_ref() = *choice->ref;
+    ApplyScheme(*choice, request);
     v1::ScoreResponse scored;
     absl::Status status = scoring.Score(request, scored);
     if (!status.ok()) {
