@@ -114,17 +114,11 @@ class ReportChecker {
     const std::string& code = identity.department_code();
     if (code.empty()) {
       Add("identity.department_code", "is required");
-    } else if (code.size() > 64) {
-      Add("identity.department_code", "is at most 64 characters");
-    } else {
-      for (unsigned char c : code) {
-        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                  c == '-' || c == '_' || c == '.';
-        if (!ok) {
-          Add("identity.department_code", "may hold only letters, digits, '-', '_' and '.'");
-          break;
-        }
-      }
+    } else if (code.size() > kMaxDepartmentCodeLength) {
+      Add("identity.department_code",
+          absl::StrCat("is at most ", kMaxDepartmentCodeLength, " characters"));
+    } else if (!IsCode(code)) {
+      Add("identity.department_code", "may hold only letters, digits, '-', '_' and '.'");
     }
     if (identity.department_name().empty()) Add("identity.department_name", "is required");
     if (identity.fiscal_year() < kMinFiscalYear || identity.fiscal_year() > kMaxFiscalYear) {
@@ -171,6 +165,16 @@ class ReportChecker {
 };
 
 }  // namespace
+
+bool IsCode(absl::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
 
 absl::Status CheckReport(const v1::Report& report) {
   std::vector<FieldViolation> violations = ReportChecker().Run(report);

@@ -76,6 +76,12 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeFile(const std::
 // (schemes/dept-overall-v1.textproto). Never null.
 std::shared_ptr<const CompiledScheme> DefaultScheme();
 
+// Department codes and scheme ids are "codes": one or more of
+// [A-Za-z0-9._-], so that they can end a key and name a file. Callers bound
+// the length (64 for a department code, 128 for an id).
+bool IsCode(absl::string_view text);
+inline constexpr size_t kMaxDepartmentCodeLength = 64;
+
 // Limits on what one report may hold; anything larger is refused.
 inline constexpr size_t kMaxTextBytes = 64 * 1024;  // one string field
 inline constexpr int kMaxListItems = 1000;          // one repeated field

@@ -27,15 +27,7 @@ namespace {
 
 inline constexpr size_t kMaxSchemeTextBytes = 4 * 1024 * 1024;
 
-bool IsIdentifier(const std::string& id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
+bool IsIdentifier(const std::string& id) { return id.size() <= 128 && IsCode(id); }
 
 class SchemeCompiler {
  public:

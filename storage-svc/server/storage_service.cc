@@ -1,8 +1,8 @@
 #include "storage_service.h"
 
-#include <cctype>
 #include <iostream>
 
+#include "engine.h"
 #include "server_main.h"
 #include "status.h"
 
@@ -34,13 +34,9 @@ Reactor* Refuse(Context* context, const absl::Status& status) {
 
 constexpr v1::ReportStatus kNone = v1::REPORT_STATUS_UNSPECIFIED;
 
-// As CheckReport accepts them: 1 to 64 of [A-Za-z0-9._-].
+// As CheckReport accepts them.
 bool IsDepartmentCode(const std::string& code) {
-  if (code.empty() || code.size() > 64) return false;
-  for (unsigned char c : code) {
-    if (!std::isalnum(c) && c != '-' && c != '_' && c != '.') return false;
-  }
-  return true;
+  return code.size() <= engine::kMaxDepartmentCodeLength && engine::IsCode(code);
 }
 
 }  // namespace

@@ -11,16 +11,8 @@
 namespace jixiao::store {
 namespace {
 
-bool IsCode(const std::string& text) {
-  if (text.empty() || text.size() > 128) return false;
-  for (char c : text) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-          c == '_' || c == '.')) {
-      return false;
-    }
-  }
-  return true;
-}
+// Department codes and scheme ids, as the engine accepts them.
+bool IsCode(const std::string& text) { return text.size() <= 128 && engine::IsCode(text); }
 
 }  // namespace
 

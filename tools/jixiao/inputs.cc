@@ -77,11 +77,7 @@ std::optional<StoredRef> ParseStoredRef(const std::string& text) {
   StoredRef ref;
   ref.text = text;
   std::string code = text.substr(0, slash);
-  for (char c : code) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
-      return std::nullopt;
-    }
-  }
+  if (!engine::IsCode(code)) return std::nullopt;
   std::string rest = text.substr(slash + 1);
   size_t at = rest.find('@');
   int year = 0;
