@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "decimal.h"
 #include "formatting.h"
 #include "mstch/mstch.hpp"
 #include "svg_charts.h"
@@ -389,7 +390,7 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
   }
   struct Keyed {
     SummaryRow row;
-    std::optional<std::pair<long long, long long>> total;  // exact: score × 10^6, as an integer
+    std::optional<mpq_class> total;  // exact; none if not scored
   };
   std::vector<Keyed> keyed;
   for (const v1::ReportRevision& revision : reports) {
@@ -432,14 +433,10 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
         else
           ++k.row.infos;
       }
-      // Totals are decimals with at most a few places: compare them exactly
-      // as integer and fraction digits.
-      std::string total = card.total_score();
-      size_t point = total.find('.');
-      std::string whole = total.substr(0, point);
-      std::string frac = point == std::string::npos ? "" : total.substr(point + 1);
-      frac.resize(6, '0');
-      k.total = std::make_pair(std::atoll(whole.c_str()), std::atoll(frac.c_str()));
+      // Totals are compared exactly, as the decimals they are.
+      if (auto total = engine::ParseDecimal(card.total_score()); total.ok()) {
+        k.total = total->value;
+      }
     }
     keyed.push_back(std::move(k));
   }
@@ -505,8 +502,10 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates) {
                               {"flagged", row.errors > 0}});
     if (!row.total.empty()) {
       ++scored;
-      double total = std::strtod(row.total.c_str(), nullptr);  // binning for the chart only
-      bins[total >= 90 ? 3 : total >= 80 ? 2 : total >= 60 ? 1 : 0].second++;
+      if (auto parsed = engine::ParseDecimal(row.total); parsed.ok()) {
+        const mpq_class& total = parsed->value;
+        bins[total >= 90 ? 3 : total >= 80 ? 2 : total >= 60 ? 1 : 0].second++;
+      }
     }
     if (row.errors > 0) ++flagged;
   }
@@ -524,15 +523,14 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates) {
 
 std::string RenderCompare(const v1::Report& report_a, const v1::ScoreCard& card_a,
                           const v1::ScoreCard& card_b, Format format, const Templates& templates) {
+  // The exact change from score `a` to score `b`, signed, with their decimals.
   auto diff = [](const std::string& a, const std::string& b) -> std::string {
-    if (a.empty() || b.empty()) return "";
-    // Both are decimals with the same number of places (the scheme's).
-    double change = std::strtod(b.c_str(), nullptr) - std::strtod(a.c_str(), nullptr);
-    size_t point = a.find('.');
-    int places = point == std::string::npos ? 0 : static_cast<int>(a.size() - point - 1);
-    char buffer[32];
-    std::snprintf(buffer, sizeof(buffer), "%+.*f", places, change);
-    return buffer;
+    auto from = engine::ParseDecimal(a);
+    auto to = engine::ParseDecimal(b);
+    if (!from.ok() || !to.ok()) return "";
+    mpq_class change = to->value - from->value;
+    std::string text = engine::FormatFixed(change, std::max(from->decimals, to->decimals));
+    return sgn(change) < 0 ? text : "+" + text;
   };
   std::map<std::string, const v1::IndicatorResult*> b_by_id;
   for (const auto& i : card_b.indicators()) b_by_id[i.id()] = &i;

@@ -282,6 +282,10 @@ TEST(Compare, ShowsEachIndicatorsChange) {
               HasSubstr("| 　　政府采购执行率 | 3 | 88.53% | 1.85 | 100.00% | 3.00 | +1.15 |"));
   EXPECT_THAT(markdown, HasSubstr("**97.06**"));
   EXPECT_THAT(markdown, HasSubstr("**98.21**"));
+  // A fall is signed too, and computed exactly.
+  std::string back = RenderCompare(next, second, first, Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(back, HasSubstr("| 3.00 | 88.53% | 1.85 | -1.15 |"));
+  EXPECT_THAT(back, HasSubstr("**-1.15**"));
 }
 
 }  // namespace
