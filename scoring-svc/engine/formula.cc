@@ -236,9 +236,9 @@ namespace {
 
 class Evaluator {
  public:
-  Evaluator(const Formula& formula, const std::vector<Formula::Node>& nodes,
-            const std::vector<FieldPath>& fields, const v1::Report& report,
-            const Formula::MeasureValue& measure, std::vector<FormulaInput>* inputs)
+  Evaluator(const std::vector<Formula::Node>& nodes, const std::vector<FieldPath>& fields,
+            const v1::Report& report, const Formula::MeasureValue& measure,
+            std::vector<FormulaInput>* inputs)
       : nodes_(nodes), fields_(fields), report_(report), measure_(measure), inputs_(inputs) {}
 
   Evaluation Eval(int index) {
@@ -355,7 +355,7 @@ class Evaluator {
 
 Evaluation Formula::Evaluate(const v1::Report& report, const MeasureValue& measure,
                              std::vector<FormulaInput>* inputs) const {
-  Evaluator evaluator(*this, nodes_, fields_, report, measure, inputs);
+  Evaluator evaluator(nodes_, fields_, report, measure, inputs);
   return evaluator.Eval(0);
 }
 

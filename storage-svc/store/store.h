@@ -129,7 +129,6 @@ class Store {
 
  private:
   enum Family { kRevisions, kHeads, kIndex, kSchemes, kCards, kIdempotency, kAudit, kFamilyCount };
-  struct ReportLock;
 
   Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
         bool sync);
