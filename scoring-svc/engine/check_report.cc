@@ -84,7 +84,7 @@ class ReportChecker {
           if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
             Walk(reflection->GetRepeatedMessage(message, field, j));
           } else if (field->type() == FieldDescriptor::TYPE_STRING) {
-            CheckText(reflection->GetRepeatedString(message, field, j));
+            CheckText(reflection->GetRepeatedStringReference(message, field, j, &scratch_));
           }
           path_.pop_back();
         }
@@ -96,7 +96,7 @@ class ReportChecker {
         }
       } else if (field->type() == FieldDescriptor::TYPE_STRING) {
         path_.push_back({&field->name(), -1});
-        CheckText(reflection->GetString(message, field));
+        CheckText(reflection->GetStringReference(message, field, &scratch_));
         path_.pop_back();
       }
     }
@@ -161,6 +161,7 @@ class ReportChecker {
   }
 
   std::vector<Step> path_;
+  std::string scratch_;  // for string fields that are not stored as std::string
   std::vector<FieldViolation> violations_;
 };
 

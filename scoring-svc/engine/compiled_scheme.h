@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "field_path.h"
 #include "formula.h"
 #include "jixiao/v1/scheme.pb.h"
@@ -34,6 +35,9 @@ struct CompiledIndicator {
   int measure = -1;           // leaf with a value-taking rule
   v1::ValueBasis basis = v1::VALUE_BASIS_VERIFIED;
   std::unique_ptr<Rule> rule;  // leaf only
+  // Written once when the scheme is compiled, copied into every card.
+  std::string weight_text;  // Points(weight)
+  std::string rule_text;    // rule->Describe(the measure's unit); leaf only
 };
 
 struct CompiledCheck {
@@ -57,6 +61,8 @@ struct SchemeParts {
   std::vector<CompiledCheck> checks;
   std::vector<CompiledGrade> grades;  // highest min_score first
   absl::flat_hash_map<std::string, int> indicator_index;
+  absl::flat_hash_set<std::string> checklist_item_ids;  // of every checklist rule
+  std::string total_weight_text;
 };
 
 // The deepest indicator level a scheme may have (一级 / 二级 / 三级 / 四级),

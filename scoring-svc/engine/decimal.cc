@@ -1,6 +1,10 @@
 #include "decimal.h"
 
+#include <cstdint>
 #include <cstdlib>
+#include <limits>
+#include <numeric>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -8,10 +12,77 @@
 namespace jixiao::engine {
 namespace {
 
+using U128 = unsigned __int128;
+
+// Powers of ten that fit in 64 bits, for the small-number paths below.
+constexpr int kMaxSmallExponent = 18;
+constexpr uint64_t kPowersOfTen[kMaxSmallExponent + 1] = {
+    1ULL,
+    10ULL,
+    100ULL,
+    1000ULL,
+    10000ULL,
+    100000ULL,
+    1000000ULL,
+    10000000ULL,
+    100000000ULL,
+    1000000000ULL,
+    10000000000ULL,
+    100000000000ULL,
+    1000000000000ULL,
+    10000000000000ULL,
+    100000000000000ULL,
+    1000000000000000ULL,
+    10000000000000000ULL,
+    100000000000000000ULL,
+    1000000000000000000ULL,
+};
+
 mpz_class PowerOfTen(int exponent) {
+  if (exponent >= 0 && exponent <= kMaxSmallExponent) {
+    return mpz_class(static_cast<unsigned long>(kPowersOfTen[exponent]));
+  }
   mpz_class result;
   mpz_ui_pow_ui(result.get_mpz_t(), 10, static_cast<unsigned long>(exponent));
   return result;
+}
+
+// Nearly every figure in a report is a fraction whose numerator and
+// denominator fit in 64 bits. For those, rounding and printing are done in
+// 128-bit integers, without allocating; anything larger takes GMP's path.
+struct SmallFraction {
+  bool negative;
+  uint64_t magnitude;    // |numerator|
+  uint64_t denominator;  // > 0
+};
+
+std::optional<SmallFraction> AsSmall(const mpq_class& value) {
+  const mpz_srcptr num = value.get_num_mpz_t();
+  const mpz_srcptr den = value.get_den_mpz_t();
+  if (mpz_sizeinbase(num, 2) > 64 || mpz_sizeinbase(den, 2) > 64 || mpz_sgn(den) <= 0) {
+    return std::nullopt;
+  }
+  return SmallFraction{mpz_sgn(num) < 0, mpz_getlimbn(num, 0), mpz_getlimbn(den, 0)};
+}
+
+void AppendDigits(U128 value, std::string& out) {
+  char buffer[40];
+  char* end = buffer + sizeof buffer;
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + static_cast<int>(value % 10));
+    value /= 10;
+  } while (value != 0);
+  out.append(p, end);
+}
+
+// |value| * 10^decimals rounded half up, when it can be computed in 128 bits.
+std::optional<U128> SmallScaledHalfUp(const SmallFraction& f, int decimals) {
+  if (decimals < 0 || decimals > kMaxSmallExponent) return std::nullopt;
+  // |num| * 10^d < 2^64 * 2^60; doubling it and adding den stays below 2^128.
+  U128 scaled = static_cast<U128>(f.magnitude) * kPowersOfTen[decimals];
+  U128 den = f.denominator;
+  return (2 * scaled + den) / (2 * den);
 }
 
 // Rounds |value| * 10^decimals half up to an integer, keeping the sign.
@@ -23,6 +94,17 @@ mpz_class ScaledHalfUp(const mpq_class& value, int decimals) {
   mpz_class result;
   mpz_fdiv_q(result.get_mpz_t(), twice_num.get_mpz_t(), twice_den.get_mpz_t());
   return sgn(value) < 0 ? mpz_class(-result) : result;
+}
+
+// Writes |digits| with `decimals` of them after a point, and the sign.
+std::string PlaceDecimalPoint(bool negative, std::string digits, int decimals) {
+  if (decimals > 0) {
+    if (static_cast<int>(digits.size()) <= decimals) {
+      digits.insert(0, decimals + 1 - digits.size(), '0');
+    }
+    digits.insert(digits.size() - decimals, ".");
+  }
+  return negative ? "-" + digits : digits;
 }
 
 }  // namespace
@@ -78,6 +160,16 @@ absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
   }
   ReportedDecimal result;
   result.decimals = decimals;
+  if (digits.size() <= static_cast<size_t>(kMaxSmallExponent)) {
+    // At most 18 digits: the numerator and 10^decimals fit in 64 bits.
+    long magnitude = 0;
+    for (char c : digits) magnitude = magnitude * 10 + (c - '0');
+    unsigned long den = kPowersOfTen[decimals];
+    unsigned long common = std::gcd(static_cast<unsigned long>(magnitude), den);
+    mpq_set_si(result.value.get_mpq_t(), (negative ? -magnitude : magnitude) / static_cast<long>(common),
+               den / common);
+    return result;
+  }
   mpz_class numerator(digits, 10);
   if (negative) numerator = -numerator;
   result.value = mpq_class(numerator, PowerOfTen(decimals));
@@ -86,31 +178,57 @@ absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
 }
 
 mpq_class HalfUnit(int decimals) {
+  if (decimals >= 0 && decimals < kMaxSmallExponent) {
+    mpq_class half;
+    mpq_set_ui(half.get_mpq_t(), 1, 2 * kPowersOfTen[decimals]);
+    return half;
+  }
   mpq_class half(1, 2 * PowerOfTen(decimals));
   half.canonicalize();
   return half;
 }
 
 mpq_class RoundHalfUp(const mpq_class& value, int decimals) {
+  if (std::optional<SmallFraction> small = AsSmall(value)) {
+    std::optional<U128> scaled = SmallScaledHalfUp(*small, decimals);
+    if (scaled && *scaled <= static_cast<U128>(std::numeric_limits<long>::max())) {
+      long num = static_cast<long>(*scaled);
+      unsigned long den = kPowersOfTen[decimals];
+      unsigned long common = std::gcd(static_cast<unsigned long>(num), den);
+      mpq_class result;
+      mpq_set_si(result.get_mpq_t(), (small->negative ? -num : num) / static_cast<long>(common),
+                 den / common);
+      return result;
+    }
+  }
   mpq_class result(ScaledHalfUp(value, decimals), PowerOfTen(decimals));
   result.canonicalize();
   return result;
 }
 
 std::string FormatFixed(const mpq_class& value, int decimals) {
-  mpz_class scaled = ScaledHalfUp(value, decimals);
-  bool negative = sgn(scaled) < 0;
-  std::string digits = mpz_class(abs(scaled)).get_str();
-  if (decimals > 0) {
-    if (static_cast<int>(digits.size()) <= decimals) {
-      digits.insert(0, decimals + 1 - digits.size(), '0');
+  if (std::optional<SmallFraction> small = AsSmall(value)) {
+    if (std::optional<U128> scaled = SmallScaledHalfUp(*small, decimals)) {
+      std::string digits;
+      AppendDigits(*scaled, digits);
+      return PlaceDecimalPoint(small->negative && *scaled != 0, std::move(digits), decimals);
     }
-    digits.insert(digits.size() - decimals, ".");
   }
-  return negative ? "-" + digits : digits;
+  mpz_class scaled = ScaledHalfUp(value, decimals);
+  return PlaceDecimalPoint(sgn(scaled) < 0, mpz_class(abs(scaled)).get_str(), decimals);
 }
 
 std::string FormatExact(const mpq_class& value) {
+  if (std::optional<SmallFraction> small = AsSmall(value)) {
+    uint64_t common = std::gcd(small->magnitude, small->denominator);
+    std::string text = small->negative && small->magnitude != 0 ? "-" : "";
+    AppendDigits(small->magnitude / common, text);
+    if (small->denominator / common != 1) {
+      text.push_back('/');
+      AppendDigits(small->denominator / common, text);
+    }
+    return text;
+  }
   mpq_class reduced = value;
   reduced.canonicalize();
   if (reduced.get_den() == 1) return reduced.get_num().get_str();
@@ -120,12 +238,21 @@ std::string FormatExact(const mpq_class& value) {
 std::string FormatShortest(const mpq_class& value, int fallback_decimals) {
   // A reduced fraction has a finite decimal expansion iff its denominator
   // has no prime factors other than 2 and 5.
-  mpz_class den = value.get_den();
   int twos = 0, fives = 0;
-  while (den % 2 == 0 && twos <= kMaxDecimals) den /= 2, ++twos;
-  while (den % 5 == 0 && fives <= kMaxDecimals) den /= 5, ++fives;
+  bool terminates;
+  if (mpz_fits_ulong_p(value.get_den_mpz_t())) {
+    unsigned long den = mpz_get_ui(value.get_den_mpz_t());
+    while (den % 2 == 0 && twos <= kMaxDecimals) den /= 2, ++twos;
+    while (den % 5 == 0 && fives <= kMaxDecimals) den /= 5, ++fives;
+    terminates = den == 1;
+  } else {
+    mpz_class den = value.get_den();
+    while (den % 2 == 0 && twos <= kMaxDecimals) den /= 2, ++twos;
+    while (den % 5 == 0 && fives <= kMaxDecimals) den /= 5, ++fives;
+    terminates = den == 1;
+  }
   int decimals = std::max(twos, fives);
-  if (den != 1 || decimals > kMaxDecimals) decimals = fallback_decimals;
+  if (!terminates || decimals > kMaxDecimals) decimals = fallback_decimals;
   std::string text = FormatFixed(value, decimals);
   if (text.find('.') != std::string::npos) {
     while (text.back() == '0') text.pop_back();

@@ -1,5 +1,8 @@
 #include "decimal.h"
 
+#include <limits>
+#include <vector>
+
 #include "field_violations.h"
 #include "gtest/gtest.h"
 #include "interval.h"
@@ -81,6 +84,70 @@ TEST(Format, ExactAndShortest) {
   EXPECT_EQ(FormatShortest(mpq_class(3)), "3");
   EXPECT_EQ(FormatShortest(mpq_class(1147, 1000)), "1.147");
   EXPECT_EQ(FormatShortest(mpq_class(1, 3), 4), "0.3333");
+}
+
+// The definitions, written with GMP only: the small-number paths in
+// decimal.cc must agree with them everywhere.
+mpz_class ReferenceScaledHalfUp(const mpq_class& value, int decimals) {
+  mpz_class ten;
+  mpz_ui_pow_ui(ten.get_mpz_t(), 10, decimals);
+  mpq_class scaled = abs(value) * ten;
+  mpz_class result;
+  mpz_fdiv_q(result.get_mpz_t(), mpz_class(2 * scaled.get_num() + scaled.get_den()).get_mpz_t(),
+             mpz_class(2 * scaled.get_den()).get_mpz_t());
+  return sgn(value) < 0 ? mpz_class(-result) : result;
+}
+
+std::string ReferenceFormatFixed(const mpq_class& value, int decimals) {
+  mpz_class scaled = ReferenceScaledHalfUp(value, decimals);
+  std::string digits = mpz_class(abs(scaled)).get_str();
+  if (decimals > 0) {
+    if (static_cast<int>(digits.size()) <= decimals) digits.insert(0, decimals + 1 - digits.size(), '0');
+    digits.insert(digits.size() - decimals, ".");
+  }
+  return sgn(scaled) < 0 ? "-" + digits : digits;
+}
+
+TEST(Format, SmallAndLargePathsAgreeWithTheDefinition) {
+  // Deterministic pseudo-random fractions on both sides of 64 bits, with
+  // exact halves, negatives and zero among them.
+  gmp_randclass random(gmp_randinit_default);
+  random.seed(20191231);
+  std::vector<mpq_class> values = {Q(0), Q(1, 2), Q(-1, 2), Q(5, 1000), Q(-5, 1000), Q(105685, 1000),
+                                   Q(std::numeric_limits<long>::max()),
+                                   Q(std::numeric_limits<long>::min() + 1, 3)};
+  for (int i = 0; i < 3000; ++i) {
+    int bits = 8 + (i % 9) * 10;  // 8..88 bits
+    mpq_class q(random.get_z_bits(bits) - random.get_z_bits(bits), random.get_z_bits(bits % 40 + 2) + 1);
+    q.canonicalize();
+    values.push_back(q);
+  }
+  for (const mpq_class& q : values) {
+    for (int decimals : {0, 1, 2, 4, 12, 18, 19, 25}) {
+      ASSERT_EQ(FormatFixed(q, decimals), ReferenceFormatFixed(q, decimals)) << q << " " << decimals;
+      mpz_class ten;
+      mpz_ui_pow_ui(ten.get_mpz_t(), 10, decimals);
+      mpq_class rounded(ReferenceScaledHalfUp(q, decimals), ten);
+      rounded.canonicalize();
+      ASSERT_EQ(RoundHalfUp(q, decimals), rounded) << q << " " << decimals;
+    }
+    ASSERT_EQ(FormatExact(q), q.get_den() == 1 ? q.get_num().get_str() : q.get_str()) << q;
+  }
+}
+
+mpq_class Canonical(const char* fraction) {
+  mpq_class q(fraction);
+  q.canonicalize();
+  return q;
+}
+
+TEST(ParseDecimal, SmallAndLargeNumbersParseAlike) {
+  EXPECT_EQ(ParseDecimal("123456789012345678")->value, Canonical("123456789012345678"));
+  EXPECT_EQ(ParseDecimal("1234567890123.45678")->value, Canonical("123456789012345678/100000"));
+  EXPECT_EQ(ParseDecimal("-999999999999999999.999999999999")->value,
+            Canonical("-999999999999999999999999999999/1000000000000"));
+  EXPECT_EQ(ParseDecimal("000000000000000000000.5")->value, Q(1, 2));
+  EXPECT_EQ(HalfUnit(12), Canonical("1/2000000000000"));
 }
 
 TEST(Interval, CarriesTheRoundingOfItsInputs) {

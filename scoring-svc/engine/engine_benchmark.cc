@@ -54,6 +54,24 @@ void BM_ScoreSeed(benchmark::State& state) {
 }
 BENCHMARK(BM_ScoreSeed);
 
+void BM_CopyCard(benchmark::State& state) {
+  auto card = *jixiao::engine::ScoreReport(Seed(), *jixiao::engine::DefaultScheme(), {});
+  for (auto _ : state) {
+    jixiao::v1::ScoreCard copy = card;
+    benchmark::DoNotOptimize(copy);
+  }
+  state.counters["bytes"] = card.ByteSizeLong();
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CopyCard);
+
+void BM_SerializeCard(benchmark::State& state) {
+  auto card = *jixiao::engine::ScoreReport(Seed(), *jixiao::engine::DefaultScheme(), {});
+  for (auto _ : state) benchmark::DoNotOptimize(card.SerializeAsString());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SerializeCard);
+
 void BM_CompileDefaultScheme(benchmark::State& state) {
   const jixiao::v1::Scheme scheme = jixiao::engine::DefaultScheme()->proto();
   for (auto _ : state) benchmark::DoNotOptimize(jixiao::engine::CompileScheme(scheme, "bench"));

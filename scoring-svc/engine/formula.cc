@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -283,7 +284,7 @@ class Evaluator {
 
   Evaluation Combine(const Formula::Node& node) {
     using Kind = Formula::Node::Kind;
-    std::vector<Interval> values;
+    absl::InlinedVector<Interval, 4> values;
     Evaluation failed;
     for (int child : node.children) {
       Evaluation value = Eval(child);

@@ -2,19 +2,22 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <utility>
 
 namespace jixiao::engine {
 namespace {
 
-Interval Hull(const mpq_class& value, std::initializer_list<mpq_class> corners, bool bounded) {
-  Interval result;
-  result.value = value;
-  result.bounded = bounded;
-  if (bounded) {
-    result.lower = *std::min_element(corners.begin(), corners.end());
-    result.upper = *std::max_element(corners.begin(), corners.end());
+// The range of a product or quotient: the least and greatest of its four
+// corners.
+void SetHull(Interval& result, mpq_class c1, mpq_class c2, mpq_class c3, mpq_class c4) {
+  mpq_class* lowest = &c1;
+  mpq_class* highest = &c1;
+  for (mpq_class* c : {&c2, &c3, &c4}) {
+    if (*c < *lowest) lowest = c;
+    if (*c > *highest) highest = c;
   }
-  return result;
+  result.lower = std::move(*lowest);
+  result.upper = std::move(*highest);
 }
 
 }  // namespace
@@ -44,18 +47,33 @@ Interval operator-(const Interval& a, const Interval& b) {
 Interval operator-(const Interval& a) { return Interval{-a.value, -a.upper, -a.lower, a.bounded}; }
 
 Interval operator*(const Interval& a, const Interval& b) {
-  bool bounded = a.bounded && b.bounded;
-  if (!bounded) return Hull(a.value * b.value, {}, false);
-  return Hull(a.value * b.value,
-              {a.lower * b.lower, a.lower * b.upper, a.upper * b.lower, a.upper * b.upper}, true);
+  Interval result;
+  result.value = a.value * b.value;
+  result.bounded = a.bounded && b.bounded;
+  if (!result.bounded) return result;
+  if (sgn(a.lower) >= 0 && sgn(b.lower) >= 0) {
+    // Both ranges non-negative, as money and rates are: no corner search.
+    result.lower = a.lower * b.lower;
+    result.upper = a.upper * b.upper;
+  } else {
+    SetHull(result, a.lower * b.lower, a.lower * b.upper, a.upper * b.lower, a.upper * b.upper);
+  }
+  return result;
 }
 
 Interval operator/(const Interval& a, const Interval& b) {
-  mpq_class value = a.value / b.value;
+  Interval result;
+  result.value = a.value / b.value;
   bool divisor_reaches_zero = !b.bounded || (sgn(b.lower) <= 0 && sgn(b.upper) >= 0);
-  if (!a.bounded || divisor_reaches_zero) return Hull(value, {}, false);
-  return Hull(value, {a.lower / b.lower, a.lower / b.upper, a.upper / b.lower, a.upper / b.upper},
-              true);
+  result.bounded = a.bounded && !divisor_reaches_zero;
+  if (!result.bounded) return result;
+  if (sgn(a.lower) >= 0 && sgn(b.lower) > 0) {
+    result.lower = a.lower / b.upper;
+    result.upper = a.upper / b.lower;
+  } else {
+    SetHull(result, a.lower / b.lower, a.lower / b.upper, a.upper / b.lower, a.upper / b.upper);
+  }
+  return result;
 }
 
 bool Overlaps(const Interval& a, const Interval& b) {

@@ -373,6 +373,21 @@ class SyntaxErrors : public google::protobuf::io::ErrorCollector {
   std::vector<std::pair<std::string, std::string>> errors_;
 };
 
+// Writes the text every card repeats (weights, rules in words) once, so
+// that scoring copies it instead of formatting it again.
+void WriteDisplayText(SchemeParts& parts) {
+  parts.total_weight_text = Points(parts.total_weight);
+  for (CompiledIndicator& indicator : parts.indicators) {
+    indicator.weight_text = Points(indicator.weight);
+    if (!indicator.rule) continue;
+    indicator.rule_text = indicator.rule->Describe(
+        indicator.measure >= 0 ? parts.measures[indicator.measure].proto->unit() : std::string());
+    for (const auto& item : indicator.proto->rule().checklist().items()) {
+      parts.checklist_item_ids.insert(item.id());
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const CompiledScheme>> CompileScheme(
@@ -384,6 +399,7 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> CompileScheme(
   SchemeCompiler compiler(std::move(parts), problems);
   std::unique_ptr<SchemeParts> compiled = compiler.Run();
   if (!problems.empty()) return problems.ToStatus();
+  WriteDisplayText(*compiled);
   return std::make_shared<const CompiledScheme>(std::move(compiled));
 }
 

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "checks.h"
 #include "compiled_scheme.h"
@@ -47,12 +46,8 @@ absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& sch
     return InvalidArgumentWithViolations(
         absl::StrCat("report's manual scores do not fit scheme ", scheme.proto.id()), violations);
   }
-  absl::flat_hash_set<std::string> known;
-  for (const CompiledIndicator& indicator : scheme.indicators) {
-    for (const auto& item : indicator.proto->rule().checklist().items()) known.insert(item.id());
-  }
   for (int i = 0; i < report.checklist_size(); ++i) {
-    if (known.contains(report.checklist(i).item_id())) continue;
+    if (scheme.checklist_item_ids.contains(report.checklist(i).item_id())) continue;
     v1::Finding& finding = findings.emplace_back();
     finding.set_severity(v1::SEVERITY_WARNING);
     finding.set_code("checklist_unknown_item");
@@ -107,9 +102,9 @@ mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& schem
     out.set_basis(declared ? v1::VALUE_BASIS_DECLARED : v1::VALUE_BASIS_VERIFIED);
     const Evaluation& chosen = declared ? values.declared : values.verified;
     if (!chosen.ok()) {
-      out.set_rule(indicator.rule->Describe(unit));
+      out.set_rule(indicator.rule_text);
       out.add_deductions(absl::StrCat("无法取得 ", measure.proto->name(), " 的数值（",
-                                      chosen.WhyUnavailable(), "），扣 ", Points(indicator.weight),
+                                      chosen.WhyUnavailable(), "），扣 ", indicator.weight_text,
                                       " 分"));
       return 0;
     }
@@ -124,7 +119,7 @@ mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& schem
     context.value_text = WithUnit(number, unit);
     out.set_value(context.value_text);
   }
-  out.set_rule(indicator.rule->Describe(unit));
+  out.set_rule(indicator.rule_text);
   RuleOutcome outcome = indicator.rule->Apply(context);
   for (std::string& deduction : outcome.deductions) out.add_deductions(std::move(deduction));
   for (v1::ChecklistItemResult& item : outcome.items) *out.add_items() = std::move(item);
@@ -191,7 +186,7 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
     out.set_name(indicator.proto->name());
     out.set_level(indicator.level);
     if (indicator.parent >= 0) out.set_parent_id(scheme.indicators[indicator.parent].proto->id());
-    out.set_weight(Points(indicator.weight));
+    out.set_weight(indicator.weight_text);
     out.set_leaf(indicator.children.empty());
     if (indicator.children.empty()) {
       mpq_class exact = ScoreLeaf(indicator, scheme, evaluated->measures, report, out, findings);
@@ -207,7 +202,7 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
     if (scheme.indicators[k].parent < 0) total += rounded[k];
   }
   card.set_total_score(FormatFixed(total, score_decimals));
-  card.set_total_weight(Points(scheme.total_weight));
+  card.set_total_weight(scheme.total_weight_text);
   for (const CompiledGrade& grade : scheme.grades) {
     if (total >= grade.min_score) {
       card.set_grade(grade.grade);
