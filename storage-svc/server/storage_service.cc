@@ -41,6 +41,17 @@ bool IsDepartmentCode(const std::string& code) {
 
 }  // namespace
 
+template <typename T, typename Write>
+Reactor* StorageServiceImpl::FinishWrite(Context* context, Write write, T* out) {
+  Reactor* reactor = context->DefaultReactor();
+  writers_.Schedule([reactor, out, write = std::move(write)]() mutable {
+    absl::StatusOr<T> result = write();
+    if (result.ok()) *out = *std::move(result);
+    reactor->Finish(rpc::ToGrpcStatus(result.status()));
+  });
+  return reactor;
+}
+
 absl::Status StorageServiceImpl::Admit(Context* context, const char* method, Action action,
                                        const std::string& department, v1::ReportStatus to,
                                        store::WriteContext* write) {
@@ -75,7 +86,9 @@ Reactor* StorageServiceImpl::CreateReport(Context* c, const v1::CreateReportRequ
   store::WriteContext write;
   JIXIAO_ADMIT(c, "CreateReport", Action::kWriteReport,
                request->report().identity().department_code(), kNone, &write);
-  return Finish(c, store_.CreateReport(*request, write), response->mutable_revision());
+  return FinishWrite(
+      c, [this, request, write] { return store_.CreateReport(*request, write); },
+      response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::UpdateReport(Context* c, const v1::UpdateReportRequest* request,
@@ -83,7 +96,9 @@ Reactor* StorageServiceImpl::UpdateReport(Context* c, const v1::UpdateReportRequ
   store::WriteContext write;
   JIXIAO_ADMIT(c, "UpdateReport", Action::kWriteReport,
                request->report().identity().department_code(), kNone, &write);
-  return Finish(c, store_.UpdateReport(*request, write), response->mutable_revision());
+  return FinishWrite(
+      c, [this, request, write] { return store_.UpdateReport(*request, write); },
+      response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::GetReport(Context* c, const v1::GetReportRequest* request,
@@ -121,7 +136,9 @@ Reactor* StorageServiceImpl::TransitionReport(Context* c,
   store::WriteContext write;
   JIXIAO_ADMIT(c, "TransitionReport", Action::kTransition, request->key().department_code(),
                request->to(), &write);
-  return Finish(c, store_.TransitionReport(*request, write), response->mutable_revision());
+  return FinishWrite(
+      c, [this, request, write] { return store_.TransitionReport(*request, write); },
+      response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::DeleteReport(Context* c, const v1::DeleteReportRequest* request,
@@ -129,14 +146,18 @@ Reactor* StorageServiceImpl::DeleteReport(Context* c, const v1::DeleteReportRequ
   store::WriteContext write;
   JIXIAO_ADMIT(c, "DeleteReport", Action::kDeleteReport, request->key().department_code(), kNone,
                &write);
-  return Finish(c, store_.DeleteReport(*request, write), response->mutable_revision());
+  return FinishWrite(
+      c, [this, request, write] { return store_.DeleteReport(*request, write); },
+      response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::PublishScheme(Context* c, const v1::PublishSchemeRequest* request,
                                            v1::PublishSchemeResponse* response) {
   store::WriteContext write;
   JIXIAO_ADMIT(c, "PublishScheme", Action::kPublishScheme, "", kNone, &write);
-  return Finish(c, store_.PublishScheme(*request, write), response->mutable_scheme());
+  return FinishWrite(
+      c, [this, request, write] { return store_.PublishScheme(*request, write); },
+      response->mutable_scheme());
 }
 
 Reactor* StorageServiceImpl::GetScheme(Context* c, const v1::GetSchemeRequest* request,
@@ -162,7 +183,10 @@ Reactor* StorageServiceImpl::SaveScoreCard(Context* c, const v1::SaveScoreCardRe
       return signing_keys_->Verify(report, card);
     };
   }
-  return Finish(c, store_.SaveScoreCard(*request, write, verify), response->mutable_card());
+  return FinishWrite(
+      c,
+      [this, request, write, verify] { return store_.SaveScoreCard(*request, write, verify); },
+      response->mutable_card());
 }
 
 Reactor* StorageServiceImpl::GetScoreCard(Context* c, const v1::GetScoreCardRequest* request,
@@ -182,7 +206,8 @@ Reactor* StorageServiceImpl::CreateBackup(Context* c, const v1::CreateBackupRequ
                                           v1::CreateBackupResponse* response) {
   store::WriteContext write;
   JIXIAO_ADMIT(c, "CreateBackup", Action::kBackup, "", kNone, &write);
-  return Finish(c, store_.CreateBackup(*request, write), response);
+  return FinishWrite(
+      c, [this, request, write] { return store_.CreateBackup(*request, write); }, response);
 }
 
 Reactor* StorageServiceImpl::ListAudit(Context* c, const v1::ListAuditRequest* request,

@@ -1,0 +1,102 @@
+// The benchmark load tool against the real services: it counts every
+// request, reports failures with their reason, and exits non-zero when any
+// request failed.
+
+#include <fstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "process.h"
+#include "tokens.h"
+
+namespace jixiao::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kBin = JIXIAO_BIN_DIR;
+
+CommandResult Load(std::vector<std::string> args) {
+  args.insert(args.begin(), kBin + "/jixiao-load");
+  return RunCommand(args);
+}
+
+class LoadTool : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir("load");
+    std::ofstream(dir_ + "/tokens") << auth::TokenHash("bench-token") << " bench admin\n";
+    std::ofstream(dir_ + "/token") << "bench-token\n";
+    std::ofstream(dir_ + "/wrong-token") << "not-a-token\n";
+  }
+  std::string dir_;
+};
+
+TEST_F(LoadTool, CountsScoresAndStreamsAndFailsOnRefusals) {
+  ServerProcess scoring(kBin + "/scoring-svc", {"--tokens", dir_ + "/tokens"});
+  ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
+
+  CommandResult ok = Load({"score", "--target", scoring.address(), "--requests", "25",
+                           "--concurrency", "3", "--token-file", dir_ + "/token", "--with-null"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_THAT(ok.out, HasSubstr("null requests=25 errors=0"));
+  EXPECT_THAT(ok.out, HasSubstr("score requests=25 errors=0"));
+
+  CommandResult stream = Load({"stream", "--target", scoring.address(), "--requests", "40",
+                               "--streams", "2", "--token-file", dir_ + "/token",
+                               "--inconsistent-per-mille", "500"});
+  EXPECT_EQ(stream.exit_code, 0) << stream.out << stream.err;
+  EXPECT_THAT(stream.out, HasSubstr("stream requests=40 errors=0"));
+
+  // Every call refused: counted, the reason printed, exit 1.
+  CommandResult refused = Load({"score", "--target", scoring.address(), "--requests", "12",
+                                "--token-file", dir_ + "/wrong-token"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_THAT(refused.out, HasSubstr("score requests=12 errors=12"));
+  EXPECT_THAT(refused.out, HasSubstr("first_error=code 16"));  // UNAUTHENTICATED
+
+  // A refused stream counts every report it did not answer.
+  CommandResult refused_stream = Load({"stream", "--target", scoring.address(), "--requests",
+                                       "10", "--token-file", dir_ + "/wrong-token"});
+  EXPECT_EQ(refused_stream.exit_code, 1) << refused_stream.out << refused_stream.err;
+  EXPECT_THAT(refused_stream.out, HasSubstr("errors="));
+  EXPECT_THAT(refused_stream.out, Not(HasSubstr("errors=0")));
+}
+
+TEST_F(LoadTool, CountsStorageWritesReadsAndPartialFailures) {
+  ServerProcess storage(kBin + "/storage-svc", {"--data-dir", dir_ + "/db"});
+  ASSERT_FALSE(storage.address().empty()) << storage.Log();
+
+  CommandResult put = Load({"put", "--target", storage.address(), "--requests", "30",
+                            "--concurrency", "4"});
+  EXPECT_EQ(put.exit_code, 0) << put.out << put.err;
+  EXPECT_THAT(put.out, HasSubstr("put requests=30 errors=0"));
+
+  CommandResult get = Load({"get", "--target", storage.address(), "--requests", "30",
+                            "--with-null"});
+  EXPECT_EQ(get.exit_code, 0) << get.out << get.err;
+  EXPECT_THAT(get.out, HasSubstr("get requests=30 errors=0"));
+
+  // Ten of these twenty exist already: ten succeed, ten fail, exit 1.
+  CommandResult again = Load({"put", "--target", storage.address(), "--requests", "20",
+                              "--offset", "20"});
+  EXPECT_EQ(again.exit_code, 1) << again.out << again.err;
+  EXPECT_THAT(again.out, HasSubstr("put requests=20 errors=10"));
+  EXPECT_THAT(again.out, HasSubstr("first_error=code 6"));  // ALREADY_EXISTS
+
+  // Forty stored: no year has a full page of 100, and the tool says so.
+  CommandResult list = Load({"list", "--target", storage.address(), "--requests", "3"});
+  EXPECT_EQ(list.exit_code, 1) << list.out << list.err;
+  EXPECT_THAT(list.out, HasSubstr("list requests=3 errors=3"));
+  EXPECT_THAT(list.out, HasSubstr("not 100"));
+}
+
+TEST_F(LoadTool, UnreachableTargetExitsThree) {
+  CommandResult result = Load({"null", "--target", "127.0.0.1:1", "--requests", "1", "--connect-timeout", "1"});
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_THAT(result.err, HasSubstr("cannot reach"));
+}
+
+}  // namespace
+}  // namespace jixiao::testing

@@ -1,0 +1,438 @@
+// jixiao-load: drives a running scoring-svc or storage-svc (or the echo
+// baseline) with generated reports and prints throughput and latency.
+//
+//   jixiao-load score  --target 127.0.0.1:50051 --requests 20000 --concurrency 4
+//   jixiao-load null   --target 127.0.0.1:50051 --requests 20000 --concurrency 4
+//   jixiao-load stream --target 127.0.0.1:50051 --requests 1000000 --streams 2
+//   jixiao-load echo   --target 127.0.0.1:50099 --requests 1000000 --streams 2
+//   jixiao-load put    --target 127.0.0.1:50052 --requests 100000 --concurrency 16
+//   jixiao-load get | list --target 127.0.0.1:50052 ...
+//   jixiao-load rocksdb-put --dir /tmp/raw --requests 100000 --concurrency 16
+//
+// Every run prints one summary line (see latency.h). Exit code: 0 if every
+// request succeeded, 1 if any failed (the first failure is printed), 2 for
+// bad usage, 3 if the target could not be reached at all.
+
+#include <grpcpp/grpcpp.h>
+#include <rocksdb/db.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "jixiao/echo/v1/echo.grpc.pb.h"
+#include "jixiao/v1/scoring_service.grpc.pb.h"
+#include "jixiao/v1/storage_service.grpc.pb.h"
+#include "latency.h"
+#include "report_generator.h"
+
+namespace jixiao::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct LoadOptions {
+  std::string target;
+  std::string token;
+  int64_t requests = 10000;
+  int64_t offset = 0;  // first generated report index
+  int concurrency = 1;
+  int streams = 1;
+  int64_t warmup = 0;  // requests sent, and not counted, before the run
+  uint64_t seed = 1;
+  int inconsistent_per_mille = 50;
+  std::string dir;  // rocksdb-put
+  pid_t watch_pid = 0;
+  std::string name;  // on the summary line; default: the command
+  int connect_seconds = 10;
+  bool with_null = false;  // score, get: first a null-RPC run on the same channel
+};
+
+int64_t Nanoseconds(Clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+}
+
+// Everything the workers of one run share.
+class Tally {
+ public:
+  void Record(int64_t latency_ns, const grpc::Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    latencies_.push_back(latency_ns);
+    if (!status.ok()) {
+      if (errors_++ == 0) {
+        first_error_ = absl::StrCat("code ", status.error_code(), ": ", status.error_message());
+      }
+    }
+  }
+  void Fail(const std::string& what) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (errors_++ == 0) first_error_ = what;
+  }
+  RunSummary Finish(double seconds) {
+    std::lock_guard<std::mutex> lock(mu_);
+    RunSummary summary;
+    summary.requests = static_cast<int64_t>(latencies_.size());
+    summary.errors = errors_;
+    summary.seconds = seconds;
+    summary.first_error = first_error_;
+    SummarizeLatencies(latencies_, summary);
+    return summary;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<int64_t> latencies_;
+  int64_t errors_ = 0;
+  std::string first_error_;
+};
+
+// Samples a process's resident memory while a run goes on.
+class MemoryWatch {
+ public:
+  explicit MemoryWatch(pid_t pid) : pid_(pid) {
+    if (pid_ == 0) return;
+    thread_ = std::thread([this] {
+      while (!stop_.load()) {
+        int64_t kb = ResidentKb();
+        if (first_kb_ == 0) first_kb_ = kb;
+        peak_kb_ = std::max(peak_kb_.load(), kb);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    });
+  }
+  // Marks the end of warm-up: "start" is resident memory from here.
+  void MarkStart() {
+    if (pid_ != 0) start_kb_ = ResidentKb();
+  }
+  std::string Stop() {
+    if (pid_ == 0) return "";
+    stop_ = true;
+    thread_.join();
+    return absl::StrFormat(" rss_start_kb=%d rss_end_kb=%d rss_peak_kb=%d", start_kb_.load(),
+                           ResidentKb(), peak_kb_.load());
+  }
+
+ private:
+  int64_t ResidentKb() const {
+    std::ifstream status(absl::StrCat("/proc/", pid_, "/status"));
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
+    }
+    return 0;
+  }
+  pid_t pid_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> first_kb_{0}, start_kb_{0}, peak_kb_{0};
+};
+
+std::shared_ptr<grpc::Channel> Channel(const LoadOptions& options) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+  args.SetMaxSendMessageSize(64 * 1024 * 1024);
+  auto channel = grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), args);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(options.connect_seconds))) {
+    std::cerr << "jixiao-load: cannot reach " << options.target << "\n";
+    std::exit(3);
+  }
+  return channel;
+}
+
+void Prepare(grpc::ClientContext& context, const LoadOptions& options) {
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  if (!options.token.empty()) context.AddMetadata("authorization", "Bearer " + options.token);
+}
+
+// Runs `call(index)` for warmup + requests indices over `concurrency`
+// threads, timing each; only the last `requests` count.
+RunSummary RunUnary(const LoadOptions& options, MemoryWatch& memory,
+                    const std::function<grpc::Status(int64_t index)>& call) {
+  for (int64_t i = 0; i < options.warmup; ++i) call(options.offset + i);
+  memory.MarkStart();
+  Tally tally;
+  std::atomic<int64_t> next{0};
+  auto start = Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < options.concurrency; ++t) {
+    workers.emplace_back([&] {
+      for (int64_t i; (i = next.fetch_add(1)) < options.requests;) {
+        auto begin = Clock::now();
+        grpc::Status status = call(options.offset + options.warmup + i);
+        tally.Record(Nanoseconds(Clock::now() - begin), status);
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  return tally.Finish(std::chrono::duration<double>(Clock::now() - start).count());
+}
+
+// Sends `requests` generated reports over `streams` bidi streams at once,
+// each with a writer and a reader thread; a message's latency runs from its
+// write to its answer. `open` starts a stream; `failed` says whether an
+// answer carries an error.
+template <typename Request, typename Response>
+RunSummary RunStreams(
+    const LoadOptions& options, const ReportGenerator& generator, MemoryWatch& memory,
+    const std::function<std::unique_ptr<grpc::ClientReaderWriter<Request, Response>>(
+        grpc::ClientContext*)>& open,
+    const std::function<bool(const Response&, std::string*)>& failed) {
+  memory.MarkStart();
+  Tally tally;
+  std::atomic<int64_t> next{0};
+  auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int s = 0; s < options.streams; ++s) {
+    threads.emplace_back([&] {
+      grpc::ClientContext context;
+      if (!options.token.empty()) context.AddMetadata("authorization", "Bearer " + options.token);
+      auto stream = open(&context);
+      std::mutex mu;
+      std::deque<Clock::time_point> sent;
+      std::thread reader([&] {
+        Response response;
+        std::string why;
+        while (stream->Read(&response)) {
+          Clock::time_point at;
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            at = sent.front();
+            sent.pop_front();
+          }
+          bool bad = failed(response, &why);
+          tally.Record(Nanoseconds(Clock::now() - at),
+                       bad ? grpc::Status(grpc::StatusCode::UNKNOWN, why) : grpc::Status::OK);
+        }
+      });
+      Request request;
+      for (int64_t i; (i = next.fetch_add(1)) < options.requests;) {
+        *request.mutable_report() = generator.Report(static_cast<uint64_t>(options.offset + i));
+        request.set_request_id(absl::StrCat(i));
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          sent.push_back(Clock::now());
+        }
+        if (!stream->Write(request)) break;
+      }
+      stream->WritesDone();
+      reader.join();
+      grpc::Status status = stream->Finish();
+      if (!status.ok()) tally.Fail(absl::StrCat("stream ended with code ", status.error_code(), ": ", status.error_message()));
+      std::lock_guard<std::mutex> lock(mu);
+      for (size_t k = 0; k < sent.size(); ++k) tally.Fail("no answer");
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  return tally.Finish(std::chrono::duration<double>(Clock::now() - start).count());
+}
+
+v1::ReportKey KeyOf(const v1::Report& report) {
+  v1::ReportKey key;
+  key.set_department_code(report.identity().department_code());
+  key.set_fiscal_year(report.identity().fiscal_year());
+  return key;
+}
+
+int Run(const std::string& command, const LoadOptions& options) {
+  GeneratorOptions generator_options;
+  generator_options.seed = options.seed;
+  generator_options.inconsistent_per_mille = options.inconsistent_per_mille;
+  ReportGenerator generator(generator_options);
+  MemoryWatch memory(options.watch_pid);
+  RunSummary summary;
+
+  if (command == "rocksdb-put") {
+    // Baseline: synced puts of the same serialized reports, straight into
+    // RocksDB, from as many threads as the service has clients.
+    rocksdb::Options db_options;
+    db_options.create_if_missing = true;
+    db_options.IncreaseParallelism(2);
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status opened = rocksdb::DB::Open(db_options, options.dir, &raw);
+    if (!opened.ok()) {
+      std::cerr << "jixiao-load: " << opened.ToString() << "\n";
+      return 3;
+    }
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::WriteOptions write;
+    write.sync = true;
+    summary = RunUnary(options, memory, [&](int64_t index) {
+      v1::Report report = generator.Report(static_cast<uint64_t>(index));
+      rocksdb::Status status = db->Put(write, report.identity().department_code(),
+                                       report.SerializeAsString());
+      return status.ok() ? grpc::Status::OK
+                         : grpc::Status(grpc::StatusCode::INTERNAL, status.ToString());
+    });
+  } else {
+    auto channel = Channel(options);
+    auto run_null = [&](MemoryWatch& watch) {
+      auto stub = grpc::health::v1::Health::NewStub(channel);
+      return RunUnary(options, watch, [&](int64_t) {
+        grpc::ClientContext context;
+        Prepare(context, options);
+        grpc::health::v1::HealthCheckRequest request;
+        grpc::health::v1::HealthCheckResponse response;
+        return stub->Check(&context, request, &response);
+      });
+    };
+    if (options.with_null && command != "null") {
+      // The baseline: the same number of null RPCs over the same channel.
+      MemoryWatch none(0);
+      RunSummary null_summary = run_null(none);
+      std::cout << FormatSummary("null", null_summary) << std::endl;
+      if (null_summary.errors > 0) return 1;
+    }
+    if (command == "null") {
+      summary = run_null(memory);
+    } else if (command == "score") {
+      auto stub = v1::ScoringService::NewStub(channel);
+      summary = RunUnary(options, memory, [&](int64_t index) {
+        v1::ScoreRequest request;
+        *request.mutable_report() = generator.Report(static_cast<uint64_t>(index));
+        grpc::ClientContext context;
+        Prepare(context, options);
+        v1::ScoreResponse response;
+        return stub->Score(&context, request, &response);
+      });
+    } else if (command == "stream") {
+      auto stub = v1::ScoringService::NewStub(channel);
+      summary = RunStreams<v1::ScoreRequest, v1::ScoreResponse>(
+          options, generator, memory,
+          [&](grpc::ClientContext* context) { return stub->ScoreStream(context); },
+          [](const v1::ScoreResponse& response, std::string* why) {
+            if (!response.has_error()) return false;
+            *why = response.error().message();
+            return true;
+          });
+    } else if (command == "echo") {
+      auto stub = echo::v1::Echo::NewStub(channel);
+      summary = RunStreams<jixiao::v1::ScoreRequest, jixiao::v1::ScoreRequest>(
+          options, generator, memory,
+          [&](grpc::ClientContext* context) { return stub->EchoStream(context); },
+          [](const jixiao::v1::ScoreRequest& echoed, std::string* why) {
+            if (echoed.has_report()) return false;
+            *why = "echo lost the report";
+            return true;
+          });
+    } else if (command == "put") {
+      auto stub = v1::StorageService::NewStub(channel);
+      summary = RunUnary(options, memory, [&](int64_t index) {
+        v1::CreateReportRequest request;
+        *request.mutable_report() = generator.Report(static_cast<uint64_t>(index));
+        grpc::ClientContext context;
+        Prepare(context, options);
+        v1::CreateReportResponse response;
+        return stub->CreateReport(&context, request, &response);
+      });
+    } else if (command == "get") {
+      auto stub = v1::StorageService::NewStub(channel);
+      summary = RunUnary(options, memory, [&](int64_t index) {
+        v1::GetReportRequest request;
+        *request.mutable_key() = KeyOf(generator.Report(static_cast<uint64_t>(index)));
+        grpc::ClientContext context;
+        Prepare(context, options);
+        v1::GetReportResponse response;
+        return stub->GetReport(&context, request, &response);
+      });
+    } else if (command == "list") {
+      auto stub = v1::StorageService::NewStub(channel);
+      summary = RunUnary(options, memory, [&](int64_t index) {
+        v1::ListReportsRequest request;
+        request.set_fiscal_year(static_cast<int32_t>(2015 + index % 11));
+        request.set_page_size(100);
+        grpc::ClientContext context;
+        Prepare(context, options);
+        v1::ListReportsResponse response;
+        grpc::Status status = stub->ListReports(&context, request, &response);
+        if (status.ok() && response.reports_size() != 100) {
+          return grpc::Status(grpc::StatusCode::OUT_OF_RANGE,
+                              absl::StrCat("page has ", response.reports_size(), " reports, not 100"));
+        }
+        return status;
+      });
+    } else {
+      std::cerr << "jixiao-load: unknown command " << command << "\n";
+      return 2;
+    }
+  }
+  std::cout << FormatSummary(options.name.empty() ? command : options.name, summary)
+            << memory.Stop() << std::endl;
+  return summary.errors == 0 && summary.requests > 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace jixiao::bench
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "jixiao-load: drives scoring-svc, storage-svc or the echo baseline with generated reports "
+      "and prints requests, errors, throughput and p50/p99 latency. Exits 1 if any request "
+      "failed.",
+      "jixiao-load"};
+  app.require_subcommand(1);
+  jixiao::bench::LoadOptions options;
+  std::string token_file;
+  struct Command {
+    const char* name;
+    const char* help;
+  };
+  const Command commands[] = {
+      {"null", "health Check: the null RPC every latency is compared with"},
+      {"score", "unary ScoringService.Score of generated reports"},
+      {"stream", "ScoringService.ScoreStream of generated reports over --streams streams"},
+      {"echo", "the same stream to bench-echo-svc, which only echoes"},
+      {"put", "StorageService.CreateReport of generated reports (new departments)"},
+      {"get", "StorageService.GetReport of reports put before (same --offset and --seed)"},
+      {"list", "StorageService.ListReports: one page of 100 for a year"},
+      {"rocksdb-put", "synced RocksDB puts of the same bytes in --dir: the storage baseline"},
+  };
+  for (const Command& command : commands) {
+    CLI::App* sub = app.add_subcommand(command.name, command.help);
+    if (std::string(command.name) == "rocksdb-put") {
+      sub->add_option("--dir", options.dir, "RocksDB directory (created)")->required();
+    } else {
+      sub->add_option("--target", options.target, "host:port of the service")->required();
+      sub->add_option("--token-file", token_file, "file holding a bearer token");
+      sub->add_option("--connect-timeout", options.connect_seconds,
+                      "seconds to wait for the target before exiting 3")
+          ->capture_default_str();
+    }
+    sub->add_option("--requests", options.requests, "requests to count")->capture_default_str();
+    sub->add_option("--warmup", options.warmup, "requests to send first and not count");
+    sub->add_option("--concurrency", options.concurrency, "threads sending unary calls")
+        ->capture_default_str();
+    sub->add_option("--streams", options.streams, "streams at once (stream, echo)")
+        ->capture_default_str();
+    sub->add_option("--offset", options.offset, "index of the first generated report");
+    sub->add_option("--seed", options.seed, "generator seed")->capture_default_str();
+    sub->add_option("--inconsistent-per-mille", options.inconsistent_per_mille,
+                    "generated reports with a contradicted rate, per 1000")
+        ->capture_default_str();
+    sub->add_option("--watch-pid", options.watch_pid,
+                    "print this process's resident memory at the start, end and peak");
+    sub->add_option("--name", options.name, "name on the summary line");
+    if (std::string(command.name) == "score" || std::string(command.name) == "get") {
+      sub->add_flag("--with-null", options.with_null,
+                    "first run as many null RPCs on the same channel, as the baseline");
+    }
+  }
+  CLI11_PARSE(app, argc, argv);
+  if (!token_file.empty()) {
+    std::ifstream in(token_file);
+    if (!std::getline(in, options.token)) {
+      std::cerr << "jixiao-load: cannot read a token from " << token_file << "\n";
+      return 2;
+    }
+  }
+  return jixiao::bench::Run(app.get_subcommands().front()->get_name(), options);
+}
