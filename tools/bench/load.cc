@@ -65,7 +65,8 @@ int64_t Nanoseconds(Clock::duration d) {
 // Everything the workers of one run share.
 class Tally {
  public:
-  void Record(int64_t latency_ns, const grpc::Status& status) {
+  // Returns how many answers have been recorded, this one included.
+  int64_t Record(int64_t latency_ns, const grpc::Status& status) {
     std::lock_guard<std::mutex> lock(mu_);
     latencies_.push_back(latency_ns);
     if (!status.ok()) {
@@ -73,6 +74,7 @@ class Tally {
         first_error_ = absl::StrCat("code ", status.error_code(), ": ", status.error_message());
       }
     }
+    return static_cast<int64_t>(latencies_.size());
   }
   void Fail(const std::string& what) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -113,6 +115,12 @@ class MemoryWatch {
   // Marks the end of warm-up: "start" is resident memory from here.
   void MarkStart() {
     if (pid_ != 0) start_kb_ = ResidentKb();
+  }
+  // Called with each answer's count: once a tenth of `total` are answered,
+  // buffers and caches have grown to their working size, and "start" is
+  // taken again, so that start and end compare like with like.
+  void Progress(int64_t answered, int64_t total) {
+    if (pid_ != 0 && answered == std::max<int64_t>(1, total / 10)) start_kb_ = ResidentKb();
   }
   std::string Stop() {
     if (pid_ == 0) return "";
@@ -169,7 +177,7 @@ RunSummary RunUnary(const LoadOptions& options, MemoryWatch& memory,
       for (int64_t i; (i = next.fetch_add(1)) < options.requests;) {
         auto begin = Clock::now();
         grpc::Status status = call(options.offset + options.warmup + i);
-        tally.Record(Nanoseconds(Clock::now() - begin), status);
+        memory.Progress(tally.Record(Nanoseconds(Clock::now() - begin), status), options.requests);
       }
     });
   }
@@ -210,8 +218,10 @@ RunSummary RunStreams(
             sent.pop_front();
           }
           bool bad = failed(response, &why);
-          tally.Record(Nanoseconds(Clock::now() - at),
-                       bad ? grpc::Status(grpc::StatusCode::UNKNOWN, why) : grpc::Status::OK);
+          int64_t answered =
+              tally.Record(Nanoseconds(Clock::now() - at),
+                           bad ? grpc::Status(grpc::StatusCode::UNKNOWN, why) : grpc::Status::OK);
+          memory.Progress(answered, options.requests);
         }
       });
       Request request;
@@ -408,7 +418,8 @@ int main(int argc, char** argv) {
           ->capture_default_str();
     }
     sub->add_option("--requests", options.requests, "requests to count")->capture_default_str();
-    sub->add_option("--warmup", options.warmup, "requests to send first and not count");
+    sub->add_option("--warmup", options.warmup,
+                    "requests to send first and not count (they take the first indices)");
     sub->add_option("--concurrency", options.concurrency, "threads sending unary calls")
         ->capture_default_str();
     sub->add_option("--streams", options.streams, "streams at once (stream, echo)")
@@ -419,7 +430,8 @@ int main(int argc, char** argv) {
                     "generated reports with a contradicted rate, per 1000")
         ->capture_default_str();
     sub->add_option("--watch-pid", options.watch_pid,
-                    "print this process's resident memory at the start, end and peak");
+                    "print this process's resident memory once a tenth of the requests are "
+                    "answered (rss_start_kb), at the end and at its peak");
     sub->add_option("--name", options.name, "name on the summary line");
     if (std::string(command.name) == "score" || std::string(command.name) == "get") {
       sub->add_flag("--with-null", options.with_null,
