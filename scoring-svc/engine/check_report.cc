@@ -129,17 +129,19 @@ class ReportChecker {
   }
 
   void CheckAnswers(const v1::Report& report) {
-    absl::flat_hash_set<std::string> items;
+    // Views into the report, which outlives the check.
+    absl::flat_hash_set<absl::string_view> items;
+    items.reserve(static_cast<size_t>(report.checklist_size()));
     for (int i = 0; i < report.checklist_size(); ++i) {
       const std::string& id = report.checklist(i).item_id();
-      std::string field = absl::StrCat("checklist[", i, "].item_id");
       if (id.empty()) {
-        Add(field, "is required");
+        Add(absl::StrCat("checklist[", i, "].item_id"), "is required");
       } else if (!items.insert(id).second) {
-        Add(field, absl::StrCat("item \"", id, "\" is answered twice"));
+        Add(absl::StrCat("checklist[", i, "].item_id"),
+            absl::StrCat("item \"", id, "\" is answered twice"));
       }
     }
-    absl::flat_hash_set<std::string> manual;
+    absl::flat_hash_set<absl::string_view> manual;
     for (int i = 0; i < report.manual_scores_size(); ++i) {
       const v1::ManualScore& m = report.manual_scores(i);
       std::string at = absl::StrCat("manual_scores[", i, "]");

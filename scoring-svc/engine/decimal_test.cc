@@ -150,6 +150,20 @@ TEST(ParseDecimal, SmallAndLargeNumbersParseAlike) {
   EXPECT_EQ(HalfUnit(12), Canonical("1/2000000000000"));
 }
 
+TEST(Interval, FromReportedIsTheFigurePlusOrMinusHalfAUnit) {
+  for (const char* text : {"0", "6887", "23604.86", "-3.5", "7.261", "0.000", "100.00",
+                           "999999999999999999", "-999999999999999999.999999999999",
+                           "123456.123456789012", "0.000000000001"}) {
+    absl::StatusOr<ReportedDecimal> figure = ParseDecimal(text);
+    ASSERT_TRUE(figure.ok()) << text;
+    Interval interval = Interval::FromReported(*figure);
+    EXPECT_EQ(interval.value, figure->value) << text;
+    EXPECT_EQ(interval.lower, figure->value - HalfUnit(figure->decimals)) << text;
+    EXPECT_EQ(interval.upper, figure->value + HalfUnit(figure->decimals)) << text;
+    EXPECT_TRUE(interval.bounded);
+  }
+}
+
 TEST(Interval, CarriesTheRoundingOfItsInputs) {
   Interval spent = Interval::FromReported(*ParseDecimal("2068"));
   Interval budget = Interval::FromReported(*ParseDecimal("6887"));
