@@ -171,8 +171,8 @@ absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
     for (char c : digits) magnitude = magnitude * 10 + (c - '0');
     unsigned long den = kPowersOfTen[decimals];
     unsigned long common = std::gcd(static_cast<unsigned long>(magnitude), den);
-    mpq_set_si(result.value.get_mpq_t(), (negative ? -magnitude : magnitude) / static_cast<long>(common),
-               den / common);
+    mpq_set_si(result.value.get_mpq_t(),
+               (negative ? -magnitude : magnitude) / static_cast<long>(common), den / common);
     return result;
   }
   mpz_class numerator(digits, 10);

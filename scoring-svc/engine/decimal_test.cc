@@ -102,7 +102,8 @@ std::string ReferenceFormatFixed(const mpq_class& value, int decimals) {
   mpz_class scaled = ReferenceScaledHalfUp(value, decimals);
   std::string digits = mpz_class(abs(scaled)).get_str();
   if (decimals > 0) {
-    if (static_cast<int>(digits.size()) <= decimals) digits.insert(0, decimals + 1 - digits.size(), '0');
+    if (static_cast<int>(digits.size()) <= decimals)
+      digits.insert(0, decimals + 1 - digits.size(), '0');
     digits.insert(digits.size() - decimals, ".");
   }
   return sgn(scaled) < 0 ? "-" + digits : digits;
@@ -113,18 +114,25 @@ TEST(Format, SmallAndLargePathsAgreeWithTheDefinition) {
   // exact halves, negatives and zero among them.
   gmp_randclass random(gmp_randinit_default);
   random.seed(20191231);
-  std::vector<mpq_class> values = {Q(0), Q(1, 2), Q(-1, 2), Q(5, 1000), Q(-5, 1000), Q(105685, 1000),
+  std::vector<mpq_class> values = {Q(0),
+                                   Q(1, 2),
+                                   Q(-1, 2),
+                                   Q(5, 1000),
+                                   Q(-5, 1000),
+                                   Q(105685, 1000),
                                    Q(std::numeric_limits<long>::max()),
                                    Q(std::numeric_limits<long>::min() + 1, 3)};
   for (int i = 0; i < 3000; ++i) {
     int bits = 8 + (i % 9) * 10;  // 8..88 bits
-    mpq_class q(random.get_z_bits(bits) - random.get_z_bits(bits), random.get_z_bits(bits % 40 + 2) + 1);
+    mpq_class q(random.get_z_bits(bits) - random.get_z_bits(bits),
+                random.get_z_bits(bits % 40 + 2) + 1);
     q.canonicalize();
     values.push_back(q);
   }
   for (const mpq_class& q : values) {
     for (int decimals : {0, 1, 2, 4, 12, 18, 19, 25}) {
-      ASSERT_EQ(FormatFixed(q, decimals), ReferenceFormatFixed(q, decimals)) << q << " " << decimals;
+      ASSERT_EQ(FormatFixed(q, decimals), ReferenceFormatFixed(q, decimals))
+          << q << " " << decimals;
       mpz_class ten;
       mpz_ui_pow_ui(ten.get_mpz_t(), 10, decimals);
       mpq_class rounded(ReferenceScaledHalfUp(q, decimals), ten);
@@ -151,9 +159,9 @@ TEST(ParseDecimal, SmallAndLargeNumbersParseAlike) {
 }
 
 TEST(Interval, FromReportedIsTheFigurePlusOrMinusHalfAUnit) {
-  for (const char* text : {"0", "6887", "23604.86", "-3.5", "7.261", "0.000", "100.00",
-                           "999999999999999999", "-999999999999999999.999999999999",
-                           "123456.123456789012", "0.000000000001"}) {
+  for (const char* text :
+       {"0", "6887", "23604.86", "-3.5", "7.261", "0.000", "100.00", "999999999999999999",
+        "-999999999999999999.999999999999", "123456.123456789012", "0.000000000001"}) {
     absl::StatusOr<ReportedDecimal> figure = ParseDecimal(text);
     ASSERT_TRUE(figure.ok()) << text;
     Interval interval = Interval::FromReported(*figure);

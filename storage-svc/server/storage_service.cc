@@ -184,8 +184,7 @@ Reactor* StorageServiceImpl::SaveScoreCard(Context* c, const v1::SaveScoreCardRe
     };
   }
   return FinishWrite(
-      c,
-      [this, request, write, verify] { return store_.SaveScoreCard(*request, write, verify); },
+      c, [this, request, write, verify] { return store_.SaveScoreCard(*request, write, verify); },
       response->mutable_card());
 }
 

@@ -149,8 +149,10 @@ std::shared_ptr<grpc::Channel> Channel(const LoadOptions& options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   args.SetMaxSendMessageSize(64 * 1024 * 1024);
-  auto channel = grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), args);
-  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(options.connect_seconds))) {
+  auto channel =
+      grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), args);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() +
+                                 std::chrono::seconds(options.connect_seconds))) {
     std::cerr << "jixiao-load: cannot reach " << options.target << "\n";
     std::exit(3);
   }
@@ -162,11 +164,15 @@ void Prepare(grpc::ClientContext& context, const LoadOptions& options) {
   if (!options.token.empty()) context.AddMetadata("authorization", "Bearer " + options.token);
 }
 
-// Runs `call(index)` for warmup + requests indices over `concurrency`
-// threads, timing each; only the last `requests` count.
+// What one request does, prepared (its report generated) before the clock
+// starts.
+using Call = std::function<grpc::Status()>;
+
+// Runs prepare(index)() for warmup + requests indices over `concurrency`
+// threads, timing each call; only the last `requests` count.
 RunSummary RunUnary(const LoadOptions& options, MemoryWatch& memory,
-                    const std::function<grpc::Status(int64_t index)>& call) {
-  for (int64_t i = 0; i < options.warmup; ++i) call(options.offset + i);
+                    const std::function<Call(int64_t index)>& prepare) {
+  for (int64_t i = 0; i < options.warmup; ++i) prepare(options.offset + i)();
   memory.MarkStart();
   Tally tally;
   std::atomic<int64_t> next{0};
@@ -175,8 +181,9 @@ RunSummary RunUnary(const LoadOptions& options, MemoryWatch& memory,
   for (int t = 0; t < options.concurrency; ++t) {
     workers.emplace_back([&] {
       for (int64_t i; (i = next.fetch_add(1)) < options.requests;) {
+        Call call = prepare(options.offset + options.warmup + i);
         auto begin = Clock::now();
-        grpc::Status status = call(options.offset + options.warmup + i);
+        grpc::Status status = call();
         memory.Progress(tally.Record(Nanoseconds(Clock::now() - begin), status), options.requests);
       }
     });
@@ -192,8 +199,8 @@ RunSummary RunUnary(const LoadOptions& options, MemoryWatch& memory,
 template <typename Request, typename Response>
 RunSummary RunStreams(
     const LoadOptions& options, const ReportGenerator& generator, MemoryWatch& memory,
-    const std::function<std::unique_ptr<grpc::ClientReaderWriter<Request, Response>>(
-        grpc::ClientContext*)>& open,
+    const std::function<
+        std::unique_ptr<grpc::ClientReaderWriter<Request, Response>>(grpc::ClientContext*)>& open,
     const std::function<bool(const Response&, std::string*)>& failed) {
   memory.MarkStart();
   Tally tally;
@@ -237,7 +244,9 @@ RunSummary RunStreams(
       stream->WritesDone();
       reader.join();
       grpc::Status status = stream->Finish();
-      if (!status.ok()) tally.Fail(absl::StrCat("stream ended with code ", status.error_code(), ": ", status.error_message()));
+      if (!status.ok())
+        tally.Fail(absl::StrCat("stream ended with code ", status.error_code(), ": ",
+                                status.error_message()));
       std::lock_guard<std::mutex> lock(mu);
       for (size_t k = 0; k < sent.size(); ++k) tally.Fail("no answer");
     });
@@ -276,23 +285,27 @@ int Run(const std::string& command, const LoadOptions& options) {
     std::unique_ptr<rocksdb::DB> db(raw);
     rocksdb::WriteOptions write;
     write.sync = true;
-    summary = RunUnary(options, memory, [&](int64_t index) {
+    summary = RunUnary(options, memory, [&](int64_t index) -> Call {
       v1::Report report = generator.Report(static_cast<uint64_t>(index));
-      rocksdb::Status status = db->Put(write, report.identity().department_code(),
-                                       report.SerializeAsString());
-      return status.ok() ? grpc::Status::OK
-                         : grpc::Status(grpc::StatusCode::INTERNAL, status.ToString());
+      return [&db, &write, key = report.identity().department_code(),
+              value = report.SerializeAsString()] {
+        rocksdb::Status status = db->Put(write, key, value);
+        return status.ok() ? grpc::Status::OK
+                           : grpc::Status(grpc::StatusCode::INTERNAL, status.ToString());
+      };
     });
   } else {
     auto channel = Channel(options);
     auto run_null = [&](MemoryWatch& watch) {
       auto stub = grpc::health::v1::Health::NewStub(channel);
-      return RunUnary(options, watch, [&](int64_t) {
-        grpc::ClientContext context;
-        Prepare(context, options);
-        grpc::health::v1::HealthCheckRequest request;
-        grpc::health::v1::HealthCheckResponse response;
-        return stub->Check(&context, request, &response);
+      return RunUnary(options, watch, [&](int64_t) -> Call {
+        return [&] {
+          grpc::ClientContext context;
+          Prepare(context, options);
+          grpc::health::v1::HealthCheckRequest request;
+          grpc::health::v1::HealthCheckResponse response;
+          return stub->Check(&context, request, &response);
+        };
       });
     };
     if (options.with_null && command != "null") {
@@ -306,13 +319,15 @@ int Run(const std::string& command, const LoadOptions& options) {
       summary = run_null(memory);
     } else if (command == "score") {
       auto stub = v1::ScoringService::NewStub(channel);
-      summary = RunUnary(options, memory, [&](int64_t index) {
-        v1::ScoreRequest request;
-        *request.mutable_report() = generator.Report(static_cast<uint64_t>(index));
-        grpc::ClientContext context;
-        Prepare(context, options);
-        v1::ScoreResponse response;
-        return stub->Score(&context, request, &response);
+      summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+        auto request = std::make_shared<v1::ScoreRequest>();
+        *request->mutable_report() = generator.Report(static_cast<uint64_t>(index));
+        return [&, request] {
+          grpc::ClientContext context;
+          Prepare(context, options);
+          v1::ScoreResponse response;
+          return stub->Score(&context, *request, &response);
+        };
       });
     } else if (command == "stream") {
       auto stub = v1::ScoringService::NewStub(channel);
@@ -336,39 +351,46 @@ int Run(const std::string& command, const LoadOptions& options) {
           });
     } else if (command == "put") {
       auto stub = v1::StorageService::NewStub(channel);
-      summary = RunUnary(options, memory, [&](int64_t index) {
-        v1::CreateReportRequest request;
-        *request.mutable_report() = generator.Report(static_cast<uint64_t>(index));
-        grpc::ClientContext context;
-        Prepare(context, options);
-        v1::CreateReportResponse response;
-        return stub->CreateReport(&context, request, &response);
+      summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+        auto request = std::make_shared<v1::CreateReportRequest>();
+        *request->mutable_report() = generator.Report(static_cast<uint64_t>(index));
+        return [&, request] {
+          grpc::ClientContext context;
+          Prepare(context, options);
+          v1::CreateReportResponse response;
+          return stub->CreateReport(&context, *request, &response);
+        };
       });
     } else if (command == "get") {
       auto stub = v1::StorageService::NewStub(channel);
-      summary = RunUnary(options, memory, [&](int64_t index) {
+      summary = RunUnary(options, memory, [&](int64_t index) -> Call {
         v1::GetReportRequest request;
         *request.mutable_key() = KeyOf(generator.Report(static_cast<uint64_t>(index)));
-        grpc::ClientContext context;
-        Prepare(context, options);
-        v1::GetReportResponse response;
-        return stub->GetReport(&context, request, &response);
+        return [&, request] {
+          grpc::ClientContext context;
+          Prepare(context, options);
+          v1::GetReportResponse response;
+          return stub->GetReport(&context, request, &response);
+        };
       });
     } else if (command == "list") {
       auto stub = v1::StorageService::NewStub(channel);
-      summary = RunUnary(options, memory, [&](int64_t index) {
+      summary = RunUnary(options, memory, [&](int64_t index) -> Call {
         v1::ListReportsRequest request;
         request.set_fiscal_year(static_cast<int32_t>(2015 + index % 11));
         request.set_page_size(100);
-        grpc::ClientContext context;
-        Prepare(context, options);
-        v1::ListReportsResponse response;
-        grpc::Status status = stub->ListReports(&context, request, &response);
-        if (status.ok() && response.reports_size() != 100) {
-          return grpc::Status(grpc::StatusCode::OUT_OF_RANGE,
-                              absl::StrCat("page has ", response.reports_size(), " reports, not 100"));
-        }
-        return status;
+        return [&, request] {
+          grpc::ClientContext context;
+          Prepare(context, options);
+          v1::ListReportsResponse response;
+          grpc::Status status = stub->ListReports(&context, request, &response);
+          if (status.ok() && response.reports_size() != 100) {
+            return grpc::Status(
+                grpc::StatusCode::OUT_OF_RANGE,
+                absl::StrCat("page has ", response.reports_size(), " reports, not 100"));
+          }
+          return status;
+        };
       });
     } else {
       std::cerr << "jixiao-load: unknown command " << command << "\n";

@@ -27,7 +27,8 @@ uint64_t Mix(uint64_t x) {
 
 class Random {
  public:
-  Random(uint64_t seed, uint64_t stream, uint64_t index) : state_(Mix(seed ^ Mix(stream ^ Mix(index)))) {}
+  Random(uint64_t seed, uint64_t stream, uint64_t index)
+      : state_(Mix(seed ^ Mix(stream ^ Mix(index)))) {}
   uint64_t Next() { return state_ = Mix(state_); }
   // Uniform enough in [0, n) for n far below 2^64.
   uint64_t Below(uint64_t n) { return Next() % n; }
@@ -69,8 +70,7 @@ v1::Decimal* MutableDecimal(Message& root, absl::string_view path) {
   Message* message = &root;
   std::vector<absl::string_view> steps = absl::StrSplit(path, '.');
   for (size_t i = 0; i < steps.size(); ++i) {
-    const FieldDescriptor* field =
-        message->GetDescriptor()->FindFieldByName(std::string(steps[i]));
+    const FieldDescriptor* field = message->GetDescriptor()->FindFieldByName(std::string(steps[i]));
     if (field == nullptr || field->is_repeated() ||
         field->type() != FieldDescriptor::TYPE_MESSAGE) {
       return nullptr;
@@ -84,9 +84,9 @@ v1::Decimal* MutableDecimal(Message& root, absl::string_view path) {
 // The report's money sections: scaled together, written with one precision.
 bool IsMoney(absl::string_view path) {
   if (absl::StrContains(path, "declared_")) return false;
-  for (absl::string_view section : {"budget.", "final_accounts.", "carry_over.", "procurement.",
-                                    "three_public.", "daily_public.", "quarterly.",
-                                    "project_expenditure."}) {
+  for (absl::string_view section :
+       {"budget.", "final_accounts.", "carry_over.", "procurement.", "three_public.",
+        "daily_public.", "quarterly.", "project_expenditure."}) {
     if (absl::StartsWith(path, section)) return true;
   }
   return false;
@@ -162,7 +162,8 @@ v1::Report MakeProfile(const GeneratorOptions& options, int index) {
   // The seed carries over 1.11 万元; with rounded parts the closing balance
   // could come out below zero, which no report may declare.
   v1::Decimal& opening = *report.mutable_carry_over()->mutable_opening();
-  opening.set_value(engine::FormatFixed(engine::ParseDecimal(opening.value())->value + 10, decimals));
+  opening.set_value(
+      engine::FormatFixed(engine::ParseDecimal(opening.value())->value + 10, decimals));
   int64_t planned = random.Between(3, 15);
   report.mutable_key_tasks()->mutable_planned()->set_value(absl::StrCat(planned));
   report.mutable_key_tasks()->mutable_completed()->set_value(
@@ -181,10 +182,22 @@ v1::Report MakeProfile(const GeneratorOptions& options, int index) {
 
 constexpr const char* kDistricts[] = {"福田区", "罗湖区", "南山区", "盐田区", "宝安区",
                                       "龙岗区", "龙华区", "坪山区", "光明区", "大鹏新区"};
-constexpr const char* kBodies[] = {"教育局", "卫生健康局", "财政局", "民政局", "司法局",
-                                   "住房和建设局", "交通运输局", "水务局", "文化广电旅游体育局",
-                                   "政务服务数据管理局", "统计局", "应急管理局", "城市管理和综合执法局",
-                                   "人力资源局", "科技创新局", "市场监督管理局"};
+constexpr const char* kBodies[] = {"教育局",
+                                   "卫生健康局",
+                                   "财政局",
+                                   "民政局",
+                                   "司法局",
+                                   "住房和建设局",
+                                   "交通运输局",
+                                   "水务局",
+                                   "文化广电旅游体育局",
+                                   "政务服务数据管理局",
+                                   "统计局",
+                                   "应急管理局",
+                                   "城市管理和综合执法局",
+                                   "人力资源局",
+                                   "科技创新局",
+                                   "市场监督管理局"};
 constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"};
 constexpr const char* kGivenNames[] = {"伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇"};
 

@@ -28,8 +28,8 @@ namespace jixiao::bench {
 
 struct GeneratorOptions {
   uint64_t seed = 1;
-  int profiles = 64;                 // distinct sets of figures
-  int inconsistent_per_mille = 50;   // reports with a contradicted rate, per 1000
+  int profiles = 64;                // distinct sets of figures
+  int inconsistent_per_mille = 50;  // reports with a contradicted rate, per 1000
 };
 
 class ReportGenerator {

@@ -54,10 +54,10 @@ TEST(ReportGenerator, ReportsAreValidVariedAndSomeInconsistent) {
   }
   EXPECT_EQ(codes.size(), static_cast<size_t>(n));  // one department per index
   EXPECT_GE(names.size(), 50u);
-  EXPECT_EQ(years.size(), 11u);                     // 2015..2025
-  EXPECT_GE(budgets.size(), 12u);                   // amounts vary by profile
+  EXPECT_EQ(years.size(), 11u);                         // 2015..2025
+  EXPECT_GE(budgets.size(), 12u);                       // amounts vary by profile
   EXPECT_EQ(decimals, (std::set<size_t>{0, 1, 2, 3}));  // and so does precision
-  EXPECT_GE(totals.size(), 20u);                    // and so do the scores
+  EXPECT_GE(totals.size(), 20u);                        // and so do the scores
   EXPECT_GT(unmet, 0);
   // About a tenth inconsistent, as asked.
   EXPECT_GT(inconsistent, n / 20);
