@@ -43,9 +43,9 @@ TEST_F(LoadTool, CountsScoresAndStreamsAndFailsOnRefusals) {
   EXPECT_THAT(ok.out, HasSubstr("null requests=25 errors=0"));
   EXPECT_THAT(ok.out, HasSubstr("score requests=25 errors=0"));
 
-  CommandResult stream = Load({"stream", "--target", scoring.address(), "--requests", "40",
-                               "--streams", "2", "--token-file", dir_ + "/token",
-                               "--inconsistent-per-mille", "500"});
+  CommandResult stream =
+      Load({"stream", "--target", scoring.address(), "--requests", "40", "--streams", "2",
+            "--token-file", dir_ + "/token", "--inconsistent-per-mille", "500"});
   EXPECT_EQ(stream.exit_code, 0) << stream.out << stream.err;
   EXPECT_THAT(stream.out, HasSubstr("stream requests=40 errors=0"));
 
@@ -57,8 +57,8 @@ TEST_F(LoadTool, CountsScoresAndStreamsAndFailsOnRefusals) {
   EXPECT_THAT(refused.out, HasSubstr("first_error=code 16"));  // UNAUTHENTICATED
 
   // A refused stream counts every report it did not answer.
-  CommandResult refused_stream = Load({"stream", "--target", scoring.address(), "--requests",
-                                       "10", "--token-file", dir_ + "/wrong-token"});
+  CommandResult refused_stream = Load({"stream", "--target", scoring.address(), "--requests", "10",
+                                       "--token-file", dir_ + "/wrong-token"});
   EXPECT_EQ(refused_stream.exit_code, 1) << refused_stream.out << refused_stream.err;
   EXPECT_THAT(refused_stream.out, HasSubstr("errors="));
   EXPECT_THAT(refused_stream.out, Not(HasSubstr("errors=0")));
@@ -68,19 +68,19 @@ TEST_F(LoadTool, CountsStorageWritesReadsAndPartialFailures) {
   ServerProcess storage(kBin + "/storage-svc", {"--data-dir", dir_ + "/db"});
   ASSERT_FALSE(storage.address().empty()) << storage.Log();
 
-  CommandResult put = Load({"put", "--target", storage.address(), "--requests", "30",
-                            "--concurrency", "4"});
+  CommandResult put =
+      Load({"put", "--target", storage.address(), "--requests", "30", "--concurrency", "4"});
   EXPECT_EQ(put.exit_code, 0) << put.out << put.err;
   EXPECT_THAT(put.out, HasSubstr("put requests=30 errors=0"));
 
-  CommandResult get = Load({"get", "--target", storage.address(), "--requests", "30",
-                            "--with-null"});
+  CommandResult get =
+      Load({"get", "--target", storage.address(), "--requests", "30", "--with-null"});
   EXPECT_EQ(get.exit_code, 0) << get.out << get.err;
   EXPECT_THAT(get.out, HasSubstr("get requests=30 errors=0"));
 
   // Ten of these twenty exist already: ten succeed, ten fail, exit 1.
-  CommandResult again = Load({"put", "--target", storage.address(), "--requests", "20",
-                              "--offset", "20"});
+  CommandResult again =
+      Load({"put", "--target", storage.address(), "--requests", "20", "--offset", "20"});
   EXPECT_EQ(again.exit_code, 1) << again.out << again.err;
   EXPECT_THAT(again.out, HasSubstr("put requests=20 errors=10"));
   EXPECT_THAT(again.out, HasSubstr("first_error=code 6"));  // ALREADY_EXISTS
@@ -92,8 +92,23 @@ TEST_F(LoadTool, CountsStorageWritesReadsAndPartialFailures) {
   EXPECT_THAT(list.out, HasSubstr("not 100"));
 }
 
+TEST_F(LoadTool, RunsTheEchoBaselines) {
+  ServerProcess echo(kBin + "/bench-echo-svc", {});
+  ASSERT_FALSE(echo.address().empty()) << echo.Log();
+  CommandResult stream =
+      Load({"echo", "--target", echo.address(), "--requests", "50", "--streams", "2"});
+  EXPECT_EQ(stream.exit_code, 0) << stream.out << stream.err;
+  EXPECT_THAT(stream.out, HasSubstr("echo requests=50 errors=0"));
+  CommandResult fetch =
+      Load({"fetch", "--target", echo.address(), "--requests", "20", "--with-null"});
+  EXPECT_EQ(fetch.exit_code, 0) << fetch.out << fetch.err;
+  EXPECT_THAT(fetch.out, HasSubstr("null requests=20 errors=0"));
+  EXPECT_THAT(fetch.out, HasSubstr("fetch requests=20 errors=0"));
+}
+
 TEST_F(LoadTool, UnreachableTargetExitsThree) {
-  CommandResult result = Load({"null", "--target", "127.0.0.1:1", "--requests", "1", "--connect-timeout", "1"});
+  CommandResult result =
+      Load({"null", "--target", "127.0.0.1:1", "--requests", "1", "--connect-timeout", "1"});
   EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
   EXPECT_THAT(result.err, HasSubstr("cannot reach"));
 }

@@ -1,11 +1,13 @@
 // bench-echo-svc: a gRPC server that answers every streamed ScoreRequest
-// with itself, set up exactly as the Jixiao services are (same RunServer).
-// It is the baseline the scoring stream's throughput is compared with.
+// with itself, and Fetch with a generated report held in memory, set up
+// exactly as the Jixiao services are (same RunServer). It gives the
+// baselines for the scoring stream's throughput and for GetReport.
 //
 //   bench-echo-svc --listen 127.0.0.1:0 --port-file /tmp/echo.addr
 
 #include "CLI/CLI.hpp"
 #include "jixiao/echo/v1/echo.grpc.pb.h"
+#include "report_generator.h"
 #include "server_main.h"
 
 namespace {
@@ -35,10 +37,26 @@ class EchoReactor final
 };
 
 class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
+ public:
+  // `held` is what Fetch answers: a report as storage-svc would return it.
+  explicit EchoService(jixiao::v1::GetReportResponse held) : held_(std::move(held)) {}
+
   grpc::ServerBidiReactor<jixiao::v1::ScoreRequest, jixiao::v1::ScoreRequest>* EchoStream(
       grpc::CallbackServerContext*) override {
     return new EchoReactor;
   }
+
+  grpc::ServerUnaryReactor* Fetch(grpc::CallbackServerContext* context,
+                                  const jixiao::echo::v1::FetchRequest*,
+                                  jixiao::v1::GetReportResponse* response) override {
+    *response = held_;
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
+ private:
+  const jixiao::v1::GetReportResponse held_;
 };
 
 }  // namespace
@@ -50,6 +68,10 @@ int main(int argc, char** argv) {
   jixiao::rpc::ServerOptions server;
   jixiao::rpc::AddServerFlags(app, server);
   CLI11_PARSE(app, argc, argv);
-  EchoService service;
+  jixiao::v1::GetReportResponse held;
+  jixiao::v1::ReportRevision& revision = *held.mutable_revision();
+  *revision.mutable_report() = jixiao::bench::ReportGenerator({}).Report(0);
+  revision.set_revision(1);
+  EchoService service(std::move(held));
   return jixiao::rpc::RunServer("bench-echo-svc", server, {&service}, {"jixiao.echo.v1.Echo"});
 }

@@ -7,6 +7,7 @@
 //   jixiao-load echo   --target 127.0.0.1:50099 --requests 1000000 --streams 2
 //   jixiao-load put    --target 127.0.0.1:50052 --requests 100000 --concurrency 16
 //   jixiao-load get | list --target 127.0.0.1:50052 ...
+//   jixiao-load fetch --target 127.0.0.1:50099 --with-null
 //   jixiao-load rocksdb-put --dir /tmp/raw --requests 100000 --concurrency 16
 //
 // Every run prints one summary line (see latency.h). Exit code: 0 if every
@@ -349,6 +350,17 @@ int Run(const std::string& command, const LoadOptions& options) {
             *why = "echo lost the report";
             return true;
           });
+    } else if (command == "fetch") {
+      auto stub = echo::v1::Echo::NewStub(channel);
+      summary = RunUnary(options, memory, [&](int64_t) -> Call {
+        return [&] {
+          grpc::ClientContext context;
+          Prepare(context, options);
+          echo::v1::FetchRequest request;
+          v1::GetReportResponse response;
+          return stub->Fetch(&context, request, &response);
+        };
+      });
     } else if (command == "put") {
       auto stub = v1::StorageService::NewStub(channel);
       summary = RunUnary(options, memory, [&](int64_t index) -> Call {
@@ -423,6 +435,7 @@ int main(int argc, char** argv) {
       {"score", "unary ScoringService.Score of generated reports"},
       {"stream", "ScoringService.ScoreStream of generated reports over --streams streams"},
       {"echo", "the same stream to bench-echo-svc, which only echoes"},
+      {"fetch", "bench-echo-svc's Fetch: a report sent back from memory, GetReport's baseline"},
       {"put", "StorageService.CreateReport of generated reports (new departments)"},
       {"get", "StorageService.GetReport of reports put before (same --offset and --seed)"},
       {"list", "StorageService.ListReports: one page of 100 for a year"},
@@ -455,7 +468,8 @@ int main(int argc, char** argv) {
                     "print this process's resident memory once a tenth of the requests are "
                     "answered (rss_start_kb), at the end and at its peak");
     sub->add_option("--name", options.name, "name on the summary line");
-    if (std::string(command.name) == "score" || std::string(command.name) == "get") {
+    if (std::string(command.name) == "score" || std::string(command.name) == "get" ||
+        std::string(command.name) == "fetch") {
       sub->add_flag("--with-null", options.with_null,
                     "first run as many null RPCs on the same channel, as the baseline");
     }
