@@ -4,7 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "keys.h"
 #include "rocks_util.h"
 #include "storage-svc/store/records.pb.h"
@@ -78,6 +81,19 @@ bool Allowed(v1::ReportStatus from, v1::ReportStatus to) {
   }
 }
 
+// Appends `report` to a serialized ReportRevision as its `report` field.
+// Protocol buffers merge concatenated fields, so this is the revision with
+// the report set, without copying the report into it first.
+void AppendReportField(const v1::Report& report, std::string& revision) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::StringOutputStream stream(&revision);
+  google::protobuf::io::CodedOutputStream out(&stream);
+  WireFormatLite::WriteTag(v1::ReportRevision::kReportFieldNumber,
+                           WireFormatLite::WIRETYPE_LENGTH_DELIMITED, &out);
+  out.WriteVarint32(static_cast<uint32_t>(report.ByteSizeLong()));
+  report.SerializeWithCachedSizes(&out);
+}
+
 }  // namespace
 
 // One write to one report: everything it reads and writes happens under the
@@ -134,7 +150,11 @@ class Store::Writer {
   }
 
   // Appends `revision` as the report's newest and commits.
-  absl::StatusOr<v1::ReportRevision> Commit(v1::ReportRevision revision,
+  // Writes `revision`. With `sent`, the revision is stored with that report
+  // (serialized straight from the request, not copied into the revision) and
+  // the answer is the revision without it: the caller has the report.
+  // Without, the revision carries its report and is the answer.
+  absl::StatusOr<v1::ReportRevision> Commit(v1::ReportRevision revision, const v1::Report* sent,
                                             const std::optional<storage::ReportHead>& old_head,
                                             const WriteContext& context) {
     const std::string& dept = key_.department_code();
@@ -148,6 +168,8 @@ class Store::Writer {
 
     rocksdb::WriteBatch batch;
     std::string value = revision.SerializeAsString();
+    const std::string answer = sent ? value : std::string();
+    if (sent) AppendReportField(*sent, value);
     batch.Put(store_.family(kRevisions),
               keys::Revision(dept, year, static_cast<uint64_t>(revision.revision())), value);
     batch.Put(store_.family(kHeads), report_key_, head.SerializeAsString());
@@ -161,7 +183,7 @@ class Store::Writer {
     if (!idempotency_key_.empty()) {
       storage::IdempotencyRecord record;
       record.set_request_sha256(request_sha256_);
-      record.set_response(value);
+      record.set_response(sent ? answer : value);
       batch.Put(store_.family(kIdempotency), idempotency_key_, record.SerializeAsString());
     }
     store_.Audit(batch, context, method_, absl::StrCat(dept, "/", year, "@", revision.revision()),
@@ -223,8 +245,7 @@ absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportReq
   v1::ReportRevision revision;
   revision.set_revision(*head ? (*head)->latest_revision() + 1 : 1);
   revision.set_status(v1::REPORT_STATUS_DRAFT);
-  *revision.mutable_report() = request.report();
-  return writer.Commit(std::move(revision), *head, context);
+  return writer.Commit(std::move(revision), &request.report(), *head, context);
 }
 
 absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportRequest& request,
@@ -251,8 +272,7 @@ absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportReq
   v1::ReportRevision revision;
   revision.set_revision(head->latest_revision() + 1);
   revision.set_status(status);
-  *revision.mutable_report() = request.report();
-  return writer.Commit(std::move(revision), *head, context);
+  return writer.Commit(std::move(revision), &request.report(), *head, context);
 }
 
 absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
@@ -294,7 +314,7 @@ absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
   revision.set_status(request.to());
   revision.set_reason(request.reason());
   *revision.mutable_report() = std::move(*latest->mutable_report());
-  return writer.Commit(std::move(revision), *head, context);
+  return writer.Commit(std::move(revision), nullptr, *head, context);
 }
 
 absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportRequest& request,
@@ -317,7 +337,7 @@ absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportReq
   revision.set_revision(head->latest_revision() + 1);
   revision.set_status(v1::REPORT_STATUS_DELETED);
   *revision.mutable_report() = std::move(*latest->mutable_report());
-  return writer.Commit(std::move(revision), *head, context);
+  return writer.Commit(std::move(revision), nullptr, *head, context);
 }
 
 absl::StatusOr<v1::ReportRevision> Store::GetReport(const v1::GetReportRequest& request) {
