@@ -4,6 +4,7 @@
 #ifndef JIXIAO_SCORING_SVC_SERVER_SCORING_SERVICE_H_
 #define JIXIAO_SCORING_SVC_SERVER_SCORING_SERVICE_H_
 
+#include "arena_allocator.h"
 #include "card_signing.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "scheme_registry.h"
@@ -19,7 +20,11 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
   // With `signing_keys`, every card it returns is signed.
   ScoringServiceImpl(const SchemeRegistry& registry, const auth::TokenTable* tokens,
                      const auth::SigningKeys* signing_keys = nullptr)
-      : registry_(registry), tokens_(tokens), signing_keys_(signing_keys) {}
+      : registry_(registry), tokens_(tokens), signing_keys_(signing_keys) {
+    // The report is parsed onto an arena per call; the card is built on the
+    // heap and moved into the response, so the response stays there too.
+    SetMessageAllocatorFor_Score(&score_allocator_);
+  }
 
   grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
                                   const v1::ScoreRequest* request,
@@ -43,6 +48,8 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
   const SchemeRegistry& registry_;
   const auth::TokenTable* const tokens_;
   const auth::SigningKeys* const signing_keys_;
+  rpc::ArenaMessageAllocator<v1::ScoreRequest, v1::ScoreResponse, rpc::ResponseOn::kHeap>
+      score_allocator_;
 };
 
 }  // namespace jixiao::scoring

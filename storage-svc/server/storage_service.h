@@ -11,6 +11,7 @@
 #define JIXIAO_STORAGE_SVC_SERVER_STORAGE_SERVICE_H_
 
 #include "access.h"
+#include "arena_allocator.h"
 #include "card_signing.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
 #include "store.h"
@@ -30,7 +31,11 @@ class StorageServiceImpl final : public v1::StorageService::CallbackService {
   // revision they name are saved.
   StorageServiceImpl(store::Store& store, const auth::TokenTable* tokens,
                      const auth::SigningKeys* signing_keys = nullptr)
-      : store_(store), tokens_(tokens), signing_keys_(signing_keys) {}
+      : store_(store), tokens_(tokens), signing_keys_(signing_keys) {
+    // Reports arrive in writes: parse them onto an arena per call.
+    SetMessageAllocatorFor_CreateReport(&create_allocator_);
+    SetMessageAllocatorFor_UpdateReport(&update_allocator_);
+  }
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -79,6 +84,8 @@ class StorageServiceImpl final : public v1::StorageService::CallbackService {
   const auth::TokenTable* const tokens_;
   const auth::SigningKeys* const signing_keys_;
   rpc::WorkerPool writers_{kWriterThreads};
+  rpc::ArenaMessageAllocator<v1::CreateReportRequest, v1::CreateReportResponse> create_allocator_;
+  rpc::ArenaMessageAllocator<v1::UpdateReportRequest, v1::UpdateReportResponse> update_allocator_;
 };
 
 }  // namespace jixiao::storage_svc
