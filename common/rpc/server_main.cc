@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "call_log.h"
 #include "health_service.h"
 
 namespace jixiao::rpc {
@@ -40,6 +41,10 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
   app.add_option("--tls-client-ca", options.tls_client_ca,
                  "PEM CA: require client certificates signed by it (mutual TLS)")
       ->check(CLI::ExistingFile);
+  app.add_option("--call-log", options.call_log,
+                 "write one JSON line per call on stderr: method, status, latency, principal, "
+                 "the caller's x-request-id")
+      ->capture_default_str();
   app.add_option("--signing-keys", options.signing_keys_file,
                  "score card signing keys (id and hex secret per line, newest first): "
                  "scoring-svc signs cards, storage-svc keeps only cards that verify")
@@ -133,7 +138,7 @@ void BlockShutdownSignals() {
 int RunServer(const std::string& program, const ServerOptions& options,
               const std::vector<grpc::Service*>& services,
               const std::vector<std::string>& service_names,
-              const std::function<void()>& on_shutdown) {
+              const std::function<void()>& on_shutdown, const auth::TokenTable* tokens) {
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
     auto created = TlsCredentials(options);
@@ -168,6 +173,11 @@ int RunServer(const std::string& program, const ServerOptions& options,
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
   builder.RegisterService(&health);
+  if (options.call_log) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(CallLogFactory(program, tokens));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     std::cerr << program << ": cannot listen on " << options.listen << "\n";

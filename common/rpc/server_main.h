@@ -34,6 +34,7 @@ struct ServerOptions {
   std::string tls_cert;           // PEM certificate chain; with tls_key, serve TLS
   std::string tls_key;
   std::string tls_client_ca;  // PEM CA; set: require and verify client certificates
+  bool call_log = true;       // one JSON line per call on stderr (call_log.h)
 };
 
 // Adds --listen, --port-file, --max-message-bytes, --shutdown-grace,
@@ -47,11 +48,13 @@ bool IsLoopback(const std::string& address);
 // SERVING in the health service while it runs. `on_shutdown` runs after the
 // last call has finished (e.g. to close a database). Returns the process
 // exit code: 0 after a clean shutdown, 2 if the address is refused, 1 if
-// the server cannot start.
+// the server cannot start. `tokens` (may be null) names callers in the
+// call log.
 int RunServer(const std::string& program, const ServerOptions& options,
               const std::vector<grpc::Service*>& services,
               const std::vector<std::string>& service_names,
-              const std::function<void()>& on_shutdown = nullptr);
+              const std::function<void()>& on_shutdown = nullptr,
+              const auth::TokenTable* tokens = nullptr);
 
 // The token table named by options.tokens_file, or null when none is
 // (every call is then let through: development only, and said at start).

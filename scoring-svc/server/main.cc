@@ -37,5 +37,6 @@ int main(int argc, char** argv) {
   std::unique_ptr<jixiao::auth::SigningKeys> signing_keys =
       jixiao::rpc::LoadSigningKeysOrExit("scoring-svc", server);
   jixiao::scoring::ScoringServiceImpl service(*registry, tokens.get(), signing_keys.get());
-  return jixiao::rpc::RunServer("scoring-svc", server, {&service}, {"jixiao.v1.ScoringService"});
+  return jixiao::rpc::RunServer("scoring-svc", server, {&service}, {"jixiao.v1.ScoringService"},
+                                nullptr, tokens.get());
 }

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
       jixiao::rpc::LoadSigningKeysOrExit("storage-svc", server);
   jixiao::storage_svc::StorageServiceImpl service(**store, tokens.get(), signing_keys.get());
   // The store closes (syncing its log) after the last call has finished.
-  return jixiao::rpc::RunServer("storage-svc", server, {&service}, {"jixiao.v1.StorageService"},
-                                [&store] { store->reset(); });
+  return jixiao::rpc::RunServer(
+      "storage-svc", server, {&service}, {"jixiao.v1.StorageService"}, [&store] { store->reset(); },
+      tokens.get());
 }

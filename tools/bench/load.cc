@@ -160,9 +160,13 @@ std::shared_ptr<grpc::Channel> Channel(const LoadOptions& options) {
   return channel;
 }
 
+// Every call carries a deadline, the token if any, and its own
+// x-request-id ("jixiao-load-PID-N"), which the services log.
 void Prepare(grpc::ClientContext& context, const LoadOptions& options) {
+  static std::atomic<int64_t> sequence{0};
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   if (!options.token.empty()) context.AddMetadata("authorization", "Bearer " + options.token);
+  context.AddMetadata("x-request-id", absl::StrCat("jixiao-load-", getpid(), "-", sequence++));
 }
 
 // What one request does, prepared (its report generated) before the clock

@@ -5,6 +5,9 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/random/random.h"
+#include "absl/strings/str_format.h"
+#include "call_log.h"
 #include "status.h"
 
 namespace jixiao::cli {
@@ -43,6 +46,11 @@ void PrepareCall(grpc::ClientContext& context, const ClientOptions& options,
                        std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::duration<double>(options.timeout_seconds + extra_seconds)));
   if (!options.token.empty()) context.AddMetadata("authorization", "Bearer " + options.token);
+  // A fresh id per call, which the services write in their call log.
+  static thread_local absl::BitGen random;
+  context.AddMetadata(rpc::kRequestIdMetadata,
+                      absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(random),
+                                      absl::Uniform<uint64_t>(random)));
 }
 
 }  // namespace

@@ -1,0 +1,159 @@
+#include "call_log.h"
+
+#include <grpcpp/server_context.h>
+
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "field_violations.h"
+
+namespace jixiao::rpc {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+const char* CodeName(grpc::StatusCode code) {
+  static constexpr const char* kNames[] = {"OK",
+                                           "CANCELLED",
+                                           "UNKNOWN",
+                                           "INVALID_ARGUMENT",
+                                           "DEADLINE_EXCEEDED",
+                                           "NOT_FOUND",
+                                           "ALREADY_EXISTS",
+                                           "PERMISSION_DENIED",
+                                           "RESOURCE_EXHAUSTED",
+                                           "FAILED_PRECONDITION",
+                                           "ABORTED",
+                                           "OUT_OF_RANGE",
+                                           "UNIMPLEMENTED",
+                                           "INTERNAL",
+                                           "UNAVAILABLE",
+                                           "DATA_LOSS",
+                                           "UNAUTHENTICATED"};
+  auto index = static_cast<size_t>(code);
+  return index < sizeof(kNames) / sizeof(kNames[0]) ? kNames[index] : "UNKNOWN";
+}
+
+std::string Metadata(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
+                     const char* key) {
+  auto it = metadata.find(key);
+  if (it == metadata.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+class CallLog final : public grpc::experimental::Interceptor {
+ public:
+  CallLog(grpc::experimental::ServerRpcInfo* info, const std::string& service,
+          const auth::TokenTable* tokens)
+      : info_(info), service_(service), tokens_(tokens) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      start_ = std::chrono::steady_clock::now();
+      const auto& metadata = *methods->GetRecvInitialMetadata();
+      request_id_ = Metadata(metadata, kRequestIdMetadata);
+      if (tokens_ != nullptr) {
+        auto principal = tokens_->Authenticate(Metadata(metadata, "authorization"));
+        principal_ = principal.ok() ? principal->name : "";
+      } else {
+        principal_ = Metadata(metadata, "jixiao-author");
+        if (principal_.empty()) principal_ = "anonymous";
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      Write(methods->GetSendStatus().error_code());
+    }
+    methods->Proceed();
+  }
+
+ private:
+  void Write(grpc::StatusCode code) {
+    double latency_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
+            .count();
+    std::string line = absl::StrCat(
+        "{\"time\":\"", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+        "\",\"service\":");
+    AppendJsonString(service_, line);
+    absl::StrAppend(&line, ",\"method\":");
+    AppendJsonString(info_->method(), line);
+    absl::StrAppend(&line, ",\"code\":\"", CodeName(code),
+                    "\",\"latency_ms\":", absl::StrFormat("%.3f", latency_ms), ",\"principal\":");
+    AppendJsonString(principal_, line);
+    absl::StrAppend(&line, ",\"request_id\":");
+    AppendJsonString(request_id_, line);
+    absl::StrAppend(&line, ",\"peer\":");
+    AppendJsonString(info_->server_context()->peer(), line);
+    line += "}\n";
+    static std::mutex mu;
+    std::lock_guard<std::mutex> lock(mu);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+  }
+
+  grpc::experimental::ServerRpcInfo* const info_;
+  const std::string& service_;
+  const auth::TokenTable* const tokens_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::string request_id_;
+  std::string principal_;
+};
+
+class CallLogFactoryImpl final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  CallLogFactoryImpl(std::string service, const auth::TokenTable* tokens)
+      : service_(std::move(service)), tokens_(tokens) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new CallLog(info, service_, tokens_);
+  }
+
+ private:
+  const std::string service_;
+  const auth::TokenTable* const tokens_;
+};
+
+}  // namespace
+
+void AppendJsonString(absl::string_view text, std::string& out) {
+  const std::string valid = engine::ValidUtf8(text);
+  out.push_back('"');
+  for (char c : valid) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          absl::StrAppend(&out, absl::StrFormat("\\u%04x", static_cast<unsigned char>(c)));
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallLogFactory(
+    std::string service, const auth::TokenTable* tokens) {
+  return std::make_unique<CallLogFactoryImpl>(std::move(service), tokens);
+}
+
+}  // namespace jixiao::rpc
