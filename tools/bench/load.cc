@@ -148,6 +148,8 @@ class MemoryWatch {
 
 std::shared_ptr<grpc::Channel> Channel(const LoadOptions& options) {
   grpc::ChannelArguments args;
+  // Several replicas ("ipv4:a,b,c" or a dns:/// name): spread calls over all.
+  args.SetLoadBalancingPolicyName("round_robin");
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   args.SetMaxSendMessageSize(64 * 1024 * 1024);
   auto channel =

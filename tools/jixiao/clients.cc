@@ -32,11 +32,24 @@ std::shared_ptr<grpc::ChannelCredentials> Credentials(const ClientOptions& optio
   return grpc::SslCredentials(ssl);
 }
 
+}  // namespace
+
+std::string ChannelTarget(const std::string& address) {
+  if (address.find(',') == std::string::npos) return address;
+  // Several host:port: gRPC's static list of addresses.
+  return (address.find('[') != std::string::npos ? "ipv6:" : "ipv4:") + address;
+}
+
+namespace {
+
 std::shared_ptr<grpc::Channel> Channel(const std::string& address, const ClientOptions& options) {
   grpc::ChannelArguments args;
+  // Calls and streams are spread over every address the target resolves
+  // to: several replicas, or a headless service's dns:/// name.
+  args.SetLoadBalancingPolicyName("round_robin");
   args.SetMaxReceiveMessageSize(options.max_message_bytes);
   args.SetMaxSendMessageSize(options.max_message_bytes);
-  return grpc::CreateCustomChannel(address, Credentials(options), args);
+  return grpc::CreateCustomChannel(ChannelTarget(address), Credentials(options), args);
 }
 
 // A deadline and the caller's credentials on every call.
@@ -56,7 +69,23 @@ void PrepareCall(grpc::ClientContext& context, const ClientOptions& options,
 }  // namespace
 
 ScoringClient::ScoringClient(const ClientOptions& options)
-    : options_(options), stub_(v1::ScoringService::NewStub(Channel(options.scoring, options))) {}
+    : options_(options),
+      channel_(Channel(options.scoring, options)),
+      stub_(v1::ScoringService::NewStub(channel_)) {}
+
+void ScoringClient::ConnectReplicas() {
+  const std::string target = ChannelTarget(options_.scoring);
+  if (target == options_.scoring && target.rfind("dns:", 0) != 0) return;  // one address
+  // Round-robin spreads calls over the replicas that are connected when a
+  // call starts; right after the channel is made, that may be only the
+  // first. Connect, then keep the channel's I/O going for a moment (a
+  // synchronous client makes progress only while it waits on something)
+  // so that the other replicas' connections complete too.
+  auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
+  channel_->WaitForConnected(deadline);
+  channel_->WaitForStateChange(GRPC_CHANNEL_READY,
+                               std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+}
 
 absl::Status ScoringClient::Score(const v1::ScoreRequest& request, v1::ScoreResponse& response) {
   grpc::ClientContext context;
@@ -71,22 +100,51 @@ absl::Status ScoringClient::Validate(const v1::ValidateRequest& request,
   return rpc::FromGrpcStatus(stub_->Validate(&context, request, &response));
 }
 
-absl::Status ScoringClient::ScoreStream(const std::vector<v1::ScoreRequest>& requests,
-                                        std::vector<v1::ScoreResponse>& responses) {
+absl::Status ScoringClient::ScoreStreamOnce(const std::vector<v1::ScoreRequest>& requests,
+                                            size_t first,
+                                            std::vector<v1::ScoreResponse>& responses) {
   grpc::ClientContext context;
   // A stream gets 10 ms more per report than a single call.
-  PrepareCall(context, options_, 0.01 * requests.size());
+  PrepareCall(context, options_, 0.01 * static_cast<double>(requests.size() - first));
   auto stream = stub_->ScoreStream(&context);
   std::thread writer([&] {
-    for (const v1::ScoreRequest& request : requests) {
-      if (!stream->Write(request)) break;
+    for (size_t i = first; i < requests.size(); ++i) {
+      if (!stream->Write(requests[i])) break;
     }
     stream->WritesDone();
   });
   v1::ScoreResponse response;
-  while (stream->Read(&response)) responses.push_back(response);
+  while (stream->Read(&response)) responses.push_back(std::move(response));
   writer.join();
   return rpc::FromGrpcStatus(stream->Finish());
+}
+
+absl::Status ScoringClient::ScoreStream(const std::vector<v1::ScoreRequest>& requests,
+                                        std::vector<v1::ScoreResponse>& responses) {
+  // Answers come in request order, so those received are a prefix. When a
+  // stream breaks (its replica died, say), the rest is sent again on a new
+  // stream, which the channel gives to a replica that is up; each request
+  // is answered once. A stream that breaks without any answer is retried a
+  // few times, with a short pause, before giving up.
+  constexpr int kMaxBarrenRetries = 4;
+  size_t start = responses.size();
+  absl::Status status;
+  for (int barren = 0;;) {
+    size_t before = responses.size();
+    status = ScoreStreamOnce(requests, responses.size() - start, responses);
+    if (status.ok() || responses.size() - start == requests.size()) return status;
+    if (!absl::IsUnavailable(status) && !absl::IsCancelled(status) &&
+        !absl::IsDeadlineExceeded(status)) {
+      return status;
+    }
+    if (responses.size() > before) {
+      barren = 0;
+    } else if (++barren > kMaxBarrenRetries) {
+      return status;
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 * barren));
+    }
+  }
 }
 
 StorageClient::StorageClient(const ClientOptions& options)

@@ -28,17 +28,32 @@ struct ClientOptions {
   int max_message_bytes = 16 * 1024 * 1024;
 };
 
+// The gRPC target for an address option: "host:port", a URI such as
+// "dns:///scoring.jixiao:50051", or several "ip:port" separated by commas
+// (made "ipv4:a,b,c"). Channels spread calls round-robin over them all.
+std::string ChannelTarget(const std::string& address);
+
 class ScoringClient {
  public:
   explicit ScoringClient(const ClientOptions& options);
   absl::Status Score(const v1::ScoreRequest& request, v1::ScoreResponse& response);
   absl::Status Validate(const v1::ValidateRequest& request, v1::ValidateResponse& response);
-  // Sends every request on one stream; collects the answers in order.
+  // Sends every request on a stream and appends the answers, in order, to
+  // `responses`. If the stream breaks, what was not answered is sent again
+  // on a new stream (to another replica, when there are several).
   absl::Status ScoreStream(const std::vector<v1::ScoreRequest>& requests,
                            std::vector<v1::ScoreResponse>& responses);
+  // With several replicas (a list of addresses or a dns:/// name), connects
+  // to them before streams start, so that the streams spread over them.
+  void ConnectReplicas();
 
  private:
+  // One stream for requests[first...]; appends what it answers.
+  absl::Status ScoreStreamOnce(const std::vector<v1::ScoreRequest>& requests, size_t first,
+                               std::vector<v1::ScoreResponse>& responses);
+
   const ClientOptions& options_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::ScoringService::Stub> stub_;
 };
 

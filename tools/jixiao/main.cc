@@ -47,8 +47,9 @@ int main(int argc, char** argv) {
   GlobalOptions global;
   global.client.author = DefaultAuthor();
   app.add_option("--scoring", global.client.scoring,
-                 "scoring-svc address (host:port); without it, score and validate run offline "
-                 "with the built-in engine")
+                 "scoring-svc address (host:port), several separated by commas, or a gRPC name "
+                 "such as dns:///scoring:50051; calls are spread round-robin over every "
+                 "address. Without it, score and validate run offline with the built-in engine")
       ->envname("JIXIAO_SCORING");
   app.add_option("--storage", global.client.storage, "storage-svc address (host:port)")
       ->envname("JIXIAO_STORAGE");
@@ -92,8 +93,14 @@ int main(int argc, char** argv) {
       "--storage, scored on --scoring, and the card is saved back");
   add_scoring_args(score, "report JSON files (- reads standard input), or stored reports");
   score->add_flag("--stream", scoring.stream,
-                  "with --scoring, send the files on one ScoreStream call (the default for "
+                  "with --scoring, send the files on ScoreStream calls (the default for "
                   "several files)");
+  score
+      ->add_option("--streams", scoring.streams,
+                   "with --scoring and several files, streams at once; each goes to the next "
+                   "scoring-svc replica, and a stream whose replica fails is resumed on another")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   CLI::App* validate = app.add_subcommand(
       "validate", "check reports' figures against each other and print the findings, no scores");
   add_scoring_args(validate, "report JSON files; - reads standard input");

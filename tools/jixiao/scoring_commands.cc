@@ -82,8 +82,28 @@ void ScoreOnline(const GlobalOptions& global, const ScoringArgs& args, const Sch
     request.set_request_id(std::to_string(i));
     ApplyScheme(choice, request);
   }
+  if (args.streams > 1 && requests.size() > 1) client.ConnectReplicas();
+  // Contiguous shares, one stream each, in parallel.
+  const size_t streams = std::clamp<size_t>(static_cast<size_t>(args.streams), 1,
+                                            std::max<size_t>(requests.size(), 1));
+  std::vector<std::vector<v1::ScoreResponse>> answers(streams);
+  std::vector<absl::Status> statuses(streams);
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < streams; ++k) {
+    threads.emplace_back([&, k] {
+      size_t begin = requests.size() * k / streams, end = requests.size() * (k + 1) / streams;
+      std::vector<v1::ScoreRequest> share(std::make_move_iterator(requests.begin() + begin),
+                                          std::make_move_iterator(requests.begin() + end));
+      statuses[k] = client.ScoreStream(share, answers[k]);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  absl::Status stream_status;
   std::vector<v1::ScoreResponse> responses;
-  absl::Status stream_status = client.ScoreStream(requests, responses);
+  for (size_t k = 0; k < streams; ++k) {
+    if (stream_status.ok()) stream_status = statuses[k];
+    for (v1::ScoreResponse& response : answers[k]) responses.push_back(std::move(response));
+  }
   std::vector<bool> answered(outcomes.size(), false);
   for (v1::ScoreResponse& response : responses) {
     size_t index = std::stoul(response.request_id());

@@ -23,6 +23,7 @@ struct ScoringArgs {
   std::vector<std::string> files;
   std::string scheme;
   bool stream = false;
+  int streams = 4;  // streams at once for several files, spread over replicas
 };
 
 // Both return an ExitCode (exit_codes.h).

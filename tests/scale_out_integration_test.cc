@@ -1,0 +1,102 @@
+// Scoring scaled out: the CLI spreads a bulk score over three scoring-svc
+// replicas; one is killed mid-run, and the batch still completes with every
+// report answered once and every card identical to a single-replica run.
+
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "process.h"
+#include "report_generator.h"
+
+namespace jixiao::testing {
+namespace {
+
+const std::string kBin = JIXIAO_BIN_DIR;
+
+// CPU time a process has used, in clock ticks.
+long CpuTicks(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stol(field);
+    if (i == 15) stime = std::stol(field);
+  }
+  return utime + stime;
+}
+
+TEST(ScaleOut, KilledReplicaMidRunLosesNothing) {
+  const std::string dir = MakeTempDir("scaleout");
+  const int kReports = 2400;
+  bench::ReportGenerator generator(bench::GeneratorOptions{});
+  std::vector<std::string> score_args;
+  for (int i = 0; i < kReports; ++i) {
+    std::string json;
+    ASSERT_TRUE(google::protobuf::util::MessageToJsonString(generator.Report(i), &json).ok());
+    std::string path = dir + "/r" + std::to_string(i) + ".json";
+    std::ofstream(path) << json;
+    score_args.push_back(path);
+  }
+  auto command = [&](const std::string& scoring) {
+    std::vector<std::string> argv = {kBin + "/jixiao", "--scoring", scoring, "score", "-o",
+                                     "json",           "--streams", "3"};
+    argv.insert(argv.end(), score_args.begin(), score_args.end());
+    return argv;
+  };
+
+  ServerProcess a(kBin + "/scoring-svc", {}), b(kBin + "/scoring-svc", {}),
+      c(kBin + "/scoring-svc", {});
+  ASSERT_FALSE(a.address().empty() || b.address().empty() || c.address().empty());
+
+  // The reference: everything on one replica.
+  CommandResult single = RunCommand(command(a.address()));
+  ASSERT_TRUE(single.exit_code == 0 || single.exit_code == 3) << single.err;
+  ASSERT_EQ(std::count(single.out.begin(), single.out.end(), '\n'), kReports);
+
+  // The same over all three; b is killed once it has done some scoring.
+  const long b_before = CpuTicks(b.pid());
+  CommandResult spread;
+  std::thread run(
+      [&] { spread = RunCommand(command(a.address() + "," + b.address() + "," + c.address())); });
+  bool killed = false;
+  for (int i = 0; i < 3000 && !killed; ++i) {
+    if (CpuTicks(b.pid()) - b_before >= 10) {  // 100 ms of scoring
+      b.Stop(SIGKILL);
+      killed = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  run.join();
+  ASSERT_TRUE(killed) << "replica b never started scoring";
+
+  EXPECT_EQ(spread.exit_code, single.exit_code) << spread.err;
+  EXPECT_EQ(std::count(spread.out.begin(), spread.out.end(), '\n'), kReports);
+  EXPECT_TRUE(spread.out == single.out) << "cards differ from the single-replica run";
+
+  // b answered part of its stream before dying; the rest was resumed on a
+  // and c, which between them finished more than their own two streams.
+  a.Stop(SIGTERM);
+  c.Stop(SIGTERM);
+  auto streams = [](const std::string& log) {
+    size_t n = 0;
+    for (size_t at = 0;
+         (at = log.find("ScoringService/ScoreStream\",\"code\":\"OK\"", at)) != std::string::npos;
+         ++at) {
+      ++n;
+    }
+    return n;
+  };
+  // a also served the single-replica run's three streams.
+  EXPECT_GE(streams(a.Log()) + streams(c.Log()), 3u + 3u);
+}
+
+}  // namespace
+}  // namespace jixiao::testing
