@@ -17,28 +17,6 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
-const char* CodeName(grpc::StatusCode code) {
-  static constexpr const char* kNames[] = {"OK",
-                                           "CANCELLED",
-                                           "UNKNOWN",
-                                           "INVALID_ARGUMENT",
-                                           "DEADLINE_EXCEEDED",
-                                           "NOT_FOUND",
-                                           "ALREADY_EXISTS",
-                                           "PERMISSION_DENIED",
-                                           "RESOURCE_EXHAUSTED",
-                                           "FAILED_PRECONDITION",
-                                           "ABORTED",
-                                           "OUT_OF_RANGE",
-                                           "UNIMPLEMENTED",
-                                           "INTERNAL",
-                                           "UNAVAILABLE",
-                                           "DATA_LOSS",
-                                           "UNAUTHENTICATED"};
-  auto index = static_cast<size_t>(code);
-  return index < sizeof(kNames) / sizeof(kNames[0]) ? kNames[index] : "UNKNOWN";
-}
-
 std::string Metadata(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
                      const char* key) {
   auto it = metadata.find(key);
@@ -49,8 +27,8 @@ std::string Metadata(const std::multimap<grpc::string_ref, grpc::string_ref>& me
 class CallLog final : public grpc::experimental::Interceptor {
  public:
   CallLog(grpc::experimental::ServerRpcInfo* info, const std::string& service,
-          const auth::TokenTable* tokens)
-      : info_(info), service_(service), tokens_(tokens) {}
+          const auth::TokenTable* tokens, CallMetrics* metrics, bool log)
+      : info_(info), service_(service), tokens_(tokens), metrics_(metrics), log_(log) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
@@ -66,23 +44,24 @@ class CallLog final : public grpc::experimental::Interceptor {
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      Write(methods->GetSendStatus().error_code());
+      grpc::StatusCode code = methods->GetSendStatus().error_code();
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      if (metrics_ != nullptr) metrics_->Record(info_->method(), code, seconds);
+      if (log_) Write(code, seconds * 1e3);
     }
     methods->Proceed();
   }
 
  private:
-  void Write(grpc::StatusCode code) {
-    double latency_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
-            .count();
+  void Write(grpc::StatusCode code, double latency_ms) {
     std::string line = absl::StrCat(
         "{\"time\":\"", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
         "\",\"service\":");
     AppendJsonString(service_, line);
     absl::StrAppend(&line, ",\"method\":");
     AppendJsonString(info_->method(), line);
-    absl::StrAppend(&line, ",\"code\":\"", CodeName(code),
+    absl::StrAppend(&line, ",\"code\":\"", StatusCodeName(code),
                     "\",\"latency_ms\":", absl::StrFormat("%.3f", latency_ms), ",\"principal\":");
     AppendJsonString(principal_, line);
     absl::StrAppend(&line, ",\"request_id\":");
@@ -99,6 +78,8 @@ class CallLog final : public grpc::experimental::Interceptor {
   grpc::experimental::ServerRpcInfo* const info_;
   const std::string& service_;
   const auth::TokenTable* const tokens_;
+  CallMetrics* const metrics_;
+  const bool log_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::string request_id_;
   std::string principal_;
@@ -106,16 +87,19 @@ class CallLog final : public grpc::experimental::Interceptor {
 
 class CallLogFactoryImpl final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  CallLogFactoryImpl(std::string service, const auth::TokenTable* tokens)
-      : service_(std::move(service)), tokens_(tokens) {}
+  CallLogFactoryImpl(std::string service, const auth::TokenTable* tokens, CallMetrics* metrics,
+                     bool log)
+      : service_(std::move(service)), tokens_(tokens), metrics_(metrics), log_(log) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new CallLog(info, service_, tokens_);
+    return new CallLog(info, service_, tokens_, metrics_, log_);
   }
 
  private:
   const std::string service_;
   const auth::TokenTable* const tokens_;
+  CallMetrics* const metrics_;
+  const bool log_;
 };
 
 }  // namespace
@@ -152,8 +136,8 @@ void AppendJsonString(absl::string_view text, std::string& out) {
 }
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallLogFactory(
-    std::string service, const auth::TokenTable* tokens) {
-  return std::make_unique<CallLogFactoryImpl>(std::move(service), tokens);
+    std::string service, const auth::TokenTable* tokens, CallMetrics* metrics, bool log) {
+  return std::make_unique<CallLogFactoryImpl>(std::move(service), tokens, metrics, log);
 }
 
 }  // namespace jixiao::rpc

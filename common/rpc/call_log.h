@@ -21,6 +21,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "metrics.h"
 #include "tokens.h"
 
 namespace jixiao::rpc {
@@ -30,10 +31,11 @@ inline constexpr char kRequestIdMetadata[] = "x-request-id";
 // Appends `text` to `out` as a JSON string, quotes included.
 void AppendJsonString(absl::string_view text, std::string& out);
 
-// Creates the interceptor for every call of a server. `tokens` may be null
-// and must outlive the server.
+// Creates the interceptor for every call of a server: it records each call
+// in `metrics` (if not null) and, if `log`, writes its line. `tokens` may be
+// null; both must outlive the server.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallLogFactory(
-    std::string service, const auth::TokenTable* tokens);
+    std::string service, const auth::TokenTable* tokens, CallMetrics* metrics, bool log);
 
 }  // namespace jixiao::rpc
 

@@ -11,6 +11,8 @@
 
 #include "call_log.h"
 #include "health_service.h"
+#include "metrics.h"
+#include "metrics_server.h"
 
 namespace jixiao::rpc {
 
@@ -45,6 +47,11 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
                  "write one JSON line per call on stderr: method, status, latency, principal, "
                  "the caller's x-request-id")
       ->capture_default_str();
+  app.add_option("--metrics-listen", options.metrics_listen,
+                 "serve Prometheus metrics over HTTP at /metrics on this host:port (\":PORT\" "
+                 "means loopback; off by default)");
+  app.add_option("--metrics-port-file", options.metrics_port_file,
+                 "once serving, write the bound host:port of /metrics to this file");
   app.add_option("--signing-keys", options.signing_keys_file,
                  "score card signing keys (id and hex secret per line, newest first): "
                  "scoring-svc signs cards, storage-svc keeps only cards that verify")
@@ -138,7 +145,8 @@ void BlockShutdownSignals() {
 int RunServer(const std::string& program, const ServerOptions& options,
               const std::vector<grpc::Service*>& services,
               const std::vector<std::string>& service_names,
-              const std::function<void()>& on_shutdown, const auth::TokenTable* tokens) {
+              const std::function<void()>& on_shutdown, const auth::TokenTable* tokens,
+              const std::function<std::string()>& extra_metrics) {
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
     auto created = TlsCredentials(options);
@@ -173,10 +181,24 @@ int RunServer(const std::string& program, const ServerOptions& options,
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
   builder.RegisterService(&health);
-  if (options.call_log) {
+  CallMetrics metrics;
+  const bool serve_metrics = !options.metrics_listen.empty();
+  if (options.call_log || serve_metrics) {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-    creators.push_back(CallLogFactory(program, tokens));
+    creators.push_back(
+        CallLogFactory(program, tokens, serve_metrics ? &metrics : nullptr, options.call_log));
     builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (serve_metrics) {
+    auto started = MetricsServer::Start(program, options, [&metrics, &extra_metrics] {
+      return metrics.Text() + (extra_metrics ? extra_metrics() : std::string());
+    });
+    if (!started.ok()) {
+      std::cerr << program << ": " << started.status().message() << "\n";
+      return 2;
+    }
+    metrics_server = *std::move(started);
   }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

@@ -33,8 +33,10 @@ struct ServerOptions {
   std::string signing_keys_file;  // empty: cards are neither signed nor verified
   std::string tls_cert;           // PEM certificate chain; with tls_key, serve TLS
   std::string tls_key;
-  std::string tls_client_ca;  // PEM CA; set: require and verify client certificates
-  bool call_log = true;       // one JSON line per call on stderr (call_log.h)
+  std::string tls_client_ca;      // PEM CA; set: require and verify client certificates
+  bool call_log = true;           // one JSON line per call on stderr (call_log.h)
+  std::string metrics_listen;     // host:port (or :port, on loopback) for /metrics; empty: none
+  std::string metrics_port_file;  // once serving, the bound host:port of /metrics
 };
 
 // Adds --listen, --port-file, --max-message-bytes, --shutdown-grace,
@@ -49,12 +51,15 @@ bool IsLoopback(const std::string& address);
 // last call has finished (e.g. to close a database). Returns the process
 // exit code: 0 after a clean shutdown, 2 if the address is refused, 1 if
 // the server cannot start. `tokens` (may be null) names callers in the
-// call log.
+// call log. With options.metrics_listen, an HTTP server answers GET
+// /metrics with call counts and latency histograms per method, followed by
+// `extra_metrics()` (Prometheus text format).
 int RunServer(const std::string& program, const ServerOptions& options,
               const std::vector<grpc::Service*>& services,
               const std::vector<std::string>& service_names,
               const std::function<void()>& on_shutdown = nullptr,
-              const auth::TokenTable* tokens = nullptr);
+              const auth::TokenTable* tokens = nullptr,
+              const std::function<std::string()>& extra_metrics = nullptr);
 
 // The token table named by options.tokens_file, or null when none is
 // (every call is then let through: development only, and said at start).

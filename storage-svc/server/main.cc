@@ -37,5 +37,5 @@ int main(int argc, char** argv) {
   // The store closes (syncing its log) after the last call has finished.
   return jixiao::rpc::RunServer(
       "storage-svc", server, {&service}, {"jixiao.v1.StorageService"}, [&store] { store->reset(); },
-      tokens.get());
+      tokens.get(), [&store] { return (*store)->MetricsText(); });
 }

@@ -164,6 +164,33 @@ absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(const v1::CreateBac
   return response;
 }
 
+std::string Store::MetricsText() const {
+  struct Gauge {
+    const char* name;
+    const char* help;
+    const std::string& property;
+  };
+  const Gauge gauges[] = {
+      {"jixiao_store_keys", "Estimated keys, per column family.",
+       rocksdb::DB::Properties::kEstimateNumKeys},
+      {"jixiao_store_sst_bytes", "Bytes in SST files, per column family.",
+       rocksdb::DB::Properties::kTotalSstFilesSize},
+      {"jixiao_store_memtable_bytes", "Bytes in memtables, per column family.",
+       rocksdb::DB::Properties::kCurSizeAllMemTables},
+  };
+  std::string text;
+  for (const Gauge& gauge : gauges) {
+    absl::StrAppend(&text, "# HELP ", gauge.name, " ", gauge.help, "\n# TYPE ", gauge.name,
+                    " gauge\n");
+    for (rocksdb::ColumnFamilyHandle* handle : families_) {
+      uint64_t value = 0;
+      if (!db_->GetIntProperty(handle, gauge.property, &value)) continue;
+      absl::StrAppend(&text, gauge.name, "{family=\"", handle->GetName(), "\"} ", value, "\n");
+    }
+  }
+  return text;
+}
+
 absl::Status Store::Restore(const std::string& backup_dir, const std::string& data_dir) {
   std::error_code error;
   if (std::filesystem::exists(data_dir, error) && !std::filesystem::is_empty(data_dir, error)) {

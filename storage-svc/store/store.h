@@ -121,6 +121,10 @@ class Store {
 
   // The audit trail, oldest first: every write above, recorded in the same
   // batch as the write itself.
+  // RocksDB's own figures for the /metrics page, in Prometheus' text format:
+  // estimated keys, SST bytes and memtable bytes per column family.
+  std::string MetricsText() const;
+
   absl::StatusOr<v1::ListAuditResponse> ListAudit(const v1::ListAuditRequest& request);
 
   // Restores the latest backup in `backup_dir` into `data_dir`, which must

@@ -1,0 +1,75 @@
+// The /metrics page of the real storage-svc: it parses as Prometheus text
+// (read back with the prometheus_client library's own parser) and counts
+// exactly the calls the test made, by method and status code.
+
+#include <fstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "process.h"
+
+namespace jixiao::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::string kBin = JIXIAO_BIN_DIR;
+
+// Every sample as "name{label="value",...} value", labels sorted, one per
+// line; exits non-zero if the text does not parse.
+constexpr char kParse[] = R"(
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+for family in text_string_to_metric_families(sys.stdin.read()):
+    for s in family.samples:
+        labels = ','.join('%s="%s"' % kv for kv in sorted(s.labels.items()))
+        print('%s{%s} %g' % (s.name, labels, s.value))
+)";
+
+TEST(Metrics, CountsTheCallsMadeAndParseAsPrometheusText) {
+  std::string dir = MakeTempDir("metrics");
+  ServerProcess storage(kBin + "/storage-svc", {"--data-dir", dir + "/db", "--metrics-listen", ":0",
+                                                "--metrics-port-file", dir + "/metrics.addr"});
+  ASSERT_FALSE(storage.address().empty()) << storage.Log();
+  std::string metrics_address = ReadFile(dir + "/metrics.addr");
+  metrics_address.erase(metrics_address.find_last_not_of('\n') + 1);
+  ASSERT_THAT(metrics_address, ::testing::StartsWith("127.0.0.1:"));  // loopback
+
+  auto load = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), kBin + "/jixiao-load");
+    args.insert(args.end(), {"--target", storage.address()});
+    return RunCommand(args);
+  };
+  ASSERT_EQ(load({"put", "--requests", "5"}).exit_code, 0);
+  ASSERT_EQ(load({"get", "--requests", "4"}).exit_code, 0);
+  ASSERT_EQ(load({"put", "--requests", "2"}).exit_code, 1);  // ALREADY_EXISTS twice
+
+  CommandResult page =
+      RunCommand({"/usr/bin/curl", "-sSf", "http://" + metrics_address + "/metrics"});
+  ASSERT_EQ(page.exit_code, 0) << page.err;
+  CommandResult parsed = RunCommand({"/usr/bin/python3", "-c", kParse}, page.out);
+  ASSERT_EQ(parsed.exit_code, 0) << parsed.err << page.out;
+
+  const std::string create = "method=\"/jixiao.v1.StorageService/CreateReport\"";
+  const std::string get = "method=\"/jixiao.v1.StorageService/GetReport\"";
+  EXPECT_THAT(parsed.out, HasSubstr("jixiao_rpc_requests_total{code=\"OK\"," + create + "} 5\n"));
+  EXPECT_THAT(parsed.out,
+              HasSubstr("jixiao_rpc_requests_total{code=\"ALREADY_EXISTS\"," + create + "} 2\n"));
+  EXPECT_THAT(parsed.out, HasSubstr("jixiao_rpc_requests_total{code=\"OK\"," + get + "} 4\n"));
+  EXPECT_THAT(parsed.out, HasSubstr("jixiao_rpc_latency_seconds_count{" + create + "} 7\n"));
+  EXPECT_THAT(parsed.out,
+              HasSubstr("jixiao_rpc_latency_seconds_bucket{le=\"+Inf\"," + create + "} 7\n"));
+  EXPECT_THAT(parsed.out, HasSubstr("jixiao_store_keys{family=\"revisions\"}"));
+  EXPECT_THAT(parsed.out, HasSubstr("jixiao_store_keys{family=\"audit\"}"));
+}
+
+TEST(Metrics, RefusedOffLoopbackWithoutConsent) {
+  std::string dir = MakeTempDir("metrics-remote");
+  CommandResult refused = RunCommand(
+      {kBin + "/scoring-svc", "--listen", "127.0.0.1:0", "--metrics-listen", "0.0.0.0:0"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("not a loopback address"));
+}
+
+}  // namespace
+}  // namespace jixiao::testing
