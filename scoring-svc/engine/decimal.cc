@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 #include <optional>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -63,6 +64,16 @@ std::optional<SmallFraction> AsSmall(const mpq_class& value) {
     return std::nullopt;
   }
   return SmallFraction{mpz_sgn(num) < 0, mpz_getlimbn(num, 0), mpz_getlimbn(den, 0)};
+}
+
+// numerator / denominator in lowest terms, set directly (no GMP arithmetic).
+mpq_class Reduced(int64_t numerator, uint64_t denominator) {
+  const uint64_t magnitude =
+      numerator < 0 ? 0 - static_cast<uint64_t>(numerator) : static_cast<uint64_t>(numerator);
+  const uint64_t common = std::gcd(magnitude, denominator);
+  mpq_class result;
+  mpq_set_si(result.get_mpq_t(), numerator / static_cast<int64_t>(common), denominator / common);
+  return result;
 }
 
 void AppendDigits(U128 value, std::string& out) {
@@ -167,12 +178,9 @@ absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
   result.decimals = decimals;
   if (digits.size() <= static_cast<size_t>(kMaxSmallExponent)) {
     // At most 18 digits: the numerator and 10^decimals fit in 64 bits.
-    long magnitude = 0;
+    int64_t magnitude = 0;
     for (char c : digits) magnitude = magnitude * 10 + (c - '0');
-    unsigned long den = kPowersOfTen[decimals];
-    unsigned long common = std::gcd(static_cast<unsigned long>(magnitude), den);
-    mpq_set_si(result.value.get_mpq_t(),
-               (negative ? -magnitude : magnitude) / static_cast<long>(common), den / common);
+    result.value = Reduced(negative ? -magnitude : magnitude, kPowersOfTen[decimals]);
     return result;
   }
   mpz_class numerator(digits, 10);
@@ -193,17 +201,34 @@ mpq_class HalfUnit(int decimals) {
   return half;
 }
 
+std::pair<mpq_class, mpq_class> RoundingRange(const ReportedDecimal& figure) {
+  // value = p/q with q dividing 10^d: the bounds are (2·p·(10^d/q) ± 1) /
+  // (2·10^d), in 64 bits for nearly every figure of a report.
+  const mpz_srcptr num = figure.value.get_num_mpz_t();
+  const mpz_srcptr den = figure.value.get_den_mpz_t();
+  if (figure.decimals >= 0 && figure.decimals < kMaxSmallExponent && mpz_fits_slong_p(num) &&
+      mpz_fits_ulong_p(den)) {
+    const uint64_t unit = kPowersOfTen[figure.decimals];
+    const uint64_t q = mpz_get_ui(den);
+    int64_t twice;  // the value in half units
+    if (q != 0 && unit % q == 0 &&
+        !__builtin_mul_overflow(static_cast<int64_t>(mpz_get_si(num)),
+                                static_cast<int64_t>(2 * (unit / q)), &twice) &&
+        twice != std::numeric_limits<int64_t>::min() &&
+        twice != std::numeric_limits<int64_t>::max()) {
+      return {Reduced(twice - 1, 2 * unit), Reduced(twice + 1, 2 * unit)};
+    }
+  }
+  mpq_class half = HalfUnit(figure.decimals);
+  return {figure.value - half, figure.value + half};
+}
+
 mpq_class RoundHalfUp(const mpq_class& value, int decimals) {
   if (std::optional<SmallFraction> small = AsSmall(value)) {
     std::optional<U128> scaled = SmallScaledHalfUp(*small, decimals);
-    if (scaled && *scaled <= static_cast<U128>(std::numeric_limits<long>::max())) {
-      long num = static_cast<long>(*scaled);
-      unsigned long den = kPowersOfTen[decimals];
-      unsigned long common = std::gcd(static_cast<unsigned long>(num), den);
-      mpq_class result;
-      mpq_set_si(result.get_mpq_t(), (small->negative ? -num : num) / static_cast<long>(common),
-                 den / common);
-      return result;
+    if (scaled && *scaled <= static_cast<U128>(std::numeric_limits<int64_t>::max())) {
+      auto magnitude = static_cast<int64_t>(*scaled);
+      return Reduced(small->negative ? -magnitude : magnitude, kPowersOfTen[decimals]);
     }
   }
   mpq_class result(ScaledHalfUp(value, decimals), PowerOfTen(decimals));
@@ -243,15 +268,12 @@ std::string FormatExact(const mpq_class& value) {
 std::string FormatShortest(const mpq_class& value, int fallback_decimals) {
   // A reduced fraction has a finite decimal expansion iff its denominator
   // has no prime factors other than 2 and 5.
+  // A denominator beyond 64 bits needs more than kMaxDecimals decimals
+  // (2^64 > 10^19), so it takes the fallback without being factored.
   int twos = 0, fives = 0;
-  bool terminates;
+  bool terminates = false;
   if (mpz_fits_ulong_p(value.get_den_mpz_t())) {
     unsigned long den = mpz_get_ui(value.get_den_mpz_t());
-    while (den % 2 == 0 && twos <= kMaxDecimals) den /= 2, ++twos;
-    while (den % 5 == 0 && fives <= kMaxDecimals) den /= 5, ++fives;
-    terminates = den == 1;
-  } else {
-    mpz_class den = value.get_den();
     while (den % 2 == 0 && twos <= kMaxDecimals) den /= 2, ++twos;
     while (den % 5 == 0 && fives <= kMaxDecimals) den /= 5, ++fives;
     terminates = den == 1;

@@ -12,6 +12,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -36,6 +37,9 @@ absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text);
 // Half of one unit in the last place of a figure with `decimals` decimals:
 // 0.5 for 0 decimals, 0.005 for 2. A figure x stands for [x - h, x + h].
 mpq_class HalfUnit(int decimals);
+
+// The range a written figure stands for: its value ± HalfUnit(decimals).
+std::pair<mpq_class, mpq_class> RoundingRange(const ReportedDecimal& figure);
 
 // Rounds half away from zero (四舍五入) to `decimals` decimals.
 mpq_class RoundHalfUp(const mpq_class& value, int decimals);

@@ -1,11 +1,7 @@
 #include "interval.h"
 
 #include <algorithm>
-#include <cstdint>
-#include <cstdlib>
 #include <initializer_list>
-#include <numeric>
-#include <optional>
 #include <utility>
 
 namespace jixiao::engine {
@@ -24,46 +20,13 @@ void SetHull(Interval& result, mpq_class c1, mpq_class c2, mpq_class c3, mpq_cla
   result.upper = std::move(*highest);
 }
 
-// The bounds value ± half a unit in the last of `decimals` places, when
-// everything fits in 64 bits: value = p/q with q dividing 10^decimals, so the
-// bounds are (2·p·(10^decimals/q) ± 1) / (2·10^decimals). Most figures of a
-// report take this path, which needs no GMP arithmetic; nullopt otherwise.
-std::optional<std::pair<mpq_class, mpq_class>> SmallBounds(const mpq_class& value, int decimals) {
-  const mpz_srcptr num = value.get_num_mpz_t();
-  const mpz_srcptr den = value.get_den_mpz_t();
-  if (decimals < 0 || decimals > 17 || !mpz_fits_slong_p(num) || !mpz_fits_ulong_p(den)) {
-    return std::nullopt;
-  }
-  int64_t unit = 1;
-  for (int i = 0; i < decimals; ++i) unit *= 10;
-  const auto q = static_cast<int64_t>(mpz_get_ui(den));
-  if (q <= 0 || unit % q != 0) return std::nullopt;
-  int64_t twice;  // 2·p·(unit/q): the value in half units
-  if (__builtin_mul_overflow(mpz_get_si(num), 2 * (unit / q), &twice) || twice == INT64_MIN ||
-      twice == INT64_MAX) {
-    return std::nullopt;
-  }
-  auto bound = [unit](int64_t half_units) {
-    const auto divisor = static_cast<uint64_t>(2 * unit);
-    const uint64_t common = std::gcd(static_cast<uint64_t>(std::abs(half_units)), divisor);
-    mpq_class q;
-    mpq_set_si(q.get_mpq_t(), half_units / static_cast<int64_t>(common), divisor / common);
-    return q;
-  };
-  return std::make_pair(bound(twice - 1), bound(twice + 1));
-}
-
 }  // namespace
 
 Interval Interval::Exact(const mpq_class& value) { return Interval{value, value, value, true}; }
 
 Interval Interval::FromReported(const ReportedDecimal& figure) {
-  if (std::optional<std::pair<mpq_class, mpq_class>> bounds =
-          SmallBounds(figure.value, figure.decimals)) {
-    return Interval{figure.value, std::move(bounds->first), std::move(bounds->second), true};
-  }
-  mpq_class half = HalfUnit(figure.decimals);
-  return Interval{figure.value, figure.value - half, figure.value + half, true};
+  auto [lower, upper] = RoundingRange(figure);
+  return Interval{figure.value, std::move(lower), std::move(upper), true};
 }
 
 Interval Interval::Widened(const mpq_class& margin) const {

@@ -107,7 +107,6 @@ class MemoryWatch {
     thread_ = std::thread([this] {
       while (!stop_.load()) {
         int64_t kb = ResidentKb();
-        if (first_kb_ == 0) first_kb_ = kb;
         peak_kb_ = std::max(peak_kb_.load(), kb);
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
@@ -143,7 +142,7 @@ class MemoryWatch {
   pid_t pid_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
-  std::atomic<int64_t> first_kb_{0}, start_kb_{0}, peak_kb_{0};
+  std::atomic<int64_t> start_kb_{0}, peak_kb_{0};
 };
 
 std::shared_ptr<grpc::Channel> Channel(const LoadOptions& options) {
