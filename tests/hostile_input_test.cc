@@ -53,13 +53,9 @@ class Hostile : public ::testing::Test {
                                     << auth::TokenHash("rev") << " wang reviewer\n"
                                     << auth::TokenHash("adm") << " ops admin\n";
     std::ofstream(dir_ + "/keys") << "k1 " << std::string(64, 'a') << "\n";
-    storage_ = std::make_unique<ServerProcess>(
-        BinPath("storage-svc"),
-        std::vector<std::string>{"--data-dir", dir_ + "/db", "--tokens", dir_ + "/tokens",
-                                 "--signing-keys", dir_ + "/keys"});
-    scoring_ = std::make_unique<ServerProcess>(
-        BinPath("scoring-svc"),
-        std::vector<std::string>{"--tokens", dir_ + "/tokens", "--signing-keys", dir_ + "/keys"});
+    testing::SecuredServices services = testing::StartSecuredServices(dir_);
+    storage_ = std::move(services.storage);
+    scoring_ = std::move(services.scoring);
     ASSERT_FALSE(storage_->address().empty()) << storage_->Log();
     ASSERT_FALSE(scoring_->address().empty()) << scoring_->Log();
     storage_stub_ = v1::StorageService::NewStub(

@@ -49,6 +49,18 @@ std::string MakeTempDir(const std::string& prefix) {
   return made ? std::string(made) : std::string();
 }
 
+SecuredServices StartSecuredServices(const std::string& dir) {
+  SecuredServices services;
+  services.storage = std::make_unique<ServerProcess>(
+      BinPath("storage-svc"),
+      std::vector<std::string>{"--data-dir", dir + "/db", "--tokens", dir + "/tokens",
+                               "--signing-keys", dir + "/keys"});
+  services.scoring = std::make_unique<ServerProcess>(
+      BinPath("scoring-svc"),
+      std::vector<std::string>{"--tokens", dir + "/tokens", "--signing-keys", dir + "/keys"});
+  return services;
+}
+
 ServerProcess::ServerProcess(const std::string& binary, std::vector<std::string> args) {
   dir_ = MakeTempDir("jixiao-server");
   std::string port_file = dir_ + "/addr";

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,15 @@ class ServerProcess {
   std::string dir_;
   std::string address_;
 };
+
+// storage-svc (data in DIR/db) and scoring-svc, both authenticating with
+// DIR/tokens and signing or verifying cards with DIR/keys, which the caller
+// writes first. Either address is empty if it failed to start.
+struct SecuredServices {
+  std::unique_ptr<ServerProcess> storage;
+  std::unique_ptr<ServerProcess> scoring;
+};
+SecuredServices StartSecuredServices(const std::string& dir);
 
 struct CommandResult {
   int exit_code = -1;
