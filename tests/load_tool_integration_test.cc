@@ -12,6 +12,7 @@
 namespace jixiao::testing {
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -104,6 +105,14 @@ TEST_F(LoadTool, RunsTheEchoBaselines) {
   EXPECT_EQ(fetch.exit_code, 0) << fetch.out << fetch.err;
   EXPECT_THAT(fetch.out, HasSubstr("null requests=20 errors=0"));
   EXPECT_THAT(fetch.out, HasSubstr("fetch requests=20 errors=0"));
+  // Absorb takes the reports a put would send; watching the server gives its
+  // CPU time per request beside the tool's own.
+  CommandResult absorb = Load({"absorb", "--target", echo.address(), "--requests", "20",
+                               "--watch-pid", std::to_string(echo.pid())});
+  EXPECT_EQ(absorb.exit_code, 0) << absorb.out << absorb.err;
+  EXPECT_THAT(absorb.out, HasSubstr("absorb requests=20 errors=0"));
+  EXPECT_THAT(absorb.out, ContainsRegex("client_cpu_us=[0-9.]+ prepare_cpu_us=[0-9.]+ "
+                                        "server_cpu_us=[0-9.]+ rss_start_kb="));
 }
 
 TEST_F(LoadTool, UnreachableTargetExitsThree) {

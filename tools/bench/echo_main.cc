@@ -1,7 +1,8 @@
 // bench-echo-svc: a gRPC server that answers every streamed ScoreRequest
-// with itself, and Fetch with a generated report held in memory, set up
-// exactly as the Jixiao services are (same RunServer). It gives the
-// baselines for the scoring stream's throughput and for GetReport.
+// with itself, Fetch with a generated report held in memory and Absorb with
+// a revision number, set up exactly as the Jixiao services are (same
+// RunServer). It gives the transport's cost for the scoring stream, for
+// GetReport and for CreateReport.
 //
 //   bench-echo-svc --listen 127.0.0.1:0 --port-file /tmp/echo.addr
 
@@ -46,6 +47,15 @@ class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
     return new EchoReactor;
   }
 
+  grpc::ServerUnaryReactor* Absorb(grpc::CallbackServerContext* context,
+                                   const jixiao::v1::CreateReportRequest*,
+                                   jixiao::v1::CreateReportResponse* response) override {
+    response->mutable_revision()->set_revision(1);
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
   grpc::ServerUnaryReactor* Fetch(grpc::CallbackServerContext* context,
                                   const jixiao::echo::v1::FetchRequest*,
                                   jixiao::v1::GetReportResponse* response) override {
@@ -63,7 +73,7 @@ class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
 
 int main(int argc, char** argv) {
   jixiao::rpc::BlockShutdownSignals();
-  CLI::App app{"bench-echo-svc: echoes streamed ScoreRequests; the baseline for jixiao-load.",
+  CLI::App app{"bench-echo-svc: echoes streamed ScoreRequests, sends a held report, takes a report and stores nothing; the transport baselines for jixiao-load.",
                "bench-echo-svc"};
   jixiao::rpc::ServerOptions server;
   jixiao::rpc::AddServerFlags(app, server);

@@ -26,6 +26,15 @@ std::string FormatSummary(const std::string& name, const RunSummary& summary) {
       "%s requests=%d errors=%d seconds=%.3f per_second=%.0f p50_us=%.1f p99_us=%.1f max_us=%.1f",
       name, summary.requests, summary.errors, summary.seconds, summary.per_second(),
       summary.p50_ns / 1e3, summary.p99_ns / 1e3, summary.max_ns / 1e3);
+  auto per_request_us = [&](const char* field, int64_t ns) {
+    if (ns >= 0 && summary.requests > 0) {
+      absl::StrAppendFormat(&line, " %s=%.1f", field,
+                            static_cast<double>(ns) / 1e3 / static_cast<double>(summary.requests));
+    }
+  };
+  per_request_us("client_cpu_us", summary.client_cpu_ns);
+  per_request_us("prepare_cpu_us", summary.prepare_cpu_ns);
+  per_request_us("server_cpu_us", summary.watched_cpu_ns);
   if (summary.errors > 0) absl::StrAppend(&line, "\n", name, " first_error=", summary.first_error);
   return line;
 }

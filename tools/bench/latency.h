@@ -18,6 +18,12 @@ struct RunSummary {
   int64_t p99_ns = 0;
   int64_t max_ns = 0;
   std::string first_error;  // the first failure's code and message
+  // CPU time over the run, in nanoseconds: the load tool's own, less what it
+  // spent generating requests (kept apart in prepare_cpu_ns); and, with a
+  // watched process, that process's. -1 where not measured.
+  int64_t client_cpu_ns = -1;
+  int64_t prepare_cpu_ns = -1;
+  int64_t watched_cpu_ns = -1;
 
   double per_second() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
 };
@@ -30,7 +36,9 @@ int64_t Quantile(std::vector<int64_t>& latencies, double q);
 void SummarizeLatencies(std::vector<int64_t>& latencies, RunSummary& summary);
 
 // One line, "name requests=… errors=… seconds=… per_second=… p50_us=…
-// p99_us=… max_us=…", then "first_error=…" if any failed. Machine-readable
+// p99_us=… max_us=…", then the CPU times measured, per request:
+// "client_cpu_us=… prepare_cpu_us=… server_cpu_us=…" (server: the watched
+// process), then "first_error=…" if any failed. Machine-readable
 // by `tools/dev bench`.
 std::string FormatSummary(const std::string& name, const RunSummary& summary);
 

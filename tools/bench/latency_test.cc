@@ -33,5 +33,20 @@ TEST(Latency, SummarySaysHowManyFailedAndWhy) {
   EXPECT_EQ(FormatSummary("score", summary).find("first_error"), std::string::npos);
 }
 
+TEST(Latency, CpuTimesArePerRequestAndOnlyWhereMeasured) {
+  RunSummary summary;
+  summary.requests = 4;
+  summary.seconds = 1;
+  EXPECT_EQ(FormatSummary("put", summary).find("cpu_us"), std::string::npos);
+  summary.client_cpu_ns = 400'000;
+  summary.prepare_cpu_ns = 100'000;
+  std::string line = FormatSummary("put", summary);
+  EXPECT_NE(line.find(" client_cpu_us=100.0 prepare_cpu_us=25.0"), std::string::npos) << line;
+  EXPECT_EQ(line.find("server_cpu_us"), std::string::npos) << line;
+  summary.watched_cpu_ns = 1'000'000;
+  line = FormatSummary("put", summary);
+  EXPECT_NE(line.find(" server_cpu_us=250.0"), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace jixiao::bench

@@ -8,6 +8,7 @@
 //   jixiao-load put    --target 127.0.0.1:50052 --requests 100000 --concurrency 16
 //   jixiao-load get | list --target 127.0.0.1:50052 ...
 //   jixiao-load fetch --target 127.0.0.1:50099 --with-null
+//   jixiao-load absorb --target 127.0.0.1:50099 --concurrency 16
 //   jixiao-load rocksdb-put --dir /tmp/raw --requests 100000 --concurrency 16
 //
 // Every run prints one summary line (see latency.h). Exit code: 0 if every
@@ -16,6 +17,7 @@
 
 #include <grpcpp/grpcpp.h>
 #include <rocksdb/db.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,6 +27,7 @@
 #include <functional>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "CLI/CLI.hpp"
@@ -63,46 +66,17 @@ int64_t Nanoseconds(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
 }
 
-// Everything the workers of one run share.
-class Tally {
- public:
-  // Returns how many answers have been recorded, this one included.
-  int64_t Record(int64_t latency_ns, const grpc::Status& status) {
-    std::lock_guard<std::mutex> lock(mu_);
-    latencies_.push_back(latency_ns);
-    if (!status.ok()) {
-      if (errors_++ == 0) {
-        first_error_ = absl::StrCat("code ", status.error_code(), ": ", status.error_message());
-      }
-    }
-    return static_cast<int64_t>(latencies_.size());
-  }
-  void Fail(const std::string& what) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (errors_++ == 0) first_error_ = what;
-  }
-  RunSummary Finish(double seconds) {
-    std::lock_guard<std::mutex> lock(mu_);
-    RunSummary summary;
-    summary.requests = static_cast<int64_t>(latencies_.size());
-    summary.errors = errors_;
-    summary.seconds = seconds;
-    summary.first_error = first_error_;
-    SummarizeLatencies(latencies_, summary);
-    return summary;
-  }
+int64_t CpuNs(clockid_t clock) {
+  timespec now;
+  clock_gettime(clock, &now);
+  return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
 
- private:
-  std::mutex mu_;
-  std::vector<int64_t> latencies_;
-  int64_t errors_ = 0;
-  std::string first_error_;
-};
-
-// Samples a process's resident memory while a run goes on.
-class MemoryWatch {
+// Samples a process's resident memory while a run goes on, and takes the
+// CPU time it used over the run.
+class ProcessWatch {
  public:
-  explicit MemoryWatch(pid_t pid) : pid_(pid) {
+  explicit ProcessWatch(pid_t pid) : pid_(pid) {
     if (pid_ == 0) return;
     thread_ = std::thread([this] {
       while (!stop_.load()) {
@@ -114,8 +88,12 @@ class MemoryWatch {
   }
   // Marks the end of warm-up: "start" is resident memory from here.
   void MarkStart() {
-    if (pid_ != 0) start_kb_ = ResidentKb();
+    if (pid_ == 0) return;
+    start_kb_ = ResidentKb();
+    start_cpu_ns_ = CpuNs();
   }
+  // The watched process's CPU time since MarkStart; -1 without one.
+  int64_t CpuSinceStart() const { return pid_ == 0 ? -1 : CpuNs() - start_cpu_ns_; }
   // Called with each answer's count: once a tenth of `total` are answered,
   // buffers and caches have grown to their working size, and "start" is
   // taken again, so that start and end compare like with like.
@@ -139,10 +117,69 @@ class MemoryWatch {
     }
     return 0;
   }
+  // User and system time from /proc/PID/stat (fields 14 and 15, in clock
+  // ticks), read after the command name, which may hold spaces.
+  int64_t CpuNs() const {
+    std::ifstream stat(absl::StrCat("/proc/", pid_, "/stat"));
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    size_t end_of_name = text.rfind(')');
+    if (end_of_name == std::string::npos) return 0;
+    std::istringstream fields(text.substr(end_of_name + 2));
+    std::string field;
+    int64_t utime = 0, stime = 0;
+    // Fields 3 to 13 come first.
+    for (int i = 3; i <= 13 && fields >> field; ++i) {
+    }
+    fields >> utime >> stime;
+    return (utime + stime) * (1'000'000'000 / sysconf(_SC_CLK_TCK));
+  }
   pid_t pid_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> start_kb_{0}, peak_kb_{0};
+  int64_t start_cpu_ns_ = 0;
+};
+
+// Everything the workers of one run share.
+class Tally {
+ public:
+  // Returns how many answers have been recorded, this one included.
+  int64_t Record(int64_t latency_ns, const grpc::Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    latencies_.push_back(latency_ns);
+    if (!status.ok()) {
+      if (errors_++ == 0) {
+        first_error_ = absl::StrCat("code ", status.error_code(), ": ", status.error_message());
+      }
+    }
+    return static_cast<int64_t>(latencies_.size());
+  }
+  void Fail(const std::string& what) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (errors_++ == 0) first_error_ = what;
+  }
+  // The run's summary: `seconds` long, this process's CPU time counted from
+  // `cpu_start_ns` less `prepare_cpu_ns`, and the watched process's.
+  RunSummary Finish(double seconds, int64_t cpu_start_ns, int64_t prepare_cpu_ns,
+                    const ProcessWatch& watch) {
+    std::lock_guard<std::mutex> lock(mu_);
+    RunSummary summary;
+    summary.requests = static_cast<int64_t>(latencies_.size());
+    summary.errors = errors_;
+    summary.seconds = seconds;
+    summary.prepare_cpu_ns = prepare_cpu_ns;
+    summary.client_cpu_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start_ns - prepare_cpu_ns;
+    summary.watched_cpu_ns = watch.CpuSinceStart();
+    summary.first_error = first_error_;
+    SummarizeLatencies(latencies_, summary);
+    return summary;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<int64_t> latencies_;
+  int64_t errors_ = 0;
+  std::string first_error_;
 };
 
 std::shared_ptr<grpc::Channel> Channel(const LoadOptions& options) {
@@ -176,18 +213,21 @@ using Call = std::function<grpc::Status()>;
 
 // Runs prepare(index)() for warmup + requests indices over `concurrency`
 // threads, timing each call; only the last `requests` count.
-RunSummary RunUnary(const LoadOptions& options, MemoryWatch& memory,
+RunSummary RunUnary(const LoadOptions& options, ProcessWatch& memory,
                     const std::function<Call(int64_t index)>& prepare) {
   for (int64_t i = 0; i < options.warmup; ++i) prepare(options.offset + i)();
   memory.MarkStart();
   Tally tally;
-  std::atomic<int64_t> next{0};
+  std::atomic<int64_t> next{0}, prepare_cpu_ns{0};
+  const int64_t cpu_start_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID);
   auto start = Clock::now();
   std::vector<std::thread> workers;
   for (int t = 0; t < options.concurrency; ++t) {
     workers.emplace_back([&] {
       for (int64_t i; (i = next.fetch_add(1)) < options.requests;) {
+        const int64_t prepare_start_ns = CpuNs(CLOCK_THREAD_CPUTIME_ID);
         Call call = prepare(options.offset + options.warmup + i);
+        prepare_cpu_ns += CpuNs(CLOCK_THREAD_CPUTIME_ID) - prepare_start_ns;
         auto begin = Clock::now();
         grpc::Status status = call();
         memory.Progress(tally.Record(Nanoseconds(Clock::now() - begin), status), options.requests);
@@ -195,7 +235,8 @@ RunSummary RunUnary(const LoadOptions& options, MemoryWatch& memory,
     });
   }
   for (auto& worker : workers) worker.join();
-  return tally.Finish(std::chrono::duration<double>(Clock::now() - start).count());
+  return tally.Finish(std::chrono::duration<double>(Clock::now() - start).count(), cpu_start_ns,
+                      prepare_cpu_ns, memory);
 }
 
 // Sends `requests` generated reports over `streams` bidi streams at once,
@@ -204,13 +245,14 @@ RunSummary RunUnary(const LoadOptions& options, MemoryWatch& memory,
 // answer carries an error.
 template <typename Request, typename Response>
 RunSummary RunStreams(
-    const LoadOptions& options, const ReportGenerator& generator, MemoryWatch& memory,
+    const LoadOptions& options, const ReportGenerator& generator, ProcessWatch& memory,
     const std::function<
         std::unique_ptr<grpc::ClientReaderWriter<Request, Response>>(grpc::ClientContext*)>& open,
     const std::function<bool(const Response&, std::string*)>& failed) {
   memory.MarkStart();
   Tally tally;
-  std::atomic<int64_t> next{0};
+  std::atomic<int64_t> next{0}, prepare_cpu_ns{0};
+  const int64_t cpu_start_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID);
   auto start = Clock::now();
   std::vector<std::thread> threads;
   for (int s = 0; s < options.streams; ++s) {
@@ -239,8 +281,10 @@ RunSummary RunStreams(
       });
       Request request;
       for (int64_t i; (i = next.fetch_add(1)) < options.requests;) {
+        const int64_t prepare_start_ns = CpuNs(CLOCK_THREAD_CPUTIME_ID);
         *request.mutable_report() = generator.Report(static_cast<uint64_t>(options.offset + i));
         request.set_request_id(absl::StrCat(i));
+        prepare_cpu_ns += CpuNs(CLOCK_THREAD_CPUTIME_ID) - prepare_start_ns;
         {
           std::lock_guard<std::mutex> lock(mu);
           sent.push_back(Clock::now());
@@ -258,7 +302,8 @@ RunSummary RunStreams(
     });
   }
   for (auto& thread : threads) thread.join();
-  return tally.Finish(std::chrono::duration<double>(Clock::now() - start).count());
+  return tally.Finish(std::chrono::duration<double>(Clock::now() - start).count(), cpu_start_ns,
+                      prepare_cpu_ns, memory);
 }
 
 v1::ReportKey KeyOf(const v1::Report& report) {
@@ -273,7 +318,7 @@ int Run(const std::string& command, const LoadOptions& options) {
   generator_options.seed = options.seed;
   generator_options.inconsistent_per_mille = options.inconsistent_per_mille;
   ReportGenerator generator(generator_options);
-  MemoryWatch memory(options.watch_pid);
+  ProcessWatch memory(options.watch_pid);
   RunSummary summary;
 
   if (command == "rocksdb-put") {
@@ -302,7 +347,7 @@ int Run(const std::string& command, const LoadOptions& options) {
     });
   } else {
     auto channel = Channel(options);
-    auto run_null = [&](MemoryWatch& watch) {
+    auto run_null = [&](ProcessWatch& watch) {
       auto stub = grpc::health::v1::Health::NewStub(channel);
       return RunUnary(options, watch, [&](int64_t) -> Call {
         return [&] {
@@ -316,7 +361,7 @@ int Run(const std::string& command, const LoadOptions& options) {
     };
     if (options.with_null && command != "null") {
       // The baseline: the same number of null RPCs over the same channel.
-      MemoryWatch none(0);
+      ProcessWatch none(0);
       RunSummary null_summary = run_null(none);
       std::cout << FormatSummary("null", null_summary) << std::endl;
       if (null_summary.errors > 0) return 1;
@@ -364,6 +409,18 @@ int Run(const std::string& command, const LoadOptions& options) {
           echo::v1::FetchRequest request;
           v1::GetReportResponse response;
           return stub->Fetch(&context, request, &response);
+        };
+      });
+    } else if (command == "absorb") {
+      auto stub = echo::v1::Echo::NewStub(channel);
+      summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+        auto request = std::make_shared<v1::CreateReportRequest>();
+        *request->mutable_report() = generator.Report(static_cast<uint64_t>(index));
+        return [&, request] {
+          grpc::ClientContext context;
+          Prepare(context, options);
+          v1::CreateReportResponse response;
+          return stub->Absorb(&context, *request, &response);
         };
       });
     } else if (command == "put") {
@@ -441,6 +498,8 @@ int main(int argc, char** argv) {
       {"stream", "ScoringService.ScoreStream of generated reports over --streams streams"},
       {"echo", "the same stream to bench-echo-svc, which only echoes"},
       {"fetch", "bench-echo-svc's Fetch: a report sent back from memory, GetReport's baseline"},
+      {"absorb", "bench-echo-svc's Absorb: the same reports sent and dropped, CreateReport's "
+                 "transport"},
       {"put", "StorageService.CreateReport of generated reports (new departments)"},
       {"get", "StorageService.GetReport of reports put before (same --offset and --seed)"},
       {"list", "StorageService.ListReports: one page of 100 for a year"},
@@ -471,7 +530,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     sub->add_option("--watch-pid", options.watch_pid,
                     "print this process's resident memory once a tenth of the requests are "
-                    "answered (rss_start_kb), at the end and at its peak");
+                    "answered (rss_start_kb), at the end and at its peak, and the CPU time it "
+                    "used per request (server_cpu_us)");
     sub->add_option("--name", options.name, "name on the summary line");
     if (std::string(command.name) == "score" || std::string(command.name) == "get" ||
         std::string(command.name) == "fetch") {
