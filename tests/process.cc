@@ -49,15 +49,17 @@ std::string MakeTempDir(const std::string& prefix) {
   return made ? std::string(made) : std::string();
 }
 
-SecuredServices StartSecuredServices(const std::string& dir) {
+SecuredServices StartSecuredServices(const std::string& dir,
+                                     const std::vector<std::string>& storage_flags,
+                                     const std::vector<std::string>& scoring_flags) {
   SecuredServices services;
-  services.storage = std::make_unique<ServerProcess>(
-      BinPath("storage-svc"),
-      std::vector<std::string>{"--data-dir", dir + "/db", "--tokens", dir + "/tokens",
-                               "--signing-keys", dir + "/keys"});
-  services.scoring = std::make_unique<ServerProcess>(
-      BinPath("scoring-svc"),
-      std::vector<std::string>{"--tokens", dir + "/tokens", "--signing-keys", dir + "/keys"});
+  std::vector<std::string> storage = {"--data-dir",    dir + "/db",      "--tokens",
+                                      dir + "/tokens", "--signing-keys", dir + "/keys"};
+  storage.insert(storage.end(), storage_flags.begin(), storage_flags.end());
+  services.storage = std::make_unique<ServerProcess>(BinPath("storage-svc"), storage);
+  std::vector<std::string> scoring = {"--tokens", dir + "/tokens", "--signing-keys", dir + "/keys"};
+  scoring.insert(scoring.end(), scoring_flags.begin(), scoring_flags.end());
+  services.scoring = std::make_unique<ServerProcess>(BinPath("scoring-svc"), scoring);
   return services;
 }
 

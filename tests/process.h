@@ -54,7 +54,10 @@ struct SecuredServices {
   std::unique_ptr<ServerProcess> storage;
   std::unique_ptr<ServerProcess> scoring;
 };
-SecuredServices StartSecuredServices(const std::string& dir);
+// `storage_flags` and `scoring_flags` are added to each one's command line.
+SecuredServices StartSecuredServices(const std::string& dir,
+                                     const std::vector<std::string>& storage_flags = {},
+                                     const std::vector<std::string>& scoring_flags = {});
 
 struct CommandResult {
   int exit_code = -1;

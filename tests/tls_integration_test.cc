@@ -74,6 +74,29 @@ TEST_F(Tls, MutualTlsRefusesClientsWithoutACertificate) {
   EXPECT_THAT(with.out, HasSubstr("LH-ZWFWSJGLJ/2019@1 created"));
 }
 
+TEST_F(Tls, HttpJsonIsServedOverTheSameMutualTls) {
+  std::string data = testing::MakeTempDir("jixiao-https");
+  ServerProcess storage(BinPath("storage-svc"),
+                        {"--data-dir", data + "/db", "--tls-cert", Cert("server.crt"), "--tls-key",
+                         Cert("server.key"), "--tls-client-ca", Cert("ca.crt"), "--http-listen",
+                         ":0", "--http-port-file", data + "/http"});
+  ASSERT_FALSE(storage.address().empty()) << storage.Log();
+  std::string http = testing::ReadFile(data + "/http");
+  http.erase(http.find_last_not_of('\n') + 1);
+  EXPECT_THAT(storage.Log(), HasSubstr("HTTP/JSON on https://"));
+  const std::string url = "https://localhost:" + http.substr(http.rfind(':') + 1) + "/healthz";
+  testing::CommandResult with =
+      RunCommand({"/usr/bin/curl", "-sS", "--cacert", Cert("ca.crt"), "--cert", Cert("client.crt"),
+                  "--key", Cert("client.key"), url});
+  EXPECT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_THAT(with.out, HasSubstr("SERVING"));
+  // Without a client certificate, or in plain HTTP, nothing is answered.
+  EXPECT_NE(RunCommand({"/usr/bin/curl", "-sS", "--cacert", Cert("ca.crt"), url}).exit_code, 0);
+  testing::CommandResult plain =
+      RunCommand({"/usr/bin/curl", "-sS", "http://" + http + "/healthz"});
+  EXPECT_THAT(plain.out, ::testing::Not(HasSubstr("SERVING")));
+}
+
 TEST_F(Tls, MisconfiguredTlsIsAClearError) {
   testing::CommandResult half = RunCommand(
       {BinPath("scoring-svc"), "--listen", "127.0.0.1:0", "--tls-cert", Cert("server.crt")});

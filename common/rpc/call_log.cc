@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -35,6 +36,13 @@ class CallLog final : public grpc::experimental::Interceptor {
       start_ = std::chrono::steady_clock::now();
       const auto& metadata = *methods->GetRecvInitialMetadata();
       request_id_ = Metadata(metadata, kRequestIdMetadata);
+      peer_ = info_->server_context()->peer();
+      // Only a call made in process (by the HTTP gateway) may name its peer.
+      if (!absl::StartsWith(peer_, "ipv4:") && !absl::StartsWith(peer_, "ipv6:") &&
+          !absl::StartsWith(peer_, "unix:")) {
+        std::string http_peer = Metadata(metadata, kHttpPeerMetadata);
+        if (!http_peer.empty()) peer_ = "http:" + http_peer;
+      }
       if (tokens_ != nullptr) {
         auto principal = tokens_->Authenticate(Metadata(metadata, "authorization"));
         principal_ = principal.ok() ? principal->name : "";
@@ -67,7 +75,7 @@ class CallLog final : public grpc::experimental::Interceptor {
     absl::StrAppend(&line, ",\"request_id\":");
     AppendJsonString(request_id_, line);
     absl::StrAppend(&line, ",\"peer\":");
-    AppendJsonString(info_->server_context()->peer(), line);
+    AppendJsonString(peer_, line);
     line += "}\n";
     static std::mutex mu;
     std::lock_guard<std::mutex> lock(mu);
@@ -82,6 +90,7 @@ class CallLog final : public grpc::experimental::Interceptor {
   const bool log_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::string request_id_;
+  std::string peer_;
   std::string principal_;
 };
 

@@ -27,6 +27,9 @@
 namespace jixiao::rpc {
 
 inline constexpr char kRequestIdMetadata[] = "x-request-id";
+// Set by the HTTP gateway on the calls it makes in process: the HTTP
+// client's address, logged as the peer ("http:ADDRESS:PORT").
+inline constexpr char kHttpPeerMetadata[] = "jixiao-http-peer";
 
 // Appends `text` to `out` as a JSON string, quotes included.
 void AppendJsonString(absl::string_view text, std::string& out);

@@ -11,6 +11,7 @@
 
 #include "call_log.h"
 #include "health_service.h"
+#include "http_gateway.h"
 #include "metrics.h"
 #include "metrics_server.h"
 
@@ -52,6 +53,11 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
                  "means loopback; off by default)");
   app.add_option("--metrics-port-file", options.metrics_port_file,
                  "once serving, write the bound host:port of /metrics to this file");
+  app.add_option("--http-listen", options.http_listen,
+                 "also serve the API as HTTP/JSON on this host:port (\":PORT\" means loopback; "
+                 "HTTPS with --tls-cert; off by default)");
+  app.add_option("--http-port-file", options.http_port_file,
+                 "once serving, write the bound host:port of HTTP/JSON to this file");
   app.add_option("--signing-keys", options.signing_keys_file,
                  "score card signing keys (id and hex secret per line, newest first): "
                  "scoring-svc signs cards, storage-svc keeps only cards that verify")
@@ -205,6 +211,22 @@ int RunServer(const std::string& program, const ServerOptions& options,
     std::cerr << program << ": cannot listen on " << options.listen << "\n";
     return 1;
   }
+  std::unique_ptr<HttpGateway> gateway;
+  if (!options.http_listen.empty()) {
+    grpc::ChannelArguments arguments;
+    arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
+    arguments.SetMaxSendMessageSize(options.max_message_bytes);
+    auto started =
+        HttpGateway::Start(program, options, service_names, server->InProcessChannel(arguments));
+    if (!started.ok()) {
+      std::cerr << program << ": " << started.status().message() << "\n";
+      server->Shutdown();
+      server->Wait();
+      if (on_shutdown) on_shutdown();
+      return 2;
+    }
+    gateway = *std::move(started);
+  }
   for (const std::string& name : service_names) health.SetServing(name, true);
   health.SetServing("", true);
 
@@ -227,6 +249,7 @@ int RunServer(const std::string& program, const ServerOptions& options,
             << ", shutting down (grace " << options.shutdown_grace_seconds << "s)" << std::endl;
   auto shutdown_start = std::chrono::steady_clock::now();
   health.Shutdown();
+  gateway.reset();  // no new HTTP requests; those in flight finish first
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::seconds(options.shutdown_grace_seconds));
   server->Wait();

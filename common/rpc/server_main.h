@@ -37,6 +37,8 @@ struct ServerOptions {
   bool call_log = true;           // one JSON line per call on stderr (call_log.h)
   std::string metrics_listen;     // host:port (or :port, on loopback) for /metrics; empty: none
   std::string metrics_port_file;  // once serving, the bound host:port of /metrics
+  std::string http_listen;        // host:port (or :port, on loopback) for HTTP/JSON; empty: none
+  std::string http_port_file;     // once serving, the bound host:port of HTTP/JSON
 };
 
 // Adds --listen, --port-file, --max-message-bytes, --shutdown-grace,
@@ -53,7 +55,9 @@ bool IsLoopback(const std::string& address);
 // the server cannot start. `tokens` (may be null) names callers in the
 // call log. With options.metrics_listen, an HTTP server answers GET
 // /metrics with call counts and latency histograms per method, followed by
-// `extra_metrics()` (Prometheus text format).
+// `extra_metrics()` (Prometheus text format). With options.http_listen,
+// the methods of `service_names` that carry a google.api.http option are
+// also served as HTTP/JSON (http_gateway.h).
 int RunServer(const std::string& program, const ServerOptions& options,
               const std::vector<grpc::Service*>& services,
               const std::vector<std::string>& service_names,

@@ -1,0 +1,128 @@
+#include "http_mapping.h"
+
+#include "field_violations.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "jixiao/v1/scoring_service.pb.h"
+#include "jixiao/v1/storage_service.pb.h"
+
+namespace jixiao::rpc {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+const HttpMapping& Storage() {
+  static const HttpMapping mapping = *HttpMapping::ForServices({"jixiao.v1.StorageService"});
+  return mapping;
+}
+
+std::string FirstField(const absl::Status& status) {
+  auto violations = engine::ViolationsOf(status);
+  return violations.empty() ? "" : violations.front().field;
+}
+
+TEST(HttpMapping, EveryMethodOfBothServicesHasARoute) {
+  EXPECT_EQ(Storage().routes().size(), 15u);
+  // Linking the messages registers the service in the generated pool.
+  ASSERT_NE(v1::ScoreRequest::descriptor(), nullptr);
+  auto scoring = HttpMapping::ForServices({"jixiao.v1.ScoringService"});
+  ASSERT_TRUE(scoring.ok()) << scoring.status();
+  EXPECT_EQ(scoring->routes().size(), 4u);
+  EXPECT_FALSE(HttpMapping::ForServices({"jixiao.v1.NoSuchService"}).ok());
+}
+
+TEST(HttpMapping, MatchesVariablesVerbsAndCustomVerbs) {
+  auto get = Storage().Match("GET", "/v1/reports/LH-ZWFWSJGLJ/2019");
+  ASSERT_TRUE(get.ok()) << get.status();
+  EXPECT_EQ(get->route->GrpcName(), "/jixiao.v1.StorageService/GetReport");
+  EXPECT_THAT(get->variables, ElementsAre(Pair("key.department_code", "LH-ZWFWSJGLJ"),
+                                          Pair("key.fiscal_year", "2019")));
+  auto update = Storage().Match("PUT", "/v1/reports/A%2FB/2019");
+  ASSERT_TRUE(update.ok());
+  EXPECT_EQ(update->route->method->name(), "UpdateReport");
+  EXPECT_EQ(update->variables[0].second, "A/B");  // percent-decoded
+  auto transition = Storage().Match("POST", "/v1/reports/LH/2019:transition");
+  ASSERT_TRUE(transition.ok());
+  EXPECT_EQ(transition->route->method->name(), "TransitionReport");
+  EXPECT_EQ(transition->variables[1].second, "2019");
+  EXPECT_EQ(Storage().Match("GET", "/v1/reports/LH/2019/history")->route->method->name(),
+            "GetReportHistory");
+
+  EXPECT_TRUE(absl::IsNotFound(Storage().Match("GET", "/v1/reports/LH").status()));
+  EXPECT_TRUE(absl::IsNotFound(Storage().Match("GET", "/v2/reports").status()));
+  EXPECT_TRUE(absl::IsNotFound(Storage().Match("POST", "/v1/reports/LH/2019:approve").status()));
+  EXPECT_TRUE(absl::IsFailedPrecondition(Storage().Match("PATCH", "/v1/reports").status()));
+}
+
+TEST(HttpMapping, BuildsRequestsFromBodyPathAndQuery) {
+  auto match = Storage().Match("PUT", "/v1/reports/LH-ZWFWSJGLJ/2019");
+  v1::UpdateReportRequest update;
+  // The path wins over the body for the fields it binds.
+  ASSERT_TRUE(HttpMapping::BuildRequest(
+                  *match,
+                  R"({"report": {"identity": {"departmentCode": "X", "fiscalYear": 2000}},
+                      "expected_revision": "3"})",
+                  {}, update)
+                  .ok());
+  EXPECT_EQ(update.report().identity().department_code(), "LH-ZWFWSJGLJ");
+  EXPECT_EQ(update.report().identity().fiscal_year(), 2019);
+  EXPECT_EQ(update.expected_revision(), 3);
+
+  auto list = Storage().Match("GET", "/v1/reports");
+  v1::ListReportsRequest request;
+  ASSERT_TRUE(
+      HttpMapping::BuildRequest(
+          *list, "",
+          {{"fiscal_year", "2019"}, {"status", "REPORT_STATUS_SUBMITTED"}, {"pageSize", "20"}},
+          request)
+          .ok());
+  EXPECT_EQ(request.fiscal_year(), 2019);
+  EXPECT_EQ(request.status(), v1::REPORT_STATUS_SUBMITTED);
+  EXPECT_EQ(request.page_size(), 20);
+
+  auto audit = Storage().Match("GET", "/v1/audit");
+  v1::ListAuditRequest since;
+  ASSERT_TRUE(
+      HttpMapping::BuildRequest(*audit, "", {{"since", "2020-01-02T03:04:05Z"}}, since).ok());
+  EXPECT_EQ(since.since().seconds(), 1577934245);
+}
+
+TEST(HttpMapping, NamesTheFieldOfEveryBadInput) {
+  auto list = Storage().Match("GET", "/v1/reports");
+  v1::ListReportsRequest request;
+  EXPECT_EQ(FirstField(HttpMapping::BuildRequest(*list, "", {{"page_size", "x"}}, request)),
+            "page_size");
+  EXPECT_EQ(
+      FirstField(HttpMapping::BuildRequest(*list, "", {{"fiscal_year", "99999999999"}}, request)),
+      "fiscal_year");
+  EXPECT_EQ(FirstField(HttpMapping::BuildRequest(*list, "", {{"status", "LOST"}}, request)),
+            "status");
+  EXPECT_EQ(FirstField(HttpMapping::BuildRequest(*list, "", {{"nope", "1"}}, request)), "nope");
+  EXPECT_EQ(FirstField(HttpMapping::BuildRequest(*list, "{}", {}, request)), "body");
+
+  auto create = Storage().Match("POST", "/v1/reports");
+  v1::CreateReportRequest create_request;
+  EXPECT_EQ(
+      FirstField(HttpMapping::BuildRequest(
+          *create, R"({"report": {"budget": {"income": {"value": 5}}}})", {}, create_request)),
+      "report.budget.income.value");
+  EXPECT_EQ(FirstField(HttpMapping::BuildRequest(*create, "{}", {{"idempotency_key", "k"}},
+                                                 create_request)),
+            "idempotency_key");
+
+  // A body bound to one field reports paths under it.
+  auto publish = Storage().Match("POST", "/v1/schemes");
+  v1::PublishSchemeRequest publish_request;
+  EXPECT_EQ(
+      FirstField(HttpMapping::BuildRequest(*publish, R"({"version": "one"})", {}, publish_request)),
+      "scheme.version");
+
+  auto audit = Storage().Match("GET", "/v1/audit");
+  v1::ListAuditRequest since;
+  EXPECT_EQ(FirstField(HttpMapping::BuildRequest(*audit, "", {{"since", "yesterday"}}, since)),
+            "since");
+}
+
+}  // namespace
+}  // namespace jixiao::rpc
