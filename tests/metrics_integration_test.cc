@@ -63,6 +63,30 @@ TEST(Metrics, CountsTheCallsMadeAndParseAsPrometheusText) {
   EXPECT_THAT(parsed.out, HasSubstr("jixiao_store_keys{family=\"audit\"}"));
 }
 
+TEST(Metrics, ScoringCountsSchemeCacheHits) {
+  std::string dir = MakeTempDir("metrics-scoring");
+  ServerProcess scoring(kBin + "/scoring-svc", {"--metrics-listen", ":0", "--metrics-port-file",
+                                                dir + "/metrics.addr"});
+  ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
+  std::string metrics_address = ReadFile(dir + "/metrics.addr");
+  metrics_address.erase(metrics_address.find_last_not_of('\n') + 1);
+  // Three reports scored with the same scheme sent inline: compiled once.
+  const std::string seed = SourcePath("examples/longhua-2019.json");
+  CommandResult scored =
+      RunCommand({kBin + "/jixiao", "--scoring", scoring.address(), "score", "--scheme",
+                  SourcePath("schemes/dept-overall-v1.textproto"), seed, seed, seed});
+  ASSERT_EQ(scored.exit_code, 3) << scored.err;  // scored: the seed's known error finding
+
+  CommandResult page =
+      RunCommand({"/usr/bin/curl", "-sSf", "http://" + metrics_address + "/metrics"});
+  ASSERT_EQ(page.exit_code, 0) << page.err;
+  CommandResult parsed = RunCommand({"/usr/bin/python3", "-c", kParse}, page.out);
+  ASSERT_EQ(parsed.exit_code, 0) << parsed.err << page.out;
+  EXPECT_THAT(parsed.out, HasSubstr("jixiao_scheme_cache_misses_total{} 1\n"));
+  EXPECT_THAT(parsed.out, HasSubstr("jixiao_scheme_cache_hits_total{} 2\n"));
+  EXPECT_THAT(parsed.out, HasSubstr("jixiao_scheme_cache_entries{} 1\n"));
+}
+
 TEST(Metrics, RefusedOffLoopbackWithoutConsent) {
   std::string dir = MakeTempDir("metrics-remote");
   CommandResult refused = RunCommand(

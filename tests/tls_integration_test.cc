@@ -2,8 +2,14 @@
 // client gets through, a plaintext one fails cleanly, and with mutual TLS a
 // client without a certificate is refused.
 
+#include <grpcpp/grpcpp.h>
+
+#include <regex>
+
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "process.h"
 
 namespace jixiao {
@@ -95,6 +101,33 @@ TEST_F(Tls, HttpJsonIsServedOverTheSameMutualTls) {
   testing::CommandResult plain =
       RunCommand({"/usr/bin/curl", "-sS", "http://" + http + "/healthz"});
   EXPECT_THAT(plain.out, ::testing::Not(HasSubstr("SERVING")));
+}
+
+TEST_F(Tls, HealthChecksAnswerInPlaintextOnTheirOwnPortOnly) {
+  ServerProcess scoring(BinPath("scoring-svc"),
+                        {"--tls-cert", Cert("server.crt"), "--tls-key", Cert("server.key"),
+                         "--health-listen", "127.0.0.1:0"});
+  ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
+  std::smatch found;
+  std::string log = scoring.Log();
+  ASSERT_TRUE(std::regex_search(log, found, std::regex("plaintext health checks on (\\S+)")))
+      << log;
+  auto channel = grpc::CreateChannel(found[1], grpc::InsecureChannelCredentials());
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("jixiao.v1.ScoringService");
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::ClientContext context;
+  ASSERT_TRUE(health->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  // Nothing but health checks is served there.
+  jixiao::v1::ListSchemesRequest list;
+  jixiao::v1::ListSchemesResponse schemes;
+  grpc::ClientContext list_context;
+  EXPECT_EQ(jixiao::v1::ScoringService::NewStub(channel)
+                ->ListSchemes(&list_context, list, &schemes)
+                .error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST_F(Tls, MisconfiguredTlsIsAClearError) {

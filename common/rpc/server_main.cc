@@ -58,6 +58,9 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
                  "HTTPS with --tls-cert; off by default)");
   app.add_option("--http-port-file", options.http_port_file,
                  "once serving, write the bound host:port of HTTP/JSON to this file");
+  app.add_option("--health-listen", options.health_listen,
+                 "also answer gRPC health checks, and nothing else, in plaintext on this "
+                 "host:port: for probes that cannot speak TLS (Kubernetes' gRPC probes)");
   app.add_option("--signing-keys", options.signing_keys_file,
                  "score card signing keys (id and hex secret per line, newest first): "
                  "scoring-svc signs cards, storage-svc keeps only cards that verify")
@@ -211,6 +214,29 @@ int RunServer(const std::string& program, const ServerOptions& options,
     std::cerr << program << ": cannot listen on " << options.listen << "\n";
     return 1;
   }
+  // Kubernetes' gRPC probes speak plaintext only: a second server that
+  // answers health checks and nothing else, so no TLS is needed for it.
+  HealthService probe_health;
+  std::unique_ptr<grpc::Server> probe_server;
+  if (!options.health_listen.empty()) {
+    grpc::ServerBuilder probe_builder;
+    int probe_port = 0;
+    probe_builder.AddListeningPort(options.health_listen, grpc::InsecureServerCredentials(),
+                                   &probe_port);
+    probe_builder.RegisterService(&probe_health);
+    probe_server = probe_builder.BuildAndStart();
+    if (probe_server == nullptr || probe_port == 0) {
+      std::cerr << program << ": cannot listen for health checks on " << options.health_listen
+                << "\n";
+      server->Shutdown();
+      server->Wait();
+      if (on_shutdown) on_shutdown();
+      return 2;
+    }
+    std::cerr << program << ": plaintext health checks on "
+              << options.health_listen.substr(0, options.health_listen.rfind(':')) << ":"
+              << probe_port << std::endl;
+  }
   std::unique_ptr<HttpGateway> gateway;
   if (!options.http_listen.empty()) {
     grpc::ChannelArguments arguments;
@@ -227,8 +253,10 @@ int RunServer(const std::string& program, const ServerOptions& options,
     }
     gateway = *std::move(started);
   }
-  for (const std::string& name : service_names) health.SetServing(name, true);
-  health.SetServing("", true);
+  for (HealthService* each : {&health, &probe_health}) {
+    for (const std::string& name : service_names) each->SetServing(name, true);
+    each->SetServing("", true);
+  }
 
   std::string bound =
       options.listen.substr(0, options.listen.rfind(':')) + ":" + std::to_string(port);
@@ -249,10 +277,12 @@ int RunServer(const std::string& program, const ServerOptions& options,
             << ", shutting down (grace " << options.shutdown_grace_seconds << "s)" << std::endl;
   auto shutdown_start = std::chrono::steady_clock::now();
   health.Shutdown();
+  probe_health.Shutdown();
   gateway.reset();  // no new HTTP requests; those in flight finish first
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::seconds(options.shutdown_grace_seconds));
   server->Wait();
+  if (probe_server) probe_server->Shutdown(std::chrono::system_clock::now());
   if (on_shutdown) on_shutdown();
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - shutdown_start);

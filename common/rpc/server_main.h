@@ -39,6 +39,7 @@ struct ServerOptions {
   std::string metrics_port_file;  // once serving, the bound host:port of /metrics
   std::string http_listen;        // host:port (or :port, on loopback) for HTTP/JSON; empty: none
   std::string http_port_file;     // once serving, the bound host:port of HTTP/JSON
+  std::string health_listen;      // host:port for plaintext gRPC health checks only; empty: none
 };
 
 // Adds --listen, --port-file, --max-message-bytes, --shutdown-grace,

@@ -25,9 +25,14 @@ int main(int argc, char** argv) {
   app.add_option("--default-scheme", default_scheme,
                  "scheme used when a request names none, as id or id@version "
                  "(default: the built-in dept-overall@1)");
+  size_t scheme_cache = 64;
+  app.add_option("--scheme-cache", scheme_cache,
+                 "inline schemes (sent with a request) kept compiled, least recently used "
+                 "dropped first; 0 compiles every time")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  auto registry = jixiao::scoring::SchemeRegistry::Load(schemes_dir, default_scheme);
+  auto registry = jixiao::scoring::SchemeRegistry::Load(schemes_dir, default_scheme, scheme_cache);
   if (!registry.ok()) {
     std::cerr << "scoring-svc: " << registry.status().message() << "\n";
     return 2;
@@ -38,5 +43,6 @@ int main(int argc, char** argv) {
       jixiao::rpc::LoadSigningKeysOrExit("scoring-svc", server);
   jixiao::scoring::ScoringServiceImpl service(*registry, tokens.get(), signing_keys.get());
   return jixiao::rpc::RunServer("scoring-svc", server, {&service}, {"jixiao.v1.ScoringService"},
-                                nullptr, tokens.get());
+                                nullptr, tokens.get(),
+                                [&registry] { return registry->inline_cache().MetricsText(); });
 }

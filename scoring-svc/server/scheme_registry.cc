@@ -29,8 +29,10 @@ absl::StatusOr<v1::SchemeRef> ParseSchemeRef(const std::string& text) {
 }
 
 absl::StatusOr<SchemeRegistry> SchemeRegistry::Load(const std::string& directory,
-                                                    const std::string& default_ref) {
+                                                    const std::string& default_ref,
+                                                    size_t inline_cache_size) {
   SchemeRegistry registry;
+  registry.inline_cache_ = std::make_shared<SchemeCache>(inline_cache_size);
   std::shared_ptr<const engine::CompiledScheme> builtin = engine::DefaultScheme();
   registry.schemes_[{builtin->id(), builtin->version()}] = builtin;
   if (!directory.empty()) {

@@ -1,0 +1,81 @@
+#include "scheme_cache.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+
+namespace jixiao::scoring {
+namespace {
+
+// The same scheme always gives the same bytes.
+std::string DeterministicBytes(const v1::Scheme& scheme) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream out(&stream);
+  out.SetSerializationDeterministic(true);
+  scheme.SerializeToCodedStream(&out);
+  out.Trim();
+  return bytes;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> SchemeCache::Compile(
+    const v1::Scheme& scheme) {
+  if (capacity_ == 0) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++misses_;
+    }
+    return engine::CompileScheme(scheme, "request");
+  }
+  std::string key = DeterministicBytes(scheme);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = index_.find(key);
+    if (found != index_.end()) {
+      ++hits_;
+      recent_.splice(recent_.begin(), recent_, found->second);
+      return found->second->second;
+    }
+    ++misses_;
+  }
+  // Compiled outside the lock, so that other schemes are served meanwhile.
+  // Two callers may compile the same new scheme at once; the first is kept.
+  auto compiled = engine::CompileScheme(scheme, "request");
+  if (!compiled.ok()) return compiled.status();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (index_.count(key) == 0) {
+    recent_.emplace_front(key, *compiled);
+    index_.emplace(std::move(key), recent_.begin());
+    if (recent_.size() > capacity_) {
+      index_.erase(recent_.back().first);
+      recent_.pop_back();
+    }
+  }
+  return compiled;
+}
+
+SchemeCache::Stats SchemeCache::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {hits_, misses_, recent_.size()};
+}
+
+std::string SchemeCache::MetricsText() const {
+  Stats now = stats();
+  return absl::StrCat(
+      "# HELP jixiao_scheme_cache_hits_total Inline schemes found already compiled.\n"
+      "# TYPE jixiao_scheme_cache_hits_total counter\n"
+      "jixiao_scheme_cache_hits_total ",
+      now.hits,
+      "\n# HELP jixiao_scheme_cache_misses_total Inline schemes compiled for the request.\n"
+      "# TYPE jixiao_scheme_cache_misses_total counter\n"
+      "jixiao_scheme_cache_misses_total ",
+      now.misses,
+      "\n# HELP jixiao_scheme_cache_entries Compiled inline schemes held.\n"
+      "# TYPE jixiao_scheme_cache_entries gauge\n"
+      "jixiao_scheme_cache_entries ",
+      now.entries, "\n");
+}
+
+}  // namespace jixiao::scoring

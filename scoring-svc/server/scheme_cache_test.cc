@@ -1,0 +1,73 @@
+#include "scheme_cache.h"
+
+#include "gtest/gtest.h"
+
+namespace jixiao::scoring {
+namespace {
+
+v1::Scheme Named(int version) {
+  v1::Scheme scheme = engine::DefaultScheme()->proto();
+  scheme.set_version(version);
+  return scheme;
+}
+
+TEST(SchemeCache, CompilesEachSchemeOnceAndDropsTheLeastRecentlyUsed) {
+  SchemeCache cache(2);
+  auto first = cache.Compile(Named(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto again = cache.Compile(Named(1));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(first->get(), again->get());  // the same compiled scheme
+  EXPECT_EQ(cache.stats().hits, 1);
+  EXPECT_EQ(cache.stats().misses, 1);
+
+  ASSERT_TRUE(cache.Compile(Named(2)).ok());
+  ASSERT_TRUE(cache.Compile(Named(1)).ok());  // 1 is now the most recent
+  ASSERT_TRUE(cache.Compile(Named(3)).ok());  // drops 2
+  EXPECT_EQ(cache.stats().entries, 2u);
+  EXPECT_EQ(cache.stats().hits, 2);
+  EXPECT_EQ(cache.stats().misses, 3);
+  auto one = cache.Compile(Named(1));
+  EXPECT_EQ(cache.stats().hits, 3);
+  ASSERT_TRUE(cache.Compile(Named(2)).ok());
+  EXPECT_EQ(cache.stats().misses, 4);
+  EXPECT_EQ((*one)->version(), 1);
+}
+
+TEST(SchemeCache, KeepsNoSchemeThatFailsToCompile) {
+  SchemeCache cache(4);
+  v1::Scheme broken = Named(1);
+  broken.clear_id();
+  EXPECT_FALSE(cache.Compile(broken).ok());
+  EXPECT_FALSE(cache.Compile(broken).ok());
+  EXPECT_EQ(cache.stats().entries, 0u);
+  EXPECT_EQ(cache.stats().misses, 2);
+  EXPECT_EQ(cache.stats().hits, 0);
+}
+
+TEST(SchemeCache, SizeZeroCompilesEveryTime) {
+  SchemeCache cache(0);
+  auto first = cache.Compile(Named(1));
+  auto second = cache.Compile(Named(1));
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_NE(first->get(), second->get());
+  EXPECT_EQ(cache.stats().misses, 2);
+  EXPECT_EQ(cache.stats().entries, 0u);
+}
+
+TEST(SchemeCache, MetricsAreCountersAndAGauge) {
+  SchemeCache cache(4);
+  ASSERT_TRUE(cache.Compile(Named(1)).ok());
+  ASSERT_TRUE(cache.Compile(Named(1)).ok());
+  std::string text = cache.MetricsText();
+  EXPECT_NE(text.find("# TYPE jixiao_scheme_cache_hits_total counter\n"
+                      "jixiao_scheme_cache_hits_total 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("jixiao_scheme_cache_misses_total 1\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE jixiao_scheme_cache_entries gauge\njixiao_scheme_cache_entries 1\n"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace jixiao::scoring
