@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -42,11 +44,45 @@ std::string SourcePath(const std::string& relative) {
   return std::string(JIXIAO_SOURCE_DIR) + "/" + relative;
 }
 
+namespace {
+
+// The directories MakeTempDir made, removed when the test program exits
+// (not in a forked child, which leaves by exec or _exit). Set
+// JIXIAO_KEEP_TEST_DIRS to keep them for a look.
+class TempDirs {
+ public:
+  ~TempDirs() {
+    if (std::getenv("JIXIAO_KEEP_TEST_DIRS") != nullptr) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const std::string& dir : dirs_) {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  }
+  void Add(const std::string& dir) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    dirs_.push_back(dir);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> dirs_;
+};
+
+TempDirs& MadeDirs() {
+  static TempDirs dirs;
+  return dirs;
+}
+
+}  // namespace
+
 std::string MakeTempDir(const std::string& prefix) {
   const char* base = std::getenv("TMPDIR");
   std::string pattern = std::string(base ? base : "/tmp") + "/" + prefix + "-XXXXXX";
   char* made = mkdtemp(pattern.data());
-  return made ? std::string(made) : std::string();
+  if (made == nullptr) return "";
+  MadeDirs().Add(made);
+  return made;
 }
 
 SecuredServices StartSecuredServices(const std::string& dir,
@@ -132,6 +168,8 @@ CommandResult RunCommand(const std::vector<std::string>& args, const std::string
   result.exit_code = ShellStatus(status);
   result.out = ReadFile(out);
   result.err = ReadFile(err);
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
   return result;
 }
 

@@ -19,7 +19,8 @@ std::string SourcePath(const std::string& relative);
 // The whole file; "" if it cannot be read.
 std::string ReadFile(const std::string& path);
 
-// A fresh directory under the test's temporary directory.
+// A fresh directory under $TMPDIR (or /tmp), removed with everything in it
+// when the test program exits, unless JIXIAO_KEEP_TEST_DIRS is set.
 std::string MakeTempDir(const std::string& prefix);
 
 // A server started with --listen 127.0.0.1:0 --port-file, running until
