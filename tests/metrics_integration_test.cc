@@ -70,11 +70,12 @@ TEST(Metrics, ScoringCountsSchemeCacheHits) {
   ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
   std::string metrics_address = ReadFile(dir + "/metrics.addr");
   metrics_address.erase(metrics_address.find_last_not_of('\n') + 1);
-  // Three reports scored with the same scheme sent inline: compiled once.
+  // Three reports scored one after another (one stream) with the same
+  // scheme sent inline: compiled once.
   const std::string seed = SourcePath("examples/longhua-2019.json");
-  CommandResult scored =
-      RunCommand({kBin + "/jixiao", "--scoring", scoring.address(), "score", "--scheme",
-                  SourcePath("schemes/dept-overall-v1.textproto"), seed, seed, seed});
+  CommandResult scored = RunCommand(
+      {kBin + "/jixiao", "--scoring", scoring.address(), "score", "--streams", "1", "--scheme",
+       SourcePath("schemes/dept-overall-v1.textproto"), seed, seed, seed});
   ASSERT_EQ(scored.exit_code, 3) << scored.err;  // scored: the seed's known error finding
 
   CommandResult page =

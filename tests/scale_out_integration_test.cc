@@ -5,6 +5,8 @@
 #include <signal.h>
 
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -96,6 +98,33 @@ TEST(ScaleOut, KilledReplicaMidRunLosesNothing) {
   };
   // a also served the single-replica run's three streams.
   EXPECT_GE(streams(a.Log()) + streams(c.Log()), 3u + 3u);
+}
+
+// Connections closed by age (so that clients find replicas added since)
+// close gracefully: calls in flight finish and new ones reconnect.
+TEST(ScaleOut, ConnectionsClosedByAgeLoseNoCall) {
+  ServerProcess scoring(kBin + "/scoring-svc",
+                        {"--max-connection-age", "1", "--shutdown-grace", "1"});
+  ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
+  auto started = std::chrono::steady_clock::now();
+  CommandResult unary = RunCommand({kBin + "/jixiao-load", "score", "--target", scoring.address(),
+                                    "--requests", "1500", "--concurrency", "2"});
+  EXPECT_EQ(unary.exit_code, 0) << unary.out << unary.err;
+  EXPECT_THAT(unary.out, ::testing::HasSubstr("errors=0"));
+  CommandResult stream = RunCommand({kBin + "/jixiao-load", "null", "--target", scoring.address(),
+                                     "--requests", "20000", "--concurrency", "2"});
+  EXPECT_EQ(stream.exit_code, 0) << stream.out << stream.err;
+  // The runs lasted long enough for connections to be closed under them:
+  // each run's single channel came from more than one client port.
+  EXPECT_GT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  std::set<std::string> peers;
+  std::string log = scoring.Log();
+  std::regex peer("\"peer\":\"(ipv4:[0-9.:]+)\"");
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), peer); it != std::sregex_iterator();
+       ++it) {
+    peers.insert((*it)[1]);
+  }
+  EXPECT_GT(peers.size(), 2u);
 }
 
 }  // namespace

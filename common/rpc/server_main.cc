@@ -3,6 +3,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -58,6 +59,11 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
                  "HTTPS with --tls-cert; off by default)");
   app.add_option("--http-port-file", options.http_port_file,
                  "once serving, write the bound host:port of HTTP/JSON to this file");
+  app.add_option("--max-connection-age", options.max_connection_age_seconds,
+                 "close each client connection after this many seconds, letting its calls "
+                 "finish, so that clients resolve the service name again and spread over "
+                 "replicas added since; 0 keeps connections (default)")
+      ->check(CLI::Range(0, 86400));
   app.add_option("--health-listen", options.health_listen,
                  "also answer gRPC health checks, and nothing else, in plaintext on this "
                  "host:port: for probes that cannot speak TLS (Kubernetes' gRPC probes)");
@@ -188,6 +194,12 @@ int RunServer(const std::string& program, const ServerOptions& options,
                            credentials ? credentials : grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
+  if (options.max_connection_age_seconds > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               options.max_connection_age_seconds * 1000);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               std::max(options.shutdown_grace_seconds, 1) * 1000);
+  }
   for (grpc::Service* service : services) builder.RegisterService(service);
   builder.RegisterService(&health);
   CallMetrics metrics;

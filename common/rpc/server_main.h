@@ -40,6 +40,7 @@ struct ServerOptions {
   std::string http_listen;        // host:port (or :port, on loopback) for HTTP/JSON; empty: none
   std::string http_port_file;     // once serving, the bound host:port of HTTP/JSON
   std::string health_listen;      // host:port for plaintext gRPC health checks only; empty: none
+  int max_connection_age_seconds = 0;  // close client connections this old (gracefully); 0: never
 };
 
 // Adds --listen, --port-file, --max-message-bytes, --shutdown-grace,
