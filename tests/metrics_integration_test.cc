@@ -3,6 +3,7 @@
 // exactly the calls the test made, by method and status code.
 
 #include <fstream>
+#include <regex>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -61,21 +62,33 @@ TEST(Metrics, CountsTheCallsMadeAndParseAsPrometheusText) {
               HasSubstr("jixiao_rpc_latency_seconds_bucket{le=\"+Inf\"," + create + "} 7\n"));
   EXPECT_THAT(parsed.out, HasSubstr("jixiao_store_keys{family=\"revisions\"}"));
   EXPECT_THAT(parsed.out, HasSubstr("jixiao_store_keys{family=\"audit\"}"));
+  // RocksDB's own counters: seven synced writes (two refused before
+  // writing) made at least one WAL sync each group, and wrote bytes.
+  std::smatch found;
+  ASSERT_TRUE(std::regex_search(parsed.out, found,
+                                std::regex("jixiao_rocksdb_wal_syncs_total\\{\\} ([0-9]+)")))
+      << parsed.out;
+  EXPECT_GE(std::stoi(found[1]), 1);
+  EXPECT_LE(std::stoi(found[1]), 5);
+  ASSERT_TRUE(std::regex_search(parsed.out, found,
+                                std::regex("jixiao_rocksdb_bytes_written_total\\{\\} ([0-9]+)")));
+  EXPECT_GT(std::stoll(found[1]), 5 * 4000);  // five reports of about 5 KB
+  EXPECT_THAT(parsed.out, HasSubstr("jixiao_rocksdb_background_errors{} 0\n"));
 }
 
 TEST(Metrics, ScoringCountsSchemeCacheHits) {
   std::string dir = MakeTempDir("metrics-scoring");
-  ServerProcess scoring(kBin + "/scoring-svc", {"--metrics-listen", ":0", "--metrics-port-file",
-                                                dir + "/metrics.addr"});
+  ServerProcess scoring(kBin + "/scoring-svc",
+                        {"--metrics-listen", ":0", "--metrics-port-file", dir + "/metrics.addr"});
   ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
   std::string metrics_address = ReadFile(dir + "/metrics.addr");
   metrics_address.erase(metrics_address.find_last_not_of('\n') + 1);
   // Three reports scored one after another (one stream) with the same
   // scheme sent inline: compiled once.
   const std::string seed = SourcePath("examples/longhua-2019.json");
-  CommandResult scored = RunCommand(
-      {kBin + "/jixiao", "--scoring", scoring.address(), "score", "--streams", "1", "--scheme",
-       SourcePath("schemes/dept-overall-v1.textproto"), seed, seed, seed});
+  CommandResult scored =
+      RunCommand({kBin + "/jixiao", "--scoring", scoring.address(), "score", "--streams", "1",
+                  "--scheme", SourcePath("schemes/dept-overall-v1.textproto"), seed, seed, seed});
   ASSERT_EQ(scored.exit_code, 3) << scored.err;  // scored: the seed's known error finding
 
   CommandResult page =
