@@ -111,20 +111,12 @@ class ReportChecker {
   }
 
   void CheckIdentity(const v1::Identity& identity) {
-    const std::string& code = identity.department_code();
-    if (code.empty()) {
-      Add("identity.department_code", "is required");
-    } else if (code.size() > kMaxDepartmentCodeLength) {
-      Add("identity.department_code",
-          absl::StrCat("is at most ", kMaxDepartmentCodeLength, " characters"));
-    } else if (!IsCode(code)) {
-      Add("identity.department_code", "may hold only letters, digits, '-', '_' and '.'");
+    if (std::string problem = DepartmentCodeProblem(identity.department_code()); !problem.empty()) {
+      Add("identity.department_code", problem);
     }
     if (identity.department_name().empty()) Add("identity.department_name", "is required");
-    if (identity.fiscal_year() < kMinFiscalYear || identity.fiscal_year() > kMaxFiscalYear) {
-      Add("identity.fiscal_year",
-          absl::StrCat("must lie within [", kMinFiscalYear, ", ", kMaxFiscalYear, "] (got ",
-                       identity.fiscal_year(), ")"));
+    if (std::string problem = FiscalYearProblem(identity.fiscal_year()); !problem.empty()) {
+      Add("identity.fiscal_year", problem);
     }
   }
 
@@ -177,6 +169,21 @@ bool IsCode(absl::string_view text) {
     if (!ok) return false;
   }
   return true;
+}
+
+std::string DepartmentCodeProblem(const std::string& code) {
+  if (code.empty()) return "is required";
+  if (code.size() > kMaxDepartmentCodeLength) {
+    return absl::StrCat("is at most ", kMaxDepartmentCodeLength, " characters");
+  }
+  if (!IsCode(code)) return "may hold only letters, digits, '-', '_' and '.'";
+  return "";
+}
+
+std::string FiscalYearProblem(int year) {
+  if (year >= kMinFiscalYear && year <= kMaxFiscalYear) return "";
+  return absl::StrCat("must lie within [", kMinFiscalYear, ", ", kMaxFiscalYear, "] (got ", year,
+                      ")");
 }
 
 absl::Status CheckReport(const v1::Report& report) {

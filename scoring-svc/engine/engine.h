@@ -89,6 +89,12 @@ inline constexpr int kMinFiscalYear = 2000;
 inline constexpr int kMaxFiscalYear = 2100;
 inline constexpr int kMaxRatePercent = 1000;  // a declared rate, in percent
 
+// What is wrong with a department code or a fiscal year, as CheckReport
+// says it of a report's identity; empty if nothing. For checking a report's
+// key (code and year) without a report.
+std::string DepartmentCodeProblem(const std::string& code);
+std::string FiscalYearProblem(int year);
+
 // Checks a report on its own, without a scheme: identity present, every
 // figure a well-formed non-negative decimal, every declared rate at most
 // kMaxRatePercent, satisfaction at most 100%, sizes within the limits above.

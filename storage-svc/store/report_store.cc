@@ -35,18 +35,17 @@ const char* StatusName(v1::ReportStatus status) {
   }
 }
 
+// A report key is checked as a report's identity is (engine.h).
 absl::Status CheckKey(const v1::ReportKey& key, const std::string& field) {
-  v1::Report probe;
-  probe.mutable_identity()->set_department_code(key.department_code());
-  probe.mutable_identity()->set_department_name("-");
-  probe.mutable_identity()->set_fiscal_year(key.fiscal_year());
-  absl::Status status = engine::CheckReport(probe);
-  if (status.ok()) return status;
   std::vector<engine::FieldViolation> violations;
-  for (auto& v : engine::ViolationsOf(status)) {
-    std::string name = v.field == "identity.department_code" ? "department_code" : "fiscal_year";
-    violations.push_back({absl::StrCat(field, ".", name), v.description});
+  if (std::string problem = engine::DepartmentCodeProblem(key.department_code());
+      !problem.empty()) {
+    violations.push_back({absl::StrCat(field, ".department_code"), std::move(problem)});
   }
+  if (std::string problem = engine::FiscalYearProblem(key.fiscal_year()); !problem.empty()) {
+    violations.push_back({absl::StrCat(field, ".fiscal_year"), std::move(problem)});
+  }
+  if (violations.empty()) return absl::OkStatus();
   return engine::InvalidArgumentWithViolations("bad report key", violations);
 }
 
