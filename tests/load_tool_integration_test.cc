@@ -115,6 +115,12 @@ TEST_F(LoadTool, RunsTheEchoBaselines) {
                                         "server_cpu_us=[0-9.]+ rss_start_kb="));
 }
 
+TEST_F(LoadTool, ChecksGeneratedReportsInProcess) {
+  CommandResult check = Load({"check", "--requests", "50"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_THAT(check.out, ContainsRegex("check requests=50 errors=0 .* client_cpu_us=[0-9.]+"));
+}
+
 TEST_F(LoadTool, UnreachableTargetExitsThree) {
   CommandResult result =
       Load({"null", "--target", "127.0.0.1:1", "--requests", "1", "--connect-timeout", "1"});

@@ -10,6 +10,7 @@
 //   jixiao-load fetch --target 127.0.0.1:50099 --with-null
 //   jixiao-load absorb --target 127.0.0.1:50099 --concurrency 16
 //   jixiao-load rocksdb-put --dir /tmp/raw --requests 100000 --concurrency 16
+//   jixiao-load check --requests 20000
 //
 // Every run prints one summary line (see latency.h). Exit code: 0 if every
 // request succeeded, 1 if any failed (the first failure is printed), 2 for
@@ -33,6 +34,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "jixiao/echo/v1/echo.grpc.pb.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
@@ -321,7 +323,19 @@ int Run(const std::string& command, const LoadOptions& options) {
   ProcessWatch memory(options.watch_pid);
   RunSummary summary;
 
-  if (command == "rocksdb-put") {
+  if (command == "check") {
+    // What every write must do besides storing: check the report's fields
+    // (engine::CheckReport), in process, on the same generated reports.
+    summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+      auto report = std::make_shared<v1::Report>(generator.Report(static_cast<uint64_t>(index)));
+      return [report] {
+        absl::Status status = engine::CheckReport(*report);
+        return status.ok() ? grpc::Status::OK
+                           : grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                          std::string(status.message()));
+      };
+    });
+  } else if (command == "rocksdb-put") {
     // Baseline: synced puts of the same serialized reports, straight into
     // RocksDB, from as many threads as the service has clients.
     rocksdb::Options db_options;
@@ -504,12 +518,16 @@ int main(int argc, char** argv) {
       {"get", "StorageService.GetReport of reports put before (same --offset and --seed)"},
       {"list", "StorageService.ListReports: one page of 100 for a year"},
       {"rocksdb-put", "synced RocksDB puts of the same bytes in --dir: the storage baseline"},
+      {"check", "engine::CheckReport of the same reports, in process: a write's field check"},
   };
   for (const Command& command : commands) {
     CLI::App* sub = app.add_subcommand(command.name, command.help);
+    const bool in_process =
+        std::string(command.name) == "rocksdb-put" || std::string(command.name) == "check";
     if (std::string(command.name) == "rocksdb-put") {
       sub->add_option("--dir", options.dir, "RocksDB directory (created)")->required();
-    } else {
+    }
+    if (!in_process) {
       sub->add_option("--target", options.target, "host:port of the service")->required();
       sub->add_option("--token-file", token_file, "file holding a bearer token");
       sub->add_option("--connect-timeout", options.connect_seconds,
