@@ -93,6 +93,66 @@ std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* type) {
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
 }
 
+// Sends `sent` on a bidi stream to `method` while reading its answers, which
+// are appended to `ndjson` as JSON lines (`answer_type`); returns the
+// stream's status. One write and one read are outstanding at a time, so a
+// server that answers each request before reading the next never waits.
+grpc::Status CallStream(const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext& context,
+                        const std::string& method, const std::vector<grpc::ByteBuffer>& sent,
+                        const google::protobuf::Descriptor* answer_type, std::string& ndjson) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue queue;
+  // Tags: the addresses of these.
+  char started, wrote, writes_done, read, finished;
+  auto call = stub.PrepareCall(&context, method, &queue);
+  call->StartCall(&started);
+  void* tag = nullptr;
+  bool ok = false;
+  queue.Next(&tag, &ok);
+  if (ok) {
+    size_t next = 0;
+    auto write_next = [&] {
+      if (next < sent.size()) {
+        call->Write(sent[next++], &wrote);
+      } else {
+        call->WritesDone(&writes_done);
+      }
+    };
+    bool writing = true, reading = true;
+    grpc::ByteBuffer received;
+    std::unique_ptr<Message> answer = NewMessage(answer_type);
+    call->Read(&received, &read);
+    write_next();
+    while ((writing || reading) && queue.Next(&tag, &ok)) {
+      if (tag == &wrote) {
+        if (ok) {
+          write_next();
+        } else {
+          writing = false;
+        }
+      } else if (tag == &writes_done) {
+        writing = false;
+      } else if (tag == &read) {
+        if (!ok) {
+          reading = false;
+          continue;
+        }
+        answer->Clear();
+        if (Parse(received, *answer)) absl::StrAppend(&ndjson, ToJson(*answer), "\n");
+        call->Read(&received, &read);
+      }
+    }
+  }
+  grpc::Status status;
+  call->Finish(&status, &finished);
+  while (queue.Next(&tag, &ok) && tag != &finished) {
+  }
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  return status;
+}
+
 }  // namespace
 
 int HttpStatusFor(grpc::StatusCode code) {
@@ -257,8 +317,7 @@ void HttpGateway::HandleStream(const HttpMatch& match, const httplib::Request& r
     ++line_number;
     if (line.find_first_not_of(" \t\r") == absl::string_view::npos) continue;
     std::unique_ptr<Message> one = NewMessage(method->input_type());
-    HttpMatch whole = match;
-    if (absl::Status built = HttpMapping::BuildRequest(whole, std::string(line), {}, *one);
+    if (absl::Status built = HttpMapping::BuildRequest(match, std::string(line), {}, *one);
         !built.ok()) {
       Fail(engine::PrefixFields(built, absl::StrCat("line ", line_number, ": ")), response);
       return;
@@ -268,56 +327,9 @@ void HttpGateway::HandleStream(const HttpMatch& match, const httplib::Request& r
 
   grpc::ClientContext context;
   Prepare(request, context);
-  grpc::GenericStub stub(channel_);
-  grpc::CompletionQueue queue;
-  // Tags: the addresses of these.
-  char started, wrote, writes_done, read, finished;
-  auto call = stub.PrepareCall(&context, match.route->GrpcName(), &queue);
-  call->StartCall(&started);
-  void* tag = nullptr;
-  bool ok = false;
-  queue.Next(&tag, &ok);
   std::string answers;
-  if (ok) {
-    size_t next = 0;
-    bool writing = true, reading = true;
-    grpc::ByteBuffer received;
-    call->Read(&received, &read);
-    if (next < sent.size()) {
-      call->Write(sent[next++], &wrote);
-    } else {
-      call->WritesDone(&writes_done);
-    }
-    std::unique_ptr<Message> answer = NewMessage(method->output_type());
-    while ((writing || reading) && queue.Next(&tag, &ok)) {
-      if (tag == &wrote) {
-        if (!ok) {
-          writing = false;
-        } else if (next < sent.size()) {
-          call->Write(sent[next++], &wrote);
-        } else {
-          call->WritesDone(&writes_done);
-        }
-      } else if (tag == &writes_done) {
-        writing = false;
-      } else if (tag == &read) {
-        if (!ok) {
-          reading = false;
-          continue;
-        }
-        answer->Clear();
-        if (Parse(received, *answer)) absl::StrAppend(&answers, ToJson(*answer), "\n");
-        call->Read(&received, &read);
-      }
-    }
-  }
-  grpc::Status status;
-  call->Finish(&status, &finished);
-  while (queue.Next(&tag, &ok) && tag != &finished) {
-  }
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
+  grpc::Status status =
+      CallStream(channel_, context, match.route->GrpcName(), sent, method->output_type(), answers);
   if (!status.ok()) {
     Fail(status, response);
     return;
