@@ -82,19 +82,13 @@ class HttpGateway : public ::testing::Test {
     scoring_ = std::move(services.scoring);
     ASSERT_FALSE(storage_->address().empty()) << storage_->Log();
     ASSERT_FALSE(scoring_->address().empty()) << scoring_->Log();
-    storage_http_ = Address(dir_ + "/storage.http");
-    scoring_http_ = Address(dir_ + "/scoring.http");
+    storage_http_ = ReadAddress(dir_ + "/storage.http");
+    scoring_http_ = ReadAddress(dir_ + "/scoring.http");
     storage_stub_ = v1::StorageService::NewStub(
         grpc::CreateChannel(storage_->address(), grpc::InsecureChannelCredentials()));
     scoring_stub_ = v1::ScoringService::NewStub(
         grpc::CreateChannel(scoring_->address(), grpc::InsecureChannelCredentials()));
     report_ = FromJson<v1::Report>(ReadFile(SourcePath("examples/longhua-2019.json")));
-  }
-
-  static std::string Address(const std::string& file) {
-    std::string address = ReadFile(file);
-    address.erase(address.find_last_not_of('\n') + 1);
-    return address;
   }
 
   // curl VERB http://ADDRESS/PATH, as `who` ("" for no token), with `body`.

@@ -32,8 +32,7 @@ TEST(Metrics, CountsTheCallsMadeAndParseAsPrometheusText) {
   ServerProcess storage(kBin + "/storage-svc", {"--data-dir", dir + "/db", "--metrics-listen", ":0",
                                                 "--metrics-port-file", dir + "/metrics.addr"});
   ASSERT_FALSE(storage.address().empty()) << storage.Log();
-  std::string metrics_address = ReadFile(dir + "/metrics.addr");
-  metrics_address.erase(metrics_address.find_last_not_of('\n') + 1);
+  std::string metrics_address = ReadAddress(dir + "/metrics.addr");
   ASSERT_THAT(metrics_address, ::testing::StartsWith("127.0.0.1:"));  // loopback
 
   auto load = [&](std::vector<std::string> args) {
@@ -81,8 +80,7 @@ TEST(Metrics, ScoringCountsSchemeCacheHits) {
   ServerProcess scoring(kBin + "/scoring-svc",
                         {"--metrics-listen", ":0", "--metrics-port-file", dir + "/metrics.addr"});
   ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
-  std::string metrics_address = ReadFile(dir + "/metrics.addr");
-  metrics_address.erase(metrics_address.find_last_not_of('\n') + 1);
+  std::string metrics_address = ReadAddress(dir + "/metrics.addr");
   // Three reports scored one after another (one stream) with the same
   // scheme sent inline: compiled once.
   const std::string seed = SourcePath("examples/longhua-2019.json");

@@ -39,6 +39,12 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
+std::string ReadAddress(const std::string& port_file) {
+  std::string address = ReadFile(port_file);
+  address.erase(address.find_last_not_of('\n') + 1);
+  return address;
+}
+
 std::string BinPath(const std::string& name) { return std::string(JIXIAO_BIN_DIR) + "/" + name; }
 std::string SourcePath(const std::string& relative) {
   return std::string(JIXIAO_SOURCE_DIR) + "/" + relative;

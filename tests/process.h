@@ -19,6 +19,10 @@ std::string SourcePath(const std::string& relative);
 // The whole file; "" if it cannot be read.
 std::string ReadFile(const std::string& path);
 
+// The host:port a server wrote to a --port-file (or --http-port-file,
+// --metrics-port-file), without the newline; "" if none yet.
+std::string ReadAddress(const std::string& port_file);
+
 // A fresh directory under $TMPDIR (or /tmp), removed with everything in it
 // when the test program exits, unless JIXIAO_KEEP_TEST_DIRS is set.
 std::string MakeTempDir(const std::string& prefix);

@@ -87,8 +87,7 @@ TEST_F(Tls, HttpJsonIsServedOverTheSameMutualTls) {
                          Cert("server.key"), "--tls-client-ca", Cert("ca.crt"), "--http-listen",
                          ":0", "--http-port-file", data + "/http"});
   ASSERT_FALSE(storage.address().empty()) << storage.Log();
-  std::string http = testing::ReadFile(data + "/http");
-  http.erase(http.find_last_not_of('\n') + 1);
+  std::string http = testing::ReadAddress(data + "/http");
   EXPECT_THAT(storage.Log(), HasSubstr("HTTP/JSON on https://"));
   const std::string url = "https://localhost:" + http.substr(http.rfind(':') + 1) + "/healthz";
   testing::CommandResult with =

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "call_log.h"
 #include "health_service.h"
 #include "http_gateway.h"
@@ -226,6 +227,15 @@ int RunServer(const std::string& program, const ServerOptions& options,
     std::cerr << program << ": cannot listen on " << options.listen << "\n";
     return 1;
   }
+  // A listener that cannot start after the server did: stop the server as
+  // on SIGTERM (nothing has been served yet) and exit as for a bad address.
+  auto abandon = [&](const std::string& why) {
+    std::cerr << program << ": " << why << "\n";
+    server->Shutdown();
+    server->Wait();
+    if (on_shutdown) on_shutdown();
+    return 2;
+  };
   // Kubernetes' gRPC probes speak plaintext only: a second server that
   // answers health checks and nothing else, so no TLS is needed for it.
   HealthService probe_health;
@@ -238,12 +248,7 @@ int RunServer(const std::string& program, const ServerOptions& options,
     probe_builder.RegisterService(&probe_health);
     probe_server = probe_builder.BuildAndStart();
     if (probe_server == nullptr || probe_port == 0) {
-      std::cerr << program << ": cannot listen for health checks on " << options.health_listen
-                << "\n";
-      server->Shutdown();
-      server->Wait();
-      if (on_shutdown) on_shutdown();
-      return 2;
+      return abandon(absl::StrCat("cannot listen for health checks on ", options.health_listen));
     }
     std::cerr << program << ": plaintext health checks on "
               << options.health_listen.substr(0, options.health_listen.rfind(':')) << ":"
@@ -256,13 +261,7 @@ int RunServer(const std::string& program, const ServerOptions& options,
     arguments.SetMaxSendMessageSize(options.max_message_bytes);
     auto started =
         HttpGateway::Start(program, options, service_names, server->InProcessChannel(arguments));
-    if (!started.ok()) {
-      std::cerr << program << ": " << started.status().message() << "\n";
-      server->Shutdown();
-      server->Wait();
-      if (on_shutdown) on_shutdown();
-      return 2;
-    }
+    if (!started.ok()) return abandon(std::string(started.status().message()));
     gateway = *std::move(started);
   }
   for (HealthService* each : {&health, &probe_health}) {

@@ -193,12 +193,7 @@ std::string Store::MetricsText() const {
       absl::StrAppend(&text, gauge.name, "{family=\"", handle->GetName(), "\"} ", value, "\n");
     }
   }
-  struct DbGauge {
-    const char* name;
-    const char* help;
-    const std::string& property;
-  };
-  const DbGauge db_gauges[] = {
+  const Gauge db_gauges[] = {
       {"jixiao_rocksdb_pending_compaction_bytes",
        "Bytes compaction has yet to rewrite; rising means compaction lags writes.",
        rocksdb::DB::Properties::kEstimatePendingCompactionBytes},
@@ -208,7 +203,7 @@ std::string Store::MetricsText() const {
        "Background errors (flush, compaction) since start; writes stop after one.",
        rocksdb::DB::Properties::kBackgroundErrors},
   };
-  for (const DbGauge& gauge : db_gauges) {
+  for (const Gauge& gauge : db_gauges) {
     uint64_t value = 0;
     if (!db_->GetAggregatedIntProperty(gauge.property, &value)) continue;
     absl::StrAppend(&text, "# HELP ", gauge.name, " ", gauge.help, "\n# TYPE ", gauge.name,

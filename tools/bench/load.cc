@@ -308,6 +308,14 @@ RunSummary RunStreams(
                       prepare_cpu_ns, memory);
 }
 
+// A request carrying generated report `index`, made before its call is timed.
+template <typename Request>
+std::shared_ptr<Request> WithReport(const ReportGenerator& generator, int64_t index) {
+  auto request = std::make_shared<Request>();
+  *request->mutable_report() = generator.Report(static_cast<uint64_t>(index));
+  return request;
+}
+
 v1::ReportKey KeyOf(const v1::Report& report) {
   v1::ReportKey key;
   key.set_department_code(report.identity().department_code());
@@ -385,8 +393,7 @@ int Run(const std::string& command, const LoadOptions& options) {
     } else if (command == "score") {
       auto stub = v1::ScoringService::NewStub(channel);
       summary = RunUnary(options, memory, [&](int64_t index) -> Call {
-        auto request = std::make_shared<v1::ScoreRequest>();
-        *request->mutable_report() = generator.Report(static_cast<uint64_t>(index));
+        auto request = WithReport<v1::ScoreRequest>(generator, index);
         return [&, request] {
           grpc::ClientContext context;
           Prepare(context, options);
@@ -428,8 +435,7 @@ int Run(const std::string& command, const LoadOptions& options) {
     } else if (command == "absorb") {
       auto stub = echo::v1::Echo::NewStub(channel);
       summary = RunUnary(options, memory, [&](int64_t index) -> Call {
-        auto request = std::make_shared<v1::CreateReportRequest>();
-        *request->mutable_report() = generator.Report(static_cast<uint64_t>(index));
+        auto request = WithReport<v1::CreateReportRequest>(generator, index);
         return [&, request] {
           grpc::ClientContext context;
           Prepare(context, options);
@@ -440,8 +446,7 @@ int Run(const std::string& command, const LoadOptions& options) {
     } else if (command == "put") {
       auto stub = v1::StorageService::NewStub(channel);
       summary = RunUnary(options, memory, [&](int64_t index) -> Call {
-        auto request = std::make_shared<v1::CreateReportRequest>();
-        *request->mutable_report() = generator.Report(static_cast<uint64_t>(index));
+        auto request = WithReport<v1::CreateReportRequest>(generator, index);
         return [&, request] {
           grpc::ClientContext context;
           Prepare(context, options);
@@ -512,8 +517,9 @@ int main(int argc, char** argv) {
       {"stream", "ScoringService.ScoreStream of generated reports over --streams streams"},
       {"echo", "the same stream to bench-echo-svc, which only echoes"},
       {"fetch", "bench-echo-svc's Fetch: a report sent back from memory, GetReport's baseline"},
-      {"absorb", "bench-echo-svc's Absorb: the same reports sent and dropped, CreateReport's "
-                 "transport"},
+      {"absorb",
+       "bench-echo-svc's Absorb: the same reports sent and dropped, CreateReport's "
+       "transport"},
       {"put", "StorageService.CreateReport of generated reports (new departments)"},
       {"get", "StorageService.GetReport of reports put before (same --offset and --seed)"},
       {"list", "StorageService.ListReports: one page of 100 for a year"},
