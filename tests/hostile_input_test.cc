@@ -3,10 +3,12 @@
 // where one is to blame), and after each the store, audit trail included,
 // is exactly as it was.
 
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <fstream>
 #include <functional>
+#include <future>
 
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
@@ -184,6 +186,23 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
       return Call(*storage_stub_, &Storage::GetReport, authorization, request);
     };
   };
+  // GetReport reads its request itself (the service takes it as bytes).
+  auto get_raw = [this](std::string bytes) {
+    return [this, bytes] {
+      grpc::GenericStub stub(
+          grpc::CreateChannel(storage_->address(), grpc::InsecureChannelCredentials()));
+      grpc::ClientContext context;
+      context.AddMetadata("authorization", "Bearer lh");
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+      grpc::Slice slice(bytes);
+      grpc::ByteBuffer request(&slice, 1), response;
+      std::promise<grpc::Status> done;
+      stub.UnaryCall(&context, "/jixiao.v1.StorageService/GetReport", grpc::StubOptions(), &request,
+                     &response,
+                     [&done](grpc::Status status) { done.set_value(std::move(status)); });
+      return done.get_future().get();
+    };
+  };
   auto publish = [this](std::string token, v1::Scheme scheme) {
     return [this, token, scheme] {
       v1::PublishSchemeRequest request;
@@ -354,6 +373,10 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
          return Call(*storage_stub_, &Storage::ListReports, "Bearer rev", request);
        },
        C::INVALID_ARGUMENT, "page_size"},
+      {"read with bytes that are not a request", get_raw(std::string("\xff\xff\xff", 3)),
+       C::INVALID_ARGUMENT, ""},
+      {"read with a truncated request", get_raw(std::string("\x0a\x10\x0a\x02LH", 6)),
+       C::INVALID_ARGUMENT, ""},
       {"broken scheme", publish("adm", broken_scheme), C::INVALID_ARGUMENT, "scheme.indicators"},
       {"unknown enum in scheme", publish("adm", unknown_enum), C::INVALID_ARGUMENT,
        "scheme.score_on"},

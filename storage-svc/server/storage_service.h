@@ -26,7 +26,9 @@ inline constexpr char kAuthorMetadata[] = "jixiao-author";
 // were slower.
 inline constexpr int kWriterThreads = 16;
 
-class StorageServiceImpl final : public v1::StorageService::CallbackService {
+// GetReport is a raw method: it answers with the revision's stored bytes.
+class StorageServiceImpl final : public v1::StorageService::WithRawCallbackMethod_GetReport<
+                                     v1::StorageService::CallbackService> {
  public:
   // `store` and `tokens` (null: no authentication) must outlive the service.
   // With `signing_keys`, only cards signed by scoring-svc over the stored
@@ -46,7 +48,8 @@ class StorageServiceImpl final : public v1::StorageService::CallbackService {
                         v1::CreateReportResponse*) override;
   Reactor* UpdateReport(Context*, const v1::UpdateReportRequest*,
                         v1::UpdateReportResponse*) override;
-  Reactor* GetReport(Context*, const v1::GetReportRequest*, v1::GetReportResponse*) override;
+  // Request: a v1::GetReportRequest; response: a v1::GetReportResponse.
+  Reactor* GetReport(Context*, const grpc::ByteBuffer*, grpc::ByteBuffer*) override;
   Reactor* ListReports(Context*, const v1::ListReportsRequest*, v1::ListReportsResponse*) override;
   Reactor* GetReportHistory(Context*, const v1::GetReportHistoryRequest*,
                             v1::GetReportHistoryResponse*) override;

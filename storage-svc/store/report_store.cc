@@ -339,7 +339,7 @@ absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportReq
   return writer.Commit(std::move(revision), nullptr, *head, context);
 }
 
-absl::StatusOr<v1::ReportRevision> Store::GetReport(const v1::GetReportRequest& request) {
+absl::StatusOr<std::string> Store::GetReportBytes(const v1::GetReportRequest& request) {
   if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
   if (request.revision() < 0) {
     return engine::InvalidArgumentWithViolations("bad revision",
@@ -362,16 +362,24 @@ absl::StatusOr<v1::ReportRevision> Store::GetReport(const v1::GetReportRequest& 
     }
     revision = head.latest_revision();
   }
-  v1::ReportRevision stored;
-  absl::Status status =
-      GetProto(db_.get(), family(kRevisions),
+  std::string stored;
+  rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), family(kRevisions),
                keys::Revision(dept, year, static_cast<uint64_t>(revision)), &stored);
-  if (absl::IsNotFound(status)) {
+  if (status.IsNotFound()) {
     return absl::NotFoundError(
         absl::StrCat("report ", Describe(request.key()), " has no revision ", revision));
   }
-  if (!status.ok()) return status;
+  if (!status.ok()) return FromRocks(status, "read a revision");
   return stored;
+}
+
+absl::StatusOr<v1::ReportRevision> Store::GetReport(const v1::GetReportRequest& request) {
+  absl::StatusOr<std::string> stored = GetReportBytes(request);
+  if (!stored.ok()) return stored.status();
+  v1::ReportRevision revision;
+  if (!revision.ParseFromString(*stored)) return absl::InternalError("stored revision is corrupt");
+  return revision;
 }
 
 absl::StatusOr<v1::GetReportHistoryResponse> Store::GetReportHistory(

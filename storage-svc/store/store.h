@@ -85,6 +85,9 @@ class Store {
   absl::StatusOr<v1::ReportRevision> UpdateReport(const v1::UpdateReportRequest& request,
                                                   const WriteContext& context);
   absl::StatusOr<v1::ReportRevision> GetReport(const v1::GetReportRequest& request);
+  // The same revision as it is stored, a serialized v1::ReportRevision, for
+  // a server to send on without parsing it.
+  absl::StatusOr<std::string> GetReportBytes(const v1::GetReportRequest& request);
   absl::StatusOr<v1::ListReportsResponse> ListReports(const v1::ListReportsRequest& request);
   absl::StatusOr<v1::GetReportHistoryResponse> GetReportHistory(
       const v1::GetReportHistoryRequest& request);
