@@ -61,7 +61,7 @@ struct LoadOptions {
   pid_t watch_pid = 0;
   std::string name;  // on the summary line; default: the command
   int connect_seconds = 10;
-  bool with_null = false;  // score, get: first a null-RPC run on the same channel
+  bool with_null = false;  // score, get, fetch: a null RPC before each call, tallied apart
 };
 
 int64_t Nanoseconds(Clock::duration d) {
@@ -164,14 +164,19 @@ class Tally {
   // `cpu_start_ns` less `prepare_cpu_ns`, and the watched process's.
   RunSummary Finish(double seconds, int64_t cpu_start_ns, int64_t prepare_cpu_ns,
                     const ProcessWatch& watch) {
+    RunSummary summary = Finish(seconds);
+    summary.prepare_cpu_ns = prepare_cpu_ns;
+    summary.client_cpu_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start_ns - prepare_cpu_ns;
+    summary.watched_cpu_ns = watch.CpuSinceStart();
+    return summary;
+  }
+  // Counts and latencies only, for calls whose CPU is not measured apart.
+  RunSummary Finish(double seconds) {
     std::lock_guard<std::mutex> lock(mu_);
     RunSummary summary;
     summary.requests = static_cast<int64_t>(latencies_.size());
     summary.errors = errors_;
     summary.seconds = seconds;
-    summary.prepare_cpu_ns = prepare_cpu_ns;
-    summary.client_cpu_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start_ns - prepare_cpu_ns;
-    summary.watched_cpu_ns = watch.CpuSinceStart();
     summary.first_error = first_error_;
     SummarizeLatencies(latencies_, summary);
     return summary;
@@ -213,11 +218,24 @@ void Prepare(grpc::ClientContext& context, const LoadOptions& options) {
 // starts.
 using Call = std::function<grpc::Status()>;
 
+// A call made before each timed one, on the same thread and channel, and
+// tallied apart: a baseline that the machine's drift affects as it does the
+// calls it is compared with.
+struct Interleaved {
+  Call call;
+  Tally tally;
+};
+
 // Runs prepare(index)() for warmup + requests indices over `concurrency`
-// threads, timing each call; only the last `requests` count.
+// threads, timing each call; only the last `requests` count. With
+// `interleaved`, its call goes before each one, timed into its own tally.
 RunSummary RunUnary(const LoadOptions& options, ProcessWatch& memory,
-                    const std::function<Call(int64_t index)>& prepare) {
-  for (int64_t i = 0; i < options.warmup; ++i) prepare(options.offset + i)();
+                    const std::function<Call(int64_t index)>& prepare,
+                    Interleaved* interleaved = nullptr) {
+  for (int64_t i = 0; i < options.warmup; ++i) {
+    if (interleaved != nullptr) interleaved->call();
+    prepare(options.offset + i)();
+  }
   memory.MarkStart();
   Tally tally;
   std::atomic<int64_t> next{0}, prepare_cpu_ns{0};
@@ -230,6 +248,11 @@ RunSummary RunUnary(const LoadOptions& options, ProcessWatch& memory,
         const int64_t prepare_start_ns = CpuNs(CLOCK_THREAD_CPUTIME_ID);
         Call call = prepare(options.offset + options.warmup + i);
         prepare_cpu_ns += CpuNs(CLOCK_THREAD_CPUTIME_ID) - prepare_start_ns;
+        if (interleaved != nullptr) {
+          auto begin = Clock::now();
+          grpc::Status status = interleaved->call();
+          interleaved->tally.Record(Nanoseconds(Clock::now() - begin), status);
+        }
         auto begin = Clock::now();
         grpc::Status status = call();
         memory.Progress(tally.Record(Nanoseconds(Clock::now() - begin), status), options.requests);
@@ -330,6 +353,7 @@ int Run(const std::string& command, const LoadOptions& options) {
   ReportGenerator generator(generator_options);
   ProcessWatch memory(options.watch_pid);
   RunSummary summary;
+  std::unique_ptr<Interleaved> null_first;  // with --with-null
 
   if (command == "check") {
     // What every write must do besides storing: check the report's fields
@@ -369,30 +393,27 @@ int Run(const std::string& command, const LoadOptions& options) {
     });
   } else {
     auto channel = Channel(options);
-    auto run_null = [&](ProcessWatch& watch) {
-      auto stub = grpc::health::v1::Health::NewStub(channel);
-      return RunUnary(options, watch, [&](int64_t) -> Call {
-        return [&] {
-          grpc::ClientContext context;
-          Prepare(context, options);
-          grpc::health::v1::HealthCheckRequest request;
-          grpc::health::v1::HealthCheckResponse response;
-          return stub->Check(&context, request, &response);
-        };
-      });
+    auto health = grpc::health::v1::Health::NewStub(channel);
+    const Call null_call = [&] {
+      grpc::ClientContext context;
+      Prepare(context, options);
+      grpc::health::v1::HealthCheckRequest request;
+      grpc::health::v1::HealthCheckResponse response;
+      return health->Check(&context, request, &response);
     };
+    // The baseline: a null RPC before each call, over the same channel.
     if (options.with_null && command != "null") {
-      // The baseline: the same number of null RPCs over the same channel.
-      ProcessWatch none(0);
-      RunSummary null_summary = run_null(none);
-      std::cout << FormatSummary("null", null_summary) << std::endl;
-      if (null_summary.errors > 0) return 1;
+      null_first = std::make_unique<Interleaved>();
+      null_first->call = null_call;
     }
+    auto run = [&](const std::function<Call(int64_t index)>& prepare) {
+      return RunUnary(options, memory, prepare, null_first.get());
+    };
     if (command == "null") {
-      summary = run_null(memory);
+      summary = run([&](int64_t) { return null_call; });
     } else if (command == "score") {
       auto stub = v1::ScoringService::NewStub(channel);
-      summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+      summary = run([&](int64_t index) -> Call {
         auto request = WithReport<v1::ScoreRequest>(generator, index);
         return [&, request] {
           grpc::ClientContext context;
@@ -423,7 +444,7 @@ int Run(const std::string& command, const LoadOptions& options) {
           });
     } else if (command == "fetch") {
       auto stub = echo::v1::Echo::NewStub(channel);
-      summary = RunUnary(options, memory, [&](int64_t) -> Call {
+      summary = run([&](int64_t) -> Call {
         return [&] {
           grpc::ClientContext context;
           Prepare(context, options);
@@ -434,7 +455,7 @@ int Run(const std::string& command, const LoadOptions& options) {
       });
     } else if (command == "absorb") {
       auto stub = echo::v1::Echo::NewStub(channel);
-      summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+      summary = run([&](int64_t index) -> Call {
         auto request = WithReport<v1::CreateReportRequest>(generator, index);
         return [&, request] {
           grpc::ClientContext context;
@@ -445,7 +466,7 @@ int Run(const std::string& command, const LoadOptions& options) {
       });
     } else if (command == "put") {
       auto stub = v1::StorageService::NewStub(channel);
-      summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+      summary = run([&](int64_t index) -> Call {
         auto request = WithReport<v1::CreateReportRequest>(generator, index);
         return [&, request] {
           grpc::ClientContext context;
@@ -456,7 +477,7 @@ int Run(const std::string& command, const LoadOptions& options) {
       });
     } else if (command == "get") {
       auto stub = v1::StorageService::NewStub(channel);
-      summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+      summary = run([&](int64_t index) -> Call {
         v1::GetReportRequest request;
         *request.mutable_key() = KeyOf(generator.Report(static_cast<uint64_t>(index)));
         return [&, request] {
@@ -468,7 +489,7 @@ int Run(const std::string& command, const LoadOptions& options) {
       });
     } else if (command == "list") {
       auto stub = v1::StorageService::NewStub(channel);
-      summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+      summary = run([&](int64_t index) -> Call {
         v1::ListReportsRequest request;
         request.set_fiscal_year(static_cast<int32_t>(2015 + index % 11));
         request.set_page_size(100);
@@ -490,9 +511,15 @@ int Run(const std::string& command, const LoadOptions& options) {
       return 2;
     }
   }
+  int64_t null_errors = 0;
+  if (null_first != nullptr) {
+    RunSummary null_summary = null_first->tally.Finish(summary.seconds);
+    std::cout << FormatSummary("null", null_summary) << std::endl;
+    null_errors = null_summary.errors;
+  }
   std::cout << FormatSummary(options.name.empty() ? command : options.name, summary)
             << memory.Stop() << std::endl;
-  return summary.errors == 0 && summary.requests > 0 ? 0 : 1;
+  return summary.errors == 0 && null_errors == 0 && summary.requests > 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -560,7 +587,9 @@ int main(int argc, char** argv) {
     if (std::string(command.name) == "score" || std::string(command.name) == "get" ||
         std::string(command.name) == "fetch") {
       sub->add_flag("--with-null", options.with_null,
-                    "first run as many null RPCs on the same channel, as the baseline");
+                    "before each call, a null RPC on the same channel, tallied apart on a line "
+                    "of its own: the baseline, measured under the same conditions (the CPU "
+                    "figures then count both)");
     }
   }
   CLI11_PARSE(app, argc, argv);
