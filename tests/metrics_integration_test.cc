@@ -73,6 +73,12 @@ TEST(Metrics, CountsTheCallsMadeAndParseAsPrometheusText) {
                                 std::regex("jixiao_rocksdb_bytes_written_total\\{\\} ([0-9]+)")));
   EXPECT_GT(std::stoll(found[1]), 5 * 4000);  // five reports of about 5 KB
   EXPECT_THAT(parsed.out, HasSubstr("jixiao_rocksdb_background_errors{} 0\n"));
+  // The store's committer: five reports written, in one to five groups.
+  EXPECT_THAT(parsed.out, HasSubstr("jixiao_store_committed_writes_total{} 5\n"));
+  ASSERT_TRUE(std::regex_search(parsed.out, found,
+                                std::regex("jixiao_store_commit_groups_total\\{\\} ([0-9]+)")));
+  EXPECT_GE(std::stoi(found[1]), 1);
+  EXPECT_LE(std::stoi(found[1]), 5);
 }
 
 TEST(Metrics, ScoringCountsSchemeCacheHits) {

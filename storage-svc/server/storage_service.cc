@@ -40,6 +40,16 @@ bool IsDepartmentCode(const std::string& code) {
   return code.size() <= engine::kMaxDepartmentCodeLength && engine::IsCode(code);
 }
 
+// Finishes a report write's call once the store has the write durable (on
+// the store's committer thread) or has refused it. (A call's DefaultReactor
+// is taken once: taking it again would reset it.)
+store::Store::RevisionDone FinishReportWrite(Reactor* reactor, v1::ReportRevision* out) {
+  return [reactor, out](absl::StatusOr<v1::ReportRevision> result) {
+    if (result.ok()) *out = *std::move(result);
+    reactor->Finish(rpc::ToGrpcStatus(result.status()));
+  };
+}
+
 }  // namespace
 
 template <typename T, typename Write>
@@ -87,9 +97,9 @@ Reactor* StorageServiceImpl::CreateReport(Context* c, const v1::CreateReportRequ
   store::WriteContext write;
   JIXIAO_ADMIT(c, "CreateReport", Action::kWriteReport,
                request->report().identity().department_code(), kNone, &write);
-  return FinishWrite(
-      c, [this, request, write] { return store_.CreateReport(*request, write); },
-      response->mutable_revision());
+  Reactor* reactor = c->DefaultReactor();
+  store_.CreateReport(*request, write, FinishReportWrite(reactor, response->mutable_revision()));
+  return reactor;
 }
 
 Reactor* StorageServiceImpl::UpdateReport(Context* c, const v1::UpdateReportRequest* request,
@@ -97,9 +107,9 @@ Reactor* StorageServiceImpl::UpdateReport(Context* c, const v1::UpdateReportRequ
   store::WriteContext write;
   JIXIAO_ADMIT(c, "UpdateReport", Action::kWriteReport,
                request->report().identity().department_code(), kNone, &write);
-  return FinishWrite(
-      c, [this, request, write] { return store_.UpdateReport(*request, write); },
-      response->mutable_revision());
+  Reactor* reactor = c->DefaultReactor();
+  store_.UpdateReport(*request, write, FinishReportWrite(reactor, response->mutable_revision()));
+  return reactor;
 }
 
 // GetReportResponse is the stored ReportRevision as its field 1, so the
@@ -148,9 +158,10 @@ Reactor* StorageServiceImpl::TransitionReport(Context* c,
   store::WriteContext write;
   JIXIAO_ADMIT(c, "TransitionReport", Action::kTransition, request->key().department_code(),
                request->to(), &write);
-  return FinishWrite(
-      c, [this, request, write] { return store_.TransitionReport(*request, write); },
-      response->mutable_revision());
+  Reactor* reactor = c->DefaultReactor();
+  store_.TransitionReport(*request, write,
+                          FinishReportWrite(reactor, response->mutable_revision()));
+  return reactor;
 }
 
 Reactor* StorageServiceImpl::DeleteReport(Context* c, const v1::DeleteReportRequest* request,
@@ -158,9 +169,9 @@ Reactor* StorageServiceImpl::DeleteReport(Context* c, const v1::DeleteReportRequ
   store::WriteContext write;
   JIXIAO_ADMIT(c, "DeleteReport", Action::kDeleteReport, request->key().department_code(), kNone,
                &write);
-  return FinishWrite(
-      c, [this, request, write] { return store_.DeleteReport(*request, write); },
-      response->mutable_revision());
+  Reactor* reactor = c->DefaultReactor();
+  store_.DeleteReport(*request, write, FinishReportWrite(reactor, response->mutable_revision()));
+  return reactor;
 }
 
 Reactor* StorageServiceImpl::PublishScheme(Context* c, const v1::PublishSchemeRequest* request,

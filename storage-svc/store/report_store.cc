@@ -1,13 +1,18 @@
 // Reports: revisions, status changes, listing.
 
+#include <rocksdb/write_batch.h>
+
+#include <future>
 #include <optional>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "engine.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "group_commit.h"
 #include "keys.h"
 #include "rocks_util.h"
 #include "storage-svc/store/records.pb.h"
@@ -95,6 +100,16 @@ void AppendReportField(const v1::Report& report, std::string& revision) {
 
 }  // namespace
 
+// A report write, checked and ready to commit: its batch (empty for the
+// replay of an idempotent write), its answer, and its report's stripe, held
+// until the batch is durable.
+struct Store::Prepared {
+  explicit Prepared(v1::ReportRevision answer) : answer(std::move(answer)) {}
+  rocksdb::WriteBatch batch;
+  v1::ReportRevision answer;
+  StripeLocks::Lock lock;
+};
+
 // One write to one report: everything it reads and writes happens under the
 // report's stripe lock, and everything it writes goes in one synced batch.
 class Store::Writer {
@@ -104,7 +119,7 @@ class Store::Writer {
       : store_(store),
         key_(key),
         report_key_(keys::Report(key.department_code(), key.fiscal_year())),
-        lock_(store.LockFor(report_key_)),
+        lock_(store.report_stripes_.Acquire(report_key_)),
         method_(method),
         idempotency_key_(idempotency_key.empty() ? "" : keys::Idempotency(method, idempotency_key)),
         request_sha256_(idempotency_key.empty() ? "" : Sha256(request.SerializeAsString())) {}
@@ -148,14 +163,14 @@ class Store::Writer {
     return stored;
   }
 
-  // Appends `revision` as the report's newest and commits.
-  // Writes `revision`. With `sent`, the revision is stored with that report
+  // The batch that appends `revision` as the report's newest, with the
+  // report's stripe. With `sent`, the revision is stored with that report
   // (serialized straight from the request, not copied into the revision) and
   // the answer is the revision without it: the caller has the report.
   // Without, the revision carries its report and is the answer.
-  absl::StatusOr<v1::ReportRevision> Commit(v1::ReportRevision revision, const v1::Report* sent,
-                                            const std::optional<storage::ReportHead>& old_head,
-                                            const WriteContext& context) {
+  Prepared Prepare(v1::ReportRevision revision, const v1::Report* sent,
+                   const std::optional<storage::ReportHead>& old_head,
+                   const WriteContext& context) {
     const std::string& dept = key_.department_code();
     uint32_t year = static_cast<uint32_t>(key_.fiscal_year());
     *revision.mutable_key() = key_;
@@ -165,12 +180,14 @@ class Store::Writer {
     head.set_latest_revision(revision.revision());
     head.set_status(revision.status());
 
-    rocksdb::WriteBatch batch;
-    std::string value = revision.SerializeAsString();
-    const std::string answer = sent ? value : std::string();
+    Prepared prepared(std::move(revision));
+    const v1::ReportRevision& answer = prepared.answer;
+    rocksdb::WriteBatch& batch = prepared.batch;
+    std::string value = answer.SerializeAsString();
+    const std::string stored_answer = sent ? value : std::string();
     if (sent) AppendReportField(*sent, value);
     batch.Put(store_.family(kRevisions),
-              keys::Revision(dept, year, static_cast<uint64_t>(revision.revision())), value);
+              keys::Revision(dept, year, static_cast<uint64_t>(answer.revision())), value);
     batch.Put(store_.family(kHeads), report_key_, head.SerializeAsString());
     batch.Put(store_.family(kIndex), keys::YearIndex(year, dept), "");
     if (old_head && old_head->status() != head.status()) {
@@ -182,16 +199,13 @@ class Store::Writer {
     if (!idempotency_key_.empty()) {
       storage::IdempotencyRecord record;
       record.set_request_sha256(request_sha256_);
-      record.set_response(sent ? answer : value);
+      record.set_response(sent ? stored_answer : value);
       batch.Put(store_.family(kIdempotency), idempotency_key_, record.SerializeAsString());
     }
-    store_.Audit(batch, context, method_, absl::StrCat(dept, "/", year, "@", revision.revision()),
-                 revision.revision(), StatusName(revision.status()));
-    rocksdb::WriteOptions options;
-    options.sync = store_.sync_;
-    absl::Status status = FromRocks(store_.db_->Write(options, &batch), "write report");
-    if (!status.ok()) return status;
-    return revision;
+    store_.Audit(batch, context, method_, absl::StrCat(dept, "/", year, "@", answer.revision()),
+                 answer.revision(), StatusName(answer.status()));
+    prepared.lock = std::move(lock_);
+    return prepared;
   }
 
   // The head of a report that exists (and is not deleted) and whose newest
@@ -218,14 +232,14 @@ class Store::Writer {
   Store& store_;
   const v1::ReportKey key_;
   const std::string report_key_;
-  std::lock_guard<std::mutex> lock_;
+  StripeLocks::Lock lock_;
   const std::string method_;
   const std::string idempotency_key_;
   const std::string request_sha256_;
 };
 
-absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportRequest& request,
-                                                       const WriteContext& context) {
+absl::StatusOr<Store::Prepared> Store::PrepareCreateReport(const v1::CreateReportRequest& request,
+                                                           const WriteContext& context) {
   if (absl::Status status = engine::CheckReport(request.report()); !status.ok()) {
     return engine::PrefixFields(status, "report.");
   }
@@ -233,7 +247,7 @@ absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportReq
   Writer writer(*this, key, "CreateReport", request, request.idempotency_key());
   auto replay = writer.Replay();
   if (!replay.ok()) return replay.status();
-  if (*replay) return **replay;
+  if (*replay) return Prepared(**std::move(replay));
   auto head = writer.Head();
   if (!head.ok()) return head.status();
   if (*head && (*head)->status() != v1::REPORT_STATUS_DELETED) {
@@ -244,11 +258,11 @@ absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportReq
   v1::ReportRevision revision;
   revision.set_revision(*head ? (*head)->latest_revision() + 1 : 1);
   revision.set_status(v1::REPORT_STATUS_DRAFT);
-  return writer.Commit(std::move(revision), &request.report(), *head, context);
+  return writer.Prepare(std::move(revision), &request.report(), *head, context);
 }
 
-absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportRequest& request,
-                                                       const WriteContext& context) {
+absl::StatusOr<Store::Prepared> Store::PrepareUpdateReport(const v1::UpdateReportRequest& request,
+                                                           const WriteContext& context) {
   if (absl::Status status = engine::CheckReport(request.report()); !status.ok()) {
     return engine::PrefixFields(status, "report.");
   }
@@ -259,7 +273,7 @@ absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportReq
   Writer writer(*this, key, "UpdateReport", request, request.idempotency_key());
   auto replay = writer.Replay();
   if (!replay.ok()) return replay.status();
-  if (*replay) return **replay;
+  if (*replay) return Prepared(**std::move(replay));
   auto head = writer.LiveHeadAt(request.expected_revision(), "; create it first");
   if (!head.ok()) return head.status();
   v1::ReportStatus status = head->status();
@@ -271,10 +285,10 @@ absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportReq
   v1::ReportRevision revision;
   revision.set_revision(head->latest_revision() + 1);
   revision.set_status(status);
-  return writer.Commit(std::move(revision), &request.report(), *head, context);
+  return writer.Prepare(std::move(revision), &request.report(), *head, context);
 }
 
-absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
+absl::StatusOr<Store::Prepared> Store::PrepareTransitionReport(
     const v1::TransitionReportRequest& request, const WriteContext& context) {
   if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
   if (!v1::ReportStatus_IsValid(request.to()) || request.to() == v1::REPORT_STATUS_UNSPECIFIED ||
@@ -297,7 +311,7 @@ absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
   Writer writer(*this, request.key(), "TransitionReport", request, request.idempotency_key());
   auto replay = writer.Replay();
   if (!replay.ok()) return replay.status();
-  if (*replay) return **replay;
+  if (*replay) return Prepared(**std::move(replay));
   auto head = writer.LiveHeadAt(request.expected_revision());
   if (!head.ok()) return head.status();
   if (!Allowed(head->status(), request.to())) {
@@ -313,11 +327,11 @@ absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
   revision.set_status(request.to());
   revision.set_reason(request.reason());
   *revision.mutable_report() = std::move(*latest->mutable_report());
-  return writer.Commit(std::move(revision), nullptr, *head, context);
+  return writer.Prepare(std::move(revision), nullptr, *head, context);
 }
 
-absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportRequest& request,
-                                                       const WriteContext& context) {
+absl::StatusOr<Store::Prepared> Store::PrepareDeleteReport(const v1::DeleteReportRequest& request,
+                                                           const WriteContext& context) {
   if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
   if (absl::Status status = RequireExpectedRevision(request.expected_revision()); !status.ok()) {
     return status;
@@ -336,7 +350,75 @@ absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportReq
   revision.set_revision(head->latest_revision() + 1);
   revision.set_status(v1::REPORT_STATUS_DELETED);
   *revision.mutable_report() = std::move(*latest->mutable_report());
-  return writer.Commit(std::move(revision), nullptr, *head, context);
+  return writer.Prepare(std::move(revision), nullptr, *head, context);
+}
+
+void Store::Commit(absl::StatusOr<Prepared> prepared, RevisionDone done) {
+  if (!prepared.ok()) return std::move(done)(prepared.status());
+  if (prepared->batch.Count() == 0) return std::move(done)(std::move(prepared->answer));
+  committer_->Submit(
+      std::move(prepared->batch), std::move(prepared->lock),
+      [answer = std::move(prepared->answer), done = std::move(done)](absl::Status status) mutable {
+        if (status.ok()) {
+          std::move(done)(std::move(answer));
+        } else {
+          std::move(done)(status);
+        }
+      });
+}
+
+namespace {
+
+// Starts an asynchronous write and waits for its answer.
+absl::StatusOr<v1::ReportRevision> Await(absl::FunctionRef<void(Store::RevisionDone)> start) {
+  std::promise<absl::StatusOr<v1::ReportRevision>> answer;
+  std::future<absl::StatusOr<v1::ReportRevision>> answered = answer.get_future();
+  start([&answer](absl::StatusOr<v1::ReportRevision> result) {
+    answer.set_value(std::move(result));
+  });
+  return answered.get();
+}
+
+}  // namespace
+
+void Store::CreateReport(const v1::CreateReportRequest& request, const WriteContext& context,
+                         RevisionDone done) {
+  Commit(PrepareCreateReport(request, context), std::move(done));
+}
+
+absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportRequest& request,
+                                                       const WriteContext& context) {
+  return Await([&](RevisionDone done) { CreateReport(request, context, std::move(done)); });
+}
+
+void Store::UpdateReport(const v1::UpdateReportRequest& request, const WriteContext& context,
+                         RevisionDone done) {
+  Commit(PrepareUpdateReport(request, context), std::move(done));
+}
+
+absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportRequest& request,
+                                                       const WriteContext& context) {
+  return Await([&](RevisionDone done) { UpdateReport(request, context, std::move(done)); });
+}
+
+void Store::TransitionReport(const v1::TransitionReportRequest& request,
+                             const WriteContext& context, RevisionDone done) {
+  Commit(PrepareTransitionReport(request, context), std::move(done));
+}
+
+absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
+    const v1::TransitionReportRequest& request, const WriteContext& context) {
+  return Await([&](RevisionDone done) { TransitionReport(request, context, std::move(done)); });
+}
+
+void Store::DeleteReport(const v1::DeleteReportRequest& request, const WriteContext& context,
+                         RevisionDone done) {
+  Commit(PrepareDeleteReport(request, context), std::move(done));
+}
+
+absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportRequest& request,
+                                                       const WriteContext& context) {
+  return Await([&](RevisionDone done) { DeleteReport(request, context, std::move(done)); });
 }
 
 absl::StatusOr<std::string> Store::GetReportBytes(const v1::GetReportRequest& request) {

@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "group_commit.h"
 #include "keys.h"
 #include "rocks_util.h"
 
@@ -76,16 +77,16 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
 
 Store::Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
              bool sync)
-    : db_(std::move(db)), families_(std::move(families)), sync_(sync) {}
+    : db_(std::move(db)),
+      families_(std::move(families)),
+      sync_(sync),
+      committer_(std::make_unique<GroupCommit>(db_.get(), sync, families_)) {}
 
 Store::~Store() {
+  committer_.reset();  // commits what was submitted
   db_->FlushWAL(/*sync=*/true);
   for (rocksdb::ColumnFamilyHandle* handle : families_) db_->DestroyColumnFamilyHandle(handle);
   db_->Close();
-}
-
-std::mutex& Store::LockFor(const std::string& report_key) {
-  return report_stripes_[std::hash<std::string>()(report_key) % report_stripes_.size()];
 }
 
 void Store::Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
@@ -232,14 +233,23 @@ std::string Store::MetricsText() const {
       {"jixiao_rocksdb_stall_micros_total",
        "Microseconds writes were stalled for compaction to catch up.", rocksdb::STALL_MICROS},
   };
+  auto append_counter = [&text](const char* name, const char* help, uint64_t value) {
+    absl::StrAppend(&text, "# HELP ", name, " ", help, "\n# TYPE ", name, " counter\n", name, " ",
+                    value, "\n");
+  };
   rocksdb::Statistics* statistics = db_->GetDBOptions().statistics.get();
   if (statistics != nullptr) {
     for (const Counter& counter : counters) {
-      absl::StrAppend(&text, "# HELP ", counter.name, " ", counter.help, "\n# TYPE ", counter.name,
-                      " counter\n", counter.name, " ", statistics->getTickerCount(counter.ticker),
-                      "\n");
+      append_counter(counter.name, counter.help, statistics->getTickerCount(counter.ticker));
     }
   }
+  GroupCommit::Counts commits = committer_->counts();
+  append_counter("jixiao_store_commit_groups_total",
+                 "Synced writes of report changes, each carrying one or more of them.",
+                 static_cast<uint64_t>(commits.groups));
+  append_counter("jixiao_store_committed_writes_total",
+                 "Report changes committed; divided by the groups, the mean group size.",
+                 static_cast<uint64_t>(commits.batches));
   return text;
 }
 

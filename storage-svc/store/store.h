@@ -6,7 +6,9 @@
 //
 // Guarantees:
 //  - Durable: a call that returns OK has its data in the write-ahead log,
-//    synced to disk. Concurrent writers share syncs (RocksDB group commit).
+//    synced to disk. Concurrent report writes share syncs: one thread
+//    commits every write submitted since its last one as a single synced
+//    batch (group_commit.h).
 //  - Atomic: every write that touches several records (a revision, the
 //    report's head, its list indexes, the idempotency record) is one
 //    WriteBatch: after a crash it is there whole or not at all.
@@ -41,9 +43,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "jixiao/v1/storage_service.pb.h"
+#include "stripe_locks.h"
 
 namespace rocksdb {
 class DB;
@@ -52,6 +56,8 @@ class WriteBatch;
 }  // namespace rocksdb
 
 namespace jixiao::store {
+
+class GroupCommit;
 
 struct StoreOptions {
   std::string data_dir;
@@ -80,10 +86,22 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   // Reports. A report is keyed by (department_code, fiscal_year).
+  //
+  // Each write comes in two forms. The first blocks until the write is
+  // durable (or refused). The second does not: it checks the write on the
+  // calling thread and hands it to the committer, and `done` runs once it is
+  // durable, on the committer thread; or at once, on the calling thread, if
+  // it is refused or replayed. The request is read only before it returns.
+  // `done` must not block on another write.
+  using RevisionDone = absl::AnyInvocable<void(absl::StatusOr<v1::ReportRevision>) &&>;
   absl::StatusOr<v1::ReportRevision> CreateReport(const v1::CreateReportRequest& request,
                                                   const WriteContext& context);
+  void CreateReport(const v1::CreateReportRequest& request, const WriteContext& context,
+                    RevisionDone done);
   absl::StatusOr<v1::ReportRevision> UpdateReport(const v1::UpdateReportRequest& request,
                                                   const WriteContext& context);
+  void UpdateReport(const v1::UpdateReportRequest& request, const WriteContext& context,
+                    RevisionDone done);
   absl::StatusOr<v1::ReportRevision> GetReport(const v1::GetReportRequest& request);
   // The same revision as it is stored, a serialized v1::ReportRevision, for
   // a server to send on without parsing it.
@@ -94,9 +112,13 @@ class Store {
   // draft → submitted → returned (with a reason) → submitted → approved.
   absl::StatusOr<v1::ReportRevision> TransitionReport(const v1::TransitionReportRequest& request,
                                                       const WriteContext& context);
+  void TransitionReport(const v1::TransitionReportRequest& request, const WriteContext& context,
+                        RevisionDone done);
   // Drafts only; recorded as a revision with status DELETED.
   absl::StatusOr<v1::ReportRevision> DeleteReport(const v1::DeleteReportRequest& request,
                                                   const WriteContext& context);
+  void DeleteReport(const v1::DeleteReportRequest& request, const WriteContext& context,
+                    RevisionDone done);
 
   // Schemes. A published (id, version) never changes; publishing the same
   // scheme again is a no-op, a different one ALREADY_EXISTS.
@@ -140,8 +162,20 @@ class Store {
   Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
         bool sync);
   class Writer;
+  struct Prepared;
   rocksdb::ColumnFamilyHandle* family(Family f) const { return families_[f]; }
-  std::mutex& LockFor(const std::string& report_key);
+  // Each report write checks its request and reads what it needs under its
+  // report's stripe, then prepares its batch; Commit hands the batch to the
+  // committer, or answers at once if there is nothing to write.
+  absl::StatusOr<Prepared> PrepareCreateReport(const v1::CreateReportRequest& request,
+                                               const WriteContext& context);
+  absl::StatusOr<Prepared> PrepareUpdateReport(const v1::UpdateReportRequest& request,
+                                               const WriteContext& context);
+  absl::StatusOr<Prepared> PrepareTransitionReport(const v1::TransitionReportRequest& request,
+                                                   const WriteContext& context);
+  absl::StatusOr<Prepared> PrepareDeleteReport(const v1::DeleteReportRequest& request,
+                                               const WriteContext& context);
+  void Commit(absl::StatusOr<Prepared> prepared, RevisionDone done);
   // Adds the audit record of a write to its batch.
   void Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
              std::string target, int64_t revision = 0, std::string detail = "");
@@ -151,9 +185,11 @@ class Store {
   const std::vector<rocksdb::ColumnFamilyHandle*> families_;
   const bool sync_;
 
-  // Writes to one report are serialised by the stripe its key hashes to;
-  // writes to different reports run (and group-commit) concurrently.
-  std::array<std::mutex, 256> report_stripes_;
+  // Writes to one report are serialised by the stripe its key hashes to,
+  // held until the write is durable; writes to different reports run, and
+  // are committed in groups, concurrently.
+  StripeLocks report_stripes_;
+  std::unique_ptr<GroupCommit> committer_;
   std::mutex schemes_mutex_;                 // guards publishing
   std::mutex backup_mutex_;                  // one backup at a time
   std::atomic<uint32_t> audit_sequence_{0};  // orders records written in the same nanosecond

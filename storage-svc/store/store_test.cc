@@ -3,6 +3,7 @@
 #include "store.h"
 
 #include <filesystem>
+#include <future>
 #include <set>
 
 #include "engine.h"
@@ -454,6 +455,55 @@ TEST_F(StoreTest, BackupAndRestore) {
   std::vector<std::string> depts;
   for (const auto& r : listed->reports()) depts.push_back(r.key().department_code());
   EXPECT_THAT(depts, ::testing::UnorderedElementsAre("D1", "D2"));
+}
+
+}  // namespace
+}  // namespace jixiao::store
+
+namespace jixiao::store {
+namespace {
+
+// The non-blocking form: a refusal is answered before the call returns; an
+// accepted write once it is durable; and a report's stripe stays held until
+// then, so a second write naming the same revision sees the first and is
+// refused.
+TEST_F(StoreTest, AsyncWritesHoldTheirReportUntilDurable) {
+  Create(MakeReport("LH", 2019));
+  v1::CreateReportRequest bad;
+  *bad.mutable_report() = MakeReport("LH", 2019, "not a number");
+  bool refused = false;
+  store_->CreateReport(bad, {"alice"}, [&](absl::StatusOr<v1::ReportRevision> result) {
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    refused = true;
+  });
+  EXPECT_TRUE(refused);
+
+  constexpr int kWrites = 20;
+  std::vector<std::promise<absl::StatusOr<v1::ReportRevision>>> answers(kWrites);
+  for (int i = 0; i < kWrites; ++i) {
+    v1::UpdateReportRequest update;
+    *update.mutable_report() = MakeReport("LH", 2019, std::to_string(200 + i));
+    update.set_expected_revision(1);
+    store_->UpdateReport(update, {"bob"}, [&answers, i](absl::StatusOr<v1::ReportRevision> result) {
+      answers[i].set_value(std::move(result));
+    });
+  }
+  int ok = 0, aborted = 0;
+  for (auto& answer : answers) {
+    absl::StatusOr<v1::ReportRevision> result = answer.get_future().get();
+    if (result.ok()) {
+      ++ok;
+      EXPECT_EQ(result->revision(), 2);
+    } else {
+      EXPECT_EQ(result.status().code(), absl::StatusCode::kAborted) << result.status();
+      ++aborted;
+    }
+  }
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(aborted, kWrites - 1);
+  v1::GetReportRequest get;
+  *get.mutable_key() = Key("LH", 2019);
+  EXPECT_EQ(store_->GetReport(get)->report().procurement().budget().value(), "200");
 }
 
 }  // namespace

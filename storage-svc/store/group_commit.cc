@@ -1,0 +1,136 @@
+#include "group_commit.h"
+
+#include "absl/strings/str_cat.h"
+#include "rocks_util.h"
+
+namespace jixiao::store {
+namespace {
+
+// Copies the records of one batch into another. The store's batches hold
+// only puts and deletes.
+class Copier final : public rocksdb::WriteBatch::Handler {
+ public:
+  Copier(const std::unordered_map<uint32_t, rocksdb::ColumnFamilyHandle*>& families,
+         rocksdb::WriteBatch& into)
+      : families_(families), into_(into) {}
+
+  rocksdb::Status PutCF(uint32_t family, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    auto it = families_.find(family);
+    if (it == families_.end()) return UnknownFamily(family);
+    return into_.Put(it->second, key, value);
+  }
+  rocksdb::Status DeleteCF(uint32_t family, const rocksdb::Slice& key) override {
+    auto it = families_.find(family);
+    if (it == families_.end()) return UnknownFamily(family);
+    return into_.Delete(it->second, key);
+  }
+
+ private:
+  static rocksdb::Status UnknownFamily(uint32_t family) {
+    return rocksdb::Status::InvalidArgument(
+        absl::StrCat("column family ", family, " is not the store's"));
+  }
+  const std::unordered_map<uint32_t, rocksdb::ColumnFamilyHandle*>& families_;
+  rocksdb::WriteBatch& into_;
+};
+
+}  // namespace
+
+GroupCommit::GroupCommit(rocksdb::DB* db, bool sync,
+                         const std::vector<rocksdb::ColumnFamilyHandle*>& families)
+    : db_(db), sync_(sync) {
+  for (rocksdb::ColumnFamilyHandle* family : families) families_[family->GetID()] = family;
+  committer_ = std::thread([this] { Commit(); });
+  answerer_ = std::thread([this] { Answer(); });
+}
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    committer_stopping_ = true;
+  }
+  submitted_.notify_one();
+  committer_.join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    answerer_stopping_ = true;
+  }
+  written_.notify_one();
+  answerer_.join();
+}
+
+void GroupCommit::Submit(rocksdb::WriteBatch batch, StripeLocks::Lock lock, Done done) {
+  bool was_empty;
+  {
+    std::lock_guard<std::mutex> guard(mu_);
+    was_empty = queue_.empty();
+    queue_.push_back({std::move(batch), std::move(lock), std::move(done)});
+  }
+  // Only the first batch of a group needs to wake the committer: it takes
+  // the others with it.
+  if (was_empty) submitted_.notify_one();
+}
+
+GroupCommit::Counts GroupCommit::counts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return counts_;
+}
+
+void GroupCommit::Commit() {
+  std::vector<Pending> group;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      submitted_.wait(lock, [this] { return committer_stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to write
+      group.swap(queue_);
+      ++counts_.groups;
+      counts_.batches += static_cast<int64_t>(group.size());
+    }
+    Written written{Write(group), {}};
+    written.done.reserve(group.size());
+    for (Pending& pending : group) {
+      pending.lock.Release();
+      written.done.push_back(std::move(pending.done));
+    }
+    group.clear();
+    bool was_empty;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      was_empty = answers_.empty();
+      answers_.push_back(std::move(written));
+    }
+    if (was_empty) written_.notify_one();
+  }
+}
+
+void GroupCommit::Answer() {
+  std::vector<Written> groups;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      written_.wait(lock, [this] { return answerer_stopping_ || !answers_.empty(); });
+      if (answers_.empty()) return;  // stopping, and nothing left to answer
+      groups.swap(answers_);
+    }
+    for (Written& group : groups) {
+      for (Done& done : group.done) std::move(done)(group.status);
+    }
+    groups.clear();
+  }
+}
+
+absl::Status GroupCommit::Write(std::vector<Pending>& group) {
+  rocksdb::WriteOptions options;
+  options.sync = sync_;
+  rocksdb::WriteBatch merged;
+  Copier copier(families_, merged);
+  for (Pending& pending : group) {
+    rocksdb::Status copied = pending.batch.Iterate(&copier);
+    if (!copied.ok()) return FromRocks(copied, "group writes");
+  }
+  return FromRocks(db_->Write(options, &merged), "write");
+}
+
+}  // namespace jixiao::store

@@ -1,0 +1,96 @@
+// Synced writes committed in groups by one thread.
+//
+// A synced RocksDB write costs a WAL sync, some hundreds of microseconds to
+// milliseconds of disk time. RocksDB shares one sync among writers that
+// arrive together, but each of them is a thread that blocks, and is woken,
+// per write. Here a write is handed over with what to do once it is durable,
+// and the caller goes on. One committer thread takes every batch submitted
+// since its last write and writes them as one synced batch; a second thread
+// then runs their continuations, while the committer writes the next group.
+// A group of N writes costs two wake-ups rather than N.
+//
+// Each batch comes with the lock it was prepared under (its report's
+// stripe), which the committer releases as soon as the batch is written:
+// the committer never waits on anything but the disk, so whatever the
+// continuations do (finishing gRPC calls, which may start other calls on
+// that thread) they cannot hold up the writes whose locks they may wait for.
+//
+// A group is all-or-nothing, like each batch in it: if the write fails,
+// every continuation in the group gets the error.
+
+#ifndef JIXIAO_STORAGE_SVC_STORE_GROUP_COMMIT_H_
+#define JIXIAO_STORAGE_SVC_STORE_GROUP_COMMIT_H_
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "stripe_locks.h"
+
+namespace jixiao::store {
+
+class GroupCommit {
+ public:
+  // Runs once the batch is durable (or failed), on the answering thread.
+  using Done = absl::AnyInvocable<void(absl::Status) &&>;
+
+  // Writes into `db` (with `sync`); `families` are the column families the
+  // batches may name. Starts the committer and answering threads.
+  GroupCommit(rocksdb::DB* db, bool sync,
+              const std::vector<rocksdb::ColumnFamilyHandle*>& families);
+  // Commits and answers everything submitted so far, then stops.
+  ~GroupCommit();
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  // Queues `batch` for the next group; `lock` (may be empty) is released
+  // once it is written, then `done` runs.
+  void Submit(rocksdb::WriteBatch batch, StripeLocks::Lock lock, Done done);
+
+  // Groups written so far, and the batches in them.
+  struct Counts {
+    int64_t groups = 0;
+    int64_t batches = 0;
+  };
+  Counts counts() const;
+
+ private:
+  struct Pending {
+    rocksdb::WriteBatch batch;
+    StripeLocks::Lock lock;
+    Done done;
+  };
+  struct Written {
+    absl::Status status;
+    std::vector<Done> done;
+  };
+  void Commit();
+  void Answer();
+  // The group's batches as one write.
+  absl::Status Write(std::vector<Pending>& group);
+
+  rocksdb::DB* const db_;
+  const bool sync_;
+  std::unordered_map<uint32_t, rocksdb::ColumnFamilyHandle*> families_;  // by id
+
+  mutable std::mutex mu_;
+  std::condition_variable submitted_, written_;
+  std::vector<Pending> queue_;       // guarded by mu_: waiting for the committer
+  std::vector<Written> answers_;     // guarded by mu_: waiting for the answering thread
+  bool committer_stopping_ = false;  // guarded by mu_
+  bool answerer_stopping_ = false;   // guarded by mu_
+  Counts counts_;                    // guarded by mu_
+  std::thread committer_, answerer_;
+};
+
+}  // namespace jixiao::store
+
+#endif  // JIXIAO_STORAGE_SVC_STORE_GROUP_COMMIT_H_
