@@ -76,8 +76,8 @@ TEST_F(LoadTool, CountsStorageWritesReadsAndPartialFailures) {
 
   // A null RPC goes before each counted read (and each warm-up read), and is
   // tallied on its own line.
-  CommandResult get = Load({"get", "--target", storage.address(), "--requests", "25", "--warmup",
-                            "5", "--with-null"});
+  CommandResult get = Load(
+      {"get", "--target", storage.address(), "--requests", "25", "--warmup", "5", "--with-null"});
   EXPECT_EQ(get.exit_code, 0) << get.out << get.err;
   EXPECT_THAT(get.out, HasSubstr("get requests=25 errors=0"));
   EXPECT_THAT(get.out, HasSubstr("null requests=25 errors=0"));
@@ -114,8 +114,9 @@ TEST_F(LoadTool, RunsTheEchoBaselines) {
                                "--watch-pid", std::to_string(echo.pid())});
   EXPECT_EQ(absorb.exit_code, 0) << absorb.out << absorb.err;
   EXPECT_THAT(absorb.out, HasSubstr("absorb requests=20 errors=0"));
-  EXPECT_THAT(absorb.out, ContainsRegex("client_cpu_us=[0-9.]+ prepare_cpu_us=[0-9.]+ "
-                                        "server_cpu_us=[0-9.]+ rss_start_kb="));
+  EXPECT_THAT(absorb.out,
+              ContainsRegex("client_cpu_us=[0-9.]+ prepare_cpu_us=[0-9.]+ "
+                            "server_cpu_us=[0-9.]+ server_switches=[0-9.]+ rss_start_kb="));
 }
 
 TEST_F(LoadTool, ChecksGeneratedReportsInProcess) {

@@ -73,8 +73,10 @@ class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
 
 int main(int argc, char** argv) {
   jixiao::rpc::BlockShutdownSignals();
-  CLI::App app{"bench-echo-svc: echoes streamed ScoreRequests, sends a held report, takes a report and stores nothing; the transport baselines for jixiao-load.",
-               "bench-echo-svc"};
+  CLI::App app{
+      "bench-echo-svc: echoes streamed ScoreRequests, sends a held report, takes a report and "
+      "stores nothing; the transport baselines for jixiao-load.",
+      "bench-echo-svc"};
   jixiao::rpc::ServerOptions server;
   jixiao::rpc::AddServerFlags(app, server);
   CLI11_PARSE(app, argc, argv);

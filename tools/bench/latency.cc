@@ -35,6 +35,11 @@ std::string FormatSummary(const std::string& name, const RunSummary& summary) {
   per_request_us("client_cpu_us", summary.client_cpu_ns);
   per_request_us("prepare_cpu_us", summary.prepare_cpu_ns);
   per_request_us("server_cpu_us", summary.watched_cpu_ns);
+  if (summary.watched_switches >= 0 && summary.requests > 0) {
+    absl::StrAppendFormat(
+        &line, " server_switches=%.2f",
+        static_cast<double>(summary.watched_switches) / static_cast<double>(summary.requests));
+  }
   if (summary.errors > 0) absl::StrAppend(&line, "\n", name, " first_error=", summary.first_error);
   return line;
 }

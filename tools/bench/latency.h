@@ -24,6 +24,9 @@ struct RunSummary {
   int64_t client_cpu_ns = -1;
   int64_t prepare_cpu_ns = -1;
   int64_t watched_cpu_ns = -1;
+  // The watched process's context switches over the run (voluntary and
+  // not, all its threads); -1 where not measured.
+  int64_t watched_switches = -1;
 
   double per_second() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
 };
@@ -37,9 +40,9 @@ void SummarizeLatencies(std::vector<int64_t>& latencies, RunSummary& summary);
 
 // One line, "name requests=… errors=… seconds=… per_second=… p50_us=…
 // p99_us=… max_us=…", then the CPU times measured, per request:
-// "client_cpu_us=… prepare_cpu_us=… server_cpu_us=…" (server: the watched
-// process), then "first_error=…" if any failed. Machine-readable
-// by `tools/dev bench`.
+// "client_cpu_us=… prepare_cpu_us=… server_cpu_us=… server_switches=…"
+// (server: the watched process; switches: its context switches), then "first_error=…" if any
+// failed. Machine-readable by `tools/dev bench`.
 std::string FormatSummary(const std::string& name, const RunSummary& summary);
 
 }  // namespace jixiao::bench

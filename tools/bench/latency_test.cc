@@ -46,6 +46,10 @@ TEST(Latency, CpuTimesArePerRequestAndOnlyWhereMeasured) {
   summary.watched_cpu_ns = 1'000'000;
   line = FormatSummary("put", summary);
   EXPECT_NE(line.find(" server_cpu_us=250.0"), std::string::npos) << line;
+  EXPECT_EQ(line.find("server_switches"), std::string::npos) << line;
+  summary.watched_switches = 10;
+  line = FormatSummary("put", summary);
+  EXPECT_NE(line.find(" server_cpu_us=250.0 server_switches=2.50"), std::string::npos) << line;
 }
 
 }  // namespace

@@ -24,6 +24,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -93,9 +94,12 @@ class ProcessWatch {
     if (pid_ == 0) return;
     start_kb_ = ResidentKb();
     start_cpu_ns_ = CpuNs();
+    start_switches_ = Switches();
   }
   // The watched process's CPU time since MarkStart; -1 without one.
   int64_t CpuSinceStart() const { return pid_ == 0 ? -1 : CpuNs() - start_cpu_ns_; }
+  // Its context switches since MarkStart; -1 without one.
+  int64_t SwitchesSinceStart() const { return pid_ == 0 ? -1 : Switches() - start_switches_; }
   // Called with each answer's count: once a tenth of `total` are answered,
   // buffers and caches have grown to their working size, and "start" is
   // taken again, so that start and end compare like with like.
@@ -135,11 +139,29 @@ class ProcessWatch {
     fields >> utime >> stime;
     return (utime + stime) * (1'000'000'000 / sysconf(_SC_CLK_TCK));
   }
+  // Voluntary and involuntary context switches of all its threads (those
+  // alive now: a thread that ended takes its count with it).
+  int64_t Switches() const {
+    int64_t total = 0;
+    std::error_code error;
+    for (const auto& task :
+         std::filesystem::directory_iterator(absl::StrCat("/proc/", pid_, "/task"), error)) {
+      std::ifstream status(task.path() / "status");
+      std::string line;
+      while (std::getline(status, line)) {
+        if (line.find("ctxt_switches:") != std::string::npos) {
+          total += std::atoll(line.c_str() + line.find(':') + 1);
+        }
+      }
+    }
+    return total;
+  }
   pid_t pid_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> start_kb_{0}, peak_kb_{0};
   int64_t start_cpu_ns_ = 0;
+  int64_t start_switches_ = 0;
 };
 
 // Everything the workers of one run share.
@@ -168,6 +190,7 @@ class Tally {
     summary.prepare_cpu_ns = prepare_cpu_ns;
     summary.client_cpu_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start_ns - prepare_cpu_ns;
     summary.watched_cpu_ns = watch.CpuSinceStart();
+    summary.watched_switches = watch.SwitchesSinceStart();
     return summary;
   }
   // Counts and latencies only, for calls whose CPU is not measured apart.
@@ -582,7 +605,8 @@ int main(int argc, char** argv) {
     sub->add_option("--watch-pid", options.watch_pid,
                     "print this process's resident memory once a tenth of the requests are "
                     "answered (rss_start_kb), at the end and at its peak, and the CPU time it "
-                    "used per request (server_cpu_us)");
+                    "used per request (server_cpu_us) and its context switches per request "
+                    "(server_switches)");
     sub->add_option("--name", options.name, "name on the summary line");
     if (std::string(command.name) == "score" || std::string(command.name) == "get" ||
         std::string(command.name) == "fetch") {
