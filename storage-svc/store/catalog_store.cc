@@ -34,13 +34,11 @@ absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& 
                                                  "a new version"));
   }
   if (!absl::IsNotFound(status)) return status;
-  rocksdb::WriteOptions options;
-  options.sync = sync_;
   rocksdb::WriteBatch batch;
   batch.Put(family(kSchemes), key, scheme.SerializeAsString());
   Audit(batch, context, "PublishScheme",
         absl::StrCat("scheme ", scheme.id(), "@", scheme.version()));
-  status = FromRocks(db_->Write(options, &batch), "publish scheme");
+  status = WriteDurably(std::move(batch), "publish scheme");
   if (!status.ok()) return status;
   return scheme;
 }
@@ -144,8 +142,6 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
   if (check) {
     if (absl::Status checked = check(revision.report(), card); !checked.ok()) return checked;
   }
-  rocksdb::WriteOptions options;
-  options.sync = sync_;
   rocksdb::WriteBatch batch;
   batch.Put(family(kCards),
             keys::Card(year, ref.department_code(), static_cast<uint64_t>(ref.revision()),
@@ -155,7 +151,7 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
         absl::StrCat(ref.department_code(), "/", ref.fiscal_year(), "@", ref.revision()),
         ref.revision(),
         absl::StrCat(card.scheme_id(), "@", card.scheme_version(), " ", card.total_score()));
-  status = FromRocks(db_->Write(options, &batch), "save score card");
+  status = WriteDurably(std::move(batch), "save score card");
   if (!status.ok()) return status;
   return card;
 }

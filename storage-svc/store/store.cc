@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <future>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -78,7 +79,6 @@ Store::Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyH
              bool sync)
     : db_(std::move(db)),
       families_(std::move(families)),
-      sync_(sync),
       committer_(std::make_unique<GroupCommit>(db_.get(), sync, families_)) {}
 
 Store::~Store() {
@@ -86,6 +86,15 @@ Store::~Store() {
   db_->FlushWAL(/*sync=*/true);
   for (rocksdb::ColumnFamilyHandle* handle : families_) db_->DestroyColumnFamilyHandle(handle);
   db_->Close();
+}
+
+absl::Status Store::WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing) {
+  std::promise<absl::Status> written;
+  committer_->Submit(std::move(batch), StripeLocks::Lock(),
+                     [&written](absl::Status status) { written.set_value(std::move(status)); });
+  absl::Status status = written.get_future().get();
+  if (status.ok()) return status;
+  return absl::Status(status.code(), absl::StrCat(doing, ": ", status.message()));
 }
 
 void Store::Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
@@ -162,9 +171,7 @@ absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(const v1::CreateBac
     response.set_size_bytes(static_cast<int64_t>(info.size));
   rocksdb::WriteBatch audit;
   Audit(audit, context, "CreateBackup", request.backup_dir(), 0, absl::StrCat("backup ", id));
-  rocksdb::WriteOptions write_options;
-  write_options.sync = sync_;
-  absl::Status recorded = FromRocks(db_->Write(write_options, &audit), "record backup");
+  absl::Status recorded = WriteDurably(std::move(audit), "record backup");
   if (!recorded.ok()) return recorded;
   return response;
 }
@@ -244,10 +251,11 @@ std::string Store::MetricsText() const {
   }
   GroupCommit::Counts commits = committer_->counts();
   append_counter("jixiao_store_commit_groups_total",
-                 "Synced writes of report changes, each carrying one or more of them.",
+                 "Synced writes, each carrying one or more changes (a group commit).",
                  static_cast<uint64_t>(commits.groups));
   append_counter("jixiao_store_committed_writes_total",
-                 "Report changes committed; divided by the groups, the mean group size.",
+                 "Changes committed (report revisions, cards, schemes, backup records); divided by "
+                 "the groups, the mean group size.",
                  static_cast<uint64_t>(commits.batches));
   return text;
 }

@@ -6,7 +6,7 @@
 //
 // Guarantees:
 //  - Durable: a call that returns OK has its data in the write-ahead log,
-//    synced to disk. Concurrent report writes share syncs: one thread
+//    synced to disk. Concurrent writes share syncs: one thread
 //    commits every write submitted since its last one as a single synced
 //    batch (group_commit.h).
 //  - Atomic: every write that touches several records (a revision, the
@@ -176,6 +176,9 @@ class Store {
   absl::StatusOr<Prepared> PrepareDeleteReport(const v1::DeleteReportRequest& request,
                                                const WriteContext& context);
   void Commit(absl::StatusOr<Prepared> prepared, RevisionDone done);
+  // Hands `batch` to the committer and waits until it is durable. Every
+  // synced write goes through the committer, and shares its syncs.
+  absl::Status WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing);
   // Adds the audit record of a write to its batch.
   void Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
              std::string target, int64_t revision = 0, std::string detail = "");
@@ -183,7 +186,6 @@ class Store {
   // Immutable after Open.
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> families_;
-  const bool sync_;
 
   // Writes to one report are serialised by the stripe its key hashes to,
   // held until the write is durable; writes to different reports run, and
