@@ -125,6 +125,19 @@ TEST_F(LoadTool, ChecksGeneratedReportsInProcess) {
   EXPECT_THAT(check.out, ContainsRegex("check requests=50 errors=0 .* client_cpu_us=[0-9.]+"));
 }
 
+// The store library in process: the same reports written twice, the second
+// time all refused as existing, and the run says so.
+TEST_F(LoadTool, WritesThroughTheStoreInProcess) {
+  CommandResult first =
+      Load({"store-put", "--dir", dir_ + "/store", "--requests", "30", "--concurrency", "4"});
+  EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_THAT(first.out, ContainsRegex("store-put requests=30 errors=0 .* client_cpu_us=[0-9.]+"));
+  CommandResult again = Load({"store-put", "--dir", dir_ + "/store", "--requests", "30"});
+  EXPECT_EQ(again.exit_code, 1) << again.out << again.err;
+  EXPECT_THAT(again.out, HasSubstr("store-put requests=30 errors=30"));
+  EXPECT_THAT(again.out, HasSubstr("first_error=code 6"));  // ALREADY_EXISTS
+}
+
 TEST_F(LoadTool, UnreachableTargetExitsThree) {
   CommandResult result =
       Load({"null", "--target", "127.0.0.1:1", "--requests", "1", "--connect-timeout", "1"});

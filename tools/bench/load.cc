@@ -10,6 +10,7 @@
 //   jixiao-load fetch --target 127.0.0.1:50099 --with-null
 //   jixiao-load absorb --target 127.0.0.1:50099 --concurrency 16
 //   jixiao-load rocksdb-put --dir /tmp/raw --requests 100000 --concurrency 16
+//   jixiao-load store-put --dir /tmp/store --requests 100000 --concurrency 16
 //   jixiao-load check --requests 20000
 //
 // Every run prints one summary line (see latency.h). Exit code: 0 if every
@@ -42,6 +43,7 @@
 #include "jixiao/v1/storage_service.grpc.pb.h"
 #include "latency.h"
 #include "report_generator.h"
+#include "store.h"
 
 namespace jixiao::bench {
 namespace {
@@ -390,6 +392,29 @@ int Run(const std::string& command, const LoadOptions& options) {
                                           std::string(status.message()));
       };
     });
+  } else if (command == "store-put") {
+    // A CreateReport's storage work without the RPC: the store library in
+    // process (field check, head read, batch, group-committed synced write),
+    // from as many threads as the service has clients, each waiting for its
+    // write.
+    store::StoreOptions store_options;
+    store_options.data_dir = options.dir;
+    absl::StatusOr<std::unique_ptr<store::Store>> opened = store::Store::Open(store_options);
+    if (!opened.ok()) {
+      std::cerr << "jixiao-load: " << opened.status() << "\n";
+      return 3;
+    }
+    std::unique_ptr<store::Store> db = *std::move(opened);
+    summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+      auto request = WithReport<v1::CreateReportRequest>(generator, index);
+      return [&db, request] {
+        absl::StatusOr<v1::ReportRevision> created =
+            db->CreateReport(*request, store::WriteContext{"jixiao-load"});
+        return created.ok() ? grpc::Status::OK
+                            : grpc::Status(static_cast<grpc::StatusCode>(created.status().code()),
+                                           std::string(created.status().message()));
+      };
+    });
   } else if (command == "rocksdb-put") {
     // Baseline: synced puts of the same serialized reports, straight into
     // RocksDB, from as many threads as the service has clients.
@@ -574,13 +599,17 @@ int main(int argc, char** argv) {
       {"get", "StorageService.GetReport of reports put before (same --offset and --seed)"},
       {"list", "StorageService.ListReports: one page of 100 for a year"},
       {"rocksdb-put", "synced RocksDB puts of the same bytes in --dir: the storage baseline"},
+      {"store-put",
+       "CreateReport on the store library in process, in --dir: a write's storage work without "
+       "the RPC"},
       {"check", "engine::CheckReport of the same reports, in process: a write's field check"},
   };
   for (const Command& command : commands) {
     CLI::App* sub = app.add_subcommand(command.name, command.help);
-    const bool in_process =
-        std::string(command.name) == "rocksdb-put" || std::string(command.name) == "check";
-    if (std::string(command.name) == "rocksdb-put") {
+    const bool in_process = std::string(command.name) == "rocksdb-put" ||
+                            std::string(command.name) == "store-put" ||
+                            std::string(command.name) == "check";
+    if (std::string(command.name) == "rocksdb-put" || std::string(command.name) == "store-put") {
       sub->add_option("--dir", options.dir, "RocksDB directory (created)")->required();
     }
     if (!in_process) {
