@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "absl/functional/function_ref.h"
 #include "engine.h"
 #include "raw_message.h"
 #include "server_main.h"
@@ -15,10 +16,16 @@ using Reactor = grpc::ServerUnaryReactor;
 
 // Finishes the call with `result`, moving its value into `*out`.
 template <typename T>
-Reactor* Finish(Context* context, absl::StatusOr<T> result, T* out) {
-  Reactor* reactor = context->DefaultReactor();
+void Answer(Reactor* reactor, absl::StatusOr<T> result, T* out) {
   if (result.ok()) *out = *std::move(result);
   reactor->Finish(rpc::ToGrpcStatus(result.status()));
+}
+
+// The same, on the calling thread.
+template <typename T>
+Reactor* Finish(Context* context, absl::StatusOr<T> result, T* out) {
+  Reactor* reactor = context->DefaultReactor();
+  Answer(reactor, std::move(result), out);
   return reactor;
 }
 
@@ -35,19 +42,17 @@ Reactor* FinishWithStatus(Context* context, const absl::Status& status) {
 
 constexpr v1::ReportStatus kNone = v1::REPORT_STATUS_UNSPECIFIED;
 
-// As CheckReport accepts them.
-bool IsDepartmentCode(const std::string& code) {
-  return code.size() <= engine::kMaxDepartmentCodeLength && engine::IsCode(code);
-}
-
-// Finishes a report write's call once the store has the write durable (on
-// the store's committer thread) or has refused it. (A call's DefaultReactor
-// is taken once: taking it again would reset it.)
-store::Store::RevisionDone FinishReportWrite(Reactor* reactor, v1::ReportRevision* out) {
-  return [reactor, out](absl::StatusOr<v1::ReportRevision> result) {
-    if (result.ok()) *out = *std::move(result);
-    reactor->Finish(rpc::ToGrpcStatus(result.status()));
-  };
+// Starts a report write with `start`, which is given what to run once the
+// store has the write durable (on the store's answering thread) or has
+// refused it: finishing the call with the revision written.
+Reactor* FinishReportWrite(Context* context,
+                           absl::FunctionRef<void(store::Store::RevisionDone)> start,
+                           v1::ReportRevision* out) {
+  Reactor* reactor = context->DefaultReactor();
+  start([reactor, out](absl::StatusOr<v1::ReportRevision> result) {
+    Answer(reactor, std::move(result), out);
+  });
+  return reactor;
 }
 
 }  // namespace
@@ -55,11 +60,8 @@ store::Store::RevisionDone FinishReportWrite(Reactor* reactor, v1::ReportRevisio
 template <typename T, typename Write>
 Reactor* StorageServiceImpl::FinishWrite(Context* context, Write write, T* out) {
   Reactor* reactor = context->DefaultReactor();
-  writers_.Schedule([reactor, out, write = std::move(write)]() mutable {
-    absl::StatusOr<T> result = write();
-    if (result.ok()) *out = *std::move(result);
-    reactor->Finish(rpc::ToGrpcStatus(result.status()));
-  });
+  writers_.Schedule(
+      [reactor, out, write = std::move(write)]() mutable { Answer(reactor, write(), out); });
   return reactor;
 }
 
@@ -74,7 +76,8 @@ absl::Status StorageServiceImpl::Admit(Context* context, const char* method, Act
   const bool names_one_report = action != Action::kListReports && action != Action::kListCards &&
                                 action != Action::kPublishScheme && action != Action::kReadScheme &&
                                 action != Action::kBackup && action != Action::kReadAudit;
-  if (caller.ok() && *caller && !(names_one_report && !IsDepartmentCode(department))) {
+  if (caller.ok() && *caller &&
+      !(names_one_report && !engine::DepartmentCodeProblem(department).empty())) {
     status = Authorize(**caller, action, department, to);
     if (write) write->author = (*caller)->name;
   } else if (caller.ok() && write) {
@@ -97,9 +100,12 @@ Reactor* StorageServiceImpl::CreateReport(Context* c, const v1::CreateReportRequ
   store::WriteContext write;
   JIXIAO_ADMIT(c, "CreateReport", Action::kWriteReport,
                request->report().identity().department_code(), kNone, &write);
-  Reactor* reactor = c->DefaultReactor();
-  store_.CreateReport(*request, write, FinishReportWrite(reactor, response->mutable_revision()));
-  return reactor;
+  return FinishReportWrite(
+      c,
+      [&](store::Store::RevisionDone done) {
+        store_.CreateReport(*request, write, std::move(done));
+      },
+      response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::UpdateReport(Context* c, const v1::UpdateReportRequest* request,
@@ -107,9 +113,12 @@ Reactor* StorageServiceImpl::UpdateReport(Context* c, const v1::UpdateReportRequ
   store::WriteContext write;
   JIXIAO_ADMIT(c, "UpdateReport", Action::kWriteReport,
                request->report().identity().department_code(), kNone, &write);
-  Reactor* reactor = c->DefaultReactor();
-  store_.UpdateReport(*request, write, FinishReportWrite(reactor, response->mutable_revision()));
-  return reactor;
+  return FinishReportWrite(
+      c,
+      [&](store::Store::RevisionDone done) {
+        store_.UpdateReport(*request, write, std::move(done));
+      },
+      response->mutable_revision());
 }
 
 // GetReportResponse is the stored ReportRevision as its field 1, so the
@@ -158,10 +167,12 @@ Reactor* StorageServiceImpl::TransitionReport(Context* c,
   store::WriteContext write;
   JIXIAO_ADMIT(c, "TransitionReport", Action::kTransition, request->key().department_code(),
                request->to(), &write);
-  Reactor* reactor = c->DefaultReactor();
-  store_.TransitionReport(*request, write,
-                          FinishReportWrite(reactor, response->mutable_revision()));
-  return reactor;
+  return FinishReportWrite(
+      c,
+      [&](store::Store::RevisionDone done) {
+        store_.TransitionReport(*request, write, std::move(done));
+      },
+      response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::DeleteReport(Context* c, const v1::DeleteReportRequest* request,
@@ -169,9 +180,12 @@ Reactor* StorageServiceImpl::DeleteReport(Context* c, const v1::DeleteReportRequ
   store::WriteContext write;
   JIXIAO_ADMIT(c, "DeleteReport", Action::kDeleteReport, request->key().department_code(), kNone,
                &write);
-  Reactor* reactor = c->DefaultReactor();
-  store_.DeleteReport(*request, write, FinishReportWrite(reactor, response->mutable_revision()));
-  return reactor;
+  return FinishReportWrite(
+      c,
+      [&](store::Store::RevisionDone done) {
+        store_.DeleteReport(*request, write, std::move(done));
+      },
+      response->mutable_revision());
 }
 
 Reactor* StorageServiceImpl::PublishScheme(Context* c, const v1::PublishSchemeRequest* request,
