@@ -2,10 +2,8 @@
 
 #include <rocksdb/write_batch.h>
 
-#include <future>
 #include <optional>
 
-#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "engine.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -367,20 +365,6 @@ void Store::Commit(absl::StatusOr<Prepared> prepared, RevisionDone done) {
       });
 }
 
-namespace {
-
-// Starts an asynchronous write and waits for its answer.
-absl::StatusOr<v1::ReportRevision> Await(absl::FunctionRef<void(Store::RevisionDone)> start) {
-  std::promise<absl::StatusOr<v1::ReportRevision>> answer;
-  std::future<absl::StatusOr<v1::ReportRevision>> answered = answer.get_future();
-  start([&answer](absl::StatusOr<v1::ReportRevision> result) {
-    answer.set_value(std::move(result));
-  });
-  return answered.get();
-}
-
-}  // namespace
-
 void Store::CreateReport(const v1::CreateReportRequest& request, const WriteContext& context,
                          RevisionDone done) {
   Commit(PrepareCreateReport(request, context), std::move(done));
@@ -388,7 +372,8 @@ void Store::CreateReport(const v1::CreateReportRequest& request, const WriteCont
 
 absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportRequest& request,
                                                        const WriteContext& context) {
-  return Await([&](RevisionDone done) { CreateReport(request, context, std::move(done)); });
+  return Await<absl::StatusOr<v1::ReportRevision>>(
+      [&](RevisionDone done) { CreateReport(request, context, std::move(done)); });
 }
 
 void Store::UpdateReport(const v1::UpdateReportRequest& request, const WriteContext& context,
@@ -398,7 +383,8 @@ void Store::UpdateReport(const v1::UpdateReportRequest& request, const WriteCont
 
 absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportRequest& request,
                                                        const WriteContext& context) {
-  return Await([&](RevisionDone done) { UpdateReport(request, context, std::move(done)); });
+  return Await<absl::StatusOr<v1::ReportRevision>>(
+      [&](RevisionDone done) { UpdateReport(request, context, std::move(done)); });
 }
 
 void Store::TransitionReport(const v1::TransitionReportRequest& request,
@@ -408,7 +394,8 @@ void Store::TransitionReport(const v1::TransitionReportRequest& request,
 
 absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
     const v1::TransitionReportRequest& request, const WriteContext& context) {
-  return Await([&](RevisionDone done) { TransitionReport(request, context, std::move(done)); });
+  return Await<absl::StatusOr<v1::ReportRevision>>(
+      [&](RevisionDone done) { TransitionReport(request, context, std::move(done)); });
 }
 
 void Store::DeleteReport(const v1::DeleteReportRequest& request, const WriteContext& context,
@@ -418,7 +405,8 @@ void Store::DeleteReport(const v1::DeleteReportRequest& request, const WriteCont
 
 absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportRequest& request,
                                                        const WriteContext& context) {
-  return Await([&](RevisionDone done) { DeleteReport(request, context, std::move(done)); });
+  return Await<absl::StatusOr<v1::ReportRevision>>(
+      [&](RevisionDone done) { DeleteReport(request, context, std::move(done)); });
 }
 
 absl::StatusOr<std::string> Store::GetReportBytes(const v1::GetReportRequest& request) {

@@ -6,8 +6,11 @@
 
 #include <rocksdb/db.h>
 
+#include <future>
 #include <string>
 
+#include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 
@@ -19,6 +22,17 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view doing);
 // Reads and parses one record. NOT_FOUND if absent; INTERNAL if unreadable.
 absl::Status GetProto(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, const std::string& key,
                       google::protobuf::Message* message);
+
+// Starts something that answers through a callback (`start` is given the
+// callback) and waits for the answer: the blocking form of an asynchronous
+// write.
+template <typename T>
+T Await(absl::FunctionRef<void(absl::AnyInvocable<void(T) &&>)> start) {
+  std::promise<T> answer;
+  std::future<T> answered = answer.get_future();
+  start([&answer](T result) { answer.set_value(std::move(result)); });
+  return answered.get();
+}
 
 // SHA-256 of `data`, as 32 raw bytes.
 std::string Sha256(absl::string_view data);

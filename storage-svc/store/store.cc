@@ -11,7 +11,6 @@
 
 #include <filesystem>
 #include <functional>
-#include <future>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -89,10 +88,9 @@ Store::~Store() {
 }
 
 absl::Status Store::WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing) {
-  std::promise<absl::Status> written;
-  committer_->Submit(std::move(batch), StripeLocks::Lock(),
-                     [&written](absl::Status status) { written.set_value(std::move(status)); });
-  absl::Status status = written.get_future().get();
+  absl::Status status = Await<absl::Status>([&](GroupCommit::Done done) {
+    committer_->Submit(std::move(batch), StripeLocks::Lock(), std::move(done));
+  });
   if (status.ok()) return status;
   return absl::Status(status.code(), absl::StrCat(doing, ": ", status.message()));
 }
@@ -191,9 +189,11 @@ std::string Store::MetricsText() const {
        rocksdb::DB::Properties::kCurSizeAllMemTables},
   };
   std::string text;
+  auto append_header = [&text](const char* name, const char* help, const char* type) {
+    absl::StrAppend(&text, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
+  };
   for (const Gauge& gauge : gauges) {
-    absl::StrAppend(&text, "# HELP ", gauge.name, " ", gauge.help, "\n# TYPE ", gauge.name,
-                    " gauge\n");
+    append_header(gauge.name, gauge.help, "gauge");
     for (rocksdb::ColumnFamilyHandle* handle : families_) {
       uint64_t value = 0;
       if (!db_->GetIntProperty(handle, gauge.property, &value)) continue;
@@ -213,8 +213,8 @@ std::string Store::MetricsText() const {
   for (const Gauge& gauge : db_gauges) {
     uint64_t value = 0;
     if (!db_->GetAggregatedIntProperty(gauge.property, &value)) continue;
-    absl::StrAppend(&text, "# HELP ", gauge.name, " ", gauge.help, "\n# TYPE ", gauge.name,
-                    " gauge\n", gauge.name, " ", value, "\n");
+    append_header(gauge.name, gauge.help, "gauge");
+    absl::StrAppend(&text, gauge.name, " ", value, "\n");
   }
   struct Counter {
     const char* name;
@@ -239,9 +239,9 @@ std::string Store::MetricsText() const {
       {"jixiao_rocksdb_stall_micros_total",
        "Microseconds writes were stalled for compaction to catch up.", rocksdb::STALL_MICROS},
   };
-  auto append_counter = [&text](const char* name, const char* help, uint64_t value) {
-    absl::StrAppend(&text, "# HELP ", name, " ", help, "\n# TYPE ", name, " counter\n", name, " ",
-                    value, "\n");
+  auto append_counter = [&](const char* name, const char* help, uint64_t value) {
+    append_header(name, help, "counter");
+    absl::StrAppend(&text, name, " ", value, "\n");
   };
   rocksdb::Statistics* statistics = db_->GetDBOptions().statistics.get();
   if (statistics != nullptr) {

@@ -90,8 +90,8 @@ class Store {
   // Each write comes in two forms. The first blocks until the write is
   // durable (or refused). The second does not: it checks the write on the
   // calling thread and hands it to the committer, and `done` runs once it is
-  // durable, on the committer thread; or at once, on the calling thread, if
-  // it is refused or replayed. The request is read only before it returns.
+  // durable, on the committer's answering thread; or at once, on the calling
+  // thread, if it is refused or replayed. The request is read only before it returns.
   // `done` must not block on another write.
   using RevisionDone = absl::AnyInvocable<void(absl::StatusOr<v1::ReportRevision>) &&>;
   absl::StatusOr<v1::ReportRevision> CreateReport(const v1::CreateReportRequest& request,
