@@ -43,6 +43,7 @@
 #include "jixiao/v1/storage_service.grpc.pb.h"
 #include "latency.h"
 #include "report_generator.h"
+#include "status.h"
 #include "store.h"
 
 namespace jixiao::bench {
@@ -385,12 +386,7 @@ int Run(const std::string& command, const LoadOptions& options) {
     // (engine::CheckReport), in process, on the same generated reports.
     summary = RunUnary(options, memory, [&](int64_t index) -> Call {
       auto report = std::make_shared<v1::Report>(generator.Report(static_cast<uint64_t>(index)));
-      return [report] {
-        absl::Status status = engine::CheckReport(*report);
-        return status.ok() ? grpc::Status::OK
-                           : grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                          std::string(status.message()));
-      };
+      return [report] { return rpc::ToGrpcStatus(engine::CheckReport(*report)); };
     });
   } else if (command == "store-put") {
     // A CreateReport's storage work without the RPC: the store library in
@@ -408,11 +404,8 @@ int Run(const std::string& command, const LoadOptions& options) {
     summary = RunUnary(options, memory, [&](int64_t index) -> Call {
       auto request = WithReport<v1::CreateReportRequest>(generator, index);
       return [&db, request] {
-        absl::StatusOr<v1::ReportRevision> created =
-            db->CreateReport(*request, store::WriteContext{"jixiao-load"});
-        return created.ok() ? grpc::Status::OK
-                            : grpc::Status(static_cast<grpc::StatusCode>(created.status().code()),
-                                           std::string(created.status().message()));
+        return rpc::ToGrpcStatus(
+            db->CreateReport(*request, store::WriteContext{"jixiao-load"}).status());
       };
     });
   } else if (command == "rocksdb-put") {
@@ -606,10 +599,9 @@ int main(int argc, char** argv) {
   };
   for (const Command& command : commands) {
     CLI::App* sub = app.add_subcommand(command.name, command.help);
-    const bool in_process = std::string(command.name) == "rocksdb-put" ||
-                            std::string(command.name) == "store-put" ||
-                            std::string(command.name) == "check";
-    if (std::string(command.name) == "rocksdb-put" || std::string(command.name) == "store-put") {
+    const std::string name = command.name;
+    const bool in_process = name == "rocksdb-put" || name == "store-put" || name == "check";
+    if (name == "rocksdb-put" || name == "store-put") {
       sub->add_option("--dir", options.dir, "RocksDB directory (created)")->required();
     }
     if (!in_process) {
@@ -637,8 +629,7 @@ int main(int argc, char** argv) {
                     "used per request (server_cpu_us) and its context switches per request "
                     "(server_switches)");
     sub->add_option("--name", options.name, "name on the summary line");
-    if (std::string(command.name) == "score" || std::string(command.name) == "get" ||
-        std::string(command.name) == "fetch") {
+    if (name == "score" || name == "get" || name == "fetch") {
       sub->add_flag("--with-null", options.with_null,
                     "before each call, a null RPC on the same channel, tallied apart on a line "
                     "of its own: the baseline, measured under the same conditions (the CPU "
