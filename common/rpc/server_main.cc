@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "call_log.h"
 #include "health_service.h"
 #include "http_gateway.h"
@@ -156,6 +157,10 @@ void BlockShutdownSignals() {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+void StopLockOrderTracking() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 
 int RunServer(const std::string& program, const ServerOptions& options,

@@ -91,6 +91,14 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
 // starts later) so that RunServer can wait for them. Call first in main().
 void BlockShutdownSignals();
 
+// Debian's Abseil is built without NDEBUG, so by default every absl::Mutex,
+// gRPC's own included, records the order locks are taken in one
+// process-wide graph to report deadlocks: work, and a lock shared by all
+// threads, on every call's path (1-3% of a busy server's or client's
+// samples). The services and the load tool turn it off first in main();
+// the unit tests keep it.
+void StopLockOrderTracking();
+
 }  // namespace jixiao::rpc
 
 #endif  // JIXIAO_COMMON_RPC_SERVER_MAIN_H_

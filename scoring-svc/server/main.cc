@@ -11,6 +11,7 @@
 
 int main(int argc, char** argv) {
   jixiao::rpc::BlockShutdownSignals();
+  jixiao::rpc::StopLockOrderTracking();
   CLI::App app{
       "scoring-svc: computes Jixiao score cards. Stateless: it takes a report and a scheme "
       "(inline, by id among those it loaded, or its default) and returns the card.",

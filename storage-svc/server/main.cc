@@ -11,6 +11,7 @@
 
 int main(int argc, char** argv) {
   jixiao::rpc::BlockShutdownSignals();
+  jixiao::rpc::StopLockOrderTracking();
   CLI::App app{
       "storage-svc: keeps Jixiao reports with every revision, schemes with every version, and "
       "score cards, in RocksDB. An acknowledged write is synced to disk.",

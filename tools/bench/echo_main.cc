@@ -73,6 +73,7 @@ class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
 
 int main(int argc, char** argv) {
   jixiao::rpc::BlockShutdownSignals();
+  jixiao::rpc::StopLockOrderTracking();
   CLI::App app{
       "bench-echo-svc: echoes streamed ScoreRequests, sends a held report, takes a report and "
       "stores nothing; the transport baselines for jixiao-load.",
