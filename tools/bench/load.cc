@@ -43,6 +43,7 @@
 #include "jixiao/v1/storage_service.grpc.pb.h"
 #include "latency.h"
 #include "report_generator.h"
+#include "server_main.h"
 #include "status.h"
 #include "store.h"
 
@@ -58,7 +59,8 @@ struct LoadOptions {
   int64_t offset = 0;  // first generated report index
   int concurrency = 1;
   int streams = 1;
-  int64_t warmup = 0;  // requests sent, and not counted, before the run
+  int64_t warmup = 0;              // requests sent, and not counted, before the run
+  int64_t prepare_ahead = 100000;  // unary calls prepared before the clock, at a time
   uint64_t seed = 1;
   int inconsistent_per_mille = 50;
   std::string dir;  // rocksdb-put
@@ -79,7 +81,8 @@ int64_t CpuNs(clockid_t clock) {
 }
 
 // Samples a process's resident memory while a run goes on, and takes the
-// CPU time it used over the run.
+// CPU time and context switches it used while calls ran (between each
+// Resume and Pause).
 class ProcessWatch {
  public:
   explicit ProcessWatch(pid_t pid) : pid_(pid) {
@@ -94,15 +97,24 @@ class ProcessWatch {
   }
   // Marks the end of warm-up: "start" is resident memory from here.
   void MarkStart() {
-    if (pid_ == 0) return;
-    start_kb_ = ResidentKb();
-    start_cpu_ns_ = CpuNs();
-    start_switches_ = Switches();
+    if (pid_ != 0) start_kb_ = ResidentKb();
   }
-  // The watched process's CPU time since MarkStart; -1 without one.
-  int64_t CpuSinceStart() const { return pid_ == 0 ? -1 : CpuNs() - start_cpu_ns_; }
-  // Its context switches since MarkStart; -1 without one.
-  int64_t SwitchesSinceStart() const { return pid_ == 0 ? -1 : Switches() - start_switches_; }
+  // Calls run from here...
+  void Resume() {
+    if (pid_ == 0) return;
+    resumed_cpu_ns_ = ReadCpuNs();
+    resumed_switches_ = ReadSwitches();
+  }
+  // ...to here, and what the process used in between counts.
+  void Pause() {
+    if (pid_ == 0) return;
+    cpu_ns_ += ReadCpuNs() - resumed_cpu_ns_;
+    switches_ += ReadSwitches() - resumed_switches_;
+  }
+  // The watched process's CPU time while calls ran; -1 without one.
+  int64_t Cpu() const { return pid_ == 0 ? -1 : cpu_ns_; }
+  // Its context switches while calls ran; -1 without one.
+  int64_t ContextSwitches() const { return pid_ == 0 ? -1 : switches_; }
   // Called with each answer's count: once a tenth of `total` are answered,
   // buffers and caches have grown to their working size, and "start" is
   // taken again, so that start and end compare like with like.
@@ -128,7 +140,7 @@ class ProcessWatch {
   }
   // User and system time from /proc/PID/stat (fields 14 and 15, in clock
   // ticks), read after the command name, which may hold spaces.
-  int64_t CpuNs() const {
+  int64_t ReadCpuNs() const {
     std::ifstream stat(absl::StrCat("/proc/", pid_, "/stat"));
     std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
     size_t end_of_name = text.rfind(')');
@@ -144,7 +156,7 @@ class ProcessWatch {
   }
   // Voluntary and involuntary context switches of all its threads (those
   // alive now: a thread that ended takes its count with it).
-  int64_t Switches() const {
+  int64_t ReadSwitches() const {
     int64_t total = 0;
     std::error_code error;
     for (const auto& task :
@@ -163,8 +175,8 @@ class ProcessWatch {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> start_kb_{0}, peak_kb_{0};
-  int64_t start_cpu_ns_ = 0;
-  int64_t start_switches_ = 0;
+  int64_t resumed_cpu_ns_ = 0, resumed_switches_ = 0;
+  int64_t cpu_ns_ = 0, switches_ = 0;
 };
 
 // Everything the workers of one run share.
@@ -185,15 +197,15 @@ class Tally {
     std::lock_guard<std::mutex> lock(mu_);
     if (errors_++ == 0) first_error_ = what;
   }
-  // The run's summary: `seconds` long, this process's CPU time counted from
-  // `cpu_start_ns` less `prepare_cpu_ns`, and the watched process's.
-  RunSummary Finish(double seconds, int64_t cpu_start_ns, int64_t prepare_cpu_ns,
+  // The run's summary: `seconds` long, this process's CPU time while calls
+  // ran and while it prepared them, and the watched process's.
+  RunSummary Finish(double seconds, int64_t client_cpu_ns, int64_t prepare_cpu_ns,
                     const ProcessWatch& watch) {
     RunSummary summary = Finish(seconds);
+    summary.client_cpu_ns = client_cpu_ns;
     summary.prepare_cpu_ns = prepare_cpu_ns;
-    summary.client_cpu_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start_ns - prepare_cpu_ns;
-    summary.watched_cpu_ns = watch.CpuSinceStart();
-    summary.watched_switches = watch.SwitchesSinceStart();
+    summary.watched_cpu_ns = watch.Cpu();
+    summary.watched_switches = watch.ContextSwitches();
     return summary;
   }
   // Counts and latencies only, for calls whose CPU is not measured apart.
@@ -240,8 +252,8 @@ void Prepare(grpc::ClientContext& context, const LoadOptions& options) {
   context.AddMetadata("x-request-id", absl::StrCat("jixiao-load-", getpid(), "-", sequence++));
 }
 
-// What one request does, prepared (its report generated) before the clock
-// starts.
+// What one request does, prepared (its report generated and held) before
+// the clock starts.
 using Call = std::function<grpc::Status()>;
 
 // A call made before each timed one, on the same thread and channel, and
@@ -255,39 +267,58 @@ struct Interleaved {
 // Runs prepare(index)() for warmup + requests indices over `concurrency`
 // threads, timing each call; only the last `requests` count. With
 // `interleaved`, its call goes before each one, timed into its own tally.
-RunSummary RunUnary(const LoadOptions& options, ProcessWatch& memory,
+//
+// The calls are prepared up to `prepare_ahead` at a time, each batch before
+// the clock runs again: on a machine shared with the server, generating a
+// report while others are in flight would take the server's CPU, and the
+// run would measure the generator. The seconds and CPU times count only
+// while calls run; the preparation's CPU is reported apart.
+RunSummary RunUnary(const LoadOptions& options, ProcessWatch& watch,
                     const std::function<Call(int64_t index)>& prepare,
                     Interleaved* interleaved = nullptr) {
   for (int64_t i = 0; i < options.warmup; ++i) {
     if (interleaved != nullptr) interleaved->call();
     prepare(options.offset + i)();
   }
-  memory.MarkStart();
+  watch.MarkStart();
   Tally tally;
-  std::atomic<int64_t> next{0}, prepare_cpu_ns{0};
-  const int64_t cpu_start_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID);
-  auto start = Clock::now();
-  std::vector<std::thread> workers;
-  for (int t = 0; t < options.concurrency; ++t) {
-    workers.emplace_back([&] {
-      for (int64_t i; (i = next.fetch_add(1)) < options.requests;) {
-        const int64_t prepare_start_ns = CpuNs(CLOCK_THREAD_CPUTIME_ID);
-        Call call = prepare(options.offset + options.warmup + i);
-        prepare_cpu_ns += CpuNs(CLOCK_THREAD_CPUTIME_ID) - prepare_start_ns;
-        if (interleaved != nullptr) {
+  double seconds = 0;
+  int64_t client_cpu_ns = 0, prepare_cpu_ns = 0;
+  std::vector<Call> calls;
+  for (int64_t first = 0; first < options.requests;) {
+    const int64_t prepare_start_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID);
+    const int64_t batch = std::min(options.prepare_ahead, options.requests - first);
+    calls.clear();
+    for (int64_t i = 0; i < batch; ++i) {
+      calls.push_back(prepare(options.offset + options.warmup + first + i));
+    }
+    const int64_t run_start_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID);
+    prepare_cpu_ns += run_start_ns - prepare_start_ns;
+    watch.Resume();
+    const auto start = Clock::now();
+    std::atomic<int64_t> next{0};
+    std::vector<std::thread> workers;
+    for (int t = 0; t < options.concurrency; ++t) {
+      workers.emplace_back([&] {
+        for (int64_t i; (i = next.fetch_add(1)) < batch;) {
+          if (interleaved != nullptr) {
+            auto begin = Clock::now();
+            grpc::Status status = interleaved->call();
+            interleaved->tally.Record(Nanoseconds(Clock::now() - begin), status);
+          }
           auto begin = Clock::now();
-          grpc::Status status = interleaved->call();
-          interleaved->tally.Record(Nanoseconds(Clock::now() - begin), status);
+          grpc::Status status = calls[i]();
+          watch.Progress(tally.Record(Nanoseconds(Clock::now() - begin), status), options.requests);
         }
-        auto begin = Clock::now();
-        grpc::Status status = call();
-        memory.Progress(tally.Record(Nanoseconds(Clock::now() - begin), status), options.requests);
-      }
-    });
+      });
+    }
+    for (auto& worker : workers) worker.join();
+    seconds += std::chrono::duration<double>(Clock::now() - start).count();
+    client_cpu_ns += CpuNs(CLOCK_PROCESS_CPUTIME_ID) - run_start_ns;
+    watch.Pause();
+    first += batch;
   }
-  for (auto& worker : workers) worker.join();
-  return tally.Finish(std::chrono::duration<double>(Clock::now() - start).count(), cpu_start_ns,
-                      prepare_cpu_ns, memory);
+  return tally.Finish(seconds, client_cpu_ns, prepare_cpu_ns, watch);
 }
 
 // Sends `requests` generated reports over `streams` bidi streams at once,
@@ -296,11 +327,12 @@ RunSummary RunUnary(const LoadOptions& options, ProcessWatch& memory,
 // answer carries an error.
 template <typename Request, typename Response>
 RunSummary RunStreams(
-    const LoadOptions& options, const ReportGenerator& generator, ProcessWatch& memory,
+    const LoadOptions& options, const ReportGenerator& generator, ProcessWatch& watch,
     const std::function<
         std::unique_ptr<grpc::ClientReaderWriter<Request, Response>>(grpc::ClientContext*)>& open,
     const std::function<bool(const Response&, std::string*)>& failed) {
-  memory.MarkStart();
+  watch.MarkStart();
+  watch.Resume();
   Tally tally;
   std::atomic<int64_t> next{0}, prepare_cpu_ns{0};
   const int64_t cpu_start_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID);
@@ -327,7 +359,7 @@ RunSummary RunStreams(
           int64_t answered =
               tally.Record(Nanoseconds(Clock::now() - at),
                            bad ? grpc::Status(grpc::StatusCode::UNKNOWN, why) : grpc::Status::OK);
-          memory.Progress(answered, options.requests);
+          watch.Progress(answered, options.requests);
         }
       });
       Request request;
@@ -353,8 +385,11 @@ RunSummary RunStreams(
     });
   }
   for (auto& thread : threads) thread.join();
-  return tally.Finish(std::chrono::duration<double>(Clock::now() - start).count(), cpu_start_ns,
-                      prepare_cpu_ns, memory);
+  watch.Pause();
+  // The reports were generated as they were sent: their CPU is kept apart.
+  return tally.Finish(std::chrono::duration<double>(Clock::now() - start).count(),
+                      CpuNs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start_ns - prepare_cpu_ns,
+                      prepare_cpu_ns, watch);
 }
 
 // A request carrying generated report `index`, made before its call is timed.
@@ -377,14 +412,14 @@ int Run(const std::string& command, const LoadOptions& options) {
   generator_options.seed = options.seed;
   generator_options.inconsistent_per_mille = options.inconsistent_per_mille;
   ReportGenerator generator(generator_options);
-  ProcessWatch memory(options.watch_pid);
+  ProcessWatch watch(options.watch_pid);
   RunSummary summary;
   std::unique_ptr<Interleaved> null_first;  // with --with-null
 
   if (command == "check") {
     // What every write must do besides storing: check the report's fields
     // (engine::CheckReport), in process, on the same generated reports.
-    summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+    summary = RunUnary(options, watch, [&](int64_t index) -> Call {
       auto report = std::make_shared<v1::Report>(generator.Report(static_cast<uint64_t>(index)));
       return [report] { return rpc::ToGrpcStatus(engine::CheckReport(*report)); };
     });
@@ -401,7 +436,7 @@ int Run(const std::string& command, const LoadOptions& options) {
       return 3;
     }
     std::unique_ptr<store::Store> db = *std::move(opened);
-    summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+    summary = RunUnary(options, watch, [&](int64_t index) -> Call {
       auto request = WithReport<v1::CreateReportRequest>(generator, index);
       return [&db, request] {
         return rpc::ToGrpcStatus(
@@ -423,7 +458,7 @@ int Run(const std::string& command, const LoadOptions& options) {
     std::unique_ptr<rocksdb::DB> db(raw);
     rocksdb::WriteOptions write;
     write.sync = true;
-    summary = RunUnary(options, memory, [&](int64_t index) -> Call {
+    summary = RunUnary(options, watch, [&](int64_t index) -> Call {
       v1::Report report = generator.Report(static_cast<uint64_t>(index));
       return [&db, &write, key = report.identity().department_code(),
               value = report.SerializeAsString()] {
@@ -448,7 +483,7 @@ int Run(const std::string& command, const LoadOptions& options) {
       null_first->call = null_call;
     }
     auto run = [&](const std::function<Call(int64_t index)>& prepare) {
-      return RunUnary(options, memory, prepare, null_first.get());
+      return RunUnary(options, watch, prepare, null_first.get());
     };
     if (command == "null") {
       summary = run([&](int64_t) { return null_call; });
@@ -466,7 +501,7 @@ int Run(const std::string& command, const LoadOptions& options) {
     } else if (command == "stream") {
       auto stub = v1::ScoringService::NewStub(channel);
       summary = RunStreams<v1::ScoreRequest, v1::ScoreResponse>(
-          options, generator, memory,
+          options, generator, watch,
           [&](grpc::ClientContext* context) { return stub->ScoreStream(context); },
           [](const v1::ScoreResponse& response, std::string* why) {
             if (!response.has_error()) return false;
@@ -476,7 +511,7 @@ int Run(const std::string& command, const LoadOptions& options) {
     } else if (command == "echo") {
       auto stub = echo::v1::Echo::NewStub(channel);
       summary = RunStreams<jixiao::v1::ScoreRequest, jixiao::v1::ScoreRequest>(
-          options, generator, memory,
+          options, generator, watch,
           [&](grpc::ClientContext* context) { return stub->EchoStream(context); },
           [](const jixiao::v1::ScoreRequest& echoed, std::string* why) {
             if (echoed.has_report()) return false;
@@ -558,8 +593,8 @@ int Run(const std::string& command, const LoadOptions& options) {
     std::cout << FormatSummary("null", null_summary) << std::endl;
     null_errors = null_summary.errors;
   }
-  std::cout << FormatSummary(options.name.empty() ? command : options.name, summary)
-            << memory.Stop() << std::endl;
+  std::cout << FormatSummary(options.name.empty() ? command : options.name, summary) << watch.Stop()
+            << std::endl;
   return summary.errors == 0 && null_errors == 0 && summary.requests > 0 ? 0 : 1;
 }
 
@@ -567,6 +602,7 @@ int Run(const std::string& command, const LoadOptions& options) {
 }  // namespace jixiao::bench
 
 int main(int argc, char** argv) {
+  jixiao::rpc::StopLockOrderTracking();
   CLI::App app{
       "jixiao-load: drives scoring-svc, storage-svc or the echo baseline with generated reports "
       "and prints requests, errors, throughput and p50/p99 latency. Exits 1 if any request "
@@ -614,6 +650,13 @@ int main(int argc, char** argv) {
     sub->add_option("--requests", options.requests, "requests to count")->capture_default_str();
     sub->add_option("--warmup", options.warmup,
                     "requests to send first and not count (they take the first indices)");
+    if (name != "stream" && name != "echo") {
+      sub->add_option("--prepare-ahead", options.prepare_ahead,
+                      "calls prepared (reports generated) before the clock runs, at a time; a "
+                      "longer run goes in batches, and only the calls' time counts")
+          ->check(CLI::PositiveNumber)
+          ->capture_default_str();
+    }
     sub->add_option("--concurrency", options.concurrency, "threads sending unary calls")
         ->capture_default_str();
     sub->add_option("--streams", options.streams, "streams at once (stream, echo)")
