@@ -139,6 +139,19 @@ TEST_F(LoadTool, WritesThroughTheStoreInProcess) {
   EXPECT_THAT(again.out, HasSubstr("first_error=code 6"));  // ALREADY_EXISTS
 }
 
+// Raw synced puts, from threads or in groups from one thread: every report
+// is counted, the last short group too.
+TEST_F(LoadTool, WritesRawPutsAloneAndInGroups) {
+  CommandResult threads =
+      Load({"rocksdb-put", "--dir", dir_ + "/raw", "--requests", "10", "--concurrency", "3"});
+  EXPECT_EQ(threads.exit_code, 0) << threads.out << threads.err;
+  EXPECT_THAT(threads.out, HasSubstr("rocksdb-put requests=10 errors=0"));
+  CommandResult grouped = Load({"rocksdb-put", "--dir", dir_ + "/grouped", "--requests", "10",
+                                "--group", "4", "--name", "grouped"});
+  EXPECT_EQ(grouped.exit_code, 0) << grouped.out << grouped.err;
+  EXPECT_THAT(grouped.out, ContainsRegex("grouped requests=10 errors=0 .* client_cpu_us=[0-9.]+"));
+}
+
 TEST_F(LoadTool, UnreachableTargetExitsThree) {
   CommandResult result =
       Load({"null", "--target", "127.0.0.1:1", "--requests", "1", "--connect-timeout", "1"});
