@@ -1,6 +1,7 @@
 // CheckReport: what a report must satisfy on its own, before any scheme.
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "decimal.h"
 #include "engine.h"
@@ -15,12 +16,13 @@ using google::protobuf::Message;
 class ReportChecker {
  public:
   std::vector<FieldViolation> Run(const v1::Report& report) {
-    Walk(report);
+    path_.reserve(8);
+    Walk(report, report.GetDescriptor());
     CheckIdentity(report.identity());
     CheckAnswers(report);
     if (report.satisfaction().has_rate()) {
-      absl::StatusOr<ReportedDecimal> rate = ParseDecimal(report.satisfaction().rate().value());
-      if (rate.ok() && rate->value > 100) {
+      absl::StatusOr<DecimalText> rate = ScanDecimal(report.satisfaction().rate().value());
+      if (rate.ok() && rate->Exceeds(100)) {
         Add("satisfaction.rate.value", "a satisfaction rate is a percentage: at most 100");
       }
     }
@@ -52,24 +54,15 @@ class ReportChecker {
 
   // Every figure well-formed and non-negative; every string and list within
   // the limits. A figure whose field is named declared_* is a rate in percent.
-  void Walk(const Message& message, bool is_rate = false) {
-    const Descriptor* type = message.GetDescriptor();
-    const auto* reflection = message.GetReflection();
-    if (type == v1::Decimal::descriptor()) {
-      const std::string& text = static_cast<const v1::Decimal&>(message).value();
-      absl::StatusOr<ReportedDecimal> parsed = ParseDecimal(text);
-      if (text.size() > 64) {
-        Add(Path("value"), "a figure is at most 64 characters");
-      } else if (!parsed.ok()) {
-        Add(Path("value"), std::string(parsed.status().message()));
-      } else if (parsed->value < 0) {
-        Add(Path("value"), absl::StrCat("must not be negative (got ", text, ")"));
-      } else if (is_rate && parsed->value > kMaxRatePercent) {
-        Add(Path("value"),
-            absl::StrCat("is a rate in percent: at most ", kMaxRatePercent, " (got ", text, ")"));
-      }
+  // `type` is the message's descriptor, taken from its field: asking a
+  // message for its descriptor or reflection costs a lookup every time, and
+  // a report has hundreds of messages, most of them figures.
+  void Walk(const Message& message, const Descriptor* type, bool is_rate = false) {
+    if (type == decimal_type_) {
+      CheckFigure(static_cast<const v1::Decimal&>(message).value(), is_rate);
       return;
     }
+    const auto* reflection = message.GetReflection();
     for (int i = 0; i < type->field_count(); ++i) {
       const FieldDescriptor* field = type->field(i);
       if (field->is_repeated()) {
@@ -82,7 +75,7 @@ class ReportChecker {
         for (int j = 0; j < size; ++j) {
           path_.push_back({&field->name(), j});
           if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
-            Walk(reflection->GetRepeatedMessage(message, field, j));
+            Walk(reflection->GetRepeatedMessage(message, field, j), field->message_type());
           } else if (field->type() == FieldDescriptor::TYPE_STRING) {
             CheckText(reflection->GetRepeatedStringReference(message, field, j, &scratch_));
           }
@@ -91,7 +84,8 @@ class ReportChecker {
       } else if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
         if (reflection->HasField(message, field)) {
           path_.push_back({&field->name(), -1});
-          Walk(reflection->GetMessage(message, field), field->name().rfind("declared_", 0) == 0);
+          Walk(reflection->GetMessage(message, field), field->message_type(),
+               absl::StartsWith(field->name(), "declared_"));
           path_.pop_back();
         }
       } else if (field->type() == FieldDescriptor::TYPE_STRING) {
@@ -99,6 +93,23 @@ class ReportChecker {
         CheckText(reflection->GetStringReference(message, field, &scratch_));
         path_.pop_back();
       }
+    }
+  }
+
+  // `text` is the value of the Decimal at the current path.
+  void CheckFigure(const std::string& text, bool is_rate) {
+    if (text.size() > 64) {
+      Add(Path("value"), "a figure is at most 64 characters");
+      return;
+    }
+    absl::StatusOr<DecimalText> figure = ScanDecimal(text);
+    if (!figure.ok()) {
+      Add(Path("value"), std::string(figure.status().message()));
+    } else if (figure->negative && !figure->IsZero()) {
+      Add(Path("value"), absl::StrCat("must not be negative (got ", text, ")"));
+    } else if (is_rate && figure->Exceeds(kMaxRatePercent)) {
+      Add(Path("value"),
+          absl::StrCat("is a rate in percent: at most ", kMaxRatePercent, " (got ", text, ")"));
     }
   }
 
@@ -154,6 +165,7 @@ class ReportChecker {
     }
   }
 
+  const Descriptor* const decimal_type_ = v1::Decimal::descriptor();
   std::vector<Step> path_;
   std::string scratch_;  // for string fields that are not stored as std::string
   std::vector<FieldViolation> violations_;

@@ -125,67 +125,89 @@ std::string PlaceDecimalPoint(bool negative, std::string digits, int decimals) {
 
 }  // namespace
 
-absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
+absl::StatusOr<DecimalText> ScanDecimal(absl::string_view text) {
   if (text.empty()) return absl::InvalidArgumentError("empty number");
-  size_t pos = 0;
-  bool negative = false;
+  DecimalText result;
+  size_t start = 0;
   if (text[0] == '-' || text[0] == '+') {
-    negative = text[0] == '-';
-    pos = 1;
+    result.negative = text[0] == '-';
+    start = 1;
   }
-  std::string digits;
-  int integer_digits = 0;
-  int decimals = 0;
-  bool seen_point = false;
-  for (; pos < text.size(); ++pos) {
+  size_t point = absl::string_view::npos;
+  for (size_t pos = start; pos < text.size(); ++pos) {
     char c = text[pos];
-    if (c >= '0' && c <= '9') {
-      digits.push_back(c);
-      (seen_point ? decimals : integer_digits)++;
-    } else if (c == '.' && !seen_point) {
-      seen_point = true;
-    } else {
-      // Name a byte of a multibyte character as such: never split it.
-      std::string what = static_cast<unsigned char>(c) < 0x80
-                             ? absl::StrCat("'", std::string(1, c), "'")
-                             : std::string("a non-ASCII character");
-      return absl::InvalidArgumentError(
-          absl::StrCat("\"", text, "\" is not a decimal number (unexpected ", what,
-                       "; write digits with an optional point, e.g. 1234.56)"));
+    if (c >= '0' && c <= '9') continue;
+    if (c == '.' && point == absl::string_view::npos) {
+      point = pos;
+      continue;
     }
+    // Name a byte of a multibyte character as such: never split it.
+    std::string what = static_cast<unsigned char>(c) < 0x80
+                           ? absl::StrCat("'", std::string(1, c), "'")
+                           : std::string("a non-ASCII character");
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a decimal number (unexpected ", what,
+                     "; write digits with an optional point, e.g. 1234.56)"));
   }
-  if (integer_digits == 0) {
+  const bool has_point = point != absl::string_view::npos;
+  result.integer = text.substr(start, (has_point ? point : text.size()) - start);
+  if (has_point) result.fraction = text.substr(point + 1);
+  if (result.integer.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" is not a decimal number (no digit before the point)"));
   }
-  if (seen_point && decimals == 0) {
+  if (has_point && result.fraction.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("\"", text, "\" is not a decimal number (no digit after the point)"));
   }
-  if (decimals > kMaxDecimals) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" has ", decimals, " decimals; at most ", kMaxDecimals, " are allowed"));
+  if (result.decimals() > kMaxDecimals) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" has ", result.decimals(),
+                                                   " decimals; at most ", kMaxDecimals,
+                                                   " are allowed"));
   }
   // Leading zeros do not count towards the magnitude bound.
-  size_t first = digits.find_first_not_of('0');
-  int significant_integer_digits =
-      first == std::string::npos ? 0 : std::max(0, integer_digits - static_cast<int>(first));
-  if (significant_integer_digits > kMaxIntegerDigits) {
+  if (result.SignificantInteger().size() > static_cast<size_t>(kMaxIntegerDigits)) {
     return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is too large: at most ",
                                                    kMaxIntegerDigits, " digits before the point"));
   }
+  return result;
+}
+
+absl::string_view DecimalText::SignificantInteger() const {
+  size_t first = integer.find_first_not_of('0');
+  return first == absl::string_view::npos ? absl::string_view() : integer.substr(first);
+}
+
+bool DecimalText::IsZero() const {
+  return SignificantInteger().empty() && fraction.find_first_not_of('0') == absl::string_view::npos;
+}
+
+bool DecimalText::Exceeds(uint64_t bound) const {
+  if (negative || IsZero()) return false;
+  // At most kMaxIntegerDigits (18) digits: fits in 64 bits.
+  uint64_t whole = 0;
+  for (char c : SignificantInteger()) whole = whole * 10 + static_cast<uint64_t>(c - '0');
+  if (whole != bound) return whole > bound;
+  return fraction.find_first_not_of('0') != absl::string_view::npos;
+}
+
+absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
+  absl::StatusOr<DecimalText> scanned = ScanDecimal(text);
+  if (!scanned.ok()) return scanned.status();
   ReportedDecimal result;
-  result.decimals = decimals;
+  result.decimals = scanned->decimals();
+  std::string digits = absl::StrCat(scanned->integer, scanned->fraction);
   if (digits.size() <= static_cast<size_t>(kMaxSmallExponent)) {
     // At most 18 digits: the numerator and 10^decimals fit in 64 bits.
     int64_t magnitude = 0;
     for (char c : digits) magnitude = magnitude * 10 + (c - '0');
-    result.value = Reduced(negative ? -magnitude : magnitude, kPowersOfTen[decimals]);
+    result.value =
+        Reduced(scanned->negative ? -magnitude : magnitude, kPowersOfTen[result.decimals]);
     return result;
   }
   mpz_class numerator(digits, 10);
-  if (negative) numerator = -numerator;
-  result.value = mpq_class(numerator, PowerOfTen(decimals));
+  if (scanned->negative) numerator = -numerator;
+  result.value = mpq_class(numerator, PowerOfTen(result.decimals));
   result.value.canonicalize();
   return result;
 }

@@ -10,6 +10,7 @@
 
 #include <gmpxx.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +34,25 @@ inline constexpr int kMaxIntegerDigits = 18;
 // Parses "[-]digits[.digits]". Returns INVALID_ARGUMENT naming the problem
 // (empty, a stray character, an exponent, too many digits) otherwise.
 absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text);
+
+// A decimal's text, checked as ParseDecimal checks it, without computing its
+// value: what a check needs of every figure in a report, at no allocation.
+// Views into the text scanned.
+struct DecimalText {
+  bool negative = false;       // written with a '-'
+  absl::string_view integer;   // the digits before the point
+  absl::string_view fraction;  // the digits after it; empty without a point
+
+  int decimals() const { return static_cast<int>(fraction.size()); }
+  // The integer digits without leading zeros (at most kMaxIntegerDigits).
+  absl::string_view SignificantInteger() const;
+  bool IsZero() const;
+  // Whether the value is greater than `bound`.
+  bool Exceeds(uint64_t bound) const;
+};
+
+// The same grammar, bounds and errors as ParseDecimal.
+absl::StatusOr<DecimalText> ScanDecimal(absl::string_view text);
 
 // Half of one unit in the last place of a figure with `decimals` decimals:
 // 0.5 for 0 decimals, 0.005 for 2. A figure x stands for [x - h, x + h].

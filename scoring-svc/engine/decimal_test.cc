@@ -1,6 +1,7 @@
 #include "decimal.h"
 
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "field_violations.h"
@@ -63,6 +64,67 @@ TEST(ParseDecimal, BoundsDigits) {
   EXPECT_TRUE(ParseDecimal("000000000000000000001").ok());  // leading zeros are harmless
   EXPECT_TRUE(ParseDecimal("0.123456789012").ok());
   EXPECT_FALSE(ParseDecimal("0.1234567890123").ok());
+}
+
+// ScanDecimal is ParseDecimal without the value: the same texts pass, the
+// same errors name the rest, and its sign and bound answers agree with the
+// exact value's.
+TEST(ScanDecimal, AgreesWithParseDecimal) {
+  const std::vector<std::string> texts = {"",
+                                          "-",
+                                          "+",
+                                          ".5",
+                                          "5.",
+                                          "1e5",
+                                          "1,000",
+                                          " 1",
+                                          "1 ",
+                                          "1.2.3",
+                                          "--1",
+                                          "１２",
+                                          "0",
+                                          "-0",
+                                          "+0",
+                                          "0.000",
+                                          "-0.000",
+                                          "007",
+                                          "-3.5",
+                                          "+2",
+                                          "23604.86",
+                                          "999.999",
+                                          "1000",
+                                          "1000.0",
+                                          "1000.000000000001",
+                                          "0999.99",
+                                          "01000",
+                                          "1001",
+                                          "-1001",
+                                          "100",
+                                          "100.5",
+                                          "99.99",
+                                          "123456789012345678",
+                                          "1234567890123456789",
+                                          "000000000000000000001",
+                                          "0.123456789012",
+                                          "0.1234567890123",
+                                          "18446744073709551615",
+                                          "999999999999999999.999999999999"};
+  for (const std::string& text : texts) {
+    absl::StatusOr<ReportedDecimal> parsed = ParseDecimal(text);
+    absl::StatusOr<DecimalText> scanned = ScanDecimal(text);
+    ASSERT_EQ(scanned.ok(), parsed.ok()) << "\"" << text << "\"";
+    if (!parsed.ok()) {
+      EXPECT_EQ(scanned.status(), parsed.status()) << text;
+      continue;
+    }
+    EXPECT_EQ(scanned->decimals(), parsed->decimals) << text;
+    EXPECT_EQ(scanned->IsZero(), parsed->value == 0) << text;
+    EXPECT_EQ(scanned->negative && !scanned->IsZero(), parsed->value < 0) << text;
+    for (uint64_t bound : {0, 1, 99, 100, 999, 1000, 1001}) {
+      EXPECT_EQ(scanned->Exceeds(bound), parsed->value > mpq_class(bound))
+          << text << " > " << bound;
+    }
+  }
 }
 
 TEST(RoundHalfUp, RoundsHalfAwayFromZero) {
