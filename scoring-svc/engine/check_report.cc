@@ -1,5 +1,8 @@
 // CheckReport: what a report must satisfy on its own, before any scheme.
 
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -12,6 +15,43 @@ namespace {
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
+
+// A field the check looks at: every repeated one (its length is bounded),
+// and singular messages and strings. Worked out once per message type.
+struct CheckedField {
+  const FieldDescriptor* field;
+  const Descriptor* message_type;  // null unless the field holds messages
+  bool is_string;
+  bool is_rate;  // a singular figure named declared_*: a rate in percent
+};
+
+// The checked fields of every message type a report can hold, found by
+// walking the descriptors from Report once: the check then reads neither
+// a field's type nor its name for each message it meets.
+const absl::flat_hash_map<const Descriptor*, std::vector<CheckedField>>& CheckedFields() {
+  static const auto* const fields = [] {
+    auto* fields = new absl::flat_hash_map<const Descriptor*, std::vector<CheckedField>>();
+    std::vector<const Descriptor*> pending = {v1::Report::descriptor()};
+    while (!pending.empty()) {
+      const Descriptor* type = pending.back();
+      pending.pop_back();
+      if (fields->contains(type)) continue;
+      std::vector<CheckedField> checked;
+      for (int i = 0; i < type->field_count(); ++i) {
+        const FieldDescriptor* field = type->field(i);
+        const bool is_message = field->type() == FieldDescriptor::TYPE_MESSAGE;
+        const bool is_string = field->type() == FieldDescriptor::TYPE_STRING;
+        if (!field->is_repeated() && !is_message && !is_string) continue;
+        checked.push_back({field, is_message ? field->message_type() : nullptr, is_string,
+                           !field->is_repeated() && absl::StartsWith(field->name(), "declared_")});
+        if (is_message) pending.push_back(field->message_type());
+      }
+      fields->emplace(type, std::move(checked));
+    }
+    return fields;
+  }();
+  return *fields;
+}
 
 class ReportChecker {
  public:
@@ -62,9 +102,11 @@ class ReportChecker {
       CheckFigure(static_cast<const v1::Decimal&>(message).value(), is_rate);
       return;
     }
+    auto checked = fields_.find(type);
+    if (checked == fields_.end()) return;  // not reachable from a Report
     const auto* reflection = message.GetReflection();
-    for (int i = 0; i < type->field_count(); ++i) {
-      const FieldDescriptor* field = type->field(i);
+    for (const CheckedField& c : checked->second) {
+      const FieldDescriptor* field = c.field;
       if (field->is_repeated()) {
         int size = reflection->FieldSize(message, field);
         if (size > kMaxListItems) {
@@ -72,23 +114,23 @@ class ReportChecker {
               absl::StrCat("has ", size, " items; at most ", kMaxListItems, " are allowed"));
           continue;
         }
+        if (c.message_type == nullptr && !c.is_string) continue;  // numbers: the length only
         for (int j = 0; j < size; ++j) {
           path_.push_back({&field->name(), j});
-          if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
-            Walk(reflection->GetRepeatedMessage(message, field, j), field->message_type());
-          } else if (field->type() == FieldDescriptor::TYPE_STRING) {
+          if (c.message_type != nullptr) {
+            Walk(reflection->GetRepeatedMessage(message, field, j), c.message_type);
+          } else if (c.is_string) {
             CheckText(reflection->GetRepeatedStringReference(message, field, j, &scratch_));
           }
           path_.pop_back();
         }
-      } else if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
+      } else if (c.message_type != nullptr) {
         if (reflection->HasField(message, field)) {
           path_.push_back({&field->name(), -1});
-          Walk(reflection->GetMessage(message, field), field->message_type(),
-               absl::StartsWith(field->name(), "declared_"));
+          Walk(reflection->GetMessage(message, field), c.message_type, c.is_rate);
           path_.pop_back();
         }
-      } else if (field->type() == FieldDescriptor::TYPE_STRING) {
+      } else {
         path_.push_back({&field->name(), -1});
         CheckText(reflection->GetStringReference(message, field, &scratch_));
         path_.pop_back();
@@ -166,6 +208,8 @@ class ReportChecker {
   }
 
   const Descriptor* const decimal_type_ = v1::Decimal::descriptor();
+  const absl::flat_hash_map<const Descriptor*, std::vector<CheckedField>>& fields_ =
+      CheckedFields();
   std::vector<Step> path_;
   std::string scratch_;  // for string fields that are not stored as std::string
   std::vector<FieldViolation> violations_;
