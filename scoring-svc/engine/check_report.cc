@@ -147,7 +147,7 @@ class ReportChecker {
     absl::StatusOr<DecimalText> figure = ScanDecimal(text);
     if (!figure.ok()) {
       Add(Path("value"), std::string(figure.status().message()));
-    } else if (figure->negative && !figure->IsZero()) {
+    } else if (figure->IsNegative()) {
       Add(Path("value"), absl::StrCat("must not be negative (got ", text, ")"));
     } else if (is_rate && figure->Exceeds(kMaxRatePercent)) {
       Add(Path("value"),

@@ -130,7 +130,7 @@ absl::StatusOr<DecimalText> ScanDecimal(absl::string_view text) {
   DecimalText result;
   size_t start = 0;
   if (text[0] == '-' || text[0] == '+') {
-    result.negative = text[0] == '-';
+    result.minus = text[0] == '-';
     start = 1;
   }
   size_t point = absl::string_view::npos;
@@ -183,7 +183,7 @@ bool DecimalText::IsZero() const {
 }
 
 bool DecimalText::Exceeds(uint64_t bound) const {
-  if (negative || IsZero()) return false;
+  if (minus || IsZero()) return false;
   // At most kMaxIntegerDigits (18) digits: fits in 64 bits.
   uint64_t whole = 0;
   for (char c : SignificantInteger()) whole = whole * 10 + static_cast<uint64_t>(c - '0');
@@ -201,12 +201,11 @@ absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
     // At most 18 digits: the numerator and 10^decimals fit in 64 bits.
     int64_t magnitude = 0;
     for (char c : digits) magnitude = magnitude * 10 + (c - '0');
-    result.value =
-        Reduced(scanned->negative ? -magnitude : magnitude, kPowersOfTen[result.decimals]);
+    result.value = Reduced(scanned->minus ? -magnitude : magnitude, kPowersOfTen[result.decimals]);
     return result;
   }
   mpz_class numerator(digits, 10);
-  if (scanned->negative) numerator = -numerator;
+  if (scanned->minus) numerator = -numerator;
   result.value = mpq_class(numerator, PowerOfTen(result.decimals));
   result.value.canonicalize();
   return result;

@@ -39,7 +39,7 @@ absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text);
 // value: what a check needs of every figure in a report, at no allocation.
 // Views into the text scanned.
 struct DecimalText {
-  bool negative = false;       // written with a '-'
+  bool minus = false;          // written with a '-'
   absl::string_view integer;   // the digits before the point
   absl::string_view fraction;  // the digits after it; empty without a point
 
@@ -47,6 +47,8 @@ struct DecimalText {
   // The integer digits without leading zeros (at most kMaxIntegerDigits).
   absl::string_view SignificantInteger() const;
   bool IsZero() const;
+  // Below zero: a '-' on a figure that is not zero ("-0" is zero).
+  bool IsNegative() const { return minus && !IsZero(); }
   // Whether the value is greater than `bound`.
   bool Exceeds(uint64_t bound) const;
 };

@@ -119,7 +119,7 @@ TEST(ScanDecimal, AgreesWithParseDecimal) {
     }
     EXPECT_EQ(scanned->decimals(), parsed->decimals) << text;
     EXPECT_EQ(scanned->IsZero(), parsed->value == 0) << text;
-    EXPECT_EQ(scanned->negative && !scanned->IsZero(), parsed->value < 0) << text;
+    EXPECT_EQ(scanned->IsNegative(), parsed->value < 0) << text;
     for (uint64_t bound : {0, 1, 99, 100, 999, 1000, 1001}) {
       EXPECT_EQ(scanned->Exceeds(bound), parsed->value > mpq_class(bound))
           << text << " > " << bound;

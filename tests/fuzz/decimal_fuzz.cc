@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (scanned->decimals() != parsed->decimals) std::abort();
   if (scanned->IsZero() != (parsed->value == 0)) std::abort();
-  if ((scanned->negative && !scanned->IsZero()) != (parsed->value < 0)) std::abort();
+  if (scanned->IsNegative() != (parsed->value < 0)) std::abort();
   for (unsigned long bound : {0UL, 1UL, 100UL, 1000UL, 999999999999999999UL}) {
     if (scanned->Exceeds(bound) != (parsed->value > mpq_class(bound))) std::abort();
   }
