@@ -2,10 +2,15 @@
 // request, reports failures with their reason, and exits non-zero when any
 // request failed.
 
+#include <rocksdb/db.h>
+#include <signal.h>
+
 #include <fstream>
+#include <memory>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "jixiao/v1/report.pb.h"
 #include "process.h"
 #include "tokens.h"
 
@@ -118,6 +123,43 @@ TEST_F(LoadTool, RunsTheEchoBaselines) {
   EXPECT_THAT(absorb.out,
               ContainsRegex("client_cpu_us=[0-9.]+ prepare_cpu_us=[0-9.]+ "
                             "server_cpu_us=[0-9.]+ server_switches=[0-9.]+ rss_start_kb="));
+}
+
+// Keep makes each report durable, in each way writes can share a sync: all
+// 30 are in the server's RocksDB directory once it has stopped. Without a
+// directory it refuses, and the run says so.
+TEST_F(LoadTool, KeepsReportsDurablyInEachCommitMode) {
+  for (const std::string mode : {"group", "leader", "blocking", "sync-later"}) {
+    SCOPED_TRACE(mode);
+    const std::string keep_dir = dir_ + "/keep-" + mode;
+    ServerProcess echo(kBin + "/bench-echo-svc", {"--keep-dir", keep_dir, "--keep-commit", mode});
+    ASSERT_FALSE(echo.address().empty()) << echo.Log();
+    CommandResult keep = Load({"keep", "--target", echo.address(), "--requests", "30",
+                               "--concurrency", "4", "--watch-pid", std::to_string(echo.pid())});
+    EXPECT_EQ(keep.exit_code, 0) << keep.out << keep.err;
+    EXPECT_THAT(keep.out, ContainsRegex("keep requests=30 errors=0 .* server_cpu_us=[0-9.]+"));
+    ASSERT_EQ(echo.Stop(SIGTERM), 0) << echo.Log();
+
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(rocksdb::Options(), keep_dir, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    int kept = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      v1::Report report;
+      EXPECT_TRUE(report.ParseFromString(it->value().ToString()));
+      EXPECT_FALSE(report.identity().department_code().empty());
+      ++kept;
+    }
+    EXPECT_EQ(kept, 30);
+  }
+
+  ServerProcess echo(kBin + "/bench-echo-svc", {});
+  ASSERT_FALSE(echo.address().empty()) << echo.Log();
+  CommandResult refused = Load({"keep", "--target", echo.address(), "--requests", "5"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_THAT(refused.out, HasSubstr("keep requests=5 errors=5"));
+  EXPECT_THAT(refused.out, HasSubstr("first_error=code 9"));  // FAILED_PRECONDITION
 }
 
 TEST_F(LoadTool, ChecksGeneratedReportsInProcess) {

@@ -2,14 +2,19 @@
 // with itself, Fetch with a generated report held in memory and Absorb with
 // a revision number, set up exactly as the Jixiao services are (same
 // RunServer). It gives the transport's cost for the scoring stream, for
-// GetReport and for CreateReport.
+// GetReport and for CreateReport. With --keep-dir, Keep checks a report and
+// makes it durable, and nothing else (keeper.h): CreateReport's floor.
 //
 //   bench-echo-svc --listen 127.0.0.1:0 --port-file /tmp/echo.addr
+//   bench-echo-svc ... --keep-dir /tmp/keep [--keep-commit group|leader|...]
 
 #include "CLI/CLI.hpp"
+#include "engine.h"
 #include "jixiao/echo/v1/echo.grpc.pb.h"
+#include "keeper.h"
 #include "report_generator.h"
 #include "server_main.h"
+#include "status.h"
 
 namespace {
 
@@ -40,7 +45,9 @@ class EchoReactor final
 class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
  public:
   // `held` is what Fetch answers: a report as storage-svc would return it.
-  explicit EchoService(jixiao::v1::GetReportResponse held) : held_(std::move(held)) {}
+  // `keeper` (may be null) is what Keep writes with.
+  EchoService(jixiao::v1::GetReportResponse held, jixiao::bench::Keeper* keeper)
+      : held_(std::move(held)), keeper_(keeper) {}
 
   grpc::ServerBidiReactor<jixiao::v1::ScoreRequest, jixiao::v1::ScoreRequest>* EchoStream(
       grpc::CallbackServerContext*) override {
@@ -56,6 +63,25 @@ class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
     return reactor;
   }
 
+  grpc::ServerUnaryReactor* Keep(grpc::CallbackServerContext* context,
+                                 const jixiao::v1::CreateReportRequest* request,
+                                 jixiao::v1::CreateReportResponse* response) override {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    absl::Status checked =
+        keeper_ == nullptr
+            ? absl::FailedPreconditionError("bench-echo-svc keeps reports only with --keep-dir")
+            : jixiao::engine::CheckReport(request->report());
+    if (!checked.ok()) {
+      reactor->Finish(jixiao::rpc::ToGrpcStatus(checked));
+      return reactor;
+    }
+    response->mutable_revision()->set_revision(1);
+    keeper_->Keep(request->report(), [reactor](absl::Status kept) {
+      reactor->Finish(jixiao::rpc::ToGrpcStatus(kept));
+    });
+    return reactor;
+  }
+
   grpc::ServerUnaryReactor* Fetch(grpc::CallbackServerContext* context,
                                   const jixiao::echo::v1::FetchRequest*,
                                   jixiao::v1::GetReportResponse* response) override {
@@ -67,6 +93,7 @@ class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
 
  private:
   const jixiao::v1::GetReportResponse held_;
+  jixiao::bench::Keeper* const keeper_;
 };
 
 }  // namespace
@@ -76,15 +103,42 @@ int main(int argc, char** argv) {
   jixiao::rpc::StopLockOrderTracking();
   CLI::App app{
       "bench-echo-svc: echoes streamed ScoreRequests, sends a held report, takes a report and "
-      "stores nothing; the transport baselines for jixiao-load.",
+      "stores nothing, or (Keep) checks it and makes it durable and nothing else; the "
+      "transport's and the durable write's baselines for jixiao-load.",
       "bench-echo-svc"};
   jixiao::rpc::ServerOptions server;
   jixiao::rpc::AddServerFlags(app, server);
+  std::string keep_dir, keep_commit = "group";
+  app.add_option("--keep-dir", keep_dir,
+                 "RocksDB directory (created) that Keep writes reports to; without it, Keep "
+                 "refuses");
+  app.add_option("--keep-commit", keep_commit,
+                 "how Keep's writes share a sync: group (storage-svc's group commit), leader "
+                 "(the handler that finds none in progress writes the queue) or blocking (each "
+                 "handler syncs its own write) or sync-later (each handler writes unsynced, one "
+                 "thread syncs the WAL for all written and answers them: readers may see a write "
+                 "before it is durable)")
+      ->check(CLI::IsMember({"group", "leader", "blocking", "sync-later"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  std::unique_ptr<jixiao::bench::Keeper> keeper;
+  if (!keep_dir.empty()) {
+    using Commit = jixiao::bench::Keeper::Commit;
+    const Commit commit = keep_commit == "leader"       ? Commit::kLeader
+                          : keep_commit == "blocking"   ? Commit::kBlocking
+                          : keep_commit == "sync-later" ? Commit::kSyncLater
+                                                        : Commit::kGroup;
+    auto opened = jixiao::bench::Keeper::Open(keep_dir, commit);
+    if (!opened.ok()) {
+      std::cerr << "bench-echo-svc: " << opened.status().message() << "\n";
+      return 1;
+    }
+    keeper = *std::move(opened);
+  }
   jixiao::v1::GetReportResponse held;
   jixiao::v1::ReportRevision& revision = *held.mutable_revision();
   *revision.mutable_report() = jixiao::bench::ReportGenerator({}).Report(0);
   revision.set_revision(1);
-  EchoService service(std::move(held));
+  EchoService service(std::move(held), keeper.get());
   return jixiao::rpc::RunServer("bench-echo-svc", server, {&service}, {"jixiao.echo.v1.Echo"});
 }

@@ -8,7 +8,7 @@
 //   jixiao-load put    --target 127.0.0.1:50052 --requests 100000 --concurrency 16
 //   jixiao-load get | list --target 127.0.0.1:50052 ...
 //   jixiao-load fetch --target 127.0.0.1:50099 --with-null
-//   jixiao-load absorb --target 127.0.0.1:50099 --concurrency 16
+//   jixiao-load absorb | keep --target 127.0.0.1:50099 --concurrency 16
 //   jixiao-load rocksdb-put --dir /tmp/raw --requests 100000 --concurrency 16
 //   jixiao-load rocksdb-put --dir /tmp/raw --requests 100000 --group 16
 //   jixiao-load store-put --dir /tmp/store --requests 100000 --concurrency 16
@@ -528,6 +528,19 @@ int Run(const std::string& command, const LoadOptions& options) {
     auto run = [&](const std::function<Call(int64_t index)>& prepare) {
       return RunUnary(options, watch, prepare, null_first.get());
     };
+    // put, absorb and keep: the generated reports sent as CreateReportRequests
+    // through `method` of `stub`.
+    const auto send_reports = [&](auto& stub, auto method) {
+      return run([&](int64_t index) -> Call {
+        auto request = WithReport<v1::CreateReportRequest>(generator, index);
+        return [&, request] {
+          grpc::ClientContext context;
+          Prepare(context, options);
+          v1::CreateReportResponse response;
+          return (stub.*method)(&context, *request, &response);
+        };
+      });
+    };
     if (command == "null") {
       summary = run([&](int64_t) { return null_call; });
     } else if (command == "score") {
@@ -572,28 +585,13 @@ int Run(const std::string& command, const LoadOptions& options) {
           return stub->Fetch(&context, request, &response);
         };
       });
-    } else if (command == "absorb") {
+    } else if (command == "absorb" || command == "keep") {
       auto stub = echo::v1::Echo::NewStub(channel);
-      summary = run([&](int64_t index) -> Call {
-        auto request = WithReport<v1::CreateReportRequest>(generator, index);
-        return [&, request] {
-          grpc::ClientContext context;
-          Prepare(context, options);
-          v1::CreateReportResponse response;
-          return stub->Absorb(&context, *request, &response);
-        };
-      });
+      summary = send_reports(
+          *stub, command == "absorb" ? &echo::v1::Echo::Stub::Absorb : &echo::v1::Echo::Stub::Keep);
     } else if (command == "put") {
       auto stub = v1::StorageService::NewStub(channel);
-      summary = run([&](int64_t index) -> Call {
-        auto request = WithReport<v1::CreateReportRequest>(generator, index);
-        return [&, request] {
-          grpc::ClientContext context;
-          Prepare(context, options);
-          v1::CreateReportResponse response;
-          return stub->CreateReport(&context, *request, &response);
-        };
-      });
+      summary = send_reports(*stub, &v1::StorageService::Stub::CreateReport);
     } else if (command == "get") {
       auto stub = v1::StorageService::NewStub(channel);
       summary = run([&](int64_t index) -> Call {
@@ -667,6 +665,9 @@ int main(int argc, char** argv) {
       {"absorb",
        "bench-echo-svc's Absorb: the same reports sent and dropped, CreateReport's "
        "transport"},
+      {"keep",
+       "bench-echo-svc's Keep: the same reports checked and made durable, and nothing else; "
+       "CreateReport's floor"},
       {"put", "StorageService.CreateReport of generated reports (new departments)"},
       {"get", "StorageService.GetReport of reports put before (same --offset and --seed)"},
       {"list", "StorageService.ListReports: one page of 100 for a year"},

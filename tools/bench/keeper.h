@@ -1,0 +1,85 @@
+// The thinnest durable write: what bench-echo-svc's Keep does with a report.
+//
+// CreateReport must at least check a report's fields and make it durable
+// before it answers. A Keeper does only that: it puts the report's bytes
+// under a key of its own (no head, no indexes, no audit record, no read) in
+// a synced write, and says when the write is durable. Set against raw
+// RocksDB puts in the same run, it shows how fast any store could take
+// reports over gRPC on this machine.
+//
+// How writes share a sync is chosen (`Commit`):
+//   kGroup    storage-svc's GroupCommit: a committer thread writes whatever
+//             has queued as one synced batch, an answering thread answers;
+//   kLeader   the caller that finds no write in progress writes the queue
+//             itself, answers it, and repeats until the queue is empty;
+//   kBlocking each caller writes and syncs on its own thread, and RocksDB
+//             groups the writers that wait together.
+//   kSyncLater each caller writes (unsynced) on its own thread; one syncing
+//             thread syncs the WAL for everything written so far, then
+//             answers it. A write is seen by readers before it is durable,
+//             which storage-svc does not allow; measured as the cheapest.
+
+#ifndef JIXIAO_TOOLS_BENCH_KEEPER_H_
+#define JIXIAO_TOOLS_BENCH_KEEPER_H_
+
+#include <rocksdb/db.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "group_commit.h"
+#include "jixiao/v1/report.pb.h"
+
+namespace jixiao::bench {
+
+class Keeper {
+ public:
+  enum class Commit { kGroup, kLeader, kBlocking, kSyncLater };
+  // Runs once the write is durable (or failed), on whichever thread wrote it.
+  using Done = absl::AnyInvocable<void(absl::Status) &&>;
+
+  // Opens (creating) a RocksDB directory `dir`.
+  static absl::StatusOr<std::unique_ptr<Keeper>> Open(const std::string& dir, Commit commit);
+  ~Keeper();
+  Keeper(const Keeper&) = delete;
+  Keeper& operator=(const Keeper&) = delete;
+
+  // Makes `report` durable under a new key, then calls `done`.
+  void Keep(const v1::Report& report, Done done);
+
+ private:
+  struct Queued {
+    std::string key, value;
+    Done done;
+  };
+  Keeper(std::unique_ptr<rocksdb::DB> db, Commit commit);
+  void Lead(Queued write);
+  void SyncLoop();
+
+  const std::unique_ptr<rocksdb::DB> db_;
+  const Commit commit_;
+  std::atomic<uint64_t> next_key_{0};
+  std::unique_ptr<store::GroupCommit> group_;  // kGroup
+
+  // kLeader: the writes waiting for the leader, and whether there is one.
+  std::mutex mu_;
+  std::vector<Queued> queue_;  // guarded by mu_
+  bool leading_ = false;       // guarded by mu_
+
+  // kSyncLater: the writes waiting for the next WAL sync, and its thread.
+  std::condition_variable written_;
+  std::vector<Done> unsynced_;  // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  std::thread syncer_;
+};
+
+}  // namespace jixiao::bench
+
+#endif  // JIXIAO_TOOLS_BENCH_KEEPER_H_
