@@ -4,20 +4,21 @@
 // before it answers. A Keeper does only that: it puts the report's bytes
 // under a key of its own (no head, no indexes, no audit record, no read) in
 // a synced write, and says when the write is durable. Set against raw
-// RocksDB puts in the same run, it shows how fast any store could take
-// reports over gRPC on this machine.
+// RocksDB puts in the same run, it shows how fast a store could at best
+// take reports over gRPC on this machine.
 //
 // How writes share a sync is chosen (`Commit`):
-//   kGroup    storage-svc's GroupCommit: a committer thread writes whatever
-//             has queued as one synced batch, an answering thread answers;
-//   kLeader   the caller that finds no write in progress writes the queue
-//             itself, answers it, and repeats until the queue is empty;
-//   kBlocking each caller writes and syncs on its own thread, and RocksDB
-//             groups the writers that wait together.
-//   kSyncLater each caller writes (unsynced) on its own thread; one syncing
-//             thread syncs the WAL for everything written so far, then
-//             answers it. A write is seen by readers before it is durable,
-//             which storage-svc does not allow; measured as the cheapest.
+//   kGroup      storage-svc's GroupCommit: a committer thread writes
+//               whatever has queued as one synced batch, an answering
+//               thread answers;
+//   kLeader     the caller that finds no write in progress writes the
+//               queue itself, answers it, and repeats until it is empty;
+//   kBlocking   each caller writes and syncs on its own thread, and RocksDB
+//               groups the writers that wait together;
+//   kSyncLater  each caller writes unsynced on its own thread; one thread
+//               syncs the WAL for everything written so far, then answers
+//               it. Readers see a write before it is durable, which
+//               storage-svc does not allow; measured as the cheapest way.
 
 #ifndef JIXIAO_TOOLS_BENCH_KEEPER_H_
 #define JIXIAO_TOOLS_BENCH_KEEPER_H_
