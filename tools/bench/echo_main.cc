@@ -8,6 +8,9 @@
 //   bench-echo-svc --listen 127.0.0.1:0 --port-file /tmp/echo.addr
 //   bench-echo-svc ... --keep-dir /tmp/keep [--keep-commit group|leader|...]
 
+#include <map>
+#include <string>
+
 #include "CLI/CLI.hpp"
 #include "engine.h"
 #include "jixiao/echo/v1/echo.grpc.pb.h"
@@ -108,27 +111,27 @@ int main(int argc, char** argv) {
       "bench-echo-svc"};
   jixiao::rpc::ServerOptions server;
   jixiao::rpc::AddServerFlags(app, server);
+  using Commit = jixiao::bench::Keeper::Commit;
+  const std::map<std::string, Commit> commits = {{"group", Commit::kGroup},
+                                                 {"leader", Commit::kLeader},
+                                                 {"blocking", Commit::kBlocking},
+                                                 {"sync-later", Commit::kSyncLater}};
   std::string keep_dir, keep_commit = "group";
   app.add_option("--keep-dir", keep_dir,
                  "RocksDB directory (created) that Keep writes reports to; without it, Keep "
                  "refuses");
   app.add_option("--keep-commit", keep_commit,
                  "how Keep's writes share a sync: group (storage-svc's group commit), leader "
-                 "(the handler that finds none in progress writes the queue) or blocking (each "
+                 "(the handler that finds none in progress writes the queue), blocking (each "
                  "handler syncs its own write) or sync-later (each handler writes unsynced, one "
                  "thread syncs the WAL for all written and answers them: readers may see a write "
                  "before it is durable)")
-      ->check(CLI::IsMember({"group", "leader", "blocking", "sync-later"}))
+      ->check(CLI::IsMember(commits))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   std::unique_ptr<jixiao::bench::Keeper> keeper;
   if (!keep_dir.empty()) {
-    using Commit = jixiao::bench::Keeper::Commit;
-    const Commit commit = keep_commit == "leader"       ? Commit::kLeader
-                          : keep_commit == "blocking"   ? Commit::kBlocking
-                          : keep_commit == "sync-later" ? Commit::kSyncLater
-                                                        : Commit::kGroup;
-    auto opened = jixiao::bench::Keeper::Open(keep_dir, commit);
+    auto opened = jixiao::bench::Keeper::Open(keep_dir, commits.at(keep_commit));
     if (!opened.ok()) {
       std::cerr << "bench-echo-svc: " << opened.status().message() << "\n";
       return 1;
