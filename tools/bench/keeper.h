@@ -40,19 +40,23 @@
 
 namespace jixiao::bench {
 
+// Thread-safe: Keep may be called from any number of threads at once.
 class Keeper {
  public:
   enum class Commit { kGroup, kLeader, kBlocking, kSyncLater };
   // Runs once the write is durable (or failed), on whichever thread wrote it.
   using Done = absl::AnyInvocable<void(absl::Status) &&>;
 
-  // Opens (creating) a RocksDB directory `dir`.
+  // Opens (creating) a RocksDB directory `dir`; INTERNAL if it cannot.
   static absl::StatusOr<std::unique_ptr<Keeper>> Open(const std::string& dir, Commit commit);
+  // Answers every write still waiting, then closes the database. No Keep
+  // may be in progress.
   ~Keeper();
   Keeper(const Keeper&) = delete;
   Keeper& operator=(const Keeper&) = delete;
 
-  // Makes `report` durable under a new key, then calls `done`.
+  // Makes `report` durable under a new key, then calls `done` with OK, or
+  // with INTERNAL naming RocksDB's error (the write may then be lost).
   void Keep(const v1::Report& report, Done done);
 
  private:
