@@ -18,7 +18,8 @@
 //   kSyncLater  each caller writes unsynced on its own thread; one thread
 //               syncs the WAL for everything written so far, then answers
 //               it. Readers see a write before it is durable, which
-//               storage-svc does not allow; measured as the cheapest way.
+//               storage-svc does not allow; measured because it leaves the
+//               least to the syncing thread.
 
 #ifndef JIXIAO_TOOLS_BENCH_KEEPER_H_
 #define JIXIAO_TOOLS_BENCH_KEEPER_H_
