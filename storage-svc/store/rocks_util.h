@@ -1,5 +1,6 @@
 // Small helpers shared by the store's files: RocksDB status mapping, proto
-// values, page tokens, digests. Internal to the store.
+// values, page tokens, digests. Internal to the store (and the benchmark
+// tools that write to RocksDB beside it).
 
 #ifndef JIXIAO_STORAGE_SVC_STORE_ROCKS_UTIL_H_
 #define JIXIAO_STORAGE_SVC_STORE_ROCKS_UTIL_H_

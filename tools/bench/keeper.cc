@@ -2,16 +2,12 @@
 
 #include <rocksdb/write_batch.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "engine.h"
+#include "rocks_util.h"
 
 namespace jixiao::bench {
 namespace {
-
-absl::Status FromRocks(const rocksdb::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::InternalError(absl::StrCat("write: ", status.ToString()));
-}
 
 rocksdb::WriteOptions Synced() {
   rocksdb::WriteOptions options;
@@ -69,10 +65,11 @@ void Keeper::Keep(const v1::Report& report, Done done) {
       group_->Submit(std::move(batch), store::StripeLocks::Lock(), std::move(done));
       return;
     case Commit::kBlocking:
-      std::move(done)(FromRocks(db_->Write(Synced(), &batch)));
+      std::move(done)(store::FromRocks(db_->Write(Synced(), &batch), "write"));
       return;
     case Commit::kSyncLater: {
-      if (absl::Status written = FromRocks(db_->Write(rocksdb::WriteOptions(), &batch));
+      if (absl::Status written =
+              store::FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "write");
           !written.ok()) {
         std::move(done)(written);
         return;
@@ -110,7 +107,7 @@ void Keeper::Lead(Queued write) {
     }
     rocksdb::WriteBatch batch;
     for (const Queued& queued : group) batch.Put(queued.key, queued.value);
-    const absl::Status status = FromRocks(db_->Write(Synced(), &batch));
+    const absl::Status status = store::FromRocks(db_->Write(Synced(), &batch), "write");
     for (Queued& queued : group) std::move(queued.done)(status);
     group.clear();
   }
@@ -127,7 +124,7 @@ void Keeper::SyncLoop() {
       if (unsynced_.empty()) return;  // stopping, and nothing left to sync
       group.swap(unsynced_);
     }
-    const absl::Status status = FromRocks(db_->SyncWAL());
+    const absl::Status status = store::FromRocks(db_->SyncWAL(), "write");
     for (Done& done : group) std::move(done)(status);
     group.clear();
   }

@@ -44,6 +44,7 @@
 #include "jixiao/v1/storage_service.grpc.pb.h"
 #include "latency.h"
 #include "report_generator.h"
+#include "rocks_util.h"
 #include "server_main.h"
 #include "status.h"
 #include "store.h"
@@ -395,8 +396,7 @@ RunSummary RunStreams(
 }
 
 grpc::Status ToGrpcStatus(const rocksdb::Status& status) {
-  return status.ok() ? grpc::Status::OK
-                     : grpc::Status(grpc::StatusCode::INTERNAL, status.ToString());
+  return rpc::ToGrpcStatus(store::FromRocks(status, "put"));
 }
 
 // The best case of group commit, with nothing between the writes and the
