@@ -1,5 +1,6 @@
 #include "formula.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "absl/container/inlined_vector.h"
@@ -54,15 +55,42 @@ class FormulaParser {
 
   int Add(Formula::Node node) {
     out_.nodes_.push_back(std::move(node));
+    heights_.resize(out_.nodes_.size(), 0);
     return static_cast<int>(out_.nodes_.size() - 1);
   }
 
-  int AddOp(Kind kind, std::vector<int> children, size_t start) {
+  // An operation over `children`. Its height (the longest path from it to a
+  // leaf) is bounded, because evaluation recurses along that path: a long
+  // chain "a + a + ... + a" nests no parentheses but builds a tree as deep as
+  // it is long.
+  absl::StatusOr<int> AddOp(Kind kind, std::vector<int> children, size_t start) {
+    int height = 1;
+    for (int child : children) height = std::max(height, heights_[child] + 1);
+    if (height > kMaxHeight) {
+      return Error(absl::StrCat("formula is too long: more than ", kMaxHeight,
+                                " operations one inside another (use sum() or mean() for a "
+                                "long list)"));
+    }
     Formula::Node node{kind};
     node.children = std::move(children);
     node.source = std::string(text_.substr(start, pos_ - start));
-    return Add(std::move(node));
+    int index = Add(std::move(node));
+    heights_[index] = height;
+    return index;
   }
+
+  // Entered by every rule that recurses (a unary minus, a parenthesis, a
+  // call), so that the parser's own stack stays within kMaxDepth frames of
+  // each kind whatever the text.
+  class DepthGuard {
+   public:
+    explicit DepthGuard(int& depth) : depth_(depth) { ++depth_; }
+    ~DepthGuard() { --depth_; }
+    bool exceeded() const { return depth_ > kMaxDepth; }
+
+   private:
+    int& depth_;
+  };
 
   absl::StatusOr<int> ParseSum() {
     SkipSpace();
@@ -81,6 +109,7 @@ class FormulaParser {
       absl::StatusOr<int> right = ParseProduct();
       if (!right.ok()) return right;
       left = AddOp(kind, {*left, *right}, start);
+      if (!left.ok()) return left;
     }
   }
 
@@ -101,6 +130,7 @@ class FormulaParser {
       absl::StatusOr<int> right = ParseUnary();
       if (!right.ok()) return right;
       left = AddOp(kind, {*left, *right}, start);
+      if (!left.ok()) return left;
     }
   }
 
@@ -108,6 +138,8 @@ class FormulaParser {
     SkipSpace();
     size_t start = pos_;
     if (Accept('-')) {
+      DepthGuard guard(depth_);
+      if (guard.exceeded()) return Error("formula nests too deeply");
       absl::StatusOr<int> operand = ParseUnary();
       if (!operand.ok()) return operand;
       return AddOp(Kind::kNegate, {*operand}, start);
@@ -126,11 +158,8 @@ class FormulaParser {
 
   absl::StatusOr<int> ParsePrimary() {
     SkipSpace();
-    if (++depth_ > kMaxDepth) return Error("formula nests too deeply");
-    struct DepthGuard {
-      int& depth;
-      ~DepthGuard() { --depth; }
-    } guard{depth_};
+    DepthGuard guard(depth_);
+    if (guard.exceeded()) return Error("formula nests too deeply");
     size_t start = pos_;
     if (pos_ >= text_.size()) return Error("expected a number, a field path, @measure or '('");
     char c = text_[pos_];
@@ -214,12 +243,14 @@ class FormulaParser {
     return AddOp(kind, std::move(args), start);
   }
 
-  static constexpr int kMaxDepth = 64;
+  static constexpr int kMaxDepth = 64;    // recursive rules entered at once
+  static constexpr int kMaxHeight = 256;  // of the tree evaluation walks
   absl::string_view text_;
   const Formula::MeasureResolver& resolve_;
   Formula& out_;
   size_t pos_ = 0;
   int depth_ = 0;
+  std::vector<int> heights_;  // operations below and at each node of out_.nodes_
 };
 
 absl::StatusOr<Formula> Formula::Parse(absl::string_view text, const MeasureResolver& resolve) {

@@ -1,5 +1,6 @@
 #include "formula.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -86,6 +87,41 @@ TEST(Formula, BoundsNesting) {
   auto formula = Formula::Parse(deep, NoMeasures);
   ASSERT_FALSE(formula.ok());
   EXPECT_THAT(std::string(formula.status().message()), ::testing::HasSubstr("nests too deeply"));
+}
+
+// Every recursive rule is bounded, not only parentheses: 20,000 unary minus
+// signs once overflowed the parser's stack.
+TEST(Formula, BoundsUnaryChains) {
+  for (const std::string& text : {std::string(20000, '-') + "1", std::string(65, '-') + "1",
+                                  "(" + std::string(100, '-') + "1)"}) {
+    auto formula = Formula::Parse(text, NoMeasures);
+    ASSERT_FALSE(formula.ok()) << text.size();
+    EXPECT_THAT(std::string(formula.status().message()), ::testing::HasSubstr("nests too deeply"));
+  }
+  EXPECT_TRUE(Formula::Parse(std::string(60, '-') + "1", NoMeasures).ok());
+}
+
+// A long flat chain nests nothing but builds a tree as deep as it is long,
+// which evaluation walks recursively: its height is bounded too.
+TEST(Formula, BoundsLongChains) {
+  auto chain = [](int terms, const char* op) {
+    std::string text = "1";
+    for (int i = 1; i < terms; ++i) absl::StrAppend(&text, op, "1");
+    return text;
+  };
+  for (const char* op : {" + ", " - ", " * ", " / "}) {
+    auto formula = Formula::Parse(chain(100000, op), NoMeasures);
+    ASSERT_FALSE(formula.ok()) << op;
+    EXPECT_THAT(std::string(formula.status().message()), ::testing::HasSubstr("too long")) << op;
+    auto fits = Formula::Parse(chain(257, op), NoMeasures);
+    EXPECT_TRUE(fits.ok()) << op << fits.status();
+  }
+  EXPECT_FALSE(Formula::Parse(chain(258, " + "), NoMeasures).ok());
+  // A long list belongs in sum(): as wide as it likes, one level deep.
+  std::string list = "sum(1";
+  for (int i = 1; i < 5000; ++i) list += ", 1";
+  list += ")";
+  EXPECT_EQ(Eval(list, v1::Report()).value->value, 5000);
 }
 
 TEST(Formula, RecordsMeasureReferencesOnce) {
