@@ -38,8 +38,8 @@ class Copier final : public rocksdb::WriteBatch::Handler {
 }  // namespace
 
 GroupCommit::GroupCommit(rocksdb::DB* db, bool sync,
-                         const std::vector<rocksdb::ColumnFamilyHandle*>& families)
-    : db_(db), sync_(sync) {
+                         const std::vector<rocksdb::ColumnFamilyHandle*>& families, Gate* gate)
+    : db_(db), sync_(sync), gate_(gate) {
   for (rocksdb::ColumnFamilyHandle* family : families) families_[family->GetID()] = family;
   committer_ = std::thread([this] { Commit(); });
   answerer_ = std::thread([this] { Answer(); });
@@ -122,6 +122,9 @@ void GroupCommit::Answer() {
 }
 
 absl::Status GroupCommit::Write(std::vector<Pending>& group) {
+  if (gate_ != nullptr) {
+    if (absl::Status open = gate_->BeforeWrite(); !open.ok()) return open;
+  }
   rocksdb::WriteOptions options;
   options.sync = sync_;
   rocksdb::WriteBatch merged;
@@ -130,7 +133,9 @@ absl::Status GroupCommit::Write(std::vector<Pending>& group) {
     rocksdb::Status copied = pending.batch.Iterate(&copier);
     if (!copied.ok()) return FromRocks(copied, "group writes");
   }
-  return FromRocks(db_->Write(options, &merged), "write");
+  rocksdb::Status written = db_->Write(options, &merged);
+  if (written.ok()) return absl::OkStatus();
+  return gate_ != nullptr ? gate_->WriteFailed(written) : FromRocks(written, "write");
 }
 
 }  // namespace jixiao::store

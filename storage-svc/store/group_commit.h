@@ -16,7 +16,11 @@
 // that thread) they cannot hold up the writes whose locks they may wait for.
 //
 // A group is all-or-nothing, like each batch in it: if the write fails,
-// every continuation in the group gets the error.
+// every continuation in the group gets the error. With a Gate, a group is
+// first offered to it, and refused whole (nothing written) if it says so;
+// the Gate also decides what a failed write is answered with. Once a write
+// has failed RocksDB must not be written to again until it has resumed
+// (a log that failed is not written on), which the Gate enforces.
 
 #ifndef JIXIAO_STORAGE_SVC_STORE_GROUP_COMMIT_H_
 #define JIXIAO_STORAGE_SVC_STORE_GROUP_COMMIT_H_
@@ -42,10 +46,23 @@ class GroupCommit {
   // Runs once the batch is durable (or failed), on the answering thread.
   using Done = absl::AnyInvocable<void(absl::Status) &&>;
 
+  // Whether groups may be written. Called on the committer thread only.
+  class Gate {
+   public:
+    virtual ~Gate() = default;
+    // Before each group: OK to write it, or the status every write in it is
+    // refused with.
+    virtual absl::Status BeforeWrite() = 0;
+    // After a group's write failed with `status`: what its writes are
+    // answered with.
+    virtual absl::Status WriteFailed(const rocksdb::Status& status) = 0;
+  };
+
   // Writes into `db` (with `sync`); `families` are the column families the
-  // batches may name. Starts the committer and answering threads.
-  GroupCommit(rocksdb::DB* db, bool sync,
-              const std::vector<rocksdb::ColumnFamilyHandle*>& families);
+  // batches may name; `gate` (may be null: every group is written) must
+  // outlive this. Starts the committer and answering threads.
+  GroupCommit(rocksdb::DB* db, bool sync, const std::vector<rocksdb::ColumnFamilyHandle*>& families,
+              Gate* gate = nullptr);
   // Commits and answers everything submitted so far, then stops.
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
@@ -79,6 +96,7 @@ class GroupCommit {
 
   rocksdb::DB* const db_;
   const bool sync_;
+  Gate* const gate_;
   std::unordered_map<uint32_t, rocksdb::ColumnFamilyHandle*> families_;  // by id
 
   mutable std::mutex mu_;
