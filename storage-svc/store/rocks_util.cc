@@ -12,6 +12,10 @@ namespace jixiao::store {
 absl::Status FromRocks(const rocksdb::Status& status, absl::string_view doing) {
   if (status.ok()) return absl::OkStatus();
   if (status.IsNotFound()) return absl::NotFoundError(absl::StrCat(doing, ": not found"));
+  if (status.IsNoSpace()) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("disk full: ", doing, ": ", status.ToString()));
+  }
   return absl::InternalError(absl::StrCat(doing, ": ", status.ToString()));
 }
 

@@ -17,7 +17,8 @@
 
 namespace jixiao::store {
 
-// A RocksDB failure as INTERNAL (or NOT_FOUND), naming what was being done.
+// A RocksDB failure as INTERNAL (or NOT_FOUND, or RESOURCE_EXHAUSTED
+// "disk full: ..." when out of space), naming what was being done.
 absl::Status FromRocks(const rocksdb::Status& status, absl::string_view doing);
 
 // Reads and parses one record. NOT_FOUND if absent; INTERNAL if unreadable.

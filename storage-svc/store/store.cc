@@ -8,16 +8,21 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/backup_engine.h>
 #include <rocksdb/write_batch.h>
+#include <sys/statvfs.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "group_commit.h"
+#include "info_log.h"
 #include "keys.h"
 #include "rocks_util.h"
+#include "write_guard.h"
 
 namespace jixiao::store {
 
@@ -35,14 +40,55 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   return options;
 }
 
+// Free bytes on the file system holding `path`; 0 if unknown.
+uint64_t FreeBytes(const std::string& path) {
+  struct statvfs info;
+  if (::statvfs(path.c_str(), &info) != 0) return 0;
+  return static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
+}
+
+std::chrono::nanoseconds ToChrono(absl::Duration duration) {
+  return std::chrono::nanoseconds(absl::ToInt64Nanoseconds(duration));
+}
+
 }  // namespace
+
+struct Store::Opened {
+  StoreOptions options;
+  std::unique_ptr<rocksdb::Env> env;
+  std::unique_ptr<WriteGuard> guard;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> families;
+  bool read_only = false;
+  rocksdb::FileLock* read_only_lock = nullptr;
+};
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (options.data_dir.empty()) return absl::InvalidArgumentError("no data directory given");
+  if (options.check_every <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("the directory check interval must be positive");
+  }
+  Opened opened;
+  opened.options = options;
+  if (options.file_system) opened.env = rocksdb::NewCompositeEnv(options.file_system);
+  rocksdb::Env* env = opened.env ? opened.env.get() : rocksdb::Env::Default();
+  opened.guard = std::make_unique<WriteGuard>(options.data_dir, options.log);
   rocksdb::DBOptions db_options;
+  db_options.env = env;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
+  // RocksDB's background errors (a failed WAL write or sync, flush,
+  // compaction) stop the store's writes at once. With paranoid checks (the
+  // default, stated) every failed log write is one: RocksDB then refuses
+  // writes itself until it has resumed, and never writes on a failed log.
+  db_options.paranoid_checks = true;
+  // RocksDB's info log, kept in the data directory, but written so that a
+  // full disk loses lines rather than the process (info_log.h).
+  std::error_code made;
+  std::filesystem::create_directories(options.data_dir, made);
+  db_options.info_log = std::make_shared<InfoLog>(options.data_dir + "/LOG", options.log);
+  db_options.listeners.push_back(std::make_shared<GuardListener>(*opened.guard));
   // (Pipelined writes, which overlap one group's WAL write with the previous
   // group's memtable inserts, helped while many threads wrote at once; report
   // writes now come from one committer thread, and they make no difference.)
@@ -64,34 +110,114 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
       return absl::FailedPreconditionError(absl::StrCat(
           "data directory ", options.data_dir, " is in use by another process (", text, ")"));
     }
-    return absl::InternalError(
-        absl::StrCat("cannot open data directory ", options.data_dir, ": ", text));
+    // Opening writes (a new log, a new MANIFEST, the log replayed into
+    // tables). On a full disk, open read-only instead, to serve reads; the
+    // directory is then locked here, as RocksDB would have.
+    rocksdb::FileLock* lock = nullptr;
+    if (!status.IsNoSpace() || !env->LockFile(options.data_dir + "/LOCK", &lock).ok()) {
+      return absl::InternalError(
+          absl::StrCat("cannot open data directory ", options.data_dir, ": ", text));
+    }
+    handles.clear();
+    db_options.listeners.clear();
+    rocksdb::Status read_only =
+        rocksdb::DB::OpenForReadOnly(db_options, options.data_dir, descriptors, &handles, &raw);
+    if (!read_only.ok()) {
+      env->UnlockFile(lock).PermitUncheckedError();
+      return absl::InternalError(absl::StrCat("cannot open data directory ", options.data_dir, ": ",
+                                              text, "; read-only: ", read_only.ToString()));
+    }
+    opened.read_only = true;
+    opened.read_only_lock = lock;
+    opened.guard->Stop(WriteGuard::Fault::kDiskFull,
+                       absl::StrCat("storage-svc opened the store read-only (", text, ")"),
+                       /*resumable=*/false);
   }
-  std::unique_ptr<rocksdb::DB> db(raw);
+  opened.db.reset(raw);
   // handles[0] is the default family, which the store does not use.
-  db->DestroyColumnFamilyHandle(handles[0]);
+  opened.db->DestroyColumnFamilyHandle(handles[0]);
   handles.erase(handles.begin());
-  return std::unique_ptr<Store>(new Store(std::move(db), std::move(handles), options.sync));
+  opened.families = std::move(handles);
+  if (absl::Status remembered = opened.guard->Remember(); !remembered.ok()) {
+    for (rocksdb::ColumnFamilyHandle* handle : opened.families) {
+      opened.db->DestroyColumnFamilyHandle(handle);
+    }
+    if (opened.read_only_lock != nullptr)
+      env->UnlockFile(opened.read_only_lock).PermitUncheckedError();
+    return remembered;
+  }
+  return std::unique_ptr<Store>(new Store(std::move(opened)));
 }
 
-Store::Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
-             bool sync)
-    : db_(std::move(db)),
-      families_(std::move(families)),
-      committer_(std::make_unique<GroupCommit>(db_.get(), sync, families_)) {}
+Store::Store(Opened opened)
+    : options_(std::move(opened.options)),
+      env_(std::move(opened.env)),
+      guard_(std::move(opened.guard)),
+      db_(std::move(opened.db)),
+      families_(std::move(opened.families)),
+      read_only_(opened.read_only),
+      read_only_lock_(opened.read_only_lock),
+      committer_(std::make_unique<GroupCommit>(db_.get(), options_.sync, families_, guard_.get())) {
+  supervisor_ = std::thread([this] { Supervise(); });
+}
 
 Store::~Store() {
+  {
+    std::lock_guard<std::mutex> lock(threads_mutex_);
+    stopping_ = true;
+  }
+  threads_wake_.notify_all();
+  supervisor_.join();
   committer_.reset();  // commits what was submitted
-  db_->FlushWAL(/*sync=*/true);
+  // Every acknowledged write is synced already. After a failure RocksDB
+  // must not touch the log that failed (it asserts).
+  if (!read_only_ && guard_->writable()) db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
   for (rocksdb::ColumnFamilyHandle* handle : families_) db_->DestroyColumnFamilyHandle(handle);
-  db_->Close();
+  db_->Close().PermitUncheckedError();
+  if (read_only_lock_ != nullptr) {
+    (env_ ? env_.get() : rocksdb::Env::Default())
+        ->UnlockFile(read_only_lock_)
+        .PermitUncheckedError();
+  }
+}
+
+absl::Status Store::Writable() const { return guard_->refusal(); }
+
+void Store::Supervise() {
+  std::unique_lock<std::mutex> lock(threads_mutex_);
+  while (
+      !threads_wake_.wait_for(lock, ToChrono(options_.check_every), [this] { return stopping_; })) {
+    lock.unlock();
+    guard_->CheckDirectory();
+    if (!guard_->writable()) TryResume();
+    lock.lock();
+  }
+}
+
+void Store::TryResume() {
+  if (read_only_ || !guard_->resumable()) return;
+  if (guard_->fault() == WriteGuard::Fault::kDiskFull) {
+    // Resuming flushes the memtables (and starts a new log and MANIFEST):
+    // wait until they fit, twice over.
+    uint64_t memtables = 0;
+    db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &memtables);
+    if (FreeBytes(options_.data_dir) < 2 * memtables + (4 << 20)) return;
+  }
+  const int64_t stops = guard_->stops();
+  // OK at once if RocksDB recovered by itself (it retries retryable I/O
+  // errors, not a full disk: GuardListener).
+  rocksdb::Status resumed = db_->Resume();
+  if (resumed.ok() && guard_->CheckDirectory()) guard_->Resumed(stops);
 }
 
 absl::Status Store::WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing) {
   absl::Status status = Await<absl::Status>([&](GroupCommit::Done done) {
     committer_->Submit(std::move(batch), StripeLocks::Lock(), std::move(done));
   });
-  if (status.ok()) return status;
+  // A refusal (writes stopped) says why in its own words, as for reports.
+  if (status.ok() || absl::IsResourceExhausted(status) || absl::IsUnavailable(status)) {
+    return status;
+  }
   return absl::Status(status.code(), absl::StrCat(doing, ": ", status.message()));
 }
 
@@ -206,15 +332,30 @@ std::string Store::MetricsText() const {
        rocksdb::DB::Properties::kEstimatePendingCompactionBytes},
       {"jixiao_rocksdb_running_compactions", "Compactions running now.",
        rocksdb::DB::Properties::kNumRunningCompactions},
-      {"jixiao_rocksdb_background_errors",
-       "Background errors (flush, compaction) since start; writes stop after one.",
-       rocksdb::DB::Properties::kBackgroundErrors},
   };
   for (const Gauge& gauge : db_gauges) {
     uint64_t value = 0;
     if (!db_->GetAggregatedIntProperty(gauge.property, &value)) continue;
     append_header(gauge.name, gauge.help, "gauge");
     absl::StrAppend(&text, gauge.name, " ", value, "\n");
+  }
+  auto append_gauge = [&](const char* name, const char* help, auto value) {
+    append_header(name, help, "gauge");
+    absl::StrAppend(&text, name, " ", value, "\n");
+  };
+  append_gauge("jixiao_rocksdb_background_errors",
+               "Errors that stopped writes since start: RocksDB's background errors (a failed "
+               "log write or sync, flush, compaction) and lost data directories.",
+               guard_->errors());
+  append_gauge("jixiao_store_writable",
+               "1 while the store takes writes; 0 while it refuses them (see jixiao_store_fault).",
+               guard_->writable() ? 1 : 0);
+  append_header("jixiao_store_fault", "1 for the fault that stops writes now, if any.", "gauge");
+  const WriteGuard::Fault fault = guard_->fault();
+  for (auto [kind, name] : {std::pair{WriteGuard::Fault::kDiskFull, "disk_full"},
+                            std::pair{WriteGuard::Fault::kStorageFailure, "storage_failure"},
+                            std::pair{WriteGuard::Fault::kDirectoryLost, "data_dir_lost"}}) {
+    absl::StrAppend(&text, "jixiao_store_fault{kind=\"", name, "\"} ", fault == kind ? 1 : 0, "\n");
   }
   struct Counter {
     const char* name;

@@ -27,7 +27,14 @@
 // Errors are absl::Status values: INVALID_ARGUMENT (with field violations)
 // for malformed input, NOT_FOUND, ALREADY_EXISTS, ABORTED for a stale
 // revision, FAILED_PRECONDITION for an illegal status change, INTERNAL for
-// a storage failure.
+// a storage failure a read meets.
+//
+// When storage fails, writes stop and reads go on (see Writable()): a full
+// disk is RESOURCE_EXHAUSTED ("disk full: ...") until space is freed, when
+// writes resume by themselves; a failed write or sync, and a data directory
+// removed or replaced under the store, are UNAVAILABLE until restart. A
+// write refused or failed this way was not acknowledged; every write that
+// was is kept.
 //
 // Thread-safety: a Store is safe for concurrent use by any number of
 // threads.
@@ -37,10 +44,12 @@
 
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
@@ -52,18 +61,31 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Env;
+class FileLock;
+class FileSystem;
 class WriteBatch;
 }  // namespace rocksdb
 
 namespace jixiao::store {
 
 class GroupCommit;
+class WriteGuard;
 
 struct StoreOptions {
   std::string data_dir;
   // Sync the write-ahead log before acknowledging a write. Only tests and
   // benchmarks of the unsynced path turn this off.
   bool sync = true;
+  // The file system RocksDB works through; null: the local one. Tests pass
+  // a wrapper that fails writes and syncs on demand.
+  std::shared_ptr<rocksdb::FileSystem> file_system;
+  // How often a background thread checks that the data directory is still
+  // the one opened, and, while writes are stopped, whether they can resume.
+  absl::Duration check_every = absl::Seconds(1);
+  // Told (from any thread) of faults and recoveries, one line each; null:
+  // nobody.
+  std::function<void(const std::string&)> log;
 };
 
 // Who is writing, and when; recorded with every revision and in the audit
@@ -77,8 +99,13 @@ class Store {
  public:
   // Opens (creating if absent) the store in options.data_dir.
   // FAILED_PRECONDITION if another process holds it; INTERNAL if it cannot
-  // be read.
+  // be read. On a full disk it
+  // opens read-only: reads are served, writes refused until a restart.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  // OK while writes are taken; otherwise the status they are refused with
+  // now (RESOURCE_EXHAUSTED for a full disk, UNAVAILABLE otherwise).
+  absl::Status Writable() const;
 
   // Syncs and closes.
   ~Store();
@@ -159,8 +186,9 @@ class Store {
  private:
   enum Family { kRevisions, kHeads, kIndex, kSchemes, kCards, kIdempotency, kAudit, kFamilyCount };
 
-  Store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
-        bool sync);
+  // What Open made, for the constructor.
+  struct Opened;
+  explicit Store(Opened opened);
   class Writer;
   struct Prepared;
   rocksdb::ColumnFamilyHandle* family(Family f) const { return families_[f]; }
@@ -183,9 +211,22 @@ class Store {
   void Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
              std::string target, int64_t revision = 0, std::string detail = "");
 
+  // The supervisor thread: every options_.check_every, checks the data
+  // directory and, while writes are stopped, asks RocksDB to resume.
+  void Supervise();
+  void TryResume();
+
+  // Declared before db_ so that they outlive it: RocksDB works through
+  // env_ (null: the default Env) and reports its errors to guard_.
+  const StoreOptions options_;
+  const std::unique_ptr<rocksdb::Env> env_;
+  const std::unique_ptr<WriteGuard> guard_;
   // Immutable after Open.
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> families_;
+  // Opened read-only (the disk was full): holds the directory's lock itself.
+  const bool read_only_;
+  rocksdb::FileLock* const read_only_lock_;
 
   // Writes to one report are serialised by the stripe its key hashes to,
   // held until the write is durable; writes to different reports run, and
@@ -195,6 +236,12 @@ class Store {
   std::mutex schemes_mutex_;                 // guards publishing
   std::mutex backup_mutex_;                  // one backup at a time
   std::atomic<uint32_t> audit_sequence_{0};  // orders records written in the same nanosecond
+
+  // The supervisor thread, stopped by the destructor.
+  std::mutex threads_mutex_;
+  std::condition_variable threads_wake_;
+  bool stopping_ = false;  // guarded by threads_mutex_
+  std::thread supervisor_;
 };
 
 }  // namespace jixiao::store
