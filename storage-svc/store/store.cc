@@ -10,6 +10,7 @@
 #include <rocksdb/write_batch.h>
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -17,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "field_violations.h"
 #include "google/protobuf/util/time_util.h"
 #include "group_commit.h"
 #include "info_log.h"
@@ -38,6 +40,41 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   rocksdb::ColumnFamilyOptions options;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
+}
+
+// A backup directory the store may write to: absolute (a relative one would
+// land in the service's working directory), neither the data directory nor
+// inside it, and a directory if it exists.
+absl::Status CheckBackupDir(const std::string& backup_dir, const std::string& data_dir) {
+  auto refuse = [&backup_dir](const std::string& why) {
+    return engine::InvalidArgumentWithViolations(
+        absl::StrCat("backup directory ", backup_dir, " refused: ", why), {{"backup_dir", why}});
+  };
+  if (backup_dir.empty()) return refuse("is required");
+  if (!std::filesystem::path(backup_dir).is_absolute()) {
+    return refuse(
+        "must be an absolute path (a relative one would be taken in storage-svc's "
+        "working directory)");
+  }
+  // Symbolic links resolved, "." and ".." and trailing slashes dropped.
+  auto resolve = [](const std::string& path) {
+    std::error_code error;
+    std::filesystem::path resolved = std::filesystem::weakly_canonical(path, error);
+    if (error) resolved = std::filesystem::absolute(path, error).lexically_normal();
+    if (resolved.filename().empty()) resolved = resolved.parent_path();
+    return resolved;
+  };
+  const std::filesystem::path backup = resolve(backup_dir), data = resolve(data_dir);
+  if (backup == data) return refuse("is the data directory itself");
+  auto [data_end, unused] = std::mismatch(data.begin(), data.end(), backup.begin(), backup.end());
+  if (data_end == data.end()) {
+    return refuse(absl::StrCat("is inside the data directory ", data.string()));
+  }
+  std::error_code error;
+  if (std::filesystem::exists(backup, error) && !std::filesystem::is_directory(backup, error)) {
+    return refuse("exists and is not a directory");
+  }
+  return absl::OkStatus();
 }
 
 // Free bytes on the file system holding `path`; 0 if unknown.
@@ -65,6 +102,16 @@ struct Store::Opened {
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   if (options.data_dir.empty()) return absl::InvalidArgumentError("no data directory given");
+  if (!options.backup_dir.empty()) {
+    if (absl::Status checked = CheckBackupDir(options.backup_dir, options.data_dir);
+        !checked.ok()) {
+      return checked;
+    }
+    if (options.backup_every <= absl::ZeroDuration() || options.backup_keep < 1) {
+      return absl::InvalidArgumentError(
+          "continuous backups need a positive interval and keep at least 1 backup");
+    }
+  }
   if (options.check_every <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("the directory check interval must be positive");
   }
@@ -159,15 +206,18 @@ Store::Store(Opened opened)
       read_only_lock_(opened.read_only_lock),
       committer_(std::make_unique<GroupCommit>(db_.get(), options_.sync, families_, guard_.get())) {
   supervisor_ = std::thread([this] { Supervise(); });
+  if (!options_.backup_dir.empty()) backer_ = std::thread([this] { BackUpContinuously(); });
 }
 
 Store::~Store() {
   {
     std::lock_guard<std::mutex> lock(threads_mutex_);
     stopping_ = true;
+    if (running_backup_ != nullptr) running_backup_->StopBackup();
   }
   threads_wake_.notify_all();
   supervisor_.join();
+  if (backer_.joinable()) backer_.join();
   committer_.reset();  // commits what was submitted
   // Every acknowledged write is synced already. After a failure RocksDB
   // must not touch the log that failed (it asserts).
@@ -273,31 +323,82 @@ absl::StatusOr<v1::ListAuditResponse> Store::ListAudit(const v1::ListAuditReques
 
 absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(const v1::CreateBackupRequest& request,
                                                              const WriteContext& context) {
-  if (request.backup_dir().empty()) {
-    return absl::InvalidArgumentError("backup_dir: is required");
+  if (absl::Status checked = CheckBackupDir(request.backup_dir(), options_.data_dir);
+      !checked.ok()) {
+    return checked;
   }
-  std::lock_guard<std::mutex> lock(backup_mutex_);
-  rocksdb::BackupEngine* raw = nullptr;
-  rocksdb::IOStatus status = rocksdb::BackupEngine::Open(
-      rocksdb::BackupEngineOptions(request.backup_dir()), rocksdb::Env::Default(), &raw);
-  if (!status.ok())
-    return FromRocks(status, absl::StrCat("open backup directory ", request.backup_dir()));
-  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
-  rocksdb::CreateBackupOptions options;
-  options.flush_before_backup = true;
-  rocksdb::BackupID id = 0;
-  status = engine->CreateNewBackup(options, db_.get(), &id);
-  if (!status.ok()) return FromRocks(status, "create backup");
-  rocksdb::BackupInfo info;
-  v1::CreateBackupResponse response;
-  response.set_backup_id(id);
-  if (engine->GetBackupInfo(id, &info).ok())
-    response.set_size_bytes(static_cast<int64_t>(info.size));
+  absl::StatusOr<v1::CreateBackupResponse> response =
+      BackUp(request.backup_dir(), /*flush=*/true, /*keep=*/0);
+  if (!response.ok()) return response.status();
+  // While writes are stopped (a full disk, say) a backup is what an
+  // operator needs most: it is taken, and goes unaudited.
+  if (!guard_->writable()) return response;
   rocksdb::WriteBatch audit;
-  Audit(audit, context, "CreateBackup", request.backup_dir(), 0, absl::StrCat("backup ", id));
+  Audit(audit, context, "CreateBackup", request.backup_dir(), 0,
+        absl::StrCat("backup ", response->backup_id()));
   absl::Status recorded = WriteDurably(std::move(audit), "record backup");
   if (!recorded.ok()) return recorded;
   return response;
+}
+
+absl::StatusOr<v1::CreateBackupResponse> Store::BackUp(const std::string& dir, bool flush,
+                                                       int keep) {
+  std::lock_guard<std::mutex> lock(backup_mutex_);
+  const absl::Time started = absl::Now();
+  auto failed = [this](absl::Status status) {
+    backups_failed_.fetch_add(1, std::memory_order_relaxed);
+    return status;
+  };
+  rocksdb::BackupEngine* raw = nullptr;
+  rocksdb::IOStatus status = rocksdb::BackupEngine::Open(
+      rocksdb::BackupEngineOptions(dir), env_ ? env_.get() : rocksdb::Env::Default(), &raw);
+  if (!status.ok()) return failed(FromRocks(status, absl::StrCat("open backup directory ", dir)));
+  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  {
+    std::lock_guard<std::mutex> threads(threads_mutex_);
+    if (stopping_) return failed(absl::CancelledError("the store is closing"));
+    running_backup_ = engine.get();
+  }
+  rocksdb::CreateBackupOptions options;
+  // Without a flush the live log is copied too: a backup holds every write
+  // acknowledged before it started.
+  options.flush_before_backup = flush && guard_->writable();
+  rocksdb::BackupID id = 0;
+  status = engine->CreateNewBackupWithMetadata(options, db_.get(),
+                                               absl::StrCat(absl::ToUnixNanos(started)), &id);
+  {
+    std::lock_guard<std::mutex> threads(threads_mutex_);
+    running_backup_ = nullptr;
+  }
+  if (!status.ok()) return failed(FromRocks(status, "create backup"));
+  if (keep > 0) {
+    status = engine->PurgeOldBackups(static_cast<uint32_t>(keep));
+    if (!status.ok()) return failed(FromRocks(status, "purge old backups"));
+  }
+  backups_made_.fetch_add(1, std::memory_order_relaxed);
+  last_backup_unix_seconds_.store(absl::ToUnixSeconds(started), std::memory_order_relaxed);
+  v1::CreateBackupResponse response;
+  response.set_backup_id(id);
+  rocksdb::BackupInfo info;
+  if (engine->GetBackupInfo(id, &info).ok()) {
+    response.set_size_bytes(static_cast<int64_t>(info.size));
+  }
+  return response;
+}
+
+void Store::BackUpContinuously() {
+  std::unique_lock<std::mutex> lock(threads_mutex_);
+  while (!threads_wake_.wait_for(lock, ToChrono(options_.backup_every),
+                                 [this] { return stopping_; })) {
+    lock.unlock();
+    absl::StatusOr<v1::CreateBackupResponse> made =
+        BackUp(options_.backup_dir, /*flush=*/false, options_.backup_keep);
+    if (!made.ok() && options_.log && !absl::IsCancelled(made.status())) {
+      options_.log(absl::StrCat("continuous backup into ", options_.backup_dir,
+                                " failed: ", made.status().message()));
+    }
+    lock.lock();
+  }
 }
 
 std::string Store::MetricsText() const {
@@ -357,6 +458,15 @@ std::string Store::MetricsText() const {
                             std::pair{WriteGuard::Fault::kDirectoryLost, "data_dir_lost"}}) {
     absl::StrAppend(&text, "jixiao_store_fault{kind=\"", name, "\"} ", fault == kind ? 1 : 0, "\n");
   }
+  append_header("jixiao_store_backups_total",
+                "Backups taken (continuously and on request), by result.", "counter");
+  absl::StrAppend(&text, "jixiao_store_backups_total{result=\"ok\"} ",
+                  backups_made_.load(std::memory_order_relaxed), "\n",
+                  "jixiao_store_backups_total{result=\"failed\"} ",
+                  backups_failed_.load(std::memory_order_relaxed), "\n");
+  append_gauge("jixiao_store_last_backup_timestamp_seconds",
+               "When the newest backup taken since start began (Unix time); 0: none yet.",
+               last_backup_unix_seconds_.load(std::memory_order_relaxed));
   struct Counter {
     const char* name;
     const char* help;

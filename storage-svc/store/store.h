@@ -61,6 +61,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class BackupEngine;
 class Env;
 class FileLock;
 class FileSystem;
@@ -83,8 +84,14 @@ struct StoreOptions {
   // How often a background thread checks that the data directory is still
   // the one opened, and, while writes are stopped, whether they can resume.
   absl::Duration check_every = absl::Seconds(1);
-  // Told (from any thread) of faults and recoveries, one line each; null:
-  // nobody.
+  // Continuous backups: with backup_dir (absolute, outside data_dir), an
+  // incremental backup every backup_every (which must be positive), keeping
+  // the newest backup_keep (at least 1).
+  std::string backup_dir;
+  absl::Duration backup_every = absl::Minutes(10);
+  int backup_keep = 24;
+  // Told (from any thread) of faults, recoveries and failed backups, one
+  // line each; null: nobody.
   std::function<void(const std::string&)> log;
 };
 
@@ -99,7 +106,7 @@ class Store {
  public:
   // Opens (creating if absent) the store in options.data_dir.
   // FAILED_PRECONDITION if another process holds it; INTERNAL if it cannot
-  // be read. On a full disk it
+  // be read; INVALID_ARGUMENT for bad backup options. On a full disk it
   // opens read-only: reads are served, writes refused until a restart.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
 
@@ -167,7 +174,9 @@ class Store {
       const v1::ListScoreCardsRequest& request);
 
   // A consistent backup of everything into `backup_dir` (BackupEngine),
-  // while writes go on.
+  // while writes go on. `backup_dir` must be an absolute path outside the
+  // data directory, and a directory if it exists: INVALID_ARGUMENT (field
+  // backup_dir) otherwise.
   absl::StatusOr<v1::CreateBackupResponse> CreateBackup(const v1::CreateBackupRequest& request,
                                                         const WriteContext& context);
 
@@ -211,10 +220,16 @@ class Store {
   void Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
              std::string target, int64_t revision = 0, std::string detail = "");
 
+  // A backup of everything into `dir` (checked by the caller), recording
+  // when it started (Unix nanoseconds) as its app metadata; then only the
+  // newest `keep` are kept (0: all). One at a time; counted for /metrics.
+  absl::StatusOr<v1::CreateBackupResponse> BackUp(const std::string& dir, bool flush, int keep);
   // The supervisor thread: every options_.check_every, checks the data
   // directory and, while writes are stopped, asks RocksDB to resume.
   void Supervise();
   void TryResume();
+  // The backup thread: a backup every options_.backup_every.
+  void BackUpContinuously();
 
   // Declared before db_ so that they outlive it: RocksDB works through
   // env_ (null: the default Env) and reports its errors to guard_.
@@ -237,11 +252,16 @@ class Store {
   std::mutex backup_mutex_;                  // one backup at a time
   std::atomic<uint32_t> audit_sequence_{0};  // orders records written in the same nanosecond
 
-  // The supervisor thread, stopped by the destructor.
+  // Backups taken (by CreateBackup or continuously), and failed.
+  std::atomic<int64_t> backups_made_{0}, backups_failed_{0};
+  std::atomic<int64_t> last_backup_unix_seconds_{0};  // 0: none yet
+
+  // The supervisor and backup threads, stopped by the destructor.
   std::mutex threads_mutex_;
   std::condition_variable threads_wake_;
-  bool stopping_ = false;  // guarded by threads_mutex_
-  std::thread supervisor_;
+  bool stopping_ = false;                            // guarded by threads_mutex_
+  rocksdb::BackupEngine* running_backup_ = nullptr;  // guarded by threads_mutex_
+  std::thread supervisor_, backer_;
 };
 
 }  // namespace jixiao::store

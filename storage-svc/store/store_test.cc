@@ -3,10 +3,13 @@
 #include "store.h"
 
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <set>
+#include <thread>
 
 #include "engine.h"
+#include "field_violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -455,6 +458,86 @@ TEST_F(StoreTest, BackupAndRestore) {
   std::vector<std::string> depts;
   for (const auto& r : listed->reports()) depts.push_back(r.key().department_code());
   EXPECT_THAT(depts, ::testing::UnorderedElementsAre("D1", "D2"));
+}
+
+// A backup directory is checked before anything is written: absolute,
+// outside the data directory, a directory. Each refusal names the field.
+TEST_F(StoreTest, BackupDirectoryIsChecked) {
+  std::string file = dir_.string() + "-backup-file";
+  std::ofstream(file) << "not a directory";
+  struct Case {
+    std::string dir;
+    std::string reason;
+  };
+  const std::vector<Case> cases = {
+      {"", "is required"},
+      {"relative/backups", "must be an absolute path"},
+      {dir_.string(), "is the data directory itself"},
+      {dir_.string() + "/", "is the data directory itself"},
+      {dir_.string() + "/backups", "is inside the data directory"},
+      {dir_.string() + "/./x/../backups", "is inside the data directory"},
+      {file, "exists and is not a directory"},
+  };
+  for (const Case& c : cases) {
+    v1::CreateBackupRequest backup;
+    backup.set_backup_dir(c.dir);
+    auto made = store_->CreateBackup(backup, {"admin"});
+    ASSERT_EQ(made.status().code(), absl::StatusCode::kInvalidArgument) << c.dir;
+    std::vector<engine::FieldViolation> violations = engine::ViolationsOf(made.status());
+    ASSERT_EQ(violations.size(), 1u) << c.dir;
+    EXPECT_EQ(violations[0].field, "backup_dir");
+    EXPECT_THAT(violations[0].description, HasSubstr(c.reason)) << c.dir;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "backups"));
+  EXPECT_FALSE(std::filesystem::exists("relative"));
+  std::filesystem::remove(file);
+  // The same checks guard continuous backups, at open.
+  StoreOptions options;
+  options.data_dir = dir_.string() + "-other";
+  options.backup_dir = options.data_dir + "/backups";
+  EXPECT_EQ(Store::Open(options).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(std::filesystem::exists(options.data_dir));
+}
+
+// Continuous backups: taken while the store serves, the newest kept, and
+// the newest restores to a store holding every write made before it.
+TEST_F(StoreTest, ContinuousBackupsKeepTheNewest) {
+  store_.reset();
+  StoreOptions options;
+  options.data_dir = dir_.string();
+  options.backup_dir = dir_.string() + "-backup";
+  options.backup_every = absl::Milliseconds(50);
+  options.backup_keep = 2;
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  store_ = *std::move(store);
+  Create(MakeReport("D1", 2019));
+  auto backups = [this] {
+    std::string metrics = store_->MetricsText();
+    const std::string counter = "jixiao_store_backups_total{result=\"ok\"} ";
+    auto at = metrics.find(counter);
+    return at == std::string::npos ? -1 : std::atoi(metrics.c_str() + at + counter.size());
+  };
+  int before = backups();
+  for (int i = 0; i < 500 && backups() < before + 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GE(backups(), before + 3);
+  store_.reset();  // stops the backups
+  int kept = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(options.backup_dir + "/meta")) {
+    kept += entry.path().filename().string().find('.') == std::string::npos;
+  }
+  EXPECT_EQ(kept, 2);
+  std::string restored = dir_.string() + "-restored";
+  ASSERT_TRUE(Store::Restore(options.backup_dir, restored).ok());
+  StoreOptions copy;
+  copy.data_dir = restored;
+  auto opened = Store::Open(copy);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  v1::GetReportRequest get;
+  *get.mutable_key() = Key("D1", 2019);
+  EXPECT_TRUE((*opened)->GetReport(get).ok());
 }
 
 }  // namespace
