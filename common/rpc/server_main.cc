@@ -167,7 +167,8 @@ int RunServer(const std::string& program, const ServerOptions& options,
               const std::vector<grpc::Service*>& services,
               const std::vector<std::string>& service_names,
               const std::function<void()>& on_shutdown, const auth::TokenTable* tokens,
-              const std::function<std::string()>& extra_metrics) {
+              const std::function<std::string()>& extra_metrics,
+              const std::function<std::map<std::string, bool>()>& health_source) {
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
     auto created = TlsCredentials(options);
@@ -269,10 +270,27 @@ int RunServer(const std::string& program, const ServerOptions& options,
     if (!started.ok()) return abandon(std::string(started.status().message()));
     gateway = *std::move(started);
   }
-  for (HealthService* each : {&health, &probe_health}) {
-    for (const std::string& name : service_names) each->SetServing(name, true);
-    each->SetServing("", true);
-  }
+  std::map<std::string, bool> serving;
+  for (const std::string& name : service_names) serving[name] = true;
+  serving[""] = true;
+  // Applies what `health_source` says now; tells watchers of changes only.
+  auto update_health = [&](bool first) {
+    std::map<std::string, bool> now = serving;
+    if (health_source) {
+      for (const auto& [name, is_serving] : health_source()) now[name] = is_serving;
+    }
+    for (const auto& [name, is_serving] : now) {
+      auto it = serving.find(name);
+      if (!first && it != serving.end() && it->second == is_serving) continue;
+      if (!first) {
+        std::cerr << program << ": health of " << (name.empty() ? "the server" : name) << ": "
+                  << (is_serving ? "SERVING" : "NOT_SERVING") << std::endl;
+      }
+      for (HealthService* each : {&health, &probe_health}) each->SetServing(name, is_serving);
+    }
+    serving = std::move(now);
+  };
+  update_health(/*first=*/true);
 
   std::string bound =
       options.listen.substr(0, options.listen.rfind(':')) + ":" + std::to_string(port);
@@ -287,8 +305,15 @@ int RunServer(const std::string& program, const ServerOptions& options,
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
-  int received = 0;
-  sigwait(&signals, &received);
+  int received = -1;
+  const timespec poll = {0, 250 * 1000 * 1000};
+  while (received < 0) {
+    received = health_source ? sigtimedwait(&signals, nullptr, &poll) : [&signals] {
+      int signal = -1;
+      return sigwait(&signals, &signal) == 0 ? signal : -1;
+    }();
+    if (received < 0) update_health(/*first=*/false);
+  }
   std::cerr << program << ": " << (received == SIGTERM ? "SIGTERM" : "SIGINT")
             << ", shutting down (grace " << options.shutdown_grace_seconds << "s)" << std::endl;
   auto shutdown_start = std::chrono::steady_clock::now();

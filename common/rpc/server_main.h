@@ -11,6 +11,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,13 +60,17 @@ bool IsLoopback(const std::string& address);
 // /metrics with call counts and latency histograms per method, followed by
 // `extra_metrics()` (Prometheus text format). With options.http_listen,
 // the methods of `service_names` that carry a google.api.http option are
-// also served as HTTP/JSON (http_gateway.h).
+// also served as HTTP/JSON (http_gateway.h). With `health`, the health
+// statuses it returns (service name, "" for the whole server → serving) are
+// applied when serving starts and then four times a second, on RunServer's
+// thread, until shutdown begins; names it leaves out keep theirs.
 int RunServer(const std::string& program, const ServerOptions& options,
               const std::vector<grpc::Service*>& services,
               const std::vector<std::string>& service_names,
               const std::function<void()>& on_shutdown = nullptr,
               const auth::TokenTable* tokens = nullptr,
-              const std::function<std::string()>& extra_metrics = nullptr);
+              const std::function<std::string()>& extra_metrics = nullptr,
+              const std::function<std::map<std::string, bool>()>& health = nullptr);
 
 // The token table named by options.tokens_file, or null when none is
 // (every call is then let through: development only, and said at start).
