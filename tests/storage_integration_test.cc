@@ -2,6 +2,8 @@
 // driven by gRPC clients and the real jixiao CLI.
 
 #include <grpcpp/grpcpp.h>
+#include <rocksdb/env.h>
+#include <rocksdb/utilities/backup_engine.h>
 #include <signal.h>
 
 #include <atomic>
@@ -81,13 +83,15 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
 // A storage-svc over its own data directory.
 class Storage {
  public:
-  explicit Storage(std::string data_dir = testing::MakeTempDir("jixiao-data"))
-      : data_dir_(std::move(data_dir)) {
+  explicit Storage(std::string data_dir = testing::MakeTempDir("jixiao-data"),
+                   std::vector<std::string> flags = {})
+      : data_dir_(std::move(data_dir)), flags_(std::move(flags)) {
     Start();
   }
   void Start() {
-    server_ = std::make_unique<ServerProcess>(BinPath("storage-svc"),
-                                              std::vector<std::string>{"--data-dir", data_dir_});
+    std::vector<std::string> args = {"--data-dir", data_dir_};
+    args.insert(args.end(), flags_.begin(), flags_.end());
+    server_ = std::make_unique<ServerProcess>(BinPath("storage-svc"), args);
     ASSERT_FALSE(server_->address().empty()) << server_->Log();
     stub_ = v1::StorageService::NewStub(Channel(server_->address()));
   }
@@ -146,6 +150,7 @@ class Storage {
 
  private:
   std::string data_dir_;
+  std::vector<std::string> flags_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<Stub> stub_;
 };
@@ -716,6 +721,155 @@ TEST(StorageCli, ScoresAStoredReportAndKeepsTheCard) {
   EXPECT_EQ(stored.total_score(), "97.06");
   EXPECT_EQ(stored.report().revision(), 1);
   EXPECT_EQ(card.out, scored.out);
+}
+
+grpc::health::v1::HealthCheckResponse::ServingStatus HealthOf(const std::string& address,
+                                                              const std::string& service) {
+  auto health = grpc::health::v1::Health::NewStub(Channel(address));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  grpc::health::v1::HealthCheckResponse response;
+  if (!health->Check(&context, request, &response).ok()) {
+    return grpc::health::v1::HealthCheckResponse::UNKNOWN;
+  }
+  return response.status();
+}
+
+std::string Fetch(const std::string& url) {
+  return RunCommand({"/usr/bin/curl", "-sS", "-w", "\nHTTP %{http_code}\n", url}).out;
+}
+
+// The data directory removed under a running storage-svc: RocksDB would
+// write on into files that are gone, and the next restart would lose it
+// all. The next write is refused, health and /healthz say NOT_SERVING, the
+// metrics show it, reads go on.
+TEST(Storage, LostDataDirectoryStopsWritesAndHealth) {
+  std::string aside = testing::MakeTempDir("jixiao-lost");
+  Storage storage(testing::MakeTempDir("jixiao-data") + "/db",
+                  {"--metrics-listen", "127.0.0.1:0", "--metrics-port-file", aside + "/metrics",
+                   "--http-listen", "127.0.0.1:0", "--http-port-file", aside + "/http"});
+  ASSERT_TRUE(storage.Create(MakeReport("KEPT", 2019)).ok());
+  const std::string metrics_url = "http://" + testing::ReadAddress(aside + "/metrics") + "/metrics";
+  const std::string healthz = "http://" + testing::ReadAddress(aside + "/http") + "/healthz";
+  EXPECT_THAT(Fetch(metrics_url), HasSubstr("jixiao_store_writable 1\n"));
+  EXPECT_THAT(Fetch(healthz), HasSubstr("HTTP 200"));
+
+  std::filesystem::remove_all(storage.data_dir());
+  grpc::Status refused = storage.Create(MakeReport("LOST", 2019));
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE) << refused.error_message();
+  EXPECT_THAT(refused.error_message(), ::testing::StartsWith("data directory lost: "));
+  EXPECT_THAT(refused.error_message(), HasSubstr("restart"));
+  EXPECT_EQ(storage.Create(MakeReport("LOST2", 2019)).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE(storage.Get(Key("KEPT", 2019)).has_value());
+  // Health is polled four times a second.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (HealthOf(storage.address(), "") != grpc::health::v1::HealthCheckResponse::NOT_SERVING &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(HealthOf(storage.address(), ""), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(HealthOf(storage.address(), "jixiao.v1.StorageService"),
+            grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(HealthOf(storage.address(), "jixiao.v1.StorageService/reads"),
+            grpc::health::v1::HealthCheckResponse::SERVING);
+  EXPECT_THAT(Fetch(healthz), HasSubstr("HTTP 503"));
+  std::string metrics = Fetch(metrics_url);
+  EXPECT_THAT(metrics, HasSubstr("jixiao_store_writable 0\n"));
+  EXPECT_THAT(metrics, HasSubstr("jixiao_store_fault{kind=\"data_dir_lost\"} 1\n"));
+  EXPECT_THAT(metrics, HasSubstr("jixiao_rocksdb_background_errors 1\n"));
+  EXPECT_THAT(storage.process().Log(), HasSubstr("data directory lost"));
+  EXPECT_EQ(storage.Terminate(), 0) << storage.process().Log();
+}
+
+// The restore drill: storage-svc takes backups by itself (--backup-every)
+// while clients write; it is killed; the newest backup is restored into a
+// fresh directory with the CLI, storage-svc starts on it, and every write
+// acknowledged before that backup began is there.
+TEST(Storage, RestoreDrillFromContinuousBackups) {
+  std::string backup_dir = testing::MakeTempDir("jixiao-continuous") + "/backups";
+  Storage storage(testing::MakeTempDir("jixiao-data") + "/db",
+                  {"--backup-dir", backup_dir, "--backup-every", "500ms", "--backup-keep", "3"});
+  using SystemClock = std::chrono::system_clock;
+  struct Ack {
+    std::string dept;
+    int64_t unix_nanos;  // when the client had the answer
+  };
+  std::mutex mutex;
+  std::vector<Ack> acknowledged;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 3; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; !stop; ++i) {
+        std::string dept = "W" + std::to_string(t) + "-" + std::to_string(i);
+        if (!storage.Create(MakeReport(dept, 2019)).ok()) return;  // killed
+        int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          SystemClock::now().time_since_epoch())
+                          .count();
+        std::lock_guard<std::mutex> lock(mutex);
+        acknowledged.push_back({dept, now});
+      }
+    });
+  }
+  // Until at least three backups were taken and purged down to three.
+  auto backups = [&] {
+    int count = 0;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(backup_dir + "/meta", error)) {
+      count += entry.path().filename().string().find('.') == std::string::npos;
+    }
+    return count;
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (backups() < 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  ASSERT_EQ(storage.Kill(), 128 + SIGKILL);
+  stop = true;
+  for (auto& writer : writers) writer.join();
+  // --backup-keep 3 (4 if killed between a backup and its purge).
+  EXPECT_GE(backups(), 3);
+  EXPECT_LE(backups(), 4);
+
+  // The newest backup, and when it began (its app metadata).
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  ASSERT_TRUE(rocksdb::BackupEngineReadOnly::Open(rocksdb::BackupEngineOptions(backup_dir),
+                                                  rocksdb::Env::Default(), &raw)
+                  .ok());
+  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  std::vector<rocksdb::BackupInfo> infos;
+  engine->GetBackupInfo(&infos);
+  ASSERT_FALSE(infos.empty());
+  const rocksdb::BackupInfo& newest = infos.back();
+  const int64_t began = std::stoll(newest.app_metadata);
+  engine.reset();
+
+  std::string restored_dir = testing::MakeTempDir("jixiao-drill") + "/data";
+  testing::CommandResult restore =
+      RunCommand({BinPath("jixiao"), "admin", "restore", "--backup-dir", backup_dir, "--data-dir",
+                  restored_dir});
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  Storage restored(restored_dir);
+  size_t before = 0, found_after = 0, after = 0;
+  for (const Ack& ack : acknowledged) {
+    bool there = restored.Get(Key(ack.dept, 2019)).has_value();
+    if (ack.unix_nanos < began) {
+      ++before;
+      EXPECT_TRUE(there) << ack.dept << " was acknowledged before backup " << newest.backup_id
+                         << " began, and is not in it";
+    } else {
+      ++after;
+      found_after += there;
+    }
+  }
+  std::cerr << acknowledged.size() << " writes acknowledged; " << before
+            << " before the newest backup (" << newest.backup_id << ") began, all restored; "
+            << found_after << " of the " << after << " after it are in it too\n";
+  EXPECT_GT(before, 0u);
+  EXPECT_GT(after, 0u) << "the kill should come after the last backup";
 }
 
 }  // namespace
