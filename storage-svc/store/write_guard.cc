@@ -187,7 +187,12 @@ void GuardListener::OnBackgroundError(rocksdb::BackgroundErrorReason reason,
 
 void GuardListener::OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/,
                                          rocksdb::Status error, bool* auto_recovery) {
-  if (error.IsNoSpace() && auto_recovery != nullptr) *auto_recovery = false;
+  // (A soft error, out of space for a compaction, does not stop writes:
+  // RocksDB's recovery, once compactions fit, is left to it.)
+  if (error.IsNoSpace() && error.severity() >= rocksdb::Status::Severity::kHardError &&
+      auto_recovery != nullptr) {
+    *auto_recovery = false;
+  }
   error.PermitUncheckedError();
 }
 

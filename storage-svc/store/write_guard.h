@@ -102,9 +102,9 @@ class WriteGuard final : public GroupCommit::Gate {
   bool resumable_ = true;  // guarded by mutex_
 };
 
-// Tells a WriteGuard of RocksDB's background errors. Out of space, RocksDB
-// would recover by itself only once there is room for a whole set of
-// write buffers (its SstFileManager reserves that much), which a small
+// Tells a WriteGuard of RocksDB's background errors. Out of space for a
+// write or flush, RocksDB would recover by itself only once there is room
+// for a whole set of write buffers (its SstFileManager reserves that much), which a small
 // disk never has, and it would turn down every Resume() meanwhile: the
 // store resumes instead, once the memtables fit (Store::TryResume).
 class GuardListener final : public rocksdb::EventListener {
