@@ -381,6 +381,51 @@ TEST_F(HttpGateway, ErrorsCarryTheirStatusAndTheFieldAndStoreNothing) {
   EXPECT_THAT(health.body, HasSubstr("SERVING"));
 }
 
+TEST_F(HttpGateway, PathVariablesWinAndTextThatIsNotUtf8IsRefused) {
+  v1::CreateReportRequest create;
+  *create.mutable_report() = report_;
+  ASSERT_EQ(Storage("POST", "/v1/reports", "lh", ToJson(create)).status, 200);
+
+  // A query parameter naming a field the path binds is refused, by its
+  // proto or JSON name: the path says which report, never the query.
+  for (const std::string parameter : {"key.department_code", "key.departmentCode"}) {
+    HttpAnswer conflict =
+        Storage("GET", "/v1/reports/LH-OTHER/2019?" + parameter + "=LH-ZWFWSJGLJ", "reviewer");
+    EXPECT_EQ(conflict.status, 400) << conflict.body;
+    EXPECT_EQ(ViolatedField(conflict.body), parameter) << conflict.body;
+  }
+  // So is a singular field given twice.
+  HttpAnswer twice = Storage("GET", "/v1/reports?page_size=1&page_size=2", "reviewer");
+  EXPECT_EQ(twice.status, 400) << twice.body;
+  EXPECT_EQ(ViolatedField(twice.body), "page_size") << twice.body;
+
+  // A body that is not UTF-8, or not JSON at all, is INVALID_ARGUMENT, and
+  // the answer is valid JSON (FromJson fails on anything else) that names
+  // the body.
+  std::string json = ToJson(create);
+  size_t submitter = json.find("\"submitter\":\"");
+  ASSERT_NE(submitter, std::string::npos) << json;
+  json.insert(submitter + 13, "\xff\xfe");
+  for (const std::string& body : {json, std::string("\x00\x01\xff{{{", 6)}) {
+    HttpAnswer bad = Storage("POST", "/v1/reports", "lh", body);
+    EXPECT_EQ(bad.status, 400) << bad.body;
+    google::rpc::Status status = FromJson<google::rpc::Status>(bad.body);
+    EXPECT_EQ(status.code(), grpc::StatusCode::INVALID_ARGUMENT) << bad.body;
+    EXPECT_THAT(status.message(), HasSubstr("UTF-8")) << bad.body;
+    EXPECT_EQ(ViolatedField(bad.body), "body") << bad.body;
+  }
+  HttpAnswer bad_line = Scoring("POST", "/v1/score:stream", "lh", "{\"requestId\": \"\xff\"}\n");
+  EXPECT_EQ(bad_line.status, 400) << bad_line.body;
+  EXPECT_EQ(ViolatedField(bad_line.body), "line 1: body") << bad_line.body;
+  // Percent-encoded bytes that are not UTF-8, in the path or the query.
+  HttpAnswer bad_path = Storage("GET", "/v1/reports/LH%FF/2019", "lh");
+  EXPECT_EQ(bad_path.status, 400) << bad_path.body;
+  EXPECT_EQ(ViolatedField(bad_path.body), "key.department_code") << bad_path.body;
+  HttpAnswer bad_query = Storage("GET", "/v1/reports?department_code=%FF", "reviewer");
+  EXPECT_EQ(bad_query.status, 400) << bad_query.body;
+  EXPECT_EQ(ViolatedField(bad_query.body), "department_code") << bad_query.body;
+}
+
 TEST(HttpGatewayFlags, RefusedOffLoopbackWithoutTlsOrConsent) {
   CommandResult refused =
       RunCommand({BinPath("scoring-svc"), "--listen", "127.0.0.1:0", "--http-listen", "0.0.0.0:0"});

@@ -1,5 +1,8 @@
 #include "http_mapping.h"
 
+#include <algorithm>
+#include <set>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -99,10 +102,29 @@ const FieldDescriptor* FindPath(const Descriptor* descriptor, const std::string&
   return field;
 }
 
+// The fields from `descriptor` to the one at `path`, outermost first;
+// empty if there is no such field.
+std::vector<const FieldDescriptor*> FieldChain(const Descriptor* descriptor,
+                                               const std::string& path) {
+  std::vector<const FieldDescriptor*> chain;
+  const FieldDescriptor* field = FindPath(descriptor, path, &chain);
+  if (field == nullptr) return {};
+  chain.push_back(field);
+  return chain;
+}
+
+bool IsPrefix(const std::vector<const FieldDescriptor*>& prefix,
+              const std::vector<const FieldDescriptor*>& chain) {
+  return prefix.size() <= chain.size() && std::equal(prefix.begin(), prefix.end(), chain.begin());
+}
+
 // The first field named in a JSON parse error, and what is wrong with it:
 // protobuf says "(report.identity.fiscal_year): invalid value ..." or
 // "bogus: Cannot find field.".
-engine::FieldViolation FromJsonError(const std::string& message, const std::string& prefix) {
+engine::FieldViolation FromJsonError(const std::string& error, const std::string& prefix) {
+  // Only the first line: the rest quotes the input around the error, which
+  // is no part of the answer (and need not be UTF-8).
+  const std::string message = engine::ValidUtf8(error.substr(0, error.find('\n')));
   if (absl::StartsWith(message, "(")) {
     size_t close = message.find("): ");
     if (close != std::string::npos) {
@@ -225,6 +247,8 @@ absl::Status HttpMapping::SetField(Message& message, const std::string& path,
       if (field->type() == FieldDescriptor::TYPE_BYTES) {
         return BadField(path, "cannot be given in the path or the query string");
       }
+      // Percent-encoding can spell any bytes; a string must be UTF-8.
+      if (engine::ValidUtf8(text) != text) return BadField(path, "is not valid UTF-8");
       repeated ? reflection->AddString(target, field, text)
                : reflection->SetString(target, field, text);
       return absl::OkStatus();
@@ -309,6 +333,9 @@ absl::Status HttpMapping::BuildRequest(
       return BadField("body", absl::StrCat(route.verb, " ", route.pattern, " takes no body"));
     }
   } else if (!blank_body) {
+    if (engine::ValidUtf8(body) != body) {
+      return BadField("body", "is not valid UTF-8: JSON must be UTF-8");
+    }
     google::protobuf::util::JsonParseOptions options;
     options.ignore_unknown_fields = false;
     Message* target = &request;
@@ -325,14 +352,32 @@ absl::Status HttpMapping::BuildRequest(
           absl::StrCat("bad request: ", violation.field, " ", violation.description), {violation});
     }
   }
+  std::vector<std::vector<const FieldDescriptor*>> bound;  // by the path
   for (const auto& [path, value] : match.variables) {
     if (absl::Status status = SetField(request, path, value); !status.ok()) return status;
+    bound.push_back(FieldChain(request.GetDescriptor(), path));
   }
   if (!query.empty() && route.body == "*") {
     return BadField(query.front().first,
                     "cannot be given in the query string: the body holds the whole request");
   }
+  // The path and the body win: a query parameter may only set what
+  // neither of them binds, and a singular field once.
+  std::set<const FieldDescriptor*> given;
   for (const auto& [path, value] : query) {
+    std::vector<const FieldDescriptor*> chain = FieldChain(request.GetDescriptor(), path);
+    if (chain.empty()) return BadField(path, "is not a field of this request");
+    for (const auto& variable : bound) {
+      if (IsPrefix(chain, variable) || IsPrefix(variable, chain)) {
+        return BadField(path, "is given by the path, so it cannot be given in the query string");
+      }
+    }
+    if (!route.body.empty() && chain.front()->name() == route.body) {
+      return BadField(path, "is in the body, so it cannot be given in the query string");
+    }
+    if (!chain.back()->is_repeated() && !given.insert(chain.back()).second) {
+      return BadField(path, "is given more than once");
+    }
     if (absl::Status status = SetField(request, path, value); !status.ok()) return status;
   }
   return absl::OkStatus();

@@ -6,7 +6,8 @@
 // Supported path templates: literal segments and single-segment variables
 // naming a field path ("/v1/reports/{key.department_code}/{key.fiscal_year}"),
 // with an optional ":verb" suffix on the last segment. Fields not bound by
-// the path or the body are read from the query string (?page_size=10).
+// the path or the body are read from the query string (?page_size=10), and
+// only those.
 
 #ifndef JIXIAO_COMMON_RPC_HTTP_MAPPING_H_
 #define JIXIAO_COMMON_RPC_HTTP_MAPPING_H_
@@ -57,8 +58,12 @@ class HttpMapping {
 
   // Fills `request` (of the route's input type) from a JSON body, the
   // path's variables and query parameters. INVALID_ARGUMENT with field
-  // violations naming the field for a body that does not parse, an unknown
-  // field or a value of the wrong type.
+  // violations naming the field for a body that does not parse (or is not
+  // UTF-8), an unknown field or a value of the wrong type. The path and the
+  // body win: a query parameter that names a field the path binds (or one
+  // that contains it, or lies within it) or a field of the body, or a
+  // singular field given twice, is INVALID_ARGUMENT naming the parameter.
+  // Error messages never quote the body.
   static absl::Status BuildRequest(const HttpMatch& match, const std::string& body,
                                    const std::vector<std::pair<std::string, std::string>>& query,
                                    google::protobuf::Message& request);

@@ -124,5 +124,53 @@ TEST(HttpMapping, NamesTheFieldOfEveryBadInput) {
             "since");
 }
 
+TEST(HttpMapping, TheQueryCannotOverrideThePathOrTheBody) {
+  auto get = Storage().Match("GET", "/v1/reports/LH-OTHER/2019");
+  v1::GetReportRequest request;
+  for (const char* parameter : {"key.department_code", "key.departmentCode", "key"}) {
+    absl::Status built =
+        HttpMapping::BuildRequest(*get, "", {{parameter, "LH-ZWFWSJGLJ"}}, request);
+    EXPECT_EQ(FirstField(built), parameter) << built;
+    EXPECT_THAT(std::string(built.message()), ::testing::HasSubstr("path")) << built;
+  }
+  // What the path does not bind may still be given.
+  ASSERT_TRUE(HttpMapping::BuildRequest(*get, "", {{"revision", "2"}}, request).ok());
+  EXPECT_EQ(request.key().department_code(), "LH-OTHER");
+  EXPECT_EQ(request.revision(), 2);
+
+  // A field of the body (here "scheme") is not the query's to set.
+  auto publish = Storage().Match("POST", "/v1/schemes");
+  v1::PublishSchemeRequest publish_request;
+  EXPECT_EQ(FirstField(HttpMapping::BuildRequest(*publish, R"({"id": "s"})",
+                                                 {{"scheme.id", "other"}}, publish_request)),
+            "scheme.id");
+
+  // A singular field given twice, by either name.
+  auto list = Storage().Match("GET", "/v1/reports");
+  v1::ListReportsRequest list_request;
+  EXPECT_EQ(FirstField(HttpMapping::BuildRequest(*list, "", {{"page_size", "1"}, {"pageSize", "2"}},
+                                                 list_request)),
+            "pageSize");
+}
+
+TEST(HttpMapping, TextThatIsNotUtf8IsRefusedAndNeverQuoted) {
+  auto get = Storage().Match("GET", "/v1/reports/LH%FF/2019");
+  ASSERT_TRUE(get.ok());
+  v1::GetReportRequest request;
+  EXPECT_EQ(FirstField(HttpMapping::BuildRequest(*get, "", {}, request)), "key.department_code");
+  auto list = Storage().Match("GET", "/v1/reports");
+  v1::ListReportsRequest list_request;
+  EXPECT_EQ(
+      FirstField(HttpMapping::BuildRequest(*list, "", {{"department_code", "\xff"}}, list_request)),
+      "department_code");
+  auto create = Storage().Match("POST", "/v1/reports");
+  v1::CreateReportRequest create_request;
+  absl::Status built = HttpMapping::BuildRequest(
+      *create, "{\"report\": {\"identity\": {\"submitter\": \"\xff\"}}}", {}, create_request);
+  EXPECT_EQ(FirstField(built), "body");
+  EXPECT_EQ(engine::ValidUtf8(built.message()), built.message());
+  EXPECT_EQ(std::string(built.message()).find('\xff'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace jixiao::rpc
