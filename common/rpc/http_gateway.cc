@@ -6,8 +6,9 @@
 #include <future>
 #include <iostream>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "call_log.h"
 #include "field_violations.h"
 #include "google/protobuf/util/json_util.h"
@@ -93,64 +94,145 @@ std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* type) {
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
 }
 
-// Sends `sent` on a bidi stream to `method` while reading its answers, which
-// are appended to `ndjson` as JSON lines (`answer_type`); returns the
-// stream's status. One write and one read are outstanding at a time, so a
-// server that answers each request before reading the next never waits.
-grpc::Status CallStream(const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext& context,
-                        const std::string& method, const std::vector<grpc::ByteBuffer>& sent,
-                        const google::protobuf::Descriptor* answer_type, std::string& ndjson) {
-  grpc::GenericStub stub(channel);
-  grpc::CompletionQueue queue;
-  // Tags: the addresses of these.
-  char started, wrote, writes_done, read, finished;
-  auto call = stub.PrepareCall(&context, method, &queue);
-  call->StartCall(&started);
-  void* tag = nullptr;
-  bool ok = false;
-  queue.Next(&tag, &ok);
-  if (ok) {
-    size_t next = 0;
-    auto write_next = [&] {
-      if (next < sent.size()) {
-        call->Write(sent[next++], &wrote);
-      } else {
-        call->WritesDone(&writes_done);
-      }
-    };
-    bool writing = true, reading = true;
-    grpc::ByteBuffer received;
-    std::unique_ptr<Message> answer = NewMessage(answer_type);
-    call->Read(&received, &read);
-    write_next();
-    while ((writing || reading) && queue.Next(&tag, &ok)) {
-      if (tag == &wrote) {
-        if (ok) {
-          write_next();
-        } else {
-          writing = false;
-        }
-      } else if (tag == &writes_done) {
-        writing = false;
-      } else if (tag == &read) {
-        if (!ok) {
-          reading = false;
-          continue;
-        }
-        answer->Clear();
-        if (Parse(received, *answer)) absl::StrAppend(&ndjson, ToJson(*answer), "\n");
-        call->Read(&received, &read);
-      }
+// A bidi-streaming call to `method`, driven from one thread: Write waits
+// until its request is sent, reading answers meanwhile, so a server that
+// answers each request before reading the next never waits. The answers
+// are kept as JSON lines, up to `max_answer_bytes`: past that the call is
+// cancelled and answers_too_large() says so.
+class StreamCall {
+ public:
+  StreamCall(const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext& context,
+             const std::string& method, const google::protobuf::Descriptor* answer_type,
+             size_t max_answer_bytes)
+      : stub_(channel),
+        context_(context),
+        answer_(NewMessage(answer_type)),
+        max_answer_bytes_(max_answer_bytes) {
+    call_ = stub_.PrepareCall(&context_, method, &queue_);
+  }
+  ~StreamCall() {
+    if (!finished_) {
+      context_.TryCancel();
+      Finish();
     }
   }
-  grpc::Status status;
-  call->Finish(&status, &finished);
-  while (queue.Next(&tag, &ok) && tag != &finished) {
+
+  // False if the call could not start: Finish() says why.
+  bool Start() {
+    call_->StartCall(&started_);
+    if (!Await(&started_)) {
+      broken_ = true;
+      return false;
+    }
+    reading_ = true;
+    call_->Read(&received_, &read_);
+    return true;
   }
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
+
+  // False once the call has ended (the server finished it, or the answers
+  // outgrew their bound): Finish() says why.
+  bool Write(const grpc::ByteBuffer& request) {
+    if (broken_) return false;
+    call_->Write(request, &wrote_);
+    if (!Await(&wrote_)) broken_ = true;
+    return !broken_;
   }
-  return status;
+
+  // Ends the requests, reads the remaining answers, and returns the call's
+  // status. Call once.
+  grpc::Status Finish() {
+    finished_ = true;
+    if (!broken_) {
+      call_->WritesDone(&writes_done_);
+      Await(&writes_done_);
+    }
+    while (reading_) Await(&read_);
+    grpc::Status status;
+    call_->Finish(&status, &finished_tag_);
+    Await(&finished_tag_);
+    queue_.Shutdown();
+    void* tag = nullptr;
+    bool ok = false;
+    while (queue_.Next(&tag, &ok)) {
+    }
+    return status;
+  }
+
+  const std::string& answers() const { return answers_; }
+  bool answers_too_large() const { return answers_too_large_; }
+
+ private:
+  // Handles completions until `tag`'s, reading answers on the way; returns
+  // whether `tag`'s operation succeeded.
+  bool Await(void* tag) {
+    void* got = nullptr;
+    bool ok = false;
+    while (queue_.Next(&got, &ok)) {
+      if (got == &read_) OnRead(ok);
+      if (got == tag) return ok;
+    }
+    return false;
+  }
+
+  void OnRead(bool ok) {
+    if (!ok) {
+      reading_ = false;
+      return;
+    }
+    answer_->Clear();
+    if (Parse(received_, *answer_)) absl::StrAppend(&answers_, ToJson(*answer_), "\n");
+    if (answers_.size() > max_answer_bytes_) {
+      answers_too_large_ = true;
+      broken_ = true;
+      reading_ = false;
+      context_.TryCancel();
+      return;
+    }
+    call_->Read(&received_, &read_);
+  }
+
+  grpc::GenericStub stub_;
+  grpc::ClientContext& context_;
+  grpc::CompletionQueue queue_;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call_;
+  std::unique_ptr<Message> answer_;
+  const size_t max_answer_bytes_;
+  grpc::ByteBuffer received_;
+  std::string answers_;
+  bool broken_ = false, reading_ = false, finished_ = false, answers_too_large_ = false;
+  // Tags: the addresses of these.
+  char started_, wrote_, writes_done_, read_, finished_tag_;
+};
+
+// RESOURCE_EXHAUSTED, answered as HTTP 413: `what` is too large.
+absl::Status TooLarge(const std::string& what, size_t max_bytes) {
+  return absl::ResourceExhaustedError(
+      absl::StrCat(what, ": at most ", max_bytes, " bytes are accepted (--max-message-bytes)"));
+}
+
+// A refusal or failure with an HTTP status other than its gRPC code's.
+void Fail(const absl::Status& status, int http_status, httplib::Response& response) {
+  Fail(status, response);
+  response.status = http_status;
+}
+
+// Reads the whole body into `text`, and no more than `max_bytes` of it:
+// RESOURCE_EXHAUSTED once it passes them, with the rest left unread;
+// INVALID_ARGUMENT if it cannot be read (cut short, badly chunked, or in an
+// encoding httplib cannot undo).
+absl::Status ReadBody(const httplib::ContentReader& body, size_t max_bytes, std::string& text) {
+  bool too_large = false;
+  bool read = body([&](const char* data, size_t length) {
+    if (length > max_bytes - text.size()) {
+      too_large = true;
+      return false;
+    }
+    text.append(data, length);
+    return true;
+  });
+  if (too_large) return TooLarge("the body is too large", max_bytes);
+  if (!read) return absl::InvalidArgumentError("the body could not be read to its end");
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -187,103 +269,168 @@ int HttpStatusFor(grpc::StatusCode code) {
   }
 }
 
-HttpGateway::HttpGateway(HttpMapping mapping, std::shared_ptr<grpc::Channel> channel)
-    : mapping_(std::move(mapping)), channel_(std::move(channel)) {}
+HttpGateway::HttpGateway(const std::string& program, HttpMapping mapping,
+                         std::shared_ptr<grpc::Channel> channel, const auth::TokenTable* tokens,
+                         size_t max_message_bytes)
+    : program_(program),
+      mapping_(std::move(mapping)),
+      channel_(std::move(channel)),
+      tokens_(tokens),
+      max_message_bytes_(max_message_bytes) {}
 
 absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
     const std::string& program, const ServerOptions& options,
-    const std::vector<std::string>& services, std::shared_ptr<grpc::Channel> channel) {
+    const std::vector<std::string>& services, std::shared_ptr<grpc::Channel> channel,
+    const auth::TokenTable* tokens) {
   auto mapping = HttpMapping::ForServices(services);
   if (!mapping.ok()) return mapping.status();
-  const bool tls = !options.tls_cert.empty();
-  std::unique_ptr<HttpGateway> gateway(new HttpGateway(*std::move(mapping), std::move(channel)));
-  if (tls) {
-    auto https = std::make_unique<httplib::SSLServer>(
-        options.tls_cert.c_str(), options.tls_key.c_str(),
-        options.tls_client_ca.empty() ? nullptr : options.tls_client_ca.c_str());
-    if (!https->is_valid()) {
-      return absl::InvalidArgumentError("cannot serve HTTPS with --tls-cert and --tls-key");
-    }
-    gateway->http_ = std::move(https);
-  } else {
-    gateway->http_ = std::make_unique<httplib::Server>();
-  }
-  // Bulk scoring sends many reports in one body.
-  gateway->http_->set_payload_max_length(
-      std::max<size_t>(static_cast<size_t>(options.max_message_bytes), size_t{256} << 20));
-  gateway->http_->set_read_timeout(60, 0);
+  std::unique_ptr<HttpGateway> gateway(
+      new HttpGateway(program, *std::move(mapping), std::move(channel), tokens,
+                      static_cast<size_t>(options.max_message_bytes)));
+  HttpConnectionLimits limits;
+  limits.max_connections = options.http_max_connections;
+  auto server =
+      HttpServer::Create(limits, options.tls_cert, options.tls_key, options.tls_client_ca);
+  if (!server.ok()) return server.status();
+  gateway->http_ = *std::move(server);
+  httplib::Server& http = gateway->http_->http();
   const HttpGateway* self = gateway.get();
-  auto handler = [self](const httplib::Request& request, httplib::Response& response) {
-    self->Handle(request, response);
-  };
-  // What cpp-httplib refuses before any handler runs (a form-encoded body
-  // over 8 KiB: 413) gets a JSON answer too.
-  gateway->http_->set_error_handler(httplib::Server::HandlerWithResponse(
+  // Both run once the headers are in and before any of the body is read:
+  // the first for every request, the second, first, for a client that
+  // waits for "100 Continue" before it sends its body.
+  http.set_pre_routing_handler(
+      [self](const httplib::Request& request, httplib::Response& response) {
+        return self->Refuse(request, response) ? httplib::Server::HandlerResponse::Handled
+                                               : httplib::Server::HandlerResponse::Unhandled;
+      });
+  http.set_expect_100_continue_handler(
+      [self](const httplib::Request& request, httplib::Response& response) {
+        return self->Refuse(request, response) ? response.status : 100;
+      });
+  // What cpp-httplib refuses itself (a request line it cannot parse, an
+  // encoding it cannot undo) gets a JSON answer too.
+  http.set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request&, httplib::Response& response) {
         if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         google::rpc::Status body;
         body.set_code(grpc::StatusCode::INVALID_ARGUMENT);
-        body.set_message(
-            response.status == 413
-                ? "the body is too large, or form-encoded: send JSON with "
-                  "Content-Type: application/json"
-                : absl::StrCat("the request was refused (HTTP ", response.status, ")"));
+        body.set_message(absl::StrCat("the request was refused (HTTP ", response.status, ")"));
         response.set_content(ToJson(body), kJson);
         return httplib::Server::HandlerResponse::Handled;
       }));
-  // Every path goes to Handle, which matches it against the routes.
-  gateway->http_->Get(".*", handler);
-  gateway->http_->Post(".*", handler);
-  gateway->http_->Put(".*", handler);
-  gateway->http_->Delete(".*", handler);
-  gateway->http_->Patch(".*", handler);
-  auto where =
-      BindHttp(*gateway->http_, "--http-listen", options.http_listen, options.http_port_file,
-               tls || options.allow_plaintext_remote
-                   ? ""
-                   : "serve TLS (--tls-cert, --tls-key) or pass --allow-plaintext-remote "
-                     "(development only)");
+  // Every path goes to Handle, which matches it against the routes. Those
+  // with a body read it themselves, within the limits.
+  http.Get(".*", [self](const httplib::Request& request, httplib::Response& response) {
+    self->Handle(request, response, nullptr);
+  });
+  const httplib::Server::HandlerWithContentReader with_body =
+      [self](const httplib::Request& request, httplib::Response& response,
+             const httplib::ContentReader& body) { self->Handle(request, response, &body); };
+  http.Post(".*", with_body);
+  http.Put(".*", with_body);
+  http.Delete(".*", with_body);
+  http.Patch(".*", with_body);
+  const bool tls = !options.tls_cert.empty();
+  auto where = gateway->http_->Bind("--http-listen", options.http_listen, options.http_port_file,
+                                    tls || options.allow_plaintext_remote
+                                        ? ""
+                                        : "serve TLS (--tls-cert, --tls-key) or pass "
+                                          "--allow-plaintext-remote (development only)");
   if (!where.ok()) return where.status();
   std::cerr << program << ": HTTP/JSON on " << (tls ? "https://" : "http://") << *where << " ("
-            << gateway->mapping_.routes().size() << " operations)" << std::endl;
-  httplib::Server* http = gateway->http_.get();
-  gateway->thread_ = std::thread([http] { http->listen_after_bind(); });
+            << gateway->mapping_.routes().size() << " operations, at most "
+            << limits.max_connections << " connections)" << std::endl;
+  gateway->http_->Start();
   return gateway;
 }
 
 HttpGateway::~HttpGateway() {
-  if (http_) http_->stop();
-  if (thread_.joinable()) thread_.join();
+  if (http_) http_->Stop();
 }
 
-void HttpGateway::Handle(const httplib::Request& request, httplib::Response& response) const {
+bool HttpGateway::Refuse(const httplib::Request& request, httplib::Response& response) const {
+  if (request.method == "GET" && request.path == "/healthz") return false;
+  auto refuse = [&](const absl::Status& status, int http_status) {
+    Fail(status, http_status, response);
+    if (http_status == 401 || http_status == 413) {
+      std::cerr << program_ << ": refused HTTP " << request.method << " " << request.path
+                << " from " << request.remote_addr << ":" << request.remote_port << " ("
+                << http_status << "): " << status.message() << std::endl;
+    }
+    // Its body, if any, is never read.
+    HttpServer::CloseConnectionAfterAnswer(response);
+    return true;
+  };
+  auto match = mapping_.Match(request.method, request.path);
+  if (!match.ok()) {
+    return refuse(match.status(), absl::IsFailedPrecondition(match.status()) ? 405 : 404);
+  }
+  if (tokens_ != nullptr) {
+    auto principal = tokens_->Authenticate(request.get_header_value("Authorization"));
+    if (!principal.ok()) return refuse(principal.status(), 401);
+  }
+  const std::string content_type = request.get_header_value("Content-Type");
+  if (absl::StartsWith(content_type, "application/x-www-form-urlencoded") ||
+      absl::StartsWith(content_type, "multipart/form-data")) {
+    return refuse(engine::InvalidArgumentWithViolations(
+                      "the body is form-encoded",
+                      {{"body", "must be JSON: send it with Content-Type: application/json"}}),
+                  415);
+  }
+  uint64_t length = 0;
+  if (request.has_header("Content-Length") &&
+      !absl::SimpleAtoi(request.get_header_value("Content-Length"), &length)) {
+    return refuse(absl::InvalidArgumentError("Content-Length is not a number of bytes"), 400);
+  }
+  const HttpRoute& route = *match->route;
+  if (route.body.empty() && (length > 0 || request.has_header("Transfer-Encoding"))) {
+    return refuse(engine::InvalidArgumentWithViolations(
+                      "bad request: body",
+                      {{"body", absl::StrCat(route.verb, " ", route.pattern, " takes no body")}}),
+                  400);
+  }
+  // A stream's lines are bounded one by one as they are read.
+  if (!route.method->client_streaming() && length > max_message_bytes_) {
+    return refuse(TooLarge(absl::StrCat("the body is ", length, " bytes"), max_message_bytes_),
+                  413);
+  }
+  return false;
+}
+
+void HttpGateway::Handle(const httplib::Request& request, httplib::Response& response,
+                         const httplib::ContentReader* body) const {
   if (request.method == "GET" && request.path == "/healthz") {
     Health(response);
     return;
   }
   auto match = mapping_.Match(request.method, request.path);
   if (!match.ok()) {
-    Fail(match.status(), response);
-    if (absl::IsFailedPrecondition(match.status())) response.status = 405;
+    Fail(match.status(), absl::IsFailedPrecondition(match.status()) ? 405 : 404, response);
+    HttpServer::CloseConnectionAfterAnswer(response);
     return;
   }
-  if (request.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
-    Fail(engine::InvalidArgumentWithViolations(
-             "the body is form-encoded",
-             {{"body", "must be JSON: send it with Content-Type: application/json"}}),
-         response);
-    response.status = 415;
-    return;
+  // A request with neither header has no body (RFC 9112, 6.3), whatever
+  // httplib would read until the client closes.
+  if (!request.has_header("Content-Length") && !request.has_header("Transfer-Encoding")) {
+    body = nullptr;
   }
   const google::protobuf::MethodDescriptor* method = match->route->method;
   if (method->client_streaming() || method->server_streaming()) {
-    HandleStream(*match, request, response);
+    HandleStream(*match, request, response, body);
     return;
+  }
+  std::string text;
+  if (body != nullptr) {
+    if (absl::Status read = ReadBody(*body, max_message_bytes_, text); !read.ok()) {
+      Fail(read, absl::IsResourceExhausted(read) ? 413 : 400, response);
+      HttpServer::CloseConnectionAfterAnswer(response);
+      return;
+    }
   }
   std::unique_ptr<Message> call_request = NewMessage(method->input_type());
   std::vector<std::pair<std::string, std::string>> query(request.params.begin(),
                                                          request.params.end());
-  if (absl::Status built = HttpMapping::BuildRequest(*match, request.body, query, *call_request);
+  if (absl::Status built = HttpMapping::BuildRequest(*match, text, query, *call_request);
       !built.ok()) {
     Fail(built, response);
     return;
@@ -301,40 +448,88 @@ void HttpGateway::Handle(const httplib::Request& request, httplib::Response& res
 }
 
 void HttpGateway::HandleStream(const HttpMatch& match, const httplib::Request& request,
-                               httplib::Response& response) const {
+                               httplib::Response& response,
+                               const httplib::ContentReader* body) const {
   const google::protobuf::MethodDescriptor* method = match.route->method;
   if (!request.params.empty()) {
     Fail(engine::InvalidArgumentWithViolations(
              "a stream takes no query parameters",
              {{request.params.begin()->first, "cannot be given: the body holds the requests"}}),
          response);
+    HttpServer::CloseConnectionAfterAnswer(response);
     return;
   }
-  // One request per non-blank line.
-  std::vector<grpc::ByteBuffer> sent;
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(request.body, '\n')) {
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == absl::string_view::npos) continue;
-    std::unique_ptr<Message> one = NewMessage(method->input_type());
-    if (absl::Status built = HttpMapping::BuildRequest(match, std::string(line), {}, *one);
-        !built.ok()) {
-      Fail(engine::PrefixFields(built, absl::StrCat("line ", line_number, ": ")), response);
-      return;
-    }
-    sent.push_back(Serialize(*one));
-  }
-
   grpc::ClientContext context;
   Prepare(request, context);
-  std::string answers;
-  grpc::Status status =
-      CallStream(channel_, context, match.route->GrpcName(), sent, method->output_type(), answers);
+  StreamCall call(channel_, context, match.route->GrpcName(), method->output_type(),
+                  kStreamAnswerBytesFactor * max_message_bytes_);
+  // One request per non-blank line, each sent as soon as it is complete.
+  absl::Status refused;  // a line that cannot be sent
+  int line_number = 0;
+  std::string line;  // so far; at most max_message_bytes_
+  auto send_line = [&] {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      line.clear();
+      return true;
+    }
+    std::unique_ptr<Message> one = NewMessage(method->input_type());
+    absl::Status built = HttpMapping::BuildRequest(match, line, {}, *one);
+    line.clear();
+    if (!built.ok()) {
+      refused = engine::PrefixFields(built, absl::StrCat("line ", line_number, ": "));
+      return false;
+    }
+    return call.Write(Serialize(*one));
+  };
+  bool read_all = call.Start();
+  if (read_all && body != nullptr) {
+    read_all = (*body)([&](const char* data, size_t length) {
+      absl::string_view rest(data, length);
+      while (!rest.empty()) {
+        size_t newline = rest.find('\n');
+        absl::string_view piece = rest.substr(0, newline);
+        if (piece.size() > max_message_bytes_ - line.size()) {
+          refused =
+              TooLarge(absl::StrCat("line ", line_number + 1, " is too long"), max_message_bytes_);
+          return false;
+        }
+        absl::StrAppend(&line, piece);
+        if (newline == absl::string_view::npos) break;
+        rest.remove_prefix(newline + 1);
+        if (!send_line()) return false;
+      }
+      return true;
+    });
+  }
+  if (read_all && !line.empty()) read_all = send_line();  // the last line, unended
+  if (!refused.ok()) {
+    context.TryCancel();
+    call.Finish();
+    Fail(refused, absl::IsResourceExhausted(refused) ? 413 : 400, response);
+    HttpServer::CloseConnectionAfterAnswer(response);
+    return;
+  }
+  grpc::Status status = call.Finish();
+  // Unless the whole body was read, what is left of it is not.
+  if (!read_all) HttpServer::CloseConnectionAfterAnswer(response);
+  if (call.answers_too_large()) {
+    Fail(absl::ResourceExhaustedError(absl::StrCat(
+             "the answers to this stream pass ", kStreamAnswerBytesFactor * max_message_bytes_,
+             " bytes (", kStreamAnswerBytesFactor,
+             " times --max-message-bytes): send fewer requests in one stream")),
+         413, response);
+    return;
+  }
   if (!status.ok()) {
     Fail(status, response);
     return;
   }
-  response.set_content(answers, kNdjson);
+  if (!read_all) {
+    Fail(absl::InvalidArgumentError("the body could not be read to its end"), 400, response);
+    return;
+  }
+  response.set_content(call.answers(), kNdjson);
 }
 
 void HttpGateway::Health(httplib::Response& response) const {

@@ -12,7 +12,19 @@
 // holding the field violations. A streaming method takes one request per
 // line of the body and answers one response per line (application/x-ndjson).
 //
-// GET /healthz answers {"status": "SERVING"} while the server serves.
+// Limits are enforced before memory is spent on a body: once a request's
+// headers are in, and before any of its body is read, the gateway checks
+// the bearer token (when the service has tokens: 401), the content type
+// (415), and the declared Content-Length against --max-message-bytes (413);
+// a body without one (chunked) is counted as it is read and refused (413)
+// once it passes the limit. A stream's body is read a line at a time, each
+// line sent on as it completes and bounded by --max-message-bytes; its
+// answers, held until the body ends, by kStreamAnswerBytesFactor times
+// that. A request refused before its body was read closes its connection.
+// Connections themselves are bounded as http_listener.h says.
+//
+// GET /healthz answers {"status": "SERVING"} while the server serves; it
+// needs no token.
 
 #ifndef JIXIAO_COMMON_RPC_HTTP_GATEWAY_H_
 #define JIXIAO_COMMON_RPC_HTTP_GATEWAY_H_
@@ -21,14 +33,14 @@
 
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "http_mapping.h"
+#include "tokens.h"
 
 namespace httplib {
-class Server;
+class ContentReader;
 struct Request;
 struct Response;
 }  // namespace httplib
@@ -36,6 +48,12 @@ struct Response;
 namespace jixiao::rpc {
 
 struct ServerOptions;
+class HttpServer;
+
+// The answers to one HTTP stream are held until its body has been read
+// (cpp-httplib sends an answer once the handler returns), up to this many
+// times --max-message-bytes of JSON: a stream with more is refused (413).
+inline constexpr int kStreamAnswerBytesFactor = 4;
 
 // The HTTP status for a gRPC code, as google.rpc.Code documents it.
 int HttpStatusFor(grpc::StatusCode code);
@@ -46,23 +64,37 @@ class HttpGateway {
   // one), writes options.http_port_file, and serves the routes of
   // `services` by calling them on `channel`. With options.tls_cert it serves
   // HTTPS with the same certificate (and client CA) as gRPC; without, a
-  // non-loopback address needs options.allow_plaintext_remote.
+  // non-loopback address needs options.allow_plaintext_remote. With
+  // `tokens` (may be null: every request is let through to the service)
+  // a request without a known bearer token is refused before its body is
+  // read; the service checks the token again, and what it may do.
   static absl::StatusOr<std::unique_ptr<HttpGateway>> Start(
       const std::string& program, const ServerOptions& options,
-      const std::vector<std::string>& services, std::shared_ptr<grpc::Channel> channel);
+      const std::vector<std::string>& services, std::shared_ptr<grpc::Channel> channel,
+      const auth::TokenTable* tokens);
+  // Stops serving: requests in flight are answered first.
   ~HttpGateway();
 
  private:
-  HttpGateway(HttpMapping mapping, std::shared_ptr<grpc::Channel> channel);
-  void Handle(const httplib::Request& request, httplib::Response& response) const;
+  HttpGateway(const std::string& program, HttpMapping mapping,
+              std::shared_ptr<grpc::Channel> channel, const auth::TokenTable* tokens,
+              size_t max_message_bytes);
+  // Whether a request whose headers are in may go on to have its body read.
+  // If not, fills `response` with the refusal and returns true.
+  bool Refuse(const httplib::Request& request, httplib::Response& response) const;
+  // `body` is null for a request that has none (GET).
+  void Handle(const httplib::Request& request, httplib::Response& response,
+              const httplib::ContentReader* body) const;
   void HandleStream(const HttpMatch& match, const httplib::Request& request,
-                    httplib::Response& response) const;
+                    httplib::Response& response, const httplib::ContentReader* body) const;
   void Health(httplib::Response& response) const;
 
+  const std::string program_;
   const HttpMapping mapping_;
   const std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<httplib::Server> http_;
-  std::thread thread_;
+  const auth::TokenTable* const tokens_;
+  const size_t max_message_bytes_;
+  std::unique_ptr<HttpServer> http_;
 };
 
 }  // namespace jixiao::rpc

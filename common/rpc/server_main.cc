@@ -61,6 +61,11 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
                  "HTTPS with --tls-cert; off by default)");
   app.add_option("--http-port-file", options.http_port_file,
                  "once serving, write the bound host:port of HTTP/JSON to this file");
+  app.add_option("--http-max-connections", options.http_max_connections,
+                 "HTTP/JSON connections served at once, each on its own thread; one more is "
+                 "refused at once (503)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65536));
   app.add_option("--max-connection-age", options.max_connection_age_seconds,
                  "close each client connection after this many seconds, letting its calls "
                  "finish, so that clients resolve the service name again and spread over "
@@ -265,8 +270,8 @@ int RunServer(const std::string& program, const ServerOptions& options,
     grpc::ChannelArguments arguments;
     arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
     arguments.SetMaxSendMessageSize(options.max_message_bytes);
-    auto started =
-        HttpGateway::Start(program, options, service_names, server->InProcessChannel(arguments));
+    auto started = HttpGateway::Start(program, options, service_names,
+                                      server->InProcessChannel(arguments), tokens);
     if (!started.ok()) return abandon(std::string(started.status().message()));
     gateway = *std::move(started);
   }

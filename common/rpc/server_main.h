@@ -42,6 +42,8 @@ struct ServerOptions {
   std::string http_port_file;     // once serving, the bound host:port of HTTP/JSON
   std::string health_listen;      // host:port for plaintext gRPC health checks only; empty: none
   int max_connection_age_seconds = 0;  // close client connections this old (gracefully); 0: never
+  // HTTP/JSON connections served at once, a thread each; one more is refused.
+  int http_max_connections = 512;
 };
 
 // Adds --listen, --port-file, --max-message-bytes, --shutdown-grace,

@@ -1,0 +1,397 @@
+// The HTTP/JSON gateways against clients that try to exhaust them, with the
+// real services on loopback and raw sockets:
+//
+// - a large body, anonymous or with a token, declared or chunked, is
+//   refused (401, 413) before it is read, and the server's memory stays far
+//   below the body's size;
+// - a line of a bulk-scoring stream longer than --max-message-bytes is 413;
+// - 200 connections that send nothing, or trickle their request header or
+//   TLS handshake one byte at a time, neither stop /healthz answering within
+//   a second (plain and HTTPS) nor stay open past the header deadline.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "process.h"
+#include "tokens.h"
+
+namespace jixiao::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kBodyBytes = 200 * 1000 * 1000;
+// The services run with this limit, far below kBodyBytes.
+constexpr int kMaxMessageBytes = 4 << 20;
+
+// A kilobyte figure from /proc/PID/status ("VmRSS", "VmHWM"); -1 if none.
+long StatusKb(pid_t pid, const std::string& field) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) != 0) continue;
+    std::vector<std::string> parts = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    long kb = -1;
+    if (parts.size() >= 2 && absl::SimpleAtoi(parts[1], &kb)) return kb;
+  }
+  return -1;
+}
+
+// A TCP connection to `address` ("127.0.0.1:PORT"); -1 if it fails.
+int Connect(const std::string& address) {
+  size_t colon = address.rfind(':');
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(std::atoi(address.c_str() + colon + 1));
+  inet_pton(AF_INET, address.substr(0, colon).c_str(), &to.sin_addr);
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool SendAll(int fd, const std::string& data) {
+  for (size_t sent = 0; sent < data.size();) {
+    ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += n;
+  }
+  return true;
+}
+
+// What the server sends on `fd` until it closes or `within` passes, at most
+// 64 KiB; stops early once a whole response head and `min_body` more bytes
+// have arrived.
+std::string Receive(int fd, std::chrono::milliseconds within, size_t min_body = 1) {
+  std::string got;
+  const auto deadline = Clock::now() + within;
+  while (got.size() < 65536) {
+    size_t head_end = got.find("\r\n\r\n");
+    if (head_end != std::string::npos && got.size() >= head_end + 4 + min_body) break;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) break;
+    pollfd ready{fd, POLLIN, 0};
+    if (poll(&ready, 1, static_cast<int>(left.count())) <= 0) break;
+    char buffer[4096];
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    got.append(buffer, n);
+  }
+  return got;
+}
+
+// True once the server has closed `fd` (EOF or reset), within `within`.
+bool ClosedByServer(int fd, std::chrono::milliseconds within) {
+  const auto deadline = Clock::now() + within;
+  while (Clock::now() < deadline) {
+    pollfd ready{fd, POLLIN, 0};
+    if (poll(&ready, 1, 100) == 1) {
+      char buffer[4096];
+      ssize_t n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+      if (n == 0 || (n < 0 && errno != EAGAIN)) return true;
+    }
+  }
+  return false;
+}
+
+int StatusOf(const std::string& response) {
+  if (response.rfind("HTTP/1.1 ", 0) != 0) return 0;
+  return std::atoi(response.c_str() + 9);
+}
+
+// Writes `total` bytes of `chunk`-sized pieces on a thread (chunked transfer
+// encoding when `chunked`) until done or the server stops reading.
+class BodySender {
+ public:
+  BodySender(int fd, size_t total, bool chunked)
+      : thread_([fd, total, chunked, this] {
+          const std::string piece(64 * 1024, 'x');
+          const std::string framed = absl::StrCat(absl::Hex(piece.size()), "\r\n", piece, "\r\n");
+          while (sent_ < total) {
+            if (!SendAll(fd, chunked ? framed : piece)) return;
+            sent_ += piece.size();
+          }
+          if (chunked) SendAll(fd, "0\r\n\r\n");
+        }) {}
+  ~BodySender() { thread_.join(); }
+  size_t sent() const { return sent_; }
+
+ private:
+  std::atomic<size_t> sent_{0};
+  std::thread thread_;
+};
+
+class GatewayExhaustion : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir("jixiao-exhaust");
+    std::ofstream(dir_ + "/tokens")
+        << auth::TokenHash("lh-token") << " lh department LH-ZWFWSJGLJ\n";
+    std::ofstream(dir_ + "/keys") << "k1 " << std::string(64, 'a') << "\n";
+    const std::string limit = std::to_string(kMaxMessageBytes);
+    SecuredServices services =
+        StartSecuredServices(dir_,
+                             {"--http-listen", ":0", "--http-port-file", dir_ + "/storage.http",
+                              "--max-message-bytes", limit},
+                             {"--http-listen", ":0", "--http-port-file", dir_ + "/scoring.http",
+                              "--max-message-bytes", limit});
+    storage_ = std::move(services.storage);
+    scoring_ = std::move(services.scoring);
+    ASSERT_FALSE(storage_->address().empty()) << storage_->Log();
+    ASSERT_FALSE(scoring_->address().empty()) << scoring_->Log();
+    storage_http_ = ReadAddress(dir_ + "/storage.http");
+    scoring_http_ = ReadAddress(dir_ + "/scoring.http");
+  }
+
+  // Sends `head` to `address`, then (unless `body_bytes` is 0) that many body
+  // bytes from a thread, and returns the response that came back within 5
+  // seconds and how long it took to come.
+  struct Sent {
+    std::string response;
+    std::chrono::milliseconds took;
+    size_t body_sent;
+  };
+  Sent Send(const std::string& address, const std::string& head, size_t body_bytes, bool chunked) {
+    int fd = Connect(address);
+    EXPECT_GE(fd, 0);
+    auto start = Clock::now();
+    EXPECT_TRUE(SendAll(fd, head));
+    Sent sent;
+    {
+      std::unique_ptr<BodySender> sender;
+      if (body_bytes > 0) sender = std::make_unique<BodySender>(fd, body_bytes, chunked);
+      sent.response = Receive(fd, std::chrono::seconds(5), 2);
+      sent.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+      // Unblocks the sender if the server has not closed yet.
+      shutdown(fd, SHUT_RDWR);
+      if (sender) sent.body_sent = sender->sent();
+    }
+    close(fd);
+    return sent;
+  }
+
+  static std::string Head(const std::string& verb, const std::string& path,
+                          const std::string& token, const std::string& framing,
+                          const std::string& extra = "") {
+    return absl::StrCat(verb, " ", path, " HTTP/1.1\r\nHost: localhost\r\n",
+                        "Content-Type: application/json\r\n",
+                        token.empty() ? "" : absl::StrCat("Authorization: Bearer ", token, "\r\n"),
+                        framing, extra, "\r\n");
+  }
+
+  std::string dir_;
+  std::unique_ptr<ServerProcess> storage_, scoring_;
+  std::string storage_http_, scoring_http_;
+};
+
+TEST_F(GatewayExhaustion, LargeBodiesAreRefusedBeforeTheyAreRead) {
+  const long storage_before = StatusKb(storage_->pid(), "VmRSS");
+  const long scoring_before = StatusKb(scoring_->pid(), "VmRSS");
+  ASSERT_GT(storage_before, 0);
+  ASSERT_GT(scoring_before, 0);
+  const std::string declared = absl::StrCat("Content-Length: ", kBodyBytes, "\r\n");
+  const std::string chunked = "Transfer-Encoding: chunked\r\n";
+
+  // Anonymous, with the body following at once: 401 while it is being sent.
+  for (const auto& [address, path] :
+       {std::pair{scoring_http_, "/v1/score:stream"}, std::pair{storage_http_, "/v1/reports"}}) {
+    Sent anonymous = Send(address, Head("POST", path, "", declared), kBodyBytes, false);
+    EXPECT_EQ(StatusOf(anonymous.response), 401) << path << ": " << anonymous.response;
+    EXPECT_THAT(anonymous.response, HasSubstr("Connection: close"));
+    EXPECT_LT(anonymous.took.count(), 2000) << path;
+    Sent chunked_anonymous = Send(address, Head("POST", path, "", chunked), kBodyBytes, true);
+    EXPECT_EQ(StatusOf(chunked_anonymous.response), 401) << chunked_anonymous.response;
+    // A client that waits for "100 Continue" is refused instead.
+    Sent expecting =
+        Send(address, Head("POST", path, "", declared, "Expect: 100-continue\r\n"), 0, false);
+    EXPECT_EQ(StatusOf(expecting.response), 401) << expecting.response;
+  }
+  // A bad token is refused as early.
+  Sent bad_token =
+      Send(storage_http_, Head("POST", "/v1/reports", "nobody", declared), kBodyBytes, false);
+  EXPECT_EQ(StatusOf(bad_token.response), 401) << bad_token.response;
+
+  // With a token: a declared length over --max-message-bytes is 413 at once,
+  // without a byte of the body sent.
+  Sent too_long = Send(storage_http_, Head("POST", "/v1/reports", "lh-token", declared), 0, false);
+  EXPECT_EQ(StatusOf(too_long.response), 413) << too_long.response;
+  EXPECT_THAT(too_long.response, HasSubstr("--max-message-bytes"));
+  EXPECT_THAT(too_long.response, HasSubstr(std::to_string(kMaxMessageBytes)));
+  EXPECT_LT(too_long.took.count(), 2000);
+  // A chunked body is counted while it is read, and refused once it passes
+  // the limit: the rest is never read.
+  Sent too_long_chunked =
+      Send(storage_http_, Head("POST", "/v1/reports", "lh-token", chunked), kBodyBytes, true);
+  EXPECT_EQ(StatusOf(too_long_chunked.response), 413) << too_long_chunked.response;
+  EXPECT_LT(too_long_chunked.body_sent, size_t{kBodyBytes});
+  // A bulk-scoring stream is read a line at a time; one line longer than
+  // the limit is 413.
+  Sent long_line =
+      Send(scoring_http_, Head("POST", "/v1/score:stream", "lh-token", chunked), kBodyBytes, true);
+  EXPECT_EQ(StatusOf(long_line.response), 413) << long_line.response;
+  EXPECT_THAT(long_line.response, HasSubstr("line 1"));
+  EXPECT_LT(long_line.body_sent, size_t{kBodyBytes});
+
+  // Neither server held a body: each grew by far less than one body.
+  const long storage_peak = StatusKb(storage_->pid(), "VmHWM");
+  const long scoring_peak = StatusKb(scoring_->pid(), "VmHWM");
+  std::cerr << "storage-svc VmRSS before " << storage_before << " kB, VmHWM after " << storage_peak
+            << " kB; scoring-svc " << scoring_before << " kB, " << scoring_peak << " kB\n";
+  EXPECT_LT(storage_peak - storage_before, 64 * 1024);
+  EXPECT_LT(scoring_peak - scoring_before, 64 * 1024);
+
+  // Both still serve.
+  int fd = Connect(scoring_http_);
+  ASSERT_TRUE(SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  EXPECT_EQ(StatusOf(Receive(fd, std::chrono::seconds(2))), 200);
+  close(fd);
+}
+
+TEST_F(GatewayExhaustion, AStreamMayBeLongerThanTheLimitALineAtATime) {
+  // Reports enough to pass --max-message-bytes in all, each on one line.
+  std::string report = ReadFile(SourcePath("examples/longhua-2019.json"));
+  std::replace(report.begin(), report.end(), '\n', ' ');
+  const std::string line = absl::StrCat("{\"report\": ", report, "}\n");
+  std::string body;
+  int lines = 0;
+  for (; body.size() <= size_t{kMaxMessageBytes}; ++lines) body += line;
+  CommandResult scored =
+      RunCommand({"/usr/bin/curl", "-sS", "-o", dir_ + "/answers", "-w", "%{http_code}", "-H",
+                  "Content-Type: application/x-ndjson", "-H", "Authorization: Bearer lh-token",
+                  "--data-binary", "@-", "http://" + scoring_http_ + "/v1/score:stream"},
+                 body);
+  ASSERT_EQ(scored.out, "200") << scored.err << ReadFile(dir_ + "/answers").substr(0, 1000);
+  std::vector<std::string> answers =
+      absl::StrSplit(ReadFile(dir_ + "/answers"), '\n', absl::SkipEmpty());
+  EXPECT_EQ(answers.size(), static_cast<size_t>(lines));
+  EXPECT_THAT(answers.front(), HasSubstr("\"card\""));
+}
+
+// Over --http-max-connections, a connection is refused at once (503) rather
+// than queued behind those that are served.
+TEST(GatewayConnections, OverTheLimitAreRefusedAtOnce) {
+  std::string dir = MakeTempDir("jixiao-limit");
+  ServerProcess scoring(BinPath("scoring-svc"), {"--http-listen", ":0", "--http-port-file",
+                                                 dir + "/http", "--http-max-connections", "4"});
+  ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
+  const std::string http = ReadAddress(dir + "/http");
+  std::vector<int> held;
+  for (int i = 0; i < 4; ++i) held.push_back(Connect(http));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // all four accepted
+  auto start = Clock::now();
+  int fd = Connect(http);
+  std::string refused = Receive(fd, std::chrono::seconds(3));
+  EXPECT_EQ(StatusOf(refused), 503) << refused;
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(1000));
+  close(fd);
+  for (int each : held) close(each);
+  // Once they are gone, connections are served again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  fd = Connect(http);
+  ASSERT_TRUE(SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  EXPECT_EQ(StatusOf(Receive(fd, std::chrono::seconds(2))), 200);
+  close(fd);
+}
+
+// 100 connections that send nothing and 100 that trickle, all held open,
+// while /healthz is asked 8 times over 7 seconds: past the header deadline,
+// after which the server must have closed every one of them.
+class SlowClients : public ::testing::TestWithParam<bool> {};
+
+TEST_P(SlowClients, HealthzAnswersWithinASecondWhile200ConnectionsStall) {
+  const bool tls = GetParam();
+  std::vector<std::string> flags = {"--http-listen", ":0"};
+  std::string dir = MakeTempDir("jixiao-slow");
+  flags.insert(flags.end(), {"--http-port-file", dir + "/http"});
+  if (tls) {
+    CommandResult made = RunCommand({"/bin/bash", SourcePath("deploy/dev-ca.sh"), dir});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    flags.insert(flags.end(),
+                 {"--tls-cert", dir + "/server.crt", "--tls-key", dir + "/server.key"});
+  }
+  ServerProcess scoring(BinPath("scoring-svc"), flags);
+  ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
+  const std::string http = ReadAddress(dir + "/http");
+
+  // A TLS record header announcing a 512-byte handshake message, then its
+  // bytes one at a time; or a request header that never ends.
+  const std::string opening = tls ? std::string("\x16\x03\x01\x02\x00", 5)
+                                  : "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
+  std::vector<int> idle, trickling;
+  for (int i = 0; i < 100; ++i) {
+    idle.push_back(Connect(http));
+    trickling.push_back(Connect(http));
+    ASSERT_GE(idle.back(), 0);
+    ASSERT_GE(trickling.back(), 0);
+    ASSERT_TRUE(SendAll(trickling.back(), opening));
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    for (int round = 0; round < 40 && !done; ++round) {  // at most 10 s
+      for (int fd : trickling) send(fd, tls ? "\x01" : "a", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+  });
+
+  auto healthz = [&] {
+    auto start = Clock::now();
+    int status = 0;
+    if (tls) {
+      CommandResult got = RunCommand(
+          {"/usr/bin/curl", "-sS", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
+           dir + "/ca.crt", "https://localhost:" + http.substr(http.rfind(':') + 1) + "/healthz"});
+      status = std::atoi(got.out.c_str());
+    } else {
+      int fd = Connect(http);
+      SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      status = StatusOf(Receive(fd, std::chrono::seconds(5)));
+      close(fd);
+    }
+    return std::pair{status,
+                     std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start)};
+  };
+  for (int i = 0; i < 8; ++i) {
+    auto [status, took] = healthz();
+    EXPECT_EQ(status, 200) << "attempt " << i;
+    EXPECT_LT(took.count(), 1000) << "attempt " << i;
+    std::cerr << "healthz " << i << ": " << status << " in " << took.count() << " ms\n";
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  // By now (8 s and more after they opened) the server has closed them all.
+  int closed = 0;
+  for (int fd : idle) closed += ClosedByServer(fd, std::chrono::milliseconds(200));
+  for (int fd : trickling) closed += ClosedByServer(fd, std::chrono::milliseconds(200));
+  EXPECT_EQ(closed, 200);
+  done = true;
+  trickle.join();
+  for (int fd : idle) close(fd);
+  for (int fd : trickling) close(fd);
+}
+
+INSTANTIATE_TEST_SUITE_P(PlainAndTls, SlowClients, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Https" : "Http";
+                         });
+
+}  // namespace
+}  // namespace jixiao::testing
