@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "field_violations.h"
 
 namespace jixiao::engine {
 
@@ -35,9 +36,16 @@ class FormulaParser {
  private:
   using Kind = Formula::Node::Kind;
 
+  // The formula is quoted whole only when short: an error must stay small
+  // enough to travel back in a status, whatever the text.
   absl::Status Error(absl::string_view what) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat("formula \"", text_, "\", column ", pos_ + 1, ": ", what));
+    constexpr size_t kQuoted = 60;
+    auto shortened = [](absl::string_view text) {
+      return text.size() <= 2 * kQuoted ? std::string(text)
+                                        : absl::StrCat(ValidUtf8(text.substr(0, 2 * kQuoted)), "…");
+    };
+    return absl::InvalidArgumentError(absl::StrCat("formula \"", shortened(text_), "\", column ",
+                                                   pos_ + 1, ": ", shortened(what)));
   }
 
   void SkipSpace() {

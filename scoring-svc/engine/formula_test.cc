@@ -99,6 +99,12 @@ TEST(Formula, BoundsUnaryChains) {
     EXPECT_THAT(std::string(formula.status().message()), ::testing::HasSubstr("nests too deeply"));
   }
   EXPECT_TRUE(Formula::Parse(std::string(60, '-') + "1", NoMeasures).ok());
+  // The error quotes the start of such a formula, not all of it.
+  auto refused = Formula::Parse(std::string(20000, '-') + "1", NoMeasures);
+  EXPECT_LT(refused.status().message().size(), 400u);
+  auto long_name = Formula::Parse(std::string(20000, 'x'), NoMeasures);
+  ASSERT_FALSE(long_name.ok());
+  EXPECT_LT(long_name.status().message().size(), 400u);
 }
 
 // A long flat chain nests nothing but builds a tree as deep as it is long,
