@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <fstream>
 
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
@@ -232,6 +233,149 @@ TEST_F(Auth, OnlyCardsSignedOverTheStoredRevisionAreKept) {
   v1::GetScoreCardResponse kept;
   ASSERT_TRUE(CallAs(*storage, &Storage::GetScoreCard, "lh-token", card_request, &kept).ok());
   EXPECT_EQ(kept.card().total_score(), "97.06");
+}
+
+// The attack an outside test made: the official scheme's id and version over
+// rules eased by hand, scored and signed by scoring-svc, then stored as the
+// official score; and, once approved, the reviewer's card overwritten.
+TEST_F(Auth, OnlyCardsOfTheOfficialSchemeAreKeptAndApprovedCardsAreTheBureaus) {
+  std::string eased = testing::ReadFile(SourcePath("schemes/dept-overall-v1.textproto"));
+  ASSERT_FALSE(eased.empty());
+  // Standards of 1% where the official rules ask for 100%.
+  for (const std::string from : {"proportional { standard: \"100\"", "\n          standard: \"100\""}) {
+    const std::string to = from.substr(0, from.size() - 4) + "1\"";
+    for (size_t at = eased.find(from); at != std::string::npos; at = eased.find(from, at)) {
+      eased.replace(at, from.size(), to);
+    }
+  }
+  const std::string forged = dir_ + "/forged.textproto";
+  std::ofstream(forged) << eased;
+  // Scored offline under the changed rules, the seed scores otherwise, under
+  // the official scheme's name.
+  testing::CommandResult offline = RunCommand({BinPath("jixiao"), "score", "--scheme", forged,
+                                               kSeed, "-o", "json"});
+  ASSERT_NE(offline.out.find("\"scheme_id\": \"dept-overall\""), std::string::npos);
+  ASSERT_NE(offline.out.find("\"total_score\": \""), std::string::npos);
+  ASSERT_EQ(offline.out.find("\"total_score\": \"97.06\""), std::string::npos);
+
+  ASSERT_EQ(As("lh", {"submit", kSeed}).exit_code, 0);
+  ASSERT_EQ(As("lh", {"score", "LH-ZWFWSJGLJ/2019"}).exit_code, 3);  // the official card
+  testing::CommandResult refused =
+      As("lh", {"score", "--scheme", forged, "LH-ZWFWSJGLJ/2019"});
+  EXPECT_EQ(refused.exit_code, 4) << refused.out;
+  EXPECT_THAT(refused.err, HasSubstr("not scored with scheme dept-overall@1 as published"));
+  EXPECT_THAT(refused.err, HasSubstr("card.scheme_sha256"));
+  EXPECT_THAT(As("reviewer", {"card", "LH-ZWFWSJGLJ/2019"}).out, HasSubstr("97.06"));
+
+  // Once approved, the department saves no more cards; a reviewer does.
+  ASSERT_EQ(As("lh", {"status", "submit", "LH-ZWFWSJGLJ/2019"}).exit_code, 0);
+  ASSERT_EQ(As("reviewer", {"status", "approve", "LH-ZWFWSJGLJ/2019"}).exit_code, 0);
+  testing::CommandResult late = As("lh", {"score", "LH-ZWFWSJGLJ/2019"});
+  EXPECT_EQ(late.exit_code, 4);
+  EXPECT_THAT(late.err, HasSubstr("approved"));
+  EXPECT_EQ(As("reviewer", {"score", "LH-ZWFWSJGLJ/2019"}).exit_code, 3);
+  testing::CommandResult summary = As("reviewer", {"summary", "--year", "2019", "-f", "csv"});
+  EXPECT_EQ(summary.exit_code, 0) << summary.err;
+  EXPECT_THAT(summary.out, HasSubstr("97.06"));
+  EXPECT_THAT(summary.out, ::testing::Not(HasSubstr("100.00")));
+}
+
+// Submitting a file, deleting the draft, and submitting the same file again
+// creates the report again: revision 3, not a replay of the first create.
+TEST_F(Auth, SubmittingADeletedDraftAgainCreatesItAgain) {
+  ASSERT_EQ(As("lh", {"submit", kSeed}).exit_code, 0);
+  ASSERT_EQ(As("lh", {"status", "delete", "LH-ZWFWSJGLJ/2019"}).exit_code, 0);
+  testing::CommandResult again = As("lh", {"submit", kSeed});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("LH-ZWFWSJGLJ/2019@3 created"));
+  testing::CommandResult got = As("lh", {"get", "LH-ZWFWSJGLJ/2019", "-o", "json"});
+  EXPECT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_THAT(got.out, HasSubstr("\"revision\": \"3\""));
+  EXPECT_THAT(got.out, HasSubstr("REPORT_STATUS_DRAFT"));
+  // Who, when, status and whose report; the figures only with --report.
+  EXPECT_THAT(got.out, HasSubstr("department_name"));
+  EXPECT_THAT(got.out, ::testing::Not(HasSubstr("procurement")));
+  EXPECT_THAT(As("lh", {"get", "--report", "LH-ZWFWSJGLJ/2019"}).out, HasSubstr("procurement"));
+}
+
+TEST_F(Auth, IdempotencyKeysAreEachPrincipalsOwn) {
+  using Storage = v1::StorageService::Stub;
+  auto storage = v1::StorageService::NewStub(
+      grpc::CreateChannel(storage_->address(), grpc::InsecureChannelCredentials()));
+  auto create = [&](const std::string& token, const std::string& dept) {
+    v1::CreateReportRequest request;
+    request.mutable_report()->mutable_identity()->set_department_code(dept);
+    request.mutable_report()->mutable_identity()->set_department_name(dept);
+    request.mutable_report()->mutable_identity()->set_fiscal_year(2024);
+    request.set_idempotency_key("2024-first-draft");
+    v1::CreateReportResponse response;
+    grpc::Status status = CallAs(*storage, &Storage::CreateReport, token, request, &response);
+    return std::make_pair(status, response.revision().key().department_code());
+  };
+  auto [first, first_dept] = create("lh-token", "LH-ZWFWSJGLJ");
+  ASSERT_TRUE(first.ok()) << first.error_message();
+  // Another department's same key is its own key: its write is applied.
+  auto [second, second_dept] = create("other-token", "OTHER");
+  EXPECT_TRUE(second.ok()) << second.error_message();
+  EXPECT_EQ(second_dept, "OTHER");
+  // The first principal's retry replays its own answer.
+  auto [retry, retry_dept] = create("lh-token", "LH-ZWFWSJGLJ");
+  EXPECT_TRUE(retry.ok()) << retry.error_message();
+  EXPECT_EQ(retry_dept, "LH-ZWFWSJGLJ");
+}
+
+// A page token is signed by storage-svc: one built by hand, or carried from
+// another listing, is refused, and no listing leaves its caller's range.
+TEST_F(Auth, PageTokensCannotBeForged) {
+  using Storage = v1::StorageService::Stub;
+  auto storage = v1::StorageService::NewStub(
+      grpc::CreateChannel(storage_->address(), grpc::InsecureChannelCredentials()));
+  ASSERT_EQ(As("lh", {"submit", kSeed}).exit_code, 0);
+  ASSERT_EQ(As("admin", {"admin", "publish", SourcePath("schemes/dept-overall-v1.textproto")})
+                .exit_code,
+            0);
+  // A token as they were: the key to resume after (here one sorting below
+  // OTHER's own reports), with nothing the server checks.
+  std::string key = std::string("A\0\0\0\x07\xe3", 6);
+  std::string token_bytes = std::string("\x0a") + static_cast<char>(key.size()) + key;
+  std::string forged;
+  absl::WebSafeBase64Escape(token_bytes, &forged);
+  v1::ListReportsRequest list;
+  list.set_page_token(forged);
+  v1::ListReportsResponse listed;
+  grpc::Status status = CallAs(*storage, &Storage::ListReports, "other-token", list, &listed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(listed.reports_size(), 0);
+
+  // A real token, given for another listing, does not serve this one.
+  v1::ListStoredSchemesRequest schemes;
+  schemes.set_page_size(1);
+  v1::PublishSchemeRequest next;
+  {
+    v1::ListStoredSchemesResponse page;
+    ASSERT_TRUE(CallAs(*storage, &Storage::ListSchemes, "admin-token", schemes, &page).ok());
+    ASSERT_EQ(page.schemes_size(), 1);
+    *next.mutable_scheme() = page.schemes(0);
+    next.mutable_scheme()->set_version(2);
+    v1::PublishSchemeResponse published;
+    ASSERT_TRUE(CallAs(*storage, &Storage::PublishScheme, "admin-token", next, &published).ok());
+  }
+  v1::ListStoredSchemesResponse first_page;
+  ASSERT_TRUE(CallAs(*storage, &Storage::ListSchemes, "lh-token", schemes, &first_page).ok());
+  ASSERT_FALSE(first_page.next_page_token().empty());
+  list.set_page_token(first_page.next_page_token());  // a schemes token, for a report listing
+  status = CallAs(*storage, &Storage::ListReports, "other-token", list, &listed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(listed.reports_size(), 0);
+
+  // Nor a hand-built one a report's history.
+  v1::GetReportHistoryRequest history;
+  history.mutable_key()->set_department_code("OTHER");
+  history.mutable_key()->set_fiscal_year(2019);
+  history.set_page_token(forged);
+  v1::GetReportHistoryResponse revisions;
+  status = CallAs(*storage, &Storage::GetReportHistory, "other-token", history, &revisions);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <functional>
 #include <future>
 
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -88,6 +89,7 @@ class Hostile : public ::testing::Test {
     std::string all;
     v1::ListReportsRequest list;
     list.set_page_size(1000);
+    list.set_view(v1::REPORT_VIEW_FULL);
     grpc::ClientContext c1;
     c1.AddMetadata("authorization", "Bearer rev");
     v1::ListReportsResponse reports;
@@ -231,6 +233,10 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   no_code.mutable_identity()->clear_department_code();
   v1::Report path_code = WithBudget("1");
   path_code.mutable_identity()->set_department_code("../LH");
+  v1::Report dot_code = WithBudget("1");
+  dot_code.mutable_identity()->set_department_code(".");
+  v1::Report dotdot_code = WithBudget("1");
+  dotdot_code.mutable_identity()->set_department_code("..");
   v1::Report year_zero = WithBudget("1");
   year_zero.mutable_identity()->set_fiscal_year(0);
   v1::Report year_far = WithBudget("1");
@@ -248,6 +254,8 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   unsigned_card.clear_signature();
   v1::ScoreCard other_revision = scored.card();
   other_revision.mutable_report()->set_revision(2);  // revision 2 is the submission
+  v1::ScoreCard long_code_card = scored.card();
+  long_code_card.mutable_report()->set_department_code(std::string(100, 'L'));
   v1::ScoreCard missing_revision = scored.card();
   missing_revision.mutable_report()->set_revision(9);
   v1::Scheme broken_scheme;
@@ -255,21 +263,56 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   broken_scheme.set_version(1);
   broken_scheme.set_name("x");
   broken_scheme.set_total_weight("10");
-  v1::Scheme unknown_enum;
+  v1::Scheme official;
   {
     std::ifstream in(SourcePath("schemes/dept-overall-v1.textproto"));
     std::ostringstream text;
     text << in.rdbuf();
-    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text.str(), &unknown_enum));
-    unknown_enum.set_version(2);
-    unknown_enum.set_score_on(static_cast<v1::ValueBasis>(42));
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text.str(), &official));
   }
+  v1::Scheme unknown_enum = official;
+  unknown_enum.set_version(2);
+  unknown_enum.set_score_on(static_cast<v1::ValueBasis>(42));
   v1::ScoreRequest bad_score = score;
   bad_score.mutable_report()->mutable_procurement()->mutable_budget()->set_value("-1");
   v1::ScoreRequest unknown_scheme = score;
   unknown_scheme.mutable_scheme_ref()->set_id("nope");
   v1::ScoreRequest inline_broken = score;
   *inline_broken.mutable_scheme() = broken_scheme;
+  v1::ScoreRequest unary_chain = score;
+  *unary_chain.mutable_scheme() = official;
+  unary_chain.mutable_scheme()->mutable_measures(0)->set_formula(std::string(20000, '-') + "1");
+  // Cards scoring-svc signed, of schemes that are not the official one.
+  auto signed_card = [this](v1::ScoreRequest request) {
+    v1::ScoreResponse response;
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer lh");
+    EXPECT_TRUE(scoring_stub_->Score(&context, request, &response).ok());
+    return response.card();
+  };
+  v1::ScoreRequest eased = score;
+  *eased.mutable_scheme() = official;  // its id and version, with a rule eased
+  for (v1::Indicator& top : *eased.mutable_scheme()->mutable_indicators()) {
+    for (v1::Indicator& mid : *top.mutable_children()) {
+      for (v1::Indicator& leaf : *mid.mutable_children()) {
+        if (leaf.rule().has_proportional()) leaf.mutable_rule()->mutable_proportional()->set_standard("1");
+      }
+    }
+  }
+  const v1::ScoreCard eased_card = signed_card(eased);
+  v1::ScoreRequest unpublished = score;
+  *unpublished.mutable_scheme() = official;
+  unpublished.mutable_scheme()->set_version(9);
+  const v1::ScoreCard unpublished_card = signed_card(unpublished);
+  // Page tokens as they were: a key to resume after (here, one sorting below
+  // LH's own reports), with nothing the server checks.
+  auto unsigned_token = [](const std::string& after_key) {
+    std::string token;
+    absl::WebSafeBase64Escape(std::string("\x0a") + static_cast<char>(after_key.size()) + after_key,
+                              &token);
+    return token;
+  };
+  const std::string below_lh = unsigned_token(std::string("A\0\0\0\x07\xe3", 6));
 
   struct Row {
     std::string name;
@@ -321,6 +364,16 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
        "report.procurement.budget.value"},
       {"hexadecimal", create("lh", WithBudget("0x10")), C::INVALID_ARGUMENT,
        "report.procurement.budget.value"},
+      {"minus zero", create("lh", WithBudget("-0")), C::INVALID_ARGUMENT,
+       "report.procurement.budget.value"},
+      {"minus zero with decimals", create("lh", WithBudget("-0.00")), C::INVALID_ARGUMENT,
+       "report.procurement.budget.value"},
+      {"department code '.'", create("lh", dot_code), C::INVALID_ARGUMENT,
+       "report.identity.department_code"},
+      {"department code '..'", create("lh", dotdot_code), C::INVALID_ARGUMENT,
+       "report.identity.department_code"},
+      {"card of a department code longer than any report's", save_card(long_code_card),
+       C::INVALID_ARGUMENT, "card.report.department_code"},
       {"missing department", create("lh", no_code), C::INVALID_ARGUMENT,
        "report.identity.department_code"},
       {"path in department code", create("lh", path_code), C::INVALID_ARGUMENT,
@@ -359,6 +412,33 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
       {"card for another revision", save_card(other_revision), C::INVALID_ARGUMENT,
        "card.signature"},
       {"card for a missing revision", save_card(missing_revision), C::FAILED_PRECONDITION, ""},
+      {"signed card of an eased scheme under the official name", save_card(eased_card),
+       C::INVALID_ARGUMENT, "card.scheme_sha256"},
+      {"signed card of an unpublished scheme", save_card(unpublished_card),
+       C::FAILED_PRECONDITION, ""},
+      {"page token built by hand",
+       [&] {
+         v1::ListReportsRequest request;
+         request.set_page_token(below_lh);
+         return Call(*storage_stub_, &Storage::ListReports, "Bearer lh", request);
+       },
+       C::INVALID_ARGUMENT, "page_token"},
+      {"history page token built by hand",
+       [&] {
+         v1::GetReportHistoryRequest request;
+         request.mutable_key()->set_department_code("LH");
+         request.mutable_key()->set_fiscal_year(2019);
+         request.set_page_token(below_lh);
+         return Call(*storage_stub_, &Storage::GetReportHistory, "Bearer lh", request);
+       },
+       C::INVALID_ARGUMENT, "page_token"},
+      {"unknown listing view",
+       [&] {
+         v1::ListReportsRequest request;
+         request.set_view(static_cast<v1::ReportView>(7));
+         return Call(*storage_stub_, &Storage::ListReports, "Bearer rev", request);
+       },
+       C::INVALID_ARGUMENT, "view"},
       {"bad page token",
        [&] {
          v1::ListReportsRequest request;
@@ -386,6 +466,8 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
       {"scoring with an unknown scheme", score_as("Bearer lh", unknown_scheme), C::NOT_FOUND, ""},
       {"scoring with a broken inline scheme", score_as("Bearer lh", inline_broken),
        C::INVALID_ARGUMENT, "indicators"},
+      {"scoring with a formula of 20,000 minus signs", score_as("Bearer lh", unary_chain),
+       C::INVALID_ARGUMENT, "measures[0].formula"},
   };
   ASSERT_GE(rows.size(), 40u);
   for (const Row& row : rows) {

@@ -62,13 +62,14 @@ TEST(Metrics, CountsTheCallsMadeAndParseAsPrometheusText) {
   EXPECT_THAT(parsed.out, HasSubstr("jixiao_store_keys{family=\"revisions\"}"));
   EXPECT_THAT(parsed.out, HasSubstr("jixiao_store_keys{family=\"audit\"}"));
   // RocksDB's own counters: seven synced writes (two refused before
-  // writing) made at least one WAL sync each group, and wrote bytes.
+  // writing) made at least one WAL sync each group, and wrote bytes; one
+  // more sync at the first open stored the page-token secret.
   std::smatch found;
   ASSERT_TRUE(std::regex_search(parsed.out, found,
                                 std::regex("jixiao_rocksdb_wal_syncs_total\\{\\} ([0-9]+)")))
       << parsed.out;
   EXPECT_GE(std::stoi(found[1]), 1);
-  EXPECT_LE(std::stoi(found[1]), 5);
+  EXPECT_LE(std::stoi(found[1]), 6);
   ASSERT_TRUE(std::regex_search(parsed.out, found,
                                 std::regex("jixiao_rocksdb_bytes_written_total\\{\\} ([0-9]+)")));
   EXPECT_GT(std::stoll(found[1]), 5 * 4000);  // five reports of about 5 KB
@@ -78,7 +79,7 @@ TEST(Metrics, CountsTheCallsMadeAndParseAsPrometheusText) {
   ASSERT_TRUE(std::regex_search(parsed.out, found,
                                 std::regex("jixiao_store_commit_groups_total\\{\\} ([0-9]+)")));
   EXPECT_GE(std::stoi(found[1]), 1);
-  EXPECT_LE(std::stoi(found[1]), 5);
+  EXPECT_LE(std::stoi(found[1]), 6);
 }
 
 TEST(Metrics, ScoringCountsSchemeCacheHits) {

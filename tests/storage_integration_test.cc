@@ -131,6 +131,7 @@ class Storage {
     std::string all;
     v1::ListReportsRequest list;
     list.set_page_size(1000);
+    list.set_view(v1::REPORT_VIEW_FULL);
     do {
       v1::ListReportsResponse page;
       EXPECT_TRUE(Call(*stub_, &Stub::ListReports, list, &page).ok());
@@ -434,6 +435,7 @@ TEST(Storage, BackupWhileWritingThenRestore) {
   std::set<std::string> listed;
   v1::ListReportsRequest list;
   list.set_page_size(1000);
+  list.set_view(v1::REPORT_VIEW_FULL);
   do {
     v1::ListReportsResponse page;
     ASSERT_TRUE(Call(restored.stub(), &Stub::ListReports, list, &page).ok());

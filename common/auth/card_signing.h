@@ -1,8 +1,9 @@
 // Tamper-evident score cards.
 //
 // scoring-svc signs every card it returns: HMAC-SHA256, under a key named
-// by its id, over the card (without its signature) followed by the SHA-256
-// of the exact report it scored. storage-svc, holding the same keys, keeps
+// by its id, over the card (without its signature, but with the digest of
+// the scheme it was scored with) followed by the SHA-256 of the exact
+// report it scored. storage-svc, holding the same keys, keeps
 // only cards whose signature holds and whose report digest matches the
 // stored revision they name, so no client can store a score it did not get
 // from scoring-svc. A key file lists keys newest first; the first signs,

@@ -149,6 +149,9 @@ class ReportChecker {
       Add(Path("value"), std::string(figure.status().message()));
     } else if (figure->IsNegative()) {
       Add(Path("value"), absl::StrCat("must not be negative (got ", text, ")"));
+    } else if (figure->minus) {
+      // "-0" is zero, but no report writes it; it would print as "-0 万元".
+      Add(Path("value"), absl::StrCat("zero is written without a sign (got ", text, ")"));
     } else if (is_rate && figure->Exceeds(kMaxRatePercent)) {
       Add(Path("value"),
           absl::StrCat("is a rate in percent: at most ", kMaxRatePercent, " (got ", text, ")"));
@@ -218,13 +221,13 @@ class ReportChecker {
 }  // namespace
 
 bool IsCode(absl::string_view text) {
-  if (text.empty()) return false;
+  bool alphanumeric = false;  // so that "." and ".." are no codes
   for (char c : text) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
+    bool letter_or_digit = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!letter_or_digit && c != '-' && c != '_' && c != '.') return false;
+    alphanumeric |= letter_or_digit;
   }
-  return true;
+  return alphanumeric;
 }
 
 std::string DepartmentCodeProblem(const std::string& code) {
@@ -232,7 +235,9 @@ std::string DepartmentCodeProblem(const std::string& code) {
   if (code.size() > kMaxDepartmentCodeLength) {
     return absl::StrCat("is at most ", kMaxDepartmentCodeLength, " characters");
   }
-  if (!IsCode(code)) return "may hold only letters, digits, '-', '_' and '.'";
+  if (!IsCode(code)) {
+    return "may hold only letters, digits, '-', '_' and '.', and at least one letter or digit";
+  }
   return "";
 }
 

@@ -63,6 +63,7 @@ struct SchemeParts {
   absl::flat_hash_map<std::string, int> indicator_index;
   absl::flat_hash_set<std::string> checklist_item_ids;  // of every checklist rule
   std::string total_weight_text;
+  std::string sha256;  // SchemeDigest(proto), copied into every card
 };
 
 // The deepest indicator level a scheme may have (一级 / 二级 / 三级 / 四级),

@@ -48,6 +48,8 @@ class CompiledScheme {
   const v1::Scheme& proto() const;
   const std::string& id() const { return proto().id(); }
   int version() const { return proto().version(); }
+  // SchemeDigest(proto()): every card scored with this scheme carries it.
+  const std::string& digest() const;
 
   const SchemeParts& parts() const { return *parts_; }
 
@@ -76,9 +78,18 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeFile(const std::
 // (schemes/dept-overall-v1.textproto). Never null.
 std::shared_ptr<const CompiledScheme> DefaultScheme();
 
+// SHA-256 (32 raw bytes) of a scheme's deterministic serialization: what
+// identifies its exact rules. A card records the digest of the scheme it was
+// scored with, its signature covers it, and storage-svc keeps a card only if
+// the digest is that of the scheme published under the card's id and
+// version (or of the built-in scheme), so a card scored under rules eased by
+// hand cannot pass as one scored under the official scheme.
+std::string SchemeDigest(const v1::Scheme& scheme);
+
 // Department codes and scheme ids are "codes": one or more of
-// [A-Za-z0-9._-], so that they can end a key and name a file. Callers bound
-// the length (64 for a department code, 128 for an id).
+// [A-Za-z0-9._-], at least one a letter or digit, so that they can end a key
+// and name a file ("." and ".." are no codes). Callers bound the length (64
+// for a department code, 128 for an id).
 bool IsCode(absl::string_view text);
 inline constexpr size_t kMaxDepartmentCodeLength = 64;
 

@@ -1,5 +1,7 @@
 // Loading a scheme: parse, check everything, compile.
 
+#include <openssl/sha.h>
+
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -11,7 +13,9 @@
 #include "absl/strings/str_join.h"
 #include "compiled_scheme.h"
 #include "engine.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
 #include "scheme_problems.h"
 
@@ -22,6 +26,7 @@ using google::protobuf::TextFormat;
 CompiledScheme::CompiledScheme(std::unique_ptr<SchemeParts> parts) : parts_(std::move(parts)) {}
 CompiledScheme::~CompiledScheme() = default;
 const v1::Scheme& CompiledScheme::proto() const { return parts_->proto; }
+const std::string& CompiledScheme::digest() const { return parts_->sha256; }
 
 namespace {
 
@@ -400,7 +405,21 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> CompileScheme(
   std::unique_ptr<SchemeParts> compiled = compiler.Run();
   if (!problems.empty()) return problems.ToStatus();
   WriteDisplayText(*compiled);
+  compiled->sha256 = SchemeDigest(compiled->proto);
   return std::make_shared<const CompiledScheme>(std::move(compiled));
+}
+
+std::string SchemeDigest(const v1::Scheme& scheme) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    scheme.SerializeToCodedStream(&out);
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeText(absl::string_view text,

@@ -67,9 +67,11 @@ Reactor* StorageServiceImpl::FinishWrite(Context* context, Write write, T* out) 
 
 absl::Status StorageServiceImpl::Admit(Context* context, const char* method, Action action,
                                        const std::string& department, v1::ReportStatus to,
-                                       store::WriteContext* write) {
+                                       store::WriteContext* write,
+                                       std::optional<auth::Principal>* who) {
   auto caller = rpc::Caller(*context, tokens_);
   absl::Status status = caller.status();
+  if (who != nullptr && caller.ok()) *who = *caller;
   // A call about one report whose key is malformed is let through to the
   // store, which refuses it as INVALID_ARGUMENT naming the field: the
   // caller learns what is wrong, and nothing can be written under such a key.
@@ -212,16 +214,25 @@ Reactor* StorageServiceImpl::ListSchemes(Context* c, const v1::ListStoredSchemes
 Reactor* StorageServiceImpl::SaveScoreCard(Context* c, const v1::SaveScoreCardRequest* request,
                                            v1::SaveScoreCardResponse* response) {
   store::WriteContext write;
+  std::optional<auth::Principal> caller;
   JIXIAO_ADMIT(c, "SaveScoreCard", Action::kSaveCard, request->card().report().department_code(),
-               kNone, &write);
-  store::Store::CardCheck verify;
-  if (signing_keys_ != nullptr) {
-    verify = [this](const v1::Report& report, const v1::ScoreCard& card) {
-      return signing_keys_->Verify(report, card);
-    };
-  }
+               kNone, &write, &caller);
+  // An approved report's card is the bureau's: from then on only a reviewer
+  // saves cards for it.
+  const bool department = caller && caller->role == auth::Role::kDepartment;
+  store::Store::CardCheck check = [this, department](const v1::Report& report,
+                                                     v1::ReportStatus current,
+                                                     const v1::ScoreCard& card) {
+    if (department && current == v1::REPORT_STATUS_APPROVED) {
+      return absl::PermissionDeniedError(
+          "the report is approved: its department can no longer save cards for it; a reviewer "
+          "can");
+    }
+    if (signing_keys_ == nullptr) return absl::OkStatus();
+    return signing_keys_->Verify(report, card);
+  };
   return FinishWrite(
-      c, [this, request, write, verify] { return store_.SaveScoreCard(*request, write, verify); },
+      c, [this, request, write, check] { return store_.SaveScoreCard(*request, write, check); },
       response->mutable_card());
 }
 

@@ -10,6 +10,8 @@
 #ifndef JIXIAO_STORAGE_SVC_SERVER_STORAGE_SERVICE_H_
 #define JIXIAO_STORAGE_SVC_SERVER_STORAGE_SERVICE_H_
 
+#include <optional>
+
 #include "access.h"
 #include "arena_allocator.h"
 #include "card_signing.h"
@@ -75,10 +77,11 @@ class StorageServiceImpl final : public v1::StorageService::WithRawCallbackMetho
 
  private:
   // Authenticates and authorizes a call, logging a refusal; fills in who
-  // writes (if `write` is not null).
+  // writes (if `write` is not null) and the caller's principal (if `who` is
+  // not null; left empty without a token table).
   absl::Status Admit(Context* context, const char* method, Action action,
                      const std::string& department, v1::ReportStatus to,
-                     store::WriteContext* write);
+                     store::WriteContext* write, std::optional<auth::Principal>* who = nullptr);
 
   // Runs `write` (returning absl::StatusOr<T>) on a writer thread and
   // finishes the call there: a synced write waits for the disk, and many

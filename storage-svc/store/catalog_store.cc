@@ -5,14 +5,25 @@
 #include "absl/strings/str_cat.h"
 #include "engine.h"
 #include "keys.h"
+#include "page_tokens.h"
 #include "rocks_util.h"
+#include "storage-svc/store/records.pb.h"
 #include "store.h"
 
 namespace jixiao::store {
 namespace {
 
-// Department codes and scheme ids, as the engine accepts them.
-bool IsCode(const std::string& text) { return text.size() <= 128 && engine::IsCode(text); }
+// Scheme ids, as the engine accepts them. (Department codes are checked as
+// a report's identity is: engine::DepartmentCodeProblem.)
+bool IsSchemeId(const std::string& text) { return text.size() <= 128 && engine::IsCode(text); }
+
+// Whether two cards give the same scores: equal but for their signatures
+// (a card scored again after a key rotation is the same card).
+bool SameScores(v1::ScoreCard a, v1::ScoreCard b) {
+  a.clear_signature();
+  b.clear_signature();
+  return a.SerializeAsString() == b.SerializeAsString();
+}
 
 }  // namespace
 
@@ -22,6 +33,14 @@ absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& 
   auto compiled = engine::CompileScheme(request.scheme(), "request");
   if (!compiled.ok()) return engine::PrefixFields(compiled.status(), "scheme.");
   const v1::Scheme& scheme = request.scheme();
+  const std::shared_ptr<const engine::CompiledScheme> builtin = engine::DefaultScheme();
+  if (scheme.id() == builtin->id() && scheme.version() == builtin->version() &&
+      (*compiled)->digest() != builtin->digest()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("scheme ", scheme.id(), " version ", scheme.version(),
+                     " is the built-in scheme and never changes; publish yours as a new version "
+                     "or under another id"));
+  }
   std::string key = keys::Scheme(scheme.id(), static_cast<uint32_t>(scheme.version()));
   std::lock_guard<std::mutex> lock(schemes_mutex_);
   v1::Scheme existing;
@@ -44,7 +63,7 @@ absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& 
 }
 
 absl::StatusOr<v1::Scheme> Store::GetScheme(const v1::GetSchemeRequest& request) {
-  if (!IsCode(request.id())) {
+  if (!IsSchemeId(request.id())) {
     return engine::InvalidArgumentWithViolations(
         "bad scheme id", {{"id", "is required: letters, digits, '-', '_', '.'"}});
   }
@@ -84,7 +103,7 @@ absl::StatusOr<v1::ListStoredSchemesResponse> Store::ListSchemes(
     const v1::ListStoredSchemesRequest& request) {
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
-  auto after = DecodePageToken(request.page_token(), "schemes");
+  auto after = page_tokens_->Decode(request.page_token(), "schemes", "", "");
   if (!after.ok()) return after.status();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kSchemes)));
   if (after->empty()) {
@@ -103,7 +122,7 @@ absl::StatusOr<v1::ListStoredSchemesResponse> Store::ListSchemes(
     last = it->key().ToString();
   }
   if (!it->status().ok()) return FromRocks(it->status(), "list schemes");
-  if (it->Valid()) response.set_next_page_token(EncodePageToken(last, "schemes"));
+  if (it->Valid()) response.set_next_page_token(page_tokens_->Encode(last, "schemes"));
   return response;
 }
 
@@ -113,21 +132,28 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
   const v1::ScoreCard& card = request.card();
   const v1::ReportRef& ref = card.report();
   std::vector<engine::FieldViolation> violations;
-  if (!IsCode(ref.department_code()))
-    violations.push_back({"card.report.department_code", "is required"});
+  if (std::string problem = engine::DepartmentCodeProblem(ref.department_code());
+      !problem.empty()) {
+    violations.push_back({"card.report.department_code", std::move(problem)});
+  }
   if (ref.fiscal_year() < engine::kMinFiscalYear || ref.fiscal_year() > engine::kMaxFiscalYear) {
     violations.push_back({"card.report.fiscal_year", "must lie within [2000, 2100]"});
   }
   if (ref.revision() <= 0) {
     violations.push_back({"card.report.revision", "must name the stored revision that was scored"});
   }
-  if (!IsCode(card.scheme_id())) violations.push_back({"card.scheme_id", "is required"});
+  if (!IsSchemeId(card.scheme_id())) {
+    violations.push_back({"card.scheme_id", "is required: letters, digits, '-', '_', '.'"});
+  }
   if (card.scheme_version() <= 0)
     violations.push_back({"card.scheme_version", "must be 1 or more"});
   if (!violations.empty())
     return engine::InvalidArgumentWithViolations("bad score card", violations);
 
   const uint32_t year = static_cast<uint32_t>(ref.fiscal_year());
+  // Under the report's stripe: the status read below stays the report's
+  // status, and two saves cannot take the same sequence.
+  StripeLocks::Lock lock = report_stripes_.Acquire(keys::Report(ref.department_code(), year));
   v1::ReportRevision revision;
   absl::Status status =
       GetProto(db_.get(), family(kRevisions),
@@ -139,13 +165,44 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
                                                       ref.revision(), " to attach a card to"));
   }
   if (!status.ok()) return status;
+  storage::ReportHead head;
+  status = GetProto(db_.get(), family(kHeads), keys::Report(ref.department_code(), year), &head);
+  if (!status.ok()) return status;
   if (check) {
-    if (absl::Status checked = check(revision.report(), card); !checked.ok()) return checked;
+    if (absl::Status checked = check(revision.report(), head.status(), card); !checked.ok()) {
+      return checked;
+    }
+  }
+  if (absl::Status known = CheckCardScheme(card); !known.ok()) return known;
+
+  // Cards are never replaced: the same card again is a no-op, another one
+  // for the same revision and scheme is kept beside it, and the newest shows.
+  const std::string prefix =
+      keys::CardSchemePrefix(year, ref.department_code(), static_cast<uint64_t>(ref.revision()),
+                             card.scheme_id(), static_cast<uint32_t>(card.scheme_version()));
+  uint32_t sequence = 1;
+  {
+    std::string upper = keys::PrefixEnd(prefix);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), family(kCards)));
+    it->SeekForPrev(upper);
+    if (it->Valid() && it->key() == upper) it->Prev();
+    if (!it->status().ok()) return FromRocks(it->status(), "read score cards");
+    if (it->Valid() && it->key().starts_with(prefix)) {
+      v1::ScoreCard newest;
+      if (!newest.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::InternalError("stored score card is corrupt");
+      }
+      if (SameScores(newest, card)) return newest;
+      sequence = keys::CardSequence(absl::string_view(it->key().data(), it->key().size()),
+                                    prefix) +
+                 1;
+    }
   }
   rocksdb::WriteBatch batch;
   batch.Put(family(kCards),
             keys::Card(year, ref.department_code(), static_cast<uint64_t>(ref.revision()),
-                       card.scheme_id(), static_cast<uint32_t>(card.scheme_version())),
+                       card.scheme_id(), static_cast<uint32_t>(card.scheme_version()), sequence),
             card.SerializeAsString());
   Audit(batch, context, "SaveScoreCard",
         absl::StrCat(ref.department_code(), "/", ref.fiscal_year(), "@", ref.revision()),
@@ -156,9 +213,40 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
   return card;
 }
 
+absl::Status Store::CheckCardScheme(const v1::ScoreCard& card) {
+  const std::string name = absl::StrCat(card.scheme_id(), "@", card.scheme_version());
+  v1::Scheme published;
+  absl::Status status = GetProto(
+      db_.get(), family(kSchemes),
+      keys::Scheme(card.scheme_id(), static_cast<uint32_t>(card.scheme_version())), &published);
+  std::string digest;
+  if (status.ok()) {
+    digest = engine::SchemeDigest(published);
+  } else if (absl::IsNotFound(status)) {
+    const std::shared_ptr<const engine::CompiledScheme> builtin = engine::DefaultScheme();
+    if (card.scheme_id() != builtin->id() || card.scheme_version() != builtin->version()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("scheme ", name,
+                       " is not published here; an administrator publishes it (jixiao admin "
+                       "publish) before cards scored with it can be kept"));
+    }
+    digest = builtin->digest();
+  } else {
+    return status;
+  }
+  if (card.scheme_sha256() == digest) return absl::OkStatus();
+  return engine::InvalidArgumentWithViolations(
+      absl::StrCat("score card refused: it was not scored with scheme ", name, " as published"),
+      {{"card.scheme_sha256",
+        absl::StrCat("is not the digest of scheme ", name,
+                     " as published (its rules differ); score the report with the published "
+                     "scheme")}});
+}
+
 absl::StatusOr<v1::ScoreCard> Store::GetScoreCard(const v1::GetScoreCardRequest& request) {
   const v1::ReportKey& key = request.key();
-  if (!IsCode(key.department_code()) || key.fiscal_year() < engine::kMinFiscalYear ||
+  if (!engine::DepartmentCodeProblem(key.department_code()).empty() ||
+      key.fiscal_year() < engine::kMinFiscalYear ||
       key.fiscal_year() > engine::kMaxFiscalYear || request.revision() < 0) {
     return engine::InvalidArgumentWithViolations(
         "bad card key", {{"key", "needs a department code and a fiscal year within [2000, 2100]"}});
@@ -195,10 +283,10 @@ absl::StatusOr<v1::ListScoreCardsResponse> Store::ListScoreCards(
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   const uint32_t year = static_cast<uint32_t>(request.fiscal_year());
-  std::string query = absl::StrCat("cards|", year);
-  auto after = DecodePageToken(request.page_token(), query);
+  const std::string query = absl::StrCat("cards|", year);
+  const std::string prefix = keys::CardYearPrefix(year);
+  auto after = page_tokens_->Decode(request.page_token(), query, prefix, keys::PrefixEnd(prefix));
   if (!after.ok()) return after.status();
-  std::string prefix = keys::CardYearPrefix(year);
   // No iterate_upper_bound: the walk seeks backwards to the end of each
   // report's group, so it checks the year prefix itself.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kCards)));
@@ -206,7 +294,9 @@ absl::StatusOr<v1::ListScoreCardsResponse> Store::ListScoreCards(
   it->Seek(after->empty() ? prefix : keys::PrefixEnd(*after));
   v1::ListScoreCardsResponse response;
   std::string last_report;
-  while (it->Valid() && it->key().starts_with(prefix) && response.cards_size() < *page_size) {
+  size_t bytes = 0;
+  while (it->Valid() && it->key().starts_with(prefix) && response.cards_size() < *page_size &&
+         bytes < kMaxPageBytes) {
     uint32_t card_year = 0;
     std::string dept;
     if (!keys::ParseCardReport(it->key().ToString(), &card_year, &dept)) {
@@ -221,12 +311,13 @@ absl::StatusOr<v1::ListScoreCardsResponse> Store::ListScoreCards(
                                               static_cast<int>(it->value().size()))) {
       return absl::InternalError("stored score card is corrupt");
     }
+    bytes += it->value().size();
     last_report = report_prefix;
     it->Seek(keys::PrefixEnd(report_prefix));
   }
   if (!it->status().ok()) return FromRocks(it->status(), "list score cards");
   if (it->Valid() && it->key().starts_with(prefix)) {
-    response.set_next_page_token(EncodePageToken(last_report, query));
+    response.set_next_page_token(page_tokens_->Encode(last_report, query));
   }
   return response;
 }

@@ -95,8 +95,8 @@ std::string CardRevisionPrefix(uint32_t year, absl::string_view dept, uint64_t r
   return key;
 }
 
-std::string Card(uint32_t year, absl::string_view dept, uint64_t revision,
-                 absl::string_view scheme_id, uint32_t scheme_version) {
+std::string CardSchemePrefix(uint32_t year, absl::string_view dept, uint64_t revision,
+                             absl::string_view scheme_id, uint32_t scheme_version) {
   std::string key = CardRevisionPrefix(year, dept, revision);
   absl::StrAppend(&key, scheme_id);
   key.push_back('\0');
@@ -104,8 +104,24 @@ std::string Card(uint32_t year, absl::string_view dept, uint64_t revision,
   return key;
 }
 
-std::string Idempotency(absl::string_view method, absl::string_view key) {
-  std::string out(method);
+uint32_t CardSequence(absl::string_view key, absl::string_view scheme_prefix) {
+  uint32_t sequence = 1;
+  if (key.size() == scheme_prefix.size() + 4) GetU32(key.substr(scheme_prefix.size()), &sequence);
+  return sequence;
+}
+
+std::string Card(uint32_t year, absl::string_view dept, uint64_t revision,
+                 absl::string_view scheme_id, uint32_t scheme_version, uint32_t sequence) {
+  std::string key = CardSchemePrefix(year, dept, revision, scheme_id, scheme_version);
+  PutU32(key, sequence);
+  return key;
+}
+
+std::string Idempotency(absl::string_view principal, absl::string_view method,
+                        absl::string_view key) {
+  std::string out;
+  PutU32(out, static_cast<uint32_t>(principal.size()));
+  absl::StrAppend(&out, principal, method);
   out.push_back('\0');
   absl::StrAppend(&out, key);
   return out;

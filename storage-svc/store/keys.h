@@ -10,8 +10,11 @@
 //                  'S' status:u8 year:u32 dept                      (empty)
 //   schemes        id \0 version:u32                                v1.Scheme
 //   cards          year:u32 dept \0 revision:u64 id \0 version:u32  v1.ScoreCard
-//   idempotency    method \0 key                                    storage.IdempotencyRecord
+//                    sequence:u32
+//   idempotency    principal_length:u32 principal method \0 key     storage.IdempotencyRecord
 //   audit          time_ns:u64 sequence:u32                         v1.AuditRecord
+//   meta           name                                             the store's own settings:
+//                  "page-token-secret"                              32 random bytes (page_tokens.h)
 //
 // A report's revisions are contiguous in `revisions`, so its history is one
 // range scan; `index` lets a year's or a status's reports be listed by a
@@ -38,12 +41,23 @@ std::string StatusIndexPrefix(uint8_t status);
 std::string StatusYearIndexPrefix(uint8_t status, uint32_t year);
 std::string Scheme(absl::string_view id, uint32_t version);
 std::string SchemePrefix(absl::string_view id);  // id \0
+// A card's key ends with its sequence among the cards of the same revision
+// and scheme (1, 2, ...): cards are never replaced, and the newest sorts last.
+// (Cards stored before sequences were kept end at the version: they sort
+// first.)
 std::string Card(uint32_t year, absl::string_view dept, uint64_t revision,
-                 absl::string_view scheme_id, uint32_t scheme_version);
+                 absl::string_view scheme_id, uint32_t scheme_version, uint32_t sequence);
+std::string CardSchemePrefix(uint32_t year, absl::string_view dept, uint64_t revision,
+                             absl::string_view scheme_id, uint32_t scheme_version);
+// The sequence of a card key that starts with `scheme_prefix` (a
+// CardSchemePrefix); 1 for a card stored before sequences were kept.
+uint32_t CardSequence(absl::string_view key, absl::string_view scheme_prefix);
 std::string CardYearPrefix(uint32_t year);
 std::string CardReportPrefix(uint32_t year, absl::string_view dept);  // year dept \0
 std::string CardRevisionPrefix(uint32_t year, absl::string_view dept, uint64_t revision);
-std::string Idempotency(absl::string_view method, absl::string_view key);
+// Scoped by who writes: one principal's key never answers another's write.
+std::string Idempotency(absl::string_view principal, absl::string_view method,
+                        absl::string_view key);
 std::string Audit(uint64_t time_ns, uint32_t sequence);
 
 // Decoders for keys produced above; false if `key` is not of that form.

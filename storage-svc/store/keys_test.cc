@@ -31,7 +31,7 @@ TEST(Keys, RoundTrip) {
   ASSERT_TRUE(ParseStatusIndex(StatusIndex(3, 2020, "Q"), &dept, &year));
   EXPECT_EQ(dept, "Q");
   EXPECT_EQ(year, 2020u);
-  ASSERT_TRUE(ParseCardReport(Card(2019, "D9", 4, "s", 1), &year, &dept));
+  ASSERT_TRUE(ParseCardReport(Card(2019, "D9", 4, "s", 1, 1), &year, &dept));
   EXPECT_EQ(dept, "D9");
   EXPECT_FALSE(ParseReport("no-separator", &dept, &year));
 }

@@ -12,6 +12,7 @@
 #include "google/protobuf/wire_format_lite.h"
 #include "group_commit.h"
 #include "keys.h"
+#include "page_tokens.h"
 #include "rocks_util.h"
 #include "storage-svc/store/records.pb.h"
 #include "store.h"
@@ -83,6 +84,13 @@ bool Allowed(v1::ReportStatus from, v1::ReportStatus to) {
   }
 }
 
+// A report as a BASIC listing shows it: its identity alone.
+void KeepIdentityOnly(v1::Report& report) {
+  v1::Identity identity = std::move(*report.mutable_identity());
+  report.Clear();
+  *report.mutable_identity() = std::move(identity);
+}
+
 // Appends `report` to a serialized ReportRevision as its `report` field.
 // Protocol buffers merge concatenated fields, so this is the revision with
 // the report set, without copying the report into it first.
@@ -113,13 +121,16 @@ struct Store::Prepared {
 class Store::Writer {
  public:
   Writer(Store& store, const v1::ReportKey& key, absl::string_view method,
-         const google::protobuf::Message& request, const std::string& idempotency_key)
+         const google::protobuf::Message& request, const std::string& idempotency_key,
+         const WriteContext& context)
       : store_(store),
         key_(key),
         report_key_(keys::Report(key.department_code(), key.fiscal_year())),
         lock_(store.report_stripes_.Acquire(report_key_)),
         method_(method),
-        idempotency_key_(idempotency_key.empty() ? "" : keys::Idempotency(method, idempotency_key)),
+        idempotency_key_(idempotency_key.empty()
+                             ? ""
+                             : keys::Idempotency(context.author, method, idempotency_key)),
         request_sha256_(idempotency_key.empty() ? "" : Sha256(request.SerializeAsString())) {}
 
   // The answer already given to this idempotency key, if any.
@@ -242,7 +253,7 @@ absl::StatusOr<Store::Prepared> Store::PrepareCreateReport(const v1::CreateRepor
     return engine::PrefixFields(status, "report.");
   }
   v1::ReportKey key = KeyOf(request.report());
-  Writer writer(*this, key, "CreateReport", request, request.idempotency_key());
+  Writer writer(*this, key, "CreateReport", request, request.idempotency_key(), context);
   auto replay = writer.Replay();
   if (!replay.ok()) return replay.status();
   if (*replay) return Prepared(**std::move(replay));
@@ -268,7 +279,7 @@ absl::StatusOr<Store::Prepared> Store::PrepareUpdateReport(const v1::UpdateRepor
     return status;
   }
   v1::ReportKey key = KeyOf(request.report());
-  Writer writer(*this, key, "UpdateReport", request, request.idempotency_key());
+  Writer writer(*this, key, "UpdateReport", request, request.idempotency_key(), context);
   auto replay = writer.Replay();
   if (!replay.ok()) return replay.status();
   if (*replay) return Prepared(**std::move(replay));
@@ -306,7 +317,8 @@ absl::StatusOr<Store::Prepared> Store::PrepareTransitionReport(
   if (absl::Status status = RequireExpectedRevision(request.expected_revision()); !status.ok()) {
     return status;
   }
-  Writer writer(*this, request.key(), "TransitionReport", request, request.idempotency_key());
+  Writer writer(*this, request.key(), "TransitionReport", request, request.idempotency_key(),
+                context);
   auto replay = writer.Replay();
   if (!replay.ok()) return replay.status();
   if (*replay) return Prepared(**std::move(replay));
@@ -334,7 +346,7 @@ absl::StatusOr<Store::Prepared> Store::PrepareDeleteReport(const v1::DeleteRepor
   if (absl::Status status = RequireExpectedRevision(request.expected_revision()); !status.ok()) {
     return status;
   }
-  Writer writer(*this, request.key(), "DeleteReport", request, "");
+  Writer writer(*this, request.key(), "DeleteReport", request, "", context);
   auto head = writer.LiveHeadAt(request.expected_revision());
   if (!head.ok()) return head.status();
   if (head->status() != v1::REPORT_STATUS_DRAFT) {
@@ -459,11 +471,13 @@ absl::StatusOr<v1::GetReportHistoryResponse> Store::GetReportHistory(
   if (!page_size.ok()) return page_size.status();
   std::string prefix = keys::Report(request.key().department_code(),
                                     static_cast<uint32_t>(request.key().fiscal_year()));
-  auto after = DecodePageToken(request.page_token(), "history|" + prefix);
-  if (!after.ok()) return after.status();
+  const std::string query = "history|" + prefix;
   std::string upper = keys::PrefixEnd(prefix);
-  rocksdb::Slice upper_slice(upper);
+  auto after = page_tokens_->Decode(request.page_token(), query, prefix, upper);
+  if (!after.ok()) return after.status();
+  rocksdb::Slice lower_slice(prefix), upper_slice(upper);
   rocksdb::ReadOptions options;
+  options.iterate_lower_bound = &lower_slice;
   options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, family(kRevisions)));
   v1::GetReportHistoryResponse response;
@@ -479,7 +493,7 @@ absl::StatusOr<v1::GetReportHistoryResponse> Store::GetReportHistory(
     last = it->key().ToString();
   }
   if (!it->status().ok()) return FromRocks(it->status(), "read history");
-  if (it->Valid()) response.set_next_page_token(EncodePageToken(last, "history|" + prefix));
+  if (it->Valid()) response.set_next_page_token(page_tokens_->Encode(last, query));
   if (response.revisions().empty() && after->empty()) {
     return absl::NotFoundError(absl::StrCat("no report ", Describe(request.key())));
   }
@@ -492,6 +506,10 @@ absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReports
   if (!v1::ReportStatus_IsValid(request.status())) {
     return engine::InvalidArgumentWithViolations("bad status filter",
                                                  {{"status", "is not a known report status"}});
+  }
+  if (!v1::ReportView_IsValid(request.view())) {
+    return engine::InvalidArgumentWithViolations("bad view",
+                                                 {{"view", "must be BASIC or FULL"}});
   }
   if (request.fiscal_year() != 0 && (request.fiscal_year() < engine::kMinFiscalYear ||
                                      request.fiscal_year() > engine::kMaxFiscalYear)) {
@@ -518,22 +536,29 @@ absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReports
   } else {
     scan = Scan::kHeads;
   }
-  std::string query = absl::StrCat("list|", year, "|", request.department_code(), "|", status);
-  auto after = DecodePageToken(request.page_token(), query);
+  // The query names every filter, and the scan stays within [prefix, upper)
+  // whatever the token says.
+  const std::string query =
+      absl::StrCat("list|", year, "|", request.department_code(), "|", status);
+  std::string upper = keys::PrefixEnd(prefix);
+  auto after = page_tokens_->Decode(request.page_token(), query, prefix, upper);
   if (!after.ok()) return after.status();
 
-  std::string upper = keys::PrefixEnd(prefix);
-  rocksdb::Slice upper_slice(upper);
+  rocksdb::Slice lower_slice(prefix), upper_slice(upper);
   rocksdb::ReadOptions options;
+  if (!prefix.empty()) options.iterate_lower_bound = &lower_slice;
   if (!upper.empty()) options.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(options, family(scan == Scan::kHeads ? kHeads : kIndex)));
   it->Seek(after->empty() ? prefix : *after);
   if (!after->empty() && it->Valid() && it->key() == *after) it->Next();
 
+  const bool full = request.view() == v1::REPORT_VIEW_FULL;
   v1::ListReportsResponse response;
   std::string last;
-  for (; it->Valid() && response.reports_size() < *page_size; it->Next()) {
+  size_t bytes = 0;
+  for (; it->Valid() && response.reports_size() < *page_size && bytes < kMaxPageBytes;
+       it->Next()) {
     std::string dept;
     uint32_t key_year = 0;
     bool parsed = scan == Scan::kHeads ? keys::ParseReport(it->key().ToString(), &dept, &key_year)
@@ -554,9 +579,11 @@ absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReports
                     keys::Revision(dept, key_year, static_cast<uint64_t>(head.latest_revision())),
                     revision);
     if (!read.ok()) return read;
+    if (!full) KeepIdentityOnly(*revision->mutable_report());
+    bytes += revision->ByteSizeLong();
   }
   if (!it->status().ok()) return FromRocks(it->status(), "list reports");
-  if (it->Valid()) response.set_next_page_token(EncodePageToken(last, query));
+  if (it->Valid()) response.set_next_page_token(page_tokens_->Encode(last, query));
   return response;
 }
 

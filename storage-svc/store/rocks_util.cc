@@ -2,10 +2,8 @@
 
 #include <openssl/sha.h>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "field_violations.h"
-#include "storage-svc/store/records.pb.h"
 
 namespace jixiao::store {
 
@@ -35,30 +33,6 @@ std::string Sha256(absl::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
   return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
-}
-
-std::string EncodePageToken(const std::string& after_key, const std::string& query) {
-  storage::PageToken token;
-  token.set_after_key(after_key);
-  token.set_query_sha256(Sha256(query));
-  return absl::WebSafeBase64Escape(token.SerializeAsString());
-}
-
-absl::StatusOr<std::string> DecodePageToken(const std::string& text, const std::string& query) {
-  if (text.empty()) return std::string();
-  std::string bytes;
-  storage::PageToken token;
-  if (!absl::WebSafeBase64Unescape(text, &bytes) || !token.ParseFromString(bytes) ||
-      token.after_key().empty()) {
-    return engine::InvalidArgumentWithViolations(
-        "malformed page token", {{"page_token", "is not a token this server gave out"}});
-  }
-  if (token.query_sha256() != Sha256(query)) {
-    return engine::InvalidArgumentWithViolations(
-        "page token belongs to another query",
-        {{"page_token", "was given for a listing with other filters; start again without it"}});
-  }
-  return token.after_key();
 }
 
 absl::StatusOr<int> PageSize(int requested) {

@@ -1,5 +1,5 @@
 // Small helpers shared by the store's files: RocksDB status mapping, proto
-// values, page tokens, digests. Internal to the store (and the benchmark
+// values, digests. Internal to the store (and the benchmark
 // tools that write to RocksDB beside it).
 
 #ifndef JIXIAO_STORAGE_SVC_STORE_ROCKS_UTIL_H_
@@ -39,14 +39,11 @@ T Await(absl::FunctionRef<void(absl::AnyInvocable<void(T) &&>)> start) {
 // SHA-256 of `data`, as 32 raw bytes.
 std::string Sha256(absl::string_view data);
 
-// Page tokens: opaque to clients, bound to the query they came from.
-std::string EncodePageToken(const std::string& after_key, const std::string& query);
-// The key to resume after ("" for a first page). INVALID_ARGUMENT if the
-// token is malformed or belongs to another query.
-absl::StatusOr<std::string> DecodePageToken(const std::string& token, const std::string& query);
-
 // Page size: `requested` if within (0, 1000], 100 if 0; INVALID_ARGUMENT if negative.
 absl::StatusOr<int> PageSize(int requested);
+// A page also ends once what it holds reaches this many bytes, so that a
+// listing of large reports stays far below any message limit.
+inline constexpr size_t kMaxPageBytes = 4 << 20;
 
 }  // namespace jixiao::store
 

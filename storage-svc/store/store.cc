@@ -23,6 +23,7 @@
 #include "group_commit.h"
 #include "info_log.h"
 #include "keys.h"
+#include "page_tokens.h"
 #include "rocks_util.h"
 #include "write_guard.h"
 
@@ -30,8 +31,8 @@ namespace jixiao::store {
 
 namespace {
 
-const char* const kFamilyNames[] = {"revisions", "heads",       "index", "schemes",
-                                    "cards",     "idempotency", "audit"};
+const char* const kFamilyNames[] = {"revisions",   "heads", "index", "schemes", "cards",
+                                    "idempotency", "audit", "meta"};
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::BlockBasedTableOptions table;
@@ -193,7 +194,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
       env->UnlockFile(opened.read_only_lock).PermitUncheckedError();
     return remembered;
   }
-  return std::unique_ptr<Store>(new Store(std::move(opened)));
+  std::unique_ptr<Store> store(new Store(std::move(opened)));
+  absl::StatusOr<PageTokens> page_tokens = PageTokens::Open(store->db_.get(), store->family(kMeta));
+  if (!page_tokens.ok()) return page_tokens.status();
+  store->page_tokens_ = std::make_unique<const PageTokens>(*std::move(page_tokens));
+  return store;
 }
 
 Store::Store(Opened opened)
@@ -291,15 +296,16 @@ absl::StatusOr<v1::ListAuditResponse> Store::ListAudit(const v1::ListAuditReques
   if (!page_size.ok()) return page_size.status();
   std::string query = absl::StrCat("audit|", request.principal(), "|", request.target_prefix(), "|",
                                    request.since().seconds(), ".", request.since().nanos());
-  auto after = DecodePageToken(request.page_token(), query);
+  const int64_t since = google::protobuf::util::TimeUtil::TimestampToNanoseconds(request.since());
+  const std::string first = keys::Audit(static_cast<uint64_t>(std::max<int64_t>(since, 0)), 0);
+  auto after = page_tokens_->Decode(request.page_token(), query, first, "");
   if (!after.ok()) return after.status();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kAudit)));
   if (!after->empty()) {
     it->Seek(*after);
     if (it->Valid() && it->key() == *after) it->Next();
   } else {
-    int64_t since = google::protobuf::util::TimeUtil::TimestampToNanoseconds(request.since());
-    it->Seek(keys::Audit(static_cast<uint64_t>(std::max<int64_t>(since, 0)), 0));
+    it->Seek(first);
   }
   v1::ListAuditResponse response;
   std::string last;
@@ -317,7 +323,7 @@ absl::StatusOr<v1::ListAuditResponse> Store::ListAudit(const v1::ListAuditReques
     *response.add_records() = std::move(record);
   }
   if (!it->status().ok()) return FromRocks(it->status(), "list audit");
-  if (it->Valid()) response.set_next_page_token(EncodePageToken(last, query));
+  if (it->Valid()) response.set_next_page_token(page_tokens_->Encode(last, query));
   return response;
 }
 

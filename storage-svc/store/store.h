@@ -71,6 +71,7 @@ class WriteBatch;
 namespace jixiao::store {
 
 class GroupCommit;
+class PageTokens;
 class WriteGuard;
 
 struct StoreOptions {
@@ -162,10 +163,22 @@ class Store {
   absl::StatusOr<v1::ListStoredSchemesResponse> ListSchemes(
       const v1::ListStoredSchemesRequest& request);
 
-  // Score cards, each for an existing report revision.
-  // Checks a card against the stored report revision it names, before it
-  // is saved (e.g. its signature).
-  using CardCheck = std::function<absl::Status(const v1::Report&, const v1::ScoreCard&)>;
+  // Score cards, each for an existing report revision, scored with a
+  // scheme the store knows: published under the card's scheme id and
+  // version, or the built-in default, with the digest the card carries
+  // (engine::SchemeDigest); FAILED_PRECONDITION for an unknown scheme,
+  // INVALID_ARGUMENT (card.scheme_sha256) for another scheme under its name.
+  // A card is never replaced: saving the same scores again (the signature
+  // aside) is a no-op that returns the stored card; different scores for the
+  // same revision and scheme are kept beside the earlier card, and reads
+  // show the newest.
+  //
+  // `check`, if given, is run before anything is written, with the report
+  // revision the card names and the report's current status (e.g. to verify
+  // the card's signature, or to refuse a department once its report is
+  // approved); its error is returned as is.
+  using CardCheck = std::function<absl::Status(const v1::Report& scored, v1::ReportStatus current,
+                                               const v1::ScoreCard& card)>;
   absl::StatusOr<v1::ScoreCard> SaveScoreCard(const v1::SaveScoreCardRequest& request,
                                               const WriteContext& context,
                                               const CardCheck& check = nullptr);
@@ -193,7 +206,17 @@ class Store {
   static absl::Status Restore(const std::string& backup_dir, const std::string& data_dir);
 
  private:
-  enum Family { kRevisions, kHeads, kIndex, kSchemes, kCards, kIdempotency, kAudit, kFamilyCount };
+  enum Family {
+    kRevisions,
+    kHeads,
+    kIndex,
+    kSchemes,
+    kCards,
+    kIdempotency,
+    kAudit,
+    kMeta,
+    kFamilyCount
+  };
 
   // What Open made, for the constructor.
   struct Opened;
@@ -216,6 +239,9 @@ class Store {
   // Hands `batch` to the committer and waits until it is durable. Every
   // synced write goes through the committer, and shares its syncs.
   absl::Status WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing);
+  // OK if `card` was scored with the scheme the store knows under its id and
+  // version (SaveScoreCard).
+  absl::Status CheckCardScheme(const v1::ScoreCard& card);
   // Adds the audit record of a write to its batch.
   void Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
              std::string target, int64_t revision = 0, std::string detail = "");
@@ -239,6 +265,7 @@ class Store {
   // Immutable after Open.
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> families_;
+  std::unique_ptr<const PageTokens> page_tokens_;
   // Opened read-only (the disk was full): holds the directory's lock itself.
   const bool read_only_;
   rocksdb::FileLock* const read_only_lock_;

@@ -231,9 +231,13 @@ TEST_F(StoreTest, IdempotentRetriesApplyOnce) {
   v1::CreateReportRequest other;
   *other.mutable_report() = MakeReport("D2", 2019);
   other.set_idempotency_key("key-1");
-  auto reused = store_->CreateReport(other, {"x"});
+  auto reused = store_->CreateReport(other, {"alice"});
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(engine::ViolationsOf(reused.status())[0].field, "idempotency_key");
+  // Keys are scoped by who writes: another principal's same key is its own.
+  auto others = store_->CreateReport(other, {"x"});
+  ASSERT_TRUE(others.ok()) << others.status();
+  EXPECT_EQ(others->key().department_code(), "D2");
 
   v1::UpdateReportRequest update;
   *update.mutable_report() = MakeReport("D1", 2019, "5");
@@ -360,6 +364,7 @@ TEST_F(StoreTest, ScoreCardsAttachToRevisions) {
     v1::SaveScoreCardRequest request;
     request.mutable_card()->set_scheme_id("dept-overall");
     request.mutable_card()->set_scheme_version(1);
+    request.mutable_card()->set_scheme_sha256(engine::DefaultScheme()->digest());
     request.mutable_card()->mutable_report()->set_department_code(dept);
     request.mutable_card()->mutable_report()->set_fiscal_year(2019);
     request.mutable_card()->mutable_report()->set_revision(revision);

@@ -6,10 +6,12 @@
 #include <atomic>
 #include <iostream>
 #include <mutex>
+#include <random>
 #include <thread>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "card_printer.h"
 #include "cli_output.h"
 #include "clients.h"
@@ -94,6 +96,13 @@ std::string Sha256(const std::string& data) {
   return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
 }
 
+// 16 random hex digits naming one run of a command.
+std::string RunId() {
+  std::random_device device;
+  std::uniform_int_distribution<uint64_t> any;
+  return absl::StrFormat("%016x", any(device));
+}
+
 struct SubmitResult {
   std::string file;
   absl::Status status;
@@ -102,9 +111,13 @@ struct SubmitResult {
 };
 
 // Stores one report file: creates it, or updates the revision it replaces.
-// The idempotency key is derived from the content and the revision it
-// replaces, so a retried submission is applied once.
-SubmitResult SubmitOne(StorageClient& client, const std::string& file, int64_t expect_revision) {
+// The idempotency key is derived from this run of the command, the content
+// and the revision it replaces, so a write the client retries is applied
+// once, while a later run is a new write: after `status delete`, submitting
+// the same file again creates the report again (continuing its history)
+// instead of replaying the first create's answer.
+SubmitResult SubmitOne(StorageClient& client, const std::string& file, int64_t expect_revision,
+                       const std::string& run) {
   SubmitResult result;
   result.file = file;
   absl::StatusOr<v1::Report> report = ReadReport(file);
@@ -136,7 +149,7 @@ SubmitResult SubmitOne(StorageClient& client, const std::string& file, int64_t e
     if (expected == 0) {
       v1::CreateReportRequest request;
       *request.mutable_report() = *report;
-      request.set_idempotency_key(absl::StrCat("create:", digest));
+      request.set_idempotency_key(absl::StrCat("create:", run, ":", digest));
       v1::CreateReportResponse response;
       result.status = client.Call(&Stub::CreateReport, request, response);
       result.revision = response.revision();
@@ -148,7 +161,7 @@ SubmitResult SubmitOne(StorageClient& client, const std::string& file, int64_t e
     v1::UpdateReportRequest request;
     *request.mutable_report() = *report;
     request.set_expected_revision(expected);
-    request.set_idempotency_key(absl::StrCat("update:", expected, ":", digest));
+    request.set_idempotency_key(absl::StrCat("update:", run, ":", expected, ":", digest));
     v1::UpdateReportResponse response;
     result.status = client.Call(&Stub::UpdateReport, request, response);
     result.revision = response.revision();
@@ -167,6 +180,7 @@ int RunSubmit(const GlobalOptions& global, const SubmitArgs& args) {
     return kUsage;
   }
   StorageClient client(global.client);
+  const std::string run = RunId();
   std::vector<SubmitResult> results(args.files.size());
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0}, failed{0};
@@ -174,7 +188,7 @@ int RunSubmit(const GlobalOptions& global, const SubmitArgs& args) {
   const bool terminal = isatty(STDERR_FILENO) && global.output != "json";
   auto work = [&] {
     for (size_t i = next++; i < args.files.size(); i = next++) {
-      results[i] = SubmitOne(client, args.files[i], args.expect_revision);
+      results[i] = SubmitOne(client, args.files[i], args.expect_revision, run);
       if (!results[i].status.ok()) ++failed;
       size_t finished = ++done;
       if (terminal) {
@@ -224,6 +238,11 @@ int RunGet(const GlobalOptions& global, const GetArgs& args) {
   if (args.report_only) {
     std::cout << ToJson(revision->report(), true);
   } else if (global.output == "json") {
+    // Who, when and what status, and whose report: the report itself (up to
+    // 16 MiB) only with --report.
+    v1::Identity identity = std::move(*revision->mutable_report()->mutable_identity());
+    revision->clear_report();
+    *revision->mutable_report()->mutable_identity() = std::move(identity);
     std::cout << ToJson(*revision, true);
   } else {
     std::cout << "report    " << Ref(revision->key(), revision->revision()) << "  "

@@ -1,0 +1,158 @@
+// Score cards in the store: kept only for a scheme the store knows, with
+// that scheme's digest; never replaced.
+
+#include "absl/strings/str_cat.h"
+#include "engine.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "store.h"
+#include "store_test_util.h"
+
+namespace jixiao::store {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::Key;
+using testing::MakeReport;
+using testing::Reason;
+
+class CardStore : public testing::ScratchStore {
+ protected:
+  void SetUp() override {
+    ScratchStore::SetUp();
+    Create(MakeReport("D1", 2019));
+  }
+
+  // A card of D1 2019 revision 1, scored (as far as the store can tell) with
+  // the built-in scheme.
+  static v1::SaveScoreCardRequest Card(const std::string& total) {
+    std::shared_ptr<const engine::CompiledScheme> builtin = engine::DefaultScheme();
+    v1::SaveScoreCardRequest request;
+    v1::ScoreCard& card = *request.mutable_card();
+    card.set_scheme_id(builtin->id());
+    card.set_scheme_version(builtin->version());
+    card.set_scheme_sha256(builtin->digest());
+    card.mutable_report()->set_department_code("D1");
+    card.mutable_report()->set_fiscal_year(2019);
+    card.mutable_report()->set_revision(1);
+    card.set_total_score(total);
+    return request;
+  }
+
+  int AuditRecords() {
+    v1::ListAuditRequest request;
+    request.set_page_size(1000);
+    return store_->ListAudit(request)->records_size();
+  }
+
+  std::string ShownTotal() {
+    v1::GetScoreCardRequest get;
+    *get.mutable_key() = Key("D1", 2019);
+    auto card = store_->GetScoreCard(get);
+    return card.ok() ? card->total_score() : card.status().ToString();
+  }
+};
+
+TEST_F(CardStore, KeepsOnlyCardsOfTheSchemeItKnows) {
+  ASSERT_TRUE(store_->SaveScoreCard(Card("97.06"), {"x"}).ok());
+
+  // The official id and version, over rules eased by hand.
+  v1::Scheme eased = engine::DefaultScheme()->proto();
+  eased.mutable_indicators(0)->set_name("eased");
+  v1::SaveScoreCardRequest forged = Card("100.00");
+  forged.mutable_card()->set_scheme_sha256(engine::SchemeDigest(eased));
+  auto saved = store_->SaveScoreCard(forged, {"x"});
+  EXPECT_EQ(saved.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Reason(saved.status(), "card.scheme_sha256"), HasSubstr("rules differ"));
+
+  v1::SaveScoreCardRequest no_digest = Card("100.00");
+  no_digest.mutable_card()->clear_scheme_sha256();
+  EXPECT_EQ(store_->SaveScoreCard(no_digest, {"x"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  v1::SaveScoreCardRequest unpublished = Card("100.00");
+  unpublished.mutable_card()->set_scheme_version(7);
+  saved = store_->SaveScoreCard(unpublished, {"x"});
+  EXPECT_EQ(saved.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(saved.status().message()), HasSubstr("not published"));
+
+  EXPECT_EQ(ShownTotal(), "97.06");
+}
+
+TEST_F(CardStore, KeepsCardsOfAPublishedScheme) {
+  v1::Scheme next = engine::DefaultScheme()->proto();
+  next.set_version(2);
+  next.set_name("next year's");
+  v1::PublishSchemeRequest publish;
+  *publish.mutable_scheme() = next;
+  ASSERT_TRUE(store_->PublishScheme(publish, {"ops"}).ok());
+
+  v1::SaveScoreCardRequest card = Card("90.00");
+  card.mutable_card()->set_scheme_version(2);
+  EXPECT_EQ(store_->SaveScoreCard(card, {"x"}).status().code(),
+            absl::StatusCode::kInvalidArgument);  // version 2, scored with version 1
+  card.mutable_card()->set_scheme_sha256(engine::SchemeDigest(next));
+  EXPECT_TRUE(store_->SaveScoreCard(card, {"x"}).ok());
+}
+
+TEST_F(CardStore, TheBuiltInSchemeCannotBePublishedOver) {
+  v1::Scheme eased = engine::DefaultScheme()->proto();
+  eased.set_name("eased");
+  v1::PublishSchemeRequest publish;
+  *publish.mutable_scheme() = eased;
+  auto published = store_->PublishScheme(publish, {"ops"});
+  EXPECT_EQ(published.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(published.status().message()), HasSubstr("built-in"));
+  *publish.mutable_scheme() = engine::DefaultScheme()->proto();
+  EXPECT_TRUE(store_->PublishScheme(publish, {"ops"}).ok());
+}
+
+TEST_F(CardStore, NeverReplacesACard) {
+  ASSERT_TRUE(store_->SaveScoreCard(Card("90.00"), {"x"}).ok());
+  const int after_first = AuditRecords();
+
+  // The same scores again, signed by another key: nothing is written.
+  v1::SaveScoreCardRequest again = Card("90.00");
+  again.mutable_card()->mutable_signature()->set_key_id("rotated");
+  auto saved = store_->SaveScoreCard(again, {"x"});
+  ASSERT_TRUE(saved.ok()) << saved.status();
+  EXPECT_FALSE(saved->has_signature());  // the stored card comes back
+  EXPECT_EQ(AuditRecords(), after_first);
+
+  // Other scores are kept beside the first, and the newest shows.
+  ASSERT_TRUE(store_->SaveScoreCard(Card("80.00"), {"x"}).ok());
+  ASSERT_TRUE(store_->SaveScoreCard(Card("85.00"), {"x"}).ok());
+  EXPECT_EQ(AuditRecords(), after_first + 2);
+  EXPECT_EQ(ShownTotal(), "85.00");
+  Reopen();
+  EXPECT_EQ(ShownTotal(), "85.00");
+  v1::ListScoreCardsRequest list;
+  list.set_fiscal_year(2019);
+  auto cards = store_->ListScoreCards(list);
+  ASSERT_TRUE(cards.ok());
+  ASSERT_EQ(cards->cards_size(), 1);
+  EXPECT_EQ(cards->cards(0).total_score(), "85.00");
+}
+
+// The check sees the report's status now, not the scored revision's.
+TEST_F(CardStore, TheCheckSeesTheCurrentStatus) {
+  v1::TransitionReportRequest submit;
+  *submit.mutable_key() = Key("D1", 2019);
+  submit.set_to(v1::REPORT_STATUS_SUBMITTED);
+  submit.set_expected_revision(1);
+  ASSERT_TRUE(store_->TransitionReport(submit, {"d1"}).ok());
+  std::vector<v1::ReportStatus> seen;
+  auto saved = store_->SaveScoreCard(
+      Card("90.00"), {"x"},
+      [&seen](const v1::Report& report, v1::ReportStatus current, const v1::ScoreCard&) {
+        EXPECT_EQ(report.identity().department_code(), "D1");
+        seen.push_back(current);
+        return absl::PermissionDeniedError("no");
+      });
+  EXPECT_EQ(saved.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(seen, ::testing::ElementsAre(v1::REPORT_STATUS_SUBMITTED));
+  EXPECT_THAT(ShownTotal(), HasSubstr("NOT_FOUND"));
+}
+
+}  // namespace
+}  // namespace jixiao::store

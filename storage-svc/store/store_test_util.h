@@ -1,0 +1,80 @@
+// What the store's tests share: a store in a scratch directory, and small
+// reports to put in it.
+
+#ifndef JIXIAO_STORAGE_SVC_STORE_STORE_TEST_UTIL_H_
+#define JIXIAO_STORAGE_SVC_STORE_STORE_TEST_UTIL_H_
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "field_violations.h"
+#include "gtest/gtest.h"
+#include "store.h"
+
+namespace jixiao::store::testing {
+
+inline v1::Report MakeReport(const std::string& dept, int year,
+                             const std::string& procurement = "100") {
+  v1::Report report;
+  report.mutable_identity()->set_department_code(dept);
+  report.mutable_identity()->set_department_name("部门 " + dept);
+  report.mutable_identity()->set_fiscal_year(year);
+  report.mutable_procurement()->mutable_budget()->set_value(procurement);
+  return report;
+}
+
+inline v1::ReportKey Key(const std::string& dept, int year) {
+  v1::ReportKey key;
+  key.set_department_code(dept);
+  key.set_fiscal_year(year);
+  return key;
+}
+
+// What a refusal says of `field` ("" if it names no such field).
+inline std::string Reason(const absl::Status& status, const std::string& field) {
+  for (const engine::FieldViolation& v : engine::ViolationsOf(status)) {
+    if (v.field == field) return v.description;
+  }
+  return "";
+}
+
+// A store in a directory of its own, removed after the test.
+class ScratchStore : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("jixiao-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    store_.reset();
+    StoreOptions options;
+    options.data_dir = dir_.string();
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+  v1::ReportRevision Create(const v1::Report& report, const std::string& author = "alice") {
+    v1::CreateReportRequest request;
+    *request.mutable_report() = report;
+    auto created = store_->CreateReport(request, {author});
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.ok() ? *created : v1::ReportRevision();
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace jixiao::store::testing
+
+#endif  // JIXIAO_STORAGE_SVC_STORE_STORE_TEST_UTIL_H_
