@@ -3,6 +3,7 @@
 // the authenticated principal, not what the caller declares.
 
 #include <grpcpp/grpcpp.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <fstream>
@@ -81,6 +82,22 @@ TEST_F(Auth, MissingOrUnknownTokensAreUnauthenticated) {
   testing::CommandResult wrong = As("wrong", {"list"});
   EXPECT_EQ(wrong.exit_code, 4);
   EXPECT_THAT(wrong.err, HasSubstr("unknown token"));
+  EXPECT_THAT(none.err, HasSubstr("set JIXIAO_TOKEN"));
+  // A token file that cannot be read is a mistake on the command line; one
+  // that others can read is worth a warning.
+  auto with_token_file = [&](const std::string& file) {
+    return RunCommand(
+        {BinPath("jixiao"), "--storage", storage_->address(), "--token-file", file, "list"});
+  };
+  EXPECT_EQ(with_token_file(dir_ + "/absent.token").exit_code, 2);
+  std::ofstream(dir_ + "/empty.token").close();
+  testing::CommandResult empty = with_token_file(dir_ + "/empty.token");
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_THAT(empty.err, HasSubstr("empty.token: cannot be read, or holds no token"));
+  ASSERT_EQ(::chmod((dir_ + "/lh.token").c_str(), 0644), 0);
+  EXPECT_THAT(As("lh", {"list"}).err, HasSubstr("can be read by other users (mode 644)"));
+  ASSERT_EQ(::chmod((dir_ + "/lh.token").c_str(), 0600), 0);
+  EXPECT_THAT(As("lh", {"list"}).err, ::testing::Not(HasSubstr("warning")));
   EXPECT_EQ(As("", {"score", kSeed}).exit_code, 4);  // scoring-svc authenticates too
   EXPECT_EQ(As("", {"score", kSeed, kSeed, "--stream"}).exit_code, 4);
   EXPECT_EQ(As("lh", {"score", kSeed}).exit_code, 3);  // scored: the seed's Q2 error
@@ -106,6 +123,14 @@ TEST_F(Auth, DepartmentsKeepToTheirOwnReports) {
   EXPECT_EQ(
       As("other", {"status", "submit", "LH-ZWFWSJGLJ/2019", "--expect-revision", "1"}).exit_code,
       4);
+  // Without --expect-revision the command reads the report first; the
+  // refusal still speaks of the change asked for, not of a read.
+  for (const char* action : {"submit", "delete", "approve"}) {
+    testing::CommandResult refused = As("other", {"status", action, "LH-ZWFWSJGLJ/2019"});
+    EXPECT_EQ(refused.exit_code, 4) << action;
+    EXPECT_THAT(refused.err, ::testing::Not(HasSubstr("may read only"))) << action;
+    EXPECT_THAT(refused.err, HasSubstr("other (department) may")) << action;
+  }
   EXPECT_EQ(
       As("other", {"status", "delete", "LH-ZWFWSJGLJ/2019", "--expect-revision", "1"}).exit_code,
       4);

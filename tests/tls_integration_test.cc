@@ -54,7 +54,9 @@ TEST_F(Tls, ClientsMustSpeakTls) {
   testing::CommandResult untrusted =
       RunCommand({BinPath("jixiao"), "--scoring", scoring.address(), "--timeout", "3", "--tls-ca",
                   other + "/ca.crt", "score", kSeed});
-  EXPECT_EQ(untrusted.exit_code, 5);
+  EXPECT_EQ(untrusted.exit_code, 1);  // reached, not trusted: no "is it running?"
+  EXPECT_THAT(untrusted.err, HasSubstr("TLS handshake with " + scoring.address() + " failed"));
+  EXPECT_THAT(untrusted.err, ::testing::Not(HasSubstr("is the service running")));
 }
 
 TEST_F(Tls, MutualTlsRefusesClientsWithoutACertificate) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "exit_codes.h"
 #include "field_violations.h"
@@ -10,7 +12,13 @@
 
 namespace jixiao::cli {
 
+bool IsTlsFailure(const absl::Status& status) {
+  return absl::IsUnavailable(status) &&
+         absl::StrContains(absl::AsciiStrToLower(status.message()), "handshake failed");
+}
+
 int ExitCodeFor(const absl::Status& status) {
+  if (IsTlsFailure(status)) return kFailure;  // reached, but not trusted
   switch (status.code()) {
     case absl::StatusCode::kOk:
       return kOk;
@@ -38,7 +46,15 @@ void PrintError(const std::string& what, const absl::Status& status, const std::
     if (v.field.empty()) continue;  // already in the message
     std::cerr << "  " << v.field << ": " << v.description << "\n";
   }
-  if (ExitCodeFor(status) == kUnreachable && !flag.empty()) {
+  if (IsTlsFailure(status)) {
+    std::cerr << "  (the TLS handshake with " << (address.empty() ? "the service" : address)
+              << " failed: its certificate is not signed by the CA given with --tls-ca, has "
+                 "expired, or names another host; or it wants a client certificate: --tls-cert "
+                 "and --tls-key)\n";
+  } else if (absl::IsUnauthenticated(status)) {
+    std::cerr << "  (set JIXIAO_TOKEN to your bearer token, or pass --token-file FILE holding "
+                 "it)\n";
+  } else if (ExitCodeFor(status) == kUnreachable && !flag.empty()) {
     std::cerr << "  (is the service running at " << (address.empty() ? "?" : address)
               << ", and does it expect TLS (--tls-ca) or a client certificate (--tls-cert)? set "
               << flag << ")\n";

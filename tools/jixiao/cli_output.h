@@ -14,6 +14,10 @@ namespace jixiao::cli {
 // The exit code (exit_codes.h) a failed status calls for.
 int ExitCodeFor(const absl::Status& status);
 
+// Whether `status` is a failed TLS handshake: the service was reached, but
+// one side did not trust the other (exit code 1, not "unreachable").
+bool IsTlsFailure(const absl::Status& status);
+
 // "jixiao: <what>: <message>" and one line per field violation; for an
 // unreachable service, a hint naming `address` and `flag`.
 void PrintError(const std::string& what, const absl::Status& status,

@@ -6,6 +6,7 @@
 //   jixiao list --year 2019
 
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -239,7 +240,17 @@ int main(int argc, char** argv) {
 
   if (!token_file.empty()) {
     std::ifstream in(token_file);
-    std::getline(in, global.client.token);
+    if (!in || !std::getline(in, global.client.token)) {
+      std::cerr << "jixiao: --token-file " << token_file
+                << ": cannot be read, or holds no token (one line: the bearer token)\n";
+      return kUsage;
+    }
+    struct stat info;
+    if (::stat(token_file.c_str(), &info) == 0 && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+      std::cerr << "jixiao: warning: token file " << token_file
+                << " can be read by other users (mode " << std::oct << (info.st_mode & 0777)
+                << std::dec << "); make it yours alone: chmod 600 " << token_file << "\n";
+    }
   } else if (const char* token = std::getenv("JIXIAO_TOKEN")) {
     global.client.token = token;
   }

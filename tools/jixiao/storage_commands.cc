@@ -389,11 +389,16 @@ int RunStatus(const GlobalOptions& global, const StatusArgs& args) {
   int64_t expected = args.expect_revision;
   if (expected == 0) {
     absl::StatusOr<v1::ReportRevision> latest = Fetch(client, ref->key, 0);
-    if (!latest.ok()) {
+    if (absl::IsPermissionDenied(latest.status())) {
+      // Not one's own report: the write below is refused too, and says why
+      // in terms of what was asked (submit, approve, ...), not of a read.
+      expected = 1;
+    } else if (!latest.ok()) {
       PrintError(args.ref, latest.status(), global.client.storage, kStorageHint);
       return ExitCodeFor(latest.status());
+    } else {
+      expected = latest->revision();
     }
-    expected = latest->revision();
   }
   absl::Status status;
   v1::ReportRevision revision;
