@@ -252,11 +252,12 @@ void Store::Supervise() {
 void Store::TryResume() {
   if (read_only_ || !guard_->resumable()) return;
   if (guard_->fault() == WriteGuard::Fault::kDiskFull) {
-    // Resuming flushes the memtables (and starts a new log and MANIFEST):
-    // wait until they fit, twice over.
+    // Resuming flushes the memtables (and starts a new log): wait until
+    // they fit, with 256 KiB to spare. (A resume that fails for space again
+    // leaves the store as it was, and is tried again.)
     uint64_t memtables = 0;
     db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &memtables);
-    if (FreeBytes(options_.data_dir) < 2 * memtables + (4 << 20)) return;
+    if (FreeBytes(options_.data_dir) < memtables + (256 << 10)) return;
   }
   const int64_t stops = guard_->stops();
   // OK at once if RocksDB recovered by itself (it retries retryable I/O
