@@ -139,6 +139,21 @@ TEST_F(Tls, MisconfiguredTlsIsAClearError) {
   testing::CommandResult ca_only = RunCommand(
       {BinPath("scoring-svc"), "--listen", "127.0.0.1:0", "--tls-client-ca", Cert("ca.crt")});
   EXPECT_EQ(ca_only.exit_code, 2);
+  // A key that is not the certificate's once exited 1 with "cannot listen",
+  // which systemd restarts in a loop: now it says what is wrong and exits 2.
+  for (const char* binary : {"scoring-svc", "storage-svc"}) {
+    std::vector<std::string> args = {BinPath(binary),      "--listen",  "127.0.0.1:0",
+                                     "--tls-cert",         Cert("server.crt"), "--tls-key",
+                                     Cert("client.key")};
+    if (std::string(binary) == "storage-svc") {
+      args.push_back("--data-dir");
+      args.push_back(testing::MakeTempDir("jixiao-tls-mismatch") + "/db");
+    }
+    testing::CommandResult mismatched = RunCommand(args);
+    EXPECT_EQ(mismatched.exit_code, 2) << binary << ": " << mismatched.err;
+    EXPECT_THAT(mismatched.err, HasSubstr("--tls-key is not the private key of --tls-cert"))
+        << binary;
+  }
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "http_gateway.h"
 #include "metrics.h"
 #include "metrics_server.h"
+#include "tls_check.h"
 
 namespace jixiao::rpc {
 
@@ -130,7 +131,7 @@ absl::StatusOr<std::optional<auth::Principal>> Caller(const grpc::ServerContextB
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
-    const ServerOptions& options) {
+    const ServerOptions& options, std::vector<std::string>* warnings) {
   auto read = [](const std::string& path, std::string* out) {
     std::ifstream in(path);
     std::ostringstream text;
@@ -142,8 +143,16 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
     return absl::InvalidArgumentError("TLS needs both --tls-cert and --tls-key");
   }
   grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  if (!read(options.tls_cert, &pair.cert_chain) || !read(options.tls_key, &pair.private_key)) {
-    return absl::InvalidArgumentError("cannot read --tls-cert or --tls-key");
+  if (!read(options.tls_cert, &pair.cert_chain)) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read --tls-cert ", options.tls_cert));
+  }
+  if (!read(options.tls_key, &pair.private_key)) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read --tls-key ", options.tls_key));
+  }
+  if (absl::Status checked =
+          CheckCertificateAndKey(pair.cert_chain, pair.private_key, absl::Now(), warnings);
+      !checked.ok()) {
+    return checked;
   }
   grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
   ssl.pem_key_cert_pairs.push_back(pair);
@@ -176,11 +185,13 @@ int RunServer(const std::string& program, const ServerOptions& options,
               const std::function<std::map<std::string, bool>()>& health_source) {
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
-    auto created = TlsCredentials(options);
+    std::vector<std::string> warnings;
+    auto created = TlsCredentials(options, &warnings);
     if (!created.ok()) {
       std::cerr << program << ": " << created.status().message() << "\n";
       return 2;
     }
+    for (const std::string& warning : warnings) std::cerr << program << ": " << warning << "\n";
     credentials = *created;
     std::cerr << program << ": serving TLS"
               << (options.tls_client_ca.empty() ? "" : ", client certificates required") << "\n";

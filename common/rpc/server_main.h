@@ -91,8 +91,11 @@ std::unique_ptr<auth::SigningKeys> LoadSigningKeysOrExit(const std::string& prog
                                                          const ServerOptions& options);
 
 // Server TLS credentials from options.tls_* (mutual TLS with a client CA).
+// INVALID_ARGUMENT if a file cannot be read, or the key is not the
+// certificate's (tls_check.h); what clients will refuse although the server
+// starts (an expired certificate) is added to `warnings`.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
-    const ServerOptions& options);
+    const ServerOptions& options, std::vector<std::string>* warnings);
 
 // Blocks SIGTERM and SIGINT in the calling thread (and the threads it
 // starts later) so that RunServer can wait for them. Call first in main().
