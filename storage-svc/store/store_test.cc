@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -502,6 +503,44 @@ TEST_F(StoreTest, BackupDirectoryIsChecked) {
   options.backup_dir = options.data_dir + "/backups";
   EXPECT_EQ(Store::Open(options).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(std::filesystem::exists(options.data_dir));
+}
+
+// A continuous backup that fails (here its directory cannot be made) is
+// logged and counted, and the store goes on serving writes.
+TEST_F(StoreTest, FailedContinuousBackupsAreCountedNotFatal) {
+  store_.reset();
+  std::string file = dir_.string() + "-backup-file";
+  std::ofstream(file) << "not a directory";
+  std::mutex mutex;
+  std::vector<std::string> logged;
+  StoreOptions options;
+  options.data_dir = dir_.string();
+  options.backup_dir = file + "/backups";
+  options.backup_every = absl::Milliseconds(20);
+  options.log = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(mutex);
+    logged.push_back(line);
+  };
+  auto store = Store::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  store_ = *std::move(store);
+  const std::string failed = "jixiao_store_backups_total{result=\"failed\"} ";
+  auto failures = [&] {
+    std::string metrics = store_->MetricsText();
+    auto at = metrics.find(failed);
+    return at == std::string::npos ? -1 : std::atoi(metrics.c_str() + at + failed.size());
+  };
+  for (int i = 0; i < 500 && failures() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(failures(), 2);
+  EXPECT_THAT(store_->MetricsText(), HasSubstr("jixiao_store_last_backup_timestamp_seconds 0\n"));
+  Create(MakeReport("D1", 2019));
+  EXPECT_TRUE(store_->Writable().ok());
+  store_.reset();
+  std::filesystem::remove(file);
+  ASSERT_FALSE(logged.empty());
+  EXPECT_THAT(logged[0], HasSubstr("continuous backup into " + options.backup_dir + " failed"));
 }
 
 // Continuous backups: taken while the store serves, the newest kept, and
