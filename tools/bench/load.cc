@@ -435,7 +435,7 @@ RunSummary RunGrouped(const LoadOptions& options, const ReportGenerator& generat
 
 // A request carrying generated report `index`, made before its call is timed.
 template <typename Request>
-std::shared_ptr<Request> WithReport(const ReportGenerator& generator, int64_t index) {
+std::shared_ptr<const Request> WithReport(const ReportGenerator& generator, int64_t index) {
   auto request = std::make_shared<Request>();
   *request->mutable_report() = generator.Report(static_cast<uint64_t>(index));
   return request;
@@ -448,195 +448,280 @@ v1::ReportKey KeyOf(const v1::Report& report) {
   return key;
 }
 
-int Run(const std::string& command, const LoadOptions& options) {
+// What a command runs with: the options, the generated reports, the watched
+// process, and (for a command with a target) the channel and the null RPC
+// interleaved before each call with --with-null.
+class Session {
+ public:
+  Session(const LoadOptions& options, const ReportGenerator& generator, ProcessWatch& watch)
+      : options(options), generator(generator), watch(watch) {}
+
+  const LoadOptions& options;
+  const ReportGenerator& generator;
+  ProcessWatch& watch;
+
+  // The target's channel, connected on first use (exits 3 if it cannot be).
+  const std::shared_ptr<grpc::Channel>& channel() {
+    if (channel_ == nullptr) channel_ = Channel(options);
+    return channel_;
+  }
+
+  // The null RPC: a health Check over the same channel.
+  Call NullCall() {
+    if (health_ == nullptr) health_ = grpc::health::v1::Health::NewStub(channel());
+    return [this] {
+      grpc::ClientContext context;
+      Prepare(context, options);
+      grpc::health::v1::HealthCheckRequest request;
+      grpc::health::v1::HealthCheckResponse response;
+      return health_->Check(&context, request, &response);
+    };
+  }
+
+  // The call that sends `request` through `method` of `stub`, each time with
+  // a fresh context (deadline, token, request id); `check`, if given, says
+  // whether an OK answer is what was wanted.
+  template <typename Stub, typename Request, typename Response>
+  Call Unary(Stub& stub,
+             grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+             std::shared_ptr<const Request> request,
+             std::function<grpc::Status(const Response&)> check = nullptr) {
+    return [this, &stub, method, request = std::move(request), check = std::move(check)] {
+      grpc::ClientContext context;
+      Prepare(context, options);
+      Response response;
+      grpc::Status status = (stub.*method)(&context, *request, &response);
+      return status.ok() && check ? check(response) : status;
+    };
+  }
+
+  // Runs prepare(index)() for every index, with the null RPC before each
+  // call if --with-null asked for it.
+  RunSummary RunCalls(const std::function<Call(int64_t index)>& prepare) {
+    if (options.with_null && null_first_ == nullptr) {
+      null_first_ = std::make_unique<Interleaved>();
+      null_first_->call = NullCall();
+    }
+    return RunUnary(options, watch, prepare, null_first_.get());
+  }
+
+  // The generated reports sent as CreateReportRequests through `method` of
+  // `stub` (put, absorb, keep).
+  template <typename Stub>
+  RunSummary SendReports(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                                  const v1::CreateReportRequest&,
+                                                                  v1::CreateReportResponse*)) {
+    return RunCalls([&](int64_t index) {
+      return Unary(stub, method, WithReport<v1::CreateReportRequest>(generator, index));
+    });
+  }
+
+  // The null RPC's own tally, with --with-null; null otherwise.
+  Interleaved* null_first() { return null_first_.get(); }
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
+  std::unique_ptr<Interleaved> null_first_;
+};
+
+// The flags a command takes beyond those every command takes.
+enum Needs : unsigned {
+  kTarget = 1,     // --target, --token-file, --connect-timeout: a service to drive
+  kDir = 2,        // --dir: a RocksDB directory, in process
+  kGroup = 4,      // --group
+  kStreamed = 8,   // sends over streams: no --prepare-ahead
+  kWithNull = 16,  // --with-null
+};
+
+// One jixiao-load command: its name, its help, the flags it takes, and what
+// it runs (an error if it could not start: the exit code 3).
+struct LoadCommand {
+  const char* name;
+  const char* help;
+  unsigned needs;
+  std::function<absl::StatusOr<RunSummary>(Session&)> run;
+};
+
+absl::StatusOr<RunSummary> RunRocksDbPut(Session& s) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.IncreaseParallelism(2);
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status opened = rocksdb::DB::Open(db_options, s.options.dir, &raw);
+  if (!opened.ok()) return store::FromRocks(opened, "open");
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::WriteOptions write;
+  write.sync = true;
+  if (s.options.group > 1) return RunGrouped(s.options, s.generator, *db, write, s.watch);
+  return RunUnary(s.options, s.watch, [&](int64_t index) -> Call {
+    v1::Report report = s.generator.Report(static_cast<uint64_t>(index));
+    return
+        [&db, &write, key = report.identity().department_code(),
+         value = report.SerializeAsString()] { return ToGrpcStatus(db->Put(write, key, value)); };
+  });
+}
+
+absl::StatusOr<RunSummary> RunStorePut(Session& s) {
+  store::StoreOptions store_options;
+  store_options.data_dir = s.options.dir;
+  absl::StatusOr<std::unique_ptr<store::Store>> opened = store::Store::Open(store_options);
+  if (!opened.ok()) return opened.status();
+  std::unique_ptr<store::Store> db = *std::move(opened);
+  return RunUnary(s.options, s.watch, [&](int64_t index) -> Call {
+    auto request = WithReport<v1::CreateReportRequest>(s.generator, index);
+    return [&db, request] {
+      return rpc::ToGrpcStatus(
+          db->CreateReport(*request, store::WriteContext{"jixiao-load"}).status());
+    };
+  });
+}
+
+// A page of exactly 100 reports, or a failure saying how many came.
+grpc::Status FullPage(const v1::ListReportsResponse& response) {
+  if (response.reports_size() == 100) return grpc::Status::OK;
+  return grpc::Status(grpc::StatusCode::OUT_OF_RANGE,
+                      absl::StrCat("page has ", response.reports_size(), " reports, not 100"));
+}
+
+const std::vector<LoadCommand>& Commands() {
+  using Scoring = v1::ScoringService::Stub;
+  using Storage = v1::StorageService::Stub;
+  using Echo = echo::v1::Echo::Stub;
+  static const std::vector<LoadCommand> commands = {
+      {"null", "health Check: the null RPC every latency is compared with", kTarget,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         Call null_call = s.NullCall();
+         return s.RunCalls([&](int64_t) { return null_call; });
+       }},
+      {"score", "unary ScoringService.Score of generated reports", kTarget | kWithNull,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         auto stub = v1::ScoringService::NewStub(s.channel());
+         return s.RunCalls([&](int64_t index) {
+           return s.Unary(*stub, &Scoring::Score, WithReport<v1::ScoreRequest>(s.generator, index));
+         });
+       }},
+      {"stream", "ScoringService.ScoreStream of generated reports over --streams streams",
+       kTarget | kStreamed,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         auto stub = v1::ScoringService::NewStub(s.channel());
+         return RunStreams<v1::ScoreRequest, v1::ScoreResponse>(
+             s.options, s.generator, s.watch,
+             [&](grpc::ClientContext* context) { return stub->ScoreStream(context); },
+             [](const v1::ScoreResponse& response, std::string* why) {
+               if (!response.has_error()) return false;
+               *why = response.error().message();
+               return true;
+             });
+       }},
+      {"echo", "the same stream to bench-echo-svc, which only echoes", kTarget | kStreamed,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         auto stub = echo::v1::Echo::NewStub(s.channel());
+         return RunStreams<v1::ScoreRequest, v1::ScoreRequest>(
+             s.options, s.generator, s.watch,
+             [&](grpc::ClientContext* context) { return stub->EchoStream(context); },
+             [](const v1::ScoreRequest& echoed, std::string* why) {
+               if (echoed.has_report()) return false;
+               *why = "echo lost the report";
+               return true;
+             });
+       }},
+      {"fetch", "bench-echo-svc's Fetch: a report sent back from memory, GetReport's baseline",
+       kTarget | kWithNull,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         auto stub = echo::v1::Echo::NewStub(s.channel());
+         auto request = std::make_shared<const echo::v1::FetchRequest>();
+         Call fetch = s.Unary(*stub, &Echo::Fetch, request);
+         return s.RunCalls([&](int64_t) { return fetch; });
+       }},
+      {"absorb",
+       "bench-echo-svc's Absorb: the same reports sent and dropped, CreateReport's transport",
+       kTarget,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         auto stub = echo::v1::Echo::NewStub(s.channel());
+         return s.SendReports(*stub, &Echo::Absorb);
+       }},
+      {"keep",
+       "bench-echo-svc's Keep: the same reports checked and made durable, and nothing else; "
+       "CreateReport's floor",
+       kTarget,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         auto stub = echo::v1::Echo::NewStub(s.channel());
+         return s.SendReports(*stub, &Echo::Keep);
+       }},
+      {"put", "StorageService.CreateReport of generated reports (new departments)", kTarget,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         auto stub = v1::StorageService::NewStub(s.channel());
+         return s.SendReports(*stub, &Storage::CreateReport);
+       }},
+      {"get", "StorageService.GetReport of reports put before (same --offset and --seed)",
+       kTarget | kWithNull,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         auto stub = v1::StorageService::NewStub(s.channel());
+         return s.RunCalls([&](int64_t index) {
+           auto request = std::make_shared<v1::GetReportRequest>();
+           *request->mutable_key() = KeyOf(s.generator.Report(static_cast<uint64_t>(index)));
+           return s.Unary(*stub, &Storage::GetReport,
+                          std::shared_ptr<const v1::GetReportRequest>(std::move(request)));
+         });
+       }},
+      {"list", "StorageService.ListReports: one page of 100 for a year", kTarget,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         auto stub = v1::StorageService::NewStub(s.channel());
+         return s.RunCalls([&](int64_t index) {
+           auto request = std::make_shared<v1::ListReportsRequest>();
+           request->set_fiscal_year(static_cast<int32_t>(2015 + index % 11));
+           request->set_page_size(100);
+           return s.Unary(*stub, &Storage::ListReports,
+                          std::shared_ptr<const v1::ListReportsRequest>(std::move(request)),
+                          std::function<grpc::Status(const v1::ListReportsResponse&)>(FullPage));
+         });
+       }},
+      // Baseline: synced puts of the same serialized reports, straight into
+      // RocksDB, from as many threads as the service has clients.
+      {"rocksdb-put", "synced RocksDB puts of the same bytes in --dir: the storage baseline",
+       kDir | kGroup, RunRocksDbPut},
+      // A CreateReport's storage work without the RPC: the store library in
+      // process (field check, head read, batch, group-committed synced
+      // write), from as many threads as the service has clients.
+      {"store-put",
+       "CreateReport on the store library in process, in --dir: a write's storage work without "
+       "the RPC",
+       kDir, RunStorePut},
+      // What every write must do besides storing: check the report's fields.
+      {"check", "engine::CheckReport of the same reports, in process: a write's field check", 0,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         return RunUnary(s.options, s.watch, [&](int64_t index) -> Call {
+           auto report =
+               std::make_shared<v1::Report>(s.generator.Report(static_cast<uint64_t>(index)));
+           return [report] { return rpc::ToGrpcStatus(engine::CheckReport(*report)); };
+         });
+       }},
+  };
+  return commands;
+}
+
+int Run(const LoadCommand& command, const LoadOptions& options) {
   GeneratorOptions generator_options;
   generator_options.seed = options.seed;
   generator_options.inconsistent_per_mille = options.inconsistent_per_mille;
   ReportGenerator generator(generator_options);
   ProcessWatch watch(options.watch_pid);
-  RunSummary summary;
-  std::unique_ptr<Interleaved> null_first;  // with --with-null
-
-  if (command == "check") {
-    // What every write must do besides storing: check the report's fields
-    // (engine::CheckReport), in process, on the same generated reports.
-    summary = RunUnary(options, watch, [&](int64_t index) -> Call {
-      auto report = std::make_shared<v1::Report>(generator.Report(static_cast<uint64_t>(index)));
-      return [report] { return rpc::ToGrpcStatus(engine::CheckReport(*report)); };
-    });
-  } else if (command == "store-put") {
-    // A CreateReport's storage work without the RPC: the store library in
-    // process (field check, head read, batch, group-committed synced write),
-    // from as many threads as the service has clients, each waiting for its
-    // write.
-    store::StoreOptions store_options;
-    store_options.data_dir = options.dir;
-    absl::StatusOr<std::unique_ptr<store::Store>> opened = store::Store::Open(store_options);
-    if (!opened.ok()) {
-      std::cerr << "jixiao-load: " << opened.status() << "\n";
-      return 3;
-    }
-    std::unique_ptr<store::Store> db = *std::move(opened);
-    summary = RunUnary(options, watch, [&](int64_t index) -> Call {
-      auto request = WithReport<v1::CreateReportRequest>(generator, index);
-      return [&db, request] {
-        return rpc::ToGrpcStatus(
-            db->CreateReport(*request, store::WriteContext{"jixiao-load"}).status());
-      };
-    });
-  } else if (command == "rocksdb-put") {
-    // Baseline: synced puts of the same serialized reports, straight into
-    // RocksDB, from as many threads as the service has clients.
-    rocksdb::Options db_options;
-    db_options.create_if_missing = true;
-    db_options.IncreaseParallelism(2);
-    rocksdb::DB* raw = nullptr;
-    rocksdb::Status opened = rocksdb::DB::Open(db_options, options.dir, &raw);
-    if (!opened.ok()) {
-      std::cerr << "jixiao-load: " << opened.ToString() << "\n";
-      return 3;
-    }
-    std::unique_ptr<rocksdb::DB> db(raw);
-    rocksdb::WriteOptions write;
-    write.sync = true;
-    if (options.group > 1) {
-      summary = RunGrouped(options, generator, *db, write, watch);
-    } else {
-      summary = RunUnary(options, watch, [&](int64_t index) -> Call {
-        v1::Report report = generator.Report(static_cast<uint64_t>(index));
-        return [&db, &write, key = report.identity().department_code(),
-                value = report.SerializeAsString()] {
-          return ToGrpcStatus(db->Put(write, key, value));
-        };
-      });
-    }
-  } else {
-    auto channel = Channel(options);
-    auto health = grpc::health::v1::Health::NewStub(channel);
-    const Call null_call = [&] {
-      grpc::ClientContext context;
-      Prepare(context, options);
-      grpc::health::v1::HealthCheckRequest request;
-      grpc::health::v1::HealthCheckResponse response;
-      return health->Check(&context, request, &response);
-    };
-    // The baseline: a null RPC before each call, over the same channel.
-    if (options.with_null && command != "null") {
-      null_first = std::make_unique<Interleaved>();
-      null_first->call = null_call;
-    }
-    auto run = [&](const std::function<Call(int64_t index)>& prepare) {
-      return RunUnary(options, watch, prepare, null_first.get());
-    };
-    // put, absorb and keep: the generated reports sent as CreateReportRequests
-    // through `method` of `stub`.
-    const auto send_reports = [&](auto& stub, auto method) {
-      return run([&](int64_t index) -> Call {
-        auto request = WithReport<v1::CreateReportRequest>(generator, index);
-        return [&, request] {
-          grpc::ClientContext context;
-          Prepare(context, options);
-          v1::CreateReportResponse response;
-          return (stub.*method)(&context, *request, &response);
-        };
-      });
-    };
-    if (command == "null") {
-      summary = run([&](int64_t) { return null_call; });
-    } else if (command == "score") {
-      auto stub = v1::ScoringService::NewStub(channel);
-      summary = run([&](int64_t index) -> Call {
-        auto request = WithReport<v1::ScoreRequest>(generator, index);
-        return [&, request] {
-          grpc::ClientContext context;
-          Prepare(context, options);
-          v1::ScoreResponse response;
-          return stub->Score(&context, *request, &response);
-        };
-      });
-    } else if (command == "stream") {
-      auto stub = v1::ScoringService::NewStub(channel);
-      summary = RunStreams<v1::ScoreRequest, v1::ScoreResponse>(
-          options, generator, watch,
-          [&](grpc::ClientContext* context) { return stub->ScoreStream(context); },
-          [](const v1::ScoreResponse& response, std::string* why) {
-            if (!response.has_error()) return false;
-            *why = response.error().message();
-            return true;
-          });
-    } else if (command == "echo") {
-      auto stub = echo::v1::Echo::NewStub(channel);
-      summary = RunStreams<jixiao::v1::ScoreRequest, jixiao::v1::ScoreRequest>(
-          options, generator, watch,
-          [&](grpc::ClientContext* context) { return stub->EchoStream(context); },
-          [](const jixiao::v1::ScoreRequest& echoed, std::string* why) {
-            if (echoed.has_report()) return false;
-            *why = "echo lost the report";
-            return true;
-          });
-    } else if (command == "fetch") {
-      auto stub = echo::v1::Echo::NewStub(channel);
-      summary = run([&](int64_t) -> Call {
-        return [&] {
-          grpc::ClientContext context;
-          Prepare(context, options);
-          echo::v1::FetchRequest request;
-          v1::GetReportResponse response;
-          return stub->Fetch(&context, request, &response);
-        };
-      });
-    } else if (command == "absorb" || command == "keep") {
-      auto stub = echo::v1::Echo::NewStub(channel);
-      summary = send_reports(
-          *stub, command == "absorb" ? &echo::v1::Echo::Stub::Absorb : &echo::v1::Echo::Stub::Keep);
-    } else if (command == "put") {
-      auto stub = v1::StorageService::NewStub(channel);
-      summary = send_reports(*stub, &v1::StorageService::Stub::CreateReport);
-    } else if (command == "get") {
-      auto stub = v1::StorageService::NewStub(channel);
-      summary = run([&](int64_t index) -> Call {
-        v1::GetReportRequest request;
-        *request.mutable_key() = KeyOf(generator.Report(static_cast<uint64_t>(index)));
-        return [&, request] {
-          grpc::ClientContext context;
-          Prepare(context, options);
-          v1::GetReportResponse response;
-          return stub->GetReport(&context, request, &response);
-        };
-      });
-    } else if (command == "list") {
-      auto stub = v1::StorageService::NewStub(channel);
-      summary = run([&](int64_t index) -> Call {
-        v1::ListReportsRequest request;
-        request.set_fiscal_year(static_cast<int32_t>(2015 + index % 11));
-        request.set_page_size(100);
-        return [&, request] {
-          grpc::ClientContext context;
-          Prepare(context, options);
-          v1::ListReportsResponse response;
-          grpc::Status status = stub->ListReports(&context, request, &response);
-          if (status.ok() && response.reports_size() != 100) {
-            return grpc::Status(
-                grpc::StatusCode::OUT_OF_RANGE,
-                absl::StrCat("page has ", response.reports_size(), " reports, not 100"));
-          }
-          return status;
-        };
-      });
-    } else {
-      std::cerr << "jixiao-load: unknown command " << command << "\n";
-      return 2;
-    }
+  Session session(options, generator, watch);
+  absl::StatusOr<RunSummary> summary = command.run(session);
+  if (!summary.ok()) {
+    std::cerr << "jixiao-load: " << summary.status() << "\n";
+    return 3;
   }
   int64_t null_errors = 0;
-  if (null_first != nullptr) {
-    RunSummary null_summary = null_first->tally.Finish(summary.seconds);
+  if (Interleaved* null_first = session.null_first()) {
+    RunSummary null_summary = null_first->tally.Finish(summary->seconds);
     std::cout << FormatSummary("null", null_summary) << std::endl;
     null_errors = null_summary.errors;
   }
-  std::cout << FormatSummary(options.name.empty() ? command : options.name, summary) << watch.Stop()
-            << std::endl;
-  return summary.errors == 0 && null_errors == 0 && summary.requests > 0 ? 0 : 1;
+  std::cout << FormatSummary(options.name.empty() ? command.name : options.name, *summary)
+            << watch.Stop() << std::endl;
+  return summary->errors == 0 && null_errors == 0 && summary->requests > 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -652,39 +737,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   jixiao::bench::LoadOptions options;
   std::string token_file;
-  struct Command {
-    const char* name;
-    const char* help;
-  };
-  const Command commands[] = {
-      {"null", "health Check: the null RPC every latency is compared with"},
-      {"score", "unary ScoringService.Score of generated reports"},
-      {"stream", "ScoringService.ScoreStream of generated reports over --streams streams"},
-      {"echo", "the same stream to bench-echo-svc, which only echoes"},
-      {"fetch", "bench-echo-svc's Fetch: a report sent back from memory, GetReport's baseline"},
-      {"absorb",
-       "bench-echo-svc's Absorb: the same reports sent and dropped, CreateReport's "
-       "transport"},
-      {"keep",
-       "bench-echo-svc's Keep: the same reports checked and made durable, and nothing else; "
-       "CreateReport's floor"},
-      {"put", "StorageService.CreateReport of generated reports (new departments)"},
-      {"get", "StorageService.GetReport of reports put before (same --offset and --seed)"},
-      {"list", "StorageService.ListReports: one page of 100 for a year"},
-      {"rocksdb-put", "synced RocksDB puts of the same bytes in --dir: the storage baseline"},
-      {"store-put",
-       "CreateReport on the store library in process, in --dir: a write's storage work without "
-       "the RPC"},
-      {"check", "engine::CheckReport of the same reports, in process: a write's field check"},
-  };
-  for (const Command& command : commands) {
+  for (const jixiao::bench::LoadCommand& command : jixiao::bench::Commands()) {
+    using namespace jixiao::bench;  // the Needs flags
     CLI::App* sub = app.add_subcommand(command.name, command.help);
-    const std::string name = command.name;
-    const bool in_process = name == "rocksdb-put" || name == "store-put" || name == "check";
-    if (name == "rocksdb-put" || name == "store-put") {
+    if (command.needs & kDir) {
       sub->add_option("--dir", options.dir, "RocksDB directory (created)")->required();
     }
-    if (name == "rocksdb-put") {
+    if (command.needs & kGroup) {
       sub->add_option("--group", options.group,
                       "above 1: one thread writes the reports this many at a time, each group "
                       "one synced batch (--concurrency is not used): what a durable write "
@@ -692,7 +751,7 @@ int main(int argc, char** argv) {
           ->check(CLI::PositiveNumber)
           ->capture_default_str();
     }
-    if (!in_process) {
+    if (command.needs & kTarget) {
       sub->add_option("--target", options.target, "host:port of the service")->required();
       sub->add_option("--token-file", token_file, "file holding a bearer token");
       sub->add_option("--connect-timeout", options.connect_seconds,
@@ -702,7 +761,7 @@ int main(int argc, char** argv) {
     sub->add_option("--requests", options.requests, "requests to count")->capture_default_str();
     sub->add_option("--warmup", options.warmup,
                     "requests to send first and not count (they take the first indices)");
-    if (name != "stream" && name != "echo") {
+    if (!(command.needs & kStreamed)) {
       sub->add_option("--prepare-ahead", options.prepare_ahead,
                       "calls prepared (reports generated) before the clock runs, at a time; a "
                       "longer run goes in batches, and only the calls' time counts")
@@ -724,7 +783,7 @@ int main(int argc, char** argv) {
                     "used per request (server_cpu_us) and its context switches per request "
                     "(server_switches)");
     sub->add_option("--name", options.name, "name on the summary line");
-    if (name == "score" || name == "get" || name == "fetch") {
+    if (command.needs & kWithNull) {
       sub->add_flag("--with-null", options.with_null,
                     "before each call, a null RPC on the same channel, tallied apart on a line "
                     "of its own: the baseline, measured under the same conditions (the CPU "
@@ -739,5 +798,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  return jixiao::bench::Run(app.get_subcommands().front()->get_name(), options);
+  const std::string chosen = app.get_subcommands().front()->get_name();
+  for (const jixiao::bench::LoadCommand& command : jixiao::bench::Commands()) {
+    if (command.name == chosen) return jixiao::bench::Run(command, options);
+  }
+  return 2;  // CLI11 knows only the commands above
 }
