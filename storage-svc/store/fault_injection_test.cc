@@ -2,6 +2,7 @@
 // one stand-in these tests allow: a real disk cannot be made to fail a sync
 // at will), and over a data directory removed under it.
 
+#include <rocksdb/db.h>
 #include <rocksdb/file_system.h>
 
 #include <atomic>
@@ -224,6 +225,39 @@ TEST_F(FaultInjectionTest, DiskFullRefusesWritesUntilSpaceReturns) {
   EXPECT_TRUE(Readable("AFTER"));
   EXPECT_FALSE(Readable("FAILED"));
   EXPECT_FALSE(Readable("REFUSED"));
+}
+
+// A store written before the `meta` family (which holds the page-token
+// secret) existed, started on a full disk: read-only, no family can be
+// created, and it still starts, serves listings and refuses writes.
+TEST_F(FaultInjectionTest, AStoreFromBeforeTheMetaFamilyStartsReadOnlyOnAFullDisk) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  {
+    rocksdb::DBOptions options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "revisions", "heads", "index", "schemes", "cards",
+                             "idempotency", "audit"}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir_.string(), families, &handles, &raw).ok());
+    for (rocksdb::ColumnFamilyHandle* handle : handles) raw->DestroyColumnFamilyHandle(handle);
+    delete raw;
+  }
+  fs_->FailFrom(FaultyFileSystem::Fail::kWrites, DiskFull());
+  Reopen();
+  EXPECT_EQ(store_->Writable().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(store_->ListReports(v1::ListReportsRequest()).ok());
+  EXPECT_EQ(Create("REFUSED").status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(store_->MetricsText(), HasSubstr("jixiao_store_keys{family=\"revisions\"}"));
+  fs_->Heal();
+  Reopen();  // read-write again: the family and the secret are made now
+  ASSERT_TRUE(Create("AFTER").ok());
+  EXPECT_TRUE(Readable("AFTER"));
 }
 
 // A write whose sync failed is not acknowledged, nor anything after it;

@@ -40,7 +40,9 @@ class Copier final : public rocksdb::WriteBatch::Handler {
 GroupCommit::GroupCommit(rocksdb::DB* db, bool sync,
                          const std::vector<rocksdb::ColumnFamilyHandle*>& families, Gate* gate)
     : db_(db), sync_(sync), gate_(gate) {
-  for (rocksdb::ColumnFamilyHandle* family : families) families_[family->GetID()] = family;
+  for (rocksdb::ColumnFamilyHandle* family : families) {
+    if (family != nullptr) families_[family->GetID()] = family;  // null: absent, read-only
+  }
   committer_ = std::thread([this] { Commit(); });
   answerer_ = std::thread([this] { Answer(); });
 }

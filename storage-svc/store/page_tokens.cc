@@ -23,9 +23,12 @@ absl::Status Refused(absl::string_view message, absl::string_view why) {
 
 }  // namespace
 
-absl::StatusOr<PageTokens> PageTokens::Open(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) {
+absl::StatusOr<PageTokens> PageTokens::Open(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
+                                            bool read_only) {
   std::string secret;
-  rocksdb::Status status = db->Get(rocksdb::ReadOptions(), family, kSecretKey, &secret);
+  rocksdb::Status status = family == nullptr
+                               ? rocksdb::Status::NotFound()
+                               : db->Get(rocksdb::ReadOptions(), family, kSecretKey, &secret);
   if (status.ok() && secret.size() == kSecretBytes) return PageTokens(std::move(secret));
   if (status.ok()) return absl::InternalError("the stored page-token secret is corrupt");
   if (!status.IsNotFound()) return FromRocks(status, "read the page-token secret");
@@ -33,6 +36,7 @@ absl::StatusOr<PageTokens> PageTokens::Open(rocksdb::DB* db, rocksdb::ColumnFami
   if (RAND_bytes(reinterpret_cast<unsigned char*>(secret.data()), kSecretBytes) != 1) {
     return absl::InternalError("no random bytes for the page-token secret");
   }
+  if (read_only || family == nullptr) return PageTokens(std::move(secret));
   rocksdb::WriteOptions synced;
   synced.sync = true;
   status = db->Put(synced, family, kSecretKey, secret);

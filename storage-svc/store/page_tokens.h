@@ -35,8 +35,12 @@ namespace jixiao::store {
 class PageTokens {
  public:
   // Reads the store's token secret from `family`, creating it (a synced
-  // write) the first time. INTERNAL if it cannot be read or written.
-  static absl::StatusOr<PageTokens> Open(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family);
+  // write) the first time. A store opened read-only (a full disk) that has
+  // no secret yet, or no `family` (null: written before it existed), gets a
+  // secret of its own until the next start: its tokens then do not survive
+  // a restart. INTERNAL if the secret cannot be read or written.
+  static absl::StatusOr<PageTokens> Open(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family,
+                                         bool read_only);
 
   explicit PageTokens(std::string secret) : secret_(std::move(secret)) {}
 

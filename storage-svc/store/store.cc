@@ -168,8 +168,24 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     }
     handles.clear();
     db_options.listeners.clear();
+    // Read-only, no family can be created: open those there are (a store
+    // written before a family was added lacks it), and leave the others'
+    // handles null.
+    std::vector<std::string> present;
+    rocksdb::DB::ListColumnFamilies(db_options, options.data_dir, &present).PermitUncheckedError();
+    std::vector<rocksdb::ColumnFamilyDescriptor> existing;
+    for (const rocksdb::ColumnFamilyDescriptor& d : descriptors) {
+      if (std::find(present.begin(), present.end(), d.name) != present.end()) existing.push_back(d);
+    }
     rocksdb::Status read_only =
-        rocksdb::DB::OpenForReadOnly(db_options, options.data_dir, descriptors, &handles, &raw);
+        rocksdb::DB::OpenForReadOnly(db_options, options.data_dir, existing, &handles, &raw);
+    if (read_only.ok()) {
+      std::vector<rocksdb::ColumnFamilyHandle*> all(descriptors.size(), nullptr);
+      for (size_t i = 0, j = 0; i < descriptors.size() && j < handles.size(); ++i) {
+        if (descriptors[i].name == existing[j].name) all[i] = handles[j++];
+      }
+      handles = std::move(all);
+    }
     if (!read_only.ok()) {
       env->UnlockFile(lock).PermitUncheckedError();
       return absl::InternalError(absl::StrCat("cannot open data directory ", options.data_dir, ": ",
@@ -188,14 +204,15 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   opened.families = std::move(handles);
   if (absl::Status remembered = opened.guard->Remember(); !remembered.ok()) {
     for (rocksdb::ColumnFamilyHandle* handle : opened.families) {
-      opened.db->DestroyColumnFamilyHandle(handle);
+      if (handle != nullptr) opened.db->DestroyColumnFamilyHandle(handle);
     }
     if (opened.read_only_lock != nullptr)
       env->UnlockFile(opened.read_only_lock).PermitUncheckedError();
     return remembered;
   }
   std::unique_ptr<Store> store(new Store(std::move(opened)));
-  absl::StatusOr<PageTokens> page_tokens = PageTokens::Open(store->db_.get(), store->family(kMeta));
+  absl::StatusOr<PageTokens> page_tokens =
+      PageTokens::Open(store->db_.get(), store->family(kMeta), store->read_only_);
   if (!page_tokens.ok()) return page_tokens.status();
   store->page_tokens_ = std::make_unique<const PageTokens>(*std::move(page_tokens));
   return store;
@@ -227,7 +244,9 @@ Store::~Store() {
   // Every acknowledged write is synced already. After a failure RocksDB
   // must not touch the log that failed (it asserts).
   if (!read_only_ && guard_->writable()) db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
-  for (rocksdb::ColumnFamilyHandle* handle : families_) db_->DestroyColumnFamilyHandle(handle);
+  for (rocksdb::ColumnFamilyHandle* handle : families_) {
+    if (handle != nullptr) db_->DestroyColumnFamilyHandle(handle);
+  }
   db_->Close().PermitUncheckedError();
   if (read_only_lock_ != nullptr) {
     (env_ ? env_.get() : rocksdb::Env::Default())
@@ -430,7 +449,7 @@ std::string Store::MetricsText() const {
     append_header(gauge.name, gauge.help, "gauge");
     for (rocksdb::ColumnFamilyHandle* handle : families_) {
       uint64_t value = 0;
-      if (!db_->GetIntProperty(handle, gauge.property, &value)) continue;
+      if (handle == nullptr || !db_->GetIntProperty(handle, gauge.property, &value)) continue;
       absl::StrAppend(&text, gauge.name, "{family=\"", handle->GetName(), "\"} ", value, "\n");
     }
   }

@@ -264,6 +264,8 @@ class Store {
   const std::unique_ptr<WriteGuard> guard_;
   // Immutable after Open.
   const std::unique_ptr<rocksdb::DB> db_;
+  // By Family; a family a read-only store lacks (one written before the
+  // family existed) is null.
   const std::vector<rocksdb::ColumnFamilyHandle*> families_;
   std::unique_ptr<const PageTokens> page_tokens_;
   // Opened read-only (the disk was full): holds the directory's lock itself.
