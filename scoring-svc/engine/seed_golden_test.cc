@@ -1,5 +1,7 @@
-// The figures DESIGN.md says the engine must reproduce from the seed report
-// (examples/longhua-2019.json) under the default scheme.
+// The figures of the 2019 self-evaluation report of 深圳市龙华区政务服务数据管理局
+// (transcribed as examples/longhua-2019.json), reproduced under the default
+// scheme: the rates the report states, its Q2 spending progress that its own
+// amounts contradict, and the identities that hold within rounding.
 
 #include <fstream>
 #include <sstream>
