@@ -1,7 +1,9 @@
 #include "report_generator.h"
 
+#include <map>
 #include <set>
 
+#include "decimal.h"
 #include "engine.h"
 #include "gtest/gtest.h"
 
@@ -70,6 +72,43 @@ TEST(ReportGenerator, ReportsAreAboutTheSizeOfARealOneWithoutItsNarrative) {
   size_t bytes = generator.Report(0).ByteSizeLong();
   EXPECT_GT(bytes, 2000u);
   EXPECT_LT(bytes, SeedReport().ByteSizeLong());
+}
+
+// Properties of every score card, over generated reports: a total is the sum
+// of the scores printed beneath it (so the printed table always adds up),
+// and every score lies within its weight.
+TEST(ScoreCardProperties, TotalsAreSumsOfTheRoundedScoresBeneath) {
+  GeneratorOptions options;
+  options.seed = 7;
+  options.inconsistent_per_mille = 200;
+  ReportGenerator generator(options);
+  auto exact = [](const std::string& text) {
+    auto parsed = engine::ParseDecimal(text);
+    EXPECT_TRUE(parsed.ok()) << text;
+    return parsed.ok() ? parsed->value : mpq_class(-1);
+  };
+  for (uint64_t index = 0; index < 300; ++index) {
+    auto card = engine::ScoreReport(generator.Report(index), *engine::DefaultScheme(), {});
+    ASSERT_TRUE(card.ok()) << card.status();
+    std::map<std::string, mpq_class> below;  // sum of the children's printed scores
+    mpq_class top_levels = 0;
+    for (const v1::IndicatorResult& indicator : card->indicators()) {
+      const mpq_class score = exact(indicator.score());
+      ASSERT_GE(score, 0) << indicator.id();
+      ASSERT_LE(score, exact(indicator.weight())) << indicator.id();
+      if (indicator.parent_id().empty()) {
+        top_levels += score;
+      } else {
+        below[indicator.parent_id()] += score;
+      }
+    }
+    for (const v1::IndicatorResult& indicator : card->indicators()) {
+      if (indicator.leaf()) continue;
+      EXPECT_EQ(below[indicator.id()], exact(indicator.score()))
+          << "report " << index << ", " << indicator.id();
+    }
+    EXPECT_EQ(top_levels, exact(card->total_score())) << "report " << index;
+  }
 }
 
 }  // namespace
