@@ -1,0 +1,42 @@
+// The outputs a reader of the seed report sees, as golden files
+// (tests/golden/, golden.h): its score card as JSON, the CLI's table, and
+// the rendered Markdown document, all from examples/longhua-2019.json under
+// the built-in scheme, offline.
+
+#include "gtest/gtest.h"
+#include "golden.h"
+#include "process.h"
+
+namespace jixiao {
+namespace {
+
+using testing::BinPath;
+using testing::SourcePath;
+
+const std::string kSeed = SourcePath("examples/longhua-2019.json");
+
+testing::CommandResult Jixiao(std::vector<std::string> args) {
+  args.insert(args.begin(), BinPath("jixiao"));
+  return testing::RunCommand(args);
+}
+
+TEST(Golden, SeedScoreCardAsJson) {
+  testing::CommandResult result = Jixiao({"score", kSeed, "-o", "json"});
+  EXPECT_EQ(result.exit_code, 3) << result.err;  // scored, with the Q2 error
+  testing::ExpectGolden(result.out, SourcePath("tests/golden/seed_card.json"));
+}
+
+TEST(Golden, SeedScoreTable) {
+  testing::CommandResult result = Jixiao({"score", kSeed});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  testing::ExpectGolden(result.out, SourcePath("tests/golden/seed_score_table.txt"));
+}
+
+TEST(Golden, SeedReportMarkdown) {
+  testing::CommandResult result = Jixiao({"render", kSeed});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  testing::ExpectGolden(result.out, SourcePath("tests/golden/seed_report.md"));
+}
+
+}  // namespace
+}  // namespace jixiao
