@@ -1,0 +1,91 @@
+// Templates (built in, or overridden from a directory), Mustache, and
+// Markdown to HTML: what every document is made with.
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <dirent.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "document_parts.h"
+#include "formatting.h"
+#include "render.h"
+
+namespace jixiao::render {
+
+// Defined in the generated builtin_templates.cc.
+const std::map<std::string, std::string>& BuiltInTemplates();
+
+namespace {
+
+std::string ReadFile(const std::string& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  *ok = static_cast<bool>(in);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+std::string Mustache(const std::string& text, const mstch::node& view, bool html_escape) {
+  static std::mutex mutex;  // mstch's escape function is global
+  std::lock_guard<std::mutex> lock(mutex);
+  mstch::config::escape = html_escape ? std::function<std::string(const std::string&)>(HtmlEscape)
+                                      : [](const std::string& s) { return s; };
+  return mstch::render(text, view);
+}
+
+std::string Cell(std::string text) {
+  absl::StrReplaceAll({{"|", "\\|"}, {"\n", " "}}, &text);
+  return text;
+}
+
+Templates Templates::BuiltIn() {
+  Templates templates;
+  templates.templates_ = BuiltInTemplates();
+  return templates;
+}
+
+absl::StatusOr<Templates> Templates::WithOverrides(const std::string& directory) {
+  Templates templates = BuiltIn();
+  DIR* dir = opendir(directory.c_str());
+  if (dir == nullptr)
+    return absl::NotFoundError(absl::StrCat("cannot read template directory ", directory));
+  closedir(dir);
+  for (auto& [name, text] : templates.templates_) {
+    bool ok = false;
+    std::string override_text = ReadFile(directory + "/" + name, &ok);
+    if (ok) text = override_text;
+  }
+  return templates;
+}
+
+const std::string& Templates::Get(const std::string& name) const {
+  static const std::string empty;
+  auto it = templates_.find(name);
+  return it == templates_.end() ? empty : it->second;
+}
+
+std::string MarkdownToHtml(const std::string& markdown) {
+  cmark_gfm_core_extensions_ensure_registered();
+  const int options = CMARK_OPT_UNSAFE;  // keeps the charts; text is escaped beforehand
+  cmark_parser* parser = cmark_parser_new(options);
+  cmark_parser_attach_syntax_extension(parser, cmark_find_syntax_extension("table"));
+  cmark_parser_feed(parser, markdown.data(), markdown.size());
+  cmark_node* document = cmark_parser_finish(parser);
+  char* html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser));
+  std::string out(html);
+  free(html);
+  cmark_node_free(document);
+  cmark_parser_free(parser);
+  return out;
+}
+
+}  // namespace jixiao::render
