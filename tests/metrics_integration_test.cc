@@ -1,13 +1,20 @@
 // The /metrics page of the real storage-svc: it parses as Prometheus text
 // (read back with the prometheus_client library's own parser) and counts
-// exactly the calls the test made, by method and status code.
+// exactly the calls the test made, by method and status code; it is
+// refused off loopback without consent; and 200 connections that send
+// nothing or trickle a request header neither stop it answering within a
+// second nor stay open past the header deadline.
 
+#include <chrono>
 #include <fstream>
+#include <iostream>
 #include <regex>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "process.h"
+#include "raw_http.h"
 
 namespace jixiao::testing {
 namespace {
@@ -112,6 +119,34 @@ TEST(Metrics, RefusedOffLoopbackWithoutConsent) {
       {kBin + "/scoring-svc", "--listen", "127.0.0.1:0", "--metrics-listen", "0.0.0.0:0"});
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_THAT(refused.err, HasSubstr("not a loopback address"));
+}
+
+// 100 connections to the metrics port that send nothing and 100 that
+// trickle a request header a byte every 250 ms, all held open, while
+// /metrics is asked 8 times over 8 seconds: each answer comes within a
+// second, and by the end (past the 5 s header deadline) the server has
+// closed every one of them. (Served by cpp-httplib's pool of 8 workers, no
+// attempt was answered within 5 s: each waited behind the stalled ones.)
+TEST(Metrics, AnswersWithinASecondWhile200ConnectionsStall) {
+  std::string dir = MakeTempDir("metrics-slow");
+  ServerProcess scoring(kBin + "/scoring-svc",
+                        {"--metrics-listen", ":0", "--metrics-port-file", dir + "/metrics.addr"});
+  ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
+  const std::string metrics_address = ReadAddress(dir + "/metrics.addr");
+  ASSERT_THAT(metrics_address, ::testing::StartsWith("127.0.0.1:"));
+
+  StalledConnections stalled(metrics_address, 100, 100,
+                             "GET /metrics HTTP/1.1\r\nHost: localhost\r\nX-Slow: ", 'a');
+  ASSERT_TRUE(stalled.ok());
+  for (int i = 0; i < 8; ++i) {
+    TimedResponse got = TimedGet(metrics_address, "/metrics", std::chrono::seconds(5));
+    EXPECT_EQ(got.status, 200) << "attempt " << i << ": " << got.response;
+    EXPECT_THAT(got.response, HasSubstr("# TYPE jixiao_rpc_requests_total counter\n"));
+    EXPECT_LT(got.took.count(), 1000) << "attempt " << i;
+    std::cerr << "metrics " << i << ": " << got.status << " in " << got.took.count() << " ms\n";
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  EXPECT_EQ(stalled.ClosedByServer(std::chrono::seconds(2)), 200);
 }
 
 }  // namespace

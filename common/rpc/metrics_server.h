@@ -1,5 +1,8 @@
 // The HTTP admin port: GET /metrics answers in Prometheus' text format.
-// Served by cpp-httplib on a thread of its own; stopped when destroyed.
+// Served by an HttpServer (http_listener.h), so its connections are bounded
+// as the HTTP/JSON gateway's are: each on a thread of its own, up to
+// kMetricsMaxConnections at once, and one that sends nothing or trickles
+// its request is closed 5 s after it opened; stopped when destroyed.
 
 #ifndef JIXIAO_COMMON_RPC_METRICS_SERVER_H_
 #define JIXIAO_COMMON_RPC_METRICS_SERVER_H_
@@ -7,17 +10,18 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace jixiao::rpc {
 
 struct ServerOptions;
+class HttpServer;
+
+// Connections the metrics port serves at once; one more is refused (503).
+// Scrapers need one or two: the rest is headroom against clients that
+// hold connections open for the header deadline.
+inline constexpr int kMetricsMaxConnections = 512;
 
 class MetricsServer {
  public:
@@ -27,12 +31,12 @@ class MetricsServer {
   static absl::StatusOr<std::unique_ptr<MetricsServer>> Start(const std::string& program,
                                                               const ServerOptions& options,
                                                               std::function<std::string()> text);
+  // Stops serving: closes idle connections, lets answers in flight finish.
   ~MetricsServer();
 
  private:
   MetricsServer() = default;
-  std::unique_ptr<httplib::Server> http_;
-  std::thread thread_;
+  std::unique_ptr<HttpServer> http_;
 };
 
 }  // namespace jixiao::rpc
