@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/report/labels.h"
 #include "engine.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -22,22 +23,7 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-const char* StatusName(v1::ReportStatus status) {
-  switch (status) {
-    case v1::REPORT_STATUS_DRAFT:
-      return "draft";
-    case v1::REPORT_STATUS_SUBMITTED:
-      return "submitted";
-    case v1::REPORT_STATUS_RETURNED:
-      return "returned";
-    case v1::REPORT_STATUS_APPROVED:
-      return "approved";
-    case v1::REPORT_STATUS_DELETED:
-      return "deleted";
-    default:
-      return "unspecified";
-  }
-}
+const char* StatusName(v1::ReportStatus status) { return report::StatusLabel(status).english; }
 
 // A report key is checked as a report's identity is (engine.h).
 absl::Status CheckKey(const v1::ReportKey& key, const std::string& field) {
@@ -508,8 +494,7 @@ absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReports
                                                  {{"status", "is not a known report status"}});
   }
   if (!v1::ReportView_IsValid(request.view())) {
-    return engine::InvalidArgumentWithViolations("bad view",
-                                                 {{"view", "must be BASIC or FULL"}});
+    return engine::InvalidArgumentWithViolations("bad view", {{"view", "must be BASIC or FULL"}});
   }
   if (request.fiscal_year() != 0 && (request.fiscal_year() < engine::kMinFiscalYear ||
                                      request.fiscal_year() > engine::kMaxFiscalYear)) {
@@ -557,8 +542,7 @@ absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReports
   v1::ListReportsResponse response;
   std::string last;
   size_t bytes = 0;
-  for (; it->Valid() && response.reports_size() < *page_size && bytes < kMaxPageBytes;
-       it->Next()) {
+  for (; it->Valid() && response.reports_size() < *page_size && bytes < kMaxPageBytes; it->Next()) {
     std::string dept;
     uint32_t key_year = 0;
     bool parsed = scan == Scan::kHeads ? keys::ParseReport(it->key().ToString(), &dept, &key_year)

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/report/labels.h"
 #include "document_parts.h"
 #include "formatting.h"
 #include "render.h"
@@ -62,17 +63,6 @@ void Blocks(const v1::Section& section, int depth, bool heading, mstch::array& o
         {"heading", std::string()}, {"title", std::string()}, {"paragraphs", Paragraphs(section)}});
   }
   for (const v1::Section& sub : section.subsections()) Blocks(sub, depth + 1, true, out);
-}
-
-const char* SeverityName(v1::Severity severity) {
-  switch (severity) {
-    case v1::SEVERITY_ERROR:
-      return "错误";
-    case v1::SEVERITY_WARNING:
-      return "警告";
-    default:
-      return "提示";
-  }
 }
 
 class ReportView {
@@ -271,11 +261,12 @@ class ReportView {
     view["score_chart"] = html_ ? ScoreBarsSvg(bars, "一级、二级指标得分与分值") : std::string();
     mstch::array findings;
     for (const v1::Finding& f : card_.findings()) {
-      findings.push_back(mstch::map{{"severity", std::string(SeverityName(f.severity()))},
-                                    {"subject", Cell(f.subject())},
-                                    {"message", Cell(f.message())},
-                                    {"declared", Cell(f.declared())},
-                                    {"computed", Cell(f.computed())}});
+      findings.push_back(
+          mstch::map{{"severity", std::string(report::SeverityLabel(f.severity()).chinese)},
+                     {"subject", Cell(f.subject())},
+                     {"message", Cell(f.message())},
+                     {"declared", Cell(f.declared())},
+                     {"computed", Cell(f.computed())}});
     }
     view["has_findings"] = !findings.empty();
     view["findings"] = findings;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "common/report/labels.h"
 #include "decimal.h"
 #include "document_parts.h"
 #include "render.h"
@@ -37,21 +38,8 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
     Keyed k;
     k.row.code = revision.key().department_code();
     k.row.name = revision.report().identity().department_name();
-    switch (revision.status()) {
-      case v1::REPORT_STATUS_DRAFT:
-        k.row.status = "草稿";
-        break;
-      case v1::REPORT_STATUS_SUBMITTED:
-        k.row.status = "已提交";
-        break;
-      case v1::REPORT_STATUS_RETURNED:
-        k.row.status = "已退回";
-        break;
-      case v1::REPORT_STATUS_APPROVED:
-        k.row.status = "已审核";
-        break;
-      default:
-        break;
+    if (revision.status() != v1::REPORT_STATUS_UNSPECIFIED) {
+      k.row.status = report::StatusLabel(revision.status()).chinese;
     }
     auto it = by_code.find(k.row.code);
     k.row.level_scores.assign(summary.level_names.size(), "");
@@ -102,7 +90,10 @@ std::string SummaryCsv(const Summary& summary) {
   std::string csv = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
   std::vector<std::string> header = {"名次", "部门编码", "部门名称", "得分", "等级"};
   header.insert(header.end(), summary.level_names.begin(), summary.level_names.end());
-  for (const char* h : {"错误", "警告", "提示", "状态"}) header.push_back(h);
+  for (v1::Severity severity : {v1::SEVERITY_ERROR, v1::SEVERITY_WARNING, v1::SEVERITY_INFO}) {
+    header.push_back(report::SeverityLabel(severity).chinese);
+  }
+  header.push_back("状态");
   std::vector<std::string> quoted;
   for (const auto& h : header) quoted.push_back(quote(h));
   csv += absl::StrJoin(quoted, ",") + "\r\n";

@@ -1,0 +1,27 @@
+// What a report's status and a finding's severity are called, in English
+// (the CLI, messages, the audit trail) and in Chinese (the documents): one
+// table, so that every place that names them says the same.
+
+#ifndef JIXIAO_COMMON_REPORT_LABELS_H_
+#define JIXIAO_COMMON_REPORT_LABELS_H_
+
+#include "jixiao/v1/score_card.pb.h"
+#include "jixiao/v1/storage_service.pb.h"
+
+namespace jixiao::report {
+
+struct Label {
+  const char* english;  // "draft", "error"
+  const char* chinese;  // "草稿", "错误"
+};
+
+// REPORT_STATUS_UNSPECIFIED (and values outside the enum) is
+// {"unspecified", "未定"}.
+Label StatusLabel(v1::ReportStatus status);
+
+// SEVERITY_UNSPECIFIED reads as info, as the engine treats it.
+Label SeverityLabel(v1::Severity severity);
+
+}  // namespace jixiao::report
+
+#endif  // JIXIAO_COMMON_REPORT_LABELS_H_
