@@ -461,7 +461,10 @@ absl::StatusOr<std::string> HttpServer::Bind(const std::string& flag, const std:
 
 void HttpServer::Start() {
   httplib::Server* http = http_.get();
-  thread_ = std::thread([http] { http->listen_after_bind(); });
+  thread_ = std::thread([this, http] {
+    http->listen_after_bind();
+    listened_ = true;
+  });
 }
 
 void HttpServer::Stop() {
@@ -469,8 +472,18 @@ void HttpServer::Stop() {
   if (write(shared_->stop_fd, &one, sizeof one) < 0) {
     // The counter cannot overflow from one write: nothing to do.
   }
-  http_->stop();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  // httplib's stop() does nothing until its thread has begun to listen, and
+  // must be called once only: a Stop() right after Start() waits for that
+  // moment, or for the thread to have given up.
+  while (!listened_) {
+    if (http_->is_running()) {
+      http_->stop();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  thread_.join();
 }
 
 void HttpServer::CloseConnectionAfterAnswer(httplib::Response& response) {

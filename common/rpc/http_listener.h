@@ -6,6 +6,7 @@
 #ifndef JIXIAO_COMMON_RPC_HTTP_LISTENER_H_
 #define JIXIAO_COMMON_RPC_HTTP_LISTENER_H_
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -103,7 +104,8 @@ class HttpServer {
 
   std::unique_ptr<HttpServerState> shared_;
   std::unique_ptr<httplib::Server> http_;
-  std::thread thread_;
+  std::thread thread_;  // runs listen_after_bind() from Start() on
+  std::atomic<bool> listened_{false};  // set when listen_after_bind() has returned
 };
 
 }  // namespace jixiao::rpc
