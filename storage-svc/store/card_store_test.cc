@@ -23,20 +23,8 @@ class CardStore : public testing::ScratchStore {
     Create(MakeReport("D1", 2019));
   }
 
-  // A card of D1 2019 revision 1, scored (as far as the store can tell) with
-  // the built-in scheme.
   static v1::SaveScoreCardRequest Card(const std::string& total) {
-    std::shared_ptr<const engine::CompiledScheme> builtin = engine::DefaultScheme();
-    v1::SaveScoreCardRequest request;
-    v1::ScoreCard& card = *request.mutable_card();
-    card.set_scheme_id(builtin->id());
-    card.set_scheme_version(builtin->version());
-    card.set_scheme_sha256(builtin->digest());
-    card.mutable_report()->set_department_code("D1");
-    card.mutable_report()->set_fiscal_year(2019);
-    card.mutable_report()->set_revision(1);
-    card.set_total_score(total);
-    return request;
+    return testing::BuiltInSchemeCard("D1", 2019, 1, total);
   }
 
   int AuditRecords() {

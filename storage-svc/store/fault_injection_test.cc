@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store.h"
+#include "store_test_util.h"
 
 namespace jixiao::store {
 namespace {
@@ -135,42 +136,20 @@ rocksdb::IOStatus SyncFailed(bool retryable) {
   return error;
 }
 
-v1::Report MakeReport(const std::string& dept, const std::string& budget = "100") {
-  v1::Report report;
-  report.mutable_identity()->set_department_code(dept);
-  report.mutable_identity()->set_department_name("部门 " + dept);
-  report.mutable_identity()->set_fiscal_year(2019);
-  report.mutable_procurement()->mutable_budget()->set_value(budget);
-  return report;
-}
-
-class FaultInjectionTest : public ::testing::Test {
+// A store on the faulty file system, checking its directory every 20 ms.
+class FaultInjectionTest : public testing::ScratchStore {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("jixiao-faults-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    store_.reset();
-    StoreOptions options;
-    options.data_dir = dir_.string();
+  StoreOptions Options() const override {
+    StoreOptions options = ScratchStore::Options();
     options.file_system = fs_;
     options.check_every = absl::Milliseconds(20);
-    auto store = Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    return options;
   }
 
+  using ScratchStore::Create;
   absl::StatusOr<v1::ReportRevision> Create(const std::string& dept) {
     v1::CreateReportRequest request;
-    *request.mutable_report() = MakeReport(dept);
+    *request.mutable_report() = testing::MakeReport(dept, 2019);
     return store_->CreateReport(request, {"alice"});
   }
   bool Readable(const std::string& dept) {
@@ -188,8 +167,6 @@ class FaultInjectionTest : public ::testing::Test {
   }
 
   std::shared_ptr<FaultyFileSystem> fs_ = std::make_shared<FaultyFileSystem>();
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 // A full disk refuses writes with RESOURCE_EXHAUSTED "disk full: ...",
@@ -238,8 +215,8 @@ TEST_F(FaultInjectionTest, AStoreFromBeforeTheMetaFamilyStartsReadOnlyOnAFullDis
     options.create_if_missing = true;
     options.create_missing_column_families = true;
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (const char* name : {"default", "revisions", "heads", "index", "schemes", "cards",
-                             "idempotency", "audit"}) {
+    for (const char* name :
+         {"default", "revisions", "heads", "index", "schemes", "cards", "idempotency", "audit"}) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;

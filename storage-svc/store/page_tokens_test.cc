@@ -98,8 +98,7 @@ TEST_F(StorePageTokens, AForgedTokenReadsNoOtherDepartment) {
   v1::GetReportHistoryRequest history;
   *history.mutable_key() = Key("MM", 2019);
   history.set_page_token(UnsignedToken(keys::Revision("AA", 2019, 1)));
-  EXPECT_EQ(store_->GetReportHistory(history).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->GetReportHistory(history).status().code(), absl::StatusCode::kInvalidArgument);
 
   // A real token of one department's listing does not serve another's.
   own.clear_page_token();

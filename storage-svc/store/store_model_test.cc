@@ -73,8 +73,8 @@ class StoreModel : public testing::ScratchStore {
   void Step() {
     const ReportId id = AnyReport();
     auto found = model_.reports.find(id);
-    const bool live = found != model_.reports.end() &&
-                      found->second.status() != v1::REPORT_STATUS_DELETED;
+    const bool live =
+        found != model_.reports.end() && found->second.status() != v1::REPORT_STATUS_DELETED;
     const std::string figure = Figure(Pick(3));
     switch (Pick(6)) {
       case 0: {  // create
@@ -111,9 +111,8 @@ class StoreModel : public testing::ScratchStore {
         return;
       }
       case 2: {  // status change
-        static const v1::ReportStatus kTo[] = {v1::REPORT_STATUS_SUBMITTED,
-                                               v1::REPORT_STATUS_RETURNED,
-                                               v1::REPORT_STATUS_APPROVED};
+        static const v1::ReportStatus kTo[] = {
+            v1::REPORT_STATUS_SUBMITTED, v1::REPORT_STATUS_RETURNED, v1::REPORT_STATUS_APPROVED};
         v1::TransitionReportRequest request;
         *request.mutable_key() = Key(id.first, id.second);
         request.set_to(kTo[Pick(3)]);
@@ -123,7 +122,8 @@ class StoreModel : public testing::ScratchStore {
         if (live && Pick(3) != 0) {
           switch (found->second.status()) {
             case v1::REPORT_STATUS_SUBMITTED:
-              request.set_to(Pick(3) == 0 ? v1::REPORT_STATUS_APPROVED : v1::REPORT_STATUS_RETURNED);
+              request.set_to(Pick(3) == 0 ? v1::REPORT_STATUS_APPROVED
+                                          : v1::REPORT_STATUS_RETURNED);
               break;
             case v1::REPORT_STATUS_APPROVED:
               break;
@@ -141,10 +141,11 @@ class StoreModel : public testing::ScratchStore {
           want = absl::StatusCode::kAborted;
         } else {
           const v1::ReportStatus from = found->second.status(), to = request.to();
-          const bool allowed = (from == v1::REPORT_STATUS_DRAFT && to == v1::REPORT_STATUS_SUBMITTED) ||
-                               (from == v1::REPORT_STATUS_SUBMITTED &&
-                                (to == v1::REPORT_STATUS_RETURNED || to == v1::REPORT_STATUS_APPROVED)) ||
-                               (from == v1::REPORT_STATUS_RETURNED && to == v1::REPORT_STATUS_SUBMITTED);
+          const bool allowed =
+              (from == v1::REPORT_STATUS_DRAFT && to == v1::REPORT_STATUS_SUBMITTED) ||
+              (from == v1::REPORT_STATUS_SUBMITTED &&
+               (to == v1::REPORT_STATUS_RETURNED || to == v1::REPORT_STATUS_APPROVED)) ||
+              (from == v1::REPORT_STATUS_RETURNED && to == v1::REPORT_STATUS_SUBMITTED);
           if (!allowed) want = absl::StatusCode::kFailedPrecondition;
         }
         ASSERT_EQ(answer.status().code(), want) << answer.status();
@@ -175,18 +176,11 @@ class StoreModel : public testing::ScratchStore {
       }
       case 4: {  // a card for some revision, existing or not
         const int64_t revision =
-            1 + Pick(found == model_.reports.end() ? 2 : static_cast<int>(found->second.latest()) + 1);
+            1 +
+            Pick(found == model_.reports.end() ? 2 : static_cast<int>(found->second.latest()) + 1);
         const std::string total = absl::StrCat(80 + Pick(3), ".00");
-        std::shared_ptr<const engine::CompiledScheme> builtin = engine::DefaultScheme();
-        v1::SaveScoreCardRequest request;
-        v1::ScoreCard& card = *request.mutable_card();
-        card.set_scheme_id(builtin->id());
-        card.set_scheme_version(builtin->version());
-        card.set_scheme_sha256(builtin->digest());
-        card.mutable_report()->set_department_code(id.first);
-        card.mutable_report()->set_fiscal_year(id.second);
-        card.mutable_report()->set_revision(revision);
-        card.set_total_score(total);
+        v1::SaveScoreCardRequest request =
+            testing::BuiltInSchemeCard(id.first, id.second, revision, total);
         auto answer = store_->SaveScoreCard(request, {"model"});
         const bool exists = found != model_.reports.end() && revision <= found->second.latest();
         if (!exists) {
@@ -218,8 +212,9 @@ class StoreModel : public testing::ScratchStore {
           auto page = store_->ListReports(request);
           ASSERT_TRUE(page.ok()) << page.status();
           for (const auto& r : page->reports()) {
-            ASSERT_TRUE(listed.emplace(ReportId{r.key().department_code(), r.key().fiscal_year()},
-                                       std::make_pair(r.revision(), r.status()))
+            ASSERT_TRUE(listed
+                            .emplace(ReportId{r.key().department_code(), r.key().fiscal_year()},
+                                     std::make_pair(r.revision(), r.status()))
                             .second)
                 << "listed twice";
           }
@@ -250,7 +245,8 @@ class StoreModel : public testing::ScratchStore {
         auto revision = store_->GetReport(get);
         ASSERT_TRUE(revision.ok()) << revision.status();
         EXPECT_EQ(revision->status(), report.revisions[n - 1].status);
-        EXPECT_EQ(revision->report().procurement().budget().value(), report.revisions[n - 1].figure);
+        EXPECT_EQ(revision->report().procurement().budget().value(),
+                  report.revisions[n - 1].figure);
       }
       get.set_revision(report.latest() + 1);
       EXPECT_EQ(store_->GetReport(get).status().code(), absl::StatusCode::kNotFound);

@@ -13,61 +13,18 @@
 #include "field_violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "store_test_util.h"
 
 namespace jixiao::store {
 namespace {
 
 using ::testing::HasSubstr;
 
-v1::Report MakeReport(const std::string& dept, int year, const std::string& procurement = "100") {
-  v1::Report report;
-  report.mutable_identity()->set_department_code(dept);
-  report.mutable_identity()->set_department_name("部门 " + dept);
-  report.mutable_identity()->set_fiscal_year(year);
-  report.mutable_procurement()->mutable_budget()->set_value(procurement);
-  return report;
-}
+using testing::Key;
+using testing::MakeReport;
 
-v1::ReportKey Key(const std::string& dept, int year) {
-  v1::ReportKey key;
-  key.set_department_code(dept);
-  key.set_fiscal_year(year);
-  return key;
-}
-
-class StoreTest : public ::testing::Test {
+class StoreTest : public testing::ScratchStore {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("jixiao-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-    std::filesystem::remove_all(dir_.string() + "-backup");
-    std::filesystem::remove_all(dir_.string() + "-restored");
-  }
-  void Reopen() {
-    store_.reset();
-    StoreOptions options;
-    options.data_dir = dir_.string();
-    auto store = Store::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-  }
-
-  v1::ReportRevision Create(const v1::Report& report, const std::string& idempotency_key = "") {
-    v1::CreateReportRequest request;
-    *request.mutable_report() = report;
-    request.set_idempotency_key(idempotency_key);
-    auto created = store_->CreateReport(request, {"alice"});
-    EXPECT_TRUE(created.ok()) << created.status();
-    return created.ok() ? *created : v1::ReportRevision();
-  }
-
   absl::StatusOr<v1::ReportRevision> Update(const v1::Report& report, int64_t expected) {
     v1::UpdateReportRequest request;
     *request.mutable_report() = report;
@@ -101,9 +58,6 @@ class StoreTest : public ::testing::Test {
     }
     return all;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(StoreTest, CreateThenGetRoundTrips) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "engine.h"
 #include "field_violations.h"
 #include "gtest/gtest.h"
 #include "store.h"
@@ -33,6 +34,23 @@ inline v1::ReportKey Key(const std::string& dept, int year) {
   return key;
 }
 
+// A card of `dept` `year` revision `revision` with `total`, scored (as far
+// as the store can tell) with the built-in scheme.
+inline v1::SaveScoreCardRequest BuiltInSchemeCard(const std::string& dept, int year,
+                                                  int64_t revision, const std::string& total) {
+  std::shared_ptr<const engine::CompiledScheme> builtin = engine::DefaultScheme();
+  v1::SaveScoreCardRequest request;
+  v1::ScoreCard& card = *request.mutable_card();
+  card.set_scheme_id(builtin->id());
+  card.set_scheme_version(builtin->version());
+  card.set_scheme_sha256(builtin->digest());
+  card.mutable_report()->set_department_code(dept);
+  card.mutable_report()->set_fiscal_year(year);
+  card.mutable_report()->set_revision(revision);
+  card.set_total_score(total);
+  return request;
+}
+
 // What a refusal says of `field` ("" if it names no such field).
 inline std::string Reason(const absl::Status& status, const std::string& field) {
   for (const engine::FieldViolation& v : engine::ViolationsOf(status)) {
@@ -41,7 +59,8 @@ inline std::string Reason(const absl::Status& status, const std::string& field) 
   return "";
 }
 
-// A store in a directory of its own, removed after the test.
+// A store in a directory of its own (and DIR-backup, DIR-restored beside
+// it for a test's backups), removed after the test.
 class ScratchStore : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -53,20 +72,28 @@ class ScratchStore : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    for (const char* suffix : {"", "-backup", "-restored"}) {
+      std::filesystem::remove_all(dir_.string() + suffix);
+    }
+  }
+  // What the store is opened with; a test may add to it.
+  virtual StoreOptions Options() const {
+    StoreOptions options;
+    options.data_dir = dir_.string();
+    return options;
   }
   void Reopen() {
     store_.reset();
-    StoreOptions options;
-    options.data_dir = dir_.string();
-    auto store = Store::Open(options);
+    auto store = Store::Open(Options());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }
-  v1::ReportRevision Create(const v1::Report& report, const std::string& author = "alice") {
+  // Creates `report` as alice, expecting it to be written.
+  v1::ReportRevision Create(const v1::Report& report, const std::string& idempotency_key = "") {
     v1::CreateReportRequest request;
     *request.mutable_report() = report;
-    auto created = store_->CreateReport(request, {author});
+    request.set_idempotency_key(idempotency_key);
+    auto created = store_->CreateReport(request, {"alice"});
     EXPECT_TRUE(created.ok()) << created.status();
     return created.ok() ? *created : v1::ReportRevision();
   }
