@@ -9,16 +9,12 @@
 //   TLS handshake one byte at a time, neither stop /healthz answering within
 //   a second (plain and HTTPS) nor stay open past the header deadline.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <thread>
 
@@ -28,6 +24,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "process.h"
+#include "raw_http.h"
 #include "tokens.h"
 
 namespace jixiao::testing {
@@ -54,31 +51,6 @@ long StatusKb(pid_t pid, const std::string& field) {
   return -1;
 }
 
-// A TCP connection to `address` ("127.0.0.1:PORT"); -1 if it fails.
-int Connect(const std::string& address) {
-  size_t colon = address.rfind(':');
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port = htons(std::atoi(address.c_str() + colon + 1));
-  inet_pton(AF_INET, address.substr(0, colon).c_str(), &to.sin_addr);
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-bool SendAll(int fd, const std::string& data) {
-  for (size_t sent = 0; sent < data.size();) {
-    ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += n;
-  }
-  return true;
-}
-
 // What the server sends on `fd` until it closes or `within` passes, at most
 // 64 KiB; stops early once a whole response head and `min_body` more bytes
 // have arrived.
@@ -98,25 +70,6 @@ std::string Receive(int fd, std::chrono::milliseconds within, size_t min_body = 
     got.append(buffer, n);
   }
   return got;
-}
-
-// True once the server has closed `fd` (EOF or reset), within `within`.
-bool ClosedByServer(int fd, std::chrono::milliseconds within) {
-  const auto deadline = Clock::now() + within;
-  while (Clock::now() < deadline) {
-    pollfd ready{fd, POLLIN, 0};
-    if (poll(&ready, 1, 100) == 1) {
-      char buffer[4096];
-      ssize_t n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
-      if (n == 0 || (n < 0 && errno != EAGAIN)) return true;
-    }
-  }
-  return false;
-}
-
-int StatusOf(const std::string& response) {
-  if (response.rfind("HTTP/1.1 ", 0) != 0) return 0;
-  return std::atoi(response.c_str() + 9);
 }
 
 // Writes `total` bytes of `chunk`-sized pieces on a thread (chunked transfer
@@ -172,7 +125,7 @@ class GatewayExhaustion : public ::testing::Test {
     size_t body_sent;
   };
   Sent Send(const std::string& address, const std::string& head, size_t body_bytes, bool chunked) {
-    int fd = Connect(address);
+    int fd = ConnectTcp(address);
     EXPECT_GE(fd, 0);
     auto start = Clock::now();
     EXPECT_TRUE(SendAll(fd, head));
@@ -216,25 +169,25 @@ TEST_F(GatewayExhaustion, LargeBodiesAreRefusedBeforeTheyAreRead) {
   for (const auto& [address, path] :
        {std::pair{scoring_http_, "/v1/score:stream"}, std::pair{storage_http_, "/v1/reports"}}) {
     Sent anonymous = Send(address, Head("POST", path, "", declared), kBodyBytes, false);
-    EXPECT_EQ(StatusOf(anonymous.response), 401) << path << ": " << anonymous.response;
+    EXPECT_EQ(HttpStatusOf(anonymous.response), 401) << path << ": " << anonymous.response;
     EXPECT_THAT(anonymous.response, HasSubstr("Connection: close"));
     EXPECT_LT(anonymous.took.count(), 2000) << path;
     Sent chunked_anonymous = Send(address, Head("POST", path, "", chunked), kBodyBytes, true);
-    EXPECT_EQ(StatusOf(chunked_anonymous.response), 401) << chunked_anonymous.response;
+    EXPECT_EQ(HttpStatusOf(chunked_anonymous.response), 401) << chunked_anonymous.response;
     // A client that waits for "100 Continue" is refused instead.
     Sent expecting =
         Send(address, Head("POST", path, "", declared, "Expect: 100-continue\r\n"), 0, false);
-    EXPECT_EQ(StatusOf(expecting.response), 401) << expecting.response;
+    EXPECT_EQ(HttpStatusOf(expecting.response), 401) << expecting.response;
   }
   // A bad token is refused as early.
   Sent bad_token =
       Send(storage_http_, Head("POST", "/v1/reports", "nobody", declared), kBodyBytes, false);
-  EXPECT_EQ(StatusOf(bad_token.response), 401) << bad_token.response;
+  EXPECT_EQ(HttpStatusOf(bad_token.response), 401) << bad_token.response;
 
   // With a token: a declared length over --max-message-bytes is 413 at once,
   // without a byte of the body sent.
   Sent too_long = Send(storage_http_, Head("POST", "/v1/reports", "lh-token", declared), 0, false);
-  EXPECT_EQ(StatusOf(too_long.response), 413) << too_long.response;
+  EXPECT_EQ(HttpStatusOf(too_long.response), 413) << too_long.response;
   EXPECT_THAT(too_long.response, HasSubstr("--max-message-bytes"));
   EXPECT_THAT(too_long.response, HasSubstr(std::to_string(kMaxMessageBytes)));
   EXPECT_LT(too_long.took.count(), 2000);
@@ -242,13 +195,13 @@ TEST_F(GatewayExhaustion, LargeBodiesAreRefusedBeforeTheyAreRead) {
   // the limit: the rest is never read.
   Sent too_long_chunked =
       Send(storage_http_, Head("POST", "/v1/reports", "lh-token", chunked), kBodyBytes, true);
-  EXPECT_EQ(StatusOf(too_long_chunked.response), 413) << too_long_chunked.response;
+  EXPECT_EQ(HttpStatusOf(too_long_chunked.response), 413) << too_long_chunked.response;
   EXPECT_LT(too_long_chunked.body_sent, size_t{kBodyBytes});
   // A bulk-scoring stream is read a line at a time; one line longer than
   // the limit is 413.
   Sent long_line =
       Send(scoring_http_, Head("POST", "/v1/score:stream", "lh-token", chunked), kBodyBytes, true);
-  EXPECT_EQ(StatusOf(long_line.response), 413) << long_line.response;
+  EXPECT_EQ(HttpStatusOf(long_line.response), 413) << long_line.response;
   EXPECT_THAT(long_line.response, HasSubstr("line 1"));
   EXPECT_LT(long_line.body_sent, size_t{kBodyBytes});
 
@@ -261,9 +214,9 @@ TEST_F(GatewayExhaustion, LargeBodiesAreRefusedBeforeTheyAreRead) {
   EXPECT_LT(scoring_peak - scoring_before, 64 * 1024);
 
   // Both still serve.
-  int fd = Connect(scoring_http_);
+  int fd = ConnectTcp(scoring_http_);
   ASSERT_TRUE(SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"));
-  EXPECT_EQ(StatusOf(Receive(fd, std::chrono::seconds(2))), 200);
+  EXPECT_EQ(HttpStatusOf(Receive(fd, std::chrono::seconds(2))), 200);
   close(fd);
 }
 
@@ -296,20 +249,20 @@ TEST(GatewayConnections, OverTheLimitAreRefusedAtOnce) {
   ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
   const std::string http = ReadAddress(dir + "/http");
   std::vector<int> held;
-  for (int i = 0; i < 4; ++i) held.push_back(Connect(http));
+  for (int i = 0; i < 4; ++i) held.push_back(ConnectTcp(http));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // all four accepted
   auto start = Clock::now();
-  int fd = Connect(http);
+  int fd = ConnectTcp(http);
   std::string refused = Receive(fd, std::chrono::seconds(3));
-  EXPECT_EQ(StatusOf(refused), 503) << refused;
+  EXPECT_EQ(HttpStatusOf(refused), 503) << refused;
   EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(1000));
   close(fd);
   for (int each : held) close(each);
   // Once they are gone, connections are served again.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  fd = Connect(http);
+  fd = ConnectTcp(http);
   ASSERT_TRUE(SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"));
-  EXPECT_EQ(StatusOf(Receive(fd, std::chrono::seconds(2))), 200);
+  EXPECT_EQ(HttpStatusOf(Receive(fd, std::chrono::seconds(2))), 200);
   close(fd);
 }
 
@@ -337,21 +290,8 @@ TEST_P(SlowClients, HealthzAnswersWithinASecondWhile200ConnectionsStall) {
   // bytes one at a time; or a request header that never ends.
   const std::string opening = tls ? std::string("\x16\x03\x01\x02\x00", 5)
                                   : "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
-  std::vector<int> idle, trickling;
-  for (int i = 0; i < 100; ++i) {
-    idle.push_back(Connect(http));
-    trickling.push_back(Connect(http));
-    ASSERT_GE(idle.back(), 0);
-    ASSERT_GE(trickling.back(), 0);
-    ASSERT_TRUE(SendAll(trickling.back(), opening));
-  }
-  std::atomic<bool> done{false};
-  std::thread trickle([&] {
-    for (int round = 0; round < 40 && !done; ++round) {  // at most 10 s
-      for (int fd : trickling) send(fd, tls ? "\x01" : "a", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-  });
+  StalledConnections stalled(http, 100, 100, opening, tls ? '\x01' : 'a');
+  ASSERT_TRUE(stalled.ok());
 
   auto healthz = [&] {
     auto start = Clock::now();
@@ -362,9 +302,9 @@ TEST_P(SlowClients, HealthzAnswersWithinASecondWhile200ConnectionsStall) {
            dir + "/ca.crt", "https://localhost:" + http.substr(http.rfind(':') + 1) + "/healthz"});
       status = std::atoi(got.out.c_str());
     } else {
-      int fd = Connect(http);
+      int fd = ConnectTcp(http);
       SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-      status = StatusOf(Receive(fd, std::chrono::seconds(5)));
+      status = HttpStatusOf(Receive(fd, std::chrono::seconds(5)));
       close(fd);
     }
     return std::pair{status,
@@ -378,14 +318,7 @@ TEST_P(SlowClients, HealthzAnswersWithinASecondWhile200ConnectionsStall) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   // By now (8 s and more after they opened) the server has closed them all.
-  int closed = 0;
-  for (int fd : idle) closed += ClosedByServer(fd, std::chrono::milliseconds(200));
-  for (int fd : trickling) closed += ClosedByServer(fd, std::chrono::milliseconds(200));
-  EXPECT_EQ(closed, 200);
-  done = true;
-  trickle.join();
-  for (int fd : idle) close(fd);
-  for (int fd : trickling) close(fd);
+  EXPECT_EQ(stalled.ClosedByServer(std::chrono::seconds(2)), 200);
 }
 
 INSTANTIATE_TEST_SUITE_P(PlainAndTls, SlowClients, ::testing::Bool(),
