@@ -276,6 +276,11 @@ namespace {
 
 class Evaluator {
  public:
+  // The most binary digits a numerator or denominator of a computed value
+  // may have (about 1,200 decimal digits): far beyond any real formula's,
+  // and cheap to compute with.
+  static constexpr size_t kMaxValueBits = 4096;
+
   Evaluator(const std::vector<Formula::Node>& nodes, const std::vector<FieldPath>& fields,
             const v1::Report& report, const Formula::MeasureValue& measure,
             std::vector<FormulaInput>* inputs)
@@ -321,7 +326,32 @@ class Evaluator {
     return Evaluation::Of(Interval::FromReported(*parsed));
   }
 
+  // An operation's result, refused as a problem when its numbers have grown
+  // past kMaxValueBits: exact arithmetic on rationals costs what their size
+  // is, and a chain of measures that each square the last (a few lines of
+  // scheme) would double it at every step, without end.
   Evaluation Combine(const Formula::Node& node) {
+    Evaluation result = Compute(node);
+    if (result.ok() && TooLarge(*result.value)) {
+      Evaluation refused;
+      refused.problem =
+          absl::StrCat("“", ValidUtf8(absl::string_view(node.source).substr(0, 60)),
+                       "” 的计算结果超过 ", kMaxValueBits, " 位二进制数，无法精确计算");
+      return refused;
+    }
+    return result;
+  }
+
+  static bool TooLarge(const Interval& interval) {
+    auto bits = [](const mpq_class& q) {
+      return std::max(mpz_sizeinbase(q.get_num_mpz_t(), 2), mpz_sizeinbase(q.get_den_mpz_t(), 2));
+    };
+    size_t largest = bits(interval.value);
+    if (interval.bounded) largest = std::max({largest, bits(interval.lower), bits(interval.upper)});
+    return largest > kMaxValueBits;
+  }
+
+  Evaluation Compute(const Formula::Node& node) {
     using Kind = Formula::Node::Kind;
     absl::InlinedVector<Interval, 4> values;
     Evaluation failed;

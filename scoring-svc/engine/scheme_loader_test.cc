@@ -7,6 +7,8 @@
 #include <fstream>
 #include <set>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "test_util.h"
@@ -40,26 +42,26 @@ TEST(SchemeLoader, BrokenFilesCoverEveryKindOfProblem) {
     names.insert(entry.path().stem().string());
   }
   for (const char* kind : {
-           "syntax_error",            // not protobuf text
-           "unknown_field_path",      // a field that does not exist
-           "path_to_message",         // a path that names no figure
-           "text_field_path",         // a path to a text field
-           "unknown_measure",         // @measure that does not exist
-           "unknown_function",        // a function the grammar lacks
-           "formula_syntax",          // a formula that does not parse
-           "formula_too_long",        // a formula deeper than evaluation allows
-           "measure_cycle",           // measures that refer to each other
-           "total_weight",            // weights that do not add up to the total
-           "children_weights",        // children that do not add up to their parent
-           "bad_weight",              // a weight that is no number
-           "leaf_without_rule",       // a rule that cannot be evaluated: none
+           "syntax_error",        // not protobuf text
+           "unknown_field_path",  // a field that does not exist
+           "path_to_message",     // a path that names no figure
+           "text_field_path",     // a path to a text field
+           "unknown_measure",     // @measure that does not exist
+           "unknown_function",    // a function the grammar lacks
+           "formula_syntax",      // a formula that does not parse
+           "formula_too_long",    // a formula deeper than evaluation allows
+           "measure_cycle",       // measures that refer to each other
+           "total_weight",        // weights that do not add up to the total
+           "children_weights",    // children that do not add up to their parent
+           "bad_weight",          // a weight that is no number
+           "leaf_without_rule",   // a rule that cannot be evaluated: none
            "deduction_without_direction",
            "zero_proportional_standard",
            "band_points_over_weight",
            "empty_band",
            "checklist_points",
-           "duplicate_indicator",     // ids that repeat
-           "too_deep",                // more levels than 四级
+           "duplicate_indicator",  // ids that repeat
+           "too_deep",             // more levels than 四级
            "no_indicators",
        }) {
     EXPECT_TRUE(names.count(kind)) << "no broken scheme file for " << kind;
@@ -103,6 +105,39 @@ INSTANTIATE_TEST_SUITE_P(Files, BrokenSchemeTest, ::testing::ValuesIn(BrokenFile
                            std::string name = info.param.substr(0, info.param.find('.'));
                            return name;
                          });
+
+// A few lines of scheme whose measures each square the last would double
+// the size of the exact numbers at every step, and so take a core and its
+// memory for ever: past 4096 bits a value is a problem instead, found at
+// once.
+TEST(SchemeLoader, MeasuresThatExplodeStopAtAProblem) {
+  std::string text = absl::StrCat(
+      "id: \"t\" version: 1 name: \"t\" total_weight: \"10\" score_decimals: 2\n",
+      "measures { id: \"m0\" name: \"m0\" decimals: 2 formula: \"procurement.actual / 3 + 1\" }\n");
+  for (int i = 1; i <= 40; ++i) {
+    absl::StrAppend(&text, "measures { id: \"m", i, "\" name: \"m", i,
+                    "\" decimals: 2 formula: \"@m", i - 1, " * @m", i - 1, " / 7 + 1 / 3\" }\n");
+  }
+  absl::StrAppend(&text,
+                  "indicators { id: \"a\" name: \"a\" weight: \"10\" measure: \"m40\" rule { "
+                  "proportional { standard: \"100\" } } }\n");
+  auto scheme = LoadSchemeText(text, "chain");
+  ASSERT_TRUE(scheme.ok()) << scheme.status();
+  v1::Report report = testing::MinimalReport();
+  report.mutable_procurement()->mutable_actual()->set_value("4668.81");
+  const auto start = absl::Now();
+  auto card = ScoreReport(report, **scheme, {});
+  ASSERT_TRUE(card.ok()) << card.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  const v1::MeasureResult& last = card->measures(40);
+  EXPECT_EQ(last.id(), "m40");
+  EXPECT_FALSE(last.has_verified());
+  bool found = false;
+  for (const v1::MeasureResult& m : card->measures()) {
+    found |= m.explanation().find("超过 4096 位") != std::string::npos;
+  }
+  EXPECT_TRUE(found) << last.explanation();
+}
 
 TEST(SchemeLoader, ReportsEveryProblemAtOnce) {
   auto scheme = LoadSchemeText(
