@@ -280,6 +280,9 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   unknown_scheme.mutable_scheme_ref()->set_id("nope");
   v1::ScoreRequest inline_broken = score;
   *inline_broken.mutable_scheme() = broken_scheme;
+  v1::ScoreRequest huge_scheme = score;
+  *huge_scheme.mutable_scheme() = official;
+  huge_scheme.mutable_scheme()->set_description(std::string(5 << 20, 'x'));
   v1::ScoreRequest unary_chain = score;
   *unary_chain.mutable_scheme() = official;
   unary_chain.mutable_scheme()->mutable_measures(0)->set_formula(std::string(20000, '-') + "1");
@@ -469,6 +472,8 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
        C::INVALID_ARGUMENT, "indicators"},
       {"scoring with a formula of 20,000 minus signs", score_as("Bearer lh", unary_chain),
        C::INVALID_ARGUMENT, "measures[0].formula"},
+      {"scoring with a 5 MiB inline scheme", score_as("Bearer lh", huge_scheme),
+       C::INVALID_ARGUMENT, ""},
   };
   // Each row is its own case, and the table reaches every way a call is
   // refused.

@@ -398,6 +398,13 @@ void WriteDisplayText(SchemeParts& parts) {
 absl::StatusOr<std::shared_ptr<const CompiledScheme>> CompileScheme(
     const v1::Scheme& scheme, absl::string_view source,
     const TextFormat::ParseInfoTree* locations) {
+  // A scheme sent inline over gRPC may be as large as a message; the engine
+  // takes no more than it takes from a file.
+  if (const size_t size = scheme.ByteSizeLong(); size > kMaxSchemeTextBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("scheme ", source, " is ", size,
+                                                   " bytes; a scheme is at most ",
+                                                   kMaxSchemeTextBytes, " bytes"));
+  }
   auto parts = std::make_unique<SchemeParts>();
   parts->proto = scheme;  // owned: compiled parts point into it
   SchemeProblems problems(std::string(source), locations);

@@ -45,10 +45,12 @@ absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> SchemeCache::Compi
   auto compiled = engine::CompileScheme(scheme, "request");
   if (!compiled.ok()) return compiled.status();
   std::lock_guard<std::mutex> lock(mutex_);
-  if (index_.count(key) == 0) {
+  if (index_.count(key) == 0 && key.size() <= kMaxCachedBytes / 4) {
+    bytes_ += key.size();
     recent_.emplace_front(key, *compiled);
     index_.emplace(std::move(key), recent_.begin());
-    if (recent_.size() > capacity_) {
+    while (recent_.size() > capacity_ || bytes_ > kMaxCachedBytes) {
+      bytes_ -= recent_.back().first.size();
       index_.erase(recent_.back().first);
       recent_.pop_back();
     }

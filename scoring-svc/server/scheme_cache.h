@@ -2,8 +2,10 @@
 // every report (a bulk run, a department's draft scheme) pays for compiling
 // it on the first request only. Keyed by the scheme's exact bytes
 // (deterministic serialization), so two schemes share an entry only if they
-// are the same scheme; the least recently used entry goes first.
-// Thread-safe.
+// are the same scheme; the least recently used entry goes first, and entries
+// are dropped so that their schemes' bytes stay within kMaxCachedBytes
+// (a scheme itself may be up to 4 MiB: counted by entries alone, a cache of
+// large schemes would hold gigabytes). Thread-safe.
 
 #ifndef JIXIAO_SCORING_SVC_SERVER_SCHEME_CACHE_H_
 #define JIXIAO_SCORING_SVC_SERVER_SCHEME_CACHE_H_
@@ -23,6 +25,9 @@ namespace jixiao::scoring {
 
 class SchemeCache {
  public:
+  // The schemes' serialized bytes the cache may hold in all.
+  static constexpr size_t kMaxCachedBytes = 32 << 20;
+
   // Holds at most `capacity` compiled schemes; 0 compiles every time.
   explicit SchemeCache(size_t capacity) : capacity_(capacity) {}
 
@@ -50,6 +55,7 @@ class SchemeCache {
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;  // guarded by mutex_
   int64_t hits_ = 0;                                                   // guarded by mutex_
   int64_t misses_ = 0;                                                 // guarded by mutex_
+  size_t bytes_ = 0;  // of the keys held; guarded by mutex_
 };
 
 }  // namespace jixiao::scoring

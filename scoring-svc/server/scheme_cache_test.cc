@@ -1,5 +1,6 @@
 #include "scheme_cache.h"
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace jixiao::scoring {
@@ -32,6 +33,25 @@ TEST(SchemeCache, CompilesEachSchemeOnceAndDropsTheLeastRecentlyUsed) {
   ASSERT_TRUE(cache.Compile(Named(2)).ok());
   EXPECT_EQ(cache.stats().misses, 4);
   EXPECT_EQ((*one)->version(), 1);
+}
+
+// Counted by entries alone, 64 schemes of 3 MiB each would be held whole:
+// the cache also keeps within a budget of bytes.
+TEST(SchemeCache, KeepsWithinItsBytes) {
+  SchemeCache cache(64);
+  for (int i = 1; i <= 30; ++i) {
+    v1::Scheme large = Named(i);
+    large.set_description(std::string(3 << 20, 'x'));
+    ASSERT_TRUE(cache.Compile(large).ok()) << i;
+  }
+  EXPECT_LE(cache.stats().entries * (3u << 20), SchemeCache::kMaxCachedBytes);
+  EXPECT_GE(cache.stats().entries, 1u);
+  // A scheme over the engine's limit is refused, not compiled.
+  v1::Scheme huge = Named(99);
+  huge.set_description(std::string(5 << 20, 'x'));
+  auto refused = cache.Compile(huge);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), ::testing::HasSubstr("at most"));
 }
 
 TEST(SchemeCache, KeepsNoSchemeThatFailsToCompile) {
