@@ -122,6 +122,38 @@ TEST_F(CardStore, NeverReplacesACard) {
   EXPECT_EQ(cards->cards(0).total_score(), "85.00");
 }
 
+// The card shown is the one saved last, whatever its scheme: a card under
+// a later version (or an id that sorts later) saved before the reviewer's
+// does not hide it.
+TEST_F(CardStore, TheNewestCardShowsWhateverItsScheme) {
+  v1::Scheme later = engine::DefaultScheme()->proto();
+  later.set_version(3);
+  v1::PublishSchemeRequest publish;
+  *publish.mutable_scheme() = later;
+  ASSERT_TRUE(store_->PublishScheme(publish, {"ops"}).ok());
+  v1::SaveScoreCardRequest department = Card("98.21");
+  department.mutable_card()->set_scheme_version(3);
+  department.mutable_card()->set_scheme_sha256(engine::SchemeDigest(later));
+  ASSERT_TRUE(store_->SaveScoreCard(department, {"lh"}).ok());
+  EXPECT_EQ(ShownTotal(), "98.21");
+  ASSERT_TRUE(store_->SaveScoreCard(Card("97.06"), {"wang"}).ok());
+  EXPECT_EQ(ShownTotal(), "97.06");
+  v1::ListScoreCardsRequest list;
+  list.set_fiscal_year(2019);
+  EXPECT_EQ(store_->ListScoreCards(list)->cards(0).total_score(), "97.06");
+  // The department's card again is saved again, as the newest now.
+  const int before = AuditRecords();
+  ASSERT_TRUE(store_->SaveScoreCard(department, {"lh"}).ok());
+  EXPECT_EQ(AuditRecords(), before + 1);
+  EXPECT_EQ(ShownTotal(), "98.21");
+  Reopen();
+  EXPECT_EQ(ShownTotal(), "98.21");
+  v1::GetScoreCardRequest by_revision;
+  *by_revision.mutable_key() = Key("D1", 2019);
+  by_revision.set_revision(1);
+  EXPECT_EQ(store_->GetScoreCard(by_revision)->total_score(), "98.21");
+}
+
 // The check sees the report's status now, not the scored revision's.
 TEST_F(CardStore, TheCheckSeesTheCurrentStatus) {
   v1::TransitionReportRequest submit;

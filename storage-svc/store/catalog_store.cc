@@ -2,6 +2,8 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "engine.h"
 #include "keys.h"
@@ -16,6 +18,48 @@ namespace {
 // Scheme ids, as the engine accepts them. (Department codes are checked as
 // a report's identity is: engine::DepartmentCodeProblem.)
 bool IsSchemeId(const std::string& text) { return text.size() <= 128 && engine::IsCode(text); }
+
+// The newest card of one report revision: the one of highest sequence under
+// `revision_prefix` (a keys::CardRevisionPrefix), whatever its scheme, and
+// that sequence; nullopt if the revision has no card. A revision holds a
+// few cards at most (one per scheme and set of scores), so this reads them
+// all.
+struct NewestCard {
+  v1::ScoreCard card;
+  uint32_t sequence = 0;
+};
+absl::StatusOr<std::optional<NewestCard>> ReadNewestCard(rocksdb::DB* db,
+                                                         rocksdb::ColumnFamilyHandle* cards,
+                                                         const std::string& revision_prefix) {
+  const std::string upper = keys::PrefixEnd(revision_prefix);
+  rocksdb::Slice lower_slice(revision_prefix), upper_slice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_lower_bound = &lower_slice;
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(options, cards));
+  std::optional<std::string> newest;
+  uint32_t newest_sequence = 0;
+  for (it->Seek(revision_prefix); it->Valid(); it->Next()) {
+    uint64_t revision = 0;
+    uint32_t sequence = 0;
+    if (!keys::ParseCard(absl::string_view(it->key().data(), it->key().size()), &revision,
+                         &sequence)) {
+      return absl::InternalError("malformed card key in the store");
+    }
+    if (!newest || sequence >= newest_sequence) {
+      newest = it->value().ToString();
+      newest_sequence = sequence;
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "read score cards");
+  if (!newest) return std::optional<NewestCard>();
+  NewestCard found;
+  if (!found.card.ParseFromString(*newest)) {
+    return absl::InternalError("stored score card is corrupt");
+  }
+  found.sequence = newest_sequence;
+  return std::optional<NewestCard>(std::move(found));
+}
 
 // Whether two cards give the same scores: equal but for their signatures
 // (a card scored again after a key rotation is the same card).
@@ -175,30 +219,15 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
   }
   if (absl::Status known = CheckCardScheme(card); !known.ok()) return known;
 
-  // Cards are never replaced: the same card again is a no-op, another one
-  // for the same revision and scheme is kept beside it, and the newest shows.
-  const std::string prefix =
-      keys::CardSchemePrefix(year, ref.department_code(), static_cast<uint64_t>(ref.revision()),
-                             card.scheme_id(), static_cast<uint32_t>(card.scheme_version()));
-  uint32_t sequence = 1;
-  {
-    std::string upper = keys::PrefixEnd(prefix);
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), family(kCards)));
-    it->SeekForPrev(upper);
-    if (it->Valid() && it->key() == upper) it->Prev();
-    if (!it->status().ok()) return FromRocks(it->status(), "read score cards");
-    if (it->Valid() && it->key().starts_with(prefix)) {
-      v1::ScoreCard newest;
-      if (!newest.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-        return absl::InternalError("stored score card is corrupt");
-      }
-      if (SameScores(newest, card)) return newest;
-      sequence = keys::CardSequence(absl::string_view(it->key().data(), it->key().size()),
-                                    prefix) +
-                 1;
-    }
-  }
+  // Cards are never replaced: the card shown already (the newest of the
+  // revision) again is a no-op; any other is kept beside the earlier ones,
+  // as the newest.
+  auto newest = ReadNewestCard(
+      db_.get(), family(kCards),
+      keys::CardRevisionPrefix(year, ref.department_code(), static_cast<uint64_t>(ref.revision())));
+  if (!newest.ok()) return newest.status();
+  if (*newest && SameScores((*newest)->card, card)) return (*newest)->card;
+  const uint32_t sequence = *newest ? (*newest)->sequence + 1 : 1;
   rocksdb::WriteBatch batch;
   batch.Put(family(kCards),
             keys::Card(year, ref.department_code(), static_cast<uint64_t>(ref.revision()),
@@ -246,31 +275,39 @@ absl::Status Store::CheckCardScheme(const v1::ScoreCard& card) {
 absl::StatusOr<v1::ScoreCard> Store::GetScoreCard(const v1::GetScoreCardRequest& request) {
   const v1::ReportKey& key = request.key();
   if (!engine::DepartmentCodeProblem(key.department_code()).empty() ||
-      key.fiscal_year() < engine::kMinFiscalYear ||
-      key.fiscal_year() > engine::kMaxFiscalYear || request.revision() < 0) {
+      key.fiscal_year() < engine::kMinFiscalYear || key.fiscal_year() > engine::kMaxFiscalYear ||
+      request.revision() < 0) {
     return engine::InvalidArgumentWithViolations(
         "bad card key", {{"key", "needs a department code and a fiscal year within [2000, 2100]"}});
   }
   const uint32_t year = static_cast<uint32_t>(key.fiscal_year());
-  std::string prefix = request.revision() > 0
-                           ? keys::CardRevisionPrefix(year, key.department_code(),
-                                                      static_cast<uint64_t>(request.revision()))
-                           : keys::CardReportPrefix(year, key.department_code());
-  std::string upper = keys::PrefixEnd(prefix);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kCards)));
-  it->SeekForPrev(upper);
-  if (it->Valid() && it->key() == upper) it->Prev();
-  if (!it->Valid() || !it->key().starts_with(prefix)) {
+  uint64_t revision = static_cast<uint64_t>(request.revision());
+  if (revision == 0) {  // the latest revision that has a card
+    const std::string prefix = keys::CardReportPrefix(year, key.department_code());
+    const std::string upper = keys::PrefixEnd(prefix);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kCards)));
+    it->SeekForPrev(upper);
+    if (it->Valid() && it->key() == upper) it->Prev();
     if (!it->status().ok()) return FromRocks(it->status(), "read score card");
+    uint32_t unused = 0;
+    if (it->Valid() && it->key().starts_with(prefix) &&
+        !keys::ParseCard(absl::string_view(it->key().data(), it->key().size()), &revision,
+                         &unused)) {
+      return absl::InternalError("malformed card key in the store");
+    }
+  }
+  absl::StatusOr<std::optional<NewestCard>> newest =
+      revision == 0
+          ? std::optional<NewestCard>()
+          : ReadNewestCard(db_.get(), family(kCards),
+                           keys::CardRevisionPrefix(year, key.department_code(), revision));
+  if (!newest.ok()) return newest.status();
+  if (!*newest) {
     return absl::NotFoundError(
         absl::StrCat("no score card for ", key.department_code(), " ", key.fiscal_year(),
                      request.revision() ? absl::StrCat(" revision ", request.revision()) : ""));
   }
-  v1::ScoreCard card;
-  if (!card.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-    return absl::InternalError("stored score card is corrupt");
-  }
-  return card;
+  return std::move((*newest)->card);
 }
 
 absl::StatusOr<v1::ListScoreCardsResponse> Store::ListScoreCards(
@@ -302,16 +339,24 @@ absl::StatusOr<v1::ListScoreCardsResponse> Store::ListScoreCards(
     if (!keys::ParseCardReport(it->key().ToString(), &card_year, &dept)) {
       return absl::InternalError("malformed card key in the store");
     }
-    // The newest card of this report is the last key of its group.
+    // The report's latest scored revision ends its group; its newest card
+    // is the one of highest sequence.
     std::string report_prefix = keys::CardReportPrefix(year, dept);
     it->SeekForPrev(keys::PrefixEnd(report_prefix));
     if (it->Valid() && !it->key().starts_with(report_prefix)) it->Prev();
     if (!it->Valid()) break;
-    if (!response.add_cards()->ParseFromArray(it->value().data(),
-                                              static_cast<int>(it->value().size()))) {
-      return absl::InternalError("stored score card is corrupt");
+    uint64_t revision = 0;
+    uint32_t unused = 0;
+    if (!keys::ParseCard(absl::string_view(it->key().data(), it->key().size()), &revision,
+                         &unused)) {
+      return absl::InternalError("malformed card key in the store");
     }
-    bytes += it->value().size();
+    auto newest =
+        ReadNewestCard(db_.get(), family(kCards), keys::CardRevisionPrefix(year, dept, revision));
+    if (!newest.ok()) return newest.status();
+    if (!*newest) return absl::InternalError("a card vanished while it was read");
+    bytes += (*newest)->card.ByteSizeLong();
+    *response.add_cards() = std::move((*newest)->card);
     last_report = report_prefix;
     it->Seek(keys::PrefixEnd(report_prefix));
   }

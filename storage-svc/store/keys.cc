@@ -95,24 +95,29 @@ std::string CardRevisionPrefix(uint32_t year, absl::string_view dept, uint64_t r
   return key;
 }
 
-std::string CardSchemePrefix(uint32_t year, absl::string_view dept, uint64_t revision,
-                             absl::string_view scheme_id, uint32_t scheme_version) {
-  std::string key = CardRevisionPrefix(year, dept, revision);
-  absl::StrAppend(&key, scheme_id);
-  key.push_back('\0');
-  PutU32(key, scheme_version);
-  return key;
-}
-
-uint32_t CardSequence(absl::string_view key, absl::string_view scheme_prefix) {
-  uint32_t sequence = 1;
-  if (key.size() == scheme_prefix.size() + 4) GetU32(key.substr(scheme_prefix.size()), &sequence);
-  return sequence;
+bool ParseCard(absl::string_view key, uint64_t* revision, uint32_t* sequence) {
+  size_t dept_end = key.find('\0', 4);
+  if (dept_end == absl::string_view::npos || key.size() < dept_end + 1 + 8) return false;
+  *revision = 0;
+  for (size_t i = dept_end + 1; i < dept_end + 9; ++i) {
+    *revision = (*revision << 8) | static_cast<uint8_t>(key[i]);
+  }
+  size_t id_end = key.find('\0', dept_end + 9);
+  if (id_end == absl::string_view::npos) return false;
+  absl::string_view rest = key.substr(id_end + 1);  // version, then the sequence if any
+  if (rest.size() == 4) {
+    *sequence = 0;  // stored before cards had sequences: older than any that has one
+    return true;
+  }
+  return rest.size() == 8 && GetU32(rest.substr(4), sequence);
 }
 
 std::string Card(uint32_t year, absl::string_view dept, uint64_t revision,
                  absl::string_view scheme_id, uint32_t scheme_version, uint32_t sequence) {
-  std::string key = CardSchemePrefix(year, dept, revision, scheme_id, scheme_version);
+  std::string key = CardRevisionPrefix(year, dept, revision);
+  absl::StrAppend(&key, scheme_id);
+  key.push_back('\0');
+  PutU32(key, scheme_version);
   PutU32(key, sequence);
   return key;
 }

@@ -42,16 +42,14 @@ std::string StatusYearIndexPrefix(uint8_t status, uint32_t year);
 std::string Scheme(absl::string_view id, uint32_t version);
 std::string SchemePrefix(absl::string_view id);  // id \0
 // A card's key ends with its sequence among the cards of the same revision
-// and scheme (1, 2, ...): cards are never replaced, and the newest sorts last.
-// (Cards stored before sequences were kept end at the version: they sort
-// first.)
+// (1, 2, ... in the order they were saved, whatever their scheme): cards
+// are never replaced, and the newest of a revision is the one with the
+// highest sequence. (Cards stored before sequences were kept end at the
+// version: they count as sequence 0.)
 std::string Card(uint32_t year, absl::string_view dept, uint64_t revision,
                  absl::string_view scheme_id, uint32_t scheme_version, uint32_t sequence);
-std::string CardSchemePrefix(uint32_t year, absl::string_view dept, uint64_t revision,
-                             absl::string_view scheme_id, uint32_t scheme_version);
-// The sequence of a card key that starts with `scheme_prefix` (a
-// CardSchemePrefix); 1 for a card stored before sequences were kept.
-uint32_t CardSequence(absl::string_view key, absl::string_view scheme_prefix);
+// The revision and sequence of a card key; false if `key` is not one.
+bool ParseCard(absl::string_view key, uint64_t* revision, uint32_t* sequence);
 std::string CardYearPrefix(uint32_t year);
 std::string CardReportPrefix(uint32_t year, absl::string_view dept);  // year dept \0
 std::string CardRevisionPrefix(uint32_t year, absl::string_view dept, uint64_t revision);

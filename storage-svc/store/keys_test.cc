@@ -43,5 +43,23 @@ TEST(Keys, PrefixEnd) {
   EXPECT_GT(PrefixEnd(YearIndexPrefix(2019)), YearIndex(2019, "zzzz"));
 }
 
+TEST(Keys, CardsParseToTheirRevisionAndSequence) {
+  uint64_t revision = 0;
+  uint32_t sequence = 0;
+  ASSERT_TRUE(ParseCard(Card(2019, "D9", 7, "dept-overall", 3, 12), &revision, &sequence));
+  EXPECT_EQ(revision, 7u);
+  EXPECT_EQ(sequence, 12u);
+  // A card stored before sequences: the key ends at the version.
+  std::string old_card = Card(2019, "D9", 5, "s", 1, 0);
+  old_card.resize(old_card.size() - 4);
+  ASSERT_TRUE(ParseCard(old_card, &revision, &sequence));
+  EXPECT_EQ(revision, 5u);
+  EXPECT_EQ(sequence, 0u);
+  EXPECT_FALSE(ParseCard(CardRevisionPrefix(2019, "D9", 5), &revision, &sequence));
+  // The newest of a revision sorts by sequence only among the same scheme;
+  // across schemes the store compares sequences.
+  EXPECT_LT(Card(2019, "D9", 5, "a", 9, 1), Card(2019, "D9", 5, "b", 1, 0));
+}
+
 }  // namespace
 }  // namespace jixiao::store::keys

@@ -168,10 +168,10 @@ class Store {
   // version, or the built-in default, with the digest the card carries
   // (engine::SchemeDigest); FAILED_PRECONDITION for an unknown scheme,
   // INVALID_ARGUMENT (card.scheme_sha256) for another scheme under its name.
-  // A card is never replaced: saving the same scores again (the signature
-  // aside) is a no-op that returns the stored card; different scores for the
-  // same revision and scheme are kept beside the earlier card, and reads
-  // show the newest.
+  // A card is never replaced: saving the scores shown already (the
+  // signature aside) is a no-op that returns the stored card; any other card
+  // is kept beside the earlier ones. A read shows, of the revision asked for
+  // (or the latest scored one), the card saved last, whatever its scheme.
   //
   // `check`, if given, is run before anything is written, with the report
   // revision the card names and the report's current status (e.g. to verify
