@@ -15,6 +15,7 @@
 #include "call_log.h"
 #include "health_service.h"
 #include "http_gateway.h"
+#include "message_limits.h"
 #include "metrics.h"
 #include "metrics_server.h"
 #include "tls_check.h"
@@ -216,7 +217,7 @@ int RunServer(const std::string& program, const ServerOptions& options,
   builder.AddListeningPort(options.listen,
                            credentials ? credentials : grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
-  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(MaxAnswerBytes(options.max_message_bytes));
   if (options.max_connection_age_seconds > 0) {
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
                                options.max_connection_age_seconds * 1000);
@@ -279,7 +280,7 @@ int RunServer(const std::string& program, const ServerOptions& options,
   std::unique_ptr<HttpGateway> gateway;
   if (!options.http_listen.empty()) {
     grpc::ChannelArguments arguments;
-    arguments.SetMaxReceiveMessageSize(options.max_message_bytes);
+    arguments.SetMaxReceiveMessageSize(MaxAnswerBytes(options.max_message_bytes));
     arguments.SetMaxSendMessageSize(options.max_message_bytes);
     auto started = HttpGateway::Start(program, options, service_names,
                                       server->InProcessChannel(arguments), tokens);

@@ -4,6 +4,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "keys.h"
+#include "rocks_util.h"
 #include "storage-svc/store/records.pb.h"
 #include "store_test_util.h"
 
@@ -128,6 +129,32 @@ TEST_F(StorePageTokens, SurviveARestart) {
     Reopen();
   }
   EXPECT_EQ(years, std::vector<int>({2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010}));
+}
+
+// A full listing of large reports: a page stops before the report that
+// would take it past 4 MiB (one report always fits), and the next page
+// starts with that report.
+TEST_F(StorePageTokens, FullPagesStopBeforeTheirBytesPassTheLimit) {
+  for (int year = 2001; year <= 2003; ++year) {
+    v1::Report report = MakeReport("BIG", year);
+    for (int i = 0; i < 50; ++i) {
+      report.mutable_narrative()->mutable_plans()->add_paragraphs(std::string(64000, 'p'));
+    }
+    Create(report);
+  }
+  v1::ListReportsRequest request;
+  request.set_view(v1::REPORT_VIEW_FULL);
+  std::vector<int> years;
+  do {
+    auto page = store_->ListReports(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_FALSE(page->reports().empty());
+    EXPECT_TRUE(page->reports_size() == 1 || page->ByteSizeLong() <= kMaxPageBytes)
+        << page->reports_size() << " reports, " << page->ByteSizeLong() << " bytes";
+    for (const auto& r : page->reports()) years.push_back(r.key().fiscal_year());
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  EXPECT_EQ(years, std::vector<int>({2001, 2002, 2003}));
 }
 
 }  // namespace

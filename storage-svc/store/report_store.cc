@@ -3,6 +3,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <optional>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/report/labels.h"
@@ -550,7 +551,7 @@ absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReports
                       ? keys::ParseYearIndex(it->key().ToString(), &dept, &key_year)
                       : keys::ParseStatusIndex(it->key().ToString(), &dept, &key_year);
     if (!parsed) return absl::InternalError("malformed key in the store");
-    last = it->key().ToString();
+    const std::string previous = std::exchange(last, it->key().ToString());
     storage::ReportHead head;
     absl::Status read = GetProto(db_.get(), family(kHeads), keys::Report(dept, key_year), &head);
     if (!read.ok()) return read;
@@ -558,13 +559,21 @@ absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReports
                       ? head.status() == status
                       : head.status() != v1::REPORT_STATUS_DELETED;
     if (!wanted) continue;
-    v1::ReportRevision* revision = response.add_reports();
+    v1::ReportRevision revision;
     read = GetProto(db_.get(), family(kRevisions),
                     keys::Revision(dept, key_year, static_cast<uint64_t>(head.latest_revision())),
-                    revision);
+                    &revision);
     if (!read.ok()) return read;
-    if (!full) KeepIdentityOnly(*revision->mutable_report());
-    bytes += revision->ByteSizeLong();
+    if (!full) KeepIdentityOnly(*revision.mutable_report());
+    // A page holds one report however large, and stops before one that
+    // would take it past its bytes: the next page starts there.
+    const size_t size = revision.ByteSizeLong();
+    if (response.reports_size() > 0 && bytes + size > kMaxPageBytes) {
+      response.set_next_page_token(page_tokens_->Encode(previous, query));
+      return response;
+    }
+    bytes += size;
+    *response.add_reports() = std::move(revision);
   }
   if (!it->status().ok()) return FromRocks(it->status(), "list reports");
   if (it->Valid()) response.set_next_page_token(page_tokens_->Encode(last, query));

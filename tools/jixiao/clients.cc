@@ -8,6 +8,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_format.h"
 #include "call_log.h"
+#include "message_limits.h"
 #include "status.h"
 
 namespace jixiao::cli {
@@ -47,7 +48,7 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& address, const ClientO
   // Calls and streams are spread over every address the target resolves
   // to: several replicas, or a headless service's dns:/// name.
   args.SetLoadBalancingPolicyName("round_robin");
-  args.SetMaxReceiveMessageSize(options.max_message_bytes);
+  args.SetMaxReceiveMessageSize(rpc::MaxAnswerBytes(options.max_message_bytes));
   args.SetMaxSendMessageSize(options.max_message_bytes);
   return grpc::CreateCustomChannel(ChannelTarget(address), Credentials(options), args);
 }
