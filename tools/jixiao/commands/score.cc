@@ -1,49 +1,34 @@
-#include "scoring_commands.h"
+// `jixiao score`: score report files offline with the engine, or on a
+// scoring-svc with --scoring; or score stored reports (DEPT/YEAR or
+// DEPT/YEAR@REVISION), read from storage-svc, on scoring-svc, and save each
+// card back with the revision it scored.
 
-#include <grpcpp/grpcpp.h>
-
-#include <chrono>
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
+#include <memory>
 #include <thread>
+#include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "card_printer.h"
 #include "cli_output.h"
 #include "clients.h"
+#include "commands/commands.h"
 #include "engine.h"
 #include "exit_codes.h"
-#include "google/protobuf/util/json_util.h"
 #include "inputs.h"
-#include "jixiao/v1/scoring_service.grpc.pb.h"
+#include "report_files.h"
 #include "status.h"
+#include "stored_reports.h"
 
 namespace jixiao::cli {
 namespace {
 
-// What became of one file.
-struct Outcome {
-  std::string file;
-  absl::Status status;
-  v1::Report report;
-  v1::ScoreResponse response;     // score
-  v1::ValidateResponse findings;  // validate
+struct ScoreArgs {
+  ReportFilesArgs input;  // files, or stored references
+  bool stream = false;
+  int streams = 4;  // streams at once for several files, spread over replicas
 };
-
-// Reads every file; those that cannot be read get their status now.
-std::vector<Outcome> ReadAll(const std::vector<std::string>& files) {
-  std::vector<Outcome> outcomes;
-  for (const std::string& file : files) {
-    Outcome& outcome = outcomes.emplace_back();
-    outcome.file = file;
-    auto report = ReadReport(file);
-    if (report.ok()) {
-      outcome.report = *std::move(report);
-    } else {
-      outcome.status = report.status();
-    }
-  }
-  return outcomes;
-}
 
 void ScoreOffline(const SchemeChoice& choice, std::vector<Outcome>& outcomes) {
   auto scheme = OfflineScheme(choice);
@@ -62,7 +47,7 @@ void ScoreOffline(const SchemeChoice& choice, std::vector<Outcome>& outcomes) {
   }
 }
 
-void ScoreOnline(const GlobalOptions& global, const ScoringArgs& args, const SchemeChoice& choice,
+void ScoreOnline(const GlobalOptions& global, const ScoreArgs& args, const SchemeChoice& choice,
                  std::vector<Outcome>& outcomes) {
   ScoringClient client(global.client);
   if (!args.stream && outcomes.size() == 1) {
@@ -124,15 +109,15 @@ void ScoreOnline(const GlobalOptions& global, const ScoringArgs& args, const Sch
   }
 }
 
-}  // namespace
-
-int RunScore(const GlobalOptions& global, const ScoringArgs& args) {
-  auto choice = ChooseScheme(args.scheme);
+// Scores report files and prints each card (or, for several files with
+// `-o json`, one ScoreResponse line each, errors included).
+int ScoreFiles(const GlobalOptions& global, const ScoreArgs& args) {
+  auto choice = ChooseScheme(args.input.scheme);
   if (!choice.ok()) {
     PrintError("--scheme", choice.status());
     return ExitCodeFor(choice.status());
   }
-  std::vector<Outcome> outcomes = ReadAll(args.files);
+  std::vector<Outcome> outcomes = ReadAll(args.input.files);
   if (global.client.scoring.empty()) {
     ScoreOffline(*choice, outcomes);
   } else {
@@ -171,54 +156,103 @@ int RunScore(const GlobalOptions& global, const ScoringArgs& args) {
   return code;
 }
 
-int RunValidate(const GlobalOptions& global, const ScoringArgs& args) {
-  auto choice = ChooseScheme(args.scheme);
+// Scores stored reports on scoring-svc and saves each card back.
+int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
+                const std::string& scheme_text) {
+  using Stub = v1::StorageService::Stub;
+  if (!NeedStorage(global)) return kUsage;
+  if (global.client.scoring.empty()) {
+    std::cerr << "jixiao: scoring a stored report needs scoring-svc too: pass --scoring "
+                 "HOST:PORT or set JIXIAO_SCORING\n";
+    return kUsage;
+  }
+  auto choice = ChooseScheme(scheme_text);
   if (!choice.ok()) {
     PrintError("--scheme", choice.status());
     return ExitCodeFor(choice.status());
   }
-  std::vector<Outcome> outcomes = ReadAll(args.files);
+  StorageClient storage(global.client);
+  ScoringClient scoring(global.client);
   int code = kOk;
-  std::unique_ptr<ScoringClient> client;
-  if (!global.client.scoring.empty()) client = std::make_unique<ScoringClient>(global.client);
-  auto offline = OfflineScheme(*choice);
-  for (size_t i = 0; i < outcomes.size(); ++i) {
-    Outcome& outcome = outcomes[i];
-    if (outcome.status.ok()) {
-      if (client) {
-        v1::ValidateRequest request;
-        *request.mutable_report() = outcome.report;
-        ApplyScheme(*choice, request);
-        outcome.status = client->Validate(request, outcome.findings);
-      } else if (!offline.ok()) {
-        outcome.status = offline.status();
-      } else {
-        auto findings = engine::ValidateReport(outcome.report, **offline);
-        if (findings.ok()) {
-          for (auto& f : *findings) *outcome.findings.add_findings() = std::move(f);
-        } else {
-          outcome.status = findings.status();
-        }
-      }
-    }
-    if (!outcome.status.ok()) {
-      PrintError(outcome.file, outcome.status, global.client.scoring,
-                 "--scoring or JIXIAO_SCORING");
-      code = std::max(code, ExitCodeFor(outcome.status));
+  for (const StoredRef& ref : refs) {
+    absl::StatusOr<v1::ReportRevision> revision = Fetch(storage, ref.key, ref.revision);
+    if (!revision.ok()) {
+      PrintError(ref.text, revision.status(), global.client.storage, kStorageHint);
+      code = std::max(code, ExitCodeFor(revision.status()));
       continue;
     }
-    std::vector<v1::Finding> findings(outcome.findings.findings().begin(),
-                                      outcome.findings.findings().end());
-    if (engine::HasErrors(findings)) code = std::max<int>(code, kErrorFindings);
+    v1::ScoreRequest request;
+    *request.mutable_report() = revision->report();
+    request.set_report_revision(revision->revision());
+    ApplyScheme(*choice, request);
+    v1::ScoreResponse scored;
+    absl::Status status = scoring.Score(request, scored);
+    if (!status.ok()) {
+      PrintError(ref.text, status, global.client.scoring, "--scoring or JIXIAO_SCORING");
+      code = std::max(code, ExitCodeFor(status));
+      continue;
+    }
+    v1::SaveScoreCardRequest save;
+    *save.mutable_card() = scored.card();
+    v1::SaveScoreCardResponse saved;
+    status = storage.Call(&Stub::SaveScoreCard, save, saved);
+    if (!status.ok()) {
+      PrintError(ref.text, status, global.client.storage, kStorageHint);
+      code = std::max(code, ExitCodeFor(status));
+      continue;
+    }
+    if (engine::HasErrors(saved.card())) code = std::max<int>(code, kErrorFindings);
     if (global.output == "json") {
-      std::cout << ToJson(outcome.findings, outcomes.size() == 1)
-                << (outcomes.size() > 1 ? "\n" : "");
-      continue;
+      std::cout << ToJson(saved.card(), refs.size() == 1) << (refs.size() > 1 ? "\n" : "");
+    } else {
+      if (refs.size() > 1) std::cout << "== " << Ref(revision->key(), revision->revision()) << "\n";
+      PrintScoreCard(revision->report(), saved.card(), std::cout);
+      std::cout << "(card saved with " << Ref(revision->key(), revision->revision()) << ")\n";
     }
-    if (outcomes.size() > 1) std::cout << (i ? "\n" : "") << "== " << outcome.file << "\n";
-    PrintFindings(outcome.findings.findings(), std::cout);
   }
   return code;
 }
+
+int Run(const GlobalOptions& global, const ScoreArgs& args) {
+  // An argument that is neither an existing file nor "-" but reads as
+  // DEPT/YEAR[@REV] is a stored report; they go through storage.
+  std::vector<StoredRef> stored;
+  for (const std::string& arg : args.input.files) {
+    std::error_code error;
+    if (std::filesystem::exists(arg, error) || arg == "-") continue;
+    if (auto ref = ParseStoredRef(arg)) stored.push_back(*ref);
+  }
+  if (stored.empty()) return ScoreFiles(global, args);
+  if (stored.size() != args.input.files.size()) {
+    std::cerr << "jixiao: score either files or stored reports, not both\n";
+    return kUsage;
+  }
+  return ScoreStored(global, stored, args.input.scheme);
+}
+
+CommandRun Define(CLI::App& command) {
+  auto args = std::make_shared<ScoreArgs>();
+  AddReportFilesArgs(command, args->input,
+                     "report JSON files (- reads standard input), or stored reports");
+  command.add_flag("--stream", args->stream,
+                   "with --scoring, send the files on ScoreStream calls (the default for "
+                   "several files)");
+  command
+      .add_option("--streams", args->streams,
+                  "with --scoring and several files, streams at once; each goes to the next "
+                  "scoring-svc replica, and a stream whose replica fails is resumed on another")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  return [args](const GlobalOptions& global) { return Run(global, *args); };
+}
+
+}  // namespace
+
+const Command kScoreCommand = {
+    "score",
+    "compute every indicator, score, grade and finding and print the score card. Files are "
+    "scored offline or on --scoring; stored reports (DEPT/YEAR[@REV]) are read from "
+    "--storage, scored on --scoring, and the card is saved back",
+    Define};
 
 }  // namespace jixiao::cli

@@ -1,0 +1,40 @@
+// Every jixiao command, each defined (flags, help and run) in its own file
+// here, commands/NAME.cc. main.cc's table decides which of them `jixiao`
+// offers and in what order `jixiao --help` lists them; commands/admin.cc's
+// table does the same for `jixiao admin`.
+
+#ifndef JIXIAO_TOOLS_JIXIAO_COMMANDS_COMMANDS_H_
+#define JIXIAO_TOOLS_JIXIAO_COMMANDS_COMMANDS_H_
+
+#include "command.h"
+
+namespace jixiao::cli {
+
+// Scoring and checking report files, offline or on scoring-svc.
+extern const Command kScoreCommand;     // score.cc (stored reports too)
+extern const Command kValidateCommand;  // validate.cc
+
+// Keeping reports in storage-svc.
+extern const Command kSubmitCommand;   // submit.cc
+extern const Command kGetCommand;      // get.cc
+extern const Command kListCommand;     // list.cc
+extern const Command kHistoryCommand;  // history.cc
+extern const Command kDiffCommand;     // diff.cc
+extern const Command kStatusCommand;   // status.cc
+extern const Command kCardCommand;     // card.cc
+
+// Documents.
+extern const Command kRenderCommand;   // render.cc
+extern const Command kSummaryCommand;  // summary.cc
+extern const Command kCompareCommand;  // compare.cc
+
+// Operating storage-svc.
+extern const Command kAuditCommand;         // audit.cc
+extern const Command kAdminCommand;         // admin.cc: the group of the three below
+extern const Command kAdminPublishCommand;  // admin_publish.cc
+extern const Command kAdminBackupCommand;   // admin_backup.cc
+extern const Command kAdminRestoreCommand;  // admin_restore.cc
+
+}  // namespace jixiao::cli
+
+#endif  // JIXIAO_TOOLS_JIXIAO_COMMANDS_COMMANDS_H_

@@ -1,0 +1,58 @@
+// `jixiao history`: every revision of a stored report, with its author,
+// time and reason.
+
+#include <iostream>
+#include <memory>
+
+#include "cli_output.h"
+#include "clients.h"
+#include "commands/commands.h"
+#include "exit_codes.h"
+#include "stored_reports.h"
+#include "text_table.h"
+
+namespace jixiao::cli {
+namespace {
+
+using Stub = v1::StorageService::Stub;
+
+int Run(const GlobalOptions& global, const std::string& text) {
+  std::optional<StoredRef> ref = RequireStorageAndRef(global, text);
+  if (!ref) return kUsage;
+  StorageClient client(global.client);
+  v1::GetReportHistoryRequest request;
+  *request.mutable_key() = ref->key;
+  request.set_page_size(1000);
+  TextTable table({"rev", "status", "author", "time", "reason"});
+  do {
+    v1::GetReportHistoryResponse response;
+    absl::Status status = client.Call(&Stub::GetReportHistory, request, response);
+    if (!status.ok()) {
+      PrintError(text, status, global.client.storage, kStorageHint);
+      return ExitCodeFor(status);
+    }
+    for (const v1::ReportRevision& r : response.revisions()) {
+      if (global.output == "json") {
+        std::cout << ToJson(r, false) << "\n";
+      } else {
+        table.AddRow({std::to_string(r.revision()), StatusName(r.status()), r.author(), Time(r),
+                      r.reason()});
+      }
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  if (global.output != "json") table.Print(std::cout);
+  return kOk;
+}
+
+CommandRun Define(CLI::App& command) {
+  auto ref = std::make_shared<std::string>();
+  command.add_option("report", *ref, "DEPT/YEAR")->required();
+  return [ref](const GlobalOptions& global) { return Run(global, *ref); };
+}
+
+}  // namespace
+
+const Command kHistoryCommand = {"history", "every revision of a report", Define};
+
+}  // namespace jixiao::cli

@@ -1,0 +1,88 @@
+// `jixiao list`: stored reports, the latest revision of each, filtered by
+// year, department and status; one page, or with --all every page.
+
+#include <cctype>
+#include <iostream>
+#include <memory>
+
+#include "cli_output.h"
+#include "clients.h"
+#include "commands/commands.h"
+#include "exit_codes.h"
+#include "stored_reports.h"
+#include "text_table.h"
+
+namespace jixiao::cli {
+namespace {
+
+using Stub = v1::StorageService::Stub;
+
+struct ListArgs {
+  int year = 0;
+  std::string department;
+  std::string status;
+  int page_size = 0;
+  std::string page_token;
+  bool all = false;
+};
+
+int Run(const GlobalOptions& global, const ListArgs& args) {
+  if (!NeedStorage(global)) return kUsage;
+  v1::ListReportsRequest request;
+  request.set_fiscal_year(args.year);
+  request.set_department_code(args.department);
+  request.set_page_size(args.page_size);
+  request.set_page_token(args.page_token);
+  if (!args.status.empty()) {
+    v1::ReportStatus status;
+    std::string name = "REPORT_STATUS_" + args.status;
+    for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!v1::ReportStatus_Parse(name, &status)) {
+      std::cerr << "jixiao: unknown status \"" << args.status
+                << "\"; use draft, submitted, returned, approved or deleted\n";
+      return kUsage;
+    }
+    request.set_status(status);
+  }
+  StorageClient client(global.client);
+  TextTable table({"report", "rev", "status", "department 部门", "author", "time"});
+  std::string next;
+  do {
+    v1::ListReportsResponse response;
+    absl::Status status = client.Call(&Stub::ListReports, request, response);
+    if (!status.ok()) {
+      PrintError("list", status, global.client.storage, kStorageHint);
+      return ExitCodeFor(status);
+    }
+    for (const v1::ReportRevision& r : response.reports()) {
+      if (global.output == "json") {
+        std::cout << ToJson(r, false) << "\n";
+      } else {
+        table.AddRow({Ref(r.key()), std::to_string(r.revision()), StatusName(r.status()),
+                      r.report().identity().department_name(), r.author(), Time(r)});
+      }
+    }
+    next = response.next_page_token();
+    request.set_page_token(next);
+  } while (args.all && !next.empty());
+  if (global.output != "json") table.Print(std::cout);
+  if (!next.empty()) std::cerr << "more: --page-token " << next << "  (or --all)\n";
+  return kOk;
+}
+
+CommandRun Define(CLI::App& command) {
+  auto args = std::make_shared<ListArgs>();
+  command.add_option("--year", args->year, "fiscal year");
+  command.add_option("--department", args->department, "department code");
+  command.add_option("--status", args->status, "draft, submitted, returned, approved or deleted");
+  command.add_option("--page-size", args->page_size, "reports per page (default 100, max 1000)");
+  command.add_option("--page-token", args->page_token, "continue a listing");
+  command.add_flag("--all", args->all, "every page");
+  return [args](const GlobalOptions& global) { return Run(global, *args); };
+}
+
+}  // namespace
+
+const Command kListCommand = {"list", "list stored reports, latest revision of each", Define};
+
+}  // namespace jixiao::cli

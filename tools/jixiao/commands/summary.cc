@@ -1,0 +1,103 @@
+// `jixiao summary`: every department's stored report of a year, ranked
+// (ties share a rank), with grades, level scores and findings; as a table,
+// CSV for spreadsheets, or an HTML page with the distribution of grades.
+
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "clients.h"
+#include "commands/commands.h"
+#include "documents.h"
+#include "exit_codes.h"
+#include "render.h"
+#include "text_table.h"
+
+namespace jixiao::cli {
+namespace {
+
+using Stub = v1::StorageService::Stub;
+
+struct SummaryArgs {
+  int year = 0;
+  std::string format;  // table | csv | html
+  DocumentArgs document;
+};
+
+int Run(const GlobalOptions& global, const SummaryArgs& args) {
+  if (global.client.storage.empty()) {
+    std::cerr << "jixiao: summary reads storage-svc: pass --storage HOST:PORT or set "
+                 "JIXIAO_STORAGE\n";
+    return kUsage;
+  }
+  auto templates = LoadTemplates(args.document.templates);
+  if (!templates.ok()) return DocumentError("--templates", templates.status(), global);
+  StorageClient client(global.client);
+  std::vector<v1::ReportRevision> reports;
+  v1::ListReportsRequest list;
+  list.set_fiscal_year(args.year);
+  list.set_page_size(1000);
+  do {
+    v1::ListReportsResponse page;
+    absl::Status status = client.Call(&Stub::ListReports, list, page);
+    if (!status.ok()) return DocumentError("summary", status, global);
+    for (auto& r : *page.mutable_reports()) reports.push_back(std::move(r));
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty());
+  std::vector<v1::ScoreCard> cards;
+  v1::ListScoreCardsRequest card_list;
+  card_list.set_fiscal_year(args.year);
+  card_list.set_page_size(1000);
+  do {
+    v1::ListScoreCardsResponse page;
+    absl::Status status = client.Call(&Stub::ListScoreCards, card_list, page);
+    if (!status.ok()) return DocumentError("summary", status, global);
+    for (auto& c : *page.mutable_cards()) cards.push_back(std::move(c));
+    card_list.set_page_token(page.next_page_token());
+  } while (!card_list.page_token().empty());
+
+  const std::string& out = args.document.out;
+  render::Summary summary = render::BuildSummary(args.year, reports, cards);
+  if (args.format == "csv") return Emit(render::SummaryCsv(summary), out);
+  if (args.format == "html") return Emit(render::SummaryHtml(summary, *templates), out);
+  std::vector<std::string> headers = {"名次", "部门编码", "部门名称", "得分", "等级"};
+  headers.insert(headers.end(), summary.level_names.begin(), summary.level_names.end());
+  for (const char* h : {"错误", "警告", "提示", "状态"}) headers.push_back(h);
+  TextTable table(headers);
+  for (const render::SummaryRow& row : summary.rows) {
+    std::vector<std::string> cells = {row.rank ? std::to_string(row.rank) : "—", row.code, row.name,
+                                      row.total.empty() ? "未评分" : row.total, row.grade};
+    cells.insert(cells.end(), row.level_scores.begin(), row.level_scores.end());
+    cells.push_back(std::to_string(row.errors));
+    cells.push_back(std::to_string(row.warnings));
+    cells.push_back(std::to_string(row.infos));
+    cells.push_back(row.status);
+    table.AddRow(cells);
+  }
+  std::ostringstream text;
+  text << args.year << " 年度：" << summary.rows.size() << " 个部门\n";
+  table.Print(text);
+  return Emit(text.str(), out);
+}
+
+CommandRun Define(CLI::App& command) {
+  auto args = std::make_shared<SummaryArgs>();
+  command.add_option("--year", args->year, "fiscal year")->required();
+  command
+      .add_option("--format,-f", args->format,
+                  "table, csv (UTF-8 with BOM, for Excel and WPS) or html")
+      ->check(CLI::IsMember({"table", "csv", "html"}))
+      ->default_val("table");
+  AddDocumentArgs(command, args->document);
+  return [args](const GlobalOptions& global) { return Run(global, *args); };
+}
+
+}  // namespace
+
+const Command kSummaryCommand = {
+    "summary", "every department's report of a year, ranked, with grades and findings", Define};
+
+}  // namespace jixiao::cli

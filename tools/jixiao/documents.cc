@@ -1,0 +1,115 @@
+#include "documents.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "cli_output.h"
+#include "clients.h"
+#include "engine.h"
+#include "exit_codes.h"
+#include "inputs.h"
+
+namespace jixiao::cli {
+namespace {
+
+using Stub = v1::StorageService::Stub;
+
+}  // namespace
+
+void AddDocumentArgs(CLI::App& command, DocumentArgs& args) {
+  command.add_option("--out", args.out, "write to this file instead of standard output");
+  command.add_option("--templates", args.templates,
+                     "directory of .mustache templates replacing the built-in ones");
+}
+
+absl::StatusOr<render::Templates> LoadTemplates(const std::string& directory) {
+  if (directory.empty()) return render::Templates::BuiltIn();
+  return render::Templates::WithOverrides(directory);
+}
+
+absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string& source,
+                                  const std::string& scheme_text) {
+  Scored scored;
+  std::error_code error;
+  std::optional<StoredRef> ref;
+  if (!std::filesystem::exists(source, error) && source != "-") ref = ParseStoredRef(source);
+  if (!ref) {
+    auto report = ReadReport(source);
+    if (!report.ok()) return report.status();
+    scored.report = *std::move(report);
+    auto choice = ChooseScheme(scheme_text);
+    if (!choice.ok()) return choice.status();
+    if (global.client.scoring.empty()) {
+      auto scheme = OfflineScheme(*choice);
+      if (!scheme.ok()) return scheme.status();
+      auto card = engine::ScoreReport(scored.report, **scheme, {});
+      if (!card.ok()) return card.status();
+      scored.card = *std::move(card);
+    } else {
+      v1::ScoreRequest request;
+      *request.mutable_report() = scored.report;
+      ApplyScheme(*choice, request);
+      v1::ScoreResponse response;
+      ScoringClient client(global.client);
+      absl::Status status = client.Score(request, response);
+      if (!status.ok()) return status;
+      scored.card = response.card();
+    }
+    return scored;
+  }
+  if (global.client.storage.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source,
+                     " names a stored report: pass --storage HOST:PORT (or set "
+                     "JIXIAO_STORAGE), or give a report file"));
+  }
+  StorageClient client(global.client);
+  v1::GetReportRequest get;
+  *get.mutable_key() = ref->key;
+  get.set_revision(ref->revision);
+  v1::GetReportResponse revision;
+  absl::Status status = client.Call(&Stub::GetReport, get, revision);
+  if (!status.ok()) return status;
+  scored.report = revision.revision().report();
+  v1::GetScoreCardRequest card_request;
+  *card_request.mutable_key() = ref->key;
+  card_request.set_revision(revision.revision().revision());
+  v1::GetScoreCardResponse card;
+  status = client.Call(&Stub::GetScoreCard, card_request, card);
+  if (absl::IsNotFound(status)) {
+    return absl::NotFoundError(absl::StrCat(source, " revision ", revision.revision().revision(),
+                                            " has no score card yet; score it first: jixiao score ",
+                                            ref->key.department_code(), "/",
+                                            ref->key.fiscal_year()));
+  }
+  if (!status.ok()) return status;
+  scored.card = card.card();
+  return scored;
+}
+
+int Emit(const std::string& text, const std::string& out) {
+  if (out.empty()) {
+    std::cout << text;
+    return kOk;
+  }
+  std::ofstream file(out, std::ios::binary);
+  file << text;
+  if (!file) {
+    std::cerr << "jixiao: cannot write " << out << "\n";
+    return kFailure;
+  }
+  std::cerr << "wrote " << out << "\n";
+  return kOk;
+}
+
+int DocumentError(const std::string& what, const absl::Status& status,
+                  const GlobalOptions& global) {
+  PrintError(what, status, global.client.storage, "--storage / --scoring");
+  return ExitCodeFor(status);
+}
+
+}  // namespace jixiao::cli

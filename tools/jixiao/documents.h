@@ -1,0 +1,55 @@
+// What the document commands (render, summary, compare) share: their --out
+// and --templates options, loading templates, getting a report with its
+// card, writing the document, and reporting a failure.
+
+#ifndef JIXIAO_TOOLS_JIXIAO_DOCUMENTS_H_
+#define JIXIAO_TOOLS_JIXIAO_DOCUMENTS_H_
+
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "command.h"
+#include "jixiao/v1/report.pb.h"
+#include "jixiao/v1/score_card.pb.h"
+#include "render.h"
+
+namespace jixiao::cli {
+
+struct DocumentArgs {
+  std::string out;        // file; empty: standard output
+  std::string templates;  // directory overriding built-in templates; empty: none
+};
+
+// Declares --out and --templates on `command`, bound to `args`, which must
+// outlive parsing.
+void AddDocumentArgs(CLI::App& command, DocumentArgs& args);
+
+// The built-in templates, or those of `directory` (when not empty) in their
+// place.
+absl::StatusOr<render::Templates> LoadTemplates(const std::string& directory);
+
+// A report and the card to print with it.
+struct Scored {
+  v1::Report report;
+  v1::ScoreCard card;
+};
+
+// `source` is a report file (or "-"), scored now (offline, or on --scoring,
+// with `scheme_text` as ChooseScheme takes it); or DEPT/YEAR[@REV], read
+// from --storage with the card stored for that revision (NOT_FOUND, saying
+// to score it, if there is none).
+absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string& source,
+                                  const std::string& scheme_text);
+
+// Writes `text` to standard output, or to the file `out` (saying so on
+// stderr). kOk, or kFailure if the file cannot be written.
+int Emit(const std::string& text, const std::string& out);
+
+// Prints `status` about `what` (PrintError) and returns its exit code.
+int DocumentError(const std::string& what, const absl::Status& status, const GlobalOptions& global);
+
+}  // namespace jixiao::cli
+
+#endif  // JIXIAO_TOOLS_JIXIAO_DOCUMENTS_H_

@@ -1,0 +1,31 @@
+#include "report_files.h"
+
+#include <utility>
+
+#include "inputs.h"
+
+namespace jixiao::cli {
+
+void AddReportFilesArgs(CLI::App& command, ReportFilesArgs& args, const char* files_help) {
+  command.add_option("files", args.files, files_help)->required();
+  command.add_option("--scheme", args.scheme,
+                     "a scheme file (.textproto), or id[@version] of a scheme the service "
+                     "holds (default: the built-in dept-overall)");
+}
+
+std::vector<Outcome> ReadAll(const std::vector<std::string>& files) {
+  std::vector<Outcome> outcomes;
+  for (const std::string& file : files) {
+    Outcome& outcome = outcomes.emplace_back();
+    outcome.file = file;
+    auto report = ReadReport(file);
+    if (report.ok()) {
+      outcome.report = *std::move(report);
+    } else {
+      outcome.status = report.status();
+    }
+  }
+  return outcomes;
+}
+
+}  // namespace jixiao::cli

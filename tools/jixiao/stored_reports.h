@@ -1,0 +1,52 @@
+// What the commands that work on storage-svc share: checking that it was
+// named, parsing a report reference, fetching a revision, and printing a
+// revision's name, status and time.
+
+#ifndef JIXIAO_TOOLS_JIXIAO_STORED_REPORTS_H_
+#define JIXIAO_TOOLS_JIXIAO_STORED_REPORTS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "clients.h"
+#include "command.h"
+#include "inputs.h"
+#include "jixiao/v1/storage_service.pb.h"
+
+namespace jixiao::cli {
+
+// The flag and variable that name storage-svc, for PrintError's hint.
+inline constexpr char kStorageHint[] = "--storage or JIXIAO_STORAGE";
+
+// "draft 草稿", "submitted 已提交", ...; "" for an unknown status.
+const char* StatusName(v1::ReportStatus status);
+
+// The revision's time to the second, in UTC: "2026-11-25T21:20:45Z"; ""
+// when it has none.
+std::string Time(const v1::ReportRevision& revision);
+
+// "DEPT/YEAR", or "DEPT/YEAR@REVISION" when `revision` > 0.
+std::string Ref(const v1::ReportKey& key, int64_t revision = 0);
+
+// True if --storage is set; otherwise says on stderr how to set it and
+// returns false (the caller exits with kUsage).
+bool NeedStorage(const GlobalOptions& global);
+
+// `text` as a stored-report reference; nullopt, having said on stderr how
+// to write one, if it is not one (the caller exits with kUsage).
+std::optional<StoredRef> RequireRef(const std::string& text);
+
+// Both of the above, in that order: the stored report `text` names, or
+// nullopt, having said what is missing or wrong (the caller exits with
+// kUsage).
+std::optional<StoredRef> RequireStorageAndRef(const GlobalOptions& global, const std::string& text);
+
+// Revision `revision` of the report `key` (0: the latest), report included.
+absl::StatusOr<v1::ReportRevision> Fetch(StorageClient& client, const v1::ReportKey& key,
+                                         int64_t revision);
+
+}  // namespace jixiao::cli
+
+#endif  // JIXIAO_TOOLS_JIXIAO_STORED_REPORTS_H_
