@@ -178,6 +178,11 @@ class Store::Writer {
 
     Prepared prepared(std::move(revision));
     const v1::ReportRevision& answer = prepared.answer;
+    v1::ReportRevision& basic = *head.mutable_basic();
+    basic = answer;
+    basic.clear_report();
+    *basic.mutable_report()->mutable_identity() =
+        sent ? sent->identity() : answer.report().identity();
     rocksdb::WriteBatch& batch = prepared.batch;
     std::string value = answer.SerializeAsString();
     const std::string stored_answer = sent ? value : std::string();
@@ -560,11 +565,15 @@ absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReports
                       : head.status() != v1::REPORT_STATUS_DELETED;
     if (!wanted) continue;
     v1::ReportRevision revision;
-    read = GetProto(db_.get(), family(kRevisions),
-                    keys::Revision(dept, key_year, static_cast<uint64_t>(head.latest_revision())),
-                    &revision);
-    if (!read.ok()) return read;
-    if (!full) KeepIdentityOnly(*revision.mutable_report());
+    if (!full && head.has_basic()) {
+      revision = std::move(*head.mutable_basic());
+    } else {
+      read = GetProto(db_.get(), family(kRevisions),
+                      keys::Revision(dept, key_year, static_cast<uint64_t>(head.latest_revision())),
+                      &revision);
+      if (!read.ok()) return read;
+      if (!full) KeepIdentityOnly(*revision.mutable_report());
+    }
     // A page holds one report however large, and stops before one that
     // would take it past its bytes: the next page starts there.
     const size_t size = revision.ByteSizeLong();
