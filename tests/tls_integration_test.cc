@@ -139,11 +139,17 @@ TEST_F(Tls, MisconfiguredTlsIsAClearError) {
   testing::CommandResult ca_only = RunCommand(
       {BinPath("scoring-svc"), "--listen", "127.0.0.1:0", "--tls-client-ca", Cert("ca.crt")});
   EXPECT_EQ(ca_only.exit_code, 2);
+  // A client CA file with no certificate in it (a key given by mistake).
+  testing::CommandResult no_ca = RunCommand(
+      {BinPath("scoring-svc"), "--listen", "127.0.0.1:0", "--tls-cert", Cert("server.crt"),
+       "--tls-key", Cert("server.key"), "--tls-client-ca", Cert("server.key")});
+  EXPECT_EQ(no_ca.exit_code, 2) << no_ca.err;
+  EXPECT_THAT(no_ca.err, HasSubstr("--tls-client-ca holds no PEM certificate"));
   // A key that is not the certificate's once exited 1 with "cannot listen",
   // which systemd restarts in a loop: now it says what is wrong and exits 2.
   for (const char* binary : {"scoring-svc", "storage-svc"}) {
-    std::vector<std::string> args = {BinPath(binary),      "--listen",  "127.0.0.1:0",
-                                     "--tls-cert",         Cert("server.crt"), "--tls-key",
+    std::vector<std::string> args = {BinPath(binary),   "--listen",         "127.0.0.1:0",
+                                     "--tls-cert",      Cert("server.crt"), "--tls-key",
                                      Cert("client.key")};
     if (std::string(binary) == "storage-svc") {
       args.push_back("--data-dir");

@@ -158,8 +158,14 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
   grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
   ssl.pem_key_cert_pairs.push_back(pair);
   if (!options.tls_client_ca.empty()) {
-    if (!read(options.tls_client_ca, &ssl.pem_root_certs)) {
-      return absl::InvalidArgumentError("cannot read --tls-client-ca");
+    if (!std::ifstream(options.tls_client_ca)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot read --tls-client-ca ", options.tls_client_ca));
+    }
+    read(options.tls_client_ca, &ssl.pem_root_certs);  // empty: CheckCertificates says so
+    if (absl::Status checked = CheckCertificates(ssl.pem_root_certs, "--tls-client-ca");
+        !checked.ok()) {
+      return checked;
     }
     ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }

@@ -77,4 +77,12 @@ absl::Status CheckCertificateAndKey(const std::string& cert_pem, const std::stri
   return absl::OkStatus();
 }
 
+absl::Status CheckCertificates(const std::string& pem, const std::string& flag) {
+  std::unique_ptr<X509, Free> cert(PEM_read_bio_X509(Memory(pem).get(), nullptr, nullptr, nullptr));
+  ERR_clear_error();
+  if (cert) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(flag, " holds no PEM certificate", pem.empty() ? " (the file is empty)" : ""));
+}
+
 }  // namespace jixiao::rpc

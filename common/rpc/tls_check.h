@@ -21,6 +21,10 @@ namespace jixiao::rpc {
 absl::Status CheckCertificateAndKey(const std::string& cert_pem, const std::string& key_pem,
                                     absl::Time now, std::vector<std::string>* warnings);
 
+// OK if `pem` holds at least one PEM certificate (a CA to trust: the
+// services' --tls-client-ca); INVALID_ARGUMENT naming `flag` otherwise.
+absl::Status CheckCertificates(const std::string& pem, const std::string& flag);
+
 }  // namespace jixiao::rpc
 
 #endif  // JIXIAO_COMMON_RPC_TLS_CHECK_H_

@@ -98,5 +98,13 @@ TEST_F(TlsCheck, DatesClientsWillRefuseAreWarnedAbout) {
   EXPECT_THAT(warnings_[0], HasSubstr("expires on"));
 }
 
+TEST_F(TlsCheck, AClientCaFileMustHoldACertificate) {
+  EXPECT_TRUE(CheckCertificates(CertPem(key_, -kDay, kDay), "--tls-client-ca").ok());
+  EXPECT_THAT(std::string(CheckCertificates(KeyPem(key_), "--tls-client-ca").message()),
+              HasSubstr("--tls-client-ca holds no PEM certificate"));
+  EXPECT_THAT(std::string(CheckCertificates("", "--tls-client-ca").message()),
+              HasSubstr("the file is empty"));
+}
+
 }  // namespace
 }  // namespace jixiao::rpc
