@@ -4,9 +4,12 @@
 // violations; a bad body is a 400 naming the field and stores nothing.
 
 #include <grpcpp/grpcpp.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
@@ -17,6 +20,7 @@
 #include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
 #include "process.h"
+#include "raw_http.h"
 #include "tokens.h"
 
 namespace jixiao::testing {
@@ -424,6 +428,118 @@ TEST_F(HttpGateway, PathVariablesWinAndTextThatIsNotUtf8IsRefused) {
   HttpAnswer bad_query = Storage("GET", "/v1/reports?department_code=%FF", "reviewer");
   EXPECT_EQ(bad_query.status, 400) << bad_query.body;
   EXPECT_EQ(ViolatedField(bad_query.body), "department_code") << bad_query.body;
+}
+
+// The body may repeat the report's key from the path, never contradict it.
+TEST_F(HttpGateway, ABodyThatContradictsThePathIsRefused) {
+  v1::CreateReportRequest create;
+  *create.mutable_report() = report_;
+  ASSERT_EQ(Storage("POST", "/v1/reports", "lh", ToJson(create)).status, 200);
+  v1::UpdateReportRequest update;
+  *update.mutable_report() = report_;
+  update.set_expected_revision(1);
+  update.mutable_report()->mutable_identity()->set_submitter("王五");
+
+  v1::UpdateReportRequest other_department = update;
+  other_department.mutable_report()->mutable_identity()->set_department_code("OTHER");
+  HttpAnswer department =
+      Storage("PUT", "/v1/reports/LH-ZWFWSJGLJ/2019", "lh", ToJson(other_department));
+  EXPECT_EQ(department.status, 400) << department.body;
+  EXPECT_EQ(ViolatedField(department.body), "report.identity.department_code") << department.body;
+  EXPECT_THAT(department.body, ::testing::Not(HasSubstr("OTHER")));  // the body is not quoted
+  v1::UpdateReportRequest other_year = update;
+  other_year.mutable_report()->mutable_identity()->set_fiscal_year(2021);
+  HttpAnswer year = Storage("PUT", "/v1/reports/LH-ZWFWSJGLJ/2019", "lh", ToJson(other_year));
+  EXPECT_EQ(year.status, 400) << year.body;
+  EXPECT_EQ(ViolatedField(year.body), "report.identity.fiscal_year") << year.body;
+
+  // Neither was stored, under either key.
+  v1::GetReportRequest get;
+  *get.mutable_key() = Key();
+  v1::GetReportResponse got;
+  ASSERT_TRUE(storage_stub_->GetReport(As("lh").get(), get, &got).ok());
+  EXPECT_EQ(got.revision().revision(), 1);
+  EXPECT_EQ(Storage("GET", "/v1/reports/LH-ZWFWSJGLJ/2021", "lh").status, 404);
+
+  // A body that repeats the path, or leaves the key out, is fine.
+  HttpAnswer same = Storage("PUT", "/v1/reports/LH-ZWFWSJGLJ/2019", "lh", ToJson(update));
+  EXPECT_EQ(same.status, 200) << same.body;
+  update.set_expected_revision(2);
+  update.mutable_report()->mutable_identity()->clear_department_code();
+  update.mutable_report()->mutable_identity()->clear_fiscal_year();
+  HttpAnswer keyless = Storage("PUT", "/v1/reports/LH-ZWFWSJGLJ/2019", "lh", ToJson(update));
+  EXPECT_EQ(keyless.status, 200) << keyless.body;
+}
+
+// How many responses `received` holds.
+int Responses(const std::string& received) {
+  int count = 0;
+  for (size_t at = received.find("HTTP/1.1 "); at != std::string::npos;
+       at = received.find("HTTP/1.1 ", at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+// A body that the route does not read, or whose length is in doubt, would
+// leave bytes on the connection to be parsed as a second request: such a
+// request is refused with one answer, 400, and its connection closed.
+TEST_F(HttpGateway, ABodyThatCouldSmuggleARequestIsRefusedAndClosesTheConnection) {
+  const std::string smuggled = "GET /v1/schemes HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  const std::string chunked =
+      absl::StrCat(absl::Hex(smuggled.size()), "\r\n", smuggled, "\r\n0\r\n\r\n");
+  struct Case {
+    std::string address, head, body;
+  };
+  const std::vector<Case> cases = {
+      {scoring_http_,
+       absl::StrCat("GET /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: ", smuggled.size(),
+                    "\r\n\r\n"),
+       smuggled},
+      {scoring_http_,
+       "GET /v1/schemes HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer lh-token\r\n"
+       "Transfer-Encoding: chunked\r\n\r\n",
+       chunked},
+      {storage_http_,
+       "DELETE /v1/reports/LH-ZWFWSJGLJ/2019 HTTP/1.1\r\nHost: localhost\r\n"
+       "Authorization: Bearer lh-token\r\nTransfer-Encoding: chunked\r\n\r\n",
+       chunked},
+      {scoring_http_,
+       absl::StrCat("POST /v1/validate HTTP/1.1\r\nHost: localhost\r\n"
+                    "Authorization: Bearer lh-token\r\nContent-Type: application/json\r\n"
+                    "Content-Length: ",
+                    chunked.size(), "\r\nTransfer-Encoding: chunked\r\n\r\n"),
+       chunked},
+      {scoring_http_,
+       absl::StrCat("POST /v1/validate HTTP/1.1\r\nHost: localhost\r\n"
+                    "Authorization: Bearer lh-token\r\nContent-Type: application/json\r\n"
+                    "Content-Length: 2\r\nContent-Length: ",
+                    2 + smuggled.size(), "\r\n\r\n"),
+       "{}" + smuggled},
+  };
+  for (const Case& each : cases) {
+    int fd = ConnectTcp(each.address);
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(SendAll(fd, each.head + each.body));
+    const auto start = std::chrono::steady_clock::now();
+    std::string received = ReceiveUntilClosed(fd, std::chrono::seconds(5));
+    const auto took = std::chrono::steady_clock::now() - start;
+    close(fd);
+    EXPECT_EQ(HttpStatusOf(received), 400) << each.head << "\n" << received;
+    EXPECT_EQ(Responses(received), 1) << each.head << "\n" << received;
+    EXPECT_THAT(received, HasSubstr("Connection: close")) << each.head;
+    EXPECT_LT(took, std::chrono::seconds(3)) << "not closed: " << each.head;
+  }
+  // Requests without a body still share a connection.
+  int fd = ConnectTcp(scoring_http_);
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(SendAll(fd,
+                      "GET /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n"
+                      "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+  std::string both = ReceiveUntilClosed(fd, std::chrono::seconds(5));
+  close(fd);
+  EXPECT_EQ(Responses(both), 2) << both;
+  EXPECT_EQ(HttpStatusOf(both), 200) << both;
 }
 
 TEST(HttpGatewayFlags, RefusedOffLoopbackWithoutTlsOrConsent) {

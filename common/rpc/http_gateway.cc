@@ -349,7 +349,6 @@ HttpGateway::~HttpGateway() {
 }
 
 bool HttpGateway::Refuse(const httplib::Request& request, httplib::Response& response) const {
-  if (request.method == "GET" && request.path == "/healthz") return false;
   auto refuse = [&](const absl::Status& status, int http_status) {
     Fail(status, http_status, response);
     if (http_status == 401 || http_status == 413) {
@@ -361,6 +360,45 @@ bool HttpGateway::Refuse(const httplib::Request& request, httplib::Response& res
     HttpServer::CloseConnectionAfterAnswer(response);
     return true;
   };
+  // How the body is framed, first: a request whose end is in doubt must
+  // never leave bytes on the connection that could be read as another
+  // request (RFC 9112, 6.1 and 6.3).
+  auto bad_framing = [&](const std::string& why) {
+    return refuse(
+        engine::InvalidArgumentWithViolations(absl::StrCat("bad request: ", why), {{"body", why}}),
+        400);
+  };
+  const bool has_length = request.has_header("Content-Length");
+  const bool has_encoding = request.has_header("Transfer-Encoding");
+  if (has_length && has_encoding) {
+    return bad_framing("Content-Length and Transfer-Encoding cannot both be given");
+  }
+  if (request.get_header_value_count("Content-Length") > 1 ||
+      request.get_header_value_count("Transfer-Encoding") > 1) {
+    return bad_framing("Content-Length or Transfer-Encoding is given more than once");
+  }
+  if (has_encoding &&
+      !absl::EqualsIgnoreCase(request.get_header_value("Transfer-Encoding"), "chunked")) {
+    return bad_framing("the only Transfer-Encoding accepted is chunked");
+  }
+  uint64_t length = 0;
+  if (has_length) {
+    const std::string declared = request.get_header_value("Content-Length");
+    if (declared.empty() || declared.size() > 19 ||
+        declared.find_first_not_of("0123456789") != std::string::npos ||
+        !absl::SimpleAtoi(declared, &length)) {
+      return bad_framing("Content-Length is not a number of bytes");
+    }
+  }
+  const bool has_body = length > 0 || has_encoding;
+  // httplib reads a body only for these; any other request's body would be
+  // parsed as the next request.
+  const bool body_read = request.method == "POST" || request.method == "PUT" ||
+                         request.method == "PATCH" || request.method == "DELETE";
+  if (has_body && (!body_read || request.path == "/healthz")) {
+    return bad_framing(absl::StrCat(request.method, " ", request.path, " takes no body"));
+  }
+  if (request.method == "GET" && request.path == "/healthz") return false;
   auto match = mapping_.Match(request.method, request.path);
   if (!match.ok()) {
     return refuse(match.status(), absl::IsFailedPrecondition(match.status()) ? 405 : 404);
@@ -377,13 +415,8 @@ bool HttpGateway::Refuse(const httplib::Request& request, httplib::Response& res
                       {{"body", "must be JSON: send it with Content-Type: application/json"}}),
                   415);
   }
-  uint64_t length = 0;
-  if (request.has_header("Content-Length") &&
-      !absl::SimpleAtoi(request.get_header_value("Content-Length"), &length)) {
-    return refuse(absl::InvalidArgumentError("Content-Length is not a number of bytes"), 400);
-  }
   const HttpRoute& route = *match->route;
-  if (route.body.empty() && (length > 0 || request.has_header("Transfer-Encoding"))) {
+  if (route.body.empty() && has_body) {
     return refuse(engine::InvalidArgumentWithViolations(
                       "bad request: body",
                       {{"body", absl::StrCat(route.verb, " ", route.pattern, " takes no body")}}),

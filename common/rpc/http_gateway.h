@@ -12,6 +12,11 @@
 // holding the field violations. A streaming method takes one request per
 // line of the body and answers one response per line (application/x-ndjson).
 //
+// A request whose body could be read as another request is refused (400)
+// and its connection closed, before anything else is checked: a body on a
+// route that takes none (GET, DELETE, /healthz), Content-Length with
+// Transfer-Encoding, either twice, or a Transfer-Encoding but chunked.
+//
 // Limits are enforced before memory is spent on a body: once a request's
 // headers are in, and before any of its body is read, the gateway checks
 // the bearer token (when the service has tokens: 401), the content type

@@ -1,6 +1,7 @@
 #include "http_mapping.h"
 
 #include <algorithm>
+#include <memory>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -10,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "field_violations.h"
 #include "google/api/annotations.pb.h"
+#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace jixiao::rpc {
@@ -137,6 +139,34 @@ engine::FieldViolation FromJsonError(const std::string& error, const std::string
   }
   return {prefix.empty() ? "body" : prefix.substr(0, prefix.size() - 1),
           absl::StrCat("is not valid JSON for this request: ", message)};
+}
+
+// Whether `message` has a value at the field path `path`: every message on
+// the way set, and the field itself (a scalar: other than its default; a
+// repeated field: not empty). If so, `text` gets it in text format.
+bool ValueAt(const Message& message, const std::string& path, std::string* text) {
+  std::vector<const FieldDescriptor*> parents;
+  const FieldDescriptor* field = FindPath(message.GetDescriptor(), path, &parents);
+  if (field == nullptr) return false;
+  const Message* at = &message;
+  for (const FieldDescriptor* parent : parents) {
+    if (!at->GetReflection()->HasField(*at, parent)) return false;
+    at = &at->GetReflection()->GetMessage(*at, parent);
+  }
+  const Reflection* reflection = at->GetReflection();
+  text->clear();
+  if (field->is_repeated()) {
+    const int size = reflection->FieldSize(*at, field);
+    for (int i = 0; i < size; ++i) {
+      std::string one;
+      google::protobuf::TextFormat::PrintFieldValueToString(*at, field, i, &one);
+      absl::StrAppend(text, one, "\n");
+    }
+    return size > 0;
+  }
+  if (!reflection->HasField(*at, field)) return false;
+  google::protobuf::TextFormat::PrintFieldValueToString(*at, field, -1, text);
+  return true;
 }
 
 }  // namespace
@@ -354,6 +384,16 @@ absl::Status HttpMapping::BuildRequest(
   }
   std::vector<std::vector<const FieldDescriptor*>> bound;  // by the path
   for (const auto& [path, value] : match.variables) {
+    // The body may repeat what the path says, but not contradict it: the
+    // path names what is changed, and the body must not be silently
+    // rewritten to something else.
+    std::unique_ptr<Message> from_path(request.New());
+    if (absl::Status status = SetField(*from_path, path, value); !status.ok()) return status;
+    std::string in_body, in_path;
+    if (ValueAt(request, path, &in_body) && ValueAt(*from_path, path, &in_path) &&
+        in_body != in_path) {
+      return BadField(path, "differs from the path: the body may only repeat what the path says");
+    }
     if (absl::Status status = SetField(request, path, value); !status.ok()) return status;
     bound.push_back(FieldChain(request.GetDescriptor(), path));
   }

@@ -63,6 +63,8 @@ class HttpMapping {
   // body win: a query parameter that names a field the path binds (or one
   // that contains it, or lies within it) or a field of the body, or a
   // singular field given twice, is INVALID_ARGUMENT naming the parameter.
+  // A field of the body that the path binds may repeat the path's value
+  // but not differ from it: INVALID_ARGUMENT naming the field.
   // Error messages never quote the body.
   static absl::Status BuildRequest(const HttpMatch& match, const std::string& body,
                                    const std::vector<std::pair<std::string, std::string>>& query,

@@ -58,16 +58,28 @@ TEST(HttpMapping, MatchesVariablesVerbsAndCustomVerbs) {
 TEST(HttpMapping, BuildsRequestsFromBodyPathAndQuery) {
   auto match = Storage().Match("PUT", "/v1/reports/LH-ZWFWSJGLJ/2019");
   v1::UpdateReportRequest update;
-  // The path wins over the body for the fields it binds.
-  ASSERT_TRUE(HttpMapping::BuildRequest(
-                  *match,
-                  R"({"report": {"identity": {"departmentCode": "X", "fiscalYear": 2000}},
+  // The path sets the fields it binds; the body may repeat them.
+  ASSERT_TRUE(
+      HttpMapping::BuildRequest(*match,
+                                R"({"report": {"identity": {"departmentCode": "LH-ZWFWSJGLJ"}},
                       "expected_revision": "3"})",
-                  {}, update)
-                  .ok());
+                                {}, update)
+          .ok());
   EXPECT_EQ(update.report().identity().department_code(), "LH-ZWFWSJGLJ");
   EXPECT_EQ(update.report().identity().fiscal_year(), 2019);
   EXPECT_EQ(update.expected_revision(), 3);
+  // But not contradict them: the field is named, the body not quoted.
+  for (const auto& [body, field] :
+       {std::pair{R"({"report": {"identity": {"departmentCode": "X"}}})",
+                  "report.identity.department_code"},
+        std::pair{R"({"report": {"identity": {"fiscalYear": 2000}}})",
+                  "report.identity.fiscal_year"}}) {
+    v1::UpdateReportRequest contradicted;
+    absl::Status status = HttpMapping::BuildRequest(*match, body, {}, contradicted);
+    EXPECT_TRUE(absl::IsInvalidArgument(status)) << status;
+    EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr(field)) << status;
+    EXPECT_THAT(std::string(status.message()), ::testing::Not(::testing::HasSubstr("2000")));
+  }
 
   auto list = Storage().Match("GET", "/v1/reports");
   v1::ListReportsRequest request;
