@@ -1,15 +1,20 @@
 #include "server_main.h"
 
+#include <grpc/support/log.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "call_log.h"
@@ -21,6 +26,40 @@
 #include "tls_check.h"
 
 namespace jixiao::rpc {
+namespace {
+
+// gRPC 1.51's listener stops accepting for good once accept4 fails for want
+// of file descriptors, and recovers neither when they are freed nor by
+// itself (grpc/grpc#20418), while health checks, answered in process, say
+// SERVING. Its log line is the only sign: RunServer watches for it and stops
+// the service with exit code 1, so that the supervisor starts it again.
+std::atomic<bool> listener_failed{false};
+
+void WatchGrpcLog(gpr_log_func_args* args) {
+  if (absl::StrContains(args->message, "Failed accept4") &&
+      absl::StrContains(args->message, "Too many open files")) {
+    listener_failed = true;
+  }
+  std::fprintf(stderr, "%s %s:%d] %s\n", gpr_log_severity_string(args->severity), args->file,
+               args->line, args->message);
+}
+
+// As many file descriptors as the hard limit allows: each connection takes
+// one, and the listener must not run out (above).
+void RaiseFileLimit() {
+  rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// A connection that has not finished its TLS and HTTP/2 handshakes within
+// this long is closed (gRPC's default is 120 s): one that never starts
+// holds a file descriptor until then.
+constexpr int kHandshakeTimeoutMs = 10 * 1000;
+
+}  // namespace
 
 void AddServerFlags(CLI::App& app, ServerOptions& options) {
   app.add_option("--listen", options.listen,
@@ -190,6 +229,8 @@ int RunServer(const std::string& program, const ServerOptions& options,
               const std::function<void()>& on_shutdown, const auth::TokenTable* tokens,
               const std::function<std::string()>& extra_metrics,
               const std::function<std::map<std::string, bool>()>& health_source) {
+  gpr_set_log_function(WatchGrpcLog);
+  RaiseFileLimit();
   std::shared_ptr<grpc::ServerCredentials> credentials;
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
     std::vector<std::string> warnings;
@@ -224,6 +265,7 @@ int RunServer(const std::string& program, const ServerOptions& options,
                            credentials ? credentials : grpc::InsecureServerCredentials(), &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(MaxAnswerBytes(options.max_message_bytes));
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, kHandshakeTimeoutMs);
   if (options.max_connection_age_seconds > 0) {
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
                                options.max_connection_age_seconds * 1000);
@@ -330,15 +372,20 @@ int RunServer(const std::string& program, const ServerOptions& options,
   sigaddset(&signals, SIGINT);
   int received = -1;
   const timespec poll = {0, 250 * 1000 * 1000};
-  while (received < 0) {
-    received = health_source ? sigtimedwait(&signals, nullptr, &poll) : [&signals] {
-      int signal = -1;
-      return sigwait(&signals, &signal) == 0 ? signal : -1;
-    }();
+  while (received < 0 && !listener_failed) {
+    received = sigtimedwait(&signals, nullptr, &poll);
     if (received < 0) update_health(/*first=*/false);
   }
-  std::cerr << program << ": " << (received == SIGTERM ? "SIGTERM" : "SIGINT")
-            << ", shutting down (grace " << options.shutdown_grace_seconds << "s)" << std::endl;
+  int exit_code = 0;
+  if (listener_failed) {
+    std::cerr << program << ": the gRPC listener ran out of file descriptors and no longer "
+              << "accepts connections (a flood of connections?); stopping so that the supervisor "
+              << "starts the service again (exit code 1)" << std::endl;
+    exit_code = 1;
+  } else {
+    std::cerr << program << ": " << (received == SIGTERM ? "SIGTERM" : "SIGINT")
+              << ", shutting down (grace " << options.shutdown_grace_seconds << "s)" << std::endl;
+  }
   auto shutdown_start = std::chrono::steady_clock::now();
   health.Shutdown();
   probe_health.Shutdown();
@@ -353,7 +400,7 @@ int RunServer(const std::string& program, const ServerOptions& options,
   // An idle client connection can hold the graceful close for a few
   // seconds: gRPC waits for the client to acknowledge the GOAWAY.
   std::cerr << program << ": stopped (shutdown took " << took.count() << " ms)" << std::endl;
-  return 0;
+  return exit_code;
 }
 
 }  // namespace jixiao::rpc
