@@ -240,6 +240,97 @@ TEST_F(GatewayExhaustion, AStreamMayBeLongerThanTheLimitALineAtATime) {
   EXPECT_THAT(answers.front(), HasSubstr("\"card\""));
 }
 
+// 80 authenticated 15 MiB bodies at once, as an outside tester sent them
+// (the unbounded gateway then held every one: scoring-svc grew to 2.46 GB).
+// The bodies held at once stay within --http-max-body-bytes-in-flight (by
+// default 4 times --max-message-bytes: 64 MiB), so the server's peak memory
+// grows by less than kPeakGrowthKb; the requests that found room are
+// scored, the others told to retry (503, Retry-After); and while bodies
+// that stall hold the whole budget, another is refused within seconds.
+TEST(GatewayBodyBudget, ConcurrentLargeBodiesAreHeldWithinTheBudget) {
+  constexpr long kPeakGrowthKb = 320 * 1024;
+  constexpr size_t kLarge = 15 << 20;
+  std::string dir = MakeTempDir("jixiao-budget");
+  std::ofstream(dir + "/tokens") << auth::TokenHash("lh-token") << " lh department LH-ZWFWSJGLJ\n";
+  std::ofstream(dir + "/keys") << "k1 " << std::string(64, 'a') << "\n";
+  ServerProcess scoring(BinPath("scoring-svc"),
+                        {"--tokens", dir + "/tokens", "--signing-keys", dir + "/keys",
+                         "--http-listen", ":0", "--http-port-file", dir + "/http",
+                         "--max-message-bytes", std::to_string(16 << 20), "--call-log", "false"});
+  ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
+  const std::string http = ReadAddress(dir + "/http");
+  // A real request padded with JSON whitespace to kLarge bytes: cheap to
+  // parse, so what the server holds is the body.
+  std::string report = ReadFile(SourcePath("examples/longhua-2019.json"));
+  std::string body = absl::StrCat("{\"report\": ", report);
+  body.append(kLarge - body.size() - 1, ' ');
+  body.push_back('}');
+  const std::string head = absl::StrCat(
+      "POST /v1/score HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+      "Authorization: Bearer lh-token\r\nConnection: close\r\nContent-Length: ",
+      body.size(), "\r\n\r\n");
+  auto post = [&](size_t body_bytes) {
+    int fd = ConnectTcp(http);
+    if (fd < 0) return std::string();
+    std::string response;
+    if (SendAll(fd, head) && SendAll(fd, body.substr(0, body_bytes))) {
+      response = Receive(fd, std::chrono::seconds(60));
+    }
+    close(fd);
+    return response;
+  };
+  const long before = StatusKb(scoring.pid(), "VmRSS");
+  ASSERT_GT(before, 0);
+
+  constexpr int kClients = 80;
+  std::vector<std::string> responses(kClients);
+  {
+    std::vector<std::thread> clients;
+    for (int i = 0; i < kClients; ++i) {
+      clients.emplace_back([&, i] { responses[i] = post(body.size()); });
+    }
+    for (std::thread& client : clients) client.join();
+  }
+  int scored = 0, told_to_retry = 0;
+  for (const std::string& response : responses) {
+    const int status = HttpStatusOf(response);
+    if (status == 200) {
+      ++scored;
+      EXPECT_THAT(response, HasSubstr("\"card\""));
+    } else {
+      EXPECT_EQ(status, 503) << response.substr(0, 500);
+      EXPECT_THAT(response, HasSubstr("Retry-After: 1"));
+      EXPECT_THAT(response, HasSubstr("--http-max-body-bytes-in-flight"));
+      ++told_to_retry;
+    }
+  }
+  const long peak = StatusKb(scoring.pid(), "VmHWM");
+  std::cerr << kClients << " bodies of " << kLarge << " bytes: " << scored << " scored, "
+            << told_to_retry << " told to retry; VmRSS before " << before << " kB, VmHWM after "
+            << peak << " kB\n";
+  EXPECT_GE(scored, 4);  // 64 MiB holds four at once
+  EXPECT_LT(peak - before, kPeakGrowthKb);
+
+  // Four bodies that stop half-way hold 60 MiB of the 64: a fifth finds no
+  // room, and is told so within seconds; once they go, it is scored.
+  std::vector<int> stalled;
+  for (int i = 0; i < 4; ++i) {
+    int fd = ConnectTcp(http);
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(SendAll(fd, head) && SendAll(fd, body.substr(0, 1 << 20)));
+    stalled.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto start = Clock::now();
+  std::string refused = post(body.size());
+  EXPECT_EQ(HttpStatusOf(refused), 503) << refused.substr(0, 500);
+  EXPECT_THAT(refused, HasSubstr("Retry-After: 1"));
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+  for (int fd : stalled) close(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(HttpStatusOf(post(body.size())), 200);
+}
+
 // Over --http-max-connections, a connection is refused at once (503) rather
 // than queued behind those that are served.
 TEST(GatewayConnections, OverTheLimitAreRefusedAtOnce) {

@@ -3,8 +3,11 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <httplib.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <future>
 #include <iostream>
+#include <mutex>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -216,23 +219,113 @@ void Fail(const absl::Status& status, int http_status, httplib::Response& respon
   response.status = http_status;
 }
 
+// How long a request waits for room in the body budget before it is
+// refused (503), and the Retry-After it is told.
+constexpr auto kBodyBudgetWait = std::chrono::seconds(1);
+constexpr char kBodyBudgetRetryAfter[] = "1";
+
+// UNAVAILABLE, answered as HTTP 503 with a Retry-After: the budget is spent.
+absl::Status BudgetSpent(size_t budget) {
+  return absl::UnavailableError(absl::StrCat(
+      "the server holds ", budget,
+      " bytes of HTTP bodies at once (--http-max-body-bytes-in-flight) and has no room for "
+      "this one now; try again later"));
+}
+
+}  // namespace
+
+// The bytes of bodies that all connections may hold at once, shared out
+// before a body's memory is spent.
+class BodyBudget {
+ public:
+  explicit BodyBudget(size_t total) : total_(total), free_(total) {}
+  size_t total() const { return total_; }
+
+  // Takes `bytes`, waiting at most kBodyBudgetWait for them to be given
+  // back; false (nothing taken) if they were not.
+  bool Take(size_t bytes) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!room_.wait_for(lock, kBodyBudgetWait, [&] { return free_ >= bytes; })) return false;
+    free_ -= bytes;
+    return true;
+  }
+  void Give(size_t bytes) {
+    if (bytes == 0) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    free_ += bytes;
+    room_.notify_all();
+  }
+
+ private:
+  const size_t total_;
+  std::mutex mutex_;
+  std::condition_variable room_;
+  size_t free_;
+};
+
+namespace {
+
+// One request's share of a BodyBudget, given back when it is destroyed;
+// a buffer of the body must not grow past what is held.
+class BodyShare {
+ public:
+  BodyShare(BodyBudget& budget, size_t max_bytes) : budget_(budget), max_bytes_(max_bytes) {}
+  ~BodyShare() { budget_.Give(held_); }
+  BodyShare(const BodyShare&) = delete;
+  BodyShare& operator=(const BodyShare&) = delete;
+
+  // Holds at least `bytes` (at most max_bytes), taking more in steps that
+  // double what is held, and reserves what is held in `buffer`; false if
+  // the budget has no room.
+  bool Hold(size_t bytes, std::string& buffer) {
+    if (bytes > held_) {
+      size_t want = std::min(std::max({bytes, 2 * held_, size_t{64 * 1024}}), max_bytes_);
+      want = std::max(want, bytes);
+      if (!budget_.Take(want - held_)) return false;
+      held_ = want;
+    }
+    if (buffer.capacity() < held_) buffer.reserve(held_);
+    return true;
+  }
+
+ private:
+  BodyBudget& budget_;
+  const size_t max_bytes_;
+  size_t held_ = 0;
+};
+
 // Reads the whole body into `text`, and no more than `max_bytes` of it:
 // RESOURCE_EXHAUSTED once it passes them, with the rest left unread;
-// INVALID_ARGUMENT if it cannot be read (cut short, badly chunked, or in an
-// encoding httplib cannot undo).
-absl::Status ReadBody(const httplib::ContentReader& body, size_t max_bytes, std::string& text) {
-  bool too_large = false;
+// UNAVAILABLE if `share` cannot hold it (with `declared` bytes, a
+// Content-Length, taken before any is read); INVALID_ARGUMENT if it cannot
+// be read (cut short, badly chunked, or in an encoding httplib cannot undo).
+absl::Status ReadBody(const httplib::ContentReader& body, size_t max_bytes, size_t declared,
+                      BodyShare& share, size_t budget, std::string& text) {
+  if (declared > 0 && !share.Hold(declared, text)) return BudgetSpent(budget);
+  bool too_large = false, no_room = false;
   bool read = body([&](const char* data, size_t length) {
     if (length > max_bytes - text.size()) {
       too_large = true;
+      return false;
+    }
+    if (!share.Hold(text.size() + length, text)) {
+      no_room = true;
       return false;
     }
     text.append(data, length);
     return true;
   });
   if (too_large) return TooLarge("the body is too large", max_bytes);
+  if (no_room) return BudgetSpent(budget);
   if (!read) return absl::InvalidArgumentError("the body could not be read to its end");
   return absl::OkStatus();
+}
+
+// The HTTP status of a body that could not be read.
+int StatusOfUnread(const absl::Status& status) {
+  if (absl::IsResourceExhausted(status)) return 413;
+  if (absl::IsUnavailable(status)) return 503;
+  return 400;
 }
 
 }  // namespace
@@ -271,12 +364,20 @@ int HttpStatusFor(grpc::StatusCode code) {
 
 HttpGateway::HttpGateway(const std::string& program, HttpMapping mapping,
                          std::shared_ptr<grpc::Channel> channel, const auth::TokenTable* tokens,
-                         size_t max_message_bytes)
+                         size_t max_message_bytes, size_t max_body_bytes_in_flight)
     : program_(program),
       mapping_(std::move(mapping)),
       channel_(std::move(channel)),
       tokens_(tokens),
-      max_message_bytes_(max_message_bytes) {}
+      max_message_bytes_(max_message_bytes),
+      body_budget_(std::make_unique<BodyBudget>(
+          std::max(max_body_bytes_in_flight == 0 ? kBodyBytesInFlightFactor * max_message_bytes
+                                                 : max_body_bytes_in_flight,
+                   max_message_bytes))) {}
+
+HttpGateway::~HttpGateway() {
+  if (http_) http_->Stop();
+}
 
 absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
     const std::string& program, const ServerOptions& options,
@@ -286,7 +387,8 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
   if (!mapping.ok()) return mapping.status();
   std::unique_ptr<HttpGateway> gateway(
       new HttpGateway(program, *std::move(mapping), std::move(channel), tokens,
-                      static_cast<size_t>(options.max_message_bytes)));
+                      static_cast<size_t>(options.max_message_bytes),
+                      static_cast<size_t>(options.http_max_body_bytes_in_flight)));
   HttpConnectionLimits limits;
   limits.max_connections = options.http_max_connections;
   auto server =
@@ -339,13 +441,10 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
   if (!where.ok()) return where.status();
   std::cerr << program << ": HTTP/JSON on " << (tls ? "https://" : "http://") << *where << " ("
             << gateway->mapping_.routes().size() << " operations, at most "
-            << limits.max_connections << " connections)" << std::endl;
+            << limits.max_connections << " connections, " << gateway->body_budget_->total()
+            << " body bytes at once)" << std::endl;
   gateway->http_->Start();
   return gateway;
-}
-
-HttpGateway::~HttpGateway() {
-  if (http_) http_->Stop();
 }
 
 bool HttpGateway::Refuse(const httplib::Request& request, httplib::Response& response) const {
@@ -453,9 +552,15 @@ void HttpGateway::Handle(const httplib::Request& request, httplib::Response& res
     return;
   }
   std::string text;
+  BodyShare share(*body_budget_, max_message_bytes_);  // held until the answer is made
   if (body != nullptr) {
-    if (absl::Status read = ReadBody(*body, max_message_bytes_, text); !read.ok()) {
-      Fail(read, absl::IsResourceExhausted(read) ? 413 : 400, response);
+    uint64_t declared = 0;
+    if (!absl::SimpleAtoi(request.get_header_value("Content-Length"), &declared)) declared = 0;
+    if (absl::Status read =
+            ReadBody(*body, max_message_bytes_, declared, share, body_budget_->total(), text);
+        !read.ok()) {
+      Fail(read, StatusOfUnread(read), response);
+      if (absl::IsUnavailable(read)) response.set_header("Retry-After", kBodyBudgetRetryAfter);
       HttpServer::CloseConnectionAfterAnswer(response);
       return;
     }
@@ -515,6 +620,7 @@ void HttpGateway::HandleStream(const HttpMatch& match, const httplib::Request& r
     }
     return call.Write(Serialize(*one));
   };
+  BodyShare share(*body_budget_, max_message_bytes_);  // what `line` holds
   bool read_all = call.Start();
   if (read_all && body != nullptr) {
     read_all = (*body)([&](const char* data, size_t length) {
@@ -525,6 +631,10 @@ void HttpGateway::HandleStream(const HttpMatch& match, const httplib::Request& r
         if (piece.size() > max_message_bytes_ - line.size()) {
           refused =
               TooLarge(absl::StrCat("line ", line_number + 1, " is too long"), max_message_bytes_);
+          return false;
+        }
+        if (!share.Hold(line.size() + piece.size(), line)) {
+          refused = BudgetSpent(body_budget_->total());
           return false;
         }
         absl::StrAppend(&line, piece);
@@ -539,7 +649,8 @@ void HttpGateway::HandleStream(const HttpMatch& match, const httplib::Request& r
   if (!refused.ok()) {
     context.TryCancel();
     call.Finish();
-    Fail(refused, absl::IsResourceExhausted(refused) ? 413 : 400, response);
+    Fail(refused, StatusOfUnread(refused), response);
+    if (absl::IsUnavailable(refused)) response.set_header("Retry-After", kBodyBudgetRetryAfter);
     HttpServer::CloseConnectionAfterAnswer(response);
     return;
   }

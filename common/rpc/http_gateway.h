@@ -25,7 +25,12 @@
 // once it passes the limit. A stream's body is read a line at a time, each
 // line sent on as it completes and bounded by --max-message-bytes; its
 // answers, held until the body ends, by kStreamAnswerBytesFactor times
-// that. A request refused before its body was read closes its connection.
+// that. Before a body's (or a stream line's) memory is spent, its bytes are
+// taken from a budget shared by all connections
+// (--http-max-body-bytes-in-flight), held until the answer is made: a
+// declared Content-Length all at once, a chunked body or a line as it
+// grows. A request that finds no room within a second is refused, 503 with
+// Retry-After. A request refused before its body was read closes its connection.
 // Connections themselves are bounded as http_listener.h says.
 //
 // GET /healthz answers {"status": "SERVING"} while the server serves; it
@@ -54,11 +59,17 @@ namespace jixiao::rpc {
 
 struct ServerOptions;
 class HttpServer;
+class BodyBudget;
 
 // The answers to one HTTP stream are held until its body has been read
 // (cpp-httplib sends an answer once the handler returns), up to this many
 // times --max-message-bytes of JSON: a stream with more is refused (413).
 inline constexpr int kStreamAnswerBytesFactor = 4;
+
+// Unless --http-max-body-bytes-in-flight says otherwise, the bodies (and
+// stream lines) all connections may hold at once are this many times
+// --max-message-bytes; never less than --max-message-bytes.
+inline constexpr size_t kBodyBytesInFlightFactor = 4;
 
 // The HTTP status for a gRPC code, as google.rpc.Code documents it.
 int HttpStatusFor(grpc::StatusCode code);
@@ -83,7 +94,7 @@ class HttpGateway {
  private:
   HttpGateway(const std::string& program, HttpMapping mapping,
               std::shared_ptr<grpc::Channel> channel, const auth::TokenTable* tokens,
-              size_t max_message_bytes);
+              size_t max_message_bytes, size_t max_body_bytes_in_flight);
   // Whether a request whose headers are in may go on to have its body read.
   // If not, fills `response` with the refusal and returns true.
   bool Refuse(const httplib::Request& request, httplib::Response& response) const;
@@ -99,6 +110,7 @@ class HttpGateway {
   const std::shared_ptr<grpc::Channel> channel_;
   const auth::TokenTable* const tokens_;
   const size_t max_message_bytes_;
+  const std::unique_ptr<BodyBudget> body_budget_;
   std::unique_ptr<HttpServer> http_;
 };
 

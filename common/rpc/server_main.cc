@@ -107,6 +107,12 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
                  "refused at once (503)")
       ->capture_default_str()
       ->check(CLI::Range(1, 65536));
+  app.add_option("--http-max-body-bytes-in-flight", options.http_max_body_bytes_in_flight,
+                 "HTTP/JSON body bytes all connections may hold at once; a body that finds no "
+                 "room within a second is refused (503, Retry-After); 0: 4 times "
+                 "--max-message-bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 30));
   app.add_option("--max-connection-age", options.max_connection_age_seconds,
                  "close each client connection after this many seconds, letting its calls "
                  "finish, so that clients resolve the service name again and spread over "
