@@ -7,7 +7,9 @@
 // - a line of a bulk-scoring stream longer than --max-message-bytes is 413;
 // - 200 connections that send nothing, or trickle their request header or
 //   TLS handshake one byte at a time, neither stop /healthz answering within
-//   a second (plain and HTTPS) nor stay open past the header deadline.
+//   a second (plain and HTTPS) nor stay open past the header deadline;
+// - one client address cannot take more than its share of the connections;
+// - the bodies held at once stay within --http-max-body-bytes-in-flight.
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -269,8 +271,10 @@ TEST(GatewayBodyBudget, ConcurrentLargeBodiesAreHeldWithinTheBudget) {
       "POST /v1/score HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
       "Authorization: Bearer lh-token\r\nConnection: close\r\nContent-Length: ",
       body.size(), "\r\n\r\n");
-  auto post = [&](size_t body_bytes) {
-    int fd = ConnectTcp(http);
+  // From `source`, as ConnectTcp says: 80 clients are more than one client
+  // address may connect at once (--http-max-connections-per-client).
+  auto post = [&](size_t body_bytes, const std::string& source = "") {
+    int fd = ConnectTcp(http, source);
     if (fd < 0) return std::string();
     std::string response;
     if (SendAll(fd, head) && SendAll(fd, body.substr(0, body_bytes))) {
@@ -287,7 +291,8 @@ TEST(GatewayBodyBudget, ConcurrentLargeBodiesAreHeldWithinTheBudget) {
   {
     std::vector<std::thread> clients;
     for (int i = 0; i < kClients; ++i) {
-      clients.emplace_back([&, i] { responses[i] = post(body.size()); });
+      clients.emplace_back(
+          [&, i] { responses[i] = post(body.size(), absl::StrCat("127.0.0.", 20 + i % 2)); });
     }
     for (std::thread& client : clients) client.join();
   }
@@ -357,6 +362,37 @@ TEST(GatewayConnections, OverTheLimitAreRefusedAtOnce) {
   close(fd);
 }
 
+// One client address holds its whole share of the connections
+// (--http-max-connections-per-client, 64 by default) and opens more, idle,
+// past the server's own limit: those over its share are refused at once,
+// and another client address gets /healthz within a second. (Before the
+// share, the first 100 took every slot and the other client got 503.)
+TEST(GatewayConnections, OneClientAddressCannotTakeEverySlot) {
+  std::string dir = MakeTempDir("jixiao-per-client");
+  ServerProcess scoring(BinPath("scoring-svc"), {"--http-listen", ":0", "--http-port-file",
+                                                 dir + "/http", "--http-max-connections", "100"});
+  ASSERT_FALSE(scoring.address().empty()) << scoring.Log();
+  const std::string http = ReadAddress(dir + "/http");
+  StalledConnections quota(http, 64, 0, "", ' ', "127.0.0.2");
+  ASSERT_TRUE(quota.ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // all 64 accepted
+  StalledConnections over(http, 56, 0, "", ' ', "127.0.0.2");
+  ASSERT_TRUE(over.ok());
+  // Those over the share are refused at once (503, then closed).
+  EXPECT_EQ(over.ClosedByServer(std::chrono::seconds(2)), 56);
+  TimedResponse same = TimedGet(http, "/healthz", std::chrono::seconds(2), "127.0.0.2");
+  EXPECT_EQ(same.status, 503) << same.response;
+  EXPECT_THAT(same.response, HasSubstr("from this address"));
+  for (const char* other : {"127.0.0.3", "127.0.0.1"}) {
+    TimedResponse served = TimedGet(http, "/healthz", std::chrono::seconds(2), other);
+    EXPECT_EQ(served.status, 200) << other << ": " << served.response;
+    EXPECT_LT(served.took.count(), 1000) << other;
+  }
+  // The share's own connections are held, not refused, until the header
+  // deadline.
+  EXPECT_EQ(quota.ClosedByServer(std::chrono::milliseconds(100)), 0);
+}
+
 // 100 connections that send nothing and 100 that trickle, all held open,
 // while /healthz is asked 8 times over 7 seconds: past the header deadline,
 // after which the server must have closed every one of them.
@@ -381,8 +417,15 @@ TEST_P(SlowClients, HealthzAnswersWithinASecondWhile200ConnectionsStall) {
   // bytes one at a time; or a request header that never ends.
   const std::string opening = tls ? std::string("\x16\x03\x01\x02\x00", 5)
                                   : "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ";
-  StalledConnections stalled(http, 100, 100, opening, tls ? '\x01' : 'a');
-  ASSERT_TRUE(stalled.ok());
+  // From four client addresses, 50 each: within a client's share of the
+  // connections (--http-max-connections-per-client, 64), so that all 200
+  // are held.
+  std::vector<std::unique_ptr<StalledConnections>> stalled;
+  for (const char* source : {"127.0.0.10", "127.0.0.11", "127.0.0.12", "127.0.0.13"}) {
+    stalled.push_back(
+        std::make_unique<StalledConnections>(http, 25, 25, opening, tls ? '\x01' : 'a', source));
+    ASSERT_TRUE(stalled.back()->ok());
+  }
 
   auto healthz = [&] {
     auto start = Clock::now();
@@ -409,7 +452,9 @@ TEST_P(SlowClients, HealthzAnswersWithinASecondWhile200ConnectionsStall) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   // By now (8 s and more after they opened) the server has closed them all.
-  EXPECT_EQ(stalled.ClosedByServer(std::chrono::seconds(2)), 200);
+  int closed = 0;
+  for (auto& each : stalled) closed += each->ClosedByServer(std::chrono::seconds(2));
+  EXPECT_EQ(closed, 200);
 }
 
 INSTANTIATE_TEST_SUITE_P(PlainAndTls, SlowClients, ::testing::Bool(),

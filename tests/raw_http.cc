@@ -14,7 +14,7 @@ namespace jixiao::testing {
 
 using Clock = std::chrono::steady_clock;
 
-int ConnectTcp(const std::string& address) {
+int ConnectTcp(const std::string& address, const std::string& source) {
   size_t colon = address.rfind(':');
   if (colon == std::string::npos) return -1;
   sockaddr_in to{};
@@ -23,6 +23,15 @@ int ConnectTcp(const std::string& address) {
   if (inet_pton(AF_INET, address.substr(0, colon).c_str(), &to.sin_addr) != 1) return -1;
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
+  if (!source.empty()) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    if (inet_pton(AF_INET, source.c_str(), &from.sin_addr) != 1 ||
+        bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+      close(fd);
+      return -1;
+    }
+  }
   if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
     close(fd);
     return -1;
@@ -61,10 +70,10 @@ int HttpStatusOf(const std::string& response) {
 }
 
 TimedResponse TimedGet(const std::string& address, const std::string& path,
-                       std::chrono::milliseconds within) {
+                       std::chrono::milliseconds within, const std::string& source) {
   TimedResponse timed;
   const auto start = Clock::now();
-  int fd = ConnectTcp(address);
+  int fd = ConnectTcp(address, source);
   if (fd >= 0) {
     if (SendAll(fd, "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")) {
       timed.response = ReceiveUntilClosed(fd, within);
@@ -77,9 +86,10 @@ TimedResponse TimedGet(const std::string& address, const std::string& path,
 }
 
 StalledConnections::StalledConnections(const std::string& address, int idle, int trickling,
-                                       const std::string& opening, char trickle) {
+                                       const std::string& opening, char trickle,
+                                       const std::string& source) {
   for (int i = 0; i < idle + trickling; ++i) {
-    int fd = ConnectTcp(address);
+    int fd = ConnectTcp(address, source);
     if (fd < 0) {
       ok_ = false;
       continue;

@@ -15,7 +15,9 @@
 namespace jixiao::testing {
 
 // A blocking TCP connection to `address` ("127.0.0.1:PORT"); -1 if it fails.
-int ConnectTcp(const std::string& address);
+// With `source` (an IPv4 address, e.g. "127.0.0.2": any of 127.0.0.0/8 is
+// loopback), the connection comes from there, as another client would.
+int ConnectTcp(const std::string& address, const std::string& source = "");
 
 // Sends all of `data` on `fd`; false if the connection fails first.
 bool SendAll(int fd, const std::string& data);
@@ -36,17 +38,18 @@ struct TimedResponse {
   std::chrono::milliseconds took{0};
 };
 TimedResponse TimedGet(const std::string& address, const std::string& path,
-                       std::chrono::milliseconds within);
+                       std::chrono::milliseconds within, const std::string& source = "");
 
 // Connections to a server that never complete a request: `idle` of them
 // send nothing; `trickling` send `opening` (a request line and the start of
 // a header, or of a TLS handshake), then `trickle` every 250 ms, from a
 // thread, for at most 10 s or until destroyed. The destructor stops the
-// thread and closes every connection.
+// thread and closes every connection. All come from `source`, as
+// ConnectTcp says.
 class StalledConnections {
  public:
   StalledConnections(const std::string& address, int idle, int trickling,
-                     const std::string& opening, char trickle);
+                     const std::string& opening, char trickle, const std::string& source = "");
   ~StalledConnections();
   StalledConnections(const StalledConnections&) = delete;
   StalledConnections& operator=(const StalledConnections&) = delete;

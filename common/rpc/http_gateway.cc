@@ -391,6 +391,7 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
                       static_cast<size_t>(options.http_max_body_bytes_in_flight)));
   HttpConnectionLimits limits;
   limits.max_connections = options.http_max_connections;
+  limits.max_connections_per_client = options.http_max_connections_per_client;
   auto server =
       HttpServer::Create(limits, options.tls_cert, options.tls_key, options.tls_client_ca);
   if (!server.ok()) return server.status();
@@ -441,8 +442,9 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
   if (!where.ok()) return where.status();
   std::cerr << program << ": HTTP/JSON on " << (tls ? "https://" : "http://") << *where << " ("
             << gateway->mapping_.routes().size() << " operations, at most "
-            << limits.max_connections << " connections, " << gateway->body_budget_->total()
-            << " body bytes at once)" << std::endl;
+            << limits.max_connections << " connections, " << limits.max_connections_per_client
+            << " from one address, " << gateway->body_budget_->total() << " body bytes at once)"
+            << std::endl;
   gateway->http_->Start();
   return gateway;
 }

@@ -35,6 +35,8 @@ struct HttpServerState {
   HttpConnectionLimits limits;
   bool tls = false;
   int stop_fd = -1;
+  std::mutex clients_mutex;
+  std::map<std::string, int> clients;  // connections being served, by client address
   ~HttpServerState() {
     if (stop_fd >= 0) close(stop_fd);
   }
@@ -107,15 +109,24 @@ class Connection final : public httplib::Stream {
   void CloseAfterAnswer() { close_after_answer_ = true; }
   bool close_after_answer() const { return close_after_answer_; }
 
-  // Refuses the connection at once, without a thread: over plain HTTP with
-  // a 503 that is sent only if it fits the socket buffer.
-  void Refuse(bool tls) {
+  // Refuses the connection at once: over plain HTTP with a 503 saying
+  // `why` (JSON string text), sent only if it fits the socket buffer.
+  void Refuse(bool tls, const char* why) {
     if (tls) return;
-    static constexpr char kBusy[] =
+    const std::string body = absl::StrCat("{\"code\":14,\"message\":\"", why, "\"}");
+    const std::string busy = absl::StrCat(
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-        "Content-Length: 74\r\nConnection: close\r\n\r\n"
-        "{\"code\":14,\"message\":\"too many HTTP connections at once; try again later\"}";
-    send(fd_, kBusy, sizeof kBusy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        "Content-Length: ",
+        body.size(), "\r\nConnection: close\r\n\r\n", body);
+    send(fd_, busy.data(), busy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+
+  // The client's address, numeric; empty if unknown.
+  std::string ClientAddress() const {
+    std::string ip;
+    int port = 0;
+    get_remote_ip_and_port(ip, port);
+    return ip;
   }
 
   bool is_readable() const override {
@@ -275,6 +286,38 @@ class Connection final : public httplib::Stream {
   size_t buffer_begin_ = 0, buffer_end_ = 0;
 };
 
+// One of a client address's connection slots, for as long as it lives;
+// taken() is false (and nothing held) if the address has all of its own.
+class ClientSlot {
+ public:
+  ClientSlot(HttpServerState& shared, std::string address)
+      : shared_(shared), address_(std::move(address)) {
+    std::lock_guard<std::mutex> lock(shared_.clients_mutex);
+    int& count = shared_.clients[address_];
+    const int limit = shared_.limits.max_connections_per_client;
+    taken_ = limit <= 0 || count < limit;
+    if (taken_) {
+      ++count;
+    } else if (count == 0) {
+      shared_.clients.erase(address_);
+    }
+  }
+  ~ClientSlot() {
+    if (!taken_) return;
+    std::lock_guard<std::mutex> lock(shared_.clients_mutex);
+    auto it = shared_.clients.find(address_);
+    if (--it->second == 0) shared_.clients.erase(it);
+  }
+  ClientSlot(const ClientSlot&) = delete;
+  ClientSlot& operator=(const ClientSlot&) = delete;
+  bool taken() const { return taken_; }
+
+ private:
+  HttpServerState& shared_;
+  const std::string address_;
+  bool taken_ = false;
+};
+
 // The connection whose request this thread is serving, if any.
 thread_local Connection* current_connection = nullptr;
 // Set while the accepting thread refuses a connection over the limit.
@@ -340,7 +383,7 @@ template <typename Base>
 class GuardedServer final : public Base {
  public:
   template <typename... Args>
-  explicit GuardedServer(const HttpServerState* shared, Args&&... args)
+  explicit GuardedServer(HttpServerState* shared, Args&&... args)
       : Base(std::forward<Args>(args)...), shared_(shared) {
     this->new_task_queue = [shared] {
       return new ConnectionThreads(shared->limits.max_connections);
@@ -357,7 +400,15 @@ class GuardedServer final : public Base {
   bool process_and_close_socket(socket_t socket) override {
     Connection connection(socket, *shared_);
     if (refusing) {
-      connection.Refuse(kTls);
+      connection.Refuse(kTls, "too many HTTP connections at once; try again later");
+      return false;
+    }
+    // One client address may hold at most max_connections_per_client of
+    // the slots; over that it is refused at once, on this connection's own
+    // (short-lived) thread.
+    ClientSlot slot(*shared_, connection.ClientAddress());
+    if (!slot.taken()) {
+      connection.Refuse(kTls, "too many HTTP connections from this address; try again later");
       return false;
     }
     if constexpr (kTls) {
@@ -385,7 +436,7 @@ class GuardedServer final : public Base {
     return served;
   }
 
-  const HttpServerState* shared_;
+  HttpServerState* shared_;
 };
 
 }  // namespace

@@ -48,6 +48,12 @@ struct HttpConnectionLimits {
   // Connections served at once, each on a thread of its own. One more is
   // refused at once: 503 for HTTP, closed for HTTPS.
   int max_connections = 512;
+  // Of those, connections from one client address (IPv4, or IPv6, exact)
+  // served at once, so that one client cannot take every slot. One more
+  // from that address is refused at once, as over max_connections. Behind
+  // a proxy every client has the proxy's address. 0: no limit but
+  // max_connections (the metrics port, which one scraper uses).
+  int max_connections_per_client = 0;
 };
 
 // The request line and headers of one request may hold at most this many
@@ -104,7 +110,7 @@ class HttpServer {
 
   std::unique_ptr<HttpServerState> shared_;
   std::unique_ptr<httplib::Server> http_;
-  std::thread thread_;  // runs listen_after_bind() from Start() on
+  std::thread thread_;                 // runs listen_after_bind() from Start() on
   std::atomic<bool> listened_{false};  // set when listen_after_bind() has returned
 };
 

@@ -107,6 +107,11 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
                  "refused at once (503)")
       ->capture_default_str()
       ->check(CLI::Range(1, 65536));
+  app.add_option("--http-max-connections-per-client", options.http_max_connections_per_client,
+                 "of --http-max-connections, those one client address may hold; one more from "
+                 "it is refused at once (503); behind a proxy, raise it to the proxy's share")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65536));
   app.add_option("--http-max-body-bytes-in-flight", options.http_max_body_bytes_in_flight,
                  "HTTP/JSON body bytes all connections may hold at once; a body that finds no "
                  "room within a second is refused (503, Retry-After); 0: 4 times "

@@ -44,6 +44,8 @@ struct ServerOptions {
   int max_connection_age_seconds = 0;  // close client connections this old (gracefully); 0: never
   // HTTP/JSON connections served at once, a thread each; one more is refused.
   int http_max_connections = 512;
+  // Of those, from one client address; one more from it is refused.
+  int http_max_connections_per_client = 64;
   // HTTP/JSON body bytes held at once by all connections; 0: 4 times
   // max_message_bytes. Never less than max_message_bytes.
   int http_max_body_bytes_in_flight = 0;
