@@ -765,6 +765,11 @@ TEST(Storage, LostDataDirectoryStopsWritesAndHealth) {
   EXPECT_THAT(refused.error_message(), HasSubstr("restart"));
   EXPECT_EQ(storage.Create(MakeReport("LOST2", 2019)).error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_TRUE(storage.Get(Key("KEPT", 2019)).has_value());
+  // The CLI tells it apart from a service that cannot be reached.
+  testing::CommandResult submitted = Cli(storage, {"submit", kSeed});
+  EXPECT_EQ(submitted.exit_code, 1) << submitted.err;
+  EXPECT_THAT(submitted.err, HasSubstr("is running but cannot write"));
+  EXPECT_THAT(submitted.err, ::testing::Not(HasSubstr("is the service running")));
   // Health is polled four times a second.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (HealthOf(storage.address(), "") != grpc::health::v1::HealthCheckResponse::NOT_SERVING &&

@@ -139,6 +139,16 @@ TEST_F(Tls, MisconfiguredTlsIsAClearError) {
   testing::CommandResult ca_only = RunCommand(
       {BinPath("scoring-svc"), "--listen", "127.0.0.1:0", "--tls-client-ca", Cert("ca.crt")});
   EXPECT_EQ(ca_only.exit_code, 2);
+  // The CLI checks its own TLS files before it connects.
+  testing::CommandResult cli_ca = RunCommand({BinPath("jixiao"), "--storage", "127.0.0.1:1",
+                                              "--tls-ca", Cert("server.key"), "list"});
+  EXPECT_EQ(cli_ca.exit_code, 2) << cli_ca.err;
+  EXPECT_THAT(cli_ca.err, HasSubstr("--tls-ca holds no PEM certificate"));
+  testing::CommandResult cli_key = RunCommand(
+      {BinPath("jixiao"), "--storage", "127.0.0.1:1", "--tls-ca", Cert("ca.crt"), "--tls-cert",
+       Cert("client.crt"), "--tls-key", Cert("server.key"), "list"});
+  EXPECT_EQ(cli_key.exit_code, 2) << cli_key.err;
+  EXPECT_THAT(cli_key.err, HasSubstr("--tls-key is not the private key"));
   // A client CA file with no certificate in it (a key given by mistake).
   testing::CommandResult no_ca = RunCommand(
       {BinPath("scoring-svc"), "--listen", "127.0.0.1:0", "--tls-cert", Cert("server.crt"),

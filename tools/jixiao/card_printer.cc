@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/report/labels.h"
 #include "decimal.h"
 #include "text_table.h"
 
@@ -9,17 +10,6 @@ namespace jixiao::cli {
 namespace {
 
 using engine::WithUnit;
-
-const char* SeverityLabel(v1::Severity severity) {
-  switch (severity) {
-    case v1::SEVERITY_ERROR:
-      return "错误 error";
-    case v1::SEVERITY_WARNING:
-      return "警告 warning";
-    default:
-      return "提示 info";
-  }
-}
 
 const char* StatusLabel(v1::MeasureStatus status) {
   switch (status) {
@@ -83,7 +73,8 @@ void PrintFindings(const google::protobuf::RepeatedPtrField<v1::Finding>& findin
   }
   out << "发现 findings (" << findings.size() << "):\n";
   for (const v1::Finding& f : findings) {
-    out << "  [" << SeverityLabel(f.severity()) << "] " << f.subject();
+    out << "  [" << report::SeverityLabel(f.severity()).chinese << " "
+        << report::SeverityLabel(f.severity()).english << "] " << f.subject();
     if (!f.field_path().empty() && f.field_path() != f.subject())
       out << " (" << f.field_path() << ")";
     out << ": " << f.message() << "\n";

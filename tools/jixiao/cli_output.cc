@@ -17,8 +17,15 @@ bool IsTlsFailure(const absl::Status& status) {
          absl::StrContains(absl::AsciiStrToLower(status.message()), "handshake failed");
 }
 
+bool IsStorageFault(const absl::Status& status) {
+  return absl::IsUnavailable(status) &&
+         (absl::StartsWith(status.message(), "data directory lost") ||
+          absl::StartsWith(status.message(), "storage failure"));
+}
+
 int ExitCodeFor(const absl::Status& status) {
-  if (IsTlsFailure(status)) return kFailure;  // reached, but not trusted
+  // Reached, but not trusted; or reached, and unable to write.
+  if (IsTlsFailure(status) || IsStorageFault(status)) return kFailure;
   switch (status.code()) {
     case absl::StatusCode::kOk:
       return kOk;
@@ -51,6 +58,10 @@ void PrintError(const std::string& what, const absl::Status& status, const std::
               << " failed: its certificate is not signed by the CA given with --tls-ca, has "
                  "expired, or names another host; or it wants a client certificate: --tls-cert "
                  "and --tls-key)\n";
+  } else if (IsStorageFault(status)) {
+    std::cerr << "  (storage-svc at " << (address.empty() ? "?" : address)
+              << " is running but cannot write: its operator must act, see deploy/README.md, "
+                 "\"When storage fails\")\n";
   } else if (absl::IsUnauthenticated(status)) {
     std::cerr << "  (set JIXIAO_TOKEN to your bearer token, or pass --token-file FILE holding "
                  "it)\n";

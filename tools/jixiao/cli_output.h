@@ -18,6 +18,11 @@ int ExitCodeFor(const absl::Status& status);
 // one side did not trust the other (exit code 1, not "unreachable").
 bool IsTlsFailure(const absl::Status& status);
 
+// Whether `status` is storage-svc refusing a write because its storage
+// failed (a lost data directory, a failed sync): the service was reached,
+// and retrying will not help until its operator acts (exit code 1).
+bool IsStorageFault(const absl::Status& status);
+
 // "jixiao: <what>: <message>" and one line per field violation; for an
 // unreachable service, a hint naming `address` and `flag`.
 void PrintError(const std::string& what, const absl::Status& status,

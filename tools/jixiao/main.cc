@@ -16,11 +16,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "CLI/CLI.hpp"
 #include "command.h"
 #include "commands/commands.h"
 #include "exit_codes.h"
+#include "tls_check.h"
 
 namespace jixiao::cli {
 namespace {
@@ -87,6 +89,39 @@ bool ReadToken(const std::string& token_file, std::string& token) {
   return true;
 }
 
+// The TLS files given, checked before any connection is tried, so that a
+// key given for a CA (say) is a command line error that says so, not an
+// "unreachable" service. False, having said why, if one is wrong.
+bool CheckTlsFiles(const ClientOptions& options) {
+  auto read = [](const std::string& path, std::string& out) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    out = text.str();
+    return static_cast<bool>(in);
+  };
+  absl::Status status;
+  std::string ca, cert, key;
+  if (!options.tls_ca.empty()) {
+    status = read(options.tls_ca, ca) ? rpc::CheckCertificates(ca, "--tls-ca")
+                                      : absl::InvalidArgumentError("--tls-ca cannot be read");
+  }
+  if (status.ok() && (!options.tls_cert.empty() || !options.tls_key.empty())) {
+    if (options.tls_cert.empty() || options.tls_key.empty()) {
+      status = absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+    } else if (!read(options.tls_cert, cert) || !read(options.tls_key, key)) {
+      status = absl::InvalidArgumentError("--tls-cert or --tls-key cannot be read");
+    } else {
+      std::vector<std::string> warnings;
+      status = rpc::CheckCertificateAndKey(cert, key, absl::Now(), &warnings);
+      for (const std::string& warning : warnings) std::cerr << "jixiao: " << warning << "\n";
+    }
+  }
+  if (status.ok()) return true;
+  std::cerr << "jixiao: " << status.message() << "\n";
+  return false;
+}
+
 }  // namespace
 }  // namespace jixiao::cli
 
@@ -147,5 +182,6 @@ int main(int argc, char** argv) {
     return code == 0 ? kOk : kUsage;
   }
   if (!ReadToken(token_file, global.client.token)) return kUsage;
+  if (!CheckTlsFiles(global.client)) return kUsage;
   return run(global);
 }

@@ -3,25 +3,14 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "common/report/labels.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace jixiao::cli {
 
-const char* StatusName(v1::ReportStatus status) {
-  switch (status) {
-    case v1::REPORT_STATUS_DRAFT:
-      return "draft 草稿";
-    case v1::REPORT_STATUS_SUBMITTED:
-      return "submitted 已提交";
-    case v1::REPORT_STATUS_RETURNED:
-      return "returned 已退回";
-    case v1::REPORT_STATUS_APPROVED:
-      return "approved 已审核";
-    case v1::REPORT_STATUS_DELETED:
-      return "deleted 已删除";
-    default:
-      return "";
-  }
+std::string StatusName(v1::ReportStatus status) {
+  const report::Label label = report::StatusLabel(status);
+  return absl::StrCat(label.english, " ", label.chinese);
 }
 
 std::string Time(const v1::ReportRevision& revision) {

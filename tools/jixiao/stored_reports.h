@@ -21,7 +21,7 @@ namespace jixiao::cli {
 inline constexpr char kStorageHint[] = "--storage or JIXIAO_STORAGE";
 
 // "draft 草稿", "submitted 已提交", ...; "" for an unknown status.
-const char* StatusName(v1::ReportStatus status);
+std::string StatusName(v1::ReportStatus status);
 
 // The revision's time to the second, in UTC: "2026-11-25T21:20:45Z"; ""
 // when it has none.
