@@ -9,9 +9,12 @@
 //   TLS handshake one byte at a time, neither stop /healthz answering within
 //   a second (plain and HTTPS) nor stay open past the header deadline;
 // - one client address cannot take more than its share of the connections;
-// - the bodies held at once stay within --http-max-body-bytes-in-flight.
+// - the bodies held at once stay within --http-max-body-bytes-in-flight;
+// - a body that trickles in is cut off at --http-body-timeout, and holds
+//   SIGTERM's shutdown no longer than --shutdown-grace.
 
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -334,6 +337,89 @@ TEST(GatewayBodyBudget, ConcurrentLargeBodiesAreHeldWithinTheBudget) {
   for (int fd : stalled) close(fd);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(HttpStatusOf(post(body.size())), 200);
+}
+
+// Sends a POST /v1/score head declaring a 1000-byte body, then its body a
+// byte a second (far within the 10 s between reads), from a thread, for at
+// most 30 s or until the server closes or this is destroyed.
+class TricklingBody {
+ public:
+  explicit TricklingBody(const std::string& address) : fd_(ConnectTcp(address)) {
+    ok_ = fd_ >= 0 && SendAll(fd_,
+                              "POST /v1/score HTTP/1.1\r\nHost: localhost\r\n"
+                              "Content-Type: application/json\r\nAuthorization: Bearer lh-token\r\n"
+                              "Content-Length: 1000\r\n\r\n{");
+    thread_ = std::thread([this] {
+      for (int i = 0; i < 30 && !done_ && ok_; ++i) {
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        if (!SendAll(fd_, " ")) break;
+      }
+    });
+  }
+  ~TricklingBody() {
+    done_ = true;
+    thread_.join();
+    if (fd_ >= 0) close(fd_);
+  }
+  bool ok() const { return ok_; }
+  int fd() const { return fd_; }
+
+ private:
+  const int fd_;
+  bool ok_ = false;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+class GatewayDeadlines : public ::testing::Test {
+ protected:
+  void Start(const std::vector<std::string>& flags) {
+    dir_ = MakeTempDir("jixiao-deadlines");
+    std::ofstream(dir_ + "/tokens")
+        << auth::TokenHash("lh-token") << " lh department LH-ZWFWSJGLJ\n";
+    std::ofstream(dir_ + "/keys") << "k1 " << std::string(64, 'a') << "\n";
+    std::vector<std::string> args = {"--tokens",         dir_ + "/tokens", "--signing-keys",
+                                     dir_ + "/keys",     "--http-listen",  ":0",
+                                     "--http-port-file", dir_ + "/http"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    scoring_ = std::make_unique<ServerProcess>(BinPath("scoring-svc"), args);
+    ASSERT_FALSE(scoring_->address().empty()) << scoring_->Log();
+    http_ = ReadAddress(dir_ + "/http");
+  }
+  std::string dir_, http_;
+  std::unique_ptr<ServerProcess> scoring_;
+};
+
+// A body that keeps trickling in is cut off --http-body-timeout after its
+// headers (here 3 s; the default is 60), though no read waits 10 s.
+TEST_F(GatewayDeadlines, ABodyMustArriveWithinTheBodyTimeout) {
+  Start({"--http-body-timeout", "3"});
+  auto start = Clock::now();
+  TricklingBody body(http_);
+  ASSERT_TRUE(body.ok());
+  std::string answer = Receive(body.fd(), std::chrono::seconds(15));
+  auto took = Clock::now() - start;
+  EXPECT_EQ(HttpStatusOf(answer), 400) << answer;
+  EXPECT_THAT(answer, HasSubstr("Connection: close"));
+  EXPECT_GE(took, std::chrono::milliseconds(2900));
+  EXPECT_LT(took, std::chrono::seconds(6));
+}
+
+// SIGTERM with --shutdown-grace 2 while a body trickles in: the request has
+// its grace, then its connection is closed and the server exits. (Before,
+// shutdown waited for the body to end: 40 s with a grace of 10.)
+TEST_F(GatewayDeadlines, ShutdownClosesConnectionsStillReadingOnceTheGraceHasPassed) {
+  Start({"--shutdown-grace", "2"});
+  TricklingBody body(http_);
+  ASSERT_TRUE(body.ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  auto start = Clock::now();
+  EXPECT_EQ(scoring_->Stop(SIGTERM), 0) << scoring_->Log();
+  auto took = Clock::now() - start;
+  std::cerr << "shutdown with a trickling body took "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
+  EXPECT_GE(took, std::chrono::milliseconds(1900));  // the grace was given
+  EXPECT_LT(took, std::chrono::seconds(5));
 }
 
 // Over --http-max-connections, a connection is refused at once (503) rather

@@ -8,6 +8,7 @@
 #include <future>
 #include <iostream>
 #include <mutex>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -379,6 +380,36 @@ HttpGateway::~HttpGateway() {
   if (http_) http_->Stop();
 }
 
+void HttpGateway::Stop(std::chrono::milliseconds grace) {
+  if (!http_) return;
+  std::thread canceller([this, grace] {
+    std::unique_lock<std::mutex> lock(calls_mutex_);
+    if (stopped_changed_.wait_for(lock, grace, [this] { return stopped_; })) return;
+    cancelling_ = true;
+    for (grpc::ClientContext* context : calls_) context->TryCancel();
+  });
+  http_->Stop(grace);
+  {
+    std::lock_guard<std::mutex> lock(calls_mutex_);
+    stopped_ = true;
+  }
+  stopped_changed_.notify_all();
+  canceller.join();
+}
+
+HttpGateway::TrackedCall::TrackedCall(const HttpGateway& gateway, grpc::ClientContext& context)
+    : gateway_(gateway), context_(context) {
+  std::lock_guard<std::mutex> lock(gateway_.calls_mutex_);
+  gateway_.calls_.insert(&context_);
+  // Cancelled before it starts: the call fails (CANCELLED) as it does.
+  if (gateway_.cancelling_) context_.TryCancel();
+}
+
+HttpGateway::TrackedCall::~TrackedCall() {
+  std::lock_guard<std::mutex> lock(gateway_.calls_mutex_);
+  gateway_.calls_.erase(&context_);
+}
+
 absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
     const std::string& program, const ServerOptions& options,
     const std::vector<std::string>& services, std::shared_ptr<grpc::Channel> channel,
@@ -392,6 +423,7 @@ absl::StatusOr<std::unique_ptr<HttpGateway>> HttpGateway::Start(
   HttpConnectionLimits limits;
   limits.max_connections = options.http_max_connections;
   limits.max_connections_per_client = options.http_max_connections_per_client;
+  limits.body_timeout = std::chrono::seconds(options.http_body_timeout_seconds);
   auto server =
       HttpServer::Create(limits, options.tls_cert, options.tls_key, options.tls_client_ca);
   if (!server.ok()) return server.status();
@@ -578,6 +610,7 @@ void HttpGateway::Handle(const httplib::Request& request, httplib::Response& res
   std::unique_ptr<Message> answer = NewMessage(method->output_type());
   grpc::ClientContext context;
   Prepare(request, context);
+  TrackedCall tracked(*this, context);
   grpc::Status status =
       CallUnary(channel_, context, match->route->GrpcName(), *call_request, *answer);
   if (!status.ok()) {
@@ -601,6 +634,7 @@ void HttpGateway::HandleStream(const HttpMatch& match, const httplib::Request& r
   }
   grpc::ClientContext context;
   Prepare(request, context);
+  TrackedCall tracked(*this, context);
   StreamCall call(channel_, context, match.route->GrpcName(), method->output_type(),
                   kStreamAnswerBytesFactor * max_message_bytes_);
   // One request per non-blank line, each sent as soon as it is complete.
@@ -683,6 +717,7 @@ void HttpGateway::Health(httplib::Response& response) const {
   grpc::health::v1::HealthCheckResponse answer;
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  TrackedCall tracked(*this, context);
   grpc::Status status =
       CallUnary(channel_, context, "/grpc.health.v1.Health/Check", request, answer);
   if (!status.ok()) {

@@ -41,7 +41,11 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -91,6 +95,12 @@ class HttpGateway {
   // Stops serving: requests in flight are answered first.
   ~HttpGateway();
 
+  // Stops serving, giving requests in flight `grace` to finish: after it
+  // their connections' waits (for more of a body, for the client to take
+  // an answer) fail and their calls are cancelled, so that this returns
+  // soon after `grace`. The destructor then has nothing left to do.
+  void Stop(std::chrono::milliseconds grace);
+
  private:
   HttpGateway(const std::string& program, HttpMapping mapping,
               std::shared_ptr<grpc::Channel> channel, const auth::TokenTable* tokens,
@@ -105,6 +115,19 @@ class HttpGateway {
                     httplib::Response& response, const httplib::ContentReader* body) const;
   void Health(httplib::Response& response) const;
 
+  // A call's context, known to Stop() for as long as the call runs.
+  class TrackedCall {
+   public:
+    TrackedCall(const HttpGateway& gateway, grpc::ClientContext& context);
+    ~TrackedCall();
+    TrackedCall(const TrackedCall&) = delete;
+    TrackedCall& operator=(const TrackedCall&) = delete;
+
+   private:
+    const HttpGateway& gateway_;
+    grpc::ClientContext& context_;
+  };
+
   const std::string program_;
   const HttpMapping mapping_;
   const std::shared_ptr<grpc::Channel> channel_;
@@ -112,6 +135,11 @@ class HttpGateway {
   const size_t max_message_bytes_;
   const std::unique_ptr<BodyBudget> body_budget_;
   std::unique_ptr<HttpServer> http_;
+  mutable std::mutex calls_mutex_;
+  mutable std::set<grpc::ClientContext*> calls_;  // running
+  mutable bool cancelling_ = false;               // Stop()'s grace has passed
+  bool stopped_ = false;                          // under calls_mutex_
+  std::condition_variable stopped_changed_;
 };
 
 }  // namespace jixiao::rpc

@@ -9,8 +9,10 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <condition_variable>
 #include <cstdint>
@@ -29,16 +31,19 @@ namespace jixiao::rpc {
 
 using Clock = std::chrono::steady_clock;
 
-// What the server and its connections share: the limits, and an eventfd
-// that becomes readable (and stays so) when the server stops.
+// What the server and its connections share: the limits, an eventfd that
+// becomes readable (and stays so) when the server stops, and a timerfd that
+// becomes readable when its grace has passed.
 struct HttpServerState {
   HttpConnectionLimits limits;
   bool tls = false;
   int stop_fd = -1;
+  int grace_fd = -1;
   std::mutex clients_mutex;
   std::map<std::string, int> clients;  // connections being served, by client address
   ~HttpServerState() {
     if (stop_fd >= 0) close(stop_fd);
+    if (grace_fd >= 0) close(grace_fd);
   }
 };
 
@@ -49,7 +54,11 @@ namespace {
 class Connection final : public httplib::Stream {
  public:
   Connection(int fd, const HttpServerState& shared)
-      : fd_(fd), limits_(shared.limits), stop_fd_(shared.stop_fd), accepted_(Clock::now()) {
+      : fd_(fd),
+        limits_(shared.limits),
+        stop_fd_(shared.stop_fd),
+        grace_fd_(shared.grace_fd),
+        accepted_(Clock::now()) {
     fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
   }
 
@@ -102,8 +111,12 @@ class Connection final : public httplib::Stream {
     line_bytes_ = 0;
   }
   // The request's headers are in: from now on each read waits at most
-  // limits.io_timeout, and Stop() no longer cuts it short.
-  void HeadersRead() { phase_ = Phase::kServing; }
+  // limits.io_timeout, the body must be in within limits.body_timeout, and
+  // Stop() cuts waits short only once its grace has passed.
+  void HeadersRead() {
+    phase_ = Phase::kServing;
+    body_deadline_ = Clock::now() + limits_.body_timeout;
+  }
   bool headers_read() const { return phase_ == Phase::kServing; }
 
   void CloseAfterAnswer() { close_after_answer_ = true; }
@@ -221,7 +234,8 @@ class Connection final : public httplib::Stream {
   }
 
   Clock::time_point ReadDeadline() const {
-    return phase_ == Phase::kWaiting ? header_deadline_ : Clock::now() + limits_.io_timeout;
+    return phase_ == Phase::kWaiting ? header_deadline_
+                                     : std::min(Clock::now() + limits_.io_timeout, body_deadline_);
   }
 
   ssize_t Account(const char* ptr, ssize_t got) {
@@ -255,30 +269,32 @@ class Connection final : public httplib::Stream {
   }
 
   // Waits until the socket is ready for `events` (or in error: the next
-  // call says so). False at `deadline`, and while waiting for a request
-  // once the server stops.
+  // call says so). False at `deadline`, while waiting for a request once
+  // the server stops, and always once the server's grace has passed.
   bool Wait(short events, Clock::time_point deadline) const {
-    pollfd fds[2] = {{fd_, events, 0}, {stop_fd_, POLLIN, 0}};
-    const nfds_t count = phase_ == Phase::kWaiting ? 2 : 1;
+    pollfd fds[3] = {{fd_, events, 0}, {grace_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
+    const nfds_t count = phase_ == Phase::kWaiting ? 3 : 2;
     while (true) {
       auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
       if (left.count() <= 0) return false;
       int ready = poll(fds, count, static_cast<int>(std::min<int64_t>(left.count(), INT_MAX)));
       if (ready < 0 && errno != EINTR) return false;
       if (ready <= 0) continue;
-      return count == 1 || fds[1].revents == 0;
+      return fds[1].revents == 0 && (count == 2 || fds[2].revents == 0);
     }
   }
 
   const int fd_;
   const HttpConnectionLimits& limits_;
   const int stop_fd_;
+  const int grace_fd_;
   const Clock::time_point accepted_;
   SSL* ssl_ = nullptr;
   bool handshaken_ = false;
   bool ssl_failed_ = false;
   Phase phase_ = Phase::kWaiting;
   Clock::time_point header_deadline_ = Clock::time_point::max();
+  Clock::time_point body_deadline_ = Clock::time_point::max();
   size_t header_bytes_ = 0;
   size_t line_bytes_ = 0;
   bool close_after_answer_ = false;
@@ -479,6 +495,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(const HttpConnect
   shared->limits = limits;
   shared->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (shared->stop_fd < 0) return absl::InternalError("cannot make an eventfd");
+  shared->grace_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+  if (shared->grace_fd < 0) return absl::InternalError("cannot make a timerfd");
   std::unique_ptr<httplib::Server> http;
   if (tls_cert.empty()) {
     http = std::make_unique<GuardedServer<httplib::Server>>(shared.get());
@@ -516,6 +534,17 @@ void HttpServer::Start() {
     http->listen_after_bind();
     listened_ = true;
   });
+}
+
+void HttpServer::Stop(std::chrono::milliseconds grace) {
+  // Readable once the grace has passed; a zero it_value would disarm it.
+  const auto nanoseconds =
+      std::max<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(grace).count(), 1);
+  itimerspec when{};
+  when.it_value.tv_sec = static_cast<time_t>(nanoseconds / 1000000000);
+  when.it_value.tv_nsec = static_cast<long>(nanoseconds % 1000000000);
+  timerfd_settime(shared_->grace_fd, 0, &when, nullptr);
+  Stop();
 }
 
 void HttpServer::Stop() {

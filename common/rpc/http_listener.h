@@ -45,6 +45,9 @@ struct HttpConnectionLimits {
   // The longest wait for more of a body, or for the client to take more of
   // an answer.
   std::chrono::milliseconds io_timeout{10000};
+  // A request's whole body must have been read within this long of its
+  // headers, however steadily it trickles in.
+  std::chrono::milliseconds body_timeout{60000};
   // Connections served at once, each on a thread of its own. One more is
   // refused at once: 503 for HTTP, closed for HTTPS.
   int max_connections = 512;
@@ -96,6 +99,11 @@ class HttpServer {
   // Accepts no more connections, closes those waiting for a request, lets
   // requests in flight finish, and returns once every connection is closed.
   void Stop();
+  // The same, but once `grace` has passed every wait of a connection still
+  // in flight (for more of a body, or for the client to take an answer)
+  // fails at once, closing it. A handler that does not wait on its
+  // connection still runs to its end.
+  void Stop(std::chrono::milliseconds grace);
 
   // From a handler, on the thread serving a request of an HttpServer: close
   // the connection once `response` is sent (which says so: "Connection:

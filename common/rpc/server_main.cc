@@ -118,6 +118,11 @@ void AddServerFlags(CLI::App& app, ServerOptions& options) {
                  "--max-message-bytes")
       ->capture_default_str()
       ->check(CLI::Range(0, 1 << 30));
+  app.add_option("--http-body-timeout", options.http_body_timeout_seconds,
+                 "seconds within which an HTTP/JSON request's whole body must arrive after its "
+                 "headers, however steadily it trickles; past that it is 400 and closed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   app.add_option("--max-connection-age", options.max_connection_age_seconds,
                  "close each client connection after this many seconds, letting its calls "
                  "finish, so that clients resolve the service name again and spread over "
@@ -400,7 +405,9 @@ int RunServer(const std::string& program, const ServerOptions& options,
   auto shutdown_start = std::chrono::steady_clock::now();
   health.Shutdown();
   probe_health.Shutdown();
-  gateway.reset();  // no new HTTP requests; those in flight finish first
+  // No new HTTP requests; those in flight have the grace to finish.
+  if (gateway) gateway->Stop(std::chrono::seconds(options.shutdown_grace_seconds));
+  gateway.reset();
   server->Shutdown(std::chrono::system_clock::now() +
                    std::chrono::seconds(options.shutdown_grace_seconds));
   server->Wait();

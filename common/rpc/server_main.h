@@ -49,6 +49,8 @@ struct ServerOptions {
   // HTTP/JSON body bytes held at once by all connections; 0: 4 times
   // max_message_bytes. Never less than max_message_bytes.
   int http_max_body_bytes_in_flight = 0;
+  // An HTTP/JSON request's body must be in within this long of its headers.
+  int http_body_timeout_seconds = 60;
 };
 
 // Adds --listen, --port-file, --max-message-bytes, --shutdown-grace,
