@@ -16,14 +16,7 @@ namespace {
 
 using testing::Key;
 using testing::MakeReport;
-
-// The token an attacker could build before tokens were signed: a key and
-// the SHA-256 of the query, as field 2, which anyone can compute.
-std::string UnsignedToken(const std::string& after_key) {
-  storage::PageToken token;
-  token.set_after_key(after_key);
-  return absl::WebSafeBase64Escape(token.SerializeAsString());
-}
+using testing::UnsignedToken;
 
 class StoreListing : public testing::ScratchStore {};
 

@@ -10,9 +10,11 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "engine.h"
 #include "field_violations.h"
 #include "gtest/gtest.h"
+#include "storage-svc/store/records.pb.h"
 #include "store.h"
 
 namespace jixiao::store::testing {
@@ -32,6 +34,14 @@ inline v1::ReportKey Key(const std::string& dept, int year) {
   key.set_department_code(dept);
   key.set_fiscal_year(year);
   return key;
+}
+
+// A page token as they were before tokens were signed (an attacker could
+// build one): the key to resume after, and nothing the store can check.
+inline std::string UnsignedToken(const std::string& after_key) {
+  storage::PageToken token;
+  token.set_after_key(after_key);
+  return absl::WebSafeBase64Escape(token.SerializeAsString());
 }
 
 // A card of `dept` `year` revision `revision` with `total`, scored (as far
