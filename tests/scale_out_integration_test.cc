@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -111,8 +112,16 @@ TEST(ScaleOut, ConnectionsClosedByAgeLoseNoCall) {
                                     "--requests", "1500", "--concurrency", "2"});
   EXPECT_EQ(unary.exit_code, 0) << unary.out << unary.err;
   EXPECT_THAT(unary.out, ::testing::HasSubstr("errors=0"));
+  // Null calls for about three seconds, however fast this machine is now:
+  // a fixed count ran under 2 s on an idle machine, and proved nothing.
+  CommandResult probe = RunCommand({kBin + "/jixiao-load", "null", "--target", scoring.address(),
+                                    "--requests", "2000", "--concurrency", "2"});
+  ASSERT_EQ(probe.exit_code, 0) << probe.out << probe.err;
+  std::smatch rate;
+  ASSERT_TRUE(std::regex_search(probe.out, rate, std::regex("per_second=([0-9]+)"))) << probe.out;
+  const long requests = std::clamp(std::stol(rate[1]) * 3, 20000L, 2000000L);
   CommandResult stream = RunCommand({kBin + "/jixiao-load", "null", "--target", scoring.address(),
-                                     "--requests", "20000", "--concurrency", "2"});
+                                     "--requests", std::to_string(requests), "--concurrency", "2"});
   EXPECT_EQ(stream.exit_code, 0) << stream.out << stream.err;
   // The runs lasted long enough for connections to be closed under them:
   // each run's single channel came from more than one client port.
