@@ -56,27 +56,6 @@ long StatusKb(pid_t pid, const std::string& field) {
   return -1;
 }
 
-// What the server sends on `fd` until it closes or `within` passes, at most
-// 64 KiB; stops early once a whole response head and `min_body` more bytes
-// have arrived.
-std::string Receive(int fd, std::chrono::milliseconds within, size_t min_body = 1) {
-  std::string got;
-  const auto deadline = Clock::now() + within;
-  while (got.size() < 65536) {
-    size_t head_end = got.find("\r\n\r\n");
-    if (head_end != std::string::npos && got.size() >= head_end + 4 + min_body) break;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) break;
-    pollfd ready{fd, POLLIN, 0};
-    if (poll(&ready, 1, static_cast<int>(left.count())) <= 0) break;
-    char buffer[4096];
-    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0) break;
-    got.append(buffer, n);
-  }
-  return got;
-}
-
 // Writes `total` bytes of `chunk`-sized pieces on a thread (chunked transfer
 // encoding when `chunked`) until done or the server stops reading.
 class BodySender {
@@ -138,7 +117,7 @@ class GatewayExhaustion : public ::testing::Test {
     {
       std::unique_ptr<BodySender> sender;
       if (body_bytes > 0) sender = std::make_unique<BodySender>(fd, body_bytes, chunked);
-      sent.response = Receive(fd, std::chrono::seconds(5), 2);
+      sent.response = ReceiveResponse(fd, std::chrono::seconds(5), 2);
       sent.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
       // Unblocks the sender if the server has not closed yet.
       shutdown(fd, SHUT_RDWR);
@@ -221,7 +200,7 @@ TEST_F(GatewayExhaustion, LargeBodiesAreRefusedBeforeTheyAreRead) {
   // Both still serve.
   int fd = ConnectTcp(scoring_http_);
   ASSERT_TRUE(SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"));
-  EXPECT_EQ(HttpStatusOf(Receive(fd, std::chrono::seconds(2))), 200);
+  EXPECT_EQ(HttpStatusOf(ReceiveResponse(fd, std::chrono::seconds(2))), 200);
   close(fd);
 }
 
@@ -281,7 +260,7 @@ TEST(GatewayBodyBudget, ConcurrentLargeBodiesAreHeldWithinTheBudget) {
     if (fd < 0) return std::string();
     std::string response;
     if (SendAll(fd, head) && SendAll(fd, body.substr(0, body_bytes))) {
-      response = Receive(fd, std::chrono::seconds(60));
+      response = ReceiveResponse(fd, std::chrono::seconds(60));
     }
     close(fd);
     return response;
@@ -397,7 +376,7 @@ TEST_F(GatewayDeadlines, ABodyMustArriveWithinTheBodyTimeout) {
   auto start = Clock::now();
   TricklingBody body(http_);
   ASSERT_TRUE(body.ok());
-  std::string answer = Receive(body.fd(), std::chrono::seconds(15));
+  std::string answer = ReceiveResponse(body.fd(), std::chrono::seconds(15));
   auto took = Clock::now() - start;
   EXPECT_EQ(HttpStatusOf(answer), 400) << answer;
   EXPECT_THAT(answer, HasSubstr("Connection: close"));
@@ -435,7 +414,7 @@ TEST(GatewayConnections, OverTheLimitAreRefusedAtOnce) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // all four accepted
   auto start = Clock::now();
   int fd = ConnectTcp(http);
-  std::string refused = Receive(fd, std::chrono::seconds(3));
+  std::string refused = ReceiveResponse(fd, std::chrono::seconds(3));
   EXPECT_EQ(HttpStatusOf(refused), 503) << refused;
   EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(1000));
   close(fd);
@@ -444,7 +423,7 @@ TEST(GatewayConnections, OverTheLimitAreRefusedAtOnce) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   fd = ConnectTcp(http);
   ASSERT_TRUE(SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"));
-  EXPECT_EQ(HttpStatusOf(Receive(fd, std::chrono::seconds(2))), 200);
+  EXPECT_EQ(HttpStatusOf(ReceiveResponse(fd, std::chrono::seconds(2))), 200);
   close(fd);
 }
 
@@ -524,7 +503,7 @@ TEST_P(SlowClients, HealthzAnswersWithinASecondWhile200ConnectionsStall) {
     } else {
       int fd = ConnectTcp(http);
       SendAll(fd, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-      status = HttpStatusOf(Receive(fd, std::chrono::seconds(5)));
+      status = HttpStatusOf(ReceiveResponse(fd, std::chrono::seconds(5)));
       close(fd);
     }
     return std::pair{status,

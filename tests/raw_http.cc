@@ -48,10 +48,14 @@ bool SendAll(int fd, const std::string& data) {
   return true;
 }
 
-std::string ReceiveUntilClosed(int fd, std::chrono::milliseconds within) {
+std::string ReceiveResponse(int fd, std::chrono::milliseconds within, size_t min_body) {
   std::string got;
   const auto deadline = Clock::now() + within;
   while (got.size() < 65536) {
+    if (min_body > 0) {
+      size_t head_end = got.find("\r\n\r\n");
+      if (head_end != std::string::npos && got.size() >= head_end + 4 + min_body) break;
+    }
     auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;
     pollfd ready{fd, POLLIN, 0};
@@ -62,6 +66,10 @@ std::string ReceiveUntilClosed(int fd, std::chrono::milliseconds within) {
     got.append(buffer, static_cast<size_t>(n));
   }
   return got;
+}
+
+std::string ReceiveUntilClosed(int fd, std::chrono::milliseconds within) {
+  return ReceiveResponse(fd, within, 0);
 }
 
 int HttpStatusOf(const std::string& response) {

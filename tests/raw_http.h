@@ -26,6 +26,10 @@ bool SendAll(int fd, const std::string& data);
 // passes, at most 64 KiB.
 std::string ReceiveUntilClosed(int fd, std::chrono::milliseconds within);
 
+// The same, but done early once a whole response head and `min_body` more
+// bytes have arrived (0: only when closed or `within` has passed).
+std::string ReceiveResponse(int fd, std::chrono::milliseconds within, size_t min_body = 1);
+
 // The status code of an HTTP/1.1 response; 0 if `response` is not one.
 int HttpStatusOf(const std::string& response);
 
