@@ -9,12 +9,12 @@
 #include <fstream>
 
 #include "absl/strings/escaping.h"
+#include "common/auth/tokens.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
-#include "process.h"
-#include "tokens.h"
+#include "tests/process.h"
 
 namespace jixiao {
 namespace {

@@ -5,12 +5,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/auth/tokens.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "process.h"
-#include "tokens.h"
+#include "tests/process.h"
 
 namespace jixiao::testing {
 namespace {

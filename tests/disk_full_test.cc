@@ -19,7 +19,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
-#include "process.h"
+#include "tests/process.h"
 
 namespace jixiao {
 namespace {

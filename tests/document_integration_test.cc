@@ -14,7 +14,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/report.pb.h"
-#include "process.h"
+#include "tests/process.h"
 
 namespace jixiao {
 namespace {

@@ -26,11 +26,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/auth/tokens.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "process.h"
-#include "raw_http.h"
-#include "tokens.h"
+#include "tests/process.h"
+#include "tests/raw_http.h"
 
 namespace jixiao::testing {
 namespace {

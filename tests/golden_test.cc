@@ -3,9 +3,10 @@
 // the rendered Markdown document, all from examples/longhua-2019.json under
 // the built-in scheme, offline.
 
+#include "tests/golden.h"
+
 #include "gtest/gtest.h"
-#include "golden.h"
-#include "process.h"
+#include "tests/process.h"
 
 namespace jixiao {
 namespace {

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "absl/strings/escaping.h"
+#include "common/auth/tokens.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -20,8 +21,7 @@
 #include "gtest/gtest.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
-#include "process.h"
-#include "tokens.h"
+#include "tests/process.h"
 
 namespace jixiao {
 namespace {

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/auth/tokens.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -19,9 +20,8 @@
 #include "gtest/gtest.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
-#include "process.h"
-#include "raw_http.h"
-#include "tokens.h"
+#include "tests/process.h"
+#include "tests/raw_http.h"
 
 namespace jixiao::testing {
 namespace {

@@ -8,11 +8,11 @@
 #include <fstream>
 #include <memory>
 
+#include "common/auth/tokens.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/report.pb.h"
-#include "process.h"
-#include "tokens.h"
+#include "tests/process.h"
 
 namespace jixiao::testing {
 namespace {

@@ -13,8 +13,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "process.h"
-#include "raw_http.h"
+#include "tests/process.h"
+#include "tests/raw_http.h"
 
 namespace jixiao::testing {
 namespace {

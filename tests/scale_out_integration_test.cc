@@ -14,8 +14,8 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "process.h"
-#include "report_generator.h"
+#include "tests/process.h"
+#include "tools/bench/report_generator.h"
 
 namespace jixiao::testing {
 namespace {

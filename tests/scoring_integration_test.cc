@@ -15,7 +15,7 @@
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
-#include "process.h"
+#include "tests/process.h"
 
 namespace jixiao {
 namespace {

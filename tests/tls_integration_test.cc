@@ -10,7 +10,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
-#include "process.h"
+#include "tests/process.h"
 
 namespace jixiao {
 namespace {

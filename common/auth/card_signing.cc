@@ -1,4 +1,4 @@
-#include "card_signing.h"
+#include "common/auth/card_signing.h"
 
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
@@ -6,8 +6,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "field_violations.h"
-#include "records_file.h"
+#include "common/auth/records_file.h"
+#include "common/report/field_violations.h"
 
 namespace jixiao::auth {
 namespace {
@@ -24,7 +24,7 @@ std::string Hmac(const std::string& key, const v1::ScoreCard& card, const std::s
 }
 
 absl::Status Refused(absl::string_view why) {
-  return engine::InvalidArgumentWithViolations(absl::StrCat("score card refused: ", why),
+  return report::InvalidArgumentWithViolations(absl::StrCat("score card refused: ", why),
                                                {{"card.signature", std::string(why)}});
 }
 

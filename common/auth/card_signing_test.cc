@@ -1,6 +1,6 @@
-#include "card_signing.h"
+#include "common/auth/card_signing.h"
 
-#include "field_violations.h"
+#include "common/report/field_violations.h"
 #include "gtest/gtest.h"
 
 namespace jixiao::auth {
@@ -40,7 +40,7 @@ TEST(CardSigning, SignedCardsVerifyAndTamperingIsCaught) {
   EXPECT_FALSE(keys->Verify(Report("100"), moved).ok());
   absl::Status other_report = keys->Verify(Report("101"), card);
   ASSERT_FALSE(other_report.ok());
-  EXPECT_EQ(engine::ViolationsOf(other_report)[0].field, "card.signature");
+  EXPECT_EQ(report::ViolationsOf(other_report)[0].field, "card.signature");
   EXPECT_FALSE(keys->Verify(Report("100"), Card()).ok());  // unsigned
 }
 

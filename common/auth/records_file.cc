@@ -1,4 +1,4 @@
-#include "records_file.h"
+#include "common/auth/records_file.h"
 
 #include <fstream>
 #include <sstream>

@@ -1,11 +1,11 @@
-#include "tokens.h"
+#include "common/auth/tokens.h"
 
 #include <openssl/sha.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "records_file.h"
+#include "common/auth/records_file.h"
 
 namespace jixiao::auth {
 

@@ -1,4 +1,4 @@
-#include "tokens.h"
+#include "common/auth/tokens.h"
 
 #include "gtest/gtest.h"
 

@@ -1,4 +1,4 @@
-#include "call_log.h"
+#include "common/rpc/call_log.h"
 
 #include <grpcpp/server_context.h>
 
@@ -11,7 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "field_violations.h"
+#include "common/report/field_violations.h"
 
 namespace jixiao::rpc {
 namespace {
@@ -114,7 +114,7 @@ class CallLogFactoryImpl final : public grpc::experimental::ServerInterceptorFac
 }  // namespace
 
 void AppendJsonString(absl::string_view text, std::string& out) {
-  const std::string valid = engine::ValidUtf8(text);
+  const std::string valid = report::ValidUtf8(text);
   out.push_back('"');
   for (char c : valid) {
     switch (c) {

@@ -21,8 +21,8 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "metrics.h"
-#include "tokens.h"
+#include "common/auth/tokens.h"
+#include "common/rpc/metrics.h"
 
 namespace jixiao::rpc {
 

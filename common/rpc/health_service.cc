@@ -1,4 +1,4 @@
-#include "health_service.h"
+#include "common/rpc/health_service.h"
 
 #include <optional>
 

@@ -1,4 +1,4 @@
-#include "http_gateway.h"
+#include "common/rpc/http_gateway.h"
 
 #include <grpcpp/generic/generic_stub.h>
 #include <httplib.h>
@@ -13,14 +13,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "call_log.h"
-#include "field_violations.h"
+#include "common/report/field_violations.h"
+#include "common/rpc/call_log.h"
+#include "common/rpc/http_listener.h"
+#include "common/rpc/server_main.h"
+#include "common/rpc/status.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.pb.h"
-#include "http_listener.h"
-#include "server_main.h"
-#include "status.h"
 
 namespace jixiao::rpc {
 namespace {
@@ -498,7 +498,7 @@ bool HttpGateway::Refuse(const httplib::Request& request, httplib::Response& res
   // request (RFC 9112, 6.1 and 6.3).
   auto bad_framing = [&](const std::string& why) {
     return refuse(
-        engine::InvalidArgumentWithViolations(absl::StrCat("bad request: ", why), {{"body", why}}),
+        report::InvalidArgumentWithViolations(absl::StrCat("bad request: ", why), {{"body", why}}),
         400);
   };
   const bool has_length = request.has_header("Content-Length");
@@ -543,14 +543,14 @@ bool HttpGateway::Refuse(const httplib::Request& request, httplib::Response& res
   const std::string content_type = request.get_header_value("Content-Type");
   if (absl::StartsWith(content_type, "application/x-www-form-urlencoded") ||
       absl::StartsWith(content_type, "multipart/form-data")) {
-    return refuse(engine::InvalidArgumentWithViolations(
+    return refuse(report::InvalidArgumentWithViolations(
                       "the body is form-encoded",
                       {{"body", "must be JSON: send it with Content-Type: application/json"}}),
                   415);
   }
   const HttpRoute& route = *match->route;
   if (route.body.empty() && has_body) {
-    return refuse(engine::InvalidArgumentWithViolations(
+    return refuse(report::InvalidArgumentWithViolations(
                       "bad request: body",
                       {{"body", absl::StrCat(route.verb, " ", route.pattern, " takes no body")}}),
                   400);
@@ -625,7 +625,7 @@ void HttpGateway::HandleStream(const HttpMatch& match, const httplib::Request& r
                                const httplib::ContentReader* body) const {
   const google::protobuf::MethodDescriptor* method = match.route->method;
   if (!request.params.empty()) {
-    Fail(engine::InvalidArgumentWithViolations(
+    Fail(report::InvalidArgumentWithViolations(
              "a stream takes no query parameters",
              {{request.params.begin()->first, "cannot be given: the body holds the requests"}}),
          response);
@@ -651,7 +651,7 @@ void HttpGateway::HandleStream(const HttpMatch& match, const httplib::Request& r
     absl::Status built = HttpMapping::BuildRequest(match, line, {}, *one);
     line.clear();
     if (!built.ok()) {
-      refused = engine::PrefixFields(built, absl::StrCat("line ", line_number, ": "));
+      refused = report::PrefixFields(built, absl::StrCat("line ", line_number, ": "));
       return false;
     }
     return call.Write(Serialize(*one));

@@ -50,8 +50,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "http_mapping.h"
-#include "tokens.h"
+#include "common/auth/tokens.h"
+#include "common/rpc/http_mapping.h"
 
 namespace httplib {
 class ContentReader;

@@ -1,4 +1,4 @@
-#include "http_listener.h"
+#include "common/rpc/http_listener.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "server_main.h"
+#include "common/rpc/server_main.h"
 
 namespace jixiao::rpc {
 

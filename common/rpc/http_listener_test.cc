@@ -1,4 +1,4 @@
-#include "http_listener.h"
+#include "common/rpc/http_listener.h"
 
 #include <chrono>
 

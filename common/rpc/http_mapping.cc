@@ -1,4 +1,4 @@
-#include "http_mapping.h"
+#include "common/rpc/http_mapping.h"
 
 #include <algorithm>
 #include <memory>
@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "field_violations.h"
+#include "common/report/field_violations.h"
 #include "google/api/annotations.pb.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -23,7 +23,7 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 
 absl::Status BadField(const std::string& field, const std::string& why) {
-  return engine::InvalidArgumentWithViolations(absl::StrCat("bad request: ", field, " ", why),
+  return report::InvalidArgumentWithViolations(absl::StrCat("bad request: ", field, " ", why),
                                                {{field, why}});
 }
 
@@ -123,10 +123,10 @@ bool IsPrefix(const std::vector<const FieldDescriptor*>& prefix,
 // The first field named in a JSON parse error, and what is wrong with it:
 // protobuf says "(report.identity.fiscal_year): invalid value ..." or
 // "bogus: Cannot find field.".
-engine::FieldViolation FromJsonError(const std::string& error, const std::string& prefix) {
+report::FieldViolation FromJsonError(const std::string& error, const std::string& prefix) {
   // Only the first line: the rest quotes the input around the error, which
   // is no part of the answer (and need not be UTF-8).
-  const std::string message = engine::ValidUtf8(error.substr(0, error.find('\n')));
+  const std::string message = report::ValidUtf8(error.substr(0, error.find('\n')));
   if (absl::StartsWith(message, "(")) {
     size_t close = message.find("): ");
     if (close != std::string::npos) {
@@ -278,7 +278,7 @@ absl::Status HttpMapping::SetField(Message& message, const std::string& path,
         return BadField(path, "cannot be given in the path or the query string");
       }
       // Percent-encoding can spell any bytes; a string must be UTF-8.
-      if (engine::ValidUtf8(text) != text) return BadField(path, "is not valid UTF-8");
+      if (report::ValidUtf8(text) != text) return BadField(path, "is not valid UTF-8");
       repeated ? reflection->AddString(target, field, text)
                : reflection->SetString(target, field, text);
       return absl::OkStatus();
@@ -363,7 +363,7 @@ absl::Status HttpMapping::BuildRequest(
       return BadField("body", absl::StrCat(route.verb, " ", route.pattern, " takes no body"));
     }
   } else if (!blank_body) {
-    if (engine::ValidUtf8(body) != body) {
+    if (report::ValidUtf8(body) != body) {
       return BadField("body", "is not valid UTF-8: JSON must be UTF-8");
     }
     google::protobuf::util::JsonParseOptions options;
@@ -377,8 +377,8 @@ absl::Status HttpMapping::BuildRequest(
     }
     auto parsed = google::protobuf::util::JsonStringToMessage(body, target, options);
     if (!parsed.ok()) {
-      engine::FieldViolation violation = FromJsonError(std::string(parsed.message()), prefix);
-      return engine::InvalidArgumentWithViolations(
+      report::FieldViolation violation = FromJsonError(std::string(parsed.message()), prefix);
+      return report::InvalidArgumentWithViolations(
           absl::StrCat("bad request: ", violation.field, " ", violation.description), {violation});
     }
   }

@@ -1,6 +1,6 @@
-#include "http_mapping.h"
+#include "common/rpc/http_mapping.h"
 
-#include "field_violations.h"
+#include "common/report/field_violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/scoring_service.pb.h"
@@ -18,7 +18,7 @@ const HttpMapping& Storage() {
 }
 
 std::string FirstField(const absl::Status& status) {
-  auto violations = engine::ViolationsOf(status);
+  auto violations = report::ViolationsOf(status);
   return violations.empty() ? "" : violations.front().field;
 }
 
@@ -180,7 +180,7 @@ TEST(HttpMapping, TextThatIsNotUtf8IsRefusedAndNeverQuoted) {
   absl::Status built = HttpMapping::BuildRequest(
       *create, "{\"report\": {\"identity\": {\"submitter\": \"\xff\"}}}", {}, create_request);
   EXPECT_EQ(FirstField(built), "body");
-  EXPECT_EQ(engine::ValidUtf8(built.message()), built.message());
+  EXPECT_EQ(report::ValidUtf8(built.message()), built.message());
   EXPECT_EQ(std::string(built.message()).find('\xff'), std::string::npos);
 }
 

@@ -1,11 +1,11 @@
-#include "metrics_server.h"
+#include "common/rpc/metrics_server.h"
 
 #include <httplib.h>
 
 #include <iostream>
 
-#include "http_listener.h"
-#include "server_main.h"
+#include "common/rpc/http_listener.h"
+#include "common/rpc/server_main.h"
 
 namespace jixiao::rpc {
 

@@ -1,4 +1,4 @@
-#include "raw_message.h"
+#include "common/rpc/raw_message.h"
 
 #include <grpcpp/support/proto_buffer_reader.h>
 

@@ -1,7 +1,7 @@
-#include "raw_message.h"
+#include "common/rpc/raw_message.h"
 
-#include <gtest/gtest.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
+#include <gtest/gtest.h>
 
 #include <vector>
 

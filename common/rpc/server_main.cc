@@ -1,4 +1,4 @@
-#include "server_main.h"
+#include "common/rpc/server_main.h"
 
 #include <grpc/support/log.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -17,13 +17,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "call_log.h"
-#include "health_service.h"
-#include "http_gateway.h"
-#include "message_limits.h"
-#include "metrics.h"
-#include "metrics_server.h"
-#include "tls_check.h"
+#include "common/rpc/call_log.h"
+#include "common/rpc/health_service.h"
+#include "common/rpc/http_gateway.h"
+#include "common/rpc/message_limits.h"
+#include "common/rpc/metrics.h"
+#include "common/rpc/metrics_server.h"
+#include "common/rpc/tls_check.h"
 
 namespace jixiao::rpc {
 namespace {

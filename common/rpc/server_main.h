@@ -19,8 +19,8 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
-#include "card_signing.h"
-#include "tokens.h"
+#include "common/auth/card_signing.h"
+#include "common/auth/tokens.h"
 
 namespace jixiao::rpc {
 

@@ -1,7 +1,7 @@
-#include "status.h"
+#include "common/rpc/status.h"
 
 #include "absl/strings/cord.h"
-#include "field_violations.h"
+#include "common/report/field_violations.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace jixiao::rpc {
@@ -10,9 +10,9 @@ google::rpc::Status ToRpcStatusProto(const absl::Status& status) {
   google::rpc::Status proto;
   proto.set_code(static_cast<int>(status.code()));
   proto.set_message(std::string(status.message()));
-  if (auto payload = status.GetPayload(engine::kBadRequestTypeUrl)) {
+  if (auto payload = status.GetPayload(report::kBadRequestTypeUrl)) {
     google::protobuf::Any* detail = proto.add_details();
-    detail->set_type_url(std::string(engine::kBadRequestTypeUrl));
+    detail->set_type_url(std::string(report::kBadRequestTypeUrl));
     detail->set_value(std::string(*payload));
   }
   return proto;
@@ -21,8 +21,8 @@ google::rpc::Status ToRpcStatusProto(const absl::Status& status) {
 absl::Status FromRpcStatusProto(const google::rpc::Status& proto) {
   absl::Status status(static_cast<absl::StatusCode>(proto.code()), proto.message());
   for (const google::protobuf::Any& detail : proto.details()) {
-    if (detail.type_url() == engine::kBadRequestTypeUrl) {
-      status.SetPayload(engine::kBadRequestTypeUrl, absl::Cord(detail.value()));
+    if (detail.type_url() == report::kBadRequestTypeUrl) {
+      status.SetPayload(report::kBadRequestTypeUrl, absl::Cord(detail.value()));
     }
   }
   return status;
@@ -31,7 +31,7 @@ absl::Status FromRpcStatusProto(const google::rpc::Status& proto) {
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   std::string details;
-  if (status.GetPayload(engine::kBadRequestTypeUrl)) {
+  if (status.GetPayload(report::kBadRequestTypeUrl)) {
     details = ToRpcStatusProto(status).SerializeAsString();
   }
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),

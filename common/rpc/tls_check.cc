@@ -1,4 +1,4 @@
-#include "tls_check.h"
+#include "common/rpc/tls_check.h"
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>

@@ -1,4 +1,4 @@
-#include "worker_pool.h"
+#include "common/rpc/worker_pool.h"
 
 namespace jixiao::rpc {
 

@@ -1,7 +1,8 @@
-#include "checks.h"
+#include "scoring-svc/engine/checks.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/report/decimal.h"
 
 namespace jixiao::engine {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 int DisplayDecimals(const std::vector<FormulaInput>& inputs) {
   int decimals = 0;
   for (const FormulaInput& input : inputs) {
-    absl::StatusOr<ReportedDecimal> parsed = ParseDecimal(input.value);
+    absl::StatusOr<report::ReportedDecimal> parsed = report::ParseDecimal(input.value);
     if (parsed.ok()) decimals = std::max(decimals, parsed->decimals);
   }
   return decimals;
@@ -54,8 +55,8 @@ void RunChecks(const SchemeParts& scheme, const v1::Report& report,
     int left_decimals = DisplayDecimals(left_inputs);
     int right_decimals = DisplayDecimals(right_inputs);
     int decimals = std::max(left_decimals, right_decimals);
-    std::string left_text = FormatFixed(left.value->value, left_decimals);
-    std::string right_text = FormatFixed(right.value->value, right_decimals);
+    std::string left_text = report::FormatFixed(left.value->value, left_decimals);
+    std::string right_text = report::FormatFixed(right.value->value, right_decimals);
     finding.set_severity(check.severity);
     finding.set_code("check_failed");
     finding.set_message(absl::StrCat(check.proto->name(), " 不成立：", check.proto->left(), " = ",

@@ -7,8 +7,8 @@
 
 #include <vector>
 
-#include "compiled_scheme.h"
-#include "measures.h"
+#include "scoring-svc/engine/compiled_scheme.h"
+#include "scoring-svc/engine/measures.h"
 
 namespace jixiao::engine {
 

@@ -13,10 +13,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "field_path.h"
-#include "formula.h"
+#include "common/report/scheme_ref.h"
 #include "jixiao/v1/scheme.pb.h"
-#include "rules/rule.h"
+#include "scoring-svc/engine/field_path.h"
+#include "scoring-svc/engine/formula.h"
+#include "scoring-svc/engine/rules/rule.h"
 
 namespace jixiao::engine {
 
@@ -63,7 +64,7 @@ struct SchemeParts {
   absl::flat_hash_map<std::string, int> indicator_index;
   absl::flat_hash_set<std::string> checklist_item_ids;  // of every checklist rule
   std::string total_weight_text;
-  std::string sha256;  // SchemeDigest(proto), copied into every card
+  std::string sha256;  // report::SchemeDigest(proto), copied into every card
 };
 
 // The deepest indicator level a scheme may have (一级 / 二级 / 三级 / 四级),

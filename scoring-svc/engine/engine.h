@@ -26,7 +26,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "field_violations.h"
 #include "google/protobuf/text_format.h"
 #include "jixiao/v1/report.pb.h"
 #include "jixiao/v1/scheme.pb.h"
@@ -77,40 +76,6 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeFile(const std::
 // The scheme built into every binary: the default 部门整体支出 scheme
 // (schemes/dept-overall-v1.textproto). Never null.
 std::shared_ptr<const CompiledScheme> DefaultScheme();
-
-// SHA-256 (32 raw bytes) of a scheme's deterministic serialization: what
-// identifies its exact rules. A card records the digest of the scheme it was
-// scored with, its signature covers it, and storage-svc keeps a card only if
-// the digest is that of the scheme published under the card's id and
-// version (or of the built-in scheme), so a card scored under rules eased by
-// hand cannot pass as one scored under the official scheme.
-std::string SchemeDigest(const v1::Scheme& scheme);
-
-// Department codes and scheme ids are "codes": one or more of
-// [A-Za-z0-9._-], at least one a letter or digit, so that they can end a key
-// and name a file ("." and ".." are no codes). Callers bound the length (64
-// for a department code, 128 for an id).
-bool IsCode(absl::string_view text);
-inline constexpr size_t kMaxDepartmentCodeLength = 64;
-
-// Limits on what one report may hold; anything larger is refused.
-inline constexpr size_t kMaxTextBytes = 64 * 1024;  // one string field
-inline constexpr int kMaxListItems = 1000;          // one repeated field
-inline constexpr int kMinFiscalYear = 2000;
-inline constexpr int kMaxFiscalYear = 2100;
-inline constexpr int kMaxRatePercent = 1000;  // a declared rate, in percent
-
-// What is wrong with a department code or a fiscal year, as CheckReport
-// says it of a report's identity; empty if nothing. For checking a report's
-// key (code and year) without a report.
-std::string DepartmentCodeProblem(const std::string& code);
-std::string FiscalYearProblem(int year);
-
-// Checks a report on its own, without a scheme: identity present, every
-// figure a well-formed non-negative decimal, every declared rate at most
-// kMaxRatePercent, satisfaction at most 100%, sizes within the limits above.
-// OK, or INVALID_ARGUMENT with a violation per bad field.
-absl::Status CheckReport(const v1::Report& report);
 
 struct ScoreOptions {
   int64_t report_revision = 0;  // recorded in the card

@@ -10,8 +10,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine.h"
+#include "common/report/check_report.h"
 #include "google/protobuf/util/json_util.h"
+#include "scoring-svc/engine/engine.h"
 
 namespace {
 
@@ -38,7 +39,7 @@ BENCHMARK(BM_CopyReport);
 // Baseline: the field checks every scoring starts with.
 void BM_CheckReport(benchmark::State& state) {
   const jixiao::v1::Report seed = Seed();
-  for (auto _ : state) benchmark::DoNotOptimize(jixiao::engine::CheckReport(seed));
+  for (auto _ : state) benchmark::DoNotOptimize(jixiao::report::CheckReport(seed));
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_CheckReport);

@@ -1,4 +1,4 @@
-#include "field_path.h"
+#include "scoring-svc/engine/field_path.h"
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"

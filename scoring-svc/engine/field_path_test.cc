@@ -1,4 +1,4 @@
-#include "field_path.h"
+#include "scoring-svc/engine/field_path.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -1,4 +1,4 @@
-#include "formula.h"
+#include "scoring-svc/engine/formula.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "field_violations.h"
+#include "common/report/decimal.h"
+#include "common/report/field_violations.h"
 
 namespace jixiao::engine {
 
@@ -41,8 +42,9 @@ class FormulaParser {
   absl::Status Error(absl::string_view what) const {
     constexpr size_t kQuoted = 60;
     auto shortened = [](absl::string_view text) {
-      return text.size() <= 2 * kQuoted ? std::string(text)
-                                        : absl::StrCat(ValidUtf8(text.substr(0, 2 * kQuoted)), "…");
+      return text.size() <= 2 * kQuoted
+                 ? std::string(text)
+                 : absl::StrCat(report::ValidUtf8(text.substr(0, 2 * kQuoted)), "…");
     };
     return absl::InvalidArgumentError(absl::StrCat("formula \"", shortened(text_), "\", column ",
                                                    pos_ + 1, ": ", shortened(what)));
@@ -183,7 +185,7 @@ class FormulaParser {
         ++pos_;
       }
       absl::string_view literal = text_.substr(start, pos_ - start);
-      absl::StatusOr<ReportedDecimal> number = ParseDecimal(literal);
+      absl::StatusOr<report::ReportedDecimal> number = report::ParseDecimal(literal);
       if (!number.ok()) {
         pos_ = start;
         return Error(number.status().message());
@@ -317,7 +319,7 @@ class Evaluator {
       result.missing.push_back(path.text());
       return result;
     }
-    absl::StatusOr<ReportedDecimal> parsed = ParseDecimal(figure->value());
+    absl::StatusOr<report::ReportedDecimal> parsed = report::ParseDecimal(figure->value());
     if (!parsed.ok()) {
       // Reports are checked before scoring; this guards direct engine use.
       result.problem = absl::StrCat(path.text(), " 不是有效数字: ", parsed.status().message());
@@ -335,7 +337,7 @@ class Evaluator {
     if (result.ok() && TooLarge(*result.value)) {
       Evaluation refused;
       refused.problem =
-          absl::StrCat("“", ValidUtf8(absl::string_view(node.source).substr(0, 60)),
+          absl::StrCat("“", report::ValidUtf8(absl::string_view(node.source).substr(0, 60)),
                        "” 的计算结果超过 ", kMaxValueBits, " 位二进制数，无法精确计算");
       return refused;
     }

@@ -24,9 +24,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "field_path.h"
-#include "interval.h"
 #include "jixiao/v1/report.pb.h"
+#include "scoring-svc/engine/field_path.h"
+#include "scoring-svc/engine/interval.h"
 
 namespace jixiao::engine {
 

@@ -1,8 +1,10 @@
-#include "interval.h"
+#include "scoring-svc/engine/interval.h"
 
 #include <algorithm>
 #include <initializer_list>
 #include <utility>
+
+#include "common/report/decimal.h"
 
 namespace jixiao::engine {
 namespace {
@@ -24,8 +26,8 @@ void SetHull(Interval& result, mpq_class c1, mpq_class c2, mpq_class c3, mpq_cla
 
 Interval Interval::Exact(const mpq_class& value) { return Interval{value, value, value, true}; }
 
-Interval Interval::FromReported(const ReportedDecimal& figure) {
-  auto [lower, upper] = RoundingRange(figure);
+Interval Interval::FromReported(const report::ReportedDecimal& figure) {
+  auto [lower, upper] = report::RoundingRange(figure);
   return Interval{figure.value, std::move(lower), std::move(upper), true};
 }
 
@@ -83,8 +85,8 @@ bool Overlaps(const Interval& a, const Interval& b) {
 
 std::string DescribeRange(const Interval& interval, int decimals) {
   if (!interval.bounded) return "unbounded";
-  return "[" + FormatFixed(interval.lower, decimals) + ", " +
-         FormatFixed(interval.upper, decimals) + "]";
+  return "[" + report::FormatFixed(interval.lower, decimals) + ", " +
+         report::FormatFixed(interval.upper, decimals) + "]";
 }
 
 }  // namespace jixiao::engine

@@ -13,7 +13,7 @@
 
 #include <string>
 
-#include "decimal.h"
+#include "common/report/decimal.h"
 
 namespace jixiao::engine {
 
@@ -28,7 +28,7 @@ struct Interval {
   // A constant known exactly.
   static Interval Exact(const mpq_class& value);
   // A figure as reported: value ± half a unit in its last decimal.
-  static Interval FromReported(const ReportedDecimal& figure);
+  static Interval FromReported(const report::ReportedDecimal& figure);
 
   // Widens the range by `margin` on both sides.
   Interval Widened(const mpq_class& margin) const;

@@ -1,19 +1,27 @@
-#include "interval.h"
+#include "scoring-svc/engine/interval.h"
 
 #include <functional>
 #include <memory>
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "common/report/decimal.h"
 #include "gtest/gtest.h"
 
 namespace jixiao::engine {
 namespace {
 
 Interval Reported(const char* text) {
-  auto figure = ParseDecimal(text);
+  auto figure = report::ParseDecimal(text);
   EXPECT_TRUE(figure.ok()) << text;
   return Interval::FromReported(*figure);
+}
+
+// A canonical rational: GMP compares only canonical ones correctly.
+mpq_class Q(long numerator, long denominator = 1) {
+  mpq_class q(numerator, denominator);
+  q.canonicalize();
+  return q;
 }
 
 TEST(IntervalArithmetic, AReportedFigureStandsForItsRounding) {
@@ -126,6 +134,58 @@ TEST(IntervalArithmetic, TheTrueValueLiesInTheComputedRange) {
     }
   }
   EXPECT_GT(checked, 10000);  // most expressions are bounded: the property was exercised
+}
+
+TEST(Interval, FromReportedIsTheFigurePlusOrMinusHalfAUnit) {
+  for (const char* text :
+       {"0", "6887", "23604.86", "-3.5", "7.261", "0.000", "100.00", "999999999999999999",
+        "-999999999999999999.999999999999", "123456.123456789012", "0.000000000001"}) {
+    absl::StatusOr<report::ReportedDecimal> figure = report::ParseDecimal(text);
+    ASSERT_TRUE(figure.ok()) << text;
+    Interval interval = Interval::FromReported(*figure);
+    EXPECT_EQ(interval.value, figure->value) << text;
+    EXPECT_EQ(interval.lower, figure->value - report::HalfUnit(figure->decimals)) << text;
+    EXPECT_EQ(interval.upper, figure->value + report::HalfUnit(figure->decimals)) << text;
+    EXPECT_TRUE(interval.bounded);
+  }
+}
+
+TEST(Interval, CarriesTheRoundingOfItsInputs) {
+  Interval spent = Interval::FromReported(*report::ParseDecimal("2068"));
+  Interval budget = Interval::FromReported(*report::ParseDecimal("6887"));
+  Interval progress = spent / budget * Interval::Exact(100);
+  // The true ratio lies between 2,067.5 / 6,887.5 and 2,068.5 / 6,886.5.
+  EXPECT_EQ(progress.lower, Q(20675, 68875) * 100);
+  EXPECT_EQ(progress.upper, Q(20685, 68865) * 100);
+  Interval declared = Interval::FromReported(*report::ParseDecimal("30.02"));
+  EXPECT_TRUE(Overlaps(progress, declared));  // Q1 of the seed
+  Interval q2 = Interval::FromReported(*report::ParseDecimal("10442")) /
+                Interval::FromReported(*report::ParseDecimal("29238")) * Interval::Exact(100);
+  EXPECT_FALSE(Overlaps(q2, Interval::FromReported(*report::ParseDecimal("50.9"))));
+}
+
+TEST(Interval, DivisorReachingZeroIsUnbounded) {
+  Interval small = Interval::FromReported(*report::ParseDecimal("0.4"));  // [0.35, 0.45]
+  Interval tiny = Interval::FromReported(*report::ParseDecimal("0"));     // [-0.5, 0.5]
+  EXPECT_TRUE((Interval::Exact(1) / small).bounded);
+  Interval x = Interval::Exact(1) / Interval{Q(1, 10), Q(-1, 10), Q(3, 10), true};
+  EXPECT_FALSE(x.bounded);
+  EXPECT_TRUE(Overlaps(x, Interval::Exact(1000000)));
+  // "0.4" rounded to 0 decimals would be "0": its range [-0.5, 0.5] holds zero.
+  Interval rough = Interval{Q(2, 5), Q(-1, 2), Q(1, 2), true};
+  EXPECT_FALSE((Interval::Exact(1) / rough).bounded);
+  EXPECT_TRUE(Overlaps(tiny, Interval::Exact(0)));
+}
+
+TEST(Interval, SubtractionWidens) {
+  // 1.11 + 23,493.53 − 23,491.01 = 3.63, known to ±0.015; 3.64 is ±0.005.
+  Interval left = Interval::FromReported(*report::ParseDecimal("1.11")) +
+                  Interval::FromReported(*report::ParseDecimal("23493.53")) -
+                  Interval::FromReported(*report::ParseDecimal("23491.01"));
+  EXPECT_EQ(left.value, Q(363, 100));
+  EXPECT_EQ(left.upper - left.lower, Q(3, 100));
+  EXPECT_TRUE(Overlaps(left, Interval::FromReported(*report::ParseDecimal("3.64"))));
+  EXPECT_FALSE(Overlaps(left, Interval::FromReported(*report::ParseDecimal("3.66"))));
 }
 
 }  // namespace

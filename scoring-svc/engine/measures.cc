@@ -1,7 +1,8 @@
-#include "measures.h"
+#include "scoring-svc/engine/measures.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/report/decimal.h"
 
 namespace jixiao::engine {
 namespace {
@@ -12,13 +13,13 @@ Evaluation Rounded(const Evaluation& evaluation, int decimals, std::string* text
   if (!evaluation.ok()) return evaluation;
   const Interval& v = *evaluation.value;
   Interval rounded;
-  rounded.value = RoundHalfUp(v.value, decimals);
+  rounded.value = report::RoundHalfUp(v.value, decimals);
   rounded.bounded = v.bounded;
   if (v.bounded) {
     rounded.lower = v.lower < rounded.value ? v.lower : rounded.value;
     rounded.upper = v.upper > rounded.value ? v.upper : rounded.value;
   }
-  *text = FormatFixed(v.value, decimals);
+  *text = report::FormatFixed(v.value, decimals);
   return Evaluation::Of(rounded);
 }
 
@@ -52,7 +53,7 @@ class MeasureEvaluator {
 
     if (m.declared) {
       if (const v1::Decimal* figure = m.declared->Find(report_)) {
-        absl::StatusOr<ReportedDecimal> parsed = ParseDecimal(figure->value());
+        absl::StatusOr<report::ReportedDecimal> parsed = report::ParseDecimal(figure->value());
         if (parsed.ok()) {
           out.declared = Evaluation::Of(Interval::FromReported(*parsed));
           out.declared_decimals = parsed->decimals;
@@ -89,7 +90,7 @@ class MeasureEvaluator {
       if (Overlaps(*out.declared.value, *out.computed.value)) {
         out.status = v1::MEASURE_STATUS_CONFIRMED;
         out.verified = out.declared;
-        out.explanation = absl::StrCat("申报值 ", WithUnit(out.declared_text, unit),
+        out.explanation = absl::StrCat("申报值 ", report::WithUnit(out.declared_text, unit),
                                        " 与按构成数据计算的结果在舍入范围内一致，采用申报值");
       } else {
         out.status = v1::MEASURE_STATUS_CONTRADICTED;
@@ -100,14 +101,15 @@ class MeasureEvaluator {
       out.status = v1::MEASURE_STATUS_DECLARED_ONLY;
       out.verified = out.declared;
       if (m.formula) {
-        out.explanation = absl::StrCat("构成数据不全（", out.computed.WhyUnavailable(),
-                                       "），采用申报值 ", WithUnit(out.declared_text, unit));
-        findings_.push_back(
-            MakeFinding(v1::SEVERITY_INFO, "declared_unverified", m,
-                        absl::StrCat(name, " 采用申报值 ", WithUnit(out.declared_text, unit),
-                                     "，无法核实：", out.computed.WhyUnavailable())));
+        out.explanation =
+            absl::StrCat("构成数据不全（", out.computed.WhyUnavailable(), "），采用申报值 ",
+                         report::WithUnit(out.declared_text, unit));
+        findings_.push_back(MakeFinding(
+            v1::SEVERITY_INFO, "declared_unverified", m,
+            absl::StrCat(name, " 采用申报值 ", report::WithUnit(out.declared_text, unit),
+                         "，无法核实：", out.computed.WhyUnavailable())));
       } else {
-        out.explanation = absl::StrCat("采用申报值 ", WithUnit(out.declared_text, unit));
+        out.explanation = absl::StrCat("采用申报值 ", report::WithUnit(out.declared_text, unit));
       }
     } else if (out.computed.ok()) {
       out.status = v1::MEASURE_STATUS_COMPUTED_ONLY;
@@ -116,7 +118,7 @@ class MeasureEvaluator {
       if (has_refs && from_declared.ok()) {
         out.declared = from_declared;
         out.declared_derived = true;
-        out.declared_text = FormatFixed(from_declared.value->value, decimals);
+        out.declared_text = report::FormatFixed(from_declared.value->value, decimals);
       }
     } else {
       out.status = v1::MEASURE_STATUS_MISSING;
@@ -142,7 +144,7 @@ class MeasureEvaluator {
     const std::string& unit = m.proto->unit();
     const Interval& declared = *out.declared.value;
     const Interval& computed = *out.computed.value;
-    std::string computed_text = FormatFixed(computed.value, decimals);
+    std::string computed_text = report::FormatFixed(computed.value, decimals);
     bool inherited = has_refs && from_declared.ok() && Overlaps(declared, *from_declared.value);
     // Show ranges with two more decimals than the measure, so that
     // non-overlapping ranges never print as touching.
@@ -159,22 +161,24 @@ class MeasureEvaluator {
       inputs.push_back(absl::StrCat(input.path, " = ", input.value.empty() ? "缺失" : input.value));
     }
     if (inherited) {
-      finding.set_message(
-          absl::StrCat(m.proto->name(), " 申报 ", WithUnit(out.declared_text, unit),
-                       " 由其所依据的申报值算得，但那些申报值与构成数据不符；核实值为 ",
-                       WithUnit(computed_text, unit), "（", absl::StrJoin(inputs, "，"), "）"));
+      finding.set_message(absl::StrCat(
+          m.proto->name(), " 申报 ", report::WithUnit(out.declared_text, unit),
+          " 由其所依据的申报值算得，但那些申报值与构成数据不符；核实值为 ",
+          report::WithUnit(computed_text, unit), "（", absl::StrJoin(inputs, "，"), "）"));
     } else {
-      finding.set_message(absl::StrCat(m.proto->name(), " 申报 ", WithUnit(out.declared_text, unit),
+      finding.set_message(absl::StrCat(m.proto->name(), " 申报 ",
+                                       report::WithUnit(out.declared_text, unit),
                                        "，与构成数据不符：按 ", m.proto->formula(), " 计算为 ",
-                                       WithUnit(computed_text, unit), "（",
+                                       report::WithUnit(computed_text, unit), "（",
                                        absl::StrJoin(inputs, "，"), "），超出舍入误差范围"));
     }
     finding.set_declared(out.declared_text);
     finding.set_computed(computed_text);
     finding.set_tolerance(tolerance);
     findings_.push_back(std::move(finding));
-    out.explanation = absl::StrCat("申报值 ", WithUnit(out.declared_text, unit),
-                                   " 与构成数据不符，采用计算值 ", WithUnit(computed_text, unit));
+    out.explanation =
+        absl::StrCat("申报值 ", report::WithUnit(out.declared_text, unit),
+                     " 与构成数据不符，采用计算值 ", report::WithUnit(computed_text, unit));
   }
 
   const SchemeParts& scheme_;
@@ -192,11 +196,11 @@ std::vector<MeasureValues> EvaluateMeasures(const SchemeParts& scheme, const v1:
 
 v1::Value ToValue(const Interval& interval, int decimals) {
   v1::Value value;
-  value.set_exact(FormatExact(interval.value));
-  value.set_display(FormatFixed(interval.value, decimals));
+  value.set_exact(report::FormatExact(interval.value));
+  value.set_display(report::FormatFixed(interval.value, decimals));
   if (interval.bounded) {
-    value.set_lower(FormatExact(interval.lower));
-    value.set_upper(FormatExact(interval.upper));
+    value.set_lower(report::FormatExact(interval.lower));
+    value.set_upper(report::FormatExact(interval.upper));
   }
   return value;
 }

@@ -22,8 +22,8 @@
 
 #include <vector>
 
-#include "compiled_scheme.h"
 #include "jixiao/v1/score_card.pb.h"
+#include "scoring-svc/engine/compiled_scheme.h"
 
 namespace jixiao::engine {
 

@@ -1,6 +1,8 @@
 // Each rule kind at and around its edges.
 
-#include "test_util.h"
+#include "common/report/check_report.h"
+#include "common/report/field_violations.h"
+#include "scoring-svc/engine/test_util.h"
 
 namespace jixiao::engine {
 namespace {
@@ -207,8 +209,8 @@ TEST(ManualRule, TakesTheScoreWithinTheWeight) {
   auto over = ScoreReport(report, *scheme, {});
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.status().code(), absl::StatusCode::kInvalidArgument);
-  ASSERT_EQ(ViolationsOf(over.status()).size(), 1u);
-  EXPECT_EQ(ViolationsOf(over.status())[0].field, "manual_scores[0].score.value");
+  ASSERT_EQ(report::ViolationsOf(over.status()).size(), 1u);
+  EXPECT_EQ(report::ViolationsOf(over.status())[0].field, "manual_scores[0].score.value");
 }
 
 TEST(ManualRule, MissingScoreIsZeroWithAFinding) {
@@ -237,10 +239,10 @@ TEST(CheckReport, NamesEveryBadField) {
   v1::Report report;
   report.mutable_procurement()->mutable_budget()->set_value("-5");
   report.mutable_procurement()->mutable_actual()->set_value("1e5");
-  auto status = CheckReport(report);
+  auto status = report::CheckReport(report);
   ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   std::vector<std::string> fields;
-  for (const auto& v : ViolationsOf(status)) fields.push_back(v.field);
+  for (const auto& v : report::ViolationsOf(status)) fields.push_back(v.field);
   EXPECT_THAT(fields,
               ::testing::UnorderedElementsAre(
                   "procurement.budget.value", "procurement.actual.value",

@@ -11,13 +11,17 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "compiled_scheme.h"
-#include "engine.h"
+#include "common/report/check_report.h"
+#include "common/report/decimal.h"
+#include "common/report/field_violations.h"
+#include "common/report/scheme_ref.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
-#include "scheme_problems.h"
+#include "scoring-svc/engine/compiled_scheme.h"
+#include "scoring-svc/engine/engine.h"
+#include "scoring-svc/engine/scheme_problems.h"
 
 namespace jixiao::engine {
 
@@ -32,7 +36,7 @@ namespace {
 
 inline constexpr size_t kMaxSchemeTextBytes = 4 * 1024 * 1024;
 
-bool IsIdentifier(const std::string& id) { return id.size() <= 128 && IsCode(id); }
+bool IsIdentifier(const std::string& id) { return id.size() <= 128 && report::IsCode(id); }
 
 class SchemeCompiler {
  public:
@@ -137,9 +141,9 @@ class SchemeCompiler {
       CompiledMeasure& out = parts_->measures.emplace_back();
       out.proto = &m;
       if (m.name().empty()) problems_.Add(at.Field("name"), "is required");
-      if (m.decimals() < 0 || m.decimals() > kMaxDecimals) {
+      if (m.decimals() < 0 || m.decimals() > report::kMaxDecimals) {
         problems_.Add(at.Field("decimals"),
-                      absl::StrCat("must lie within [0, ", kMaxDecimals, "]"));
+                      absl::StrCat("must lie within [0, ", report::kMaxDecimals, "]"));
       }
       if (m.formula().empty() && m.declared().empty()) {
         problems_.Add(at, "needs a formula, a declared field path, or both");
@@ -335,7 +339,7 @@ class SchemeCompiler {
         problems_.Add(at.Field("min_score"),
                       absl::StrCat("must lie within [0, ", Points(parts_->total_weight), "]"));
       }
-      if (!seen.insert(FormatExact(*min)).second) {
+      if (!seen.insert(report::FormatExact(*min)).second) {
         problems_.Add(at.Field("min_score"), "two grades start at the same score");
       }
       parts_->grades.push_back({g.grade(), *min});
@@ -365,12 +369,12 @@ class SyntaxErrors : public google::protobuf::io::ErrorCollector {
   }
   absl::Status ToStatus() const {
     std::string text = absl::StrCat("scheme ", source_, " is not valid protobuf text format:");
-    std::vector<FieldViolation> violations;
+    std::vector<report::FieldViolation> violations;
     for (const auto& [where, message] : errors_) {
       absl::StrAppend(&text, "\n  ", where, ": ", message);
       violations.push_back({"", absl::StrCat(where, ": ", message)});
     }
-    return InvalidArgumentWithViolations(text, violations);
+    return report::InvalidArgumentWithViolations(text, violations);
   }
 
  private:
@@ -412,21 +416,8 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> CompileScheme(
   std::unique_ptr<SchemeParts> compiled = compiler.Run();
   if (!problems.empty()) return problems.ToStatus();
   WriteDisplayText(*compiled);
-  compiled->sha256 = SchemeDigest(compiled->proto);
+  compiled->sha256 = report::SchemeDigest(compiled->proto);
   return std::make_shared<const CompiledScheme>(std::move(compiled));
-}
-
-std::string SchemeDigest(const v1::Scheme& scheme) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream out(&stream);
-    out.SetSerializationDeterministic(true);
-    scheme.SerializeToCodedStream(&out);
-  }
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeText(absl::string_view text,

@@ -9,9 +9,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/report/field_violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "test_util.h"
+#include "scoring-svc/engine/test_util.h"
 
 namespace jixiao::engine {
 namespace {
@@ -88,7 +89,7 @@ TEST_P(BrokenSchemeTest, RefusedWithReasonAndLine) {
   if (expect_line > 0) {
     EXPECT_THAT(message, ::testing::HasSubstr(absl::StrCat(path, ":", expect_line, ":")));
   }
-  EXPECT_FALSE(ViolationsOf(scheme.status()).empty());
+  EXPECT_FALSE(report::ViolationsOf(scheme.status()).empty());
 }
 
 std::vector<std::string> BrokenFiles() {
@@ -146,7 +147,7 @@ TEST(SchemeLoader, ReportsEveryProblemAtOnce) {
       "inline");
   ASSERT_FALSE(scheme.ok());
   std::vector<std::string> fields;
-  for (const auto& v : ViolationsOf(scheme.status())) fields.push_back(v.field);
+  for (const auto& v : report::ViolationsOf(scheme.status())) fields.push_back(v.field);
   EXPECT_THAT(fields, ::testing::UnorderedElementsAre("version", "name", "indicators[0].rule"));
 }
 
@@ -160,7 +161,7 @@ TEST(SchemeLoader, UnknownEnumValuesAreRefused) {
   auto compiled = CompileScheme(scheme, "request");
   ASSERT_FALSE(compiled.ok());
   std::vector<std::string> fields;
-  for (const auto& v : ViolationsOf(compiled.status())) fields.push_back(v.field);
+  for (const auto& v : report::ViolationsOf(compiled.status())) fields.push_back(v.field);
   EXPECT_THAT(
       fields,
       ::testing::IsSupersetOf(
@@ -173,7 +174,7 @@ TEST(SchemeLoader, InlineSchemeErrorsNameTheFieldPath) {
   auto compiled = CompileScheme(scheme, "request");
   ASSERT_FALSE(compiled.ok());
   std::vector<std::string> fields;
-  for (const auto& v : ViolationsOf(compiled.status())) fields.push_back(v.field);
+  for (const auto& v : report::ViolationsOf(compiled.status())) fields.push_back(v.field);
   EXPECT_THAT(fields, ::testing::Contains("indicators[1].children[0].weight"));
 }
 

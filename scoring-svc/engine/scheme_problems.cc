@@ -1,8 +1,8 @@
-#include "scheme_problems.h"
+#include "scoring-svc/engine/scheme_problems.h"
 
 #include "absl/strings/str_cat.h"
-#include "decimal.h"
-#include "field_violations.h"
+#include "common/report/decimal.h"
+#include "common/report/field_violations.h"
 #include "jixiao/v1/scheme.pb.h"
 
 namespace jixiao::engine {
@@ -64,13 +64,13 @@ absl::Status SchemeProblems::ToStatus() const {
   if (problems_.empty()) return absl::OkStatus();
   std::string message = absl::StrCat("scheme ", source_, " has ", problems_.size(),
                                      problems_.size() == 1 ? " problem:" : " problems:");
-  std::vector<FieldViolation> violations;
+  std::vector<report::FieldViolation> violations;
   for (const Problem& p : problems_) {
     std::string where = p.path.empty() ? p.location : absl::StrCat(p.location, ": ", p.path);
     absl::StrAppend(&message, "\n  ", where, ": ", p.reason);
     violations.push_back({p.path, absl::StrCat(p.location, ": ", p.reason)});
   }
-  return InvalidArgumentWithViolations(message, violations);
+  return report::InvalidArgumentWithViolations(message, violations);
 }
 
 std::optional<mpq_class> SchemeProblems::Decimal(const std::string& text, const SchemePath& at,
@@ -79,7 +79,7 @@ std::optional<mpq_class> SchemeProblems::Decimal(const std::string& text, const 
     if (required) Add(at, "is required (a decimal number, e.g. \"100\" or \"0.5\")");
     return std::nullopt;
   }
-  absl::StatusOr<ReportedDecimal> parsed = ParseDecimal(text);
+  absl::StatusOr<report::ReportedDecimal> parsed = report::ParseDecimal(text);
   if (!parsed.ok()) {
     Add(at, std::string(parsed.status().message()));
     return std::nullopt;

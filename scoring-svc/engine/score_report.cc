@@ -9,10 +9,13 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "checks.h"
-#include "compiled_scheme.h"
-#include "engine.h"
-#include "measures.h"
+#include "common/report/check_report.h"
+#include "common/report/decimal.h"
+#include "common/report/field_violations.h"
+#include "scoring-svc/engine/checks.h"
+#include "scoring-svc/engine/compiled_scheme.h"
+#include "scoring-svc/engine/engine.h"
+#include "scoring-svc/engine/measures.h"
 
 namespace jixiao::engine {
 namespace {
@@ -21,7 +24,7 @@ namespace {
 // and lie within their weight.
 absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& scheme,
                                 std::vector<v1::Finding>& findings) {
-  std::vector<FieldViolation> violations;
+  std::vector<report::FieldViolation> violations;
   for (int i = 0; i < report.manual_scores_size(); ++i) {
     const v1::ManualScore& m = report.manual_scores(i);
     std::string at = absl::StrCat("manual_scores[", i, "]");
@@ -35,7 +38,7 @@ absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& sch
       continue;
     }
     const mpq_class& weight = scheme.indicators[it->second].weight;
-    absl::StatusOr<ReportedDecimal> score = ParseDecimal(m.score().value());
+    absl::StatusOr<report::ReportedDecimal> score = report::ParseDecimal(m.score().value());
     if (score.ok() && score->value > weight) {
       violations.push_back(
           {at + ".score.value", absl::StrCat("must lie within [0, ", Points(weight),
@@ -43,7 +46,7 @@ absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& sch
     }
   }
   if (!violations.empty()) {
-    return InvalidArgumentWithViolations(
+    return report::InvalidArgumentWithViolations(
         absl::StrCat("report's manual scores do not fit scheme ", scheme.proto.id()), violations);
   }
   for (int i = 0; i < report.checklist_size(); ++i) {
@@ -65,7 +68,7 @@ struct Evaluated {
 };
 
 absl::StatusOr<Evaluated> Evaluate(const v1::Report& report, const SchemeParts& scheme) {
-  if (absl::Status status = CheckReport(report); !status.ok()) return status;
+  if (absl::Status status = report::CheckReport(report); !status.ok()) return status;
   Evaluated result;
   if (absl::Status status = CheckAgainstScheme(report, scheme, result.findings); !status.ok()) {
     return status;
@@ -109,14 +112,14 @@ mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& schem
       return 0;
     }
     int decimals = measure.proto->decimals();
-    value = RoundHalfUp(chosen.value->value, decimals);
+    value = report::RoundHalfUp(chosen.value->value, decimals);
     bool as_written = declared || values.status == v1::MEASURE_STATUS_CONFIRMED ||
                       values.status == v1::MEASURE_STATUS_DECLARED_ONLY;
     std::string number = as_written && !values.declared_derived
                              ? values.declared_text
-                             : FormatFixed(chosen.value->value, decimals);
+                             : report::FormatFixed(chosen.value->value, decimals);
     context.value = &value;
-    context.value_text = WithUnit(number, unit);
+    context.value_text = report::WithUnit(number, unit);
     out.set_value(context.value_text);
   }
   out.set_rule(indicator.rule_text);
@@ -139,8 +142,8 @@ void CompareSelfEvaluation(const v1::Report& report, const SchemeParts& scheme, 
   }
   if (self.has_total()) {
     card.set_declared_total(self.total().value());
-    absl::StatusOr<ReportedDecimal> total = ParseDecimal(self.total().value());
-    absl::StatusOr<ReportedDecimal> computed = ParseDecimal(card.total_score());
+    absl::StatusOr<report::ReportedDecimal> total = report::ParseDecimal(self.total().value());
+    absl::StatusOr<report::ReportedDecimal> computed = report::ParseDecimal(card.total_score());
     if (total.ok() && computed.ok() && total->value != computed->value) {
       v1::Finding& finding = findings.emplace_back();
       finding.set_severity(v1::SEVERITY_INFO);
@@ -191,18 +194,18 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
     out.set_leaf(indicator.children.empty());
     if (indicator.children.empty()) {
       mpq_class exact = ScoreLeaf(indicator, scheme, evaluated->measures, report, out, findings);
-      rounded[k] = RoundHalfUp(Clamp(exact, indicator.weight), score_decimals);
+      rounded[k] = report::RoundHalfUp(Clamp(exact, indicator.weight), score_decimals);
     } else {
       rounded[k] = 0;
       for (int child : indicator.children) rounded[k] += rounded[child];
     }
-    out.set_score(FormatFixed(rounded[k], score_decimals));
+    out.set_score(report::FormatFixed(rounded[k], score_decimals));
   }
   mpq_class total = 0;
   for (size_t k = 0; k < n; ++k) {
     if (scheme.indicators[k].parent < 0) total += rounded[k];
   }
-  card.set_total_score(FormatFixed(total, score_decimals));
+  card.set_total_score(report::FormatFixed(total, score_decimals));
   card.set_total_weight(scheme.total_weight_text);
   for (const CompiledGrade& grade : scheme.grades) {
     if (total >= grade.min_score) {

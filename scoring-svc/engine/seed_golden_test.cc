@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "decimal.h"
-#include "engine.h"
+#include "common/report/decimal.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "scoring-svc/engine/engine.h"
 
 namespace jixiao::engine {
 namespace {
@@ -189,7 +189,9 @@ TEST_F(SeedGoldenTest, ScoresAndGrade) {
 
 TEST_F(SeedGoldenTest, EveryLostPointHasAReason) {
   for (const auto& i : card_.indicators()) {
-    if (!i.leaf() || ParseDecimal(i.score())->value == ParseDecimal(i.weight())->value) continue;
+    if (!i.leaf() ||
+        report::ParseDecimal(i.score())->value == report::ParseDecimal(i.weight())->value)
+      continue;
     EXPECT_FALSE(i.deductions().empty()) << i.id();
   }
 }

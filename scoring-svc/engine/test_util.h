@@ -7,9 +7,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "engine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "scoring-svc/engine/engine.h"
 
 namespace jixiao::engine::testing {
 

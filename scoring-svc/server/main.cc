@@ -5,9 +5,9 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
-#include "scheme_registry.h"
-#include "scoring_service.h"
-#include "server_main.h"
+#include "common/rpc/server_main.h"
+#include "scoring-svc/server/scheme_registry.h"
+#include "scoring-svc/server/scoring_service.h"
 
 int main(int argc, char** argv) {
   jixiao::rpc::BlockShutdownSignals();

@@ -1,4 +1,4 @@
-#include "scheme_cache.h"
+#include "scoring-svc/server/scheme_cache.h"
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"

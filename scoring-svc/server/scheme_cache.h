@@ -19,7 +19,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
-#include "engine.h"
+#include "scoring-svc/engine/engine.h"
 
 namespace jixiao::scoring {
 

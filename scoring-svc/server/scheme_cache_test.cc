@@ -1,4 +1,4 @@
-#include "scheme_cache.h"
+#include "scoring-svc/server/scheme_cache.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

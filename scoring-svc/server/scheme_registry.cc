@@ -1,4 +1,4 @@
-#include "scheme_registry.h"
+#include "scoring-svc/server/scheme_registry.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,27 +6,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/report/scheme_ref.h"
 
 namespace jixiao::scoring {
-
-absl::StatusOr<v1::SchemeRef> ParseSchemeRef(const std::string& text) {
-  v1::SchemeRef ref;
-  size_t at = text.find('@');
-  ref.set_id(text.substr(0, at));
-  if (ref.id().empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("scheme reference \"", text, "\" has no id; write id or id@version"));
-  }
-  if (at != std::string::npos) {
-    int version = 0;
-    if (!absl::SimpleAtoi(text.substr(at + 1), &version) || version < 1) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "scheme reference \"", text, "\": the version after '@' must be a number, 1 or more"));
-    }
-    ref.set_version(version);
-  }
-  return ref;
-}
 
 absl::StatusOr<SchemeRegistry> SchemeRegistry::Load(const std::string& directory,
                                                     const std::string& default_ref,
@@ -61,7 +43,7 @@ absl::StatusOr<SchemeRegistry> SchemeRegistry::Load(const std::string& directory
   }
   registry.default_ = builtin;
   if (!default_ref.empty()) {
-    absl::StatusOr<v1::SchemeRef> ref = ParseSchemeRef(default_ref);
+    absl::StatusOr<v1::SchemeRef> ref = report::ParseSchemeRef(default_ref);
     if (!ref.ok()) return ref.status();
     absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> found = registry.Find(*ref);
     if (!found.ok()) return found.status();

@@ -12,9 +12,9 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
-#include "engine.h"
 #include "jixiao/v1/scoring_service.pb.h"
-#include "scheme_cache.h"
+#include "scoring-svc/engine/engine.h"
+#include "scoring-svc/server/scheme_cache.h"
 
 namespace jixiao::scoring {
 
@@ -54,9 +54,6 @@ class SchemeRegistry {
   std::shared_ptr<const engine::CompiledScheme> default_;
   std::shared_ptr<SchemeCache> inline_cache_;  // shared by copies; thread-safe
 };
-
-// Parses "id" or "id@version" (version 0 if absent).
-absl::StatusOr<v1::SchemeRef> ParseSchemeRef(const std::string& text);
 
 }  // namespace jixiao::scoring
 

@@ -1,9 +1,9 @@
-#include "scoring_service.h"
+#include "scoring-svc/server/scoring_service.h"
 
 #include <iostream>
 
-#include "server_main.h"
-#include "status.h"
+#include "common/rpc/server_main.h"
+#include "common/rpc/status.h"
 
 namespace jixiao::scoring {
 namespace {

@@ -4,11 +4,11 @@
 #ifndef JIXIAO_SCORING_SVC_SERVER_SCORING_SERVICE_H_
 #define JIXIAO_SCORING_SVC_SERVER_SCORING_SERVICE_H_
 
-#include "arena_allocator.h"
-#include "card_signing.h"
+#include "common/auth/card_signing.h"
+#include "common/auth/tokens.h"
+#include "common/rpc/arena_allocator.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
-#include "scheme_registry.h"
-#include "tokens.h"
+#include "scoring-svc/server/scheme_registry.h"
 
 namespace jixiao::scoring {
 

@@ -1,4 +1,4 @@
-#include "access.h"
+#include "storage-svc/server/access.h"
 
 #include "absl/strings/str_cat.h"
 

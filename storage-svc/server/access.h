@@ -16,8 +16,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "common/auth/tokens.h"
 #include "jixiao/v1/storage_service.pb.h"
-#include "tokens.h"
 
 namespace jixiao::storage_svc {
 

@@ -1,6 +1,6 @@
 // storage-svc: the only owner of Jixiao's durable data, over RocksDB.
 //
-//   storage-svc --listen 127.0.0.1:50052 --data-dir /var/lib/jixiao \
+//   storage-svc --listen 127.0.0.1:50052 --data-dir /var/lib/jixiao
 //       [--backup-dir /var/backups/jixiao --backup-every 10m --backup-keep 24]
 
 #include <iostream>
@@ -9,9 +9,9 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/time/time.h"
-#include "server_main.h"
-#include "storage_service.h"
-#include "store.h"
+#include "common/rpc/server_main.h"
+#include "storage-svc/server/storage_service.h"
+#include "storage-svc/store/store.h"
 
 namespace {
 
@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
               << ": not a positive duration (e.g. 30s, 10m, 1h)\n";
     return 2;
   }
+  jixiao::storage_svc::UseEngineSchemes(options);
   options.log = [](const std::string& line) { std::cerr << "storage-svc: " << line << std::endl; };
 
   auto store = jixiao::store::Store::Open(options);

@@ -1,14 +1,22 @@
-#include "storage_service.h"
+#include "storage-svc/server/storage_service.h"
 
 #include <iostream>
 
 #include "absl/functional/function_ref.h"
-#include "engine.h"
-#include "raw_message.h"
-#include "server_main.h"
-#include "status.h"
+#include "common/report/check_report.h"
+#include "common/rpc/raw_message.h"
+#include "common/rpc/server_main.h"
+#include "common/rpc/status.h"
+#include "scoring-svc/engine/engine.h"
 
 namespace jixiao::storage_svc {
+
+void UseEngineSchemes(store::StoreOptions& options) {
+  options.built_in_schemes.push_back(engine::DefaultScheme()->proto());
+  options.check_scheme = [](const v1::Scheme& scheme) {
+    return engine::CompileScheme(scheme, "request").status();
+  };
+}
 namespace {
 
 using Context = grpc::CallbackServerContext;
@@ -79,7 +87,7 @@ absl::Status StorageServiceImpl::Admit(Context* context, const char* method, Act
                                 action != Action::kPublishScheme && action != Action::kReadScheme &&
                                 action != Action::kBackup && action != Action::kReadAudit;
   if (caller.ok() && *caller &&
-      !(names_one_report && !engine::DepartmentCodeProblem(department).empty())) {
+      !(names_one_report && !report::DepartmentCodeProblem(department).empty())) {
     status = Authorize(**caller, action, department, to);
     if (write) write->author = (*caller)->name;
   } else if (caller.ok() && write) {

@@ -12,13 +12,13 @@
 
 #include <optional>
 
-#include "access.h"
-#include "arena_allocator.h"
-#include "card_signing.h"
+#include "common/auth/card_signing.h"
+#include "common/auth/tokens.h"
+#include "common/rpc/arena_allocator.h"
+#include "common/rpc/worker_pool.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
-#include "store.h"
-#include "tokens.h"
-#include "worker_pool.h"
+#include "storage-svc/server/access.h"
+#include "storage-svc/store/store.h"
 
 namespace jixiao::storage_svc {
 
@@ -30,6 +30,10 @@ inline constexpr char kAuthorMetadata[] = "jixiao-author";
 inline constexpr int kWriterThreads = 16;
 
 // GetReport is a raw method: it answers with the revision's stored bytes.
+// Lets the store know the engine's schemes: the built-in scheme, and a check
+// that refuses to publish a scheme the engine could not score with.
+void UseEngineSchemes(store::StoreOptions& options);
+
 class StorageServiceImpl final : public v1::StorageService::WithRawCallbackMethod_GetReport<
                                      v1::StorageService::CallbackService> {
  public:

@@ -2,11 +2,12 @@
 // that scheme's digest; never replaced.
 
 #include "absl/strings/str_cat.h"
-#include "engine.h"
+#include "common/report/scheme_ref.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store.h"
-#include "store_test_util.h"
+#include "scoring-svc/engine/engine.h"
+#include "storage-svc/store/store.h"
+#include "storage-svc/store/store_test_util.h"
 
 namespace jixiao::store {
 namespace {
@@ -48,7 +49,7 @@ TEST_F(CardStore, KeepsOnlyCardsOfTheSchemeItKnows) {
   v1::Scheme eased = engine::DefaultScheme()->proto();
   eased.mutable_indicators(0)->set_name("eased");
   v1::SaveScoreCardRequest forged = Card("100.00");
-  forged.mutable_card()->set_scheme_sha256(engine::SchemeDigest(eased));
+  forged.mutable_card()->set_scheme_sha256(report::SchemeDigest(eased));
   auto saved = store_->SaveScoreCard(forged, {"x"});
   EXPECT_EQ(saved.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(Reason(saved.status(), "card.scheme_sha256"), HasSubstr("rules differ"));
@@ -79,7 +80,7 @@ TEST_F(CardStore, KeepsCardsOfAPublishedScheme) {
   card.mutable_card()->set_scheme_version(2);
   EXPECT_EQ(store_->SaveScoreCard(card, {"x"}).status().code(),
             absl::StatusCode::kInvalidArgument);  // version 2, scored with version 1
-  card.mutable_card()->set_scheme_sha256(engine::SchemeDigest(next));
+  card.mutable_card()->set_scheme_sha256(report::SchemeDigest(next));
   EXPECT_TRUE(store_->SaveScoreCard(card, {"x"}).ok());
 }
 
@@ -133,7 +134,7 @@ TEST_F(CardStore, TheNewestCardShowsWhateverItsScheme) {
   ASSERT_TRUE(store_->PublishScheme(publish, {"ops"}).ok());
   v1::SaveScoreCardRequest department = Card("98.21");
   department.mutable_card()->set_scheme_version(3);
-  department.mutable_card()->set_scheme_sha256(engine::SchemeDigest(later));
+  department.mutable_card()->set_scheme_sha256(report::SchemeDigest(later));
   ASSERT_TRUE(store_->SaveScoreCard(department, {"lh"}).ok());
   EXPECT_EQ(ShownTotal(), "98.21");
   ASSERT_TRUE(store_->SaveScoreCard(Card("97.06"), {"wang"}).ok());

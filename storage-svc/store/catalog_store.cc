@@ -5,19 +5,21 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "engine.h"
-#include "keys.h"
-#include "page_tokens.h"
-#include "rocks_util.h"
+#include "common/report/check_report.h"
+#include "common/report/field_violations.h"
+#include "common/report/scheme_ref.h"
+#include "storage-svc/store/keys.h"
+#include "storage-svc/store/page_tokens.h"
 #include "storage-svc/store/records.pb.h"
-#include "store.h"
+#include "storage-svc/store/rocks_util.h"
+#include "storage-svc/store/store.h"
 
 namespace jixiao::store {
 namespace {
 
-// Scheme ids, as the engine accepts them. (Department codes are checked as
-// a report's identity is: engine::DepartmentCodeProblem.)
-bool IsSchemeId(const std::string& text) { return text.size() <= 128 && engine::IsCode(text); }
+// Scheme ids, as a scheme file names them. (Department codes are checked as
+// a report's identity is: report::DepartmentCodeProblem.)
+bool IsSchemeId(const std::string& text) { return text.size() <= 128 && report::IsCode(text); }
 
 // The newest card of one report revision: the one of highest sequence under
 // `revision_prefix` (a keys::CardRevisionPrefix), whatever its scheme, and
@@ -73,13 +75,13 @@ bool SameScores(v1::ScoreCard a, v1::ScoreCard b) {
 
 absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& request,
                                                 const WriteContext& context) {
-  // The engine refuses a scheme it could not score with.
-  auto compiled = engine::CompileScheme(request.scheme(), "request");
-  if (!compiled.ok()) return engine::PrefixFields(compiled.status(), "scheme.");
   const v1::Scheme& scheme = request.scheme();
-  const std::shared_ptr<const engine::CompiledScheme> builtin = engine::DefaultScheme();
-  if (scheme.id() == builtin->id() && scheme.version() == builtin->version() &&
-      (*compiled)->digest() != builtin->digest()) {
+  if (options_.check_scheme) {
+    absl::Status checked = options_.check_scheme(scheme);
+    if (!checked.ok()) return report::PrefixFields(checked, "scheme.");
+  }
+  const std::string* builtin = BuiltInDigest(scheme.id(), scheme.version());
+  if (builtin != nullptr && report::SchemeDigest(scheme) != *builtin) {
     return absl::AlreadyExistsError(
         absl::StrCat("scheme ", scheme.id(), " version ", scheme.version(),
                      " is the built-in scheme and never changes; publish yours as a new version "
@@ -108,11 +110,11 @@ absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& 
 
 absl::StatusOr<v1::Scheme> Store::GetScheme(const v1::GetSchemeRequest& request) {
   if (!IsSchemeId(request.id())) {
-    return engine::InvalidArgumentWithViolations(
+    return report::InvalidArgumentWithViolations(
         "bad scheme id", {{"id", "is required: letters, digits, '-', '_', '.'"}});
   }
   if (request.version() < 0) {
-    return engine::InvalidArgumentWithViolations("bad version",
+    return report::InvalidArgumentWithViolations("bad version",
                                                  {{"version", "must be 0 (newest) or more"}});
   }
   v1::Scheme scheme;
@@ -175,12 +177,12 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
                                                    const CardCheck& check) {
   const v1::ScoreCard& card = request.card();
   const v1::ReportRef& ref = card.report();
-  std::vector<engine::FieldViolation> violations;
-  if (std::string problem = engine::DepartmentCodeProblem(ref.department_code());
+  std::vector<report::FieldViolation> violations;
+  if (std::string problem = report::DepartmentCodeProblem(ref.department_code());
       !problem.empty()) {
     violations.push_back({"card.report.department_code", std::move(problem)});
   }
-  if (ref.fiscal_year() < engine::kMinFiscalYear || ref.fiscal_year() > engine::kMaxFiscalYear) {
+  if (ref.fiscal_year() < report::kMinFiscalYear || ref.fiscal_year() > report::kMaxFiscalYear) {
     violations.push_back({"card.report.fiscal_year", "must lie within [2000, 2100]"});
   }
   if (ref.revision() <= 0) {
@@ -192,7 +194,7 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
   if (card.scheme_version() <= 0)
     violations.push_back({"card.scheme_version", "must be 1 or more"});
   if (!violations.empty())
-    return engine::InvalidArgumentWithViolations("bad score card", violations);
+    return report::InvalidArgumentWithViolations("bad score card", violations);
 
   const uint32_t year = static_cast<uint32_t>(ref.fiscal_year());
   // Under the report's stripe: the status read below stays the report's
@@ -242,6 +244,14 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
   return card;
 }
 
+const std::string* Store::BuiltInDigest(const std::string& id, int version) const {
+  for (size_t i = 0; i < options_.built_in_schemes.size(); ++i) {
+    const v1::Scheme& scheme = options_.built_in_schemes[i];
+    if (scheme.id() == id && scheme.version() == version) return &built_in_digests_[i];
+  }
+  return nullptr;
+}
+
 absl::Status Store::CheckCardScheme(const v1::ScoreCard& card) {
   const std::string name = absl::StrCat(card.scheme_id(), "@", card.scheme_version());
   v1::Scheme published;
@@ -250,21 +260,21 @@ absl::Status Store::CheckCardScheme(const v1::ScoreCard& card) {
       keys::Scheme(card.scheme_id(), static_cast<uint32_t>(card.scheme_version())), &published);
   std::string digest;
   if (status.ok()) {
-    digest = engine::SchemeDigest(published);
+    digest = report::SchemeDigest(published);
   } else if (absl::IsNotFound(status)) {
-    const std::shared_ptr<const engine::CompiledScheme> builtin = engine::DefaultScheme();
-    if (card.scheme_id() != builtin->id() || card.scheme_version() != builtin->version()) {
+    const std::string* builtin = BuiltInDigest(card.scheme_id(), card.scheme_version());
+    if (builtin == nullptr) {
       return absl::FailedPreconditionError(
           absl::StrCat("scheme ", name,
                        " is not published here; an administrator publishes it (jixiao admin "
                        "publish) before cards scored with it can be kept"));
     }
-    digest = builtin->digest();
+    digest = *builtin;
   } else {
     return status;
   }
   if (card.scheme_sha256() == digest) return absl::OkStatus();
-  return engine::InvalidArgumentWithViolations(
+  return report::InvalidArgumentWithViolations(
       absl::StrCat("score card refused: it was not scored with scheme ", name, " as published"),
       {{"card.scheme_sha256",
         absl::StrCat("is not the digest of scheme ", name,
@@ -274,10 +284,10 @@ absl::Status Store::CheckCardScheme(const v1::ScoreCard& card) {
 
 absl::StatusOr<v1::ScoreCard> Store::GetScoreCard(const v1::GetScoreCardRequest& request) {
   const v1::ReportKey& key = request.key();
-  if (!engine::DepartmentCodeProblem(key.department_code()).empty() ||
-      key.fiscal_year() < engine::kMinFiscalYear || key.fiscal_year() > engine::kMaxFiscalYear ||
+  if (!report::DepartmentCodeProblem(key.department_code()).empty() ||
+      key.fiscal_year() < report::kMinFiscalYear || key.fiscal_year() > report::kMaxFiscalYear ||
       request.revision() < 0) {
-    return engine::InvalidArgumentWithViolations(
+    return report::InvalidArgumentWithViolations(
         "bad card key", {{"key", "needs a department code and a fiscal year within [2000, 2100]"}});
   }
   const uint32_t year = static_cast<uint32_t>(key.fiscal_year());
@@ -312,9 +322,9 @@ absl::StatusOr<v1::ScoreCard> Store::GetScoreCard(const v1::GetScoreCardRequest&
 
 absl::StatusOr<v1::ListScoreCardsResponse> Store::ListScoreCards(
     const v1::ListScoreCardsRequest& request) {
-  if (request.fiscal_year() < engine::kMinFiscalYear ||
-      request.fiscal_year() > engine::kMaxFiscalYear) {
-    return engine::InvalidArgumentWithViolations("bad year",
+  if (request.fiscal_year() < report::kMinFiscalYear ||
+      request.fiscal_year() > report::kMaxFiscalYear) {
+    return report::InvalidArgumentWithViolations("bad year",
                                                  {{"fiscal_year", "must lie within [2000, 2100]"}});
   }
   auto page_size = PageSize(request.page_size());

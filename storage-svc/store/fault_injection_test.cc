@@ -10,12 +10,12 @@
 #include <filesystem>
 #include <thread>
 
-#include "engine.h"
-#include "field_violations.h"
+#include "common/report/field_violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store.h"
-#include "store_test_util.h"
+#include "scoring-svc/engine/engine.h"
+#include "storage-svc/store/store.h"
+#include "storage-svc/store/store_test_util.h"
 
 namespace jixiao::store {
 namespace {

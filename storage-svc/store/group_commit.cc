@@ -1,7 +1,7 @@
-#include "group_commit.h"
+#include "storage-svc/store/group_commit.h"
 
 #include "absl/strings/str_cat.h"
-#include "rocks_util.h"
+#include "storage-svc/store/rocks_util.h"
 
 namespace jixiao::store {
 namespace {

@@ -37,7 +37,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
-#include "stripe_locks.h"
+#include "storage-svc/store/stripe_locks.h"
 
 namespace jixiao::store {
 

@@ -1,4 +1,4 @@
-#include "group_commit.h"
+#include "storage-svc/store/group_commit.h"
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "stripe_locks.h"
+#include "storage-svc/store/stripe_locks.h"
 
 namespace jixiao::store {
 namespace {

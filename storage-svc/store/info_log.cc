@@ -1,4 +1,4 @@
-#include "info_log.h"
+#include "storage-svc/store/info_log.h"
 
 #include <sys/stat.h>
 #include <sys/time.h>

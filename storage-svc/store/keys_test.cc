@@ -1,4 +1,4 @@
-#include "keys.h"
+#include "storage-svc/store/keys.h"
 
 #include "gtest/gtest.h"
 

@@ -1,4 +1,4 @@
-#include "page_tokens.h"
+#include "storage-svc/store/page_tokens.h"
 
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
@@ -7,9 +7,9 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "field_violations.h"
-#include "rocks_util.h"
+#include "common/report/field_violations.h"
 #include "storage-svc/store/records.pb.h"
+#include "storage-svc/store/rocks_util.h"
 
 namespace jixiao::store {
 namespace {
@@ -18,7 +18,7 @@ constexpr char kSecretKey[] = "page-token-secret";
 constexpr size_t kSecretBytes = 32;
 
 absl::Status Refused(absl::string_view message, absl::string_view why) {
-  return engine::InvalidArgumentWithViolations(message, {{"page_token", std::string(why)}});
+  return report::InvalidArgumentWithViolations(message, {{"page_token", std::string(why)}});
 }
 
 }  // namespace

@@ -1,14 +1,14 @@
-#include "page_tokens.h"
+#include "storage-svc/store/page_tokens.h"
 
 #include <rocksdb/db.h>
 
 #include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "keys.h"
-#include "rocks_util.h"
+#include "storage-svc/store/keys.h"
 #include "storage-svc/store/records.pb.h"
-#include "store_test_util.h"
+#include "storage-svc/store/rocks_util.h"
+#include "storage-svc/store/store_test_util.h"
 
 namespace jixiao::store {
 namespace {

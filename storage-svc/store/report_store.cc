@@ -6,18 +6,19 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/report/check_report.h"
+#include "common/report/field_violations.h"
 #include "common/report/labels.h"
-#include "engine.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/time_util.h"
 #include "google/protobuf/wire_format_lite.h"
-#include "group_commit.h"
-#include "keys.h"
-#include "page_tokens.h"
-#include "rocks_util.h"
+#include "storage-svc/store/group_commit.h"
+#include "storage-svc/store/keys.h"
+#include "storage-svc/store/page_tokens.h"
 #include "storage-svc/store/records.pb.h"
-#include "store.h"
+#include "storage-svc/store/rocks_util.h"
+#include "storage-svc/store/store.h"
 
 namespace jixiao::store {
 namespace {
@@ -26,23 +27,23 @@ using google::protobuf::util::TimeUtil;
 
 const char* StatusName(v1::ReportStatus status) { return report::StatusLabel(status).english; }
 
-// A report key is checked as a report's identity is (engine.h).
+// A report key is checked as a report's identity is (check_report.h).
 absl::Status CheckKey(const v1::ReportKey& key, const std::string& field) {
-  std::vector<engine::FieldViolation> violations;
-  if (std::string problem = engine::DepartmentCodeProblem(key.department_code());
+  std::vector<report::FieldViolation> violations;
+  if (std::string problem = report::DepartmentCodeProblem(key.department_code());
       !problem.empty()) {
     violations.push_back({absl::StrCat(field, ".department_code"), std::move(problem)});
   }
-  if (std::string problem = engine::FiscalYearProblem(key.fiscal_year()); !problem.empty()) {
+  if (std::string problem = report::FiscalYearProblem(key.fiscal_year()); !problem.empty()) {
     violations.push_back({absl::StrCat(field, ".fiscal_year"), std::move(problem)});
   }
   if (violations.empty()) return absl::OkStatus();
-  return engine::InvalidArgumentWithViolations("bad report key", violations);
+  return report::InvalidArgumentWithViolations("bad report key", violations);
 }
 
 absl::Status RequireExpectedRevision(int64_t expected) {
   if (expected > 0) return absl::OkStatus();
-  return engine::InvalidArgumentWithViolations(
+  return report::InvalidArgumentWithViolations(
       "a write must name the revision it replaces",
       {{"expected_revision", "is required: the revision you read (1 or more)"}});
 }
@@ -129,7 +130,7 @@ class Store::Writer {
     if (absl::IsNotFound(status)) return std::optional<v1::ReportRevision>();
     if (!status.ok()) return status;
     if (record.request_sha256() != request_sha256_) {
-      return engine::InvalidArgumentWithViolations(
+      return report::InvalidArgumentWithViolations(
           "idempotency key reused for a different request",
           {{"idempotency_key", "was already used for a different request; use a new key"}});
     }
@@ -241,8 +242,8 @@ class Store::Writer {
 
 absl::StatusOr<Store::Prepared> Store::PrepareCreateReport(const v1::CreateReportRequest& request,
                                                            const WriteContext& context) {
-  if (absl::Status status = engine::CheckReport(request.report()); !status.ok()) {
-    return engine::PrefixFields(status, "report.");
+  if (absl::Status status = report::CheckReport(request.report()); !status.ok()) {
+    return report::PrefixFields(status, "report.");
   }
   v1::ReportKey key = KeyOf(request.report());
   Writer writer(*this, key, "CreateReport", request, request.idempotency_key(), context);
@@ -264,8 +265,8 @@ absl::StatusOr<Store::Prepared> Store::PrepareCreateReport(const v1::CreateRepor
 
 absl::StatusOr<Store::Prepared> Store::PrepareUpdateReport(const v1::UpdateReportRequest& request,
                                                            const WriteContext& context) {
-  if (absl::Status status = engine::CheckReport(request.report()); !status.ok()) {
-    return engine::PrefixFields(status, "report.");
+  if (absl::Status status = report::CheckReport(request.report()); !status.ok()) {
+    return report::PrefixFields(status, "report.");
   }
   if (absl::Status status = RequireExpectedRevision(request.expected_revision()); !status.ok()) {
     return status;
@@ -294,16 +295,16 @@ absl::StatusOr<Store::Prepared> Store::PrepareTransitionReport(
   if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
   if (!v1::ReportStatus_IsValid(request.to()) || request.to() == v1::REPORT_STATUS_UNSPECIFIED ||
       request.to() == v1::REPORT_STATUS_DRAFT || request.to() == v1::REPORT_STATUS_DELETED) {
-    return engine::InvalidArgumentWithViolations(
+    return report::InvalidArgumentWithViolations(
         "bad target status", {{"to", "must be SUBMITTED, RETURNED or APPROVED"}});
   }
   if (request.to() == v1::REPORT_STATUS_RETURNED && request.reason().empty()) {
-    return engine::InvalidArgumentWithViolations(
+    return report::InvalidArgumentWithViolations(
         "returning a report needs a reason",
         {{"reason", "is required when returning a report: say what to fix"}});
   }
-  if (request.reason().size() > engine::kMaxTextBytes) {
-    return engine::InvalidArgumentWithViolations("reason too long",
+  if (request.reason().size() > report::kMaxTextBytes) {
+    return report::InvalidArgumentWithViolations("reason too long",
                                                  {{"reason", "is at most 64 KiB"}});
   }
   if (absl::Status status = RequireExpectedRevision(request.expected_revision()); !status.ok()) {
@@ -416,7 +417,7 @@ absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportReq
 absl::StatusOr<std::string> Store::GetReportBytes(const v1::GetReportRequest& request) {
   if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
   if (request.revision() < 0) {
-    return engine::InvalidArgumentWithViolations("bad revision",
+    return report::InvalidArgumentWithViolations("bad revision",
                                                  {{"revision", "must be 0 (latest) or more"}});
   }
   const std::string& dept = request.key().department_code();
@@ -496,15 +497,15 @@ absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReports
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   if (!v1::ReportStatus_IsValid(request.status())) {
-    return engine::InvalidArgumentWithViolations("bad status filter",
+    return report::InvalidArgumentWithViolations("bad status filter",
                                                  {{"status", "is not a known report status"}});
   }
   if (!v1::ReportView_IsValid(request.view())) {
-    return engine::InvalidArgumentWithViolations("bad view", {{"view", "must be BASIC or FULL"}});
+    return report::InvalidArgumentWithViolations("bad view", {{"view", "must be BASIC or FULL"}});
   }
-  if (request.fiscal_year() != 0 && (request.fiscal_year() < engine::kMinFiscalYear ||
-                                     request.fiscal_year() > engine::kMaxFiscalYear)) {
-    return engine::InvalidArgumentWithViolations(
+  if (request.fiscal_year() != 0 && (request.fiscal_year() < report::kMinFiscalYear ||
+                                     request.fiscal_year() > report::kMaxFiscalYear)) {
+    return report::InvalidArgumentWithViolations(
         "bad year filter", {{"fiscal_year", "must be 0 (any) or a year within [2000, 2100]"}});
   }
   const uint32_t year = static_cast<uint32_t>(request.fiscal_year());

@@ -1,9 +1,9 @@
-#include "rocks_util.h"
+#include "storage-svc/store/rocks_util.h"
 
 #include <openssl/sha.h>
 
 #include "absl/strings/str_cat.h"
-#include "field_violations.h"
+#include "common/report/field_violations.h"
 
 namespace jixiao::store {
 
@@ -37,7 +37,7 @@ std::string Sha256(absl::string_view data) {
 
 absl::StatusOr<int> PageSize(int requested) {
   if (requested < 0) {
-    return engine::InvalidArgumentWithViolations("bad page size",
+    return report::InvalidArgumentWithViolations("bad page size",
                                                  {{"page_size", "must not be negative"}});
   }
   if (requested == 0) return 100;

@@ -1,6 +1,6 @@
 // Opening and closing the store; backups.
 
-#include "store.h"
+#include "storage-svc/store/store.h"
 
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
@@ -18,14 +18,14 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "field_violations.h"
+#include "common/report/field_violations.h"
 #include "google/protobuf/util/time_util.h"
-#include "group_commit.h"
-#include "info_log.h"
-#include "keys.h"
-#include "page_tokens.h"
-#include "rocks_util.h"
-#include "write_guard.h"
+#include "storage-svc/store/group_commit.h"
+#include "storage-svc/store/info_log.h"
+#include "storage-svc/store/keys.h"
+#include "storage-svc/store/page_tokens.h"
+#include "storage-svc/store/rocks_util.h"
+#include "storage-svc/store/write_guard.h"
 
 namespace jixiao::store {
 
@@ -48,7 +48,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
 // inside it, and a directory if it exists.
 absl::Status CheckBackupDir(const std::string& backup_dir, const std::string& data_dir) {
   auto refuse = [&backup_dir](const std::string& why) {
-    return engine::InvalidArgumentWithViolations(
+    return report::InvalidArgumentWithViolations(
         absl::StrCat("backup directory ", backup_dir, " refused: ", why), {{"backup_dir", why}});
   };
   if (backup_dir.empty()) return refuse("is required");
@@ -218,8 +218,19 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   return store;
 }
 
+namespace {
+
+std::vector<std::string> DigestsOf(const std::vector<v1::Scheme>& schemes) {
+  std::vector<std::string> digests;
+  for (const v1::Scheme& scheme : schemes) digests.push_back(report::SchemeDigest(scheme));
+  return digests;
+}
+
+}  // namespace
+
 Store::Store(Opened opened)
     : options_(std::move(opened.options)),
+      built_in_digests_(DigestsOf(options_.built_in_schemes)),
       env_(std::move(opened.env)),
       guard_(std::move(opened.guard)),
       db_(std::move(opened.db)),

@@ -55,8 +55,9 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/report/scheme_ref.h"
 #include "jixiao/v1/storage_service.pb.h"
-#include "stripe_locks.h"
+#include "storage-svc/store/stripe_locks.h"
 
 namespace rocksdb {
 class DB;
@@ -94,6 +95,14 @@ struct StoreOptions {
   // Told (from any thread) of faults, recoveries and failed backups, one
   // line each; null: nobody.
   std::function<void(const std::string&)> log;
+  // The schemes the store knows without their being published (the
+  // built-in one): cards scored with them are kept, and nothing else may be
+  // published under their id and version.
+  std::vector<v1::Scheme> built_in_schemes;
+  // Run on every scheme before it is published; its error (field paths
+  // under "scheme.") refuses it. Null: every scheme is taken. storage-svc
+  // refuses what the engine could not score with.
+  std::function<absl::Status(const v1::Scheme&)> check_scheme;
 };
 
 // Who is writing, and when; recorded with every revision and in the audit
@@ -166,7 +175,7 @@ class Store {
   // Score cards, each for an existing report revision, scored with a
   // scheme the store knows: published under the card's scheme id and
   // version, or the built-in default, with the digest the card carries
-  // (engine::SchemeDigest); FAILED_PRECONDITION for an unknown scheme,
+  // (report::SchemeDigest); FAILED_PRECONDITION for an unknown scheme,
   // INVALID_ARGUMENT (card.scheme_sha256) for another scheme under its name.
   // A card is never replaced: saving the scores shown already (the
   // signature aside) is a no-op that returns the stored card; any other card
@@ -242,6 +251,8 @@ class Store {
   // OK if `card` was scored with the scheme the store knows under its id and
   // version (SaveScoreCard).
   absl::Status CheckCardScheme(const v1::ScoreCard& card);
+  // The digest of the built-in scheme `id` `version`; null if none.
+  const std::string* BuiltInDigest(const std::string& id, int version) const;
   // Adds the audit record of a write to its batch.
   void Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
              std::string target, int64_t revision = 0, std::string detail = "");
@@ -260,6 +271,8 @@ class Store {
   // Declared before db_ so that they outlive it: RocksDB works through
   // env_ (null: the default Env) and reports its errors to guard_.
   const StoreOptions options_;
+  // report::SchemeDigest of each of options_.built_in_schemes, in order.
+  const std::vector<std::string> built_in_digests_;
   const std::unique_ptr<rocksdb::Env> env_;
   const std::unique_ptr<WriteGuard> guard_;
   // Immutable after Open.

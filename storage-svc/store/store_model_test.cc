@@ -14,10 +14,10 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
-#include "engine.h"
 #include "gtest/gtest.h"
-#include "store.h"
-#include "store_test_util.h"
+#include "scoring-svc/engine/engine.h"
+#include "storage-svc/store/store.h"
+#include "storage-svc/store/store_test_util.h"
 
 namespace jixiao::store {
 namespace {

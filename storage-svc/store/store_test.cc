@@ -1,6 +1,6 @@
 // The store over a real RocksDB directory, in process.
 
-#include "store.h"
+#include "storage-svc/store/store.h"
 
 #include <filesystem>
 #include <fstream>
@@ -9,11 +9,12 @@
 #include <set>
 #include <thread>
 
-#include "engine.h"
-#include "field_violations.h"
+#include "common/report/check_report.h"
+#include "common/report/field_violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store_test_util.h"
+#include "scoring-svc/engine/engine.h"
+#include "storage-svc/store/store_test_util.h"
 
 namespace jixiao::store {
 namespace {
@@ -188,7 +189,7 @@ TEST_F(StoreTest, IdempotentRetriesApplyOnce) {
   other.set_idempotency_key("key-1");
   auto reused = store_->CreateReport(other, {"alice"});
   EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(engine::ViolationsOf(reused.status())[0].field, "idempotency_key");
+  EXPECT_EQ(report::ViolationsOf(reused.status())[0].field, "idempotency_key");
   // Keys are scoped by who writes: another principal's same key is its own.
   auto others = store_->CreateReport(other, {"x"});
   ASSERT_TRUE(others.ok()) << others.status();
@@ -213,14 +214,14 @@ TEST_F(StoreTest, MalformedReportsAreRefusedWithFieldsAndChangeNothing) {
   bad.mutable_satisfaction()->mutable_rate()->set_value("150");
   bad.mutable_procurement()->mutable_declared_execution_rate()->set_value("1e3");
   bad.mutable_daily_public()->mutable_declared_control_rate()->set_value("1000.01");
-  bad.mutable_narrative()->add_preamble(std::string(engine::kMaxTextBytes + 1, 'x'));
+  bad.mutable_narrative()->add_preamble(std::string(report::kMaxTextBytes + 1, 'x'));
   v1::CreateReportRequest request;
   *request.mutable_report() = bad;
   request.mutable_report()->mutable_identity()->set_department_code("D2");
   auto created = store_->CreateReport(request, {"x"});
   ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
   std::vector<std::string> fields;
-  for (const auto& v : engine::ViolationsOf(created.status())) fields.push_back(v.field);
+  for (const auto& v : report::ViolationsOf(created.status())) fields.push_back(v.field);
   EXPECT_THAT(
       fields,
       ::testing::UnorderedElementsAre(
@@ -300,7 +301,7 @@ TEST_F(StoreTest, SchemesArePublishedOnce) {
   publish.mutable_scheme()->set_total_weight("99");  // weights no longer add up
   auto bad = store_->PublishScheme(publish, {"admin"});
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(engine::ViolationsOf(bad.status())[0].field, "scheme.indicators");
+  EXPECT_EQ(report::ViolationsOf(bad.status())[0].field, "scheme.indicators");
   v1::GetSchemeRequest get;
   get.set_id("dept-overall");
   EXPECT_EQ(store_->GetScheme(get)->version(), 2);  // the newest
@@ -443,7 +444,7 @@ TEST_F(StoreTest, BackupDirectoryIsChecked) {
     backup.set_backup_dir(c.dir);
     auto made = store_->CreateBackup(backup, {"admin"});
     ASSERT_EQ(made.status().code(), absl::StatusCode::kInvalidArgument) << c.dir;
-    std::vector<engine::FieldViolation> violations = engine::ViolationsOf(made.status());
+    std::vector<report::FieldViolation> violations = report::ViolationsOf(made.status());
     ASSERT_EQ(violations.size(), 1u) << c.dir;
     EXPECT_EQ(violations[0].field, "backup_dir");
     EXPECT_THAT(violations[0].description, HasSubstr(c.reason)) << c.dir;

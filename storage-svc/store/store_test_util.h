@@ -11,11 +11,11 @@
 #include <string>
 
 #include "absl/strings/escaping.h"
-#include "engine.h"
-#include "field_violations.h"
+#include "common/report/field_violations.h"
 #include "gtest/gtest.h"
+#include "scoring-svc/engine/engine.h"
 #include "storage-svc/store/records.pb.h"
-#include "store.h"
+#include "storage-svc/store/store.h"
 
 namespace jixiao::store::testing {
 
@@ -63,7 +63,7 @@ inline v1::SaveScoreCardRequest BuiltInSchemeCard(const std::string& dept, int y
 
 // What a refusal says of `field` ("" if it names no such field).
 inline std::string Reason(const absl::Status& status, const std::string& field) {
-  for (const engine::FieldViolation& v : engine::ViolationsOf(status)) {
+  for (const report::FieldViolation& v : report::ViolationsOf(status)) {
     if (v.field == field) return v.description;
   }
   return "";
@@ -90,6 +90,11 @@ class ScratchStore : public ::testing::Test {
   virtual StoreOptions Options() const {
     StoreOptions options;
     options.data_dir = dir_.string();
+    // As storage-svc opens it (storage_svc::UseEngineSchemes).
+    options.built_in_schemes.push_back(engine::DefaultScheme()->proto());
+    options.check_scheme = [](const v1::Scheme& scheme) {
+      return engine::CompileScheme(scheme, "request").status();
+    };
     return options;
   }
   void Reopen() {

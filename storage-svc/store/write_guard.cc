@@ -1,4 +1,4 @@
-#include "write_guard.h"
+#include "storage-svc/store/write_guard.h"
 
 #include <sys/stat.h>
 
@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "rocks_util.h"
+#include "storage-svc/store/rocks_util.h"
 
 namespace jixiao::store {
 namespace {

@@ -30,7 +30,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "group_commit.h"
+#include "storage-svc/store/group_commit.h"
 
 namespace jixiao::store {
 

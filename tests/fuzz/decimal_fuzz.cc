@@ -10,12 +10,12 @@
 #include <cstdlib>
 
 #include "absl/strings/string_view.h"
-#include "decimal.h"
+#include "common/report/decimal.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::string_view text(reinterpret_cast<const char*>(data), size);
-  auto parsed = jixiao::engine::ParseDecimal(text);
-  auto scanned = jixiao::engine::ScanDecimal(text);
+  auto parsed = jixiao::report::ParseDecimal(text);
+  auto scanned = jixiao::report::ScanDecimal(text);
   if (parsed.ok() != scanned.ok()) std::abort();
   if (!parsed.ok()) {
     if (parsed.status() != scanned.status()) std::abort();

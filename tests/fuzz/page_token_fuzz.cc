@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "page_tokens.h"
+#include "storage-svc/store/page_tokens.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const jixiao::store::PageTokens tokens(std::string(32, 's'));

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <string>
 
-#include "engine.h"
-#include "formula.h"
+#include "scoring-svc/engine/engine.h"
+#include "scoring-svc/engine/formula.h"
 
 namespace {
 

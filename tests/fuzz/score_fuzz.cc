@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "decimal.h"
-#include "engine.h"
+#include "common/report/decimal.h"
 #include "google/protobuf/util/json_util.h"
+#include "scoring-svc/engine/engine.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   jixiao::v1::Report report;
@@ -22,8 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto card = jixiao::engine::ScoreReport(report, *jixiao::engine::DefaultScheme(), {});
   if (!card.ok()) return 0;
   for (const auto& indicator : card->indicators()) {
-    auto score = jixiao::engine::ParseDecimal(indicator.score());
-    auto weight = jixiao::engine::ParseDecimal(indicator.weight());
+    auto score = jixiao::report::ParseDecimal(indicator.score());
+    auto weight = jixiao::report::ParseDecimal(indicator.weight());
     if (!score.ok() || !weight.ok() || score->value < 0 || score->value > weight->value) {
       std::abort();  // a score outside [0, weight] is a bug
     }

@@ -12,12 +12,13 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
-#include "engine.h"
+#include "common/report/check_report.h"
+#include "common/rpc/server_main.h"
+#include "common/rpc/status.h"
 #include "jixiao/echo/v1/echo.grpc.pb.h"
-#include "keeper.h"
-#include "report_generator.h"
-#include "server_main.h"
-#include "status.h"
+#include "scoring-svc/engine/engine.h"
+#include "tools/bench/keeper.h"
+#include "tools/bench/report_generator.h"
 
 namespace {
 
@@ -73,7 +74,7 @@ class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
     absl::Status checked =
         keeper_ == nullptr
             ? absl::FailedPreconditionError("bench-echo-svc keeps reports only with --keep-dir")
-            : jixiao::engine::CheckReport(request->report());
+            : jixiao::report::CheckReport(request->report());
     if (!checked.ok()) {
       reactor->Finish(jixiao::rpc::ToGrpcStatus(checked));
       return reactor;

@@ -1,10 +1,9 @@
-#include "keeper.h"
+#include "tools/bench/keeper.h"
 
 #include <rocksdb/write_batch.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "rocks_util.h"
 
 namespace jixiao::bench {
 namespace {
@@ -13,6 +12,11 @@ rocksdb::WriteOptions Synced() {
   rocksdb::WriteOptions options;
   options.sync = true;
   return options;
+}
+
+absl::Status FromRocks(const rocksdb::Status& status, absl::string_view doing) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(doing, ": ", status.ToString()));
 }
 
 }  // namespace
@@ -65,11 +69,10 @@ void Keeper::Keep(const v1::Report& report, Done done) {
       group_->Submit(std::move(batch), store::StripeLocks::Lock(), std::move(done));
       return;
     case Commit::kBlocking:
-      std::move(done)(store::FromRocks(db_->Write(Synced(), &batch), "write"));
+      std::move(done)(FromRocks(db_->Write(Synced(), &batch), "write"));
       return;
     case Commit::kSyncLater: {
-      if (absl::Status written =
-              store::FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "write");
+      if (absl::Status written = FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "write");
           !written.ok()) {
         std::move(done)(written);
         return;
@@ -107,7 +110,7 @@ void Keeper::Lead(Queued write) {
     }
     rocksdb::WriteBatch batch;
     for (const Queued& queued : group) batch.Put(queued.key, queued.value);
-    const absl::Status status = store::FromRocks(db_->Write(Synced(), &batch), "write");
+    const absl::Status status = FromRocks(db_->Write(Synced(), &batch), "write");
     for (Queued& queued : group) std::move(queued.done)(status);
     group.clear();
   }
@@ -124,7 +127,7 @@ void Keeper::SyncLoop() {
       if (unsynced_.empty()) return;  // stopping, and nothing left to sync
       group.swap(unsynced_);
     }
-    const absl::Status status = store::FromRocks(db_->SyncWAL(), "write");
+    const absl::Status status = FromRocks(db_->SyncWAL(), "write");
     for (Done& done : group) std::move(done)(status);
     group.clear();
   }

@@ -36,8 +36,8 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
-#include "group_commit.h"
 #include "jixiao/v1/report.pb.h"
+#include "storage-svc/store/group_commit.h"
 
 namespace jixiao::bench {
 

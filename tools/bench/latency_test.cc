@@ -1,4 +1,4 @@
-#include "latency.h"
+#include "tools/bench/latency.h"
 
 #include "gtest/gtest.h"
 

@@ -37,17 +37,17 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "engine.h"
+#include "common/report/check_report.h"
+#include "common/rpc/server_main.h"
+#include "common/rpc/status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "jixiao/echo/v1/echo.grpc.pb.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
-#include "latency.h"
-#include "report_generator.h"
-#include "rocks_util.h"
-#include "server_main.h"
-#include "status.h"
-#include "store.h"
+#include "scoring-svc/engine/engine.h"
+#include "storage-svc/store/store.h"
+#include "tools/bench/latency.h"
+#include "tools/bench/report_generator.h"
 
 namespace jixiao::bench {
 namespace {
@@ -396,7 +396,8 @@ RunSummary RunStreams(
 }
 
 grpc::Status ToGrpcStatus(const rocksdb::Status& status) {
-  return rpc::ToGrpcStatus(store::FromRocks(status, "put"));
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(grpc::StatusCode::INTERNAL, "put: " + status.ToString());
 }
 
 // The best case of group commit, with nothing between the writes and the
@@ -549,7 +550,7 @@ absl::StatusOr<RunSummary> RunRocksDbPut(Session& s) {
   db_options.IncreaseParallelism(2);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status opened = rocksdb::DB::Open(db_options, s.options.dir, &raw);
-  if (!opened.ok()) return store::FromRocks(opened, "open");
+  if (!opened.ok()) return absl::InternalError("open: " + opened.ToString());
   std::unique_ptr<rocksdb::DB> db(raw);
   rocksdb::WriteOptions write;
   write.sync = true;
@@ -689,12 +690,12 @@ const std::vector<LoadCommand>& Commands() {
        "the RPC",
        kDir, RunStorePut},
       // What every write must do besides storing: check the report's fields.
-      {"check", "engine::CheckReport of the same reports, in process: a write's field check", 0,
+      {"check", "report::CheckReport of the same reports, in process: a write's field check", 0,
        [](Session& s) -> absl::StatusOr<RunSummary> {
          return RunUnary(s.options, s.watch, [&](int64_t index) -> Call {
            auto report =
                std::make_shared<v1::Report>(s.generator.Report(static_cast<uint64_t>(index)));
-           return [report] { return rpc::ToGrpcStatus(engine::CheckReport(*report)); };
+           return [report] { return rpc::ToGrpcStatus(report::CheckReport(*report)); };
          });
        }},
   };

@@ -1,4 +1,4 @@
-#include "report_generator.h"
+#include "tools/bench/report_generator.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "decimal.h"
-#include "engine.h"
+#include "common/report/decimal.h"
+#include "scoring-svc/engine/engine.h"
 
 namespace jixiao::bench {
 namespace {
@@ -93,9 +93,9 @@ bool IsMoney(absl::string_view path) {
 }
 
 std::string Scaled(const std::string& text, const mpq_class& factor, int decimals) {
-  absl::StatusOr<engine::ReportedDecimal> value = engine::ParseDecimal(text);
+  absl::StatusOr<report::ReportedDecimal> value = report::ParseDecimal(text);
   if (!value.ok()) std::abort();  // the seed report is checked by the tests
-  return engine::FormatFixed(value->value * factor, decimals);
+  return report::FormatFixed(value->value * factor, decimals);
 }
 
 // A rate in percent between low and high tenths, with one decimal.
@@ -163,7 +163,7 @@ v1::Report MakeProfile(const GeneratorOptions& options, int index) {
   // could come out below zero, which no report may declare.
   v1::Decimal& opening = *report.mutable_carry_over()->mutable_opening();
   opening.set_value(
-      engine::FormatFixed(engine::ParseDecimal(opening.value())->value + 10, decimals));
+      report::FormatFixed(report::ParseDecimal(opening.value())->value + 10, decimals));
   int64_t planned = random.Between(3, 15);
   report.mutable_key_tasks()->mutable_planned()->set_value(absl::StrCat(planned));
   report.mutable_key_tasks()->mutable_completed()->set_value(
@@ -203,10 +203,10 @@ constexpr const char* kGivenNames[] = {"伟", "芳", "娜", "敏", "静", "强",
 
 // A declared rate ten points off: far outside any rounding.
 std::string OutOfLine(const std::string& rate) {
-  absl::StatusOr<engine::ReportedDecimal> value = engine::ParseDecimal(rate);
+  absl::StatusOr<report::ReportedDecimal> value = report::ParseDecimal(rate);
   if (!value.ok()) std::abort();
   mpq_class off = value->value >= 50 ? mpq_class(value->value - 10) : mpq_class(value->value + 10);
-  return engine::FormatFixed(off, 2);
+  return report::FormatFixed(off, 2);
 }
 
 template <typename T, size_t N>

@@ -1,11 +1,12 @@
-#include "report_generator.h"
+#include "tools/bench/report_generator.h"
 
 #include <map>
 #include <set>
 
-#include "decimal.h"
-#include "engine.h"
+#include "common/report/check_report.h"
+#include "common/report/decimal.h"
 #include "gtest/gtest.h"
+#include "scoring-svc/engine/engine.h"
 
 namespace jixiao::bench {
 namespace {
@@ -36,7 +37,7 @@ TEST(ReportGenerator, ReportsAreValidVariedAndSomeInconsistent) {
   const int n = 400;
   for (int i = 0; i < n; ++i) {
     v1::Report report = generator.Report(i);
-    ASSERT_TRUE(engine::CheckReport(report).ok()) << i << ": " << engine::CheckReport(report);
+    ASSERT_TRUE(report::CheckReport(report).ok()) << i << ": " << report::CheckReport(report);
     absl::StatusOr<v1::ScoreCard> card = engine::ScoreReport(report, *scheme, {});
     ASSERT_TRUE(card.ok()) << i << ": " << card.status();
     bool errors = engine::HasErrors(*card);
@@ -83,7 +84,7 @@ TEST(ScoreCardProperties, TotalsAreSumsOfTheRoundedScoresBeneath) {
   options.inconsistent_per_mille = 200;
   ReportGenerator generator(options);
   auto exact = [](const std::string& text) {
-    auto parsed = engine::ParseDecimal(text);
+    auto parsed = report::ParseDecimal(text);
     EXPECT_TRUE(parsed.ok()) << text;
     return parsed.ok() ? parsed->value : mpq_class(-1);
   };

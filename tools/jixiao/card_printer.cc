@@ -1,15 +1,15 @@
-#include "card_printer.h"
+#include "tools/jixiao/card_printer.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/report/decimal.h"
 #include "common/report/labels.h"
-#include "decimal.h"
-#include "text_table.h"
+#include "tools/jixiao/text_table.h"
 
 namespace jixiao::cli {
 namespace {
 
-using engine::WithUnit;
+using report::WithUnit;
 
 const char* StatusLabel(v1::MeasureStatus status) {
   switch (status) {

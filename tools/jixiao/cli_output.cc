@@ -1,4 +1,4 @@
-#include "cli_output.h"
+#include "tools/jixiao/cli_output.h"
 
 #include <algorithm>
 #include <iostream>
@@ -6,9 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "exit_codes.h"
-#include "field_violations.h"
+#include "common/report/field_violations.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/jixiao/exit_codes.h"
 
 namespace jixiao::cli {
 
@@ -49,7 +49,7 @@ int ExitCodeFor(const absl::Status& status) {
 void PrintError(const std::string& what, const absl::Status& status, const std::string& address,
                 const std::string& flag) {
   std::cerr << "jixiao: " << what << ": " << status.message() << "\n";
-  for (const engine::FieldViolation& v : engine::ViolationsOf(status)) {
+  for (const report::FieldViolation& v : report::ViolationsOf(status)) {
     if (v.field.empty()) continue;  // already in the message
     std::cerr << "  " << v.field << ": " << v.description << "\n";
   }

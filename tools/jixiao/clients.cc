@@ -1,4 +1,4 @@
-#include "clients.h"
+#include "tools/jixiao/clients.h"
 
 #include <chrono>
 #include <fstream>
@@ -7,9 +7,9 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_format.h"
-#include "call_log.h"
-#include "message_limits.h"
-#include "status.h"
+#include "common/rpc/call_log.h"
+#include "common/rpc/message_limits.h"
+#include "common/rpc/status.h"
 
 namespace jixiao::cli {
 namespace {

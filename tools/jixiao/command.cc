@@ -1,9 +1,9 @@
-#include "command.h"
+#include "tools/jixiao/command.h"
 
 #include <utility>
 #include <vector>
 
-#include "exit_codes.h"
+#include "tools/jixiao/exit_codes.h"
 
 namespace jixiao::cli {
 

@@ -25,7 +25,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/types/span.h"
-#include "clients.h"
+#include "tools/jixiao/clients.h"
 
 namespace jixiao::cli {
 

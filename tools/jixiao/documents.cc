@@ -1,4 +1,4 @@
-#include "documents.h"
+#include "tools/jixiao/documents.h"
 
 #include <filesystem>
 #include <fstream>
@@ -7,11 +7,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "cli_output.h"
-#include "clients.h"
-#include "engine.h"
-#include "exit_codes.h"
-#include "inputs.h"
+#include "scoring-svc/engine/engine.h"
+#include "tools/jixiao/cli_output.h"
+#include "tools/jixiao/clients.h"
+#include "tools/jixiao/exit_codes.h"
+#include "tools/jixiao/inputs.h"
 
 namespace jixiao::cli {
 namespace {

@@ -10,10 +10,10 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "command.h"
 #include "jixiao/v1/report.pb.h"
 #include "jixiao/v1/score_card.pb.h"
-#include "render.h"
+#include "tools/jixiao/command.h"
+#include "tools/render/render.h"
 
 namespace jixiao::cli {
 

@@ -1,4 +1,4 @@
-#include "inputs.h"
+#include "tools/jixiao/inputs.h"
 
 #include <filesystem>
 #include <fstream>
@@ -7,8 +7,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/report/check_report.h"
+#include "common/report/scheme_ref.h"
 #include "google/protobuf/util/json_util.h"
-#include "scheme_registry.h"
 
 namespace jixiao::cli {
 
@@ -48,7 +49,7 @@ absl::StatusOr<SchemeChoice> ChooseScheme(const std::string& text) {
   if (looks_like_file) {
     return absl::InvalidArgumentError(absl::StrCat("no scheme file ", text));
   }
-  auto ref = scoring::ParseSchemeRef(text);
+  auto ref = report::ParseSchemeRef(text);
   if (!ref.ok()) return ref.status();
   choice.ref = *ref;
   return choice;
@@ -77,7 +78,7 @@ std::optional<StoredRef> ParseStoredRef(const std::string& text) {
   StoredRef ref;
   ref.text = text;
   std::string code = text.substr(0, slash);
-  if (!engine::IsCode(code)) return std::nullopt;
+  if (!report::IsCode(code)) return std::nullopt;
   std::string rest = text.substr(slash + 1);
   size_t at = rest.find('@');
   int year = 0;

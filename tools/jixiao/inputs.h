@@ -9,10 +9,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "engine.h"
 #include "jixiao/v1/report.pb.h"
 #include "jixiao/v1/scoring_service.pb.h"
 #include "jixiao/v1/storage_service.pb.h"
+#include "scoring-svc/engine/engine.h"
 
 namespace jixiao::cli {
 

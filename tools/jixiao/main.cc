@@ -19,10 +19,10 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
-#include "command.h"
-#include "commands/commands.h"
-#include "exit_codes.h"
-#include "tls_check.h"
+#include "common/rpc/tls_check.h"
+#include "tools/jixiao/command.h"
+#include "tools/jixiao/commands/commands.h"
+#include "tools/jixiao/exit_codes.h"
 
 namespace jixiao::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "report_diff.h"
+#include "tools/jixiao/report_diff.h"
 
 #include "absl/strings/str_cat.h"
 #include "jixiao/v1/decimal.pb.h"

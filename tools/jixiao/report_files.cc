@@ -1,8 +1,8 @@
-#include "report_files.h"
+#include "tools/jixiao/report_files.h"
 
 #include <utility>
 
-#include "inputs.h"
+#include "tools/jixiao/inputs.h"
 
 namespace jixiao::cli {
 

@@ -1,4 +1,4 @@
-#include "stored_reports.h"
+#include "tools/jixiao/stored_reports.h"
 
 #include <iostream>
 

@@ -10,10 +10,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "clients.h"
-#include "command.h"
-#include "inputs.h"
 #include "jixiao/v1/storage_service.pb.h"
+#include "tools/jixiao/clients.h"
+#include "tools/jixiao/command.h"
+#include "tools/jixiao/inputs.h"
 
 namespace jixiao::cli {
 

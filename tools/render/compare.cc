@@ -5,9 +5,9 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "decimal.h"
-#include "document_parts.h"
-#include "render.h"
+#include "common/report/decimal.h"
+#include "tools/render/document_parts.h"
+#include "tools/render/render.h"
 
 namespace jixiao::render {
 
@@ -15,11 +15,11 @@ std::string RenderCompare(const v1::Report& report_a, const v1::ScoreCard& card_
                           const v1::ScoreCard& card_b, Format format, const Templates& templates) {
   // The exact change from score `a` to score `b`, signed, with their decimals.
   auto diff = [](const std::string& a, const std::string& b) -> std::string {
-    auto from = engine::ParseDecimal(a);
-    auto to = engine::ParseDecimal(b);
+    auto from = report::ParseDecimal(a);
+    auto to = report::ParseDecimal(b);
     if (!from.ok() || !to.ok()) return "";
     mpq_class change = to->value - from->value;
-    std::string text = engine::FormatFixed(change, std::max(from->decimals, to->decimals));
+    std::string text = report::FormatFixed(change, std::max(from->decimals, to->decimals));
     return sgn(change) < 0 ? text : "+" + text;
   };
   std::map<std::string, const v1::IndicatorResult*> b_by_id;

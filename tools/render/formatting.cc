@@ -1,4 +1,4 @@
-#include "formatting.h"
+#include "tools/render/formatting.h"
 
 #include <cctype>
 

@@ -2,7 +2,7 @@
 // Markdown parser reads back, self-contained escaped HTML; summary ranks
 // and CSV; compare.
 
-#include "render.h"
+#include "tools/render/render.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -13,11 +13,11 @@
 #include <sstream>
 
 #include "absl/strings/str_replace.h"
-#include "engine.h"
-#include "formatting.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "scoring-svc/engine/engine.h"
+#include "tools/render/formatting.h"
 
 namespace jixiao::render {
 namespace {

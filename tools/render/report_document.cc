@@ -10,10 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/report/labels.h"
-#include "document_parts.h"
-#include "formatting.h"
-#include "render.h"
-#include "svg_charts.h"
+#include "tools/render/document_parts.h"
+#include "tools/render/formatting.h"
+#include "tools/render/render.h"
+#include "tools/render/svg_charts.h"
 
 namespace jixiao::render {
 namespace {

@@ -7,11 +7,11 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "common/report/decimal.h"
 #include "common/report/labels.h"
-#include "decimal.h"
-#include "document_parts.h"
-#include "render.h"
-#include "svg_charts.h"
+#include "tools/render/document_parts.h"
+#include "tools/render/render.h"
+#include "tools/render/svg_charts.h"
 
 namespace jixiao::render {
 
@@ -62,7 +62,7 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
           ++k.row.infos;
       }
       // Totals are compared exactly, as the decimals they are.
-      if (auto total = engine::ParseDecimal(card.total_score()); total.ok()) {
+      if (auto total = report::ParseDecimal(card.total_score()); total.ok()) {
         k.total = total->value;
       }
     }
@@ -133,7 +133,7 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates) {
                               {"flagged", row.errors > 0}});
     if (!row.total.empty()) {
       ++scored;
-      if (auto parsed = engine::ParseDecimal(row.total); parsed.ok()) {
+      if (auto parsed = report::ParseDecimal(row.total); parsed.ok()) {
         const mpq_class& total = parsed->value;
         bins[total >= 90 ? 3 : total >= 80 ? 2 : total >= 60 ? 1 : 0].second++;
       }

@@ -1,9 +1,9 @@
-#include "svg_charts.h"
+#include "tools/render/svg_charts.h"
 
 #include <algorithm>
 #include <cstdio>
 
-#include "formatting.h"
+#include "tools/render/formatting.h"
 
 namespace jixiao::render {
 namespace {

@@ -13,9 +13,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "document_parts.h"
-#include "formatting.h"
-#include "render.h"
+#include "tools/render/document_parts.h"
+#include "tools/render/formatting.h"
+#include "tools/render/render.h"
 
 namespace jixiao::render {
 

@@ -4,7 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "rule.h"
+#include "scoring-svc/engine/rules/rule.h"
 
 namespace jixiao::engine {
 namespace {

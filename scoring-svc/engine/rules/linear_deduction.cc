@@ -1,7 +1,8 @@
 // Linear deduction from a standard: "每低于一个百分点扣 0.1 分，扣完为止".
 
 #include "absl/strings/str_cat.h"
-#include "rule.h"
+#include "common/report/decimal.h"
+#include "scoring-svc/engine/rules/rule.h"
 
 namespace jixiao::engine {
 namespace {

@@ -2,9 +2,9 @@
 // [0, weight], with a reason, from the report's manual_scores. The scorer
 // checks the range before rules run (score_report.cc).
 
-#include "../decimal.h"
 #include "absl/strings/str_cat.h"
-#include "rule.h"
+#include "common/report/decimal.h"
+#include "scoring-svc/engine/rules/rule.h"
 
 namespace jixiao::engine {
 namespace {
@@ -19,8 +19,9 @@ class ManualRule : public Rule {
     for (const v1::ManualScore& m : context.report->manual_scores()) {
       if (m.indicator_id() == context.indicator_id) manual = &m;
     }
-    absl::StatusOr<ReportedDecimal> score =
-        manual ? ParseDecimal(manual->score().value()) : absl::StatusOr<ReportedDecimal>();
+    absl::StatusOr<report::ReportedDecimal> score =
+        manual ? report::ParseDecimal(manual->score().value())
+               : absl::StatusOr<report::ReportedDecimal>();
     if (manual == nullptr || !score.ok()) {
       outcome.score = 0;
       outcome.deductions.push_back("尚无人工评分，暂计 0 分");

@@ -2,7 +2,8 @@
 // ("按完成比例计算得分，满分为止").
 
 #include "absl/strings/str_cat.h"
-#include "rule.h"
+#include "common/report/decimal.h"
+#include "scoring-svc/engine/rules/rule.h"
 
 namespace jixiao::engine {
 namespace {

@@ -1,7 +1,7 @@
-#include "rule.h"
+#include "scoring-svc/engine/rules/rule.h"
 
-#include "../decimal.h"
 #include "absl/strings/str_cat.h"
+#include "common/report/decimal.h"
 
 namespace jixiao::engine {
 
@@ -30,10 +30,10 @@ std::unique_ptr<Rule> CompileRule(const v1::Rule& rule, const mpq_class& weight,
   return nullptr;
 }
 
-std::string Points(const mpq_class& value) { return FormatShortest(value, 4); }
+std::string Points(const mpq_class& value) { return report::FormatShortest(value, 4); }
 
 std::string WithUnit(const mpq_class& value, const std::string& unit) {
-  return WithUnit(Points(value), unit);
+  return report::WithUnit(Points(value), unit);
 }
 
 std::string Difference(const mpq_class& value, const std::string& unit) {

@@ -15,10 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "../scheme_problems.h"
+#include "common/report/decimal.h"
 #include "jixiao/v1/report.pb.h"
 #include "jixiao/v1/scheme.pb.h"
 #include "jixiao/v1/score_card.pb.h"
+#include "scoring-svc/engine/scheme_problems.h"
 
 namespace jixiao::engine {
 

@@ -1,7 +1,8 @@
 // Full marks when the value meets a standard, none otherwise.
 
 #include "absl/strings/str_cat.h"
-#include "rule.h"
+#include "common/report/decimal.h"
+#include "scoring-svc/engine/rules/rule.h"
 
 namespace jixiao::engine {
 namespace {

@@ -2,7 +2,7 @@
 // them is a command of its own (commands/admin_NAME.cc); this table decides
 // the order `jixiao admin --help` lists them in.
 
-#include "commands/commands.h"
+#include "tools/jixiao/commands/commands.h"
 
 namespace jixiao::cli {
 namespace {

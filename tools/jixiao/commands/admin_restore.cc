@@ -5,10 +5,10 @@
 #include <iostream>
 #include <memory>
 
-#include "cli_output.h"
-#include "commands/commands.h"
-#include "exit_codes.h"
-#include "store.h"
+#include "storage-svc/store/store.h"
+#include "tools/jixiao/cli_output.h"
+#include "tools/jixiao/commands/commands.h"
+#include "tools/jixiao/exit_codes.h"
 
 namespace jixiao::cli {
 namespace {

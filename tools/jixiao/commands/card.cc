@@ -5,13 +5,13 @@
 #include <iostream>
 #include <memory>
 
-#include "card_printer.h"
-#include "cli_output.h"
-#include "clients.h"
-#include "commands/commands.h"
-#include "engine.h"
-#include "exit_codes.h"
-#include "stored_reports.h"
+#include "scoring-svc/engine/engine.h"
+#include "tools/jixiao/card_printer.h"
+#include "tools/jixiao/cli_output.h"
+#include "tools/jixiao/clients.h"
+#include "tools/jixiao/commands/commands.h"
+#include "tools/jixiao/exit_codes.h"
+#include "tools/jixiao/stored_reports.h"
 
 namespace jixiao::cli {
 namespace {

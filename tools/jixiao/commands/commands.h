@@ -6,7 +6,7 @@
 #ifndef JIXIAO_TOOLS_JIXIAO_COMMANDS_COMMANDS_H_
 #define JIXIAO_TOOLS_JIXIAO_COMMANDS_COMMANDS_H_
 
-#include "command.h"
+#include "tools/jixiao/command.h"
 
 namespace jixiao::cli {
 

@@ -8,10 +8,10 @@
 #include <utility>
 #include <vector>
 
-#include "commands/commands.h"
-#include "documents.h"
-#include "exit_codes.h"
-#include "render.h"
+#include "tools/jixiao/commands/commands.h"
+#include "tools/jixiao/documents.h"
+#include "tools/jixiao/exit_codes.h"
+#include "tools/render/render.h"
 
 namespace jixiao::cli {
 namespace {

@@ -6,12 +6,12 @@
 #include <memory>
 
 #include "absl/strings/escaping.h"
-#include "cli_output.h"
-#include "clients.h"
-#include "commands/commands.h"
-#include "exit_codes.h"
-#include "report_diff.h"
-#include "stored_reports.h"
+#include "tools/jixiao/cli_output.h"
+#include "tools/jixiao/clients.h"
+#include "tools/jixiao/commands/commands.h"
+#include "tools/jixiao/exit_codes.h"
+#include "tools/jixiao/report_diff.h"
+#include "tools/jixiao/stored_reports.h"
 
 namespace jixiao::cli {
 namespace {

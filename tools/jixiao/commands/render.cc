@@ -2,14 +2,14 @@
 // now) or a stored report (with its stored card) makes, in Markdown or as
 // one self-contained HTML page.
 
-#include "render.h"
+#include "tools/render/render.h"
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "commands/commands.h"
-#include "documents.h"
+#include "tools/jixiao/commands/commands.h"
+#include "tools/jixiao/documents.h"
 
 namespace jixiao::cli {
 namespace {

@@ -4,11 +4,11 @@
 #include <iostream>
 #include <memory>
 
-#include "cli_output.h"
-#include "clients.h"
-#include "commands/commands.h"
-#include "exit_codes.h"
-#include "stored_reports.h"
+#include "tools/jixiao/cli_output.h"
+#include "tools/jixiao/clients.h"
+#include "tools/jixiao/commands/commands.h"
+#include "tools/jixiao/exit_codes.h"
+#include "tools/jixiao/stored_reports.h"
 
 namespace jixiao::cli {
 namespace {

@@ -16,13 +16,13 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "cli_output.h"
-#include "clients.h"
-#include "commands/commands.h"
-#include "exit_codes.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "inputs.h"
-#include "stored_reports.h"
+#include "tools/jixiao/cli_output.h"
+#include "tools/jixiao/clients.h"
+#include "tools/jixiao/commands/commands.h"
+#include "tools/jixiao/exit_codes.h"
+#include "tools/jixiao/inputs.h"
+#include "tools/jixiao/stored_reports.h"
 
 namespace jixiao::cli {
 namespace {

@@ -9,12 +9,12 @@
 #include <utility>
 #include <vector>
 
-#include "clients.h"
-#include "commands/commands.h"
-#include "documents.h"
-#include "exit_codes.h"
-#include "render.h"
-#include "text_table.h"
+#include "tools/jixiao/clients.h"
+#include "tools/jixiao/commands/commands.h"
+#include "tools/jixiao/documents.h"
+#include "tools/jixiao/exit_codes.h"
+#include "tools/jixiao/text_table.h"
+#include "tools/render/render.h"
 
 namespace jixiao::cli {
 namespace {

@@ -6,14 +6,14 @@
 #include <memory>
 #include <utility>
 
-#include "card_printer.h"
-#include "cli_output.h"
-#include "clients.h"
-#include "commands/commands.h"
-#include "engine.h"
-#include "exit_codes.h"
-#include "inputs.h"
-#include "report_files.h"
+#include "scoring-svc/engine/engine.h"
+#include "tools/jixiao/card_printer.h"
+#include "tools/jixiao/cli_output.h"
+#include "tools/jixiao/clients.h"
+#include "tools/jixiao/commands/commands.h"
+#include "tools/jixiao/exit_codes.h"
+#include "tools/jixiao/inputs.h"
+#include "tools/jixiao/report_files.h"
 
 namespace jixiao::cli {
 namespace {

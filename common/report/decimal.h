@@ -5,8 +5,8 @@
 // figure read from a report also keeps how many decimals it was written
 // with, because that precision says how far its true value may lie from it.
 
-#ifndef JIXIAO_SCORING_SVC_ENGINE_DECIMAL_H_
-#define JIXIAO_SCORING_SVC_ENGINE_DECIMAL_H_
+#ifndef JIXIAO_COMMON_REPORT_DECIMAL_H_
+#define JIXIAO_COMMON_REPORT_DECIMAL_H_
 
 #include <gmpxx.h>
 
@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace jixiao::engine {
+namespace jixiao::report {
 
 // A decimal as it was written: its exact value and its number of decimals.
 struct ReportedDecimal {
@@ -83,6 +83,6 @@ std::string FormatShortest(const mpq_class& value, int fallback_decimals = 6);
 // "35.71%" for "%", "3.63 万元" for other units, the number alone for none.
 std::string WithUnit(const std::string& number, const std::string& unit);
 
-}  // namespace jixiao::engine
+}  // namespace jixiao::report
 
-#endif  // JIXIAO_SCORING_SVC_ENGINE_DECIMAL_H_
+#endif  // JIXIAO_COMMON_REPORT_DECIMAL_H_

@@ -1,8 +1,8 @@
-#include "field_violations.h"
+#include "common/report/field_violations.h"
 
 #include "absl/strings/cord.h"
 
-namespace jixiao::engine {
+namespace jixiao::report {
 
 std::string ValidUtf8(absl::string_view text) {
   std::string out;
@@ -71,4 +71,4 @@ std::vector<FieldViolation> ViolationsOf(const absl::Status& status) {
   return violations;
 }
 
-}  // namespace jixiao::engine
+}  // namespace jixiao::report

@@ -1,4 +1,4 @@
-#include "decimal.h"
+#include "common/report/decimal.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -10,7 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace jixiao::engine {
+namespace jixiao::report {
 namespace {
 
 using U128 = unsigned __int128;
@@ -315,4 +315,4 @@ std::string WithUnit(const std::string& number, const std::string& unit) {
   return number + " " + unit;
 }
 
-}  // namespace jixiao::engine
+}  // namespace jixiao::report

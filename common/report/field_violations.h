@@ -5,8 +5,8 @@
 // service edge can hand it to gRPC clients as error details unchanged, and
 // the CLI can print each violation.
 
-#ifndef JIXIAO_SCORING_SVC_ENGINE_FIELD_VIOLATIONS_H_
-#define JIXIAO_SCORING_SVC_ENGINE_FIELD_VIOLATIONS_H_
+#ifndef JIXIAO_COMMON_REPORT_FIELD_VIOLATIONS_H_
+#define JIXIAO_COMMON_REPORT_FIELD_VIOLATIONS_H_
 
 #include <string>
 #include <string_view>
@@ -16,7 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
 
-namespace jixiao::engine {
+namespace jixiao::report {
 
 struct FieldViolation {
   std::string field;        // e.g. "procurement.budget.value"
@@ -42,6 +42,6 @@ std::string ValidUtf8(absl::string_view text);
 // The violations carried by `status`; empty if it carries none.
 std::vector<FieldViolation> ViolationsOf(const absl::Status& status);
 
-}  // namespace jixiao::engine
+}  // namespace jixiao::report
 
-#endif  // JIXIAO_SCORING_SVC_ENGINE_FIELD_VIOLATIONS_H_
+#endif  // JIXIAO_COMMON_REPORT_FIELD_VIOLATIONS_H_

@@ -1,4 +1,4 @@
-// CheckReport: what a report must satisfy on its own, before any scheme.
+#include "common/report/check_report.h"
 
 #include <vector>
 
@@ -6,10 +6,10 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "decimal.h"
-#include "engine.h"
+#include "common/report/decimal.h"
+#include "common/report/field_violations.h"
 
-namespace jixiao::engine {
+namespace jixiao::report {
 namespace {
 
 using google::protobuf::Descriptor;
@@ -223,7 +223,8 @@ class ReportChecker {
 bool IsCode(absl::string_view text) {
   bool alphanumeric = false;  // so that "." and ".." are no codes
   for (char c : text) {
-    bool letter_or_digit = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    bool letter_or_digit =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     if (!letter_or_digit && c != '-' && c != '_' && c != '.') return false;
     alphanumeric |= letter_or_digit;
   }
@@ -259,4 +260,4 @@ absl::Status CheckReport(const v1::Report& report) {
   return InvalidArgumentWithViolations(message, violations);
 }
 
-}  // namespace jixiao::engine
+}  // namespace jixiao::report
