@@ -1,12 +1,11 @@
 #include "common/auth/card_signing.h"
 
 #include <openssl/crypto.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/records_file.h"
+#include "common/base/sha256.h"
 #include "common/report/field_violations.h"
 
 namespace jixiao::auth {
@@ -15,12 +14,7 @@ namespace {
 std::string Hmac(const std::string& key, const v1::ScoreCard& card, const std::string& digest) {
   v1::ScoreCard unsigned_card = card;
   unsigned_card.clear_signature();
-  std::string data = unsigned_card.SerializeAsString() + digest;
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length);
-  return std::string(reinterpret_cast<char*>(out), length);
+  return base::HmacSha256(key, unsigned_card.SerializeAsString() + digest);
 }
 
 absl::Status Refused(absl::string_view why) {
@@ -31,10 +25,7 @@ absl::Status Refused(absl::string_view why) {
 }  // namespace
 
 std::string ReportDigest(const v1::Report& report) {
-  std::string bytes = report.SerializeAsString();
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
+  return base::Sha256(report.SerializeAsString());
 }
 
 absl::StatusOr<SigningKeys> SigningKeys::Load(const std::string& path) {

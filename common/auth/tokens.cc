@@ -1,11 +1,10 @@
 #include "common/auth/tokens.h"
 
-#include <openssl/sha.h>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/auth/records_file.h"
+#include "common/base/sha256.h"
 
 namespace jixiao::auth {
 
@@ -22,10 +21,7 @@ const char* RoleName(Role role) {
 }
 
 std::string TokenHash(absl::string_view token) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+  return absl::BytesToHexString(base::Sha256(token));
 }
 
 absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {

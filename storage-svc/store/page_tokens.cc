@@ -1,12 +1,12 @@
 #include "storage-svc/store/page_tokens.h"
 
 #include <openssl/crypto.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <rocksdb/db.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/sha256.h"
 #include "common/report/field_violations.h"
 #include "storage-svc/store/records.pb.h"
 #include "storage-svc/store/rocks_util.h"
@@ -46,12 +46,7 @@ absl::StatusOr<PageTokens> PageTokens::Open(rocksdb::DB* db, rocksdb::ColumnFami
 
 std::string PageTokens::Mac(absl::string_view after_key, absl::string_view query) const {
   // Length-prefixed, so that no (key, query) pair reads as another.
-  std::string data = absl::StrCat(query.size(), ":", query, after_key);
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length);
-  return std::string(reinterpret_cast<char*>(out), length);
+  return base::HmacSha256(secret_, absl::StrCat(query.size(), ":", query, after_key));
 }
 
 std::string PageTokens::Encode(absl::string_view after_key, absl::string_view query) const {

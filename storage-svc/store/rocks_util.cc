@@ -1,7 +1,5 @@
 #include "storage-svc/store/rocks_util.h"
 
-#include <openssl/sha.h>
-
 #include "absl/strings/str_cat.h"
 #include "common/report/field_violations.h"
 
@@ -27,12 +25,6 @@ absl::Status GetProto(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, cons
     return absl::InternalError(absl::StrCat("stored ", message->GetTypeName(), " is corrupt"));
   }
   return absl::OkStatus();
-}
-
-std::string Sha256(absl::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
 }
 
 absl::StatusOr<int> PageSize(int requested) {

@@ -13,6 +13,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "common/base/sha256.h"
 #include "google/protobuf/message.h"
 
 namespace jixiao::store {
@@ -36,8 +37,9 @@ T Await(absl::FunctionRef<void(absl::AnyInvocable<void(T) &&>)> start) {
   return answered.get();
 }
 
-// SHA-256 of `data`, as 32 raw bytes.
-std::string Sha256(absl::string_view data);
+// SHA-256 of `data`, as 32 raw bytes: base::Sha256, which new code calls
+// directly.
+inline std::string Sha256(absl::string_view data) { return base::Sha256(data); }
 
 // Page size: `requested` if within (0, 1000], 100 if 0; INVALID_ARGUMENT if negative.
 absl::StatusOr<int> PageSize(int requested);

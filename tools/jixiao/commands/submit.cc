@@ -2,7 +2,6 @@
 // is created, or saved as a new revision of its report, and a file whose
 // content is already the latest revision writes nothing.
 
-#include <openssl/sha.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/base/sha256.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
@@ -34,14 +34,6 @@ struct SubmitArgs {
   int64_t expect_revision = 0;  // single file only; 0: the latest
   int jobs = 4;
 };
-
-std::string Hex(const std::string& bytes) { return absl::BytesToHexString(bytes); }
-
-std::string Sha256(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return std::string(reinterpret_cast<char*>(digest), sizeof(digest));
-}
 
 // 16 random hex digits naming one run of a command.
 std::string RunId() {
@@ -75,7 +67,7 @@ SubmitResult SubmitOne(StorageClient& client, const std::string& file, int64_t e
   v1::ReportKey key;
   key.set_department_code(report->identity().department_code());
   key.set_fiscal_year(report->identity().fiscal_year());
-  std::string digest = Hex(Sha256(report->SerializeAsString()));
+  std::string digest = absl::BytesToHexString(base::Sha256(report->SerializeAsString()));
   for (int attempt = 0; attempt < 2; ++attempt) {
     int64_t expected = expect_revision;
     if (expected == 0) {
