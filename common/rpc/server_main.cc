@@ -9,7 +9,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -144,34 +143,28 @@ bool IsLoopback(const std::string& address) {
   return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
-std::unique_ptr<auth::TokenTable> LoadTokensOrExit(const std::string& program,
-                                                   const ServerOptions& options) {
+absl::StatusOr<std::unique_ptr<auth::TokenTable>> LoadTokens(const std::string& program,
+                                                             const ServerOptions& options) {
   if (options.tokens_file.empty()) {
     std::cerr << program << ": WARNING: no --tokens: calls are not authenticated "
               << "(development only)\n";
     return nullptr;
   }
   auto tokens = auth::TokenTable::Load(options.tokens_file);
-  if (!tokens.ok()) {
-    std::cerr << program << ": " << tokens.status().message() << "\n";
-    std::exit(2);
-  }
+  if (!tokens.ok()) return absl::InvalidArgumentError(tokens.status().message());
   std::cerr << program << ": " << tokens->size() << " tokens from " << options.tokens_file << "\n";
   return std::make_unique<auth::TokenTable>(*std::move(tokens));
 }
 
-std::unique_ptr<auth::SigningKeys> LoadSigningKeysOrExit(const std::string& program,
-                                                         const ServerOptions& options) {
+absl::StatusOr<std::unique_ptr<auth::SigningKeys>> LoadSigningKeys(const std::string& program,
+                                                                   const ServerOptions& options) {
   if (options.signing_keys_file.empty()) {
     std::cerr << program << ": WARNING: no --signing-keys: score cards are not signed or "
               << "verified (development only)\n";
     return nullptr;
   }
   auto keys = auth::SigningKeys::Load(options.signing_keys_file);
-  if (!keys.ok()) {
-    std::cerr << program << ": " << keys.status().message() << "\n";
-    std::exit(2);
-  }
+  if (!keys.ok()) return absl::InvalidArgumentError(keys.status().message());
   return std::make_unique<auth::SigningKeys>(*std::move(keys));
 }
 
@@ -239,46 +232,111 @@ void StopLockOrderTracking() {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 
-int RunServer(const std::string& program, const ServerOptions& options,
-              const std::vector<grpc::Service*>& services,
-              const std::vector<std::string>& service_names,
-              const std::function<void()>& on_shutdown, const auth::TokenTable* tokens,
-              const std::function<std::string()>& extra_metrics,
-              const std::function<std::map<std::string, bool>()>& health_source) {
-  gpr_set_log_function(WatchGrpcLog);
-  RaiseFileLimit();
-  std::shared_ptr<grpc::ServerCredentials> credentials;
+namespace {
+
+// The credentials to listen with: TLS as options.tls_* say, or plaintext
+// where that is allowed. INVALID_ARGUMENT for what cannot be served.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ListenCredentials(
+    const std::string& program, const ServerOptions& options) {
   if (!options.tls_cert.empty() || !options.tls_key.empty()) {
     std::vector<std::string> warnings;
     auto created = TlsCredentials(options, &warnings);
-    if (!created.ok()) {
-      std::cerr << program << ": " << created.status().message() << "\n";
-      return 2;
-    }
+    if (!created.ok()) return created.status();
     for (const std::string& warning : warnings) std::cerr << program << ": " << warning << "\n";
-    credentials = *created;
     std::cerr << program << ": serving TLS"
               << (options.tls_client_ca.empty() ? "" : ", client certificates required") << "\n";
-  } else if (!options.tls_client_ca.empty()) {
-    std::cerr << program << ": --tls-client-ca needs --tls-cert and --tls-key\n";
-    return 2;
+    return created;
   }
-  if (!credentials && !IsLoopback(options.listen) && !options.allow_plaintext_remote) {
-    std::cerr << program << ": refusing to serve plaintext on " << options.listen
-              << ", which is not a loopback address; pass --allow-plaintext-remote to do so "
-                 "anyway (development only)\n";
-    return 2;
+  if (!options.tls_client_ca.empty()) {
+    return absl::InvalidArgumentError("--tls-client-ca needs --tls-cert and --tls-key");
   }
-  if (!credentials && !IsLoopback(options.listen)) {
+  if (!IsLoopback(options.listen)) {
+    if (!options.allow_plaintext_remote) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "refusing to serve plaintext on ", options.listen,
+          ", which is not a loopback address; pass --allow-plaintext-remote to do so anyway "
+          "(development only)"));
+    }
     std::cerr << program << ": WARNING: serving plaintext on non-loopback address "
               << options.listen << "\n";
+  }
+  return grpc::InsecureServerCredentials();
+}
+
+// Keeps the health services' statuses as Served::health says, telling the
+// log of every change after the first.
+class HealthKeeper {
+ public:
+  HealthKeeper(const Served& served, std::vector<HealthService*> services)
+      : served_(served), services_(std::move(services)) {
+    for (const std::string& name : served.service_names) serving_[name] = true;
+    serving_[""] = true;
+  }
+
+  void Update(bool first) {
+    std::map<std::string, bool> now = serving_;
+    if (served_.health) {
+      for (const auto& [name, is_serving] : served_.health()) now[name] = is_serving;
+    }
+    for (const auto& [name, is_serving] : now) {
+      auto it = serving_.find(name);
+      if (!first && it != serving_.end() && it->second == is_serving) continue;
+      if (!first) {
+        std::cerr << served_.program << ": health of " << (name.empty() ? "the server" : name)
+                  << ": " << (is_serving ? "SERVING" : "NOT_SERVING") << std::endl;
+      }
+      for (HealthService* each : services_) each->SetServing(name, is_serving);
+    }
+    serving_ = std::move(now);
+  }
+
+ private:
+  const Served& served_;
+  const std::vector<HealthService*> services_;
+  std::map<std::string, bool> serving_;
+};
+
+// Writes `text` to `path` whole or not at all (a reader polls for it).
+void WriteAtomically(const std::string& path, const std::string& text) {
+  std::string temporary = path + ".tmp";
+  std::ofstream(temporary) << text;
+  std::rename(temporary.c_str(), path.c_str());
+}
+
+// Waits for SIGTERM or SIGINT (blocked by BlockShutdownSignals), calling
+// `tick` four times a second meanwhile; returns the signal, or 0 once the
+// gRPC listener has failed.
+int AwaitShutdown(const std::function<void()>& tick) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  const timespec poll = {0, 250 * 1000 * 1000};
+  while (!listener_failed) {
+    int received = sigtimedwait(&signals, nullptr, &poll);
+    if (received >= 0) return received;
+    tick();
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunServer(const ServerOptions& options, const Served& served) {
+  const std::string& program = served.program;
+  gpr_set_log_function(WatchGrpcLog);
+  RaiseFileLimit();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ListenCredentials(program, options);
+  if (!credentials.ok()) {
+    std::cerr << program << ": " << credentials.status().message() << "\n";
+    return 2;
   }
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   HealthService health;
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen,
-                           credentials ? credentials : grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, *credentials, &port);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(MaxAnswerBytes(options.max_message_bytes));
   builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, kHandshakeTimeoutMs);
@@ -288,20 +346,20 @@ int RunServer(const std::string& program, const ServerOptions& options,
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
                                std::max(options.shutdown_grace_seconds, 1) * 1000);
   }
-  for (grpc::Service* service : services) builder.RegisterService(service);
+  for (grpc::Service* service : served.services) builder.RegisterService(service);
   builder.RegisterService(&health);
   CallMetrics metrics;
   const bool serve_metrics = !options.metrics_listen.empty();
   if (options.call_log || serve_metrics) {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-    creators.push_back(
-        CallLogFactory(program, tokens, serve_metrics ? &metrics : nullptr, options.call_log));
+    creators.push_back(CallLogFactory(program, served.tokens, serve_metrics ? &metrics : nullptr,
+                                      options.call_log));
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
   std::unique_ptr<MetricsServer> metrics_server;
   if (serve_metrics) {
-    auto started = MetricsServer::Start(program, options, [&metrics, &extra_metrics] {
-      return metrics.Text() + (extra_metrics ? extra_metrics() : std::string());
+    auto started = MetricsServer::Start(program, options, [&metrics, &served] {
+      return metrics.Text() + (served.extra_metrics ? served.extra_metrics() : std::string());
     });
     if (!started.ok()) {
       std::cerr << program << ": " << started.status().message() << "\n";
@@ -320,7 +378,7 @@ int RunServer(const std::string& program, const ServerOptions& options,
     std::cerr << program << ": " << why << "\n";
     server->Shutdown();
     server->Wait();
-    if (on_shutdown) on_shutdown();
+    if (served.on_shutdown) served.on_shutdown();
     return 2;
   };
   // Kubernetes' gRPC probes speak plaintext only: a second server that
@@ -346,54 +404,22 @@ int RunServer(const std::string& program, const ServerOptions& options,
     grpc::ChannelArguments arguments;
     arguments.SetMaxReceiveMessageSize(MaxAnswerBytes(options.max_message_bytes));
     arguments.SetMaxSendMessageSize(options.max_message_bytes);
-    auto started = HttpGateway::Start(program, options, service_names,
-                                      server->InProcessChannel(arguments), tokens);
+    auto started = HttpGateway::Start(program, options, served.service_names,
+                                      server->InProcessChannel(arguments), served.tokens);
     if (!started.ok()) return abandon(std::string(started.status().message()));
     gateway = *std::move(started);
   }
-  std::map<std::string, bool> serving;
-  for (const std::string& name : service_names) serving[name] = true;
-  serving[""] = true;
-  // Applies what `health_source` says now; tells watchers of changes only.
-  auto update_health = [&](bool first) {
-    std::map<std::string, bool> now = serving;
-    if (health_source) {
-      for (const auto& [name, is_serving] : health_source()) now[name] = is_serving;
-    }
-    for (const auto& [name, is_serving] : now) {
-      auto it = serving.find(name);
-      if (!first && it != serving.end() && it->second == is_serving) continue;
-      if (!first) {
-        std::cerr << program << ": health of " << (name.empty() ? "the server" : name) << ": "
-                  << (is_serving ? "SERVING" : "NOT_SERVING") << std::endl;
-      }
-      for (HealthService* each : {&health, &probe_health}) each->SetServing(name, is_serving);
-    }
-    serving = std::move(now);
-  };
-  update_health(/*first=*/true);
+  HealthKeeper health_keeper(served, {&health, &probe_health});
+  health_keeper.Update(/*first=*/true);
 
   std::string bound =
       options.listen.substr(0, options.listen.rfind(':')) + ":" + std::to_string(port);
-  if (!options.port_file.empty()) {
-    std::string temporary = options.port_file + ".tmp";
-    std::ofstream(temporary) << bound << "\n";
-    std::rename(temporary.c_str(), options.port_file.c_str());
-  }
+  if (!options.port_file.empty()) WriteAtomically(options.port_file, bound + "\n");
   std::cout << program << " listening on " << bound << std::endl;
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  int received = -1;
-  const timespec poll = {0, 250 * 1000 * 1000};
-  while (received < 0 && !listener_failed) {
-    received = sigtimedwait(&signals, nullptr, &poll);
-    if (received < 0) update_health(/*first=*/false);
-  }
+  const int received = AwaitShutdown([&health_keeper] { health_keeper.Update(/*first=*/false); });
   int exit_code = 0;
-  if (listener_failed) {
+  if (received == 0) {
     std::cerr << program << ": the gRPC listener ran out of file descriptors and no longer "
               << "accepts connections (a flood of connections?); stopping so that the supervisor "
               << "starts the service again (exit code 1)" << std::endl;
@@ -412,7 +438,7 @@ int RunServer(const std::string& program, const ServerOptions& options,
                    std::chrono::seconds(options.shutdown_grace_seconds));
   server->Wait();
   if (probe_server) probe_server->Shutdown(std::chrono::system_clock::now());
-  if (on_shutdown) on_shutdown();
+  if (served.on_shutdown) served.on_shutdown();
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - shutdown_start);
   // An idle client connection can hold the graceful close for a few

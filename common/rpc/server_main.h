@@ -24,68 +24,77 @@
 
 namespace jixiao::rpc {
 
+// How a server listens, secures and limits its calls: one field per flag
+// of AddServerFlags, named beside it.
 struct ServerOptions {
-  std::string listen = "127.0.0.1:50051";
-  std::string port_file;
-  int max_message_bytes = 16 * 1024 * 1024;
-  int shutdown_grace_seconds = 10;
-  bool allow_plaintext_remote = false;
-  std::string tokens_file;        // empty: no authentication (development only)
-  std::string signing_keys_file;  // empty: cards are neither signed nor verified
-  std::string tls_cert;           // PEM certificate chain; with tls_key, serve TLS
-  std::string tls_key;
-  std::string tls_client_ca;      // PEM CA; set: require and verify client certificates
-  bool call_log = true;           // one JSON line per call on stderr (call_log.h)
-  std::string metrics_listen;     // host:port (or :port, on loopback) for /metrics; empty: none
-  std::string metrics_port_file;  // once serving, the bound host:port of /metrics
-  std::string http_listen;        // host:port (or :port, on loopback) for HTTP/JSON; empty: none
-  std::string http_port_file;     // once serving, the bound host:port of HTTP/JSON
-  std::string health_listen;      // host:port for plaintext gRPC health checks only; empty: none
-  int max_connection_age_seconds = 0;  // close client connections this old (gracefully); 0: never
-  // HTTP/JSON connections served at once, a thread each; one more is refused.
+  std::string listen = "127.0.0.1:50051";    // --listen; port 0 picks a free port
+  std::string port_file;                     // --port-file: the bound host:port, once serving
+  int max_message_bytes = 16 * 1024 * 1024;  // --max-message-bytes
+  int shutdown_grace_seconds = 10;           // --shutdown-grace
+  bool allow_plaintext_remote = false;       // --allow-plaintext-remote (development only)
+  std::string tokens_file;             // --tokens; empty: no authentication (development only)
+  std::string signing_keys_file;       // --signing-keys; empty: cards neither signed nor verified
+  std::string tls_cert;                // --tls-cert: PEM chain; with tls_key, serve TLS
+  std::string tls_key;                 // --tls-key
+  std::string tls_client_ca;           // --tls-client-ca: PEM CA; require client certificates
+  bool call_log = true;                // --call-log: one JSON line per call on stderr (call_log.h)
+  std::string metrics_listen;          // --metrics-listen: host:port (or :port) for /metrics
+  std::string metrics_port_file;       // --metrics-port-file
+  std::string http_listen;             // --http-listen: host:port (or :port) for HTTP/JSON
+  std::string http_port_file;          // --http-port-file
+  std::string health_listen;           // --health-listen: plaintext gRPC health checks only
+  int max_connection_age_seconds = 0;  // --max-connection-age; 0: never close
+  // --http-max-connections: HTTP/JSON connections served at once, a thread
+  // each; one more is refused.
   int http_max_connections = 512;
-  // Of those, from one client address; one more from it is refused.
+  // --http-max-connections-per-client: of those, from one client address.
   int http_max_connections_per_client = 64;
-  // HTTP/JSON body bytes held at once by all connections; 0: 4 times
-  // max_message_bytes. Never less than max_message_bytes.
+  // --http-max-body-bytes-in-flight: HTTP/JSON body bytes held at once by
+  // all connections; 0: 4 times max_message_bytes, never less than it.
   int http_max_body_bytes_in_flight = 0;
-  // An HTTP/JSON request's body must be in within this long of its headers.
+  // --http-body-timeout: an HTTP/JSON request's body must be in within
+  // this long of its headers.
   int http_body_timeout_seconds = 60;
 };
 
-// Adds --listen, --port-file, --max-message-bytes, --shutdown-grace,
-// --allow-plaintext-remote and --tokens to `app`.
+// Adds the flags of ServerOptions to `app`.
 void AddServerFlags(CLI::App& app, ServerOptions& options);
+
+// What a server serves, beside how (ServerOptions).
+struct Served {
+  std::string program;  // names the server in messages: "storage-svc"
+  std::vector<grpc::Service*> services;
+  // Marked SERVING in the health service while it runs; those of their
+  // methods that carry a google.api.http option are also served as
+  // HTTP/JSON with options.http_listen (http_gateway.h).
+  std::vector<std::string> service_names;
+  // Names callers in the call log, and in the HTTP gateway; null: none.
+  const auth::TokenTable* tokens = nullptr;
+  // Runs after the last call has finished (e.g. to close a database).
+  std::function<void()> on_shutdown;
+  // Appended to /metrics (Prometheus text format) with options.metrics_listen.
+  std::function<std::string()> extra_metrics;
+  // Health statuses (service name, "" for the whole server → serving),
+  // applied when serving starts and then four times a second, on
+  // RunServer's thread, until shutdown begins; names it leaves out keep theirs.
+  std::function<std::map<std::string, bool>()> health;
+};
 
 // True for 127.0.0.0/8, [::1] and localhost addresses.
 bool IsLoopback(const std::string& address);
 
-// Serves `services` until SIGTERM or SIGINT. `service_names` are marked
-// SERVING in the health service while it runs. `on_shutdown` runs after the
-// last call has finished (e.g. to close a database). Returns the process
-// exit code: 0 after a clean shutdown, 2 if the address is refused, 1 if
-// the server cannot start. `tokens` (may be null) names callers in the
-// call log. With options.metrics_listen, an HTTP server answers GET
-// /metrics with call counts and latency histograms per method, followed by
-// `extra_metrics()` (Prometheus text format). With options.http_listen,
-// the methods of `service_names` that carry a google.api.http option are
-// also served as HTTP/JSON (http_gateway.h). With `health`, the health
-// statuses it returns (service name, "" for the whole server → serving) are
-// applied when serving starts and then four times a second, on RunServer's
-// thread, until shutdown begins; names it leaves out keep theirs.
-int RunServer(const std::string& program, const ServerOptions& options,
-              const std::vector<grpc::Service*>& services,
-              const std::vector<std::string>& service_names,
-              const std::function<void()>& on_shutdown = nullptr,
-              const auth::TokenTable* tokens = nullptr,
-              const std::function<std::string()>& extra_metrics = nullptr,
-              const std::function<std::map<std::string, bool>()>& health = nullptr);
+// Serves until SIGTERM or SIGINT, then stops accepting and lets calls in
+// flight finish within the grace period. Returns the process exit code: 0
+// after a clean shutdown, 2 for options that cannot be served (a refused
+// address or TLS file, plaintext on a remote address), 1 if the server
+// cannot start or its listener fails.
+int RunServer(const ServerOptions& options, const Served& served);
 
 // The token table named by options.tokens_file, or null when none is
-// (every call is then let through: development only, and said at start).
-// Exits the process with code 2 and the reason if the file is bad.
-std::unique_ptr<auth::TokenTable> LoadTokensOrExit(const std::string& program,
-                                                   const ServerOptions& options);
+// (every call is then let through: development only, and said on stderr
+// under `program`). INVALID_ARGUMENT if the file is bad.
+absl::StatusOr<std::unique_ptr<auth::TokenTable>> LoadTokens(const std::string& program,
+                                                             const ServerOptions& options);
 
 // The caller of a call: its principal if `tokens` is set (UNAUTHENTICATED
 // without a known bearer token), nullopt if authentication is off.
@@ -93,9 +102,10 @@ absl::StatusOr<std::optional<auth::Principal>> Caller(const grpc::ServerContextB
                                                       const auth::TokenTable* tokens);
 
 // The card signing keys named by options.signing_keys_file, or null when
-// none is. Exits the process with code 2 and the reason if the file is bad.
-std::unique_ptr<auth::SigningKeys> LoadSigningKeysOrExit(const std::string& program,
-                                                         const ServerOptions& options);
+// none is (said on stderr under `program`). INVALID_ARGUMENT if the file
+// is bad.
+absl::StatusOr<std::unique_ptr<auth::SigningKeys>> LoadSigningKeys(const std::string& program,
+                                                                   const ServerOptions& options);
 
 // Server TLS credentials from options.tls_* (mutual TLS with a client CA).
 // INVALID_ARGUMENT if a file cannot be read, or the key is not the

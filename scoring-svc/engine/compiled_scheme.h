@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "common/report/scheme_ref.h"
 #include "jixiao/v1/scheme.pb.h"
+#include "scoring-svc/engine/engine.h"
 #include "scoring-svc/engine/field_path.h"
 #include "scoring-svc/engine/formula.h"
 #include "scoring-svc/engine/rules/rule.h"
@@ -66,6 +67,9 @@ struct SchemeParts {
   std::string total_weight_text;
   std::string sha256;  // report::SchemeDigest(proto), copied into every card
 };
+
+// The compiled form of a scheme, for the engine's own files.
+inline const SchemeParts& PartsOf(const CompiledScheme& scheme) { return *scheme.parts_; }
 
 // The deepest indicator level a scheme may have (一级 / 二级 / 三级 / 四级),
 // and bounds on its size.

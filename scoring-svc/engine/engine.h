@@ -50,9 +50,8 @@ class CompiledScheme {
   // SchemeDigest(proto()): every card scored with this scheme carries it.
   const std::string& digest() const;
 
-  const SchemeParts& parts() const { return *parts_; }
-
  private:
+  friend const SchemeParts& PartsOf(const CompiledScheme& scheme);  // compiled_scheme.h
   std::unique_ptr<SchemeParts> parts_;
 };
 

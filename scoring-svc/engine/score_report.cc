@@ -163,7 +163,7 @@ void CompareSelfEvaluation(const v1::Report& report, const SchemeParts& scheme, 
 
 absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const CompiledScheme& compiled,
                                           const ScoreOptions& options) {
-  const SchemeParts& scheme = compiled.parts();
+  const SchemeParts& scheme = PartsOf(compiled);
   absl::StatusOr<Evaluated> evaluated = Evaluate(report, scheme);
   if (!evaluated.ok()) return evaluated.status();
   std::vector<v1::Finding>& findings = evaluated->findings;

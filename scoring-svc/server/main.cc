@@ -38,12 +38,20 @@ int main(int argc, char** argv) {
     std::cerr << "scoring-svc: " << registry.status().message() << "\n";
     return 2;
   }
-  std::unique_ptr<jixiao::auth::TokenTable> tokens =
-      jixiao::rpc::LoadTokensOrExit("scoring-svc", server);
-  std::unique_ptr<jixiao::auth::SigningKeys> signing_keys =
-      jixiao::rpc::LoadSigningKeysOrExit("scoring-svc", server);
-  jixiao::scoring::ScoringServiceImpl service(*registry, tokens.get(), signing_keys.get());
-  return jixiao::rpc::RunServer("scoring-svc", server, {&service}, {"jixiao.v1.ScoringService"},
-                                nullptr, tokens.get(),
-                                [&registry] { return registry->inline_cache().MetricsText(); });
+  auto tokens = jixiao::rpc::LoadTokens("scoring-svc", server);
+  auto signing_keys = jixiao::rpc::LoadSigningKeys("scoring-svc", server);
+  for (const absl::Status& status : {tokens.status(), signing_keys.status()}) {
+    if (!status.ok()) {
+      std::cerr << "scoring-svc: " << status.message() << "\n";
+      return 2;
+    }
+  }
+  jixiao::scoring::ScoringServiceImpl service(*registry, tokens->get(), signing_keys->get());
+  jixiao::rpc::Served served;
+  served.program = "scoring-svc";
+  served.services = {&service};
+  served.service_names = {"jixiao.v1.ScoringService"};
+  served.tokens = tokens->get();
+  served.extra_metrics = [&registry] { return registry->inline_cache().MetricsText(); };
+  return jixiao::rpc::RunServer(server, served);
 }

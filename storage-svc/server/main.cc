@@ -67,21 +67,30 @@ int main(int argc, char** argv) {
               << absl::FormatDuration(options.backup_every) << ", keeping the newest "
               << options.backup_keep << std::endl;
   }
-  std::unique_ptr<jixiao::auth::TokenTable> tokens =
-      jixiao::rpc::LoadTokensOrExit("storage-svc", server);
-  std::unique_ptr<jixiao::auth::SigningKeys> signing_keys =
-      jixiao::rpc::LoadSigningKeysOrExit("storage-svc", server);
-  jixiao::storage_svc::StorageServiceImpl service(**store, tokens.get(), signing_keys.get());
+  auto tokens = jixiao::rpc::LoadTokens("storage-svc", server);
+  auto signing_keys = jixiao::rpc::LoadSigningKeys("storage-svc", server);
+  for (const absl::Status& status : {tokens.status(), signing_keys.status()}) {
+    if (!status.ok()) {
+      std::cerr << "storage-svc: " << status.message() << "\n";
+      return 2;
+    }
+  }
+  jixiao::storage_svc::StorageServiceImpl service(**store, tokens->get(), signing_keys->get());
   jixiao::store::Store* opened = store->get();
-  auto health = [opened] {
+  jixiao::rpc::Served served;
+  served.program = "storage-svc";
+  served.services = {&service};
+  served.service_names = {kService};
+  served.tokens = tokens->get();
+  // The store closes (syncing its log) after the last call has finished.
+  served.on_shutdown = [&store] { store->reset(); };
+  served.extra_metrics = [opened] { return opened->MetricsText(); };
+  served.health = [opened] {
     const bool writable = opened->Writable().ok();
     return std::map<std::string, bool>{{"", writable},
                                        {kService, writable},
                                        {std::string(kService) + "/writes", writable},
                                        {std::string(kService) + "/reads", true}};
   };
-  // The store closes (syncing its log) after the last call has finished.
-  return jixiao::rpc::RunServer(
-      "storage-svc", server, {&service}, {kService}, [&store] { store->reset(); }, tokens.get(),
-      [opened] { return opened->MetricsText(); }, health);
+  return jixiao::rpc::RunServer(server, served);
 }

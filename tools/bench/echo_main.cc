@@ -144,5 +144,9 @@ int main(int argc, char** argv) {
   *revision.mutable_report() = jixiao::bench::ReportGenerator({}).Report(0);
   revision.set_revision(1);
   EchoService service(std::move(held), keeper.get());
-  return jixiao::rpc::RunServer("bench-echo-svc", server, {&service}, {"jixiao.echo.v1.Echo"});
+  jixiao::rpc::Served served;
+  served.program = "bench-echo-svc";
+  served.services = {&service};
+  served.service_names = {"jixiao.echo.v1.Echo"};
+  return jixiao::rpc::RunServer(server, served);
 }
