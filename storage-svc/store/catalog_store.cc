@@ -12,7 +12,7 @@
 #include "storage-svc/store/page_tokens.h"
 #include "storage-svc/store/records.pb.h"
 #include "storage-svc/store/rocks_util.h"
-#include "storage-svc/store/store.h"
+#include "storage-svc/store/store_impl.h"
 
 namespace jixiao::store {
 namespace {
@@ -73,8 +73,8 @@ bool SameScores(v1::ScoreCard a, v1::ScoreCard b) {
 
 }  // namespace
 
-absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& request,
-                                                const WriteContext& context) {
+absl::StatusOr<v1::Scheme> Store::Impl::PublishScheme(const v1::PublishSchemeRequest& request,
+                                                      const WriteContext& context) {
   const v1::Scheme& scheme = request.scheme();
   if (options_.check_scheme) {
     absl::Status checked = options_.check_scheme(scheme);
@@ -108,7 +108,7 @@ absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& 
   return scheme;
 }
 
-absl::StatusOr<v1::Scheme> Store::GetScheme(const v1::GetSchemeRequest& request) {
+absl::StatusOr<v1::Scheme> Store::Impl::GetScheme(const v1::GetSchemeRequest& request) {
   if (!IsSchemeId(request.id())) {
     return report::InvalidArgumentWithViolations(
         "bad scheme id", {{"id", "is required: letters, digits, '-', '_', '.'"}});
@@ -145,7 +145,7 @@ absl::StatusOr<v1::Scheme> Store::GetScheme(const v1::GetSchemeRequest& request)
   return scheme;
 }
 
-absl::StatusOr<v1::ListStoredSchemesResponse> Store::ListSchemes(
+absl::StatusOr<v1::ListStoredSchemesResponse> Store::Impl::ListSchemes(
     const v1::ListStoredSchemesRequest& request) {
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
@@ -172,9 +172,9 @@ absl::StatusOr<v1::ListStoredSchemesResponse> Store::ListSchemes(
   return response;
 }
 
-absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardRequest& request,
-                                                   const WriteContext& context,
-                                                   const CardCheck& check) {
+absl::StatusOr<v1::ScoreCard> Store::Impl::SaveScoreCard(const v1::SaveScoreCardRequest& request,
+                                                         const WriteContext& context,
+                                                         const CardCheck& check) {
   const v1::ScoreCard& card = request.card();
   const v1::ReportRef& ref = card.report();
   std::vector<report::FieldViolation> violations;
@@ -244,7 +244,7 @@ absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardReques
   return card;
 }
 
-const std::string* Store::BuiltInDigest(const std::string& id, int version) const {
+const std::string* Store::Impl::BuiltInDigest(const std::string& id, int version) const {
   for (size_t i = 0; i < options_.built_in_schemes.size(); ++i) {
     const v1::Scheme& scheme = options_.built_in_schemes[i];
     if (scheme.id() == id && scheme.version() == version) return &built_in_digests_[i];
@@ -252,7 +252,7 @@ const std::string* Store::BuiltInDigest(const std::string& id, int version) cons
   return nullptr;
 }
 
-absl::Status Store::CheckCardScheme(const v1::ScoreCard& card) {
+absl::Status Store::Impl::CheckCardScheme(const v1::ScoreCard& card) {
   const std::string name = absl::StrCat(card.scheme_id(), "@", card.scheme_version());
   v1::Scheme published;
   absl::Status status = GetProto(
@@ -282,7 +282,7 @@ absl::Status Store::CheckCardScheme(const v1::ScoreCard& card) {
                      "scheme")}});
 }
 
-absl::StatusOr<v1::ScoreCard> Store::GetScoreCard(const v1::GetScoreCardRequest& request) {
+absl::StatusOr<v1::ScoreCard> Store::Impl::GetScoreCard(const v1::GetScoreCardRequest& request) {
   const v1::ReportKey& key = request.key();
   if (!report::DepartmentCodeProblem(key.department_code()).empty() ||
       key.fiscal_year() < report::kMinFiscalYear || key.fiscal_year() > report::kMaxFiscalYear ||
@@ -320,7 +320,7 @@ absl::StatusOr<v1::ScoreCard> Store::GetScoreCard(const v1::GetScoreCardRequest&
   return std::move((*newest)->card);
 }
 
-absl::StatusOr<v1::ListScoreCardsResponse> Store::ListScoreCards(
+absl::StatusOr<v1::ListScoreCardsResponse> Store::Impl::ListScoreCards(
     const v1::ListScoreCardsRequest& request) {
   if (request.fiscal_year() < report::kMinFiscalYear ||
       request.fiscal_year() > report::kMaxFiscalYear) {

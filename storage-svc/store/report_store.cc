@@ -18,7 +18,7 @@
 #include "storage-svc/store/page_tokens.h"
 #include "storage-svc/store/records.pb.h"
 #include "storage-svc/store/rocks_util.h"
-#include "storage-svc/store/store.h"
+#include "storage-svc/store/store_impl.h"
 
 namespace jixiao::store {
 namespace {
@@ -97,7 +97,7 @@ void AppendReportField(const v1::Report& report, std::string& revision) {
 // A report write, checked and ready to commit: its batch (empty for the
 // replay of an idempotent write), its answer, and its report's stripe, held
 // until the batch is durable.
-struct Store::Prepared {
+struct Store::Impl::Prepared {
   explicit Prepared(v1::ReportRevision answer) : answer(std::move(answer)) {}
   rocksdb::WriteBatch batch;
   v1::ReportRevision answer;
@@ -106,9 +106,9 @@ struct Store::Prepared {
 
 // One write to one report: everything it reads and writes happens under the
 // report's stripe lock, and everything it writes goes in one synced batch.
-class Store::Writer {
+class Store::Impl::Writer {
  public:
-  Writer(Store& store, const v1::ReportKey& key, absl::string_view method,
+  Writer(Impl& store, const v1::ReportKey& key, absl::string_view method,
          const google::protobuf::Message& request, const std::string& idempotency_key,
          const WriteContext& context)
       : store_(store),
@@ -231,7 +231,7 @@ class Store::Writer {
   }
 
  private:
-  Store& store_;
+  Impl& store_;
   const v1::ReportKey key_;
   const std::string report_key_;
   StripeLocks::Lock lock_;
@@ -240,8 +240,8 @@ class Store::Writer {
   const std::string request_sha256_;
 };
 
-absl::StatusOr<Store::Prepared> Store::PrepareCreateReport(const v1::CreateReportRequest& request,
-                                                           const WriteContext& context) {
+absl::StatusOr<Store::Impl::Prepared> Store::Impl::PrepareCreateReport(
+    const v1::CreateReportRequest& request, const WriteContext& context) {
   if (absl::Status status = report::CheckReport(request.report()); !status.ok()) {
     return report::PrefixFields(status, "report.");
   }
@@ -263,8 +263,8 @@ absl::StatusOr<Store::Prepared> Store::PrepareCreateReport(const v1::CreateRepor
   return writer.Prepare(std::move(revision), &request.report(), *head, context);
 }
 
-absl::StatusOr<Store::Prepared> Store::PrepareUpdateReport(const v1::UpdateReportRequest& request,
-                                                           const WriteContext& context) {
+absl::StatusOr<Store::Impl::Prepared> Store::Impl::PrepareUpdateReport(
+    const v1::UpdateReportRequest& request, const WriteContext& context) {
   if (absl::Status status = report::CheckReport(request.report()); !status.ok()) {
     return report::PrefixFields(status, "report.");
   }
@@ -290,7 +290,7 @@ absl::StatusOr<Store::Prepared> Store::PrepareUpdateReport(const v1::UpdateRepor
   return writer.Prepare(std::move(revision), &request.report(), *head, context);
 }
 
-absl::StatusOr<Store::Prepared> Store::PrepareTransitionReport(
+absl::StatusOr<Store::Impl::Prepared> Store::Impl::PrepareTransitionReport(
     const v1::TransitionReportRequest& request, const WriteContext& context) {
   if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
   if (!v1::ReportStatus_IsValid(request.to()) || request.to() == v1::REPORT_STATUS_UNSPECIFIED ||
@@ -333,8 +333,8 @@ absl::StatusOr<Store::Prepared> Store::PrepareTransitionReport(
   return writer.Prepare(std::move(revision), nullptr, *head, context);
 }
 
-absl::StatusOr<Store::Prepared> Store::PrepareDeleteReport(const v1::DeleteReportRequest& request,
-                                                           const WriteContext& context) {
+absl::StatusOr<Store::Impl::Prepared> Store::Impl::PrepareDeleteReport(
+    const v1::DeleteReportRequest& request, const WriteContext& context) {
   if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
   if (absl::Status status = RequireExpectedRevision(request.expected_revision()); !status.ok()) {
     return status;
@@ -356,7 +356,7 @@ absl::StatusOr<Store::Prepared> Store::PrepareDeleteReport(const v1::DeleteRepor
   return writer.Prepare(std::move(revision), nullptr, *head, context);
 }
 
-void Store::Commit(absl::StatusOr<Prepared> prepared, RevisionDone done) {
+void Store::Impl::Commit(absl::StatusOr<Prepared> prepared, RevisionDone done) {
   if (!prepared.ok()) return std::move(done)(prepared.status());
   if (prepared->batch.Count() == 0) return std::move(done)(std::move(prepared->answer));
   committer_->Submit(
@@ -370,51 +370,51 @@ void Store::Commit(absl::StatusOr<Prepared> prepared, RevisionDone done) {
       });
 }
 
-void Store::CreateReport(const v1::CreateReportRequest& request, const WriteContext& context,
-                         RevisionDone done) {
+void Store::Impl::CreateReport(const v1::CreateReportRequest& request, const WriteContext& context,
+                               RevisionDone done) {
   Commit(PrepareCreateReport(request, context), std::move(done));
 }
 
-absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportRequest& request,
-                                                       const WriteContext& context) {
+absl::StatusOr<v1::ReportRevision> Store::Impl::CreateReport(const v1::CreateReportRequest& request,
+                                                             const WriteContext& context) {
   return Await<absl::StatusOr<v1::ReportRevision>>(
       [&](RevisionDone done) { CreateReport(request, context, std::move(done)); });
 }
 
-void Store::UpdateReport(const v1::UpdateReportRequest& request, const WriteContext& context,
-                         RevisionDone done) {
+void Store::Impl::UpdateReport(const v1::UpdateReportRequest& request, const WriteContext& context,
+                               RevisionDone done) {
   Commit(PrepareUpdateReport(request, context), std::move(done));
 }
 
-absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportRequest& request,
-                                                       const WriteContext& context) {
+absl::StatusOr<v1::ReportRevision> Store::Impl::UpdateReport(const v1::UpdateReportRequest& request,
+                                                             const WriteContext& context) {
   return Await<absl::StatusOr<v1::ReportRevision>>(
       [&](RevisionDone done) { UpdateReport(request, context, std::move(done)); });
 }
 
-void Store::TransitionReport(const v1::TransitionReportRequest& request,
-                             const WriteContext& context, RevisionDone done) {
+void Store::Impl::TransitionReport(const v1::TransitionReportRequest& request,
+                                   const WriteContext& context, RevisionDone done) {
   Commit(PrepareTransitionReport(request, context), std::move(done));
 }
 
-absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
+absl::StatusOr<v1::ReportRevision> Store::Impl::TransitionReport(
     const v1::TransitionReportRequest& request, const WriteContext& context) {
   return Await<absl::StatusOr<v1::ReportRevision>>(
       [&](RevisionDone done) { TransitionReport(request, context, std::move(done)); });
 }
 
-void Store::DeleteReport(const v1::DeleteReportRequest& request, const WriteContext& context,
-                         RevisionDone done) {
+void Store::Impl::DeleteReport(const v1::DeleteReportRequest& request, const WriteContext& context,
+                               RevisionDone done) {
   Commit(PrepareDeleteReport(request, context), std::move(done));
 }
 
-absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportRequest& request,
-                                                       const WriteContext& context) {
+absl::StatusOr<v1::ReportRevision> Store::Impl::DeleteReport(const v1::DeleteReportRequest& request,
+                                                             const WriteContext& context) {
   return Await<absl::StatusOr<v1::ReportRevision>>(
       [&](RevisionDone done) { DeleteReport(request, context, std::move(done)); });
 }
 
-absl::StatusOr<std::string> Store::GetReportBytes(const v1::GetReportRequest& request) {
+absl::StatusOr<std::string> Store::Impl::GetReportBytes(const v1::GetReportRequest& request) {
   if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
   if (request.revision() < 0) {
     return report::InvalidArgumentWithViolations("bad revision",
@@ -449,7 +449,7 @@ absl::StatusOr<std::string> Store::GetReportBytes(const v1::GetReportRequest& re
   return stored;
 }
 
-absl::StatusOr<v1::ReportRevision> Store::GetReport(const v1::GetReportRequest& request) {
+absl::StatusOr<v1::ReportRevision> Store::Impl::GetReport(const v1::GetReportRequest& request) {
   absl::StatusOr<std::string> stored = GetReportBytes(request);
   if (!stored.ok()) return stored.status();
   v1::ReportRevision revision;
@@ -457,7 +457,7 @@ absl::StatusOr<v1::ReportRevision> Store::GetReport(const v1::GetReportRequest& 
   return revision;
 }
 
-absl::StatusOr<v1::GetReportHistoryResponse> Store::GetReportHistory(
+absl::StatusOr<v1::GetReportHistoryResponse> Store::Impl::GetReportHistory(
     const v1::GetReportHistoryRequest& request) {
   if (absl::Status status = CheckKey(request.key(), "key"); !status.ok()) return status;
   auto page_size = PageSize(request.page_size());
@@ -493,7 +493,8 @@ absl::StatusOr<v1::GetReportHistoryResponse> Store::GetReportHistory(
   return response;
 }
 
-absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReportsRequest& request) {
+absl::StatusOr<v1::ListReportsResponse> Store::Impl::ListReports(
+    const v1::ListReportsRequest& request) {
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   if (!v1::ReportStatus_IsValid(request.status())) {

@@ -1,7 +1,5 @@
 // Opening and closing the store; backups.
 
-#include "storage-svc/store/store.h"
-
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/statistics.h>
@@ -25,6 +23,7 @@
 #include "storage-svc/store/keys.h"
 #include "storage-svc/store/page_tokens.h"
 #include "storage-svc/store/rocks_util.h"
+#include "storage-svc/store/store_impl.h"
 #include "storage-svc/store/write_guard.h"
 
 namespace jixiao::store {
@@ -91,7 +90,7 @@ std::chrono::nanoseconds ToChrono(absl::Duration duration) {
 
 }  // namespace
 
-struct Store::Opened {
+struct Store::Impl::Opened {
   StoreOptions options;
   std::unique_ptr<rocksdb::Env> env;
   std::unique_ptr<WriteGuard> guard;
@@ -101,7 +100,7 @@ struct Store::Opened {
   rocksdb::FileLock* read_only_lock = nullptr;
 };
 
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+absl::StatusOr<std::unique_ptr<Store::Impl>> Store::Impl::Open(const StoreOptions& options) {
   if (options.data_dir.empty()) return absl::InvalidArgumentError("no data directory given");
   if (!options.backup_dir.empty()) {
     if (absl::Status checked = CheckBackupDir(options.backup_dir, options.data_dir);
@@ -210,7 +209,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
       env->UnlockFile(opened.read_only_lock).PermitUncheckedError();
     return remembered;
   }
-  std::unique_ptr<Store> store(new Store(std::move(opened)));
+  std::unique_ptr<Impl> store(new Impl(std::move(opened)));
   absl::StatusOr<PageTokens> page_tokens =
       PageTokens::Open(store->db_.get(), store->family(kMeta), store->read_only_);
   if (!page_tokens.ok()) return page_tokens.status();
@@ -228,7 +227,7 @@ std::vector<std::string> DigestsOf(const std::vector<v1::Scheme>& schemes) {
 
 }  // namespace
 
-Store::Store(Opened opened)
+Store::Impl::Impl(Opened opened)
     : options_(std::move(opened.options)),
       built_in_digests_(DigestsOf(options_.built_in_schemes)),
       env_(std::move(opened.env)),
@@ -242,7 +241,7 @@ Store::Store(Opened opened)
   if (!options_.backup_dir.empty()) backer_ = std::thread([this] { BackUpContinuously(); });
 }
 
-Store::~Store() {
+Store::Impl::~Impl() {
   {
     std::lock_guard<std::mutex> lock(threads_mutex_);
     stopping_ = true;
@@ -266,9 +265,9 @@ Store::~Store() {
   }
 }
 
-absl::Status Store::Writable() const { return guard_->refusal(); }
+absl::Status Store::Impl::Writable() const { return guard_->refusal(); }
 
-void Store::Supervise() {
+void Store::Impl::Supervise() {
   std::unique_lock<std::mutex> lock(threads_mutex_);
   while (
       !threads_wake_.wait_for(lock, ToChrono(options_.check_every), [this] { return stopping_; })) {
@@ -279,7 +278,7 @@ void Store::Supervise() {
   }
 }
 
-void Store::TryResume() {
+void Store::Impl::TryResume() {
   if (read_only_ || !guard_->resumable()) return;
   if (guard_->fault() == WriteGuard::Fault::kDiskFull) {
     // Resuming flushes the memtables (and starts a new log): wait until
@@ -296,7 +295,7 @@ void Store::TryResume() {
   if (resumed.ok() && guard_->CheckDirectory()) guard_->Resumed(stops);
 }
 
-absl::Status Store::WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing) {
+absl::Status Store::Impl::WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing) {
   absl::Status status = Await<absl::Status>([&](GroupCommit::Done done) {
     committer_->Submit(std::move(batch), StripeLocks::Lock(), std::move(done));
   });
@@ -307,8 +306,9 @@ absl::Status Store::WriteDurably(rocksdb::WriteBatch batch, absl::string_view do
   return absl::Status(status.code(), absl::StrCat(doing, ": ", status.message()));
 }
 
-void Store::Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
-                  std::string target, int64_t revision, std::string detail) {
+void Store::Impl::Audit(rocksdb::WriteBatch& batch, const WriteContext& context,
+                        absl::string_view method, std::string target, int64_t revision,
+                        std::string detail) {
   v1::AuditRecord record;
   *record.mutable_time() =
       google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(context.time));
@@ -322,7 +322,7 @@ void Store::Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl:
             record.SerializeAsString());
 }
 
-absl::StatusOr<v1::ListAuditResponse> Store::ListAudit(const v1::ListAuditRequest& request) {
+absl::StatusOr<v1::ListAuditResponse> Store::Impl::ListAudit(const v1::ListAuditRequest& request) {
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   std::string query = absl::StrCat("audit|", request.principal(), "|", request.target_prefix(), "|",
@@ -358,8 +358,8 @@ absl::StatusOr<v1::ListAuditResponse> Store::ListAudit(const v1::ListAuditReques
   return response;
 }
 
-absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(const v1::CreateBackupRequest& request,
-                                                             const WriteContext& context) {
+absl::StatusOr<v1::CreateBackupResponse> Store::Impl::CreateBackup(
+    const v1::CreateBackupRequest& request, const WriteContext& context) {
   if (absl::Status checked = CheckBackupDir(request.backup_dir(), options_.data_dir);
       !checked.ok()) {
     return checked;
@@ -378,8 +378,8 @@ absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(const v1::CreateBac
   return response;
 }
 
-absl::StatusOr<v1::CreateBackupResponse> Store::BackUp(const std::string& dir, bool flush,
-                                                       int keep) {
+absl::StatusOr<v1::CreateBackupResponse> Store::Impl::BackUp(const std::string& dir, bool flush,
+                                                             int keep) {
   std::lock_guard<std::mutex> lock(backup_mutex_);
   const absl::Time started = absl::Now();
   auto failed = [this](absl::Status status) {
@@ -423,7 +423,7 @@ absl::StatusOr<v1::CreateBackupResponse> Store::BackUp(const std::string& dir, b
   return response;
 }
 
-void Store::BackUpContinuously() {
+void Store::Impl::BackUpContinuously() {
   std::unique_lock<std::mutex> lock(threads_mutex_);
   while (!threads_wake_.wait_for(lock, ToChrono(options_.backup_every),
                                  [this] { return stopping_; })) {
@@ -438,7 +438,7 @@ void Store::BackUpContinuously() {
   }
 }
 
-std::string Store::MetricsText() const {
+std::string Store::Impl::MetricsText() const {
   struct Gauge {
     const char* name;
     const char* help;
@@ -564,6 +564,117 @@ absl::Status Store::Restore(const std::string& backup_dir, const std::string& da
   if (backups.empty()) return absl::NotFoundError(absl::StrCat("no backup in ", backup_dir));
   status = engine->RestoreDBFromLatestBackup(data_dir, data_dir);
   return FromRocks(status, "restore");
+}
+
+// Store forwards to its Impl.
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Store::~Store() = default;
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  absl::StatusOr<std::unique_ptr<Impl>> impl = Impl::Open(options);
+  if (!impl.ok()) return impl.status();
+  return std::unique_ptr<Store>(new Store(*std::move(impl)));
+}
+
+absl::Status Store::Writable() const { return impl_->Writable(); }
+
+absl::StatusOr<v1::ReportRevision> Store::CreateReport(const v1::CreateReportRequest& request,
+                                                       const WriteContext& context) {
+  return impl_->CreateReport(request, context);
+}
+
+void Store::CreateReport(const v1::CreateReportRequest& request, const WriteContext& context,
+                         RevisionDone done) {
+  return impl_->CreateReport(request, context, std::move(done));
+}
+
+absl::StatusOr<v1::ReportRevision> Store::UpdateReport(const v1::UpdateReportRequest& request,
+                                                       const WriteContext& context) {
+  return impl_->UpdateReport(request, context);
+}
+
+void Store::UpdateReport(const v1::UpdateReportRequest& request, const WriteContext& context,
+                         RevisionDone done) {
+  return impl_->UpdateReport(request, context, std::move(done));
+}
+
+absl::StatusOr<v1::ReportRevision> Store::GetReport(const v1::GetReportRequest& request) {
+  return impl_->GetReport(request);
+}
+
+absl::StatusOr<std::string> Store::GetReportBytes(const v1::GetReportRequest& request) {
+  return impl_->GetReportBytes(request);
+}
+
+absl::StatusOr<v1::ListReportsResponse> Store::ListReports(const v1::ListReportsRequest& request) {
+  return impl_->ListReports(request);
+}
+
+absl::StatusOr<v1::GetReportHistoryResponse> Store::GetReportHistory(
+    const v1::GetReportHistoryRequest& request) {
+  return impl_->GetReportHistory(request);
+}
+
+absl::StatusOr<v1::ReportRevision> Store::TransitionReport(
+    const v1::TransitionReportRequest& request, const WriteContext& context) {
+  return impl_->TransitionReport(request, context);
+}
+
+void Store::TransitionReport(const v1::TransitionReportRequest& request,
+                             const WriteContext& context, RevisionDone done) {
+  return impl_->TransitionReport(request, context, std::move(done));
+}
+
+absl::StatusOr<v1::ReportRevision> Store::DeleteReport(const v1::DeleteReportRequest& request,
+                                                       const WriteContext& context) {
+  return impl_->DeleteReport(request, context);
+}
+
+void Store::DeleteReport(const v1::DeleteReportRequest& request, const WriteContext& context,
+                         RevisionDone done) {
+  return impl_->DeleteReport(request, context, std::move(done));
+}
+
+absl::StatusOr<v1::Scheme> Store::PublishScheme(const v1::PublishSchemeRequest& request,
+                                                const WriteContext& context) {
+  return impl_->PublishScheme(request, context);
+}
+
+absl::StatusOr<v1::Scheme> Store::GetScheme(const v1::GetSchemeRequest& request) {
+  return impl_->GetScheme(request);
+}
+
+absl::StatusOr<v1::ListStoredSchemesResponse> Store::ListSchemes(
+    const v1::ListStoredSchemesRequest& request) {
+  return impl_->ListSchemes(request);
+}
+
+absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardRequest& request,
+                                                   const WriteContext& context,
+                                                   const CardCheck& check) {
+  return impl_->SaveScoreCard(request, context, check);
+}
+
+absl::StatusOr<v1::ScoreCard> Store::GetScoreCard(const v1::GetScoreCardRequest& request) {
+  return impl_->GetScoreCard(request);
+}
+
+absl::StatusOr<v1::ListScoreCardsResponse> Store::ListScoreCards(
+    const v1::ListScoreCardsRequest& request) {
+  return impl_->ListScoreCards(request);
+}
+
+absl::StatusOr<v1::CreateBackupResponse> Store::CreateBackup(const v1::CreateBackupRequest& request,
+                                                             const WriteContext& context) {
+  return impl_->CreateBackup(request, context);
+}
+
+std::string Store::MetricsText() const { return impl_->MetricsText(); }
+
+absl::StatusOr<v1::ListAuditResponse> Store::ListAudit(const v1::ListAuditRequest& request) {
+  return impl_->ListAudit(request);
 }
 
 }  // namespace jixiao::store

@@ -4,14 +4,14 @@
 // every version, and score cards tied to the report revision and scheme
 // version they came from, in one RocksDB database (key layout: keys.h).
 //
-// Guarantees:
+// Guarantees (docs/storage.md says the same for readers of no C++):
 //  - Durable: a call that returns OK has its data in the write-ahead log,
 //    synced to disk. Concurrent writes share syncs: one thread
 //    commits every write submitted since its last one as a single synced
 //    batch (group_commit.h).
 //  - Atomic: every write that touches several records (a revision, the
-//    report's head, its list indexes, the idempotency record) is one
-//    WriteBatch: after a crash it is there whole or not at all.
+//    report's head, its list indexes, the idempotency record, the audit
+//    record) is one WriteBatch: after a crash it is there whole or not at all.
 //  - Immutable history: a revision, once written, never changes. Every
 //    change of a report, status changes and deletion included, is a new
 //    revision numbered 1, 2, 3, ... without gaps, with its author and time.
@@ -19,10 +19,16 @@
 //    write got there first it fails with ABORTED and writes nothing.
 //  - Idempotent retries: a write with an idempotency key that was already
 //    applied returns the first answer and writes nothing; the same key with
-//    a different request is INVALID_ARGUMENT.
+//    a different request is INVALID_ARGUMENT. A key belongs to its author
+//    and method: one author's key never answers or blocks another's.
 //  - Anything refused writes nothing.
 //  - A page of a listing costs a page: every listing is a range scan over
-//    exactly the keys it returns (plus one to know whether more follow).
+//    the index matching its filters, ending after a page of results or 4
+//    MiB of them (plus one key, to know whether more follow). It passes over,
+//    without returning, deleted reports in its range and, for one
+//    department with a status filter, that department's other statuses.
+//  - Cards are never replaced (SaveScoreCard), and a published scheme
+//    never changes (PublishScheme).
 //
 // Errors are absl::Status values: INVALID_ARGUMENT (with field violations)
 // for malformed input, NOT_FOUND, ALREADY_EXISTS, ABORTED for a stale
@@ -31,10 +37,13 @@
 //
 // When storage fails, writes stop and reads go on (see Writable()): a full
 // disk is RESOURCE_EXHAUSTED ("disk full: ...") until space is freed, when
-// writes resume by themselves; a failed write or sync, and a data directory
-// removed or replaced under the store, are UNAVAILABLE until restart. A
-// write refused or failed this way was not acknowledged; every write that
-// was is kept.
+// writes resume by themselves (unless the store opened on a full disk:
+// it is then read-only until a restart). A failed write is UNAVAILABLE
+// until RocksDB resumes after it, by itself when the error was passing; a
+// failed sync is UNAVAILABLE until restart, and a data directory removed
+// or replaced under the store until it is put back or restored. A write
+// refused or failed this way was not acknowledged; every write that was is
+// kept.
 //
 // Thread-safety: a Store is safe for concurrent use by any number of
 // threads.
@@ -42,14 +51,9 @@
 #ifndef JIXIAO_STORAGE_SVC_STORE_STORE_H_
 #define JIXIAO_STORAGE_SVC_STORE_STORE_H_
 
-#include <array>
-#include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
@@ -57,23 +61,12 @@
 #include "absl/time/time.h"
 #include "common/report/scheme_ref.h"
 #include "jixiao/v1/storage_service.pb.h"
-#include "storage-svc/store/stripe_locks.h"
 
 namespace rocksdb {
-class DB;
-class ColumnFamilyHandle;
-class BackupEngine;
-class Env;
-class FileLock;
 class FileSystem;
-class WriteBatch;
 }  // namespace rocksdb
 
 namespace jixiao::store {
-
-class GroupCommit;
-class PageTokens;
-class WriteGuard;
 
 struct StoreOptions {
   std::string data_dir;
@@ -215,95 +208,9 @@ class Store {
   static absl::Status Restore(const std::string& backup_dir, const std::string& data_dir);
 
  private:
-  enum Family {
-    kRevisions,
-    kHeads,
-    kIndex,
-    kSchemes,
-    kCards,
-    kIdempotency,
-    kAudit,
-    kMeta,
-    kFamilyCount
-  };
-
-  // What Open made, for the constructor.
-  struct Opened;
-  explicit Store(Opened opened);
-  class Writer;
-  struct Prepared;
-  rocksdb::ColumnFamilyHandle* family(Family f) const { return families_[f]; }
-  // Each report write checks its request and reads what it needs under its
-  // report's stripe, then prepares its batch; Commit hands the batch to the
-  // committer, or answers at once if there is nothing to write.
-  absl::StatusOr<Prepared> PrepareCreateReport(const v1::CreateReportRequest& request,
-                                               const WriteContext& context);
-  absl::StatusOr<Prepared> PrepareUpdateReport(const v1::UpdateReportRequest& request,
-                                               const WriteContext& context);
-  absl::StatusOr<Prepared> PrepareTransitionReport(const v1::TransitionReportRequest& request,
-                                                   const WriteContext& context);
-  absl::StatusOr<Prepared> PrepareDeleteReport(const v1::DeleteReportRequest& request,
-                                               const WriteContext& context);
-  void Commit(absl::StatusOr<Prepared> prepared, RevisionDone done);
-  // Hands `batch` to the committer and waits until it is durable. Every
-  // synced write goes through the committer, and shares its syncs.
-  absl::Status WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing);
-  // OK if `card` was scored with the scheme the store knows under its id and
-  // version (SaveScoreCard).
-  absl::Status CheckCardScheme(const v1::ScoreCard& card);
-  // The digest of the built-in scheme `id` `version`; null if none.
-  const std::string* BuiltInDigest(const std::string& id, int version) const;
-  // Adds the audit record of a write to its batch.
-  void Audit(rocksdb::WriteBatch& batch, const WriteContext& context, absl::string_view method,
-             std::string target, int64_t revision = 0, std::string detail = "");
-
-  // A backup of everything into `dir` (checked by the caller), recording
-  // when it started (Unix nanoseconds) as its app metadata; then only the
-  // newest `keep` are kept (0: all). One at a time; counted for /metrics.
-  absl::StatusOr<v1::CreateBackupResponse> BackUp(const std::string& dir, bool flush, int keep);
-  // The supervisor thread: every options_.check_every, checks the data
-  // directory and, while writes are stopped, asks RocksDB to resume.
-  void Supervise();
-  void TryResume();
-  // The backup thread: a backup every options_.backup_every.
-  void BackUpContinuously();
-
-  // Declared before db_ so that they outlive it: RocksDB works through
-  // env_ (null: the default Env) and reports its errors to guard_.
-  const StoreOptions options_;
-  // report::SchemeDigest of each of options_.built_in_schemes, in order.
-  const std::vector<std::string> built_in_digests_;
-  const std::unique_ptr<rocksdb::Env> env_;
-  const std::unique_ptr<WriteGuard> guard_;
-  // Immutable after Open.
-  const std::unique_ptr<rocksdb::DB> db_;
-  // By Family; a family a read-only store lacks (one written before the
-  // family existed) is null.
-  const std::vector<rocksdb::ColumnFamilyHandle*> families_;
-  std::unique_ptr<const PageTokens> page_tokens_;
-  // Opened read-only (the disk was full): holds the directory's lock itself.
-  const bool read_only_;
-  rocksdb::FileLock* const read_only_lock_;
-
-  // Writes to one report are serialised by the stripe its key hashes to,
-  // held until the write is durable; writes to different reports run, and
-  // are committed in groups, concurrently.
-  StripeLocks report_stripes_;
-  std::unique_ptr<GroupCommit> committer_;
-  std::mutex schemes_mutex_;                 // guards publishing
-  std::mutex backup_mutex_;                  // one backup at a time
-  std::atomic<uint32_t> audit_sequence_{0};  // orders records written in the same nanosecond
-
-  // Backups taken (by CreateBackup or continuously), and failed.
-  std::atomic<int64_t> backups_made_{0}, backups_failed_{0};
-  std::atomic<int64_t> last_backup_unix_seconds_{0};  // 0: none yet
-
-  // The supervisor and backup threads, stopped by the destructor.
-  std::mutex threads_mutex_;
-  std::condition_variable threads_wake_;
-  bool stopping_ = false;                            // guarded by threads_mutex_
-  rocksdb::BackupEngine* running_backup_ = nullptr;  // guarded by threads_mutex_
-  std::thread supervisor_, backer_;
+  class Impl;  // store_impl.h
+  explicit Store(std::unique_ptr<Impl> impl);
+  const std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace jixiao::store
