@@ -14,9 +14,10 @@
 //   jixiao-load store-put --dir /tmp/store --requests 100000 --concurrency 16
 //   jixiao-load check --requests 20000
 //
-// Every run prints one summary line (see latency.h). Exit code: 0 if every
-// request succeeded, 1 if any failed (the first failure is printed), 2 for
-// bad usage, 3 if the target could not be reached at all.
+// Every run prints one summary line (see latency.h), or with --json one JSON
+// object (what `tools/dev bench` reads). Exit code: 0 if every request
+// succeeded, 1 if any failed (the first failure is printed), 2 for bad
+// usage, 3 if the target could not be reached at all.
 
 #include <grpcpp/grpcpp.h>
 #include <rocksdb/db.h>
@@ -35,6 +36,7 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/report/check_report.h"
@@ -124,12 +126,15 @@ class ProcessWatch {
   void Progress(int64_t answered, int64_t total) {
     if (pid_ != 0 && answered == std::max<int64_t>(1, total / 10)) start_kb_ = ResidentKb();
   }
-  std::string Stop() {
-    if (pid_ == 0) return "";
+  // Ends the sampling; the watched process's resident memory in KiB, under
+  // the summary's field names (none without a process).
+  std::vector<std::pair<const char*, int64_t>> Stop() {
+    if (pid_ == 0) return {};
     stop_ = true;
     thread_.join();
-    return absl::StrFormat(" rss_start_kb=%d rss_end_kb=%d rss_peak_kb=%d", start_kb_.load(),
-                           ResidentKb(), peak_kb_.load());
+    return {{"rss_start_kb", start_kb_.load()},
+            {"rss_end_kb", ResidentKb()},
+            {"rss_peak_kb", peak_kb_.load()}};
   }
 
  private:
@@ -230,7 +235,9 @@ class Tally {
   std::string first_error_;
 };
 
-std::shared_ptr<grpc::Channel> Channel(const LoadOptions& options) {
+// The target's channel, once connected; an error if it could not be
+// reached within --connect-timeout (main's exit code 3).
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const LoadOptions& options) {
   grpc::ChannelArguments args;
   // Several replicas ("ipv4:a,b,c" or a dns:/// name): spread calls over all.
   args.SetLoadBalancingPolicyName("round_robin");
@@ -240,8 +247,7 @@ std::shared_ptr<grpc::Channel> Channel(const LoadOptions& options) {
       grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), args);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() +
                                  std::chrono::seconds(options.connect_seconds))) {
-    std::cerr << "jixiao-load: cannot reach " << options.target << "\n";
-    std::exit(3);
+    return absl::UnavailableError(absl::StrCat("cannot reach ", options.target));
   }
   return channel;
 }
@@ -461,15 +467,21 @@ class Session {
   const ReportGenerator& generator;
   ProcessWatch& watch;
 
-  // The target's channel, connected on first use (exits 3 if it cannot be).
-  const std::shared_ptr<grpc::Channel>& channel() {
-    if (channel_ == nullptr) channel_ = Channel(options);
-    return channel_;
+  // Connects to the target; the commands with a target call it first.
+  absl::Status Connect() {
+    if (channel_ != nullptr) return absl::OkStatus();
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = Channel(options);
+    if (!channel.ok()) return channel.status();
+    channel_ = *std::move(channel);
+    health_ = grpc::health::v1::Health::NewStub(channel_);
+    return absl::OkStatus();
   }
+
+  // The target's channel, once Connect succeeded.
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
   // The null RPC: a health Check over the same channel.
   Call NullCall() {
-    if (health_ == nullptr) health_ = grpc::health::v1::Health::NewStub(channel());
     return [this] {
       grpc::ClientContext context;
       Prepare(context, options);
@@ -702,26 +714,88 @@ const std::vector<LoadCommand>& Commands() {
   return commands;
 }
 
-int Run(const LoadCommand& command, const LoadOptions& options) {
+std::string JsonString(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      absl::StrAppend(&out, "\\", std::string(1, c));
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      absl::StrAppendFormat(&out, "\\u%04x", c);
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// The summary as one JSON object on one line, with the fields and units of
+// FormatSummary's line (a field not measured is left out), `memory` after
+// them, and `with_null`, the interleaved null RPC's own summary, if any.
+std::string JsonSummary(const std::string& name, const RunSummary& summary,
+                        const std::vector<std::pair<const char*, int64_t>>& memory,
+                        const std::string& with_null) {
+  std::string json = absl::StrFormat(
+      "{\"name\": %s, \"requests\": %d, \"errors\": %d, \"seconds\": %.3f, "
+      "\"per_second\": %.0f, \"p50_us\": %.1f, \"p99_us\": %.1f, \"max_us\": %.1f",
+      JsonString(name), summary.requests, summary.errors, summary.seconds, summary.per_second(),
+      summary.p50_ns / 1e3, summary.p99_ns / 1e3, summary.max_ns / 1e3);
+  const double requests = static_cast<double>(summary.requests);
+  auto per_request = [&](const char* field, int64_t total, double scale) {
+    if (total < 0 || summary.requests <= 0) return;
+    absl::StrAppendFormat(&json, scale == 1 ? ", \"%s\": %.2f" : ", \"%s\": %.1f", field,
+                          static_cast<double>(total) / scale / requests);
+  };
+  per_request("client_cpu_us", summary.client_cpu_ns, 1e3);
+  per_request("prepare_cpu_us", summary.prepare_cpu_ns, 1e3);
+  per_request("server_cpu_us", summary.watched_cpu_ns, 1e3);
+  per_request("server_switches", summary.watched_switches, 1);
+  for (const auto& [field, value] : memory)
+    absl::StrAppendFormat(&json, ", \"%s\": %d", field, value);
+  if (summary.errors > 0)
+    absl::StrAppend(&json, ", \"first_error\": ", JsonString(summary.first_error));
+  if (!with_null.empty()) absl::StrAppend(&json, ", \"with_null\": ", with_null);
+  return json + "}";
+}
+
+int Run(const LoadCommand& command, const LoadOptions& options, bool json) {
   GeneratorOptions generator_options;
   generator_options.seed = options.seed;
   generator_options.inconsistent_per_mille = options.inconsistent_per_mille;
   ReportGenerator generator(generator_options);
   ProcessWatch watch(options.watch_pid);
   Session session(options, generator, watch);
-  absl::StatusOr<RunSummary> summary = command.run(session);
+  absl::Status connected = (command.needs & kTarget) ? session.Connect() : absl::OkStatus();
+  absl::StatusOr<RunSummary> summary =
+      connected.ok() ? command.run(session) : absl::StatusOr<RunSummary>(connected);
   if (!summary.ok()) {
     std::cerr << "jixiao-load: " << summary.status() << "\n";
     return 3;
   }
+  const std::string name = options.name.empty() ? command.name : options.name;
   int64_t null_errors = 0;
+  std::string null_json;
   if (Interleaved* null_first = session.null_first()) {
     RunSummary null_summary = null_first->tally.Finish(summary->seconds);
-    std::cout << FormatSummary("null", null_summary) << std::endl;
     null_errors = null_summary.errors;
+    if (json) {
+      null_json = JsonSummary("null", null_summary, {}, "");
+    } else {
+      std::cout << FormatSummary("null", null_summary) << std::endl;
+    }
   }
-  std::cout << FormatSummary(options.name.empty() ? command.name : options.name, *summary)
-            << watch.Stop() << std::endl;
+  const std::vector<std::pair<const char*, int64_t>> memory = watch.Stop();
+  if (json) {
+    std::cout << JsonSummary(name, *summary, memory, null_json) << std::endl;
+  } else {
+    std::string line = FormatSummary(name, *summary);
+    std::string first_error;
+    if (size_t newline = line.find('\n'); newline != std::string::npos) {
+      first_error = line.substr(newline);
+      line.resize(newline);
+    }
+    for (const auto& [field, value] : memory) absl::StrAppendFormat(&line, " %s=%d", field, value);
+    std::cout << line << first_error << std::endl;
+  }
   return summary->errors == 0 && null_errors == 0 && summary->requests > 0 ? 0 : 1;
 }
 
@@ -738,6 +812,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   jixiao::bench::LoadOptions options;
   std::string token_file;
+  bool json = false;
   for (const jixiao::bench::LoadCommand& command : jixiao::bench::Commands()) {
     using namespace jixiao::bench;  // the Needs flags
     CLI::App* sub = app.add_subcommand(command.name, command.help);
@@ -784,6 +859,9 @@ int main(int argc, char** argv) {
                     "used per request (server_cpu_us) and its context switches per request "
                     "(server_switches)");
     sub->add_option("--name", options.name, "name on the summary line");
+    sub->add_flag("--json", json,
+                  "print the summary as one JSON object (the same fields, numbers as numbers; "
+                  "with --with-null, the null RPC's summary as its field with_null)");
     if (command.needs & kWithNull) {
       sub->add_flag("--with-null", options.with_null,
                     "before each call, a null RPC on the same channel, tallied apart on a line "
@@ -801,7 +879,7 @@ int main(int argc, char** argv) {
   }
   const std::string chosen = app.get_subcommands().front()->get_name();
   for (const jixiao::bench::LoadCommand& command : jixiao::bench::Commands()) {
-    if (command.name == chosen) return jixiao::bench::Run(command, options);
+    if (command.name == chosen) return jixiao::bench::Run(command, options, json);
   }
   return 2;  // CLI11 knows only the commands above
 }
