@@ -49,8 +49,11 @@ int ExitCodeFor(const absl::Status& status) {
 void PrintError(const std::string& what, const absl::Status& status, const std::string& address,
                 const std::string& flag) {
   std::cerr << "jixiao: " << what << ": " << status.message() << "\n";
+  // A message of several lines lists its violations already (a scheme's
+  // problems, one per line, each with its place).
+  const bool listed = absl::StrContains(status.message(), '\n');
   for (const report::FieldViolation& v : report::ViolationsOf(status)) {
-    if (v.field.empty()) continue;  // already in the message
+    if (listed || v.field.empty()) continue;  // already in the message
     std::cerr << "  " << v.field << ": " << v.description << "\n";
   }
   if (IsTlsFailure(status)) {
