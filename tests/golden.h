@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/base/files.h"
 #include "gtest/gtest.h"
 
 namespace jixiao::testing {
@@ -25,15 +26,13 @@ inline void ExpectGolden(const std::string& actual, const std::string& path) {
     std::cerr << "rewrote golden file " << path << "\n";
     return;
   }
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << "no golden file " << path
-                  << ": run with JIXIAO_UPDATE_GOLDEN=1 to write it, then review it";
-  std::ostringstream expected;
-  expected << in.rdbuf();
-  if (expected.str() == actual) return;
+  absl::StatusOr<std::string> expected = base::ReadFile(path, "golden file");
+  ASSERT_TRUE(expected.ok()) << expected.status().message()
+                             << ": run with JIXIAO_UPDATE_GOLDEN=1 to write it, then review it";
+  if (*expected == actual) return;
   // The first line that differs, to start from; the whole diff is one
   // JIXIAO_UPDATE_GOLDEN=1 run and `git diff` away.
-  std::istringstream want(expected.str()), got(actual);
+  std::istringstream want(*expected), got(actual);
   std::string want_line, got_line;
   int line = 1;
   while (std::getline(want, want_line) && std::getline(got, got_line) && want_line == got_line) {

@@ -265,12 +265,8 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   broken_scheme.set_name("x");
   broken_scheme.set_total_weight("10");
   v1::Scheme official;
-  {
-    std::ifstream in(SourcePath("schemes/dept-overall-v1.textproto"));
-    std::ostringstream text;
-    text << in.rdbuf();
-    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text.str(), &official));
-  }
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      testing::ReadFile(SourcePath("schemes/dept-overall-v1.textproto")), &official));
   v1::Scheme unknown_enum = official;
   unknown_enum.set_version(2);
   unknown_enum.set_score_on(static_cast<v1::ValueBasis>(42));

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <thread>
 
+#include "common/base/files.h"
+
 namespace jixiao::testing {
 namespace {
 
@@ -32,12 +34,7 @@ int ShellStatus(int status) {
 
 }  // namespace
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string ReadFile(const std::string& path) { return base::ReadFile(path).value_or(""); }
 
 std::string ReadAddress(const std::string& port_file) {
   std::string address = ReadFile(port_file);

@@ -235,11 +235,8 @@ TEST(ScoringCli, UnreachableServiceExitsFive) {
 }
 
 TEST(ScoringCli, ReadsStandardInputAndReportsBadJson) {
-  std::ifstream in(kSeed);
-  std::ostringstream seed;
-  seed << in.rdbuf();
   testing::CommandResult ok =
-      RunCommand({BinPath("jixiao"), "score", "-", "-o", "json"}, seed.str());
+      RunCommand({BinPath("jixiao"), "score", "-", "-o", "json"}, testing::ReadFile(kSeed));
   EXPECT_EQ(ok.exit_code, 3);
   testing::CommandResult bad = RunCommand({BinPath("jixiao"), "score", "-"}, "{\"identity\": 5}");
   EXPECT_EQ(bad.exit_code, 4);

@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/auth/records_file.h"
+#include "common/base/files.h"
 #include "common/base/sha256.h"
 #include "common/report/field_violations.h"
 
@@ -29,7 +30,7 @@ std::string ReportDigest(const v1::Report& report) {
 }
 
 absl::StatusOr<SigningKeys> SigningKeys::Load(const std::string& path) {
-  auto text = ReadRecordsFile(path, "signing key file");
+  auto text = base::ReadFile(path, "signing key file");
   if (!text.ok()) return text.status();
   return Parse(*text, path);
 }

@@ -1,21 +1,10 @@
 #include "common/auth/records_file.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
 namespace jixiao::auth {
-
-absl::StatusOr<std::string> ReadRecordsFile(const std::string& path, absl::string_view what) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", what, " ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 absl::Status ForEachRecord(
     absl::string_view text, absl::string_view source,

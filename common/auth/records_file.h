@@ -14,9 +14,6 @@
 
 namespace jixiao::auth {
 
-// The whole file; NOT_FOUND "cannot read <what> <path>" if it cannot be read.
-absl::StatusOr<std::string> ReadRecordsFile(const std::string& path, absl::string_view what);
-
 // Calls `record` with the fields of every line that is neither blank nor a
 // comment. The first error it returns stops the walk and comes back as
 // INVALID_ARGUMENT "<source>:<line>: <message>".

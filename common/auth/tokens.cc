@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/auth/records_file.h"
+#include "common/base/files.h"
 #include "common/base/sha256.h"
 
 namespace jixiao::auth {
@@ -25,7 +26,7 @@ std::string TokenHash(absl::string_view token) {
 }
 
 absl::StatusOr<TokenTable> TokenTable::Load(const std::string& path) {
-  auto text = ReadRecordsFile(path, "token file");
+  auto text = base::ReadFile(path, "token file");
   if (!text.ok()) return text.status();
   return Parse(*text, path);
 }

@@ -9,8 +9,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/base/files.h"
 #include "common/report/check_report.h"
 #include "common/report/decimal.h"
 #include "common/report/field_violations.h"
@@ -49,10 +51,11 @@ class SchemeCompiler {
     CheckHeader(scheme, root);
     if (CountNodes(scheme) > kMaxSchemeNodes) {
       problems_.Add(root, absl::StrCat("has more than ", kMaxSchemeNodes,
-                                       " measures, indicators, checks and checklist items"));
+                                       " measures, indicators, checks, checklist items and figures"));
       return nullptr;
     }
     CheckEnums(scheme, root);
+    CompileFigures(scheme, root);
     CompileMeasures(scheme, root);
     OrderMeasures(root);
     CompileIndicators(scheme, root);
@@ -64,7 +67,8 @@ class SchemeCompiler {
 
  private:
   static int CountNodes(const v1::Scheme& scheme) {
-    int count = scheme.measures_size() + scheme.checks_size() + scheme.grades_size();
+    int count = scheme.measures_size() + scheme.checks_size() + scheme.grades_size() +
+                scheme.figures_size();
     std::function<void(const v1::Indicator&, int)> visit = [&](const v1::Indicator& i, int depth) {
       ++count;
       count += i.rule().checklist().items_size() + i.rule().bands().bands_size();
@@ -120,6 +124,33 @@ class SchemeCompiler {
       problems_.Add(root.Field("indicators"), "a scheme needs indicators");
   }
 
+  // A figure's id is what a formula names after "figures.": a letter, then
+  // letters, digits and '_'.
+  static bool IsFigureId(absl::string_view id) {
+    if (id.empty() || id.size() > report::kMaxFigureIdLength || !absl::ascii_isalpha(id[0])) {
+      return false;
+    }
+    for (char c : id) {
+      if (!absl::ascii_isalnum(c) && c != '_') return false;
+    }
+    return true;
+  }
+
+  void CompileFigures(const v1::Scheme& scheme, const SchemePath& root) {
+    for (int i = 0; i < scheme.figures_size(); ++i) {
+      const v1::FigureSpec& f = scheme.figures(i);
+      SchemePath at = root.Field("figures", i);
+      if (!IsFigureId(f.id())) {
+        problems_.Add(at.Field("id"),
+                      absl::StrCat("is required: a letter, then letters, digits or '_', at most ",
+                                   report::kMaxFigureIdLength, " characters"));
+      } else if (!parts_->figure_ids.insert(f.id()).second) {
+        problems_.Add(at.Field("id"), absl::StrCat("figure \"", f.id(), "\" is declared twice"));
+      }
+      if (f.name().empty()) problems_.Add(at.Field("name"), "is required");
+    }
+  }
+
   void CompileMeasures(const v1::Scheme& scheme, const SchemePath& root) {
     for (int i = 0; i < scheme.measures_size(); ++i) {
       const v1::Measure& m = scheme.measures(i);
@@ -149,7 +180,7 @@ class SchemeCompiler {
         problems_.Add(at, "needs a formula, a declared field path, or both");
       }
       if (!m.formula().empty()) {
-        absl::StatusOr<Formula> formula = Formula::Parse(m.formula(), resolve);
+        absl::StatusOr<Formula> formula = Formula::Parse(m.formula(), resolve, &parts_->figure_ids);
         if (formula.ok()) {
           out.formula = *std::move(formula);
         } else {
@@ -157,7 +188,8 @@ class SchemeCompiler {
         }
       }
       if (!m.declared().empty()) {
-        absl::StatusOr<FieldPath> path = FieldPath::Compile(m.declared(), v1::Report::descriptor());
+        absl::StatusOr<FieldPath> path = FieldPath::Compile(m.declared(), v1::Report::descriptor(),
+                                                                &parts_->figure_ids);
         if (path.ok()) {
           out.declared = *std::move(path);
         } else {
@@ -312,8 +344,8 @@ class SchemeCompiler {
         problems_.Add(at.Field("id"), absl::StrCat("check \"", c.id(), "\" is defined twice"));
       }
       if (c.name().empty()) problems_.Add(at.Field("name"), "is required");
-      absl::StatusOr<Formula> left = Formula::Parse(c.left(), resolve);
-      absl::StatusOr<Formula> right = Formula::Parse(c.right(), resolve);
+      absl::StatusOr<Formula> left = Formula::Parse(c.left(), resolve, &parts_->figure_ids);
+      absl::StatusOr<Formula> right = Formula::Parse(c.right(), resolve, &parts_->figure_ids);
       if (!left.ok()) problems_.Add(at.Field("left"), std::string(left.status().message()));
       if (!right.ok()) problems_.Add(at.Field("right"), std::string(right.status().message()));
       if (!left.ok() || !right.ok()) continue;
@@ -438,11 +470,9 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeText(absl::strin
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read scheme file ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return LoadSchemeText(text.str(), path);
+  absl::StatusOr<std::string> text = base::ReadFile(path, "scheme file");
+  if (!text.ok()) return text.status();
+  return LoadSchemeText(*text, path);
 }
 
 }  // namespace jixiao::engine

@@ -3,9 +3,7 @@
 // scheme: the rates the report states, its Q2 spending progress that its own
 // amounts contradict, and the identities that hold within rounding.
 
-#include <fstream>
-#include <sstream>
-
+#include "common/base/files.h"
 #include "common/report/decimal.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -15,11 +13,11 @@ namespace jixiao::engine {
 namespace {
 
 v1::Report LoadSeed() {
-  std::ifstream in(std::string(JIXIAO_SOURCE_DIR) + "/examples/longhua-2019.json");
-  std::ostringstream text;
-  text << in.rdbuf();
+  absl::StatusOr<std::string> text =
+      base::ReadFile(std::string(JIXIAO_SOURCE_DIR) + "/examples/longhua-2019.json");
+  EXPECT_TRUE(text.ok()) << text.status();
   v1::Report report;
-  auto status = google::protobuf::util::JsonStringToMessage(text.str(), &report);
+  auto status = google::protobuf::util::JsonStringToMessage(text.value_or(""), &report);
   EXPECT_TRUE(status.ok()) << status.ToString();
   return report;
 }

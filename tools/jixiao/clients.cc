@@ -1,12 +1,11 @@
 #include "tools/jixiao/clients.h"
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "absl/random/random.h"
 #include "absl/strings/str_format.h"
+#include "common/base/files.h"
 #include "common/rpc/call_log.h"
 #include "common/rpc/message_limits.h"
 #include "common/rpc/status.h"
@@ -14,12 +13,11 @@
 namespace jixiao::cli {
 namespace {
 
+// The file at `path`; "" if none is given or it cannot be read (main's
+// CheckTlsFiles has already said so).
 std::string ReadPem(const std::string& path) {
   if (path.empty()) return "";
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return base::ReadFile(path).value_or("");
 }
 
 // TLS when a CA is given (with a client certificate for mutual TLS),

@@ -1,31 +1,42 @@
 #include "tools/jixiao/inputs.h"
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/files.h"
 #include "common/report/check_report.h"
 #include "common/report/scheme_ref.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace jixiao::cli {
 
+namespace {
+
+// Far above any report the services take (a request holds at most
+// --max-message-bytes, 16 MiB unless raised), and low enough that a wrong
+// path (a disk image, /dev/zero) is refused instead of filling memory.
+constexpr size_t kMaxReportFileBytes = 256 << 20;
+
+}  // namespace
+
 absl::StatusOr<v1::Report> ReadReport(const std::string& path) {
-  std::ostringstream text;
+  std::string text;
   if (path == "-") {
-    text << std::cin.rdbuf();
+    std::ostringstream in;
+    in << std::cin.rdbuf();
+    text = in.str();
   } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
-    text << in.rdbuf();
+    absl::StatusOr<std::string> file = base::ReadFile(path, "", kMaxReportFileBytes);
+    if (!file.ok()) return absl::InvalidArgumentError(file.status().message());
+    text = *std::move(file);
   }
   v1::Report report;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(text.str(), &report, options);
+  auto status = google::protobuf::util::JsonStringToMessage(text, &report, options);
   if (!status.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path == "-" ? "standard input" : path,

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
+#include "common/base/files.h"
 #include "common/rpc/tls_check.h"
 #include "tools/jixiao/command.h"
 #include "tools/jixiao/commands/commands.h"
@@ -94,11 +95,9 @@ bool ReadToken(const std::string& token_file, std::string& token) {
 // "unreachable" service. False, having said why, if one is wrong.
 bool CheckTlsFiles(const ClientOptions& options) {
   auto read = [](const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    out = text.str();
-    return static_cast<bool>(in);
+    absl::StatusOr<std::string> text = base::ReadFile(path);
+    if (text.ok()) out = *std::move(text);
+    return text.ok();
   };
   absl::Status status;
   std::string ca, cert, key;

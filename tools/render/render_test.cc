@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "absl/strings/str_replace.h"
+#include "common/base/files.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -25,12 +26,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string ReadFile(const std::string& path) { return base::ReadFile(path).value_or(""); }
 
 v1::Report Seed() {
   v1::Report report;

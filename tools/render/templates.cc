@@ -6,13 +6,12 @@
 #include <dirent.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <mutex>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/base/files.h"
 #include "tools/render/document_parts.h"
 #include "tools/render/formatting.h"
 #include "tools/render/render.h"
@@ -21,18 +20,6 @@ namespace jixiao::render {
 
 // Defined in the generated builtin_templates.cc.
 const std::map<std::string, std::string>& BuiltInTemplates();
-
-namespace {
-
-std::string ReadFile(const std::string& path, bool* ok) {
-  std::ifstream in(path, std::ios::binary);
-  *ok = static_cast<bool>(in);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 std::string Mustache(const std::string& text, const mstch::node& view, bool html_escape) {
   static std::mutex mutex;  // mstch's escape function is global
@@ -60,9 +47,9 @@ absl::StatusOr<Templates> Templates::WithOverrides(const std::string& directory)
     return absl::NotFoundError(absl::StrCat("cannot read template directory ", directory));
   closedir(dir);
   for (auto& [name, text] : templates.templates_) {
-    bool ok = false;
-    std::string override_text = ReadFile(directory + "/" + name, &ok);
-    if (ok) text = override_text;
+    // A template the directory does not hold stays the built-in one.
+    absl::StatusOr<std::string> override_text = base::ReadFile(directory + "/" + name);
+    if (override_text.ok()) text = *std::move(override_text);
   }
   return templates;
 }
