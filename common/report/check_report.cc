@@ -1,5 +1,6 @@
 #include "common/report/check_report.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -39,6 +40,7 @@ const absl::flat_hash_map<const Descriptor*, std::vector<CheckedField>>& Checked
       std::vector<CheckedField> checked;
       for (int i = 0; i < type->field_count(); ++i) {
         const FieldDescriptor* field = type->field(i);
+        if (field->is_map()) continue;  // Report.figures: CheckFigures
         const bool is_message = field->type() == FieldDescriptor::TYPE_MESSAGE;
         const bool is_string = field->type() == FieldDescriptor::TYPE_STRING;
         if (!field->is_repeated() && !is_message && !is_string) continue;
@@ -59,6 +61,7 @@ class ReportChecker {
     path_.reserve(8);
     Walk(report, report.GetDescriptor());
     CheckIdentity(report.identity());
+    CheckFigures(report);
     CheckAnswers(report);
     if (report.satisfaction().has_rate()) {
       absl::StatusOr<DecimalText> rate = ScanDecimal(report.satisfaction().rate().value());
@@ -163,6 +166,39 @@ class ReportChecker {
     if (text.size() > kMaxTextBytes) {
       Add(Path(),
           absl::StrCat("is ", text.size(), " bytes; at most ", kMaxTextBytes, " are allowed"));
+    }
+  }
+
+  // Report.figures: at most kMaxListItems, each under a code, each a figure.
+  // In the order of their ids, so that the same report gets the same answer.
+  void CheckFigures(const v1::Report& report) {
+    const auto& figures = report.figures();
+    if (figures.empty()) return;
+    if (static_cast<int>(figures.size()) > kMaxListItems) {
+      Add("figures", absl::StrCat("has ", figures.size(), " figures; at most ", kMaxListItems,
+                                  " are allowed"));
+      return;
+    }
+    using Entry = google::protobuf::MapPair<std::string, v1::Decimal>;
+    std::vector<const Entry*> entries;
+    entries.reserve(figures.size());
+    for (const Entry& entry : figures) entries.push_back(&entry);
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry* a, const Entry* b) { return a->first < b->first; });
+    static const std::string kFigures = "figures";
+    for (const Entry* entry : entries) {
+      const std::string* id = &entry->first;
+      if (id->size() > kMaxFigureIdLength || !IsCode(*id)) {
+        Add("figures", absl::StrCat("\"", ValidUtf8(id->substr(0, 64)), id->size() > 64 ? "…" : "",
+                                    "\" is no figure id: at most ", kMaxFigureIdLength,
+                                    " letters, digits, '_', '-' or '.'"));
+        continue;
+      }
+      path_.push_back({&kFigures, -1});
+      path_.push_back({id, -1});
+      CheckFigure(entry->second.value(), /*is_rate=*/false);
+      path_.pop_back();
+      path_.pop_back();
     }
   }
 

@@ -26,6 +26,7 @@ inline constexpr int kMaxListItems = 1000;          // one repeated field
 inline constexpr int kMinFiscalYear = 2000;
 inline constexpr int kMaxFiscalYear = 2100;
 inline constexpr int kMaxRatePercent = 1000;  // a declared rate, in percent
+inline constexpr size_t kMaxFigureIdLength = 64;  // a key of Report.figures
 
 // What is wrong with a department code or a fiscal year, as CheckReport
 // says it of a report's identity; empty if nothing. For checking a report's
@@ -34,8 +35,10 @@ std::string DepartmentCodeProblem(const std::string& code);
 std::string FiscalYearProblem(int year);
 
 // Checks a report on its own, without a scheme: identity present, every
-// figure a well-formed non-negative decimal, every declared rate at most
-// kMaxRatePercent, satisfaction at most 100%, sizes within the limits above.
+// figure (Report.figures too, each under a code of at most
+// kMaxFigureIdLength) a well-formed non-negative decimal, every declared
+// rate at most kMaxRatePercent, satisfaction at most 100%, sizes within the
+// limits above.
 // OK, or INVALID_ARGUMENT with a violation per bad field.
 absl::Status CheckReport(const v1::Report& report);
 

@@ -64,6 +64,7 @@ struct SchemeParts {
   std::vector<CompiledGrade> grades;  // highest min_score first
   absl::flat_hash_map<std::string, int> indicator_index;
   absl::flat_hash_set<std::string> checklist_item_ids;  // of every checklist rule
+  FigureIds figure_ids;                                 // of Scheme.figures
   std::string total_weight_text;
   std::string sha256;  // report::SchemeDigest(proto), copied into every card
 };

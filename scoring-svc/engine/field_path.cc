@@ -1,9 +1,12 @@
 #include "scoring-svc/engine/field_path.h"
 
+#include <algorithm>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "jixiao/v1/report.pb.h"
 
 namespace jixiao::engine {
 
@@ -21,7 +24,8 @@ std::string FieldNames(const Descriptor* type) {
 
 }  // namespace
 
-absl::StatusOr<FieldPath> FieldPath::Compile(absl::string_view path, const Descriptor* root) {
+absl::StatusOr<FieldPath> FieldPath::Compile(absl::string_view path, const Descriptor* root,
+                                             const FigureIds* figures) {
   FieldPath result;
   result.text_ = std::string(path);
   const Descriptor* type = root;
@@ -38,6 +42,26 @@ absl::StatusOr<FieldPath> FieldPath::Compile(absl::string_view path, const Descr
       return absl::InvalidArgumentError(
           absl::StrCat("field path \"", path, "\": ", type->full_name(), " has no field \"",
                        names[i], "\" (it has: ", FieldNames(type), ")"));
+    }
+    if (field->is_map() && type == v1::Report::descriptor()) {
+      if (i + 2 != names.size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("field path \"", path, "\": name one figure, as \"", prefix, ".ID\""));
+      }
+      const std::string id(names[i + 1]);
+      if (figures == nullptr || !figures->contains(id)) {
+        std::vector<std::string> declared;
+        if (figures != nullptr) declared.assign(figures->begin(), figures->end());
+        std::sort(declared.begin(), declared.end());
+        return absl::InvalidArgumentError(absl::StrCat(
+            "field path \"", path, "\": the scheme declares no figure \"", id, "\" (",
+            declared.empty() ? "it declares none; add it to the scheme's figures"
+                             : absl::StrCat("it declares: ", absl::StrJoin(declared, ", ")),
+            ")"));
+      }
+      result.figure_id_ = id;
+      result.is_figure_ = true;
+      return result;
     }
     if (field->is_repeated() || field->type() != FieldDescriptor::TYPE_MESSAGE) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -62,6 +86,12 @@ const v1::Decimal* FieldPath::Find(const Message& root) const {
     const auto* reflection = message->GetReflection();
     if (!reflection->HasField(*message, field)) return nullptr;
     message = &reflection->GetMessage(*message, field);
+  }
+  if (is_figure_) {
+    const auto* report = dynamic_cast<const v1::Report*>(message);
+    if (report == nullptr) return nullptr;
+    auto it = report->figures().find(figure_id_);
+    return it == report->figures().end() ? nullptr : &it->second;
   }
   return static_cast<const v1::Decimal*>(message);
 }

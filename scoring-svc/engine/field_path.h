@@ -3,7 +3,8 @@
 // A scheme names report figures by dotted paths of proto field names. Paths
 // are checked once, when a scheme is loaded, against the Report descriptor:
 // every step but the last must be a singular message field, and the last a
-// jixiao.v1.Decimal. Thread-safe: immutable after Compile.
+// jixiao.v1.Decimal; or the path is "figures.ID", a figure of Report.figures
+// that the scheme declares. Thread-safe: immutable after Compile.
 
 #ifndef JIXIAO_SCORING_SVC_ENGINE_FIELD_PATH_H_
 #define JIXIAO_SCORING_SVC_ENGINE_FIELD_PATH_H_
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
@@ -20,12 +22,17 @@
 
 namespace jixiao::engine {
 
+// The ids of the figures a scheme declares (Scheme.figures).
+using FigureIds = absl::flat_hash_set<std::string>;
+
 class FieldPath {
  public:
   // Resolves `path` against `root`. INVALID_ARGUMENT names the first step
-  // that does not exist or is not of the right kind.
+  // that does not exist or is not of the right kind, or a figure that
+  // `figures` (null: none) does not hold.
   static absl::StatusOr<FieldPath> Compile(absl::string_view path,
-                                           const google::protobuf::Descriptor* root);
+                                           const google::protobuf::Descriptor* root,
+                                           const FigureIds* figures = nullptr);
 
   // The figure at this path in `root` (a message of the compiled type), or
   // nullptr if it or any message on the way is absent.
@@ -36,6 +43,9 @@ class FieldPath {
  private:
   std::string text_;
   std::vector<const google::protobuf::FieldDescriptor*> steps_;
+  // For "figures.ID": the id, looked up in the Report that steps_ reach.
+  std::string figure_id_;
+  bool is_figure_ = false;
 };
 
 }  // namespace jixiao::engine

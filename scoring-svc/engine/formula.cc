@@ -21,8 +21,9 @@ std::string Evaluation::WhyUnavailable() const {
 // Recursive-descent parser over the grammar in formula.h.
 class FormulaParser {
  public:
-  FormulaParser(absl::string_view text, const Formula::MeasureResolver& resolve, Formula& out)
-      : text_(text), resolve_(resolve), out_(out) {}
+  FormulaParser(absl::string_view text, const Formula::MeasureResolver& resolve,
+                const FigureIds* figures, Formula& out)
+      : text_(text), resolve_(resolve), figures_(figures), out_(out) {}
 
   absl::Status Run() {
     out_.nodes_.emplace_back();  // reserve the root slot
@@ -215,7 +216,7 @@ class FormulaParser {
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       absl::string_view name = Name();
       if (Accept('(')) return ParseCall(name, start);
-      absl::StatusOr<FieldPath> path = FieldPath::Compile(name, v1::Report::descriptor());
+      absl::StatusOr<FieldPath> path = FieldPath::Compile(name, v1::Report::descriptor(), figures_);
       if (!path.ok()) {
         pos_ = start;
         return Error(path.status().message());
@@ -257,19 +258,21 @@ class FormulaParser {
   static constexpr int kMaxHeight = 256;  // of the tree evaluation walks
   absl::string_view text_;
   const Formula::MeasureResolver& resolve_;
+  const FigureIds* const figures_;
   Formula& out_;
   size_t pos_ = 0;
   int depth_ = 0;
   std::vector<int> heights_;  // operations below and at each node of out_.nodes_
 };
 
-absl::StatusOr<Formula> Formula::Parse(absl::string_view text, const MeasureResolver& resolve) {
+absl::StatusOr<Formula> Formula::Parse(absl::string_view text, const MeasureResolver& resolve,
+                                       const FigureIds* figures) {
   Formula formula;
   formula.text_ = std::string(text);
   if (text.find_first_not_of(" \t\n") == absl::string_view::npos) {
     return absl::InvalidArgumentError("formula is empty");
   }
-  FormulaParser parser(text, resolve, formula);
+  FormulaParser parser(text, resolve, figures, formula);
   if (absl::Status status = parser.Run(); !status.ok()) return status;
   return formula;
 }

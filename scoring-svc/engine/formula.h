@@ -56,8 +56,10 @@ class Formula {
 
   // Parses `text`. INVALID_ARGUMENT says where (column) and what is wrong:
   // a syntax error, an unknown function or measure, a field path that does
-  // not name a figure of jixiao.v1.Report.
-  static absl::StatusOr<Formula> Parse(absl::string_view text, const MeasureResolver& resolve);
+  // not name a figure of jixiao.v1.Report, or "figures.ID" for an ID that
+  // `figures` (null: none) does not hold.
+  static absl::StatusOr<Formula> Parse(absl::string_view text, const MeasureResolver& resolve,
+                                       const FigureIds* figures = nullptr);
 
   // The measure indices this formula refers to, each once.
   const std::vector<int>& measure_refs() const { return measure_refs_; }

@@ -64,6 +64,9 @@ TEST(SchemeLoader, BrokenFilesCoverEveryKindOfProblem) {
            "duplicate_indicator",  // ids that repeat
            "too_deep",             // more levels than 四级
            "no_indicators",
+           "undeclared_figure",    // figures.ID the scheme does not declare
+           "figure_id_collision",  // a figure declared twice
+           "bad_figure_id",        // a figure id a formula could not name
        }) {
     EXPECT_TRUE(names.count(kind)) << "no broken scheme file for " << kind;
   }

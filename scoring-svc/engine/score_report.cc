@@ -20,6 +20,38 @@
 namespace jixiao::engine {
 namespace {
 
+// Report.figures against Scheme.figures: a figure the scheme does not
+// declare is an error (a bureau's form was filled for another table, or an
+// id is misspelt); a required one missing, a warning. In id order.
+void AddFigureFindings(const v1::Report& report, const SchemeParts& scheme,
+                       std::vector<v1::Finding>& findings) {
+  std::vector<const std::string*> undeclared;
+  for (const auto& [id, figure] : report.figures()) {
+    if (!scheme.figure_ids.contains(id)) undeclared.push_back(&id);
+  }
+  std::sort(undeclared.begin(), undeclared.end(),
+            [](const std::string* a, const std::string* b) { return *a < *b; });
+  for (const std::string* id : undeclared) {
+    v1::Finding& finding = findings.emplace_back();
+    finding.set_severity(v1::SEVERITY_ERROR);
+    finding.set_code("figure_undeclared");
+    finding.set_subject(*id);
+    finding.set_field_path(absl::StrCat("figures.", *id));
+    finding.set_message(absl::StrCat("数据项 figures.", *id, " 不在指标体系 ", scheme.proto.id(),
+                                     " 中：请核对编码，或改用该指标体系的填报模板"));
+  }
+  for (const v1::FigureSpec& spec : scheme.proto.figures()) {
+    if (!spec.required() || report.figures().contains(spec.id())) continue;
+    v1::Finding& finding = findings.emplace_back();
+    finding.set_severity(v1::SEVERITY_WARNING);
+    finding.set_code("figure_missing");
+    finding.set_subject(spec.id());
+    finding.set_field_path(absl::StrCat("figures.", spec.id()));
+    finding.set_message(
+        absl::StrCat("必填数据项 ", spec.name(), "（figures.", spec.id(), "）未填报"));
+  }
+}
+
 // Checks that depend on the scheme: manual scores name manual indicators
 // and lie within their weight.
 absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& scheme,
@@ -59,6 +91,7 @@ absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& sch
     finding.set_message(absl::StrCat("清单项 ", report.checklist(i).item_id(), " 不在指标体系 ",
                                      scheme.proto.id(), " 中，未计分"));
   }
+  AddFigureFindings(report, scheme, findings);
   return absl::OkStatus();
 }
 
