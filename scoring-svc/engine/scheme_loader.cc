@@ -312,7 +312,7 @@ class SchemeCompiler {
         parts_->indicators[index].measure = it->second;
       }
     } else if (rule && !in.measure().empty()) {
-      problems_.Add(at.Field("measure"), "a checklist or manual rule takes no measure");
+      problems_.Add(at.Field("measure"), "a checklist, manual or targets rule takes no measure");
     }
     if (rule && in.rule().has_checklist()) {
       for (int i = 0; i < in.rule().checklist().items_size(); ++i) {

@@ -67,6 +67,7 @@ TEST(SchemeLoader, BrokenFilesCoverEveryKindOfProblem) {
            "undeclared_figure",    // figures.ID the scheme does not declare
            "figure_id_collision",  // a figure declared twice
            "bad_figure_id",        // a figure id a formula could not name
+           "targets_on_measure",   // a targets rule given a measure
        }) {
     EXPECT_TRUE(names.count(kind)) << "no broken scheme file for " << kind;
   }

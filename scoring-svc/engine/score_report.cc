@@ -91,6 +91,22 @@ absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& sch
     finding.set_message(absl::StrCat("清单项 ", report.checklist(i).item_id(), " 不在指标体系 ",
                                      scheme.proto.id(), " 中，未计分"));
   }
+  for (int i = 0; i < report.targets_size(); ++i) {
+    const std::string& id = report.targets(i).indicator_id();
+    auto it = scheme.indicator_index.find(id);
+    if (it != scheme.indicator_index.end() &&
+        scheme.indicators[it->second].proto->rule().has_targets()) {
+      continue;
+    }
+    v1::Finding& finding = findings.emplace_back();
+    finding.set_severity(v1::SEVERITY_WARNING);
+    finding.set_code("target_unknown_indicator");
+    finding.set_subject(id);
+    finding.set_field_path(absl::StrCat("targets[", i, "].indicator_id"));
+    finding.set_message(absl::StrCat("绩效目标「", report.targets(i).name(), "」所属指标 ", id,
+                                     " 在指标体系 ", scheme.proto.id(),
+                                     " 中不按绩效目标计分，未计分"));
+  }
   AddFigureFindings(report, scheme, findings);
   return absl::OkStatus();
 }
@@ -159,6 +175,7 @@ mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& schem
   RuleOutcome outcome = indicator.rule->Apply(context);
   for (std::string& deduction : outcome.deductions) out.add_deductions(std::move(deduction));
   for (v1::ChecklistItemResult& item : outcome.items) *out.add_items() = std::move(item);
+  for (v1::TargetResult& target : outcome.targets) *out.add_targets() = std::move(target);
   for (v1::Finding& finding : outcome.findings) findings.push_back(std::move(finding));
   return outcome.score;
 }

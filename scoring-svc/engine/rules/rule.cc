@@ -21,12 +21,14 @@ std::unique_ptr<Rule> CompileRule(const v1::Rule& rule, const mpq_class& weight,
       return CompileChecklist(rule.checklist(), weight, at.Field("checklist"), problems);
     case v1::Rule::kManual:
       return CompileManual(rule.manual(), weight, at.Field("manual"), problems);
+    case v1::Rule::kTargets:
+      return CompileTargets(rule.targets(), weight, at.Field("targets"), problems);
     case v1::Rule::KIND_NOT_SET:
       break;
   }
   problems.Add(at,
                "a leaf indicator needs a rule: one of threshold, linear_deduction, "
-               "proportional, bands, checklist, manual");
+               "proportional, bands, checklist, manual, targets");
   return nullptr;
 }
 

@@ -40,13 +40,15 @@ struct RuleOutcome {
   mpq_class score;                      // exact, within [0, weight]
   std::vector<std::string> deductions;  // why each point was lost
   std::vector<v1::ChecklistItemResult> items;
+  std::vector<v1::TargetResult> targets;
   std::vector<v1::Finding> findings;
 };
 
 class Rule {
  public:
   virtual ~Rule() = default;
-  // Whether the indicator must name a measure (false: checklist, manual).
+  // Whether the indicator must name a measure (false: checklist, manual,
+  // targets).
   virtual bool TakesValue() const = 0;
   // Called only with a value when TakesValue().
   virtual RuleOutcome Apply(const RuleContext& context) const = 0;
@@ -74,6 +76,8 @@ std::unique_ptr<Rule> CompileChecklist(const v1::ChecklistRule&, const mpq_class
                                        const SchemePath&, SchemeProblems&);
 std::unique_ptr<Rule> CompileManual(const v1::ManualRule&, const mpq_class& weight,
                                     const SchemePath&, SchemeProblems&);
+std::unique_ptr<Rule> CompileTargets(const v1::TargetsRule&, const mpq_class& weight,
+                                     const SchemePath&, SchemeProblems&);
 
 // Shared by the rule kinds.
 // Writes a score or parameter with no trailing zeros: "0.1", "2", "1.147".
