@@ -47,46 +47,31 @@ GroupCommit::GroupCommit(rocksdb::DB* db, bool sync,
   answerer_ = std::thread([this] { Answer(); });
 }
 
+// The committer stops first, once it has written everything submitted;
+// then the answering thread, once it has answered all of it.
 GroupCommit::~GroupCommit() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    committer_stopping_ = true;
-  }
-  submitted_.notify_one();
+  queue_.Stop();
   committer_.join();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    answerer_stopping_ = true;
-  }
-  written_.notify_one();
+  answers_.Stop();
   answerer_.join();
 }
 
 void GroupCommit::Submit(rocksdb::WriteBatch batch, StripeLocks::Lock lock, Done done) {
-  bool was_empty;
-  {
-    std::lock_guard<std::mutex> guard(mu_);
-    was_empty = queue_.empty();
-    queue_.push_back({std::move(batch), std::move(lock), std::move(done)});
-  }
-  // Only the first batch of a group needs to wake the committer: it takes
-  // the others with it.
-  if (was_empty) submitted_.notify_one();
+  // Only the first batch of a group wakes the committer: it takes the
+  // others with it.
+  queue_.Push({std::move(batch), std::move(lock), std::move(done)});
 }
 
 GroupCommit::Counts GroupCommit::counts() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<std::mutex> lock(counts_mu_);
   return counts_;
 }
 
 void GroupCommit::Commit() {
   std::vector<Pending> group;
-  for (;;) {
+  while (queue_.Take(group)) {
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      submitted_.wait(lock, [this] { return committer_stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to write
-      group.swap(queue_);
+      std::lock_guard<std::mutex> lock(counts_mu_);
       ++counts_.groups;
       counts_.batches += static_cast<int64_t>(group.size());
     }
@@ -97,25 +82,13 @@ void GroupCommit::Commit() {
       written.done.push_back(std::move(pending.done));
     }
     group.clear();
-    bool was_empty;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      was_empty = answers_.empty();
-      answers_.push_back(std::move(written));
-    }
-    if (was_empty) written_.notify_one();
+    answers_.Push(std::move(written));
   }
 }
 
 void GroupCommit::Answer() {
   std::vector<Written> groups;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      written_.wait(lock, [this] { return answerer_stopping_ || !answers_.empty(); });
-      if (answers_.empty()) return;  // stopping, and nothing left to answer
-      groups.swap(answers_);
-    }
+  while (answers_.Take(groups)) {
     for (Written& group : groups) {
       for (Done& done : group.done) std::move(done)(group.status);
     }

@@ -28,7 +28,6 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <thread>
@@ -37,6 +36,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "common/base/drain_queue.h"
 #include "storage-svc/store/stripe_locks.h"
 
 namespace jixiao::store {
@@ -99,13 +99,10 @@ class GroupCommit {
   Gate* const gate_;
   std::unordered_map<uint32_t, rocksdb::ColumnFamilyHandle*> families_;  // by id
 
-  mutable std::mutex mu_;
-  std::condition_variable submitted_, written_;
-  std::vector<Pending> queue_;       // guarded by mu_: waiting for the committer
-  std::vector<Written> answers_;     // guarded by mu_: waiting for the answering thread
-  bool committer_stopping_ = false;  // guarded by mu_
-  bool answerer_stopping_ = false;   // guarded by mu_
-  Counts counts_;                    // guarded by mu_
+  base::DrainQueue<Pending> queue_;    // waiting for the committer
+  base::DrainQueue<Written> answers_;  // waiting for the answering thread
+  mutable std::mutex counts_mu_;
+  Counts counts_;  // guarded by counts_mu_
   std::thread committer_, answerer_;
 };
 

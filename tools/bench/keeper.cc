@@ -47,11 +47,7 @@ Keeper::Keeper(std::unique_ptr<rocksdb::DB> db, Commit commit)
 // stop first, answering whatever they still hold.
 Keeper::~Keeper() {
   if (!syncer_.joinable()) return;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  written_.notify_one();
+  unsynced_.Stop();
   syncer_.join();
 }
 
@@ -77,13 +73,7 @@ void Keeper::Keep(const v1::Report& report, Done done) {
         std::move(done)(written);
         return;
       }
-      bool was_empty;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        was_empty = unsynced_.empty();
-        unsynced_.push_back(std::move(done));
-      }
-      if (was_empty) written_.notify_one();
+      unsynced_.Push(std::move(done));
       return;
     }
     case Commit::kLeader:
@@ -92,22 +82,9 @@ void Keeper::Keep(const v1::Report& report, Done done) {
 }
 
 void Keeper::Lead(Queued write) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    queue_.push_back(std::move(write));
-    if (leading_) return;  // the leader takes it with its next group
-    leading_ = true;
-  }
+  if (!queue_.PushAndLead(std::move(write))) return;  // the leader takes it with its next group
   std::vector<Queued> group;
-  for (;;) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (queue_.empty()) {
-        leading_ = false;
-        return;
-      }
-      group.swap(queue_);
-    }
+  while (queue_.TakeOrResign(group)) {
     rocksdb::WriteBatch batch;
     for (const Queued& queued : group) batch.Put(queued.key, queued.value);
     const absl::Status status = FromRocks(db_->Write(Synced(), &batch), "write");
@@ -120,13 +97,7 @@ void Keeper::Lead(Queued write) {
 // started after taking the queue makes all of it durable.
 void Keeper::SyncLoop() {
   std::vector<Done> group;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      written_.wait(lock, [this] { return stopping_ || !unsynced_.empty(); });
-      if (unsynced_.empty()) return;  // stopping, and nothing left to sync
-      group.swap(unsynced_);
-    }
+  while (unsynced_.Take(group)) {
     const absl::Status status = FromRocks(db_->SyncWAL(), "write");
     for (Done& done : group) std::move(done)(status);
     group.clear();

@@ -27,15 +27,14 @@
 #include <rocksdb/db.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
+#include "common/base/drain_queue.h"
 #include "jixiao/v1/report.pb.h"
 #include "storage-svc/store/group_commit.h"
 
@@ -74,15 +73,11 @@ class Keeper {
   std::atomic<uint64_t> next_key_{0};
   std::unique_ptr<store::GroupCommit> group_;  // kGroup
 
-  // kLeader: the writes waiting for the leader, and whether there is one.
-  std::mutex mu_;
-  std::vector<Queued> queue_;  // guarded by mu_
-  bool leading_ = false;       // guarded by mu_
+  // kLeader: the writes waiting for the leader.
+  base::DrainQueue<Queued> queue_;
 
   // kSyncLater: the writes waiting for the next WAL sync, and its thread.
-  std::condition_variable written_;
-  std::vector<Done> unsynced_;  // guarded by mu_
-  bool stopping_ = false;       // guarded by mu_
+  base::DrainQueue<Done> unsynced_;
   std::thread syncer_;
 };
 
