@@ -4,49 +4,10 @@
 
 #include "common/rpc/server_main.h"
 #include "common/rpc/status.h"
+#include "common/rpc/stream_reactor.h"
 
 namespace jixiao::scoring {
 namespace {
-
-// Answers a stream's requests one at a time, in order. A request that
-// cannot be scored gets its error in its own response; the stream goes on.
-class ScoreStreamReactor final
-    : public grpc::ServerBidiReactor<v1::ScoreRequest, v1::ScoreResponse> {
- public:
-  explicit ScoreStreamReactor(const ScoringServiceImpl& service) : service_(service) {
-    StartRead(&request_);
-  }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) {  // the client has finished sending
-      Finish(grpc::Status::OK);
-      return;
-    }
-    response_.Clear();
-    absl::Status status = service_.ScoreOne(request_, response_);
-    if (!status.ok()) {
-      response_.Clear();
-      response_.set_request_id(request_.request_id());
-      *response_.mutable_error() = rpc::ToRpcStatusProto(status);
-    }
-    StartWrite(&response_);
-  }
-
-  void OnWriteDone(bool ok) override {
-    if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed by the client"));
-      return;
-    }
-    StartRead(&request_);
-  }
-
-  void OnDone() override { delete this; }
-
- private:
-  const ScoringServiceImpl& service_;
-  v1::ScoreRequest request_;
-  v1::ScoreResponse response_;
-};
 
 // A stream refused before it starts.
 class RefusedStream final : public grpc::ServerBidiReactor<v1::ScoreRequest, v1::ScoreResponse> {
@@ -101,7 +62,18 @@ grpc::ServerBidiReactor<v1::ScoreRequest, v1::ScoreResponse>* ScoringServiceImpl
   if (absl::Status status = Admit(context, "ScoreStream"); !status.ok()) {
     return new RefusedStream(status);
   }
-  return new ScoreStreamReactor(*this);
+  // Requests are answered one at a time, in order. A request that cannot
+  // be scored gets its error in its own response; the stream goes on.
+  return rpc::NewStreamReactor<v1::ScoreRequest, v1::ScoreResponse>(
+      [this](const v1::ScoreRequest& request, v1::ScoreResponse& response) {
+        response.Clear();
+        absl::Status status = ScoreOne(request, response);
+        if (!status.ok()) {
+          response.Clear();
+          response.set_request_id(request.request_id());
+          *response.mutable_error() = rpc::ToRpcStatusProto(status);
+        }
+      });
 }
 
 grpc::ServerUnaryReactor* ScoringServiceImpl::Validate(grpc::CallbackServerContext* context,

@@ -15,36 +15,13 @@
 #include "common/report/check_report.h"
 #include "common/rpc/server_main.h"
 #include "common/rpc/status.h"
+#include "common/rpc/stream_reactor.h"
 #include "jixiao/echo/v1/echo.grpc.pb.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/bench/keeper.h"
 #include "tools/bench/report_generator.h"
 
 namespace {
-
-class EchoReactor final
-    : public grpc::ServerBidiReactor<jixiao::v1::ScoreRequest, jixiao::v1::ScoreRequest> {
- public:
-  EchoReactor() { StartRead(&message_); }
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      Finish(grpc::Status::OK);
-      return;
-    }
-    StartWrite(&message_);
-  }
-  void OnWriteDone(bool ok) override {
-    if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed by the client"));
-      return;
-    }
-    StartRead(&message_);
-  }
-  void OnDone() override { delete this; }
-
- private:
-  jixiao::v1::ScoreRequest message_;
-};
 
 class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
  public:
@@ -55,7 +32,10 @@ class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
 
   grpc::ServerBidiReactor<jixiao::v1::ScoreRequest, jixiao::v1::ScoreRequest>* EchoStream(
       grpc::CallbackServerContext*) override {
-    return new EchoReactor;
+    // Each request is its own answer: swapped into the response, not copied.
+    using jixiao::v1::ScoreRequest;
+    return jixiao::rpc::NewStreamReactor<ScoreRequest, ScoreRequest>(
+        [](ScoreRequest& request, ScoreRequest& response) { response.Swap(&request); });
   }
 
   grpc::ServerUnaryReactor* Absorb(grpc::CallbackServerContext* context,
