@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
+#include "tests/fixtures.h"
 #include "tests/process.h"
 
 namespace jixiao {
@@ -31,13 +32,10 @@ class Auth : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::MakeTempDir("jixiao-auth");
-    std::ofstream tokens(dir_ + "/tokens");
-    tokens << "# test principals\n"
-           << auth::TokenHash("lh-token") << " lh department LH-ZWFWSJGLJ\n"
-           << auth::TokenHash("other-token") << " other department OTHER\n"
-           << auth::TokenHash("reviewer-token") << " wang reviewer\n"
-           << auth::TokenHash("admin-token") << " ops admin\n";
-    tokens.close();
+    testing::WriteTokenFile(dir_ + "/tokens", {{"lh-token", "lh department LH-ZWFWSJGLJ"},
+                                               {"other-token", "other department OTHER"},
+                                               {"reviewer-token", "wang reviewer"},
+                                               {"admin-token", "ops admin"}});
     for (const char* who : {"lh", "other", "reviewer", "admin", "wrong"}) {
       std::ofstream(dir_ + "/" + who + ".token") << who << "-token\n";
     }

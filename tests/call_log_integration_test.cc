@@ -10,6 +10,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/fixtures.h"
 #include "tests/process.h"
 
 namespace jixiao::testing {
@@ -42,8 +43,7 @@ std::string Field(const google::protobuf::Struct& line, const std::string& name)
 TEST(CallLog, OneJsonLinePerCallWithPrincipalAndRequestId) {
   std::string dir = MakeTempDir("calllog");
   // The department of the load tool's first generated report.
-  std::ofstream(dir + "/tokens") << auth::TokenHash("writer-token")
-                                 << " writer department SYN-0000000000\n";
+  WriteTokenFile(dir + "/tokens", {{"writer-token", "writer department SYN-0000000000"}});
   std::ofstream(dir + "/token") << "writer-token\n";
   std::ofstream(dir + "/wrong") << "wrong-token\n";
   ServerProcess storage(kBin + "/storage-svc",

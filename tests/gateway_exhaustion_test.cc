@@ -29,6 +29,7 @@
 #include "common/auth/tokens.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/fixtures.h"
 #include "tests/process.h"
 #include "tests/raw_http.h"
 
@@ -82,9 +83,8 @@ class GatewayExhaustion : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = MakeTempDir("jixiao-exhaust");
-    std::ofstream(dir_ + "/tokens")
-        << auth::TokenHash("lh-token") << " lh department LH-ZWFWSJGLJ\n";
-    std::ofstream(dir_ + "/keys") << "k1 " << std::string(64, 'a') << "\n";
+    WriteTokenFile(dir_ + "/tokens", {{"lh-token", "lh department LH-ZWFWSJGLJ"}});
+    WriteSigningKeyFile(dir_ + "/keys");
     const std::string limit = std::to_string(kMaxMessageBytes);
     SecuredServices services =
         StartSecuredServices(dir_,
@@ -235,8 +235,8 @@ TEST(GatewayBodyBudget, ConcurrentLargeBodiesAreHeldWithinTheBudget) {
   constexpr long kPeakGrowthKb = 320 * 1024;
   constexpr size_t kLarge = 15 << 20;
   std::string dir = MakeTempDir("jixiao-budget");
-  std::ofstream(dir + "/tokens") << auth::TokenHash("lh-token") << " lh department LH-ZWFWSJGLJ\n";
-  std::ofstream(dir + "/keys") << "k1 " << std::string(64, 'a') << "\n";
+  WriteTokenFile(dir + "/tokens", {{"lh-token", "lh department LH-ZWFWSJGLJ"}});
+  WriteSigningKeyFile(dir + "/keys");
   ServerProcess scoring(BinPath("scoring-svc"),
                         {"--tokens", dir + "/tokens", "--signing-keys", dir + "/keys",
                          "--http-listen", ":0", "--http-port-file", dir + "/http",
@@ -354,9 +354,8 @@ class GatewayDeadlines : public ::testing::Test {
  protected:
   void Start(const std::vector<std::string>& flags) {
     dir_ = MakeTempDir("jixiao-deadlines");
-    std::ofstream(dir_ + "/tokens")
-        << auth::TokenHash("lh-token") << " lh department LH-ZWFWSJGLJ\n";
-    std::ofstream(dir_ + "/keys") << "k1 " << std::string(64, 'a') << "\n";
+    WriteTokenFile(dir_ + "/tokens", {{"lh-token", "lh department LH-ZWFWSJGLJ"}});
+    WriteSigningKeyFile(dir_ + "/keys");
     std::vector<std::string> args = {"--tokens",         dir_ + "/tokens", "--signing-keys",
                                      dir_ + "/keys",     "--http-listen",  ":0",
                                      "--http-port-file", dir_ + "/http"};

@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
+#include "tests/fixtures.h"
 #include "tests/process.h"
 
 namespace jixiao {
@@ -52,11 +53,11 @@ class Hostile : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::MakeTempDir("jixiao-hostile");
-    std::ofstream(dir_ + "/tokens") << auth::TokenHash("lh") << " lh department LH\n"
-                                    << auth::TokenHash("other") << " other department OTHER\n"
-                                    << auth::TokenHash("rev") << " wang reviewer\n"
-                                    << auth::TokenHash("adm") << " ops admin\n";
-    std::ofstream(dir_ + "/keys") << "k1 " << std::string(64, 'a') << "\n";
+    testing::WriteTokenFile(dir_ + "/tokens", {{"lh", "lh department LH"},
+                                               {"other", "other department OTHER"},
+                                               {"rev", "wang reviewer"},
+                                               {"adm", "ops admin"}});
+    testing::WriteSigningKeyFile(dir_ + "/keys");
     testing::SecuredServices services = testing::StartSecuredServices(dir_);
     storage_ = std::move(services.storage);
     scoring_ = std::move(services.scoring);

@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
 #include "jixiao/v1/storage_service.grpc.pb.h"
+#include "tests/fixtures.h"
 #include "tests/process.h"
 #include "tests/raw_http.h"
 
@@ -74,11 +75,10 @@ class HttpGateway : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = MakeTempDir("jixiao-http");
-    std::ofstream(dir_ + "/tokens")
-        << auth::TokenHash("lh-token") << " lh department LH-ZWFWSJGLJ\n"
-        << auth::TokenHash("reviewer-token") << " wang reviewer\n"
-        << auth::TokenHash("admin-token") << " ops admin\n";
-    std::ofstream(dir_ + "/keys") << "k1 " << std::string(64, 'a') << "\n";
+    WriteTokenFile(dir_ + "/tokens", {{"lh-token", "lh department LH-ZWFWSJGLJ"},
+                                      {"reviewer-token", "wang reviewer"},
+                                      {"admin-token", "ops admin"}});
+    WriteSigningKeyFile(dir_ + "/keys");
     SecuredServices services = StartSecuredServices(
         dir_, {"--http-listen", ":0", "--http-port-file", dir_ + "/storage.http"},
         {"--http-listen", ":0", "--http-port-file", dir_ + "/scoring.http"});

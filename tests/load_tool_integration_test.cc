@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/report.pb.h"
+#include "tests/fixtures.h"
 #include "tests/process.h"
 
 namespace jixiao::testing {
@@ -32,7 +33,7 @@ class LoadTool : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = MakeTempDir("load");
-    std::ofstream(dir_ + "/tokens") << auth::TokenHash("bench-token") << " bench admin\n";
+    WriteTokenFile(dir_ + "/tokens", {{"bench-token", "bench admin"}});
     std::ofstream(dir_ + "/token") << "bench-token\n";
     std::ofstream(dir_ + "/wrong-token") << "not-a-token\n";
   }

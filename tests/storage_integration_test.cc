@@ -16,6 +16,7 @@
 #include <set>
 #include <thread>
 
+#include "common/report/report_test_util.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -45,21 +46,8 @@ v1::Report SeedReport() {
   return report;
 }
 
-v1::Report MakeReport(const std::string& dept, int year, const std::string& budget = "100") {
-  v1::Report report;
-  report.mutable_identity()->set_department_code(dept);
-  report.mutable_identity()->set_department_name("部门 " + dept);
-  report.mutable_identity()->set_fiscal_year(year);
-  report.mutable_procurement()->mutable_budget()->set_value(budget);
-  return report;
-}
-
-v1::ReportKey Key(const std::string& dept, int year) {
-  v1::ReportKey key;
-  key.set_department_code(dept);
-  key.set_fiscal_year(year);
-  return key;
-}
+using report::testing::Key;
+using report::testing::MakeReport;
 
 template <typename Request, typename Response>
 grpc::Status Call(Stub& stub,

@@ -12,6 +12,7 @@
 
 #include "absl/strings/escaping.h"
 #include "common/report/field_violations.h"
+#include "common/report/report_test_util.h"
 #include "gtest/gtest.h"
 #include "scoring-svc/engine/engine.h"
 #include "storage-svc/store/records.pb.h"
@@ -19,22 +20,8 @@
 
 namespace jixiao::store::testing {
 
-inline v1::Report MakeReport(const std::string& dept, int year,
-                             const std::string& procurement = "100") {
-  v1::Report report;
-  report.mutable_identity()->set_department_code(dept);
-  report.mutable_identity()->set_department_name("部门 " + dept);
-  report.mutable_identity()->set_fiscal_year(year);
-  report.mutable_procurement()->mutable_budget()->set_value(procurement);
-  return report;
-}
-
-inline v1::ReportKey Key(const std::string& dept, int year) {
-  v1::ReportKey key;
-  key.set_department_code(dept);
-  key.set_fiscal_year(year);
-  return key;
-}
+using report::testing::Key;
+using report::testing::MakeReport;
 
 // A page token as they were before tokens were signed (an attacker could
 // build one): the key to resume after, and nothing the store can check.
