@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/report/labels.h"
 #include "google/protobuf/util/time_util.h"
+#include "tools/jixiao/cli_output.h"
 
 namespace jixiao::cli {
 
@@ -47,6 +48,11 @@ std::optional<StoredRef> RequireStorageAndRef(const GlobalOptions& global,
                                               const std::string& text) {
   if (!NeedStorage(global)) return std::nullopt;
   return RequireRef(text);
+}
+
+int StorageError(const GlobalOptions& global, const std::string& what, const absl::Status& status) {
+  PrintError(what, status, global.client.storage, kStorageHint);
+  return ExitCodeFor(status);
 }
 
 absl::StatusOr<v1::ReportRevision> Fetch(StorageClient& client, const v1::ReportKey& key,

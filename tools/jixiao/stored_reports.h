@@ -1,6 +1,7 @@
 // What the commands that work on storage-svc share: checking that it was
-// named, parsing a report reference, fetching a revision, and printing a
-// revision's name, status and time.
+// named, parsing a report reference, saying that a call failed, reading a
+// listing's pages, fetching a revision, and printing a revision's name,
+// status and time.
 
 #ifndef JIXIAO_TOOLS_JIXIAO_STORED_REPORTS_H_
 #define JIXIAO_TOOLS_JIXIAO_STORED_REPORTS_H_
@@ -42,6 +43,31 @@ std::optional<StoredRef> RequireRef(const std::string& text);
 // nullopt, having said what is missing or wrong (the caller exits with
 // kUsage).
 std::optional<StoredRef> RequireStorageAndRef(const GlobalOptions& global, const std::string& text);
+
+// Says on stderr that `what` failed with `status` (PrintError, with the
+// --storage hint when storage-svc cannot be reached) and returns the exit
+// code that calls for.
+int StorageError(const GlobalOptions& global, const std::string& what, const absl::Status& status);
+
+// Reads a listing page by page: calls `method` with `request`, hands the
+// response to `page(Response&)`, and, with `all`, goes on with the next
+// page token until the listing ends. Returns the token of the page after
+// the last one read ("" once the listing is done), or the failed call's
+// status. `request`'s page token is left at that next page.
+template <typename Request, typename Response, typename Page>
+absl::StatusOr<std::string> ReadPages(StorageClient& client,
+                                      grpc::Status (v1::StorageService::Stub::*method)(
+                                          grpc::ClientContext*, const Request&, Response*),
+                                      Request& request, bool all, Page page) {
+  do {
+    Response response;
+    absl::Status status = client.Call(method, request, response);
+    if (!status.ok()) return status;
+    page(response);
+    request.set_page_token(response.next_page_token());
+  } while (all && !request.page_token().empty());
+  return request.page_token();
+}
 
 // Revision `revision` of the report `key` (0: the latest), report included.
 absl::StatusOr<v1::ReportRevision> Fetch(StorageClient& client, const v1::ReportKey& key,

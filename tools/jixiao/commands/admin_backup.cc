@@ -20,10 +20,7 @@ int Run(const GlobalOptions& global, const std::string& backup_dir) {
   request.set_backup_dir(backup_dir);
   v1::CreateBackupResponse response;
   absl::Status status = client.Call(&v1::StorageService::Stub::CreateBackup, request, response);
-  if (!status.ok()) {
-    PrintError("backup", status, global.client.storage, kStorageHint);
-    return ExitCodeFor(status);
-  }
+  if (!status.ok()) return StorageError(global, "backup", status);
   std::cout << "backup " << response.backup_id() << " written to " << backup_dir << " ("
             << response.size_bytes() << " bytes)\n";
   return kOk;

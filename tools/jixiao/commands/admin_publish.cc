@@ -27,10 +27,7 @@ int Run(const GlobalOptions& global, const std::string& scheme_file) {
   *request.mutable_scheme() = (*scheme)->proto();
   v1::PublishSchemeResponse response;
   absl::Status status = client.Call(&v1::StorageService::Stub::PublishScheme, request, response);
-  if (!status.ok()) {
-    PrintError(scheme_file, status, global.client.storage, kStorageHint);
-    return ExitCodeFor(status);
-  }
+  if (!status.ok()) return StorageError(global, scheme_file, status);
   std::cout << "published " << response.scheme().id() << "@" << response.scheme().version() << "\n";
   return kOk;
 }

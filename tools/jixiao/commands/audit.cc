@@ -37,29 +37,22 @@ int Run(const GlobalOptions& global, const AuditArgs& args) {
   }
   StorageClient client(global.client);
   TextTable table({"time", "principal", "method", "target", "detail"});
-  std::string next;
-  do {
-    v1::ListAuditResponse page;
-    absl::Status status = client.Call(&Stub::ListAudit, request, page);
-    if (!status.ok()) {
-      PrintError("audit", status, global.client.storage, kStorageHint);
-      return ExitCodeFor(status);
-    }
-    for (const v1::AuditRecord& r : page.records()) {
-      if (global.output == "json") {
-        std::cout << ToJson(r, false) << "\n";
-        continue;
-      }
-      google::protobuf::Timestamp seconds = r.time();
-      seconds.set_nanos(0);
-      table.AddRow({google::protobuf::util::TimeUtil::ToString(seconds), r.principal(), r.method(),
-                    r.target(), r.detail()});
-    }
-    next = page.next_page_token();
-    request.set_page_token(next);
-  } while (args.all && !next.empty());
+  absl::StatusOr<std::string> next = ReadPages(
+      client, &Stub::ListAudit, request, args.all, [&](const v1::ListAuditResponse& page) {
+        for (const v1::AuditRecord& r : page.records()) {
+          if (global.output == "json") {
+            std::cout << ToJson(r, false) << "\n";
+            continue;
+          }
+          google::protobuf::Timestamp seconds = r.time();
+          seconds.set_nanos(0);
+          table.AddRow({google::protobuf::util::TimeUtil::ToString(seconds), r.principal(),
+                        r.method(), r.target(), r.detail()});
+        }
+      });
+  if (!next.ok()) return StorageError(global, "audit", next.status());
   if (global.output != "json") table.Print(std::cout);
-  if (!next.empty()) std::cerr << "more: use --all\n";
+  if (!next->empty()) std::cerr << "more: use --all\n";
   return kOk;
 }
 

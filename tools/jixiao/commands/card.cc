@@ -27,10 +27,7 @@ int Run(const GlobalOptions& global, const std::string& text) {
   request.set_revision(ref->revision);
   v1::GetScoreCardResponse response;
   absl::Status status = client.Call(&Stub::GetScoreCard, request, response);
-  if (!status.ok()) {
-    PrintError(text, status, global.client.storage, kStorageHint);
-    return ExitCodeFor(status);
-  }
+  if (!status.ok()) return StorageError(global, text, status);
   const v1::ScoreCard& card = response.card();
   if (global.output == "json") {
     std::cout << ToJson(card, true);

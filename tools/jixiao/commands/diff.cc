@@ -38,10 +38,7 @@ int Run(const GlobalOptions& global, const std::vector<std::string>& texts) {
   std::vector<v1::ReportRevision> revisions;
   for (const StoredRef& ref : refs) {
     absl::StatusOr<v1::ReportRevision> revision = Fetch(client, ref.key, ref.revision);
-    if (!revision.ok()) {
-      PrintError(ref.text, revision.status(), global.client.storage, kStorageHint);
-      return ExitCodeFor(revision.status());
-    }
+    if (!revision.ok()) return StorageError(global, ref.text, revision.status());
     revisions.push_back(*revision);
   }
   std::vector<FieldChange> changes = DiffMessages(revisions[0].report(), revisions[1].report());

@@ -24,10 +24,7 @@ int Run(const GlobalOptions& global, const GetArgs& args) {
   if (!ref) return kUsage;
   StorageClient client(global.client);
   absl::StatusOr<v1::ReportRevision> revision = Fetch(client, ref->key, ref->revision);
-  if (!revision.ok()) {
-    PrintError(args.ref, revision.status(), global.client.storage, kStorageHint);
-    return ExitCodeFor(revision.status());
-  }
+  if (!revision.ok()) return StorageError(global, args.ref, revision.status());
   if (args.report_only) {
     std::cout << ToJson(revision->report(), true);
   } else if (global.output == "json") {

@@ -24,23 +24,19 @@ int Run(const GlobalOptions& global, const std::string& text) {
   *request.mutable_key() = ref->key;
   request.set_page_size(1000);
   TextTable table({"rev", "status", "author", "time", "reason"});
-  do {
-    v1::GetReportHistoryResponse response;
-    absl::Status status = client.Call(&Stub::GetReportHistory, request, response);
-    if (!status.ok()) {
-      PrintError(text, status, global.client.storage, kStorageHint);
-      return ExitCodeFor(status);
-    }
-    for (const v1::ReportRevision& r : response.revisions()) {
-      if (global.output == "json") {
-        std::cout << ToJson(r, false) << "\n";
-      } else {
-        table.AddRow({std::to_string(r.revision()), StatusName(r.status()), r.author(), Time(r),
-                      r.reason()});
-      }
-    }
-    request.set_page_token(response.next_page_token());
-  } while (!request.page_token().empty());
+  absl::StatusOr<std::string> read =
+      ReadPages(client, &Stub::GetReportHistory, request, /*all=*/true,
+                [&](const v1::GetReportHistoryResponse& page) {
+                  for (const v1::ReportRevision& r : page.revisions()) {
+                    if (global.output == "json") {
+                      std::cout << ToJson(r, false) << "\n";
+                    } else {
+                      table.AddRow({std::to_string(r.revision()), StatusName(r.status()),
+                                    r.author(), Time(r), r.reason()});
+                    }
+                  }
+                });
+  if (!read.ok()) return StorageError(global, text, read.status());
   if (global.output != "json") table.Print(std::cout);
   return kOk;
 }

@@ -46,27 +46,20 @@ int Run(const GlobalOptions& global, const ListArgs& args) {
   }
   StorageClient client(global.client);
   TextTable table({"report", "rev", "status", "department 部门", "author", "time"});
-  std::string next;
-  do {
-    v1::ListReportsResponse response;
-    absl::Status status = client.Call(&Stub::ListReports, request, response);
-    if (!status.ok()) {
-      PrintError("list", status, global.client.storage, kStorageHint);
-      return ExitCodeFor(status);
-    }
-    for (const v1::ReportRevision& r : response.reports()) {
-      if (global.output == "json") {
-        std::cout << ToJson(r, false) << "\n";
-      } else {
-        table.AddRow({Ref(r.key()), std::to_string(r.revision()), StatusName(r.status()),
-                      r.report().identity().department_name(), r.author(), Time(r)});
-      }
-    }
-    next = response.next_page_token();
-    request.set_page_token(next);
-  } while (args.all && !next.empty());
+  absl::StatusOr<std::string> next = ReadPages(
+      client, &Stub::ListReports, request, args.all, [&](const v1::ListReportsResponse& page) {
+        for (const v1::ReportRevision& r : page.reports()) {
+          if (global.output == "json") {
+            std::cout << ToJson(r, false) << "\n";
+          } else {
+            table.AddRow({Ref(r.key()), std::to_string(r.revision()), StatusName(r.status()),
+                          r.report().identity().department_name(), r.author(), Time(r)});
+          }
+        }
+      });
+  if (!next.ok()) return StorageError(global, "list", next.status());
   if (global.output != "json") table.Print(std::cout);
-  if (!next.empty()) std::cerr << "more: --page-token " << next << "  (or --all)\n";
+  if (!next->empty()) std::cerr << "more: --page-token " << *next << "  (or --all)\n";
   return kOk;
 }
 

@@ -177,8 +177,7 @@ int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
   for (const StoredRef& ref : refs) {
     absl::StatusOr<v1::ReportRevision> revision = Fetch(storage, ref.key, ref.revision);
     if (!revision.ok()) {
-      PrintError(ref.text, revision.status(), global.client.storage, kStorageHint);
-      code = std::max(code, ExitCodeFor(revision.status()));
+      code = std::max(code, StorageError(global, ref.text, revision.status()));
       continue;
     }
     v1::ScoreRequest request;
@@ -197,8 +196,7 @@ int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
     v1::SaveScoreCardResponse saved;
     status = storage.Call(&Stub::SaveScoreCard, save, saved);
     if (!status.ok()) {
-      PrintError(ref.text, status, global.client.storage, kStorageHint);
-      code = std::max(code, ExitCodeFor(status));
+      code = std::max(code, StorageError(global, ref.text, status));
       continue;
     }
     if (engine::HasErrors(saved.card())) code = std::max<int>(code, kErrorFindings);

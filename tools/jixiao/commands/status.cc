@@ -34,8 +34,7 @@ int Run(const GlobalOptions& global, const StatusArgs& args) {
       // in terms of what was asked (submit, approve, ...), not of a read.
       expected = 1;
     } else if (!latest.ok()) {
-      PrintError(args.ref, latest.status(), global.client.storage, kStorageHint);
-      return ExitCodeFor(latest.status());
+      return StorageError(global, args.ref, latest.status());
     } else {
       expected = latest->revision();
     }
@@ -61,10 +60,7 @@ int Run(const GlobalOptions& global, const StatusArgs& args) {
     status = client.Call(&Stub::TransitionReport, request, response);
     revision = response.revision();
   }
-  if (!status.ok()) {
-    PrintError(args.ref, status, global.client.storage, kStorageHint);
-    return ExitCodeFor(status);
-  }
+  if (!status.ok()) return StorageError(global, args.ref, status);
   if (global.output == "json") {
     std::cout << ToJson(revision, true);
   } else {

@@ -144,8 +144,7 @@ int Run(const GlobalOptions& global, const SubmitArgs& args) {
   int code = kOk;
   for (const SubmitResult& r : results) {
     if (!r.status.ok()) {
-      PrintError(r.file, r.status, global.client.storage, kStorageHint);
-      code = std::max(code, ExitCodeFor(r.status));
+      code = std::max(code, StorageError(global, r.file, r.status));
       continue;
     }
     if (global.output == "json") {

@@ -13,6 +13,7 @@
 #include "tools/jixiao/commands/commands.h"
 #include "tools/jixiao/documents.h"
 #include "tools/jixiao/exit_codes.h"
+#include "tools/jixiao/stored_reports.h"
 #include "tools/jixiao/text_table.h"
 #include "tools/render/render.h"
 
@@ -40,24 +41,20 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
   v1::ListReportsRequest list;
   list.set_fiscal_year(args.year);
   list.set_page_size(1000);
-  do {
-    v1::ListReportsResponse page;
-    absl::Status status = client.Call(&Stub::ListReports, list, page);
-    if (!status.ok()) return DocumentError("summary", status, global);
-    for (auto& r : *page.mutable_reports()) reports.push_back(std::move(r));
-    list.set_page_token(page.next_page_token());
-  } while (!list.page_token().empty());
+  absl::StatusOr<std::string> read =
+      ReadPages(client, &Stub::ListReports, list, /*all=*/true, [&](v1::ListReportsResponse& page) {
+        for (auto& r : *page.mutable_reports()) reports.push_back(std::move(r));
+      });
+  if (!read.ok()) return DocumentError("summary", read.status(), global);
   std::vector<v1::ScoreCard> cards;
   v1::ListScoreCardsRequest card_list;
   card_list.set_fiscal_year(args.year);
   card_list.set_page_size(1000);
-  do {
-    v1::ListScoreCardsResponse page;
-    absl::Status status = client.Call(&Stub::ListScoreCards, card_list, page);
-    if (!status.ok()) return DocumentError("summary", status, global);
-    for (auto& c : *page.mutable_cards()) cards.push_back(std::move(c));
-    card_list.set_page_token(page.next_page_token());
-  } while (!card_list.page_token().empty());
+  read = ReadPages(client, &Stub::ListScoreCards, card_list, /*all=*/true,
+                   [&](v1::ListScoreCardsResponse& page) {
+                     for (auto& c : *page.mutable_cards()) cards.push_back(std::move(c));
+                   });
+  if (!read.ok()) return DocumentError("summary", read.status(), global);
 
   const std::string& out = args.document.out;
   render::Summary summary = render::BuildSummary(args.year, reports, cards);
