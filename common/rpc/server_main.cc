@@ -11,11 +11,11 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/base/files.h"
 #include "common/rpc/call_log.h"
 #include "common/rpc/health_service.h"
 #include "common/rpc/http_gateway.h"
@@ -52,6 +52,9 @@ void RaiseFileLimit() {
     setrlimit(RLIMIT_NOFILE, &limit);
   }
 }
+
+// A certificate chain, key or CA bundle is far smaller than this.
+constexpr size_t kMaxPemBytes = 1 << 20;
 
 // A connection that has not finished its TLS and HTTP/2 handshakes within
 // this long is closed (gRPC's default is 120 s): one that never starts
@@ -181,22 +184,27 @@ absl::StatusOr<std::optional<auth::Principal>> Caller(const grpc::ServerContextB
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
     const ServerOptions& options, std::vector<std::string>* warnings) {
-  auto read = [](const std::string& path, std::string* out) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    *out = text.str();
-    return static_cast<bool>(in) && !out->empty();
+  // A PEM file of the flag's: INVALID_ARGUMENT (the server does not start)
+  // if it cannot be read or is empty.
+  auto read = [](const std::string& path, absl::string_view flag, std::string* out) {
+    absl::StatusOr<std::string> text = base::ReadFile(path, flag, kMaxPemBytes);
+    if (!text.ok()) return absl::InvalidArgumentError(text.status().message());
+    if (text->empty())
+      return absl::InvalidArgumentError(absl::StrCat(flag, " ", path, " is empty"));
+    *out = *std::move(text);
+    return absl::OkStatus();
   };
   if (options.tls_cert.empty() || options.tls_key.empty()) {
     return absl::InvalidArgumentError("TLS needs both --tls-cert and --tls-key");
   }
   grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  if (!read(options.tls_cert, &pair.cert_chain)) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot read --tls-cert ", options.tls_cert));
+  if (absl::Status read_cert = read(options.tls_cert, "--tls-cert", &pair.cert_chain);
+      !read_cert.ok()) {
+    return read_cert;
   }
-  if (!read(options.tls_key, &pair.private_key)) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot read --tls-key ", options.tls_key));
+  if (absl::Status read_key = read(options.tls_key, "--tls-key", &pair.private_key);
+      !read_key.ok()) {
+    return read_key;
   }
   if (absl::Status checked =
           CheckCertificateAndKey(pair.cert_chain, pair.private_key, absl::Now(), warnings);
@@ -206,11 +214,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
   grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
   ssl.pem_key_cert_pairs.push_back(pair);
   if (!options.tls_client_ca.empty()) {
-    if (!std::ifstream(options.tls_client_ca)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot read --tls-client-ca ", options.tls_client_ca));
+    if (absl::Status read_ca = read(options.tls_client_ca, "--tls-client-ca", &ssl.pem_root_certs);
+        !read_ca.ok()) {
+      return read_ca;
     }
-    read(options.tls_client_ca, &ssl.pem_root_certs);  // empty: CheckCertificates says so
     if (absl::Status checked = CheckCertificates(ssl.pem_root_certs, "--tls-client-ca");
         !checked.ok()) {
       return checked;

@@ -7,9 +7,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include <fstream>
-#include <sstream>
-
+#include "common/base/files.h"
 #include "common/report/check_report.h"
 #include "google/protobuf/util/json_util.h"
 #include "scoring-svc/engine/engine.h"
@@ -17,11 +15,10 @@
 namespace {
 
 jixiao::v1::Report Seed() {
-  std::ifstream in(std::string(JIXIAO_SOURCE_DIR) + "/examples/longhua-2019.json");
-  std::ostringstream text;
-  text << in.rdbuf();
+  absl::StatusOr<std::string> text =
+      jixiao::base::ReadFile(std::string(JIXIAO_SOURCE_DIR) + "/examples/longhua-2019.json");
   jixiao::v1::Report report;
-  if (!google::protobuf::util::JsonStringToMessage(text.str(), &report).ok()) std::abort();
+  if (!text.ok() || !google::protobuf::util::JsonStringToMessage(*text, &report).ok()) std::abort();
   return report;
 }
 

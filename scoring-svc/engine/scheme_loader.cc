@@ -1,10 +1,6 @@
 // Loading a scheme: parse, check everything, compile.
 
-#include <openssl/sha.h>
-
-#include <fstream>
 #include <functional>
-#include <sstream>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
