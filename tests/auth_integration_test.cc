@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
 #include "common/auth/tokens.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -187,6 +188,31 @@ TEST_F(Auth, OnlyAdministratorsPublishAndBackUp) {
   EXPECT_THAT(published.out, HasSubstr("published dept-overall@1"));
   EXPECT_EQ(As("lh", {"admin", "backup", dir_ + "/backup"}).exit_code, 4);
   EXPECT_EQ(As("admin", {"admin", "backup", dir_ + "/backup"}).exit_code, 0);
+}
+
+TEST_F(Auth, APublishedSchemesProblemsArePrintedOnceEach) {
+  // The default scheme with one weight raised: its parent and the total no
+  // longer add up.
+  std::string text = testing::ReadFile(SourcePath("schemes/dept-overall-v1.textproto"));
+  const size_t at = text.find("weight: \"20\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 12, "weight: \"21\"");
+  const std::string path = dir_ + "/unbalanced.textproto";
+  std::ofstream(path) << text;
+  testing::CommandResult refused = As("admin", {"admin", "publish", path});
+  EXPECT_EQ(refused.exit_code, 4);
+  std::vector<std::string> lines = absl::StrSplit(refused.err, '\n', absl::SkipEmpty());
+  lines.erase(std::remove_if(
+                  lines.begin(), lines.end(),
+                  [](const std::string& line) { return line.rfind("jixiao: warning:", 0) == 0; }),
+              lines.end());
+  // "... has N problems:", then N lines, one per problem.
+  ASSERT_GE(lines.size(), 3u) << refused.err;
+  const size_t has = lines[0].find(" has ");
+  ASSERT_NE(has, std::string::npos) << lines[0];
+  const int problems = std::atoi(lines[0].c_str() + has + 5);
+  EXPECT_GE(problems, 2) << lines[0];
+  EXPECT_EQ(lines.size(), static_cast<size_t>(problems) + 1) << refused.err;
 }
 
 template <typename Stub, typename Request, typename Response>

@@ -227,6 +227,20 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   v1::Report duplicate_answers = WithBudget("1");
   duplicate_answers.add_checklist()->set_item_id("a");
   duplicate_answers.add_checklist()->set_item_id("a");
+  v1::Report many_figures = WithBudget("1");
+  for (int i = 0; i < 10000; ++i) {
+    (*many_figures.mutable_figures())["f" + std::to_string(i)].set_value("1");
+  }
+  v1::Report path_figure = WithBudget("1");
+  (*path_figure.mutable_figures())["../etc/passwd"].set_value("1");
+  v1::Report huge_figure_id = WithBudget("1");
+  (*huge_figure_id.mutable_figures())[std::string(100 * 1024, 'a')].set_value("1");
+  v1::Report bad_figure = WithBudget("1");
+  (*bad_figure.mutable_figures())["initial_budget"].set_value("1e5");
+  v1::Report many_targets = WithBudget("1");
+  for (int i = 0; i < 1001; ++i) many_targets.add_targets()->set_indicator_id("results");
+  v1::Report negative_target = WithBudget("1");
+  negative_target.add_targets()->mutable_target()->set_value("-1");
   v1::Report big_rate = WithBudget("1");
   big_rate.mutable_three_public()->mutable_declared_control_rate()->set_value("5000");
   v1::Report satisfied = WithBudget("1");
@@ -385,6 +399,15 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
       {"too many items", create("lh", many_items), C::INVALID_ARGUMENT, "report.checklist"},
       {"duplicate answers", create("lh", duplicate_answers), C::INVALID_ARGUMENT,
        "report.checklist[1].item_id"},
+      {"10,000 figure ids", create("lh", many_figures), C::INVALID_ARGUMENT, "report.figures"},
+      {"figure id that is a path", create("lh", path_figure), C::INVALID_ARGUMENT,
+       "report.figures"},
+      {"figure id of 100 KiB", create("lh", huge_figure_id), C::INVALID_ARGUMENT, "report.figures"},
+      {"figure with an exponent", create("lh", bad_figure), C::INVALID_ARGUMENT,
+       "report.figures.initial_budget.value"},
+      {"too many target rows", create("lh", many_targets), C::INVALID_ARGUMENT, "report.targets"},
+      {"negative target", create("lh", negative_target), C::INVALID_ARGUMENT,
+       "report.targets[0].target.value"},
       {"rate out of range", create("lh", big_rate), C::INVALID_ARGUMENT,
        "report.three_public.declared_control_rate.value"},
       {"satisfaction over 100", create("lh", satisfied), C::INVALID_ARGUMENT,
@@ -415,8 +438,8 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
       {"card for a missing revision", save_card(missing_revision), C::FAILED_PRECONDITION, ""},
       {"signed card of an eased scheme under the official name", save_card(eased_card),
        C::INVALID_ARGUMENT, "card.scheme_sha256"},
-      {"signed card of an unpublished scheme", save_card(unpublished_card),
-       C::FAILED_PRECONDITION, ""},
+      {"signed card of an unpublished scheme", save_card(unpublished_card), C::FAILED_PRECONDITION,
+       ""},
       {"page token built by hand",
        [&] {
          v1::ListReportsRequest request;
