@@ -27,7 +27,7 @@ std::string Inputs(const std::vector<FormulaInput>& inputs) {
 
 }  // namespace
 
-void RunChecks(const SchemeParts& scheme, const v1::Report& report,
+void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
                const std::vector<MeasureValues>& measures, std::vector<v1::Finding>& findings) {
   auto verified = [&measures](int ref, std::string* display) -> const Evaluation& {
     *display = measures[ref].verified_ref_text;
@@ -35,8 +35,8 @@ void RunChecks(const SchemeParts& scheme, const v1::Report& report,
   };
   for (const CompiledCheck& check : scheme.checks) {
     std::vector<FormulaInput> left_inputs, right_inputs;
-    Evaluation left = check.left.Evaluate(report, verified, &left_inputs);
-    Evaluation right = check.right.Evaluate(report, verified, &right_inputs);
+    Evaluation left = check.left.Evaluate(reports, verified, &left_inputs);
+    Evaluation right = check.right.Evaluate(reports, verified, &right_inputs);
     v1::Finding finding;
     finding.set_subject(check.proto->id());
     finding.set_field_path(check.proto->right());

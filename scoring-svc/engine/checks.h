@@ -15,7 +15,7 @@ namespace jixiao::engine {
 // Runs every check of `scheme`, appending a finding for each that fails
 // (with the check's severity) and an informational one for each that cannot
 // run because inputs are missing.
-void RunChecks(const SchemeParts& scheme, const v1::Report& report,
+void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
                const std::vector<MeasureValues>& measures, std::vector<v1::Finding>& findings);
 
 }  // namespace jixiao::engine

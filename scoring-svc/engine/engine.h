@@ -78,6 +78,10 @@ std::shared_ptr<const CompiledScheme> DefaultScheme();
 
 struct ScoreOptions {
   int64_t report_revision = 0;  // recorded in the card
+  // The same department's report for the previous fiscal year, which the
+  // scheme's prior. paths read; null: none (a measure that needs it is
+  // missing, and a finding says so). Checked as the report is.
+  const v1::Report* prior = nullptr;
 };
 
 // Scores `report` against `scheme`: CheckReport, then the scheme-dependent
@@ -89,7 +93,8 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
 
 // The findings ScoreReport would give, without the scores.
 absl::StatusOr<std::vector<v1::Finding>> ValidateReport(const v1::Report& report,
-                                                        const CompiledScheme& scheme);
+                                                        const CompiledScheme& scheme,
+                                                        const ScoreOptions& options = {});
 
 // True if any finding has error severity.
 bool HasErrors(const std::vector<v1::Finding>& findings);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -26,6 +27,25 @@ std::string FieldNames(const Descriptor* type) {
 
 absl::StatusOr<FieldPath> FieldPath::Compile(absl::string_view path, const Descriptor* root,
                                              const FigureIds* figures) {
+  constexpr absl::string_view kPrior = "prior.";
+  if (root == v1::Report::descriptor() && absl::StartsWith(path, kPrior)) {
+    absl::StatusOr<FieldPath> rest = Compile(path.substr(kPrior.size()), root, figures);
+    if (!rest.ok()) {  // the same message, naming the whole path
+      std::string message(rest.status().message());
+      const std::string inner = absl::StrCat("\"", path.substr(kPrior.size()), "\"");
+      if (size_t at = message.find(inner); at != std::string::npos) {
+        message.replace(at, inner.size(), absl::StrCat("\"", path, "\""));
+      }
+      return absl::InvalidArgumentError(message);
+    }
+    if (rest->prior_) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("field path \"", path, "\": last year's report has no prior of its own"));
+    }
+    rest->text_ = std::string(path);
+    rest->prior_ = true;
+    return rest;
+  }
   FieldPath result;
   result.text_ = std::string(path);
   const Descriptor* type = root;
@@ -78,6 +98,11 @@ absl::StatusOr<FieldPath> FieldPath::Compile(absl::string_view path, const Descr
                      ", not a figure; name one of its fields: ", FieldNames(type)));
   }
   return result;
+}
+
+const v1::Decimal* FieldPath::Find(const ReportInputs& inputs) const {
+  if (!prior_) return Find(*inputs.report);
+  return inputs.prior == nullptr ? nullptr : Find(*inputs.prior);
 }
 
 const v1::Decimal* FieldPath::Find(const Message& root) const {

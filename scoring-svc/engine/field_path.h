@@ -4,7 +4,8 @@
 // are checked once, when a scheme is loaded, against the Report descriptor:
 // every step but the last must be a singular message field, and the last a
 // jixiao.v1.Decimal; or the path is "figures.ID", a figure of Report.figures
-// that the scheme declares. Thread-safe: immutable after Compile.
+// that the scheme declares. "prior.PATH" is PATH in the same department's
+// report for the previous fiscal year. Thread-safe: immutable after Compile.
 
 #ifndef JIXIAO_SCORING_SVC_ENGINE_FIELD_PATH_H_
 #define JIXIAO_SCORING_SVC_ENGINE_FIELD_PATH_H_
@@ -19,11 +20,18 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "jixiao/v1/decimal.pb.h"
+#include "jixiao/v1/report.pb.h"
 
 namespace jixiao::engine {
 
 // The ids of the figures a scheme declares (Scheme.figures).
 using FigureIds = absl::flat_hash_set<std::string>;
+
+// The reports a path reads: the one scored, and last year's (null: none).
+struct ReportInputs {
+  const v1::Report* report;
+  const v1::Report* prior = nullptr;
+};
 
 class FieldPath {
  public:
@@ -37,6 +45,12 @@ class FieldPath {
   // The figure at this path in `root` (a message of the compiled type), or
   // nullptr if it or any message on the way is absent.
   const v1::Decimal* Find(const google::protobuf::Message& root) const;
+  // The figure in inputs.report, or for a prior. path in inputs.prior;
+  // nullptr if absent (or no prior report was given).
+  const v1::Decimal* Find(const ReportInputs& inputs) const;
+
+  // Whether the path reads last year's report.
+  bool prior() const { return prior_; }
 
   const std::string& text() const { return text_; }
 
@@ -46,6 +60,7 @@ class FieldPath {
   // For "figures.ID": the id, looked up in the Report that steps_ reach.
   std::string figure_id_;
   bool is_figure_ = false;
+  bool prior_ = false;
 };
 
 }  // namespace jixiao::engine

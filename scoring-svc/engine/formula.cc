@@ -287,9 +287,9 @@ class Evaluator {
   static constexpr size_t kMaxValueBits = 4096;
 
   Evaluator(const std::vector<Formula::Node>& nodes, const std::vector<FieldPath>& fields,
-            const v1::Report& report, const Formula::MeasureValue& measure,
+            const ReportInputs& reports, const Formula::MeasureValue& measure,
             std::vector<FormulaInput>* inputs)
-      : nodes_(nodes), fields_(fields), report_(report), measure_(measure), inputs_(inputs) {}
+      : nodes_(nodes), fields_(fields), reports_(reports), measure_(measure), inputs_(inputs) {}
 
   Evaluation Eval(int index) {
     const Formula::Node& node = nodes_[index];
@@ -315,7 +315,7 @@ class Evaluator {
 
  private:
   Evaluation Field(const FieldPath& path) {
-    const v1::Decimal* figure = path.Find(report_);
+    const v1::Decimal* figure = path.Find(reports_);
     if (inputs_) inputs_->push_back({path.text(), figure ? figure->value() : ""});
     Evaluation result;
     if (figure == nullptr) {
@@ -421,16 +421,16 @@ class Evaluator {
 
   const std::vector<Formula::Node>& nodes_;
   const std::vector<FieldPath>& fields_;
-  const v1::Report& report_;
+  const ReportInputs& reports_;
   const Formula::MeasureValue& measure_;
   std::vector<FormulaInput>* inputs_;
 };
 
 }  // namespace
 
-Evaluation Formula::Evaluate(const v1::Report& report, const MeasureValue& measure,
+Evaluation Formula::Evaluate(const ReportInputs& reports, const MeasureValue& measure,
                              std::vector<FormulaInput>* inputs) const {
-  Evaluator evaluator(nodes_, fields_, report, measure, inputs);
+  Evaluator evaluator(nodes_, fields_, reports, measure, inputs);
   return evaluator.Eval(0);
 }
 

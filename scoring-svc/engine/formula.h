@@ -65,12 +65,19 @@ class Formula {
   const std::vector<int>& measure_refs() const { return measure_refs_; }
   const std::string& text() const { return text_; }
 
-  // Evaluates over `report`. `measure` gives the value of a referenced
-  // measure (and its display text, for `inputs`). If `inputs` is not null,
-  // appends every input read.
+  // Evaluates over `reports` (a prior. path reads last year's). `measure` gives the value of a
+  // referenced measure (and its display text, for `inputs`). If `inputs` is not null, appends every
+  // input read.
   using MeasureValue = std::function<const Evaluation&(int index, std::string* display)>;
-  Evaluation Evaluate(const v1::Report& report, const MeasureValue& measure,
+  Evaluation Evaluate(const ReportInputs& reports, const MeasureValue& measure,
                       std::vector<FormulaInput>* inputs) const;
+  Evaluation Evaluate(const v1::Report& report, const MeasureValue& measure,
+                      std::vector<FormulaInput>* inputs) const {
+    return Evaluate(ReportInputs{&report}, measure, inputs);
+  }
+
+  // The field paths it reads, in order of appearance.
+  const std::vector<FieldPath>& fields() const { return fields_; }
 
   struct Node;
 

@@ -36,9 +36,9 @@ v1::Finding MakeFinding(v1::Severity severity, std::string code, const CompiledM
 
 class MeasureEvaluator {
  public:
-  MeasureEvaluator(const SchemeParts& scheme, const v1::Report& report,
+  MeasureEvaluator(const SchemeParts& scheme, const ReportInputs& reports,
                    std::vector<v1::Finding>& findings)
-      : scheme_(scheme), report_(report), findings_(findings), values_(scheme.measures.size()) {}
+      : scheme_(scheme), reports_(reports), findings_(findings), values_(scheme.measures.size()) {}
 
   std::vector<MeasureValues> Run() {
     for (int index : scheme_.measure_order) Evaluate(index);
@@ -52,7 +52,7 @@ class MeasureEvaluator {
     MeasureValues& out = values_[index];
 
     if (m.declared) {
-      if (const v1::Decimal* figure = m.declared->Find(report_)) {
+      if (const v1::Decimal* figure = m.declared->Find(reports_)) {
         absl::StatusOr<report::ReportedDecimal> parsed = report::ParseDecimal(figure->value());
         if (parsed.ok()) {
           out.declared = Evaluation::Of(Interval::FromReported(*parsed));
@@ -67,7 +67,7 @@ class MeasureEvaluator {
     bool has_refs = m.formula && !m.formula->measure_refs().empty();
     if (m.formula) {
       out.computed = m.formula->Evaluate(
-          report_,
+          reports_,
           [this](int ref, std::string* display) -> const Evaluation& {
             *display = values_[ref].verified_ref_text;
             return values_[ref].verified_ref;
@@ -75,7 +75,7 @@ class MeasureEvaluator {
           &out.inputs);
       if (has_refs) {
         from_declared = m.formula->Evaluate(
-            report_,
+            reports_,
             [this](int ref, std::string* display) -> const Evaluation& {
               *display = values_[ref].declared_ref_text;
               return values_[ref].declared_ref;
@@ -182,16 +182,16 @@ class MeasureEvaluator {
   }
 
   const SchemeParts& scheme_;
-  const v1::Report& report_;
+  const ReportInputs& reports_;
   std::vector<v1::Finding>& findings_;
   std::vector<MeasureValues> values_;
 };
 
 }  // namespace
 
-std::vector<MeasureValues> EvaluateMeasures(const SchemeParts& scheme, const v1::Report& report,
+std::vector<MeasureValues> EvaluateMeasures(const SchemeParts& scheme, const ReportInputs& reports,
                                             std::vector<v1::Finding>& findings) {
-  return MeasureEvaluator(scheme, report, findings).Run();
+  return MeasureEvaluator(scheme, reports, findings).Run();
 }
 
 v1::Value ToValue(const Interval& interval, int decimals) {

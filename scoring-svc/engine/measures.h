@@ -46,10 +46,10 @@ struct MeasureValues {
   std::string declared_ref_text;
 };
 
-// Evaluates every measure of `scheme` over `report`, indexed like
+// Evaluates every measure of `scheme` over `reports`, indexed like
 // SchemeParts::measures, appending findings for contradictions and for
 // values that could not be verified.
-std::vector<MeasureValues> EvaluateMeasures(const SchemeParts& scheme, const v1::Report& report,
+std::vector<MeasureValues> EvaluateMeasures(const SchemeParts& scheme, const ReportInputs& reports,
                                             std::vector<v1::Finding>& findings);
 
 // The score card's view of one measure.

@@ -1,6 +1,7 @@
 // Loading a scheme: parse, check everything, compile.
 
 #include <functional>
+#include <set>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -412,6 +413,26 @@ class SyntaxErrors : public google::protobuf::io::ErrorCollector {
 
 // Writes the text every card repeats (weights, rules in words) once, so
 // that scoring copies it instead of formatting it again.
+// SchemeParts::prior_paths: every prior. path a formula or declared path
+// reads, for the finding that says last year's report is missing.
+void CollectPriorPaths(SchemeParts& parts) {
+  std::set<std::string> paths;
+  auto add = [&paths](const FieldPath& path) {
+    if (path.prior()) paths.insert(path.text());
+  };
+  for (const CompiledMeasure& m : parts.measures) {
+    if (m.formula) {
+      for (const FieldPath& path : m.formula->fields()) add(path);
+    }
+    if (m.declared) add(*m.declared);
+  }
+  for (const CompiledCheck& c : parts.checks) {
+    for (const FieldPath& path : c.left.fields()) add(path);
+    for (const FieldPath& path : c.right.fields()) add(path);
+  }
+  parts.prior_paths.assign(paths.begin(), paths.end());
+}
+
 void WriteDisplayText(SchemeParts& parts) {
   parts.total_weight_text = Points(parts.total_weight);
   for (CompiledIndicator& indicator : parts.indicators) {
@@ -444,6 +465,7 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> CompileScheme(
   std::unique_ptr<SchemeParts> compiled = compiler.Run();
   if (!problems.empty()) return problems.ToStatus();
   WriteDisplayText(*compiled);
+  CollectPriorPaths(*compiled);
   compiled->sha256 = report::SchemeDigest(compiled->proto);
   return std::make_shared<const CompiledScheme>(std::move(compiled));
 }

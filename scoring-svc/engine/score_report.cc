@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/report/check_report.h"
 #include "common/report/decimal.h"
 #include "common/report/field_violations.h"
@@ -116,14 +117,52 @@ struct Evaluated {
   std::vector<MeasureValues> measures;
 };
 
-absl::StatusOr<Evaluated> Evaluate(const v1::Report& report, const SchemeParts& scheme) {
+// Last year's report: checked as a report is, and of the same department
+// for the year before.
+absl::Status CheckPrior(const v1::Report& report, const v1::Report& prior) {
+  if (absl::Status status = report::CheckReport(prior); !status.ok()) {
+    return report::PrefixFields(status, "prior.");
+  }
+  std::vector<report::FieldViolation> violations;
+  if (prior.identity().department_code() != report.identity().department_code()) {
+    violations.push_back({"prior.identity.department_code",
+                          absl::StrCat("is \"", prior.identity().department_code(),
+                                       "\"; last year's report must be of the same department, \"",
+                                       report.identity().department_code(), "\"")});
+  }
+  if (prior.identity().fiscal_year() != report.identity().fiscal_year() - 1) {
+    violations.push_back(
+        {"prior.identity.fiscal_year",
+         absl::StrCat("is ", prior.identity().fiscal_year(), "; last year's report ", "is of ",
+                      report.identity().fiscal_year() - 1)});
+  }
+  if (violations.empty()) return absl::OkStatus();
+  return report::InvalidArgumentWithViolations("prior report is not last year's", violations);
+}
+
+absl::StatusOr<Evaluated> Evaluate(const v1::Report& report, const v1::Report* prior,
+                                   const SchemeParts& scheme) {
   if (absl::Status status = report::CheckReport(report); !status.ok()) return status;
+  if (prior != nullptr) {
+    if (absl::Status status = CheckPrior(report, *prior); !status.ok()) return status;
+  }
   Evaluated result;
   if (absl::Status status = CheckAgainstScheme(report, scheme, result.findings); !status.ok()) {
     return status;
   }
-  result.measures = EvaluateMeasures(scheme, report, result.findings);
-  RunChecks(scheme, report, result.measures, result.findings);
+  if (prior == nullptr && !scheme.prior_paths.empty()) {
+    v1::Finding& finding = result.findings.emplace_back();
+    finding.set_severity(v1::SEVERITY_WARNING);
+    finding.set_code("prior_missing");
+    finding.set_subject(scheme.proto.id());
+    finding.set_field_path(scheme.prior_paths.front());
+    finding.set_message(absl::StrCat("上年报告缺失：指标体系 ", scheme.proto.id(),
+                                     " 需要上年数据（", absl::StrJoin(scheme.prior_paths, "、"),
+                                     "），依据它们的指标无法计算"));
+  }
+  const ReportInputs reports{&report, prior};
+  result.measures = EvaluateMeasures(scheme, reports, result.findings);
+  RunChecks(scheme, reports, result.measures, result.findings);
   return result;
 }
 
@@ -214,7 +253,7 @@ void CompareSelfEvaluation(const v1::Report& report, const SchemeParts& scheme, 
 absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const CompiledScheme& compiled,
                                           const ScoreOptions& options) {
   const SchemeParts& scheme = PartsOf(compiled);
-  absl::StatusOr<Evaluated> evaluated = Evaluate(report, scheme);
+  absl::StatusOr<Evaluated> evaluated = Evaluate(report, options.prior, scheme);
   if (!evaluated.ok()) return evaluated.status();
   std::vector<v1::Finding>& findings = evaluated->findings;
 
@@ -273,9 +312,10 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
 }
 
 absl::StatusOr<std::vector<v1::Finding>> ValidateReport(const v1::Report& report,
-                                                        const CompiledScheme& compiled) {
+                                                        const CompiledScheme& compiled,
+                                                        const ScoreOptions& options) {
   // Scoring is cheap; validating through it gives exactly the card's findings.
-  absl::StatusOr<v1::ScoreCard> card = ScoreReport(report, compiled, {});
+  absl::StatusOr<v1::ScoreCard> card = ScoreReport(report, compiled, options);
   if (!card.ok()) return card.status();
   return std::vector<v1::Finding>(card->findings().begin(), card->findings().end());
 }
