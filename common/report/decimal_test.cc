@@ -5,17 +5,13 @@
 #include <vector>
 
 #include "common/report/field_violations.h"
+#include "common/report/report_test_util.h"
 #include "gtest/gtest.h"
 
 namespace jixiao::report {
 namespace {
 
-// A canonical rational: GMP compares only canonical ones correctly.
-mpq_class Q(long numerator, long denominator = 1) {
-  mpq_class q(numerator, denominator);
-  q.canonicalize();
-  return q;
-}
+using testing::Q;
 
 TEST(ParseDecimal, KeepsValueAndPrecision) {
   auto d = ParseDecimal("23604.86");

@@ -4,6 +4,8 @@
 #ifndef JIXIAO_COMMON_REPORT_REPORT_TEST_UTIL_H_
 #define JIXIAO_COMMON_REPORT_REPORT_TEST_UTIL_H_
 
+#include <gmpxx.h>
+
 #include <string>
 
 #include "jixiao/v1/report.pb.h"
@@ -21,6 +23,13 @@ inline v1::Report MakeReport(const std::string& dept, int year,
   report.mutable_identity()->set_fiscal_year(year);
   report.mutable_procurement()->mutable_budget()->set_value(procurement);
   return report;
+}
+
+// A canonical rational: GMP compares only canonical ones correctly.
+inline mpq_class Q(long numerator, long denominator = 1) {
+  mpq_class q(numerator, denominator);
+  q.canonicalize();
+  return q;
 }
 
 inline v1::ReportKey Key(const std::string& dept, int year) {

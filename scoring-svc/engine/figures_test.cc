@@ -57,13 +57,6 @@ v1::Report WithFigures(std::initializer_list<std::pair<const char*, const char*>
   return report;
 }
 
-const v1::Finding* FindingWithCode(const v1::ScoreCard& card, const std::string& code) {
-  for (const v1::Finding& finding : card.findings()) {
-    if (finding.code() == code) return &finding;
-  }
-  return nullptr;
-}
-
 TEST(Figures, FormulasReadTheFiguresAReportGives) {
   auto scheme = AdjustmentScheme();
   ASSERT_NE(scheme, nullptr);
@@ -75,8 +68,8 @@ TEST(Figures, FormulasReadTheFiguresAReportGives) {
   EXPECT_EQ(card->measures(0).computed().display(), "5.00");
   // 5 points over the standard, 0.5 each: 2.5 of 5.
   EXPECT_EQ(card->indicators(0).score(), "2.50");
-  EXPECT_EQ(FindingWithCode(*card, "figure_undeclared"), nullptr);
-  EXPECT_EQ(FindingWithCode(*card, "figure_missing"), nullptr);
+  EXPECT_EQ(testing::FindingWithCode(*card, "figure_undeclared"), nullptr);
+  EXPECT_EQ(testing::FindingWithCode(*card, "figure_missing"), nullptr);
 }
 
 TEST(Figures, AFigureTheSchemeDoesNotDeclareIsAnError) {
@@ -86,7 +79,7 @@ TEST(Figures, AFigureTheSchemeDoesNotDeclareIsAnError) {
       WithFigures({{"initial_budget", "100"}, {"year_budget", "100"}, {"year_budgte", "100"}}),
       *scheme, {});
   ASSERT_TRUE(card.ok()) << card.status();
-  const v1::Finding* finding = FindingWithCode(*card, "figure_undeclared");
+  const v1::Finding* finding = testing::FindingWithCode(*card, "figure_undeclared");
   ASSERT_NE(finding, nullptr);
   EXPECT_EQ(finding->severity(), v1::SEVERITY_ERROR);
   EXPECT_EQ(finding->field_path(), "figures.year_budgte");
@@ -98,7 +91,7 @@ TEST(Figures, AMissingRequiredFigureIsAWarningAndItsMeasureIsMissing) {
   ASSERT_NE(scheme, nullptr);
   auto card = ScoreReport(WithFigures({{"initial_budget", "100"}}), *scheme, {});
   ASSERT_TRUE(card.ok()) << card.status();
-  const v1::Finding* finding = FindingWithCode(*card, "figure_missing");
+  const v1::Finding* finding = testing::FindingWithCode(*card, "figure_missing");
   ASSERT_NE(finding, nullptr);
   EXPECT_EQ(finding->severity(), v1::SEVERITY_WARNING);
   EXPECT_EQ(finding->field_path(), "figures.year_budget");

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/report/decimal.h"
+#include "common/report/report_test_util.h"
 #include "gtest/gtest.h"
 
 namespace jixiao::engine {
@@ -17,12 +18,7 @@ Interval Reported(const char* text) {
   return Interval::FromReported(*figure);
 }
 
-// A canonical rational: GMP compares only canonical ones correctly.
-mpq_class Q(long numerator, long denominator = 1) {
-  mpq_class q(numerator, denominator);
-  q.canonicalize();
-  return q;
-}
+using report::testing::Q;
 
 TEST(IntervalArithmetic, AReportedFigureStandsForItsRounding) {
   Interval whole = Reported("6887");

@@ -59,13 +59,6 @@ v1::Report YearReport(int year, const char* three_public, const char* opening,
   return report;
 }
 
-const v1::Finding* FindingWithCode(const v1::ScoreCard& card, const std::string& code) {
-  for (const v1::Finding& finding : card.findings()) {
-    if (finding.code() == code) return &finding;
-  }
-  return nullptr;
-}
-
 TEST(PriorReport, FormulasAndChecksReadLastYear) {
   auto scheme = PriorScheme();
   ASSERT_NE(scheme, nullptr);
@@ -76,13 +69,13 @@ TEST(PriorReport, FormulasAndChecksReadLastYear) {
   ASSERT_TRUE(card.ok()) << card.status();
   EXPECT_EQ(card->measures(0).computed().display(), "-10.00");  // (45 - 50) / 50
   EXPECT_EQ(card->indicators(0).score(), "4.00");
-  EXPECT_EQ(FindingWithCode(*card, "prior_missing"), nullptr);
-  EXPECT_EQ(FindingWithCode(*card, "check_failed"), nullptr);
+  EXPECT_EQ(testing::FindingWithCode(*card, "prior_missing"), nullptr);
+  EXPECT_EQ(testing::FindingWithCode(*card, "check_failed"), nullptr);
 
   // This year's opening that does not run on from last year's closing.
   card = ScoreReport(YearReport(2019, "45", "20", "9"), *scheme, options);
   ASSERT_TRUE(card.ok()) << card.status();
-  const v1::Finding* failed = FindingWithCode(*card, "check_failed");
+  const v1::Finding* failed = testing::FindingWithCode(*card, "check_failed");
   ASSERT_NE(failed, nullptr);
   EXPECT_EQ(failed->subject(), "carry_over_runs_on");
 }
@@ -92,7 +85,7 @@ TEST(PriorReport, WithoutItTheMeasureIsMissingAndAFindingNamesThePaths) {
   ASSERT_NE(scheme, nullptr);
   auto card = ScoreReport(YearReport(2019, "45", "12.5", "9"), *scheme, {});
   ASSERT_TRUE(card.ok()) << card.status();
-  const v1::Finding* missing = FindingWithCode(*card, "prior_missing");
+  const v1::Finding* missing = testing::FindingWithCode(*card, "prior_missing");
   ASSERT_NE(missing, nullptr);
   EXPECT_THAT(missing->message(), HasSubstr("上年报告缺失"));
   EXPECT_THAT(missing->message(), HasSubstr("prior.carry_over.closing"));

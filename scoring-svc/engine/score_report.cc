@@ -33,23 +33,16 @@ void AddFigureFindings(const v1::Report& report, const SchemeParts& scheme,
   std::sort(undeclared.begin(), undeclared.end(),
             [](const std::string* a, const std::string* b) { return *a < *b; });
   for (const std::string* id : undeclared) {
-    v1::Finding& finding = findings.emplace_back();
-    finding.set_severity(v1::SEVERITY_ERROR);
-    finding.set_code("figure_undeclared");
-    finding.set_subject(*id);
-    finding.set_field_path(absl::StrCat("figures.", *id));
-    finding.set_message(absl::StrCat("数据项 figures.", *id, " 不在指标体系 ", scheme.proto.id(),
-                                     " 中：请核对编码，或改用该指标体系的填报模板"));
+    AddFinding(findings, v1::SEVERITY_ERROR, "figure_undeclared", *id,
+               absl::StrCat("figures.", *id),
+               absl::StrCat("数据项 figures.", *id, " 不在指标体系 ", scheme.proto.id(),
+                            " 中：请核对编码，或改用该指标体系的填报模板"));
   }
   for (const v1::FigureSpec& spec : scheme.proto.figures()) {
     if (!spec.required() || report.figures().contains(spec.id())) continue;
-    v1::Finding& finding = findings.emplace_back();
-    finding.set_severity(v1::SEVERITY_WARNING);
-    finding.set_code("figure_missing");
-    finding.set_subject(spec.id());
-    finding.set_field_path(absl::StrCat("figures.", spec.id()));
-    finding.set_message(
-        absl::StrCat("必填数据项 ", spec.name(), "（figures.", spec.id(), "）未填报"));
+    AddFinding(findings, v1::SEVERITY_WARNING, "figure_missing", spec.id(),
+               absl::StrCat("figures.", spec.id()),
+               absl::StrCat("必填数据项 ", spec.name(), "（figures.", spec.id(), "）未填报"));
   }
 }
 
@@ -84,13 +77,10 @@ absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& sch
   }
   for (int i = 0; i < report.checklist_size(); ++i) {
     if (scheme.checklist_item_ids.contains(report.checklist(i).item_id())) continue;
-    v1::Finding& finding = findings.emplace_back();
-    finding.set_severity(v1::SEVERITY_WARNING);
-    finding.set_code("checklist_unknown_item");
-    finding.set_subject(report.checklist(i).item_id());
-    finding.set_field_path(absl::StrCat("checklist[", i, "].item_id"));
-    finding.set_message(absl::StrCat("清单项 ", report.checklist(i).item_id(), " 不在指标体系 ",
-                                     scheme.proto.id(), " 中，未计分"));
+    AddFinding(findings, v1::SEVERITY_WARNING, "checklist_unknown_item",
+               report.checklist(i).item_id(), absl::StrCat("checklist[", i, "].item_id"),
+               absl::StrCat("清单项 ", report.checklist(i).item_id(), " 不在指标体系 ",
+                            scheme.proto.id(), " 中，未计分"));
   }
   for (int i = 0; i < report.targets_size(); ++i) {
     const std::string& id = report.targets(i).indicator_id();
@@ -99,14 +89,10 @@ absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& sch
         scheme.indicators[it->second].proto->rule().has_targets()) {
       continue;
     }
-    v1::Finding& finding = findings.emplace_back();
-    finding.set_severity(v1::SEVERITY_WARNING);
-    finding.set_code("target_unknown_indicator");
-    finding.set_subject(id);
-    finding.set_field_path(absl::StrCat("targets[", i, "].indicator_id"));
-    finding.set_message(absl::StrCat("绩效目标「", report.targets(i).name(), "」所属指标 ", id,
-                                     " 在指标体系 ", scheme.proto.id(),
-                                     " 中不按绩效目标计分，未计分"));
+    AddFinding(findings, v1::SEVERITY_WARNING, "target_unknown_indicator", id,
+               absl::StrCat("targets[", i, "].indicator_id"),
+               absl::StrCat("绩效目标「", report.targets(i).name(), "」所属指标 ", id,
+                            " 在指标体系 ", scheme.proto.id(), " 中不按绩效目标计分，未计分"));
   }
   AddFigureFindings(report, scheme, findings);
   return absl::OkStatus();
@@ -151,14 +137,10 @@ absl::StatusOr<Evaluated> Evaluate(const v1::Report& report, const v1::Report* p
     return status;
   }
   if (prior == nullptr && !scheme.prior_paths.empty()) {
-    v1::Finding& finding = result.findings.emplace_back();
-    finding.set_severity(v1::SEVERITY_WARNING);
-    finding.set_code("prior_missing");
-    finding.set_subject(scheme.proto.id());
-    finding.set_field_path(scheme.prior_paths.front());
-    finding.set_message(absl::StrCat("上年报告缺失：指标体系 ", scheme.proto.id(),
-                                     " 需要上年数据（", absl::StrJoin(scheme.prior_paths, "、"),
-                                     "），依据它们的指标无法计算"));
+    AddFinding(result.findings, v1::SEVERITY_WARNING, "prior_missing", scheme.proto.id(),
+               scheme.prior_paths.front(),
+               absl::StrCat("上年报告缺失：指标体系 ", scheme.proto.id(), " 需要上年数据（",
+                            absl::StrJoin(scheme.prior_paths, "、"), "），依据它们的指标无法计算"));
   }
   const ReportInputs reports{&report, prior};
   result.measures = EvaluateMeasures(scheme, reports, result.findings);
@@ -234,14 +216,10 @@ void CompareSelfEvaluation(const v1::Report& report, const SchemeParts& scheme, 
     absl::StatusOr<report::ReportedDecimal> total = report::ParseDecimal(self.total().value());
     absl::StatusOr<report::ReportedDecimal> computed = report::ParseDecimal(card.total_score());
     if (total.ok() && computed.ok() && total->value != computed->value) {
-      v1::Finding& finding = findings.emplace_back();
-      finding.set_severity(v1::SEVERITY_INFO);
-      finding.set_code("self_score_differs");
-      finding.set_subject("total");
-      finding.set_field_path("self_evaluation.total");
-      finding.set_message(absl::StrCat("自评得分 ", self.total().value(), " 与按指标体系 ",
-                                       scheme.proto.id(), " 计算的得分 ", card.total_score(),
-                                       " 不同"));
+      v1::Finding& finding = AddFinding(
+          findings, v1::SEVERITY_INFO, "self_score_differs", "total", "self_evaluation.total",
+          absl::StrCat("自评得分 ", self.total().value(), " 与按指标体系 ", scheme.proto.id(),
+                       " 计算的得分 ", card.total_score(), " 不同"));
       finding.set_declared(self.total().value());
       finding.set_computed(card.total_score());
     }

@@ -57,13 +57,6 @@ v1::ScoreCard Score(std::initializer_list<Row> rows, const std::string& indicato
   return card.ok() ? *card : v1::ScoreCard();
 }
 
-bool HasFinding(const v1::ScoreCard& card, const std::string& code) {
-  for (const v1::Finding& f : card.findings()) {
-    if (f.code() == code) return true;
-  }
-  return false;
-}
-
 TEST(TargetsRule, EqualIsAllOrNothing) {
   v1::ScoreCard card =
       Score({{Target::DIRECTION_EQUAL, "3", "3.0"}, {Target::DIRECTION_EQUAL, "3", "3.01"}});
@@ -107,7 +100,7 @@ TEST(TargetsRule, AMissingActualEarnsNothingWithAFinding) {
   EXPECT_EQ(leaf.score(), "6.00");
   EXPECT_EQ(leaf.targets(1).actual(), "");
   EXPECT_EQ(leaf.targets(1).points(), "0");
-  EXPECT_TRUE(HasFinding(card, "target_incomplete"));
+  EXPECT_NE(testing::FindingWithCode(card, "target_incomplete"), nullptr);
   EXPECT_THAT(leaf.deductions(0), HasSubstr("未填实际值"));
 }
 
@@ -123,8 +116,8 @@ TEST(TargetsRule, RowWeightsShareTheIndicatorsWeight) {
 TEST(TargetsRule, NoRowsScoreZeroAndRowsForAnotherIndicatorAreFlagged) {
   v1::ScoreCard card = Score({{Target::DIRECTION_AT_LEAST, "1", "1"}}, "elsewhere");
   EXPECT_EQ(card.indicators(0).score(), "0.00");
-  EXPECT_TRUE(HasFinding(card, "targets_missing"));
-  EXPECT_TRUE(HasFinding(card, "target_unknown_indicator"));
+  EXPECT_NE(testing::FindingWithCode(card, "targets_missing"), nullptr);
+  EXPECT_NE(testing::FindingWithCode(card, "target_unknown_indicator"), nullptr);
 }
 
 }  // namespace

@@ -39,6 +39,14 @@ inline std::shared_ptr<const CompiledScheme> OneRuleScheme(const std::string& ru
   return scheme.ok() ? *scheme : nullptr;
 }
 
+// The card's first finding with `code`; null if none.
+inline const v1::Finding* FindingWithCode(const v1::ScoreCard& card, const std::string& code) {
+  for (const v1::Finding& finding : card.findings()) {
+    if (finding.code() == code) return &finding;
+  }
+  return nullptr;
+}
+
 // The leaf's score when the measure's value is `value`.
 inline v1::IndicatorResult ScoreValue(const CompiledScheme& scheme, const std::string& value) {
   v1::Report report = MinimalReport();

@@ -50,13 +50,9 @@ class ChecklistRule : public Rule {
       outcome.deductions.push_back(
           absl::StrCat(answer ? "未满足：" : "未作答：", item.text, "，扣 ", cost, " 分"));
       if (!answer) {
-        v1::Finding& finding = outcome.findings.emplace_back();
-        finding.set_severity(v1::SEVERITY_WARNING);
-        finding.set_code("checklist_unanswered");
-        finding.set_subject(context.indicator_id);
-        finding.set_field_path("checklist");
-        finding.set_message(
-            absl::StrCat("清单项 ", item.id, "（", item.text, "）未作答，按未满足计"));
+        AddFinding(outcome.findings, v1::SEVERITY_WARNING, "checklist_unanswered",
+                   context.indicator_id, "checklist",
+                   absl::StrCat("清单项 ", item.id, "（", item.text, "）未作答，按未满足计"));
       }
     }
     outcome.score = deduct_ ? Clamp(context.weight - unmet * deduction_, context.weight)

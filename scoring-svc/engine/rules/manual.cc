@@ -25,12 +25,9 @@ class ManualRule : public Rule {
     if (manual == nullptr || !score.ok()) {
       outcome.score = 0;
       outcome.deductions.push_back("尚无人工评分，暂计 0 分");
-      v1::Finding& finding = outcome.findings.emplace_back();
-      finding.set_severity(v1::SEVERITY_WARNING);
-      finding.set_code("manual_score_missing");
-      finding.set_subject(context.indicator_id);
-      finding.set_field_path("manual_scores");
-      finding.set_message(absl::StrCat("指标 ", context.indicator_id, " 需人工评分，报告中没有"));
+      AddFinding(outcome.findings, v1::SEVERITY_WARNING, "manual_score_missing",
+                 context.indicator_id, "manual_scores",
+                 absl::StrCat("指标 ", context.indicator_id, " 需人工评分，报告中没有"));
       return outcome;
     }
     outcome.score = Clamp(score->value, context.weight);

@@ -49,4 +49,15 @@ mpq_class Clamp(const mpq_class& score, const mpq_class& weight) {
   return score;
 }
 
+v1::Finding& AddFinding(std::vector<v1::Finding>& findings, v1::Severity severity, std::string code,
+                        std::string subject, std::string field_path, std::string message) {
+  v1::Finding& finding = findings.emplace_back();
+  finding.set_severity(severity);
+  finding.set_code(std::move(code));
+  finding.set_subject(std::move(subject));
+  finding.set_field_path(std::move(field_path));
+  finding.set_message(std::move(message));
+  return finding;
+}
+
 }  // namespace jixiao::engine

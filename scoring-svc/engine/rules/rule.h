@@ -88,6 +88,10 @@ std::string WithUnit(const mpq_class& value, const std::string& unit);
 std::string Difference(const mpq_class& value, const std::string& unit);
 // Clamps to [0, weight].
 mpq_class Clamp(const mpq_class& score, const mpq_class& weight);
+// Appends a finding of `severity` and `code` about `subject` (an indicator,
+// measure, item or figure id) and the report field `field_path`.
+v1::Finding& AddFinding(std::vector<v1::Finding>& findings, v1::Severity severity, std::string code,
+                        std::string subject, std::string field_path, std::string message);
 
 }  // namespace jixiao::engine
 

@@ -71,12 +71,9 @@ class TargetsRule : public Rule {
       outcome.score = 0;
       outcome.deductions.push_back(
           absl::StrCat("未填报本指标的绩效目标，扣 ", Points(context.weight), " 分"));
-      v1::Finding& finding = outcome.findings.emplace_back();
-      finding.set_severity(v1::SEVERITY_WARNING);
-      finding.set_code("targets_missing");
-      finding.set_subject(context.indicator_id);
-      finding.set_field_path("targets");
-      finding.set_message(absl::StrCat("指标 ", context.indicator_id, " 没有绩效目标行，得 0 分"));
+      AddFinding(outcome.findings, v1::SEVERITY_WARNING, "targets_missing", context.indicator_id,
+                 "targets",
+                 absl::StrCat("指标 ", context.indicator_id, " 没有绩效目标行，得 0 分"));
       return outcome;
     }
     // Shares: by the rows' weights when every row gives a positive one.
@@ -114,19 +111,25 @@ class TargetsRule : public Rule {
       const bool known_direction = row.direction() == Target::DIRECTION_AT_LEAST ||
                                    row.direction() == Target::DIRECTION_AT_MOST ||
                                    row.direction() == Target::DIRECTION_EQUAL;
-      if (!target || !actual || !known_direction) {
-        const char* missing = !known_direction ? "direction" : !target ? "target" : "actual";
-        outcome.deductions.push_back(absl::StrCat("目标", label, "未填",
-                                                  !known_direction ? "方向"
-                                                  : !target        ? "目标值"
-                                                                   : "实际值",
-                                                  "，扣 ", Points(share), " 分"));
-        v1::Finding& finding = outcome.findings.emplace_back();
-        finding.set_severity(v1::SEVERITY_WARNING);
-        finding.set_code("target_incomplete");
-        finding.set_subject(context.indicator_id);
-        finding.set_field_path(absl::StrCat(at, ".", missing));
-        finding.set_message(absl::StrCat("绩效目标", label, "缺少", missing, "，该行得 0 分"));
+      // What the row lacks, if anything: the field, and its name in the card.
+      const char* missing = nullptr;
+      const char* missing_words = nullptr;
+      if (!known_direction) {
+        missing = "direction";
+        missing_words = "方向";
+      } else if (!target) {
+        missing = "target";
+        missing_words = "目标值";
+      } else if (!actual) {
+        missing = "actual";
+        missing_words = "实际值";
+      }
+      if (missing != nullptr) {
+        outcome.deductions.push_back(
+            absl::StrCat("目标", label, "未填", missing_words, "，扣 ", Points(share), " 分"));
+        AddFinding(outcome.findings, v1::SEVERITY_WARNING, "target_incomplete",
+                   context.indicator_id, absl::StrCat(at, ".", missing),
+                   absl::StrCat("绩效目标", label, "缺少", missing, "，该行得 0 分"));
         continue;
       }
       mpq_class attained = Attainment(row.direction(), *target, *actual);
