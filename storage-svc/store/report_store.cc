@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/sha256.h"
 #include "common/report/check_report.h"
 #include "common/report/field_violations.h"
 #include "common/report/labels.h"
@@ -119,7 +120,7 @@ class Store::Impl::Writer {
         idempotency_key_(idempotency_key.empty()
                              ? ""
                              : keys::Idempotency(context.author, method, idempotency_key)),
-        request_sha256_(idempotency_key.empty() ? "" : Sha256(request.SerializeAsString())) {}
+        request_sha256_(idempotency_key.empty() ? "" : base::Sha256(request.SerializeAsString())) {}
 
   // The answer already given to this idempotency key, if any.
   absl::StatusOr<std::optional<v1::ReportRevision>> Replay() {

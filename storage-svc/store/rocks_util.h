@@ -1,6 +1,5 @@
 // Small helpers shared by the store's files: RocksDB status mapping, proto
-// values, digests. Internal to the store (and the benchmark
-// tools that write to RocksDB beside it).
+// values, waiting on a callback, page sizes. Internal to the store.
 
 #ifndef JIXIAO_STORAGE_SVC_STORE_ROCKS_UTIL_H_
 #define JIXIAO_STORAGE_SVC_STORE_ROCKS_UTIL_H_
@@ -13,7 +12,6 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
-#include "common/base/sha256.h"
 #include "google/protobuf/message.h"
 
 namespace jixiao::store {
@@ -36,10 +34,6 @@ T Await(absl::FunctionRef<void(absl::AnyInvocable<void(T) &&>)> start) {
   start([&answer](T result) { answer.set_value(std::move(result)); });
   return answered.get();
 }
-
-// SHA-256 of `data`, as 32 raw bytes: base::Sha256, which new code calls
-// directly.
-inline std::string Sha256(absl::string_view data) { return base::Sha256(data); }
 
 // Page size: `requested` if within (0, 1000], 100 if 0; INVALID_ARGUMENT if negative.
 absl::StatusOr<int> PageSize(int requested);
