@@ -366,7 +366,12 @@ class Evaluator {
         values.push_back(*std::move(value.value));
         continue;
       }
-      failed.missing.insert(failed.missing.end(), value.missing.begin(), value.missing.end());
+      // A path the formula names twice is missing once.
+      for (std::string& path : value.missing) {
+        if (std::find(failed.missing.begin(), failed.missing.end(), path) == failed.missing.end()) {
+          failed.missing.push_back(std::move(path));
+        }
+      }
       if (failed.problem.empty()) failed.problem = value.problem;
     }
     if (values.size() != node.children.size()) return failed;
