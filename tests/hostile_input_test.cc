@@ -274,6 +274,14 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   long_code_card.mutable_report()->set_department_code(std::string(100, 'L'));
   v1::ScoreCard missing_revision = scored.card();
   missing_revision.mutable_report()->set_revision(9);
+  v1::ScoreCard other_prior_card = scored.card();  // naming another department's last year
+  other_prior_card.mutable_prior_report()->set_department_code("OTHER");
+  other_prior_card.mutable_prior_report()->set_fiscal_year(2018);
+  other_prior_card.mutable_prior_report()->set_revision(1);
+  v1::ScoreCard missing_prior_card = scored.card();
+  missing_prior_card.mutable_prior_report()->set_department_code("LH");
+  missing_prior_card.mutable_prior_report()->set_fiscal_year(2018);
+  missing_prior_card.mutable_prior_report()->set_revision(1);
   v1::Scheme broken_scheme;
   broken_scheme.set_id("x");
   broken_scheme.set_version(1);
@@ -294,6 +302,34 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   v1::ScoreRequest huge_scheme = score;
   *huge_scheme.mutable_scheme() = official;
   huge_scheme.mutable_scheme()->set_description(std::string(5 << 20, 'x'));
+  v1::ScoreRequest other_prior = score;  // last year's report of another department
+  *other_prior.mutable_prior() = score.report();
+  other_prior.mutable_prior()->mutable_identity()->set_department_code("OTHER");
+  other_prior.mutable_prior()->mutable_identity()->set_fiscal_year(
+      score.report().identity().fiscal_year() - 1);
+  v1::ScoreRequest same_year_prior = score;
+  *same_year_prior.mutable_prior() = score.report();
+  v1::ScoreRequest bad_prior = score;
+  *bad_prior.mutable_prior() = WithBudget("-3");
+  bad_prior.mutable_prior()->mutable_identity()->set_fiscal_year(
+      score.report().identity().fiscal_year() - 1);
+  auto validate_as = [this](std::string authorization, v1::ScoreRequest score) {
+    return [this, authorization, score] {
+      v1::ValidateRequest request;
+      *request.mutable_report() = score.report();
+      *request.mutable_prior() = score.prior();
+      return Call(*scoring_stub_, &Scoring::Validate, authorization, request);
+    };
+  };
+  auto assign = [this](std::string token, int year, std::string id, int version) {
+    return [this, token, year, id, version] {
+      v1::AssignSchemeRequest request;
+      request.set_fiscal_year(year);
+      request.set_scheme_id(id);
+      request.set_scheme_version(version);
+      return Call(*storage_stub_, &Storage::AssignScheme, "Bearer " + token, request);
+    };
+  };
   v1::ScoreRequest unary_chain = score;
   *unary_chain.mutable_scheme() = official;
   unary_chain.mutable_scheme()->mutable_measures(0)->set_formula(std::string(20000, '-') + "1");
@@ -484,6 +520,31 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
       {"broken scheme", publish("adm", broken_scheme), C::INVALID_ARGUMENT, "scheme.indicators"},
       {"unknown enum in scheme", publish("adm", unknown_enum), C::INVALID_ARGUMENT,
        "scheme.score_on"},
+      {"card naming another department's last year", save_card(other_prior_card),
+       C::INVALID_ARGUMENT, "card.prior_report.department_code"},
+      {"card naming a last year that is not stored", save_card(missing_prior_card),
+       C::FAILED_PRECONDITION, ""},
+      {"department assigning a scheme", assign("lh", 2019, "dept-overall", 1), C::PERMISSION_DENIED,
+       ""},
+      {"reviewer assigning a scheme", assign("rev", 2019, "dept-overall", 1), C::PERMISSION_DENIED,
+       ""},
+      {"assigning the newest version", assign("adm", 2019, "dept-overall", 0), C::INVALID_ARGUMENT,
+       "scheme_version"},
+      {"assigning to year 0", assign("adm", 0, "dept-overall", 1), C::INVALID_ARGUMENT,
+       "fiscal_year"},
+      {"assigning a scheme id that is a path", assign("adm", 2019, "../x", 1), C::INVALID_ARGUMENT,
+       "scheme_id"},
+      {"assigning an unpublished scheme", assign("adm", 2019, "nowhere", 1), C::FAILED_PRECONDITION,
+       ""},
+      {"scoring with last year's report of another department", score_as("Bearer lh", other_prior),
+       C::INVALID_ARGUMENT, "prior.identity.department_code"},
+      {"scoring with this year's report as last year's", score_as("Bearer lh", same_year_prior),
+       C::INVALID_ARGUMENT, "prior.identity.fiscal_year"},
+      {"scoring with a malformed last year's report", score_as("Bearer lh", bad_prior),
+       C::INVALID_ARGUMENT, "prior.procurement.budget.value"},
+      {"validating with last year's report of another department",
+       validate_as("Bearer lh", other_prior), C::INVALID_ARGUMENT,
+       "prior.identity.department_code"},
       {"scoring without a token", score_as("", score), C::UNAUTHENTICATED, ""},
       {"scoring a malformed report", score_as("Bearer lh", bad_score), C::INVALID_ARGUMENT,
        "procurement.budget.value"},

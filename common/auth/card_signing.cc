@@ -12,10 +12,13 @@
 namespace jixiao::auth {
 namespace {
 
-std::string Hmac(const std::string& key, const v1::ScoreCard& card, const std::string& digest) {
+// A card scored without last year's report signs exactly what cards signed
+// before there were prior reports: its stored signatures still hold.
+std::string Hmac(const std::string& key, const v1::ScoreCard& card, const std::string& digest,
+                 const std::string& prior_digest) {
   v1::ScoreCard unsigned_card = card;
   unsigned_card.clear_signature();
-  return base::HmacSha256(key, unsigned_card.SerializeAsString() + digest);
+  return base::HmacSha256(key, unsigned_card.SerializeAsString() + digest + prior_digest);
 }
 
 absl::Status Refused(absl::string_view why) {
@@ -57,17 +60,22 @@ absl::StatusOr<SigningKeys> SigningKeys::Parse(absl::string_view text, absl::str
   return keys;
 }
 
-void SigningKeys::Sign(const v1::Report& report, v1::ScoreCard& card) const {
+void SigningKeys::Sign(const v1::Report& report, const v1::Report* prior,
+                       v1::ScoreCard& card) const {
   const auto& [id, secret] = keys_.front();
   std::string digest = ReportDigest(report);
+  std::string prior_digest = prior == nullptr ? "" : ReportDigest(*prior);
   card.clear_signature();
-  std::string hmac = Hmac(secret, card, digest);
-  card.mutable_signature()->set_key_id(id);
-  card.mutable_signature()->set_report_sha256(digest);
-  card.mutable_signature()->set_hmac(hmac);
+  std::string hmac = Hmac(secret, card, digest, prior_digest);
+  v1::CardSignature& signature = *card.mutable_signature();
+  signature.set_key_id(id);
+  signature.set_report_sha256(digest);
+  signature.set_prior_report_sha256(prior_digest);
+  signature.set_hmac(hmac);
 }
 
-absl::Status SigningKeys::Verify(const v1::Report& report, const v1::ScoreCard& card) const {
+absl::Status SigningKeys::Verify(const v1::Report& report, const v1::Report* prior,
+                                 const v1::ScoreCard& card) const {
   if (!card.has_signature()) return Refused("it is not signed by scoring-svc");
   const v1::CardSignature& signature = card.signature();
   const std::string* secret = nullptr;
@@ -80,7 +88,14 @@ absl::Status SigningKeys::Verify(const v1::Report& report, const v1::ScoreCard& 
   if (signature.report_sha256() != digest) {
     return Refused("it was computed from another version of the report than the revision it names");
   }
-  std::string expected = Hmac(*secret, card, digest);
+  std::string prior_digest = prior == nullptr ? "" : ReportDigest(*prior);
+  if (signature.prior_report_sha256() != prior_digest) {
+    return Refused(prior == nullptr
+                       ? "it was scored with a last-year report it does not name"
+                       : "it was computed from another version of last year's report than the "
+                         "revision it names");
+  }
+  std::string expected = Hmac(*secret, card, digest, prior_digest);
   if (signature.hmac().size() != expected.size() ||
       CRYPTO_memcmp(signature.hmac().data(), expected.data(), expected.size()) != 0) {
     return Refused("its signature does not match its contents");

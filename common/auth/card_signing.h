@@ -3,10 +3,11 @@
 // scoring-svc signs every card it returns: HMAC-SHA256, under a key named
 // by its id, over the card (without its signature, but with the digest of
 // the scheme it was scored with) followed by the SHA-256 of the exact
-// report it scored. storage-svc, holding the same keys, keeps
-// only cards whose signature holds and whose report digest matches the
-// stored revision they name, so no client can store a score it did not get
-// from scoring-svc. A key file lists keys newest first; the first signs,
+// report it scored and, for a card scored with last year's report, that
+// report's SHA-256. storage-svc, holding the same keys, keeps only cards
+// whose signature holds and whose report digests match the stored revisions
+// they name, so no client can store a score it did not get from
+// scoring-svc. A key file lists keys newest first; the first signs,
 // all verify, so keys rotate without invalidating stored cards:
 //
 //   # key id   secret (hex, at least 32 bytes)
@@ -37,12 +38,15 @@ class SigningKeys {
   static absl::StatusOr<SigningKeys> Load(const std::string& path);
   static absl::StatusOr<SigningKeys> Parse(absl::string_view text, absl::string_view source);
 
-  // Signs `card` as the card of `report` with the newest key.
-  void Sign(const v1::Report& report, v1::ScoreCard& card) const;
+  // Signs `card` as the card of `report`, scored with last year's report
+  // `prior` (null: none), with the newest key.
+  void Sign(const v1::Report& report, const v1::Report* prior, v1::ScoreCard& card) const;
 
-  // OK if `card` is signed by a known key over itself and `report`;
-  // INVALID_ARGUMENT with a field violation on card.signature otherwise.
-  absl::Status Verify(const v1::Report& report, const v1::ScoreCard& card) const;
+  // OK if `card` is signed by a known key over itself, `report` and `prior`
+  // (null: the card must have been scored without one); INVALID_ARGUMENT
+  // with a field violation on card.signature otherwise.
+  absl::Status Verify(const v1::Report& report, const v1::Report* prior,
+                      const v1::ScoreCard& card) const;
 
  private:
   std::vector<std::pair<std::string, std::string>> keys_;  // (id, secret), newest first

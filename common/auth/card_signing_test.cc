@@ -28,20 +28,45 @@ TEST(CardSigning, SignedCardsVerifyAndTamperingIsCaught) {
   auto keys = SigningKeys::Parse("# keys\nk2 " + kNew + "\nk1 " + kOld + "\n", "keys");
   ASSERT_TRUE(keys.ok()) << keys.status();
   v1::ScoreCard card = Card();
-  keys->Sign(Report("100"), card);
+  keys->Sign(Report("100"), nullptr, card);
   EXPECT_EQ(card.signature().key_id(), "k2");
-  EXPECT_TRUE(keys->Verify(Report("100"), card).ok());
+  EXPECT_TRUE(keys->Verify(Report("100"), nullptr, card).ok());
 
   v1::ScoreCard altered = card;
   altered.set_total_score("99.00");
-  EXPECT_FALSE(keys->Verify(Report("100"), altered).ok());
+  EXPECT_FALSE(keys->Verify(Report("100"), nullptr, altered).ok());
   v1::ScoreCard moved = card;
   moved.mutable_report()->set_revision(3);
-  EXPECT_FALSE(keys->Verify(Report("100"), moved).ok());
-  absl::Status other_report = keys->Verify(Report("101"), card);
+  EXPECT_FALSE(keys->Verify(Report("100"), nullptr, moved).ok());
+  absl::Status other_report = keys->Verify(Report("101"), nullptr, card);
   ASSERT_FALSE(other_report.ok());
   EXPECT_EQ(report::ViolationsOf(other_report)[0].field, "card.signature");
-  EXPECT_FALSE(keys->Verify(Report("100"), Card()).ok());  // unsigned
+  EXPECT_FALSE(keys->Verify(Report("100"), nullptr, Card()).ok());  // unsigned
+}
+
+TEST(CardSigning, TheSignatureCoversLastYearsReport) {
+  auto keys = SigningKeys::Parse("k1 " + kOld, "keys");
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  const v1::Report prior = Report("90");
+  v1::ScoreCard card = Card();
+  card.mutable_prior_report()->set_revision(4);
+  keys->Sign(Report("100"), &prior, card);
+  EXPECT_EQ(card.signature().prior_report_sha256(), ReportDigest(prior));
+  EXPECT_TRUE(keys->Verify(Report("100"), &prior, card).ok());
+
+  const v1::Report other_prior = Report("91");
+  absl::Status other = keys->Verify(Report("100"), &other_prior, card);
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.message().find("last year's report"), std::string::npos) << other;
+  EXPECT_FALSE(keys->Verify(Report("100"), nullptr, card).ok());
+  v1::ScoreCard renamed = card;
+  renamed.mutable_prior_report()->set_revision(5);
+  EXPECT_FALSE(keys->Verify(Report("100"), &prior, renamed).ok());
+
+  // A card scored without one cannot be passed off as scored with one.
+  v1::ScoreCard plain = Card();
+  keys->Sign(Report("100"), nullptr, plain);
+  EXPECT_FALSE(keys->Verify(Report("100"), &prior, plain).ok());
 }
 
 TEST(CardSigning, RotationKeepsOldCardsValid) {
@@ -49,14 +74,14 @@ TEST(CardSigning, RotationKeepsOldCardsValid) {
   auto rotated = SigningKeys::Parse("k2 " + kNew + "\nk1 " + kOld, "new");
   auto retired = SigningKeys::Parse("k2 " + kNew, "retired");
   v1::ScoreCard card = Card();
-  old_keys->Sign(Report("1"), card);
-  EXPECT_TRUE(rotated->Verify(Report("1"), card).ok());
-  EXPECT_FALSE(retired->Verify(Report("1"), card).ok());
+  old_keys->Sign(Report("1"), nullptr, card);
+  EXPECT_TRUE(rotated->Verify(Report("1"), nullptr, card).ok());
+  EXPECT_FALSE(retired->Verify(Report("1"), nullptr, card).ok());
   auto forged =
       SigningKeys::Parse("k1 " + std::string(64, 'c'), "forged");  // same id, other secret
   v1::ScoreCard fake = Card();
-  forged->Sign(Report("1"), fake);
-  EXPECT_FALSE(rotated->Verify(Report("1"), fake).ok());
+  forged->Sign(Report("1"), nullptr, fake);
+  EXPECT_FALSE(rotated->Verify(Report("1"), nullptr, fake).ok());
 }
 
 TEST(CardSigning, RefusesBadKeyFiles) {

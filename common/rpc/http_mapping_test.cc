@@ -23,7 +23,7 @@ std::string FirstField(const absl::Status& status) {
 }
 
 TEST(HttpMapping, EveryMethodOfBothServicesHasARoute) {
-  EXPECT_EQ(Storage().routes().size(), 15u);
+  EXPECT_EQ(Storage().routes().size(), 18u);
   // Linking the messages registers the service in the generated pool.
   ASSERT_NE(v1::ScoreRequest::descriptor(), nullptr);
   auto scoring = HttpMapping::ForServices({"jixiao.v1.ScoringService"});
@@ -48,6 +48,12 @@ TEST(HttpMapping, MatchesVariablesVerbsAndCustomVerbs) {
   EXPECT_EQ(transition->variables[1].second, "2019");
   EXPECT_EQ(Storage().Match("GET", "/v1/reports/LH/2019/history")->route->method->name(),
             "GetReportHistory");
+  auto assign = Storage().Match("PUT", "/v1/years/2020/scheme");
+  ASSERT_TRUE(assign.ok()) << assign.status();
+  EXPECT_EQ(assign->route->method->name(), "AssignScheme");
+  EXPECT_THAT(assign->variables, ElementsAre(Pair("fiscal_year", "2020")));
+  EXPECT_EQ(Storage().Match("GET", "/v1/years/2020/scheme")->route->method->name(),
+            "GetSchemeAssignment");
 
   EXPECT_TRUE(absl::IsNotFound(Storage().Match("GET", "/v1/reports/LH").status()));
   EXPECT_TRUE(absl::IsNotFound(Storage().Match("GET", "/v2/reports").status()));

@@ -82,6 +82,7 @@ struct ScoreOptions {
   // scheme's prior. paths read; null: none (a measure that needs it is
   // missing, and a finding says so). Checked as the report is.
   const v1::Report* prior = nullptr;
+  int64_t prior_revision = 0;  // recorded in the card with the prior's key
 };
 
 // Scores `report` against `scheme`: CheckReport, then the scheme-dependent
@@ -95,6 +96,36 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
 absl::StatusOr<std::vector<v1::Finding>> ValidateReport(const v1::Report& report,
                                                         const CompiledScheme& scheme,
                                                         const ScoreOptions& options = {});
+
+// What a scheme asks a department to fill in: the form `jixiao scheme
+// show` prints and `jixiao template` writes a blank report of.
+struct FormInput {
+  std::string path;   // a report path, without "prior.": "procurement.actual", "figures.X"
+  std::string name;   // 实际政府采购金额; a declared figure's own name
+  std::string unit;   // "万元", "%", ...; "" when unknown
+  std::string group;  // the heading it is shown under: 政府采购; a figure's own group
+  std::string note;   // a declared figure's note
+  bool declared_figure = false;      // one of Scheme.figures (else a standard field)
+  bool required = false;             // a declared figure marked required
+  bool this_year = false;            // read from the report scored
+  bool last_year = false;            // read from last year's report (prior.PATH)
+  std::vector<std::string> read_by;  // ids of the measures and checks that read it
+};
+struct FormItem {
+  std::string id, text, points;  // points: MODE_EARN only
+  std::string indicator_id, indicator_name;
+};
+struct FormIndicator {
+  std::string id, name, weight;
+};
+struct SchemeForm {
+  // Standard fields in report order, then declared figures in scheme order.
+  std::vector<FormInput> inputs;
+  std::vector<FormItem> checklist;     // every checklist item, tree order
+  std::vector<FormIndicator> manual;   // leaves scored by hand (manual_scores)
+  std::vector<FormIndicator> targets;  // leaves scoring performance targets
+};
+SchemeForm FormOf(const CompiledScheme& scheme);
 
 // True if any finding has error severity.
 bool HasErrors(const std::vector<v1::Finding>& findings);

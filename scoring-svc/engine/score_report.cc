@@ -243,6 +243,12 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
   card.mutable_report()->set_department_code(report.identity().department_code());
   card.mutable_report()->set_fiscal_year(report.identity().fiscal_year());
   card.mutable_report()->set_revision(options.report_revision);
+  if (options.prior != nullptr) {
+    v1::ReportRef& prior = *card.mutable_prior_report();
+    prior.set_department_code(options.prior->identity().department_code());
+    prior.set_fiscal_year(options.prior->identity().fiscal_year());
+    prior.set_revision(options.prior_revision);
+  }
 
   const int score_decimals = scheme.proto.score_decimals();
   const size_t n = scheme.indicators.size();

@@ -40,9 +40,11 @@ absl::Status ScoringServiceImpl::ScoreOne(const v1::ScoreRequest& request,
   if (!scheme.ok()) return scheme.status();
   engine::ScoreOptions options;
   options.report_revision = request.report_revision();
+  options.prior = request.has_prior() ? &request.prior() : nullptr;
+  options.prior_revision = request.prior_revision();
   absl::StatusOr<v1::ScoreCard> card = engine::ScoreReport(request.report(), **scheme, options);
   if (!card.ok()) return card.status();
-  if (signing_keys_ != nullptr) signing_keys_->Sign(request.report(), *card);
+  if (signing_keys_ != nullptr) signing_keys_->Sign(request.report(), options.prior, *card);
   response.set_request_id(request.request_id());
   *response.mutable_card() = *std::move(card);
   return absl::OkStatus();
@@ -88,7 +90,9 @@ grpc::ServerUnaryReactor* ScoringServiceImpl::Validate(grpc::CallbackServerConte
     reactor->Finish(rpc::ToGrpcStatus(scheme.status()));
     return reactor;
   }
-  auto findings = engine::ValidateReport(request->report(), **scheme);
+  engine::ScoreOptions options;
+  options.prior = request->has_prior() ? &request->prior() : nullptr;
+  auto findings = engine::ValidateReport(request->report(), **scheme, options);
   if (findings.ok()) {
     for (v1::Finding& finding : *findings) *response->add_findings() = std::move(finding);
   }

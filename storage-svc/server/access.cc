@@ -48,6 +48,7 @@ absl::Status Authorize(const auth::Principal& principal, Action action,
       if (principal.role != Role::kDepartment) return absl::OkStatus();
       return deny("may not read the audit trail");
     case Action::kPublishScheme:
+    case Action::kAssignScheme:
     case Action::kBackup:
       if (principal.role == Role::kAdmin) return absl::OkStatus();
       return deny("may not do this; administrators do");

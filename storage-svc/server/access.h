@@ -4,11 +4,12 @@
 //               cards; submits its own drafts; deletes its own drafts.
 //   reviewer    reads every report and card; returns (with a reason) and
 //               approves submitted reports; saves cards.
-//   admin       publishes schemes, runs backups, reads everything.
+//   admin       publishes schemes, assigns them to fiscal years, runs
+//               backups, reads everything.
 //
 // Reviewers and administrators read the audit trail.
 //
-// Anyone authenticated may read schemes. Pure functions; thread-safe.
+// Anyone authenticated may read schemes and which year uses which. Pure functions; thread-safe.
 
 #ifndef JIXIAO_STORAGE_SVC_SERVER_ACCESS_H_
 #define JIXIAO_STORAGE_SVC_SERVER_ACCESS_H_
@@ -30,7 +31,8 @@ enum class Action {
   kSaveCard,
   kListCards,  // a year's cards across departments
   kPublishScheme,
-  kReadScheme,
+  kAssignScheme,  // to a fiscal year
+  kReadScheme,    // schemes and assignments
   kBackup,
   kReadAudit,  // the audit trail
 };

@@ -85,7 +85,8 @@ absl::Status StorageServiceImpl::Admit(Context* context, const char* method, Act
   // caller learns what is wrong, and nothing can be written under such a key.
   const bool names_one_report = action != Action::kListReports && action != Action::kListCards &&
                                 action != Action::kPublishScheme && action != Action::kReadScheme &&
-                                action != Action::kBackup && action != Action::kReadAudit;
+                                action != Action::kAssignScheme && action != Action::kBackup &&
+                                action != Action::kReadAudit;
   if (caller.ok() && *caller &&
       !(names_one_report && !report::DepartmentCodeProblem(department).empty())) {
     status = Authorize(**caller, action, department, to);
@@ -219,6 +220,29 @@ Reactor* StorageServiceImpl::ListSchemes(Context* c, const v1::ListStoredSchemes
   return Finish(c, store_.ListSchemes(*request), response);
 }
 
+Reactor* StorageServiceImpl::AssignScheme(Context* c, const v1::AssignSchemeRequest* request,
+                                          v1::AssignSchemeResponse* response) {
+  store::WriteContext write;
+  JIXIAO_ADMIT(c, "AssignScheme", Action::kAssignScheme, "", kNone, &write);
+  return FinishWrite(
+      c, [this, request, write] { return store_.AssignScheme(*request, write); },
+      response->mutable_assignment());
+}
+
+Reactor* StorageServiceImpl::GetSchemeAssignment(Context* c,
+                                                 const v1::GetSchemeAssignmentRequest* request,
+                                                 v1::GetSchemeAssignmentResponse* response) {
+  JIXIAO_ADMIT(c, "GetSchemeAssignment", Action::kReadScheme, "", kNone, nullptr);
+  return Finish(c, store_.GetSchemeAssignment(*request), response->mutable_assignment());
+}
+
+Reactor* StorageServiceImpl::ListSchemeAssignments(Context* c,
+                                                   const v1::ListSchemeAssignmentsRequest*,
+                                                   v1::ListSchemeAssignmentsResponse* response) {
+  JIXIAO_ADMIT(c, "ListSchemeAssignments", Action::kReadScheme, "", kNone, nullptr);
+  return Finish(c, store_.ListSchemeAssignments(), response);
+}
+
 Reactor* StorageServiceImpl::SaveScoreCard(Context* c, const v1::SaveScoreCardRequest* request,
                                            v1::SaveScoreCardResponse* response) {
   store::WriteContext write;
@@ -228,16 +252,16 @@ Reactor* StorageServiceImpl::SaveScoreCard(Context* c, const v1::SaveScoreCardRe
   // An approved report's card is the bureau's: from then on only a reviewer
   // saves cards for it.
   const bool department = caller && caller->role == auth::Role::kDepartment;
-  store::Store::CardCheck check = [this, department](const v1::Report& report,
-                                                     v1::ReportStatus current,
-                                                     const v1::ScoreCard& card) {
+  store::Store::CardCheck check = [this, department](
+                                      const v1::Report& report, const v1::Report* prior,
+                                      v1::ReportStatus current, const v1::ScoreCard& card) {
     if (department && current == v1::REPORT_STATUS_APPROVED) {
       return absl::PermissionDeniedError(
           "the report is approved: its department can no longer save cards for it; a reviewer "
           "can");
     }
     if (signing_keys_ == nullptr) return absl::OkStatus();
-    return signing_keys_->Verify(report, card);
+    return signing_keys_->Verify(report, prior, card);
   };
   return FinishWrite(
       c, [this, request, write, check] { return store_.SaveScoreCard(*request, write, check); },

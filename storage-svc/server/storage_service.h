@@ -24,7 +24,7 @@ namespace jixiao::storage_svc {
 
 inline constexpr char kAuthorMetadata[] = "jixiao-author";
 // Threads for the writes that wait for the disk on a thread of their own:
-// schemes, score cards and backups. (Report writes do not wait: the store
+// schemes, assignments, score cards and backups. (Report writes do not wait: the store
 // commits them in groups.) Under 16 writing clients, 16 threads did as well
 // as 32 or 64 and cost fewer context switches; 4 and 8 were slower.
 inline constexpr int kWriterThreads = 16;
@@ -69,6 +69,12 @@ class StorageServiceImpl final : public v1::StorageService::WithRawCallbackMetho
   Reactor* GetScheme(Context*, const v1::GetSchemeRequest*, v1::GetSchemeResponse*) override;
   Reactor* ListSchemes(Context*, const v1::ListStoredSchemesRequest*,
                        v1::ListStoredSchemesResponse*) override;
+  Reactor* AssignScheme(Context*, const v1::AssignSchemeRequest*,
+                        v1::AssignSchemeResponse*) override;
+  Reactor* GetSchemeAssignment(Context*, const v1::GetSchemeAssignmentRequest*,
+                               v1::GetSchemeAssignmentResponse*) override;
+  Reactor* ListSchemeAssignments(Context*, const v1::ListSchemeAssignmentsRequest*,
+                                 v1::ListSchemeAssignmentsResponse*) override;
   Reactor* SaveScoreCard(Context*, const v1::SaveScoreCardRequest*,
                          v1::SaveScoreCardResponse*) override;
   Reactor* GetScoreCard(Context*, const v1::GetScoreCardRequest*,

@@ -163,16 +163,110 @@ TEST_F(CardStore, TheCheckSeesTheCurrentStatus) {
   submit.set_expected_revision(1);
   ASSERT_TRUE(store_->TransitionReport(submit, {"d1"}).ok());
   std::vector<v1::ReportStatus> seen;
-  auto saved = store_->SaveScoreCard(
-      Card("90.00"), {"x"},
-      [&seen](const v1::Report& report, v1::ReportStatus current, const v1::ScoreCard&) {
-        EXPECT_EQ(report.identity().department_code(), "D1");
-        seen.push_back(current);
-        return absl::PermissionDeniedError("no");
-      });
+  auto saved = store_->SaveScoreCard(Card("90.00"), {"x"},
+                                     [&seen](const v1::Report& report, const v1::Report* prior,
+                                             v1::ReportStatus current, const v1::ScoreCard&) {
+                                       EXPECT_EQ(prior, nullptr);
+                                       EXPECT_EQ(report.identity().department_code(), "D1");
+                                       seen.push_back(current);
+                                       return absl::PermissionDeniedError("no");
+                                     });
   EXPECT_EQ(saved.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(seen, ::testing::ElementsAre(v1::REPORT_STATUS_SUBMITTED));
   EXPECT_THAT(ShownTotal(), HasSubstr("NOT_FOUND"));
+}
+
+TEST_F(CardStore, ACardScoredWithLastYearsReportNamesAStoredRevisionOfIt) {
+  auto with_prior = [](const std::string& department, int year, int64_t revision) {
+    v1::SaveScoreCardRequest request = Card("91.00");
+    v1::ReportRef& prior = *request.mutable_card()->mutable_prior_report();
+    prior.set_department_code(department);
+    prior.set_fiscal_year(year);
+    prior.set_revision(revision);
+    return request;
+  };
+  auto wrong = store_->SaveScoreCard(with_prior("D2", 2017, 0), {"x"});
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Reason(wrong.status(), "card.prior_report.department_code"), HasSubstr("\"D1\""));
+  EXPECT_THAT(Reason(wrong.status(), "card.prior_report.fiscal_year"), HasSubstr("2018"));
+  EXPECT_THAT(Reason(wrong.status(), "card.prior_report.revision"), HasSubstr("stored revision"));
+
+  auto absent = store_->SaveScoreCard(with_prior("D1", 2018, 1), {"x"});
+  EXPECT_EQ(absent.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(absent.status().message(), HasSubstr("not stored"));
+  EXPECT_THAT(ShownTotal(), HasSubstr("NOT_FOUND"));
+
+  v1::Report last_year = MakeReport("D1", 2018);
+  Create(last_year);
+  std::string seen_code;
+  auto saved = store_->SaveScoreCard(with_prior("D1", 2018, 1), {"x"},
+                                     [&seen_code](const v1::Report&, const v1::Report* prior,
+                                                  v1::ReportStatus, const v1::ScoreCard&) {
+                                       if (prior != nullptr) {
+                                         seen_code =
+                                             absl::StrCat(prior->identity().department_code(), "/",
+                                                          prior->identity().fiscal_year());
+                                       }
+                                       return absl::OkStatus();
+                                     });
+  ASSERT_TRUE(saved.ok()) << saved.status();
+  EXPECT_EQ(seen_code, "D1/2018");
+  EXPECT_EQ(ShownTotal(), "91.00");
+}
+
+TEST_F(CardStore, AYearsSchemeIsAssignedAndFixedOnceAReportIsApproved) {
+  const v1::Scheme& built_in = engine::DefaultScheme()->proto();
+  auto assign = [this](const std::string& id, int version, int year = 2019) {
+    v1::AssignSchemeRequest request;
+    request.set_fiscal_year(year);
+    request.set_scheme_id(id);
+    request.set_scheme_version(version);
+    return store_->AssignScheme(request, {"ops"});
+  };
+  auto bad = assign("", 0, 1999);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Reason(bad.status(), "fiscal_year"), HasSubstr("2000"));
+  EXPECT_THAT(Reason(bad.status(), "scheme_version"), HasSubstr("version"));
+  EXPECT_EQ(assign("unpublished", 1).status().code(), absl::StatusCode::kFailedPrecondition);
+
+  v1::GetSchemeAssignmentRequest get;
+  get.set_fiscal_year(2019);
+  EXPECT_EQ(store_->GetSchemeAssignment(get).status().code(), absl::StatusCode::kNotFound);
+  const int audited = AuditRecords();
+  auto assigned = assign(built_in.id(), built_in.version());
+  ASSERT_TRUE(assigned.ok()) << assigned.status();
+  EXPECT_EQ(assigned->author(), "ops");
+  EXPECT_EQ(store_->GetSchemeAssignment(get)->scheme_id(), built_in.id());
+  EXPECT_EQ(AuditRecords(), audited + 1);
+  ASSERT_TRUE(assign(built_in.id(), built_in.version()).ok());  // again: nothing written
+  EXPECT_EQ(AuditRecords(), audited + 1);
+
+  v1::Scheme other = built_in;
+  other.set_version(2);
+  v1::PublishSchemeRequest publish;
+  *publish.mutable_scheme() = other;
+  ASSERT_TRUE(store_->PublishScheme(publish, {"ops"}).ok());
+  ASSERT_TRUE(assign(built_in.id(), 2).ok());  // no report approved yet: it may change
+  ASSERT_TRUE(assign(built_in.id(), 2, 2020).ok());
+  auto listed = store_->ListSchemeAssignments();
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->assignments_size(), 2);
+  EXPECT_EQ(listed->assignments(0).fiscal_year(), 2019);
+  EXPECT_EQ(listed->assignments(1).fiscal_year(), 2020);
+
+  for (v1::ReportStatus to : {v1::REPORT_STATUS_SUBMITTED, v1::REPORT_STATUS_APPROVED}) {
+    v1::TransitionReportRequest move;
+    *move.mutable_key() = Key("D1", 2019);
+    move.set_to(to);
+    move.set_expected_revision(to == v1::REPORT_STATUS_SUBMITTED ? 1 : 2);
+    ASSERT_TRUE(store_->TransitionReport(move, {"x"}).ok());
+  }
+  auto fixed = assign(built_in.id(), built_in.version());
+  EXPECT_EQ(fixed.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(fixed.status().message(), HasSubstr("approved"));
+  EXPECT_EQ(store_->GetSchemeAssignment(get)->scheme_version(), 2);
+  EXPECT_TRUE(assign(built_in.id(), 2).ok());                         // unchanged: fine
+  EXPECT_TRUE(assign(built_in.id(), built_in.version(), 2020).ok());  // another year
 }
 
 }  // namespace

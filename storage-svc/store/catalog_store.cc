@@ -8,6 +8,7 @@
 #include "common/report/check_report.h"
 #include "common/report/field_violations.h"
 #include "common/report/scheme_ref.h"
+#include "google/protobuf/util/time_util.h"
 #include "storage-svc/store/keys.h"
 #include "storage-svc/store/page_tokens.h"
 #include "storage-svc/store/records.pb.h"
@@ -193,6 +194,24 @@ absl::StatusOr<v1::ScoreCard> Store::Impl::SaveScoreCard(const v1::SaveScoreCard
   }
   if (card.scheme_version() <= 0)
     violations.push_back({"card.scheme_version", "must be 1 or more"});
+  const bool has_prior = card.has_prior_report();
+  if (has_prior) {
+    const v1::ReportRef& prior = card.prior_report();
+    if (prior.department_code() != ref.department_code()) {
+      violations.push_back({"card.prior_report.department_code",
+                            absl::StrCat("is \"", prior.department_code(),
+                                         "\"; last year's report is of the same department, \"",
+                                         ref.department_code(), "\"")});
+    }
+    if (prior.fiscal_year() != ref.fiscal_year() - 1) {
+      violations.push_back({"card.prior_report.fiscal_year",
+                            absl::StrCat("must be ", ref.fiscal_year() - 1, ", the year before")});
+    }
+    if (prior.revision() <= 0) {
+      violations.push_back(
+          {"card.prior_report.revision", "must name the stored revision that was scored with"});
+    }
+  }
   if (!violations.empty())
     return report::InvalidArgumentWithViolations("bad score card", violations);
 
@@ -214,8 +233,24 @@ absl::StatusOr<v1::ScoreCard> Store::Impl::SaveScoreCard(const v1::SaveScoreCard
   storage::ReportHead head;
   status = GetProto(db_.get(), family(kHeads), keys::Report(ref.department_code(), year), &head);
   if (!status.ok()) return status;
+  v1::ReportRevision prior;
+  if (has_prior) {
+    const v1::ReportRef& prior_ref = card.prior_report();
+    status = GetProto(db_.get(), family(kRevisions),
+                      keys::Revision(prior_ref.department_code(), year - 1,
+                                     static_cast<uint64_t>(prior_ref.revision())),
+                      &prior);
+    if (absl::IsNotFound(status)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the card was scored with report ", prior_ref.department_code(), " ",
+          prior_ref.fiscal_year(), " revision ", prior_ref.revision(), ", which is not stored"));
+    }
+    if (!status.ok()) return status;
+  }
   if (check) {
-    if (absl::Status checked = check(revision.report(), head.status(), card); !checked.ok()) {
+    if (absl::Status checked =
+            check(revision.report(), has_prior ? &prior.report() : nullptr, head.status(), card);
+        !checked.ok()) {
       return checked;
     }
   }
@@ -374,6 +409,123 @@ absl::StatusOr<v1::ListScoreCardsResponse> Store::Impl::ListScoreCards(
   if (it->Valid() && it->key().starts_with(prefix)) {
     response.set_next_page_token(page_tokens_->Encode(last_report, query));
   }
+  return response;
+}
+
+}  // namespace jixiao::store
+
+namespace jixiao::store {
+
+absl::StatusOr<v1::SchemeAssignment> Store::Impl::AssignScheme(
+    const v1::AssignSchemeRequest& request, const WriteContext& context) {
+  std::vector<report::FieldViolation> violations;
+  if (request.fiscal_year() < report::kMinFiscalYear ||
+      request.fiscal_year() > report::kMaxFiscalYear) {
+    violations.push_back({"fiscal_year", "must lie within [2000, 2100]"});
+  }
+  if (!IsSchemeId(request.scheme_id())) {
+    violations.push_back({"scheme_id", "is required: letters, digits, '-', '_', '.'"});
+  }
+  if (request.scheme_version() <= 0) {
+    violations.push_back({"scheme_version", "must name a version, 1 or more"});
+  }
+  if (!violations.empty()) {
+    return report::InvalidArgumentWithViolations("bad scheme assignment", violations);
+  }
+  const std::string name = absl::StrCat(request.scheme_id(), "@", request.scheme_version());
+  if (BuiltInDigest(request.scheme_id(), request.scheme_version()) == nullptr) {
+    v1::Scheme published;
+    absl::Status status =
+        GetProto(db_.get(), family(kSchemes),
+                 keys::Scheme(request.scheme_id(), static_cast<uint32_t>(request.scheme_version())),
+                 &published);
+    if (absl::IsNotFound(status)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "scheme ", name, " is not published here; publish it first (jixiao admin publish)"));
+    }
+    if (!status.ok()) return status;
+  }
+  const uint32_t year = static_cast<uint32_t>(request.fiscal_year());
+  const std::string key = keys::Assignment(year);
+  std::lock_guard<std::mutex> lock(assignments_mutex_);
+  v1::SchemeAssignment current;
+  absl::Status status = GetProto(db_.get(), family(kAssignments), key, &current);
+  if (!status.ok() && !absl::IsNotFound(status)) return status;
+  const bool assigned = status.ok();
+  if (assigned && current.scheme_id() == request.scheme_id() &&
+      current.scheme_version() == request.scheme_version()) {
+    return current;  // already so: nothing to write
+  }
+  {
+    // Changing a year's scheme (the built-in one, before any assignment)
+    // would re-grade reports already approved.
+    const std::string prefix =
+        keys::StatusYearIndexPrefix(static_cast<uint8_t>(v1::REPORT_STATUS_APPROVED), year);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kIndex)));
+    it->Seek(prefix);
+    if (!it->status().ok()) return FromRocks(it->status(), "read approvals");
+    auto approving = approvals_in_flight_.find(year);
+    if ((it->Valid() && it->key().starts_with(prefix)) ||
+        (approving != approvals_in_flight_.end() && approving->second > 0)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "fiscal year ", year, " has approved reports, scored with ",
+          assigned ? absl::StrCat("scheme ", current.scheme_id(), "@", current.scheme_version())
+                   : std::string("the scheme they were approved with"),
+          ": its scheme can no longer change"));
+    }
+  }
+  v1::SchemeAssignment assignment;
+  assignment.set_fiscal_year(request.fiscal_year());
+  assignment.set_scheme_id(request.scheme_id());
+  assignment.set_scheme_version(request.scheme_version());
+  assignment.set_author(context.author);
+  *assignment.mutable_time() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(context.time));
+  rocksdb::WriteBatch batch;
+  batch.Put(family(kAssignments), key, assignment.SerializeAsString());
+  Audit(batch, context, "AssignScheme", absl::StrCat("year ", year), 0,
+        assigned
+            ? absl::StrCat(name, " (was ", current.scheme_id(), "@", current.scheme_version(), ")")
+            : name);
+  status = WriteDurably(std::move(batch), "assign scheme");
+  if (!status.ok()) return status;
+  return assignment;
+}
+
+absl::StatusOr<v1::SchemeAssignment> Store::Impl::GetSchemeAssignment(
+    const v1::GetSchemeAssignmentRequest& request) {
+  if (request.fiscal_year() < report::kMinFiscalYear ||
+      request.fiscal_year() > report::kMaxFiscalYear) {
+    return report::InvalidArgumentWithViolations("bad fiscal year",
+                                                 {{"fiscal_year", "must lie within [2000, 2100]"}});
+  }
+  v1::SchemeAssignment assignment;
+  absl::Status status =
+      GetProto(db_.get(), family(kAssignments),
+               keys::Assignment(static_cast<uint32_t>(request.fiscal_year())), &assignment);
+  if (absl::IsNotFound(status)) {
+    return absl::NotFoundError(
+        absl::StrCat("fiscal year ", request.fiscal_year(),
+                     " has no scheme assigned; an administrator assigns one (jixiao admin "
+                     "assign --year ",
+                     request.fiscal_year(), " ID@VERSION)"));
+  }
+  if (!status.ok()) return status;
+  return assignment;
+}
+
+absl::StatusOr<v1::ListSchemeAssignmentsResponse> Store::Impl::ListSchemeAssignments() {
+  // One record per fiscal year, 101 at most.
+  v1::ListSchemeAssignmentsResponse response;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), family(kAssignments)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!response.add_assignments()->ParseFromArray(it->value().data(),
+                                                    static_cast<int>(it->value().size()))) {
+      return absl::InternalError("stored scheme assignment is corrupt");
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "list scheme assignments");
   return response;
 }
 

@@ -42,6 +42,12 @@ std::string DepartmentPrefix(absl::string_view dept) {
   return key;
 }
 
+std::string Assignment(uint32_t year) {
+  std::string key;
+  PutU32(key, year);
+  return key;
+}
+
 std::string YearIndexPrefix(uint32_t year) {
   std::string key = "Y";
   PutU32(key, year);

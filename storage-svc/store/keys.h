@@ -13,6 +13,7 @@
 //                    sequence:u32
 //   idempotency    principal_length:u32 principal method \0 key     storage.IdempotencyRecord
 //   audit          time_ns:u64 sequence:u32                         v1.AuditRecord
+//   assignments    year:u32                                         v1.SchemeAssignment
 //   meta           name                                             the store's own settings:
 //                  "page-token-secret"                              32 random bytes (page_tokens.h)
 //
@@ -57,6 +58,7 @@ std::string CardRevisionPrefix(uint32_t year, absl::string_view dept, uint64_t r
 std::string Idempotency(absl::string_view principal, absl::string_view method,
                         absl::string_view key);
 std::string Audit(uint64_t time_ns, uint32_t sequence);
+std::string Assignment(uint32_t year);
 
 // Decoders for keys produced above; false if `key` is not of that form.
 bool ParseReport(absl::string_view key, std::string* dept, uint32_t* year);

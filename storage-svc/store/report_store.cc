@@ -395,7 +395,25 @@ absl::StatusOr<v1::ReportRevision> Store::Impl::UpdateReport(const v1::UpdateRep
 
 void Store::Impl::TransitionReport(const v1::TransitionReportRequest& request,
                                    const WriteContext& context, RevisionDone done) {
-  Commit(PrepareTransitionReport(request, context), std::move(done));
+  if (request.to() != v1::REPORT_STATUS_APPROVED) {
+    return Commit(PrepareTransitionReport(request, context), std::move(done));
+  }
+  // Counted from before it is checked until it is durable (or refused), so
+  // that AssignScheme never misses an approval between its check and its
+  // write.
+  const uint32_t year = static_cast<uint32_t>(request.key().fiscal_year());
+  {
+    std::lock_guard<std::mutex> lock(assignments_mutex_);
+    ++approvals_in_flight_[year];
+  }
+  Commit(PrepareTransitionReport(request, context),
+         [this, year, done = std::move(done)](absl::StatusOr<v1::ReportRevision> result) mutable {
+           {
+             std::lock_guard<std::mutex> lock(assignments_mutex_);
+             if (--approvals_in_flight_[year] == 0) approvals_in_flight_.erase(year);
+           }
+           std::move(done)(std::move(result));
+         });
 }
 
 absl::StatusOr<v1::ReportRevision> Store::Impl::TransitionReport(

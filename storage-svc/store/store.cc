@@ -30,8 +30,8 @@ namespace jixiao::store {
 
 namespace {
 
-const char* const kFamilyNames[] = {"revisions",   "heads", "index", "schemes", "cards",
-                                    "idempotency", "audit", "meta"};
+const char* const kFamilyNames[] = {"revisions",   "heads", "index", "schemes",    "cards",
+                                    "idempotency", "audit", "meta",  "assignments"};
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::BlockBasedTableOptions table;
@@ -649,6 +649,20 @@ absl::StatusOr<v1::Scheme> Store::GetScheme(const v1::GetSchemeRequest& request)
 absl::StatusOr<v1::ListStoredSchemesResponse> Store::ListSchemes(
     const v1::ListStoredSchemesRequest& request) {
   return impl_->ListSchemes(request);
+}
+
+absl::StatusOr<v1::SchemeAssignment> Store::AssignScheme(const v1::AssignSchemeRequest& request,
+                                                         const WriteContext& context) {
+  return impl_->AssignScheme(request, context);
+}
+
+absl::StatusOr<v1::SchemeAssignment> Store::GetSchemeAssignment(
+    const v1::GetSchemeAssignmentRequest& request) {
+  return impl_->GetSchemeAssignment(request);
+}
+
+absl::StatusOr<v1::ListSchemeAssignmentsResponse> Store::ListSchemeAssignments() {
+  return impl_->ListSchemeAssignments();
 }
 
 absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardRequest& request,

@@ -175,18 +175,36 @@ class Store {
   // is kept beside the earlier ones. A read shows, of the revision asked for
   // (or the latest scored one), the card saved last, whatever its scheme.
   //
+  // A card that names last year's report (card.prior_report) names a
+  // stored revision of the same department's report for the year before:
+  // INVALID_ARGUMENT (card.prior_report.*) otherwise, FAILED_PRECONDITION
+  // if there is no such revision.
+  //
   // `check`, if given, is run before anything is written, with the report
-  // revision the card names and the report's current status (e.g. to verify
-  // the card's signature, or to refuse a department once its report is
-  // approved); its error is returned as is.
-  using CardCheck = std::function<absl::Status(const v1::Report& scored, v1::ReportStatus current,
-                                               const v1::ScoreCard& card)>;
+  // revision the card names, last year's revision it names (null: none) and
+  // the report's current status (e.g. to verify the card's signature, or to
+  // refuse a department once its report is approved); its error is returned
+  // as is.
+  using CardCheck =
+      std::function<absl::Status(const v1::Report& scored, const v1::Report* prior,
+                                 v1::ReportStatus current, const v1::ScoreCard& card)>;
   absl::StatusOr<v1::ScoreCard> SaveScoreCard(const v1::SaveScoreCardRequest& request,
                                               const WriteContext& context,
                                               const CardCheck& check = nullptr);
   absl::StatusOr<v1::ScoreCard> GetScoreCard(const v1::GetScoreCardRequest& request);
   absl::StatusOr<v1::ListScoreCardsResponse> ListScoreCards(
       const v1::ListScoreCardsRequest& request);
+
+  // Which scheme (published, or built-in) a fiscal year is scored with.
+  // Assigning the year's current scheme again is a no-op; another one is
+  // FAILED_PRECONDITION once any of the year's reports is approved, or
+  // while one is being approved, and for a scheme not published here.
+  absl::StatusOr<v1::SchemeAssignment> AssignScheme(const v1::AssignSchemeRequest& request,
+                                                    const WriteContext& context);
+  // NOT_FOUND for a year without an assignment.
+  absl::StatusOr<v1::SchemeAssignment> GetSchemeAssignment(
+      const v1::GetSchemeAssignmentRequest& request);
+  absl::StatusOr<v1::ListSchemeAssignmentsResponse> ListSchemeAssignments();
 
   // A consistent backup of everything into `backup_dir` (BackupEngine),
   // while writes go on. `backup_dir` must be an absolute path outside the

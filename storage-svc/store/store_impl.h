@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -79,6 +80,11 @@ class Store::Impl {
                                                         const WriteContext& context);
   std::string MetricsText() const;
   absl::StatusOr<v1::ListAuditResponse> ListAudit(const v1::ListAuditRequest& request);
+  absl::StatusOr<v1::SchemeAssignment> AssignScheme(const v1::AssignSchemeRequest& request,
+                                                    const WriteContext& context);
+  absl::StatusOr<v1::SchemeAssignment> GetSchemeAssignment(
+      const v1::GetSchemeAssignmentRequest& request);
+  absl::StatusOr<v1::ListSchemeAssignmentsResponse> ListSchemeAssignments();
 
  private:
   // What Open made, for the constructor.
@@ -93,6 +99,7 @@ class Store::Impl {
     kIdempotency,
     kAudit,
     kMeta,
+    kAssignments,
     kFamilyCount
   };
 
@@ -157,6 +164,11 @@ class Store::Impl {
   StripeLocks report_stripes_;
   std::unique_ptr<GroupCommit> committer_;
   std::mutex schemes_mutex_;                 // guards publishing
+  // Guards assigning schemes to years, and approvals_in_flight_: the
+  // approvals handed to the committer and not yet durable, per year. A
+  // year's assignment changes only while it has none of either.
+  std::mutex assignments_mutex_;
+  std::map<uint32_t, int> approvals_in_flight_;
   std::mutex backup_mutex_;                  // one backup at a time
   std::atomic<uint32_t> audit_sequence_{0};  // orders records written in the same nanosecond
 

@@ -34,6 +34,10 @@ void PrintScoreCard(const v1::Report& report, const v1::ScoreCard& card, std::os
   out << report.identity().department_name() << " " << report.identity().fiscal_year()
       << " 年度部门整体支出绩效评分  (scheme " << card.scheme_id() << " v" << card.scheme_version();
   if (card.report().revision() > 0) out << ", revision " << card.report().revision();
+  if (card.has_prior_report()) {
+    out << "; last year's report " << card.prior_report().fiscal_year();
+    if (card.prior_report().revision() > 0) out << " revision " << card.prior_report().revision();
+  }
   out << ")\n\n";
 
   TextTable table({"指标 indicator", "数值 value", "得分/分值 score", "扣分原因 points lost"},

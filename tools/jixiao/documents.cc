@@ -31,6 +31,26 @@ absl::StatusOr<render::Templates> LoadTemplates(const std::string& directory) {
   return render::Templates::WithOverrides(directory);
 }
 
+absl::StatusOr<v1::Scheme> SchemeOfCard(const GlobalOptions& global, const v1::ScoreCard& card) {
+  const v1::Scheme& built_in = engine::DefaultScheme()->proto();
+  if (card.scheme_id() == built_in.id() && card.scheme_version() == built_in.version()) {
+    return built_in;
+  }
+  if (global.client.storage.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat("the card was scored with scheme ",
+                                                      card.scheme_id(), "@", card.scheme_version(),
+                                                      ": pass --storage HOST:PORT to read it"));
+  }
+  StorageClient client(global.client);
+  v1::GetSchemeRequest request;
+  request.set_id(card.scheme_id());
+  request.set_version(card.scheme_version());
+  v1::GetSchemeResponse response;
+  absl::Status status = client.Call(&Stub::GetScheme, request, response);
+  if (!status.ok()) return status;
+  return response.scheme();
+}
+
 absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string& source,
                                   const std::string& scheme_text) {
   Scored scored;
@@ -49,6 +69,7 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
       auto card = engine::ScoreReport(scored.report, **scheme, {});
       if (!card.ok()) return card.status();
       scored.card = *std::move(card);
+      scored.scheme = (*scheme)->proto();
     } else {
       v1::ScoreRequest request;
       *request.mutable_report() = scored.report;
@@ -58,6 +79,11 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
       absl::Status status = client.Score(request, response);
       if (!status.ok()) return status;
       scored.card = response.card();
+      if (choice->file) {
+        scored.scheme = choice->file->proto();
+      } else if (auto scheme = SchemeOfCard(global, scored.card); scheme.ok()) {
+        scored.scheme = *std::move(scheme);
+      }  // else a scheme only scoring-svc holds: the card alone is printed
     }
     return scored;
   }
@@ -88,6 +114,9 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
   }
   if (!status.ok()) return status;
   scored.card = card.card();
+  auto scheme = SchemeOfCard(global, scored.card);
+  if (!scheme.ok()) return scheme.status();
+  scored.scheme = *std::move(scheme);
   return scored;
 }
 

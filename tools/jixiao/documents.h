@@ -30,11 +30,18 @@ void AddDocumentArgs(CLI::App& command, DocumentArgs& args);
 // place.
 absl::StatusOr<render::Templates> LoadTemplates(const std::string& directory);
 
-// A report and the card to print with it.
+// A report, the card to print with it, and the scheme the card was scored
+// with (empty, id "", for a file scored by scoring-svc with a scheme only it
+// holds: documents then follow the card alone).
 struct Scored {
   v1::Report report;
   v1::ScoreCard card;
+  v1::Scheme scheme;
 };
+
+// The scheme `card` names: the built-in one, or the version published in
+// --storage (FAILED_PRECONDITION saying so when there is no --storage).
+absl::StatusOr<v1::Scheme> SchemeOfCard(const GlobalOptions& global, const v1::ScoreCard& card);
 
 // `source` is a report file (or "-"), scored now (offline, or on --scoring,
 // with `scheme_text` as ChooseScheme takes it); or DEPT/YEAR[@REV], read

@@ -22,6 +22,48 @@ constexpr size_t kMaxReportFileBytes = 256 << 20;
 
 }  // namespace
 
+namespace {
+
+// What a template leaves blank and nobody filled in is not given: a figure
+// whose value is "" (in Report.figures too), and a performance-target row
+// with neither name, target nor actual.
+void ClearBlanks(google::protobuf::Message& message) {
+  using google::protobuf::FieldDescriptor;
+  const auto* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    if (field->type() != FieldDescriptor::TYPE_MESSAGE || field->is_map()) continue;
+    if (field->is_repeated()) {
+      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+        ClearBlanks(*reflection->MutableRepeatedMessage(&message, field, i));
+      }
+      continue;
+    }
+    google::protobuf::Message* child = reflection->MutableMessage(&message, field);
+    if (auto* figure = dynamic_cast<v1::Decimal*>(child)) {
+      if (figure->value().empty()) reflection->ClearField(&message, field);
+    } else {
+      ClearBlanks(*child);
+    }
+  }
+}
+
+void ClearBlanks(v1::Report& report) {
+  ClearBlanks(static_cast<google::protobuf::Message&>(report));
+  auto& figures = *report.mutable_figures();
+  for (auto it = figures.begin(); it != figures.end();) {
+    it = it->second.value().empty() ? figures.erase(it) : std::next(it);
+  }
+  auto& targets = *report.mutable_targets();
+  for (int i = targets.size() - 1; i >= 0; --i) {
+    const v1::PerformanceTarget& row = targets[i];
+    if (row.name().empty() && !row.has_target() && !row.has_actual()) targets.DeleteSubrange(i, 1);
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<v1::Report> ReadReport(const std::string& path) {
   std::string text;
   if (path == "-") {
@@ -42,6 +84,7 @@ absl::StatusOr<v1::Report> ReadReport(const std::string& path) {
         absl::StrCat(path == "-" ? "standard input" : path,
                      " is not a valid report: ", std::string(status.message())));
   }
+  ClearBlanks(report);
   return report;
 }
 

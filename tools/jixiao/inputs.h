@@ -17,7 +17,9 @@
 namespace jixiao::cli {
 
 // Reads a report in protobuf JSON mapping (snake_case or lowerCamelCase
-// field names). INVALID_ARGUMENT says where the JSON is wrong.
+// field names). INVALID_ARGUMENT says where the JSON is wrong. What a
+// template (`jixiao template`) left blank is read as not given: figures
+// whose value is "", and target rows with no name, target or actual.
 absl::StatusOr<v1::Report> ReadReport(const std::string& path);
 
 // A scheme chosen on the command line.

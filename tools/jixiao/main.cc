@@ -41,6 +41,8 @@ namespace {
 const Command* const kCommands[] = {
     &kScoreCommand,
     &kValidateCommand,
+    &kTemplateCommand,
+    &kSchemeCommand,
     &kSubmitCommand,
     &kGetCommand,
     &kListCommand,

@@ -11,6 +11,20 @@ void AddReportFilesArgs(CLI::App& command, ReportFilesArgs& args, const char* fi
   command.add_option("--scheme", args.scheme,
                      "a scheme file (.textproto), or id[@version] of a scheme the service "
                      "holds (default: the built-in dept-overall)");
+  command.add_option("--prior", args.prior,
+                     "the same department's report for the year before (JSON), which the "
+                     "scheme's prior. paths read; with one report file");
+}
+
+absl::StatusOr<std::optional<v1::Report>> ReadPrior(const ReportFilesArgs& args) {
+  if (args.prior.empty()) return std::nullopt;
+  if (args.files.size() != 1) {
+    return absl::InvalidArgumentError(
+        "--prior is one department's report for the year before: give it with one report file");
+  }
+  auto prior = ReadReport(args.prior);
+  if (!prior.ok()) return prior.status();
+  return *std::move(prior);
 }
 
 std::vector<Outcome> ReadAll(const std::vector<std::string>& files) {

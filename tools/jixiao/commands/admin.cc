@@ -9,6 +9,7 @@ namespace {
 
 const Command* const kAdminCommands[] = {
     &kAdminPublishCommand,
+    &kAdminAssignCommand,
     &kAdminBackupCommand,
     &kAdminRestoreCommand,
 };

@@ -23,6 +23,10 @@ extern const Command kDiffCommand;     // diff.cc
 extern const Command kStatusCommand;   // status.cc
 extern const Command kCardCommand;     // card.cc
 
+// Schemes: what they are, and the form a department fills for one.
+extern const Command kSchemeCommand;    // scheme.cc: list, show
+extern const Command kTemplateCommand;  // template.cc
+
 // Documents.
 extern const Command kRenderCommand;   // render.cc
 extern const Command kSummaryCommand;  // summary.cc
@@ -30,8 +34,9 @@ extern const Command kCompareCommand;  // compare.cc
 
 // Operating storage-svc.
 extern const Command kAuditCommand;         // audit.cc
-extern const Command kAdminCommand;         // admin.cc: the group of the three below
+extern const Command kAdminCommand;         // admin.cc: the group of the four below
 extern const Command kAdminPublishCommand;  // admin_publish.cc
+extern const Command kAdminAssignCommand;   // admin_assign.cc
 extern const Command kAdminBackupCommand;   // admin_backup.cc
 extern const Command kAdminRestoreCommand;  // admin_restore.cc
 

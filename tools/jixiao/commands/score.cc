@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -19,6 +21,7 @@
 #include "tools/jixiao/exit_codes.h"
 #include "tools/jixiao/inputs.h"
 #include "tools/jixiao/report_files.h"
+#include "tools/jixiao/schemes.h"
 #include "tools/jixiao/stored_reports.h"
 
 namespace jixiao::cli {
@@ -30,15 +33,18 @@ struct ScoreArgs {
   int streams = 4;  // streams at once for several files, spread over replicas
 };
 
-void ScoreOffline(const SchemeChoice& choice, std::vector<Outcome>& outcomes) {
+void ScoreOffline(const SchemeChoice& choice, const std::optional<v1::Report>& prior,
+                  std::vector<Outcome>& outcomes) {
   auto scheme = OfflineScheme(choice);
+  engine::ScoreOptions options;
+  if (prior) options.prior = &*prior;
   for (Outcome& outcome : outcomes) {
     if (!outcome.status.ok()) continue;
     if (!scheme.ok()) {
       outcome.status = scheme.status();
       continue;
     }
-    auto card = engine::ScoreReport(outcome.report, **scheme, {});
+    auto card = engine::ScoreReport(outcome.report, **scheme, options);
     if (card.ok()) {
       *outcome.response.mutable_card() = *std::move(card);
     } else {
@@ -48,13 +54,14 @@ void ScoreOffline(const SchemeChoice& choice, std::vector<Outcome>& outcomes) {
 }
 
 void ScoreOnline(const GlobalOptions& global, const ScoreArgs& args, const SchemeChoice& choice,
-                 std::vector<Outcome>& outcomes) {
+                 const std::optional<v1::Report>& prior, std::vector<Outcome>& outcomes) {
   ScoringClient client(global.client);
   if (!args.stream && outcomes.size() == 1) {
     Outcome& outcome = outcomes[0];
     if (!outcome.status.ok()) return;
     v1::ScoreRequest request;
     *request.mutable_report() = outcome.report;
+    if (prior) *request.mutable_prior() = *prior;
     ApplyScheme(choice, request);
     outcome.status = client.Score(request, outcome.response);
     return;
@@ -65,6 +72,7 @@ void ScoreOnline(const GlobalOptions& global, const ScoreArgs& args, const Schem
     v1::ScoreRequest& request = requests.emplace_back();
     *request.mutable_report() = outcomes[i].report;
     request.set_request_id(std::to_string(i));
+    if (prior) *request.mutable_prior() = *prior;
     ApplyScheme(choice, request);
   }
   if (args.streams > 1 && requests.size() > 1) client.ConnectReplicas();
@@ -117,11 +125,16 @@ int ScoreFiles(const GlobalOptions& global, const ScoreArgs& args) {
     PrintError("--scheme", choice.status());
     return ExitCodeFor(choice.status());
   }
+  auto prior = ReadPrior(args.input);
+  if (!prior.ok()) {
+    PrintError("--prior", prior.status());
+    return ExitCodeFor(prior.status());
+  }
   std::vector<Outcome> outcomes = ReadAll(args.input.files);
   if (global.client.scoring.empty()) {
-    ScoreOffline(*choice, outcomes);
+    ScoreOffline(*choice, *prior, outcomes);
   } else {
-    ScoreOnline(global, args, *choice, outcomes);
+    ScoreOnline(global, args, *choice, *prior, outcomes);
   }
   int code = kOk;
   bool json = global.output == "json";
@@ -156,9 +169,10 @@ int ScoreFiles(const GlobalOptions& global, const ScoreArgs& args) {
   return code;
 }
 
-// Scores stored reports on scoring-svc and saves each card back.
+// Scores stored reports on scoring-svc, each with its year's scheme and
+// last year's stored report, and saves each card back.
 int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
-                const std::string& scheme_text) {
+                const ReportFilesArgs& args) {
   using Stub = v1::StorageService::Stub;
   if (!NeedStorage(global)) return kUsage;
   if (global.client.scoring.empty()) {
@@ -166,13 +180,19 @@ int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
                  "HOST:PORT or set JIXIAO_SCORING\n";
     return kUsage;
   }
-  auto choice = ChooseScheme(scheme_text);
+  if (!args.prior.empty()) {
+    std::cerr << "jixiao: a stored report is scored with last year's stored report; --prior is "
+                 "for report files\n";
+    return kUsage;
+  }
+  auto choice = ChooseScheme(args.scheme);
   if (!choice.ok()) {
     PrintError("--scheme", choice.status());
     return ExitCodeFor(choice.status());
   }
   StorageClient storage(global.client);
   ScoringClient scoring(global.client);
+  std::map<int, std::optional<v1::Scheme>> schemes;  // by fiscal year
   int code = kOk;
   for (const StoredRef& ref : refs) {
     absl::StatusOr<v1::ReportRevision> revision = Fetch(storage, ref.key, ref.revision);
@@ -180,10 +200,30 @@ int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
       code = std::max(code, StorageError(global, ref.text, revision.status()));
       continue;
     }
+    const int year = ref.key.fiscal_year();
+    if (schemes.find(year) == schemes.end()) {
+      auto scheme = SchemeForYear(storage, year, *choice);
+      if (!scheme.ok()) {
+        code = std::max(code, StorageError(global, args.scheme.empty() ? ref.text : args.scheme,
+                                           scheme.status()));
+        continue;
+      }
+      schemes[year] = *std::move(scheme);
+    }
+    auto prior = FetchPrior(storage, ref.key);
+    if (!prior.ok()) {
+      code = std::max(code, StorageError(global, ref.text, prior.status()));
+      continue;
+    }
     v1::ScoreRequest request;
     *request.mutable_report() = revision->report();
     request.set_report_revision(revision->revision());
-    ApplyScheme(*choice, request);
+    if (*prior) {
+      *request.mutable_prior() = (*prior)->report();
+      request.set_prior_revision((*prior)->revision());
+    }
+    if (const std::optional<v1::Scheme>& scheme = schemes[year])
+      *request.mutable_scheme() = *scheme;
     v1::ScoreResponse scored;
     absl::Status status = scoring.Score(request, scored);
     if (!status.ok()) {
@@ -205,7 +245,10 @@ int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
     } else {
       if (refs.size() > 1) std::cout << "== " << Ref(revision->key(), revision->revision()) << "\n";
       PrintScoreCard(revision->report(), saved.card(), std::cout);
-      std::cout << "(card saved with " << Ref(revision->key(), revision->revision()) << ")\n";
+      std::cout << "(card saved with " << Ref(revision->key(), revision->revision());
+      if (*prior)
+        std::cout << "; last year's report " << Ref((*prior)->key(), (*prior)->revision());
+      std::cout << ")\n";
     }
   }
   return code;
@@ -225,7 +268,7 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
     std::cerr << "jixiao: score either files or stored reports, not both\n";
     return kUsage;
   }
-  return ScoreStored(global, stored, args.input.scheme);
+  return ScoreStored(global, stored, args.input);
 }
 
 CommandRun Define(CLI::App& command) {

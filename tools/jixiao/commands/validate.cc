@@ -24,6 +24,13 @@ int Run(const GlobalOptions& global, const ReportFilesArgs& args) {
     PrintError("--scheme", choice.status());
     return ExitCodeFor(choice.status());
   }
+  auto prior = ReadPrior(args);
+  if (!prior.ok()) {
+    PrintError("--prior", prior.status());
+    return ExitCodeFor(prior.status());
+  }
+  engine::ScoreOptions options;
+  if (*prior) options.prior = &**prior;
   std::vector<Outcome> outcomes = ReadAll(args.files);
   int code = kOk;
   std::unique_ptr<ScoringClient> client;
@@ -35,12 +42,13 @@ int Run(const GlobalOptions& global, const ReportFilesArgs& args) {
       if (client) {
         v1::ValidateRequest request;
         *request.mutable_report() = outcome.report;
+        if (*prior) *request.mutable_prior() = **prior;
         ApplyScheme(*choice, request);
         outcome.status = client->Validate(request, outcome.findings);
       } else if (!offline.ok()) {
         outcome.status = offline.status();
       } else {
-        auto findings = engine::ValidateReport(outcome.report, **offline);
+        auto findings = engine::ValidateReport(outcome.report, **offline, options);
         if (findings.ok()) {
           for (auto& f : *findings) *outcome.findings.add_findings() = std::move(f);
         } else {

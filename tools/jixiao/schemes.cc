@@ -1,0 +1,102 @@
+#include "tools/jixiao/schemes.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "scoring-svc/engine/engine.h"
+#include "tools/jixiao/stored_reports.h"
+
+namespace jixiao::cli {
+namespace {
+
+using Stub = v1::StorageService::Stub;
+
+}  // namespace
+
+absl::StatusOr<v1::Scheme> FetchScheme(StorageClient& storage, const v1::SchemeRef& ref) {
+  const v1::Scheme& built_in = engine::DefaultScheme()->proto();
+  if (ref.id() == built_in.id() && (ref.version() == 0 || ref.version() == built_in.version())) {
+    return built_in;
+  }
+  v1::GetSchemeRequest request;
+  request.set_id(ref.id());
+  request.set_version(ref.version());
+  v1::GetSchemeResponse response;
+  absl::Status status = storage.Call(&Stub::GetScheme, request, response);
+  if (absl::IsNotFound(status)) {
+    return absl::NotFoundError(
+        absl::StrCat("scheme ", ref.id(), ref.version() ? absl::StrCat("@", ref.version()) : "",
+                     " is not published in storage-svc (jixiao scheme list shows what is)"));
+  }
+  if (!status.ok()) return status;
+  return std::move(*response.mutable_scheme());
+}
+
+absl::StatusOr<std::optional<v1::Scheme>> SchemeForYear(StorageClient& storage, int fiscal_year,
+                                                        const SchemeChoice& choice) {
+  if (choice.file) return choice.file->proto();
+  if (choice.ref) return FetchScheme(storage, *choice.ref);
+  v1::GetSchemeAssignmentRequest request;
+  request.set_fiscal_year(fiscal_year);
+  v1::GetSchemeAssignmentResponse response;
+  absl::Status status = storage.Call(&Stub::GetSchemeAssignment, request, response);
+  if (absl::IsNotFound(status)) return std::nullopt;
+  if (!status.ok()) return status;
+  v1::SchemeRef ref;
+  ref.set_id(response.assignment().scheme_id());
+  ref.set_version(response.assignment().scheme_version());
+  return FetchScheme(storage, ref);
+}
+
+absl::StatusOr<v1::Scheme> SchemeByName(const GlobalOptions& global, const std::string& text) {
+  auto choice = ChooseScheme(text);
+  if (!choice.ok()) return choice.status();
+  if (choice->file) return choice->file->proto();
+  if (!choice->ref) return engine::DefaultScheme()->proto();
+  const v1::Scheme& built_in = engine::DefaultScheme()->proto();
+  if (choice->ref->id() == built_in.id() &&
+      (choice->ref->version() == 0 || choice->ref->version() == built_in.version())) {
+    return built_in;
+  }
+  if (global.client.storage.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("scheme ", text,
+                     " is read from storage-svc: pass --storage HOST:PORT (or set "
+                     "JIXIAO_STORAGE), or give a scheme file"));
+  }
+  StorageClient storage(global.client);
+  return FetchScheme(storage, *choice->ref);
+}
+
+absl::StatusOr<std::optional<v1::ReportRevision>> FetchPrior(StorageClient& storage,
+                                                             const v1::ReportKey& key) {
+  v1::GetReportHistoryRequest request;
+  request.mutable_key()->set_department_code(key.department_code());
+  request.mutable_key()->set_fiscal_year(key.fiscal_year() - 1);
+  request.set_page_size(1000);
+  int64_t latest = 0, approved = 0;
+  v1::ReportStatus latest_status = v1::REPORT_STATUS_UNSPECIFIED;
+  absl::StatusOr<std::string> read =
+      ReadPages(storage, &Stub::GetReportHistory, request, /*all=*/true,
+                [&](const v1::GetReportHistoryResponse& page) {
+                  for (const v1::ReportRevision& revision : page.revisions()) {
+                    if (revision.revision() > latest) {
+                      latest = revision.revision();
+                      latest_status = revision.status();
+                    }
+                    if (revision.status() == v1::REPORT_STATUS_APPROVED) {
+                      approved = std::max(approved, revision.revision());
+                    }
+                  }
+                });
+  if (absl::IsNotFound(read.status())) return std::nullopt;
+  if (!read.ok()) return read.status();
+  if (latest == 0 || latest_status == v1::REPORT_STATUS_DELETED) return std::nullopt;
+  absl::StatusOr<v1::ReportRevision> prior =
+      Fetch(storage, request.key(), approved ? approved : latest);
+  if (!prior.ok()) return prior.status();
+  return *std::move(prior);
+}
+
+}  // namespace jixiao::cli
