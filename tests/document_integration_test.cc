@@ -2,7 +2,8 @@
 // with its stored card, the year's summary over several stored reports,
 // and every HTML page loaded in real headless Chromium (no console message,
 // no network request from the page, a screenshot kept under
-// build/artifacts/).
+// build/artifacts/), the default scheme's and one of the test's own, whose
+// figures, targets and grade bins the loaded page must show.
 
 #include <signal.h>
 
@@ -21,6 +22,7 @@ namespace {
 
 using testing::BinPath;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::ReadFile;
 using testing::RunCommand;
 using testing::ServerProcess;
@@ -165,6 +167,149 @@ std::string LoadInChromium(const std::string& page, const std::string& screensho
   }
   if (ReadFile(screenshot).substr(1, 3) != "PNG") problems += "no screenshot\n";
   return problems;
+}
+
+// The page as headless Chromium built it, after loading: what a reader
+// sees, tags and all.
+std::string DomInChromium(const std::string& page) {
+  std::string dir = testing::MakeTempDir("jixiao-chromium-dom");
+  testing::CommandResult run = RunCommand(
+      {"/usr/bin/timeout", "120", "/usr/bin/chromium", "--headless", "--no-sandbox",
+       "--disable-gpu", "--no-first-run", "--disable-background-networking",
+       "--disable-component-update", "--disable-sync", "--user-data-dir=" + dir + "/profile",
+       "--host-resolver-rules=MAP * ~NOTFOUND", "--dump-dom", "file://" + page});
+  return run.exit_code == 0 ? run.out : "";
+}
+
+// A scheme nothing like the default: figures in two groups, a leaf scored
+// on the department's own targets, grades A/B/C, and no template set of its
+// own (so its documents are the generic set's).
+constexpr char kCountyScheme[] = R"pb(
+  id: "county-docs"
+  version: 1
+  name: "测试县部门绩效指标体系"
+  total_weight: "100"
+  score_decimals: 2
+  figures { id: "initial_budget" name: "年初预算数" unit: "万元" group: "预算安排" }
+  figures { id: "adjusted_budget" name: "调整预算数" unit: "万元" group: "预算安排" }
+  figures { id: "actual_spending" name: "全年实际支出" unit: "万元" group: "预算执行" }
+  measures {
+    id: "spending_rate"
+    name: "预算资金执行率"
+    unit: "%"
+    decimals: 2
+    formula: "figures.actual_spending / figures.adjusted_budget * 100"
+  }
+  indicators {
+    id: "funds"
+    name: "资金使用"
+    weight: "40"
+    children {
+      id: "spending"
+      name: "预算资金执行率"
+      weight: "40"
+      measure: "spending_rate"
+      rule {
+        linear_deduction { standard: "100" direction: DIRECTION_DEDUCT_BELOW points: "2" step: "1" }
+      }
+    }
+  }
+  indicators {
+    id: "results"
+    name: "履职成效"
+    weight: "60"
+    rule { targets {} }
+  }
+  grades { grade: "A" min_score: "85" }
+  grades { grade: "B" min_score: "70" }
+  grades { grade: "C" min_score: "0" }
+)pb";
+
+// A report for the county scheme; its file's path.
+std::string CountyReport(const std::string& dir, const std::string& code,
+                         const std::string& actual_spending) {
+  v1::Report report;
+  report.mutable_identity()->set_department_code(code);
+  report.mutable_identity()->set_department_name("测试县" + code + "局");
+  report.mutable_identity()->set_fiscal_year(2021);
+  (*report.mutable_figures())["initial_budget"].set_value("1200");
+  (*report.mutable_figures())["adjusted_budget"].set_value("1250.5");
+  (*report.mutable_figures())["actual_spending"].set_value(actual_spending);
+  v1::PerformanceTarget& target = *report.add_targets();
+  target.set_indicator_id("results");
+  target.set_name("政务服务办件量");
+  target.set_direction(v1::PerformanceTarget::DIRECTION_AT_LEAST);
+  target.mutable_target()->set_value("50000");
+  target.mutable_actual()->set_value("52310");
+  target.set_unit("件");
+  std::string json;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(report, &json).ok());
+  std::string path = dir + "/county-" + code + ".json";
+  std::ofstream(path) << json;
+  return path;
+}
+
+TEST_F(Documents, ASchemesOwnDocumentsShowItsFiguresTargetsAndGradesInChromium) {
+  if (!std::filesystem::exists("/usr/bin/chromium")) GTEST_SKIP() << "chromium is not installed";
+  std::string artifacts = std::string(JIXIAO_BIN_DIR) + "/../artifacts";
+  std::filesystem::create_directories(artifacts);
+  std::string scheme = data_ + "/county.textproto";
+  std::ofstream(scheme) << kCountyScheme;
+  // The generic report document, from a file scored here.
+  std::string report = data_ + "/county-report.html";
+  testing::CommandResult rendered =
+      RunCommand({BinPath("jixiao"), "render", CountyReport(data_, "JY", "1200.48"), "--scheme",
+                  scheme, "-f", "html", "--out", report});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  // The year's summary of reports stored and scored with the published scheme.
+  ASSERT_EQ(Cli({"admin", "publish", scheme}).exit_code, 0);
+  ASSERT_EQ(Cli({"submit", CountyReport(data_, "JY", "1200.48"),
+                 CountyReport(data_, "GA", "1000.4"), CountyReport(data_, "WJ", "1125.45")})
+                .exit_code,
+            0);
+  testing::CommandResult scored =
+      Cli({"score", "JY/2021", "GA/2021", "WJ/2021", "--scheme", scheme});
+  ASSERT_EQ(scored.exit_code, 0) << scored.out << scored.err;
+  std::string summary = data_ + "/county-summary.html";
+  testing::CommandResult summarised =
+      Cli({"summary", "--year", "2021", "-f", "html", "--out", summary});
+  ASSERT_EQ(summarised.exit_code, 0) << summarised.err;
+
+  for (const auto& [page, name] : std::vector<std::pair<std::string, std::string>>{
+           {report, "county-report"}, {summary, "county-summary-2021"}}) {
+    EXPECT_EQ(LoadInChromium(page, artifacts + "/" + name + ".png"), "") << name;
+  }
+  std::string report_dom = DomInChromium(report);
+  ASSERT_THAT(report_dom, HasSubstr("</html>"));
+  for (const char* shown :
+       {"预算安排", "预算执行", "<td>年初预算数</td>", "1,250.5 万元", "<td>全年实际支出</td>",
+        "<td>政务服务办件量</td>", "52,310 件", "100.00%", "等级为“A”", "<svg"}) {
+    EXPECT_THAT(report_dom, HasSubstr(shown)) << "report page lacks " << shown;
+  }
+  EXPECT_THAT(report_dom, Not(HasSubstr("（未填报）")));
+  std::string summary_dom = DomInChromium(summary);
+  ASSERT_THAT(summary_dom, HasSubstr("</html>"));
+  // The scheme's own 一级 columns and one bin per grade, each holding one
+  // department (92.00 A, 80.00 B, 60.00 C).
+  for (const char* shown : {"<th>资金使用</th><th>履职成效</th>", ">A ≥85</text>",
+                            ">B 70–85</text>", ">C &lt;70</text>", "测试县JY局"}) {
+    EXPECT_THAT(summary_dom, HasSubstr(shown)) << "summary page lacks " << shown;
+  }
+  EXPECT_THAT(summary_dom, Not(HasSubstr("优 ≥90")));
+  EXPECT_THAT(summary_dom, Not(HasSubstr("（未填报）")));
+
+  // A shipped scheme of another jurisdiction prints generically too.
+  std::string yueyang = data_ + "/yueyang-report.html";
+  testing::CommandResult shipped = RunCommand(
+      {BinPath("jixiao"), "render", SourcePath("examples/yueyang-2020.json"), "--scheme",
+       SourcePath("schemes/yueyang-dept-overall-v1.textproto"), "-f", "html", "--out", yueyang});
+  ASSERT_EQ(shipped.exit_code, 0) << shipped.err;
+  EXPECT_EQ(LoadInChromium(yueyang, artifacts + "/yueyang-2020-report.png"), "");
+  std::string yueyang_dom = DomInChromium(yueyang);
+  for (const char* shown :
+       {"<td>年初预算数</td>", "2,150.00 万元", "<td>汛期水情预警信息发布次数</td>"}) {
+    EXPECT_THAT(yueyang_dom, HasSubstr(shown)) << "岳阳 page lacks " << shown;
+  }
 }
 
 TEST_F(Documents, HtmlPagesLoadInChromiumWithoutErrorsOrRequests) {

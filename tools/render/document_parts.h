@@ -1,11 +1,15 @@
 // What the documents share, inside the render library: filling a Mustache
-// template, and a table cell's text. Not for callers outside tools/render.
+// template, a table cell's text, and a scheme's figures by group. Not for
+// callers outside tools/render.
 
 #ifndef JIXIAO_TOOLS_RENDER_DOCUMENT_PARTS_H_
 #define JIXIAO_TOOLS_RENDER_DOCUMENT_PARTS_H_
 
 #include <string>
+#include <vector>
 
+#include "jixiao/v1/report.pb.h"
+#include "jixiao/v1/scheme.pb.h"
 #include "mstch/mstch.hpp"
 
 namespace jixiao::render {
@@ -16,6 +20,27 @@ std::string Mustache(const std::string& text, const mstch::node& view, bool html
 
 // A Markdown table cell: no line breaks, pipes escaped.
 std::string Cell(std::string text);
+
+// What a document prints for a figure or measure it has no value for.
+inline constexpr char kMissing[] = "（未填报）";
+
+// The figures of one group (FigureSpec.group), in the scheme's order.
+struct FigureGroup {
+  std::string name;  // "" for figures declared without a group
+  std::vector<v1::FigureSpec> figures;
+};
+
+// The figures a document shows: the scheme's own (Scheme.figures), grouped
+// in the order their groups first appear, then every figure one of
+// `reports` holds that the scheme does not declare (the whole of
+// Report.figures when the scheme is not known), under its id, in a group
+// named "".
+std::vector<FigureGroup> GroupFigures(const v1::Scheme& scheme,
+                                      const std::vector<const v1::Report*>& reports);
+
+// The value `report` gives for the figure, with its unit (Quantity), or
+// kMissing.
+std::string FigureText(const v1::Report& report, const v1::FigureSpec& figure);
 
 }  // namespace jixiao::render
 

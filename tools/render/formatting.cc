@@ -27,6 +27,12 @@ std::string Money(const std::string& decimal) {
 
 std::string Percent(const std::string& decimal) { return decimal.empty() ? "" : decimal + "%"; }
 
+std::string Quantity(const std::string& decimal, const std::string& unit) {
+  if (decimal.empty()) return "";
+  if (unit == "%") return Percent(decimal);
+  return unit.empty() ? WithThousands(decimal) : WithThousands(decimal) + " " + unit;
+}
+
 std::string SelfReference(const std::string& name) {
   for (const char* suffix : {"局", "委", "办", "院", "中心", "厅", "部"}) {
     std::string s(suffix);

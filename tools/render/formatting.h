@@ -18,6 +18,11 @@ std::string Money(const std::string& decimal);
 // A rate as a document prints it: "88.53%"; "" if empty.
 std::string Percent(const std::string& decimal);
 
+// A value with its unit as a document prints it: "%" follows the number
+// ("96.2%"); any other unit follows it after a space, with thousands
+// separators ("52,310 件", "1,922.76 万元"); "" if the value is empty.
+std::string Quantity(const std::string& decimal, const std::string& unit);
+
 // How the department refers to itself, from its name: 我局, 我委, 我办, 我院,
 // 我中心, otherwise 我单位.
 std::string SelfReference(const std::string& department_name);

@@ -1,6 +1,8 @@
-// Rendering the seed's example: its computed sentences and tables, tables a
-// Markdown parser reads back, self-contained escaped HTML; summary ranks
-// and CSV; compare.
+// Rendering the seed's example through the default scheme's template set:
+// its computed sentences and tables, tables a Markdown parser reads back,
+// self-contained escaped HTML; summary ranks and CSV; compare. And a scheme
+// of the test's own through the generic set: its figures by group, its
+// measures, rules and targets, its 一级 columns and grade bins.
 
 #include "tools/render/render.h"
 
@@ -42,6 +44,8 @@ v1::ScoreCard Score(const v1::Report& report) {
   return *card;
 }
 
+const v1::Scheme& Default() { return engine::DefaultScheme()->proto(); }
+
 // The seed text was extracted from a PDF with irregular spacing around
 // numbers; compare without spaces.
 std::string NoSpaces(std::string text) {
@@ -62,7 +66,7 @@ TEST(RenderReport, ReproducesTheSeedsComputedSentences) {
   const std::string seed_text = NoSpaces(raw_seed);
   v1::Report seed = Seed();
   std::string markdown =
-      NoSpaces(RenderReport(seed, Score(seed), Format::kMarkdown, Templates::BuiltIn()));
+      NoSpaces(RenderReport(seed, Score(seed), Default(), Format::kMarkdown, Templates::BuiltIn()));
   // Each sentence as the seed words it; the test checks it is in the seed
   // too, so that it cannot drift from the document it stands for.
   const char* sentences[] = {
@@ -137,7 +141,8 @@ std::vector<std::vector<std::vector<std::string>>> Tables(const std::string& mar
 TEST(RenderReport, MarkdownTablesReadBack) {
   v1::Report seed = Seed();
   v1::ScoreCard card = Score(seed);
-  auto tables = Tables(RenderReport(seed, card, Format::kMarkdown, Templates::BuiltIn()));
+  auto tables =
+      Tables(RenderReport(seed, card, Default(), Format::kMarkdown, Templates::BuiltIn()));
   ASSERT_EQ(tables.size(), 3u);  // quarters, scores, findings
   const auto& quarters = tables[0];
   ASSERT_EQ(quarters.size(), 6u);
@@ -165,7 +170,8 @@ TEST(RenderReport, HtmlIsSelfContainedAndEscaped) {
   seed.mutable_narrative()->mutable_plans()->add_paragraphs(
       "<script>alert('x')</script> & <b>x</b>");
   seed.mutable_identity()->set_submitter("<img src=http://example.invalid/x.png>");
-  std::string html = RenderReport(seed, Score(seed), Format::kHtml, Templates::BuiltIn());
+  std::string html =
+      RenderReport(seed, Score(seed), Default(), Format::kHtml, Templates::BuiltIn());
   EXPECT_THAT(html, HasSubstr("<!DOCTYPE html>"));
   EXPECT_THAT(html, HasSubstr("<table>"));
   EXPECT_THAT(html, HasSubstr("<svg"));
@@ -187,7 +193,7 @@ TEST(RenderReport, MissingFiguresAreMarked) {
   report.mutable_identity()->set_fiscal_year(2020);
   report.mutable_procurement()->mutable_budget()->set_value("100");
   std::string markdown =
-      RenderReport(report, Score(report), Format::kMarkdown, Templates::BuiltIn());
+      RenderReport(report, Score(report), Default(), Format::kMarkdown, Templates::BuiltIn());
   EXPECT_THAT(markdown, HasSubstr("政府采购预算金额为 100 万元，实际政府采购金额为 （未填报）"));
   EXPECT_THAT(markdown, Not(HasSubstr("预算情况：")));  // no budget figures, no sentence
   EXPECT_EQ(SelfReference("某某委员会"), "我单位");
@@ -202,7 +208,7 @@ TEST(RenderReport, TemplatesCanBeReplacedFromADirectory) {
   auto templates = Templates::WithOverrides(dir);
   ASSERT_TRUE(templates.ok());
   v1::Report seed = Seed();
-  EXPECT_EQ(RenderReport(seed, Score(seed), Format::kMarkdown, *templates),
+  EXPECT_EQ(RenderReport(seed, Score(seed), Default(), Format::kMarkdown, *templates),
             "深圳市龙华区政务服务数据管理局：97.06 分（优）\n");
   EXPECT_THAT(templates->Get("summary.html.mustache"), HasSubstr("<table>"));  // others built in
   EXPECT_FALSE(Templates::WithOverrides(dir + "/missing").ok());
@@ -239,7 +245,7 @@ TEST(Summary, RanksWithTiesSharingARank) {
   std::vector<v1::ScoreCard> cards = {Card("A", "85.50", 0), Card("B", "90.00", 1),
                                       Card("C", "85.5", 0), Card("D", "70.00", 0),
                                       Card("F", "100.00", 0)};
-  Summary summary = BuildSummary(2019, reports, cards);
+  Summary summary = BuildSummary(2019, reports, cards, v1::Scheme());
   std::vector<std::pair<std::string, int>> ranks;
   for (const auto& row : summary.rows) ranks.emplace_back(row.code, row.rank);
   EXPECT_THAT(ranks, ::testing::ElementsAre(
@@ -251,8 +257,8 @@ TEST(Summary, RanksWithTiesSharingARank) {
 }
 
 TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
-  Summary summary =
-      BuildSummary(2019, {Revision("A", v1::REPORT_STATUS_APPROVED)}, {Card("A", "91.00", 2)});
+  Summary summary = BuildSummary(2019, {Revision("A", v1::REPORT_STATUS_APPROVED)},
+                                 {Card("A", "91.00", 2)}, v1::Scheme());
   std::string csv = SummaryCsv(summary);
   ASSERT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
   std::istringstream lines(csv.substr(3));
@@ -264,8 +270,8 @@ TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
 }
 
 TEST(Summary, HtmlPageHasTheChartAndTheTable) {
-  Summary summary =
-      BuildSummary(2019, {Revision("A", v1::REPORT_STATUS_APPROVED)}, {Card("A", "91.00", 2)});
+  Summary summary = BuildSummary(2019, {Revision("A", v1::REPORT_STATUS_APPROVED)},
+                                 {Card("A", "91.00", 2)}, v1::Scheme());
   std::string html = SummaryHtml(summary, Templates::BuiltIn());
   EXPECT_THAT(html, HasSubstr("<svg"));
   EXPECT_THAT(html, HasSubstr("部门A,甲"));
@@ -280,16 +286,255 @@ TEST(Compare, ShowsEachIndicatorsChange) {
   next.mutable_procurement()->mutable_actual()->set_value("5273.84");  // 100%
   v1::ScoreCard second = Score(next);
   std::string markdown =
-      RenderCompare(seed, first, second, Format::kMarkdown, Templates::BuiltIn());
+      RenderCompare(seed, first, next, second, Default(), Format::kMarkdown, Templates::BuiltIn());
   EXPECT_THAT(markdown, HasSubstr("2019 年 / 2020 年"));
   EXPECT_THAT(markdown,
               HasSubstr("| 　　政府采购执行率 | 3 | 88.53% | 1.85 | 100.00% | 3.00 | +1.15 |"));
   EXPECT_THAT(markdown, HasSubstr("**97.06**"));
   EXPECT_THAT(markdown, HasSubstr("**98.21**"));
   // A fall is signed too, and computed exactly.
-  std::string back = RenderCompare(next, second, first, Format::kMarkdown, Templates::BuiltIn());
+  std::string back =
+      RenderCompare(next, second, seed, first, Default(), Format::kMarkdown, Templates::BuiltIn());
   EXPECT_THAT(back, HasSubstr("| 3.00 | 88.53% | 1.85 | -1.15 |"));
   EXPECT_THAT(back, HasSubstr("**-1.15**"));
+}
+
+// A scheme of the test's own, nothing like the default: figures in two
+// groups, a measure over them, a leaf scored on the department's targets,
+// and grades A/B/C. It names no document template set: the generic one.
+constexpr char kCountyScheme[] = R"pb(
+  id: "county-test"
+  version: 1
+  name: "测试县部门绩效指标体系"
+  total_weight: "100"
+  score_decimals: 2
+  figures { id: "initial_budget" name: "年初预算数" unit: "万元" group: "预算安排" }
+  figures { id: "adjusted_budget" name: "调整预算数" unit: "万元" group: "预算安排" }
+  figures { id: "actual_spending" name: "全年实际支出" unit: "万元" group: "预算执行" }
+  measures {
+    id: "spending_rate"
+    name: "预算资金执行率"
+    unit: "%"
+    decimals: 2
+    formula: "figures.actual_spending / figures.adjusted_budget * 100"
+  }
+  indicators {
+    id: "funds"
+    name: "资金使用"
+    weight: "40"
+    children {
+      id: "spending"
+      name: "预算资金执行率"
+      weight: "40"
+      measure: "spending_rate"
+      rule {
+        linear_deduction { standard: "100" direction: DIRECTION_DEDUCT_BELOW points: "2" step: "1" }
+      }
+    }
+  }
+  indicators {
+    id: "results"
+    name: "履职成效"
+    weight: "60"
+    rule { targets {} }
+  }
+  grades { grade: "A" min_score: "85" }
+  grades { grade: "B" min_score: "70" }
+  grades { grade: "C" min_score: "0" }
+)pb";
+
+std::shared_ptr<const engine::CompiledScheme> County() {
+  static auto scheme = engine::LoadSchemeText(kCountyScheme, "county-test");
+  EXPECT_TRUE(scheme.ok()) << scheme.status();
+  return *scheme;
+}
+
+v1::Report CountyReport(const std::string& code, const std::string& actual_spending) {
+  v1::Report report;
+  report.mutable_identity()->set_department_code(code);
+  report.mutable_identity()->set_department_name("测试县" + code + "局");
+  report.mutable_identity()->set_fiscal_year(2021);
+  report.mutable_identity()->set_submitter("张三");
+  (*report.mutable_figures())["initial_budget"].set_value("1200");
+  (*report.mutable_figures())["adjusted_budget"].set_value("1250.5");
+  (*report.mutable_figures())["actual_spending"].set_value(actual_spending);
+  auto add_target = [&](const std::string& name, v1::PerformanceTarget::Direction direction,
+                        const std::string& target, const std::string& actual,
+                        const std::string& unit) {
+    v1::PerformanceTarget& t = *report.add_targets();
+    t.set_indicator_id("results");
+    t.set_name(name);
+    t.set_direction(direction);
+    t.mutable_target()->set_value(target);
+    t.mutable_actual()->set_value(actual);
+    t.set_unit(unit);
+  };
+  add_target("政务服务办件量", v1::PerformanceTarget::DIRECTION_AT_LEAST, "50000", "52310", "件");
+  add_target("群众投诉件数", v1::PerformanceTarget::DIRECTION_AT_MOST, "20", "25", "件");
+  return report;
+}
+
+v1::ScoreCard CountyCard(const v1::Report& report) {
+  auto card = engine::ScoreReport(report, *County(), {});
+  EXPECT_TRUE(card.ok()) << card.status();
+  return *card;
+}
+
+TEST(GenericTemplates, ReportFollowsTheSchemesFiguresMeasuresRulesAndTargets) {
+  v1::Report report = CountyReport("JY", "1200.48");  // 96.00% of the adjusted budget
+  v1::ScoreCard card = CountyCard(report);
+  ASSERT_EQ(County()->proto().document_templates(), "");
+  std::string markdown =
+      RenderReport(report, card, County()->proto(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(markdown, HasSubstr("# 测试县JY局 2021 年度绩效自评报告"));
+  EXPECT_THAT(markdown, HasSubstr("填报人：张三"));
+  EXPECT_THAT(markdown, HasSubstr("《测试县部门绩效指标体系》（county-test 第 1 版）"));
+  EXPECT_THAT(markdown, Not(HasSubstr("（未填报）")));
+  EXPECT_THAT(markdown, Not(HasSubstr("三公")));  // none of the standard form's wording
+  auto tables = Tables(markdown);
+  ASSERT_EQ(tables.size(), 5u);  // two figure groups, measures, scores, targets
+  // Each group under its heading, in the scheme's order, with names and units.
+  EXPECT_THAT(markdown, HasSubstr("### 预算安排"));
+  EXPECT_THAT(markdown, HasSubstr("### 预算执行"));
+  EXPECT_LT(markdown.find("### 预算安排"), markdown.find("### 预算执行"));
+  ASSERT_EQ(tables[0].size(), 3u);
+  EXPECT_THAT(tables[0][1], ::testing::ElementsAre("年初预算数", "万元", "1,200 万元"));
+  EXPECT_THAT(tables[0][2], ::testing::ElementsAre("调整预算数", "万元", "1,250.5 万元"));
+  EXPECT_THAT(tables[1][1], ::testing::ElementsAre("全年实际支出", "万元", "1,200.48 万元"));
+  // The measure as declared (nothing), computed and verified.
+  EXPECT_THAT(tables[2][1], ::testing::ElementsAre("预算资金执行率", "—", "96.00%", "96.00%",
+                                                   "未申报，按构成数据计算"));
+  // The score table gives every leaf's rule in words.
+  const auto& scores = tables[3];
+  ASSERT_EQ(scores.size(), static_cast<size_t>(card.indicators_size()) + 2);
+  for (int i = 0; i < card.indicators_size(); ++i) {
+    EXPECT_EQ(scores[i + 1][4], card.indicators(i).rule()) << card.indicators(i).id();
+    if (card.indicators(i).leaf()) {
+      EXPECT_NE(card.indicators(i).rule(), "");
+    }
+  }
+  EXPECT_EQ(scores[1][0], "资金使用");
+  EXPECT_EQ(scores[2][2], "32.00");  // 4 points short, 2 points each
+  // The department's targets, each with what it attained and earned.
+  const auto& targets = tables[4];
+  ASSERT_EQ(targets.size(), 3u);
+  EXPECT_THAT(targets[1], ::testing::ElementsAre("履职成效", "政务服务办件量", "≥", "50,000 件",
+                                                 "52,310 件", "100.00%", "30", "30"));
+  EXPECT_THAT(targets[2], ::testing::ElementsAre("履职成效", "群众投诉件数", "≤", "20 件", "25 件",
+                                                 "80.00%", "30", "24"));
+  EXPECT_THAT(markdown, HasSubstr("得分 86.00 分，等级为“A”"));
+  EXPECT_THAT(markdown, HasSubstr("## 五、核验发现\n\n所有数据相互一致"));
+}
+
+TEST(GenericTemplates, HtmlHasTheScoreChartAndNoStandardFormChart) {
+  v1::Report report = CountyReport("JY", "1200.48");
+  std::string html = RenderReport(report, CountyCard(report), County()->proto(), Format::kHtml,
+                                  Templates::BuiltIn());
+  EXPECT_THAT(html, HasSubstr("<title>一级、二级指标得分与分值</title>"));
+  EXPECT_THAT(html, Not(HasSubstr("序时进度")));
+  EXPECT_THAT(html, HasSubstr("<td>政务服务办件量</td>"));
+}
+
+TEST(GenericTemplates, AnUnknownSchemePrintsTheCardAloneWithFigureIds) {
+  v1::Report report = CountyReport("JY", "1200.48");
+  std::string markdown = RenderReport(report, CountyCard(report), v1::Scheme(), Format::kMarkdown,
+                                      Templates::BuiltIn());
+  EXPECT_THAT(markdown, HasSubstr("### 其他数据"));
+  EXPECT_THAT(markdown, HasSubstr("| actual_spending |  | 1,200.48 |"));
+  EXPECT_THAT(markdown, HasSubstr("| 　预算资金执行率 | 40 | 32.00 | 96.00% |"));
+}
+
+TEST(GenericTemplates, TheSchemeNamesItsSet) {
+  v1::Report seed = Seed();
+  v1::ScoreCard card = Score(seed);
+  EXPECT_EQ(Default().document_templates(), "dept-overall");
+  std::string standard =
+      RenderReport(seed, card, Default(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(standard, HasSubstr("## 一、部门基本情况"));
+  v1::Scheme generic = Default();
+  generic.set_document_templates("");
+  std::string laid_out = RenderReport(seed, card, generic, Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(laid_out, Not(HasSubstr("部门基本情况")));
+  EXPECT_THAT(laid_out,
+              HasSubstr("| 政府采购执行率 | 88.53% | 88.53% | 88.53% | 申报与计算一致 |"));
+  // A set no binary has prints generically.
+  generic.set_document_templates("no-such-set");
+  EXPECT_EQ(RenderReport(seed, card, generic, Format::kMarkdown, Templates::BuiltIn()), laid_out);
+  // A directory's file at a set's path replaces that set's template only.
+  std::string dir = std::filesystem::temp_directory_path() / "jixiao-template-sets-test";
+  std::filesystem::create_directories(dir + "/generic");
+  std::ofstream(dir + "/generic/report.md.mustache") << "通用：{{department_name}}\n";
+  auto templates = Templates::WithOverrides(dir);
+  ASSERT_TRUE(templates.ok());
+  EXPECT_EQ(RenderReport(seed, card, generic, Format::kMarkdown, *templates),
+            "通用：深圳市龙华区政务服务数据管理局\n");
+  EXPECT_EQ(RenderReport(seed, card, Default(), Format::kMarkdown, *templates), standard);
+}
+
+TEST(GenericTemplates, SummaryColumnsAndBinsAreTheSchemes) {
+  std::vector<v1::ReportRevision> reports;
+  std::vector<v1::ScoreCard> cards;
+  // 96% → 86.00 (A); 80% → 54.00 (C); 90% → 74.00 (B); the last unscored.
+  for (const auto& [code, spending] : std::vector<std::pair<std::string, std::string>>{
+           {"JY", "1200.48"}, {"GA", "1000.4"}, {"WJ", "1125.45"}, {"NY", ""}}) {
+    v1::ReportRevision revision;
+    revision.mutable_key()->set_department_code(code);
+    revision.mutable_key()->set_fiscal_year(2021);
+    *revision.mutable_report() = CountyReport(code, spending.empty() ? "1" : spending);
+    reports.push_back(revision);
+    if (!spending.empty()) cards.push_back(CountyCard(revision.report()));
+  }
+  Summary summary = BuildSummary(2021, reports, cards, County()->proto());
+  EXPECT_THAT(summary.level_names, ::testing::ElementsAre("资金使用", "履职成效"));
+  std::vector<std::pair<std::string, int>> bins;
+  for (const GradeBin& bin : summary.grade_bins) bins.emplace_back(bin.label, bin.count);
+  EXPECT_THAT(bins, ::testing::ElementsAre(std::pair<std::string, int>{"C <70", 1},
+                                           std::pair<std::string, int>{"B 70–85", 1},
+                                           std::pair<std::string, int>{"A ≥85", 1}));
+  ASSERT_EQ(summary.rows.size(), 4u);
+  EXPECT_EQ(summary.rows[0].code, "JY");
+  EXPECT_THAT(summary.rows[0].level_scores, ::testing::ElementsAre("32.00", "54.00"));
+  for (size_t i = 0; i < 3; ++i) {
+    for (const std::string& score : summary.rows[i].level_scores) EXPECT_NE(score, "");
+  }
+  std::string csv = SummaryCsv(summary);
+  EXPECT_THAT(csv, HasSubstr("名次,部门编码,部门名称,得分,等级,资金使用,履职成效,错误"));
+  std::string html = SummaryHtml(summary, Templates::BuiltIn());
+  EXPECT_THAT(html, HasSubstr(">A ≥85</text>"));
+  EXPECT_THAT(html, HasSubstr(">C &lt;70</text>"));
+  EXPECT_THAT(html, Not(HasSubstr("优")));
+  EXPECT_THAT(html, HasSubstr("<th>资金使用</th><th>履职成效</th>"));
+  EXPECT_THAT(html, HasSubstr("指标体系：《测试县部门绩效指标体系》"));
+  EXPECT_THAT(html, Not(HasSubstr("（未填报）")));
+}
+
+TEST(GenericTemplates, ASchemeWithoutGradesBinsByTheEnginesDefaultBands) {
+  v1::Scheme scheme = County()->proto();
+  scheme.clear_grades();
+  Summary summary = BuildSummary(2021, {}, {}, scheme);
+  std::vector<std::string> labels;
+  for (const GradeBin& bin : summary.grade_bins) labels.push_back(bin.label);
+  EXPECT_THAT(labels, ::testing::ElementsAre("差 <60", "中 60–80", "良 80–90", "优 ≥90"));
+  // The default scheme states the same bands.
+  labels.clear();
+  for (const GradeBin& bin : BuildSummary(2021, {}, {}, Default()).grade_bins)
+    labels.push_back(bin.label);
+  EXPECT_THAT(labels, ::testing::ElementsAre("差 <60", "中 60–80", "良 80–90", "优 ≥90"));
+}
+
+TEST(GenericTemplates, CompareShowsTheSchemesFiguresByGroup) {
+  v1::Report first = CountyReport("JY", "1125.45");
+  v1::Report second = CountyReport("JY", "1200.48");
+  second.mutable_identity()->set_fiscal_year(2022);
+  std::string markdown = RenderCompare(first, CountyCard(first), second, CountyCard(second),
+                                       County()->proto(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(markdown, HasSubstr("指标体系：《测试县部门绩效指标体系》"));
+  EXPECT_THAT(markdown,
+              HasSubstr("| 　预算资金执行率 | 40 | 90.00% | 20.00 | 96.00% | 32.00 | +12.00 |"));
+  EXPECT_THAT(markdown, HasSubstr("### 预算执行"));
+  EXPECT_THAT(markdown,
+              HasSubstr("| 全年实际支出 | 万元 | 1,125.45 万元 | 1,200.48 万元 | +75.03 |"));
+  EXPECT_THAT(markdown, HasSubstr("| 年初预算数 | 万元 | 1,200 万元 | 1,200 万元 | +0 |"));
 }
 
 }  // namespace

@@ -1,14 +1,16 @@
-// The self-evaluation document: the report's sections, its figures with the
-// verified values in place, the quarterly table, the score table and the
-// findings (templates/report.md.mustache, and report.html.mustache around
-// it for HTML).
+// The self-evaluation document: one view of the report, its card and its
+// scheme (identity, narrative, figures, measures, scores, targets,
+// findings), worded by the template set the scheme names
+// (templates/SET/report.md.mustache, and report.html.mustache around it for
+// HTML). No set is known here: a set's template picks what it prints.
 
-#include <algorithm>
 #include <cstdlib>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/report/labels.h"
 #include "tools/render/document_parts.h"
 #include "tools/render/formatting.h"
@@ -18,27 +20,8 @@
 namespace jixiao::render {
 namespace {
 
-const char* const kQuarterNames[] = {"第一季度", "第二季度", "第三季度", "第四季度"};
-const char* const kQuarterShort[] = {"一季度", "二季度", "三季度", "四季度"};
-const char* const kTimeProgress[] = {"25%", "50%", "75%", "100%"};
-constexpr char kMissing[] = "（未填报）";
-
 std::string Figure(const v1::Decimal& decimal, bool present) {
   return present ? Money(decimal.value()) : kMissing;
-}
-
-const v1::MeasureResult* FindMeasure(const v1::ScoreCard& card, const std::string& id) {
-  for (const auto& m : card.measures()) {
-    if (m.id() == id) return &m;
-  }
-  return nullptr;
-}
-
-// The verified value of a measure, with its unit, or the missing mark.
-std::string Verified(const v1::ScoreCard& card, const std::string& id) {
-  const v1::MeasureResult* m = FindMeasure(card, id);
-  if (m == nullptr || !m->has_verified()) return kMissing;
-  return m->unit() == "%" ? Percent(m->verified().display()) : m->verified().display();
 }
 
 std::optional<double> AsDouble(const std::string& text) {
@@ -65,14 +48,90 @@ void Blocks(const v1::Section& section, int depth, bool heading, mstch::array& o
   for (const v1::Section& sub : section.subsections()) Blocks(sub, depth + 1, true, out);
 }
 
+// A value of a measure, with its unit, or `absent`.
+std::string MeasureValue(const v1::MeasureResult& m, const v1::Value& value, bool present,
+                         const char* absent) {
+  return present ? Quantity(value.display(), m.unit()) : absent;
+}
+
+// The card's measures, each as a template sees it: in order ("measures")
+// and by id ("measure": {{measure.ID.verified}}), so that a set's wording
+// can name the measures of its scheme.
+void AddMeasures(const v1::ScoreCard& card, mstch::map& view) {
+  mstch::array in_order;
+  mstch::map by_id;
+  for (const v1::MeasureResult& m : card.measures()) {
+    mstch::map entry{{"id", m.id()},
+                     {"name", Cell(m.name())},
+                     {"unit", m.unit()},
+                     // Declared and computed values may not exist for a measure ("—");
+                     // a verified value is missing only when the report lacks a figure.
+                     {"declared", MeasureValue(m, m.declared(), m.has_declared(), "—")},
+                     {"computed", MeasureValue(m, m.computed(), m.has_computed(), "—")},
+                     {"verified", MeasureValue(m, m.verified(), m.has_verified(), kMissing)},
+                     // As declared, "" when nothing was: for "(申报为 …)" notes.
+                     {"declared_value", MeasureValue(m, m.declared(), m.has_declared(), "")},
+                     {"explanation", Cell(m.explanation())},
+                     {"confirmed", m.status() == v1::MEASURE_STATUS_CONFIRMED},
+                     {"contradicted", m.status() == v1::MEASURE_STATUS_CONTRADICTED},
+                     {"declared_only", m.status() == v1::MEASURE_STATUS_DECLARED_ONLY},
+                     {"computed_only", m.status() == v1::MEASURE_STATUS_COMPUTED_ONLY},
+                     {"missing", m.status() == v1::MEASURE_STATUS_MISSING}};
+    in_order.push_back(entry);
+    by_id[m.id()] = entry;
+  }
+  view["measures"] = in_order;
+  view["has_measures"] = !in_order.empty();
+  view["measure"] = by_id;
+}
+
+// {{#line_chart}}TITLE;CATEGORY,CATEGORY,…;SERIES;SERIES…{{/line_chart}}: an
+// SVG line chart in HTML, nothing in Markdown. A series is "verified NAME
+// ID ID …" or "declared NAME ID ID …" (those values of the measures ID, in
+// percent; one per category) or "constant NAME N N …"; the first is drawn
+// solid, the others dashed.
+mstch::node LineChart(const v1::ScoreCard& card, bool html) {
+  return mstch::lambda{[&card, html](const std::string& spec) -> mstch::node {
+    if (!html) return std::string();
+    std::vector<std::string> parts = absl::StrSplit(spec, ';');
+    if (parts.size() < 2) return std::string();
+    static const char* const kColors[] = {"#2f6f4f", "#c0772b", "#777777", "#3b6ea5", "#8a4f9e"};
+    std::vector<std::string> categories = absl::StrSplit(parts[1], ',');
+    for (std::string& c : categories) c = std::string(absl::StripAsciiWhitespace(c));
+    std::vector<Series> series;
+    for (size_t i = 2; i < parts.size(); ++i) {
+      std::vector<std::string> words = absl::StrSplit(parts[i], ' ', absl::SkipWhitespace());
+      if (words.size() < 2) continue;
+      Series s{words[1], {}, kColors[(i - 2) % 5], i > 2};
+      for (size_t w = 2; w < words.size(); ++w) {
+        if (words[0] == "constant") {
+          s.values.push_back(AsDouble(words[w]));
+          continue;
+        }
+        std::optional<double> value;
+        for (const v1::MeasureResult& m : card.measures()) {
+          if (m.id() != words[w]) continue;
+          if (words[0] == "verified" && m.has_verified()) value = AsDouble(m.verified().display());
+          if (words[0] == "declared" && m.has_declared()) value = AsDouble(m.declared().display());
+        }
+        s.values.push_back(value);
+      }
+      series.push_back(std::move(s));
+    }
+    return LinesSvg(categories, series, std::string(absl::StripAsciiWhitespace(parts[0])));
+  }};
+}
+
 class ReportView {
  public:
-  ReportView(const v1::Report& report, const v1::ScoreCard& card, Format format)
-      : r_(report), card_(card), html_(format == Format::kHtml) {}
+  ReportView(const v1::Report& report, const v1::ScoreCard& card, const v1::Scheme& scheme,
+             Format format)
+      : r_(report), card_(card), scheme_(scheme), html_(format == Format::kHtml) {}
 
   mstch::map Build() {
     const v1::Identity& id = r_.identity();
     mstch::map view{
+        {"department_code", id.department_code()},
         {"department_name", id.department_name()},
         {"fiscal_year", std::to_string(id.fiscal_year())},
         {"legal_representative", id.legal_representative()},
@@ -97,14 +156,17 @@ class ReportView {
     mstch::array delivery;
     Blocks(n.delivery(), 3, false, delivery);
     view["delivery"] = delivery;
-    AddFigures(view);
-    AddQuarters(view);
+    AddFormFigures(view);
+    AddSchemeFigures(view);
+    AddMeasures(card_, view);
+    view["line_chart"] = LineChart(card_, html_);
     AddScores(view);
     return view;
   }
 
  private:
-  void AddFigures(mstch::map& view) {
+  // The standard form's fields (Report.budget …), for a set that words them.
+  void AddFormFigures(mstch::map& view) {
     if (r_.has_budget()) {
       const v1::Budget& b = r_.budget();
       view["budget"] = mstch::map{
@@ -134,22 +196,14 @@ class ReportView {
     if (r_.has_procurement()) {
       const v1::Procurement& p = r_.procurement();
       view["procurement"] = mstch::map{{"budget", Figure(p.budget(), p.has_budget())},
-                                       {"actual", Figure(p.actual(), p.has_actual())},
-                                       {"rate", Verified(card_, "procurement_execution_rate")}};
+                                       {"actual", Figure(p.actual(), p.has_actual())}};
     }
-    if (r_.has_fixed_assets()) {
-      view["fixed_assets"] = mstch::map{{"rate", Verified(card_, "fixed_asset_utilisation_rate")}};
-    }
-    if (r_.has_headcount()) {
-      view["headcount"] =
-          mstch::map{{"fiscal_control_rate", Verified(card_, "fiscal_staff_control_rate")},
-                     {"hired_rate", Verified(card_, "hired_staff_rate")}};
-    }
+    view["fixed_assets"] = r_.has_fixed_assets();
+    view["headcount"] = r_.has_headcount();
     if (r_.has_three_public()) {
       const v1::ThreePublic& t = r_.three_public();
       mstch::map three{{"budget", Figure(t.total().budget(), t.total().has_budget())},
-                       {"actual", Figure(t.total().actual(), t.total().has_actual())},
-                       {"rate", Verified(card_, "three_public_control_rate")}};
+                       {"actual", Figure(t.total().actual(), t.total().has_actual())}};
       if (t.vehicles().has_budget())
         three["vehicles_budget"] = Money(t.vehicles().budget().value());
       if (t.vehicles().has_actual())
@@ -160,72 +214,51 @@ class ReportView {
       const v1::DailyPublic& d = r_.daily_public();
       view["daily_public"] =
           mstch::map{{"adjusted_budget", Figure(d.adjusted_budget(), d.has_adjusted_budget())},
-                     {"actual", Figure(d.actual(), d.has_actual())},
-                     {"rate", Verified(card_, "daily_public_control_rate")}};
+                     {"actual", Figure(d.actual(), d.has_actual())}};
+    }
+    if (r_.has_quarterly()) {
+      const v1::Quarter* quarters[] = {&r_.quarterly().q1(), &r_.quarterly().q2(),
+                                       &r_.quarterly().q3(), &r_.quarterly().q4()};
+      mstch::map quarterly;
+      for (int q = 0; q < 4; ++q) {
+        quarterly[absl::StrCat("q", q + 1)] = mstch::map{
+            {"annual_budget",
+             Figure(quarters[q]->annual_budget(), quarters[q]->has_annual_budget())},
+            {"spending",
+             Figure(quarters[q]->cumulative_spending(), quarters[q]->has_cumulative_spending())}};
+      }
+      view["quarterly"] = quarterly;
     }
     if (r_.has_project_expenditure()) {
       const v1::ProjectExpenditure& p = r_.project_expenditure();
       view["project"] =
           mstch::map{{"adjusted_budget", Figure(p.adjusted_budget(), p.has_adjusted_budget())},
-                     {"actual", Figure(p.actual(), p.has_actual())},
-                     {"rate", Verified(card_, "project_execution_rate")}};
+                     {"actual", Figure(p.actual(), p.has_actual())}};
     }
-    if (r_.has_petitions()) {
-      view["petitions"] = mstch::map{{"rate", Verified(card_, "petition_response_rate")}};
-    }
+    view["petitions"] = r_.has_petitions();
     if (r_.has_satisfaction()) {
-      view["satisfaction"] = mstch::map{
-          {"rate", Verified(card_, "satisfaction_rate")},
-          {"source",
-           r_.satisfaction().source().empty() ? std::string() : r_.satisfaction().source() + "。"}};
+      view["satisfaction"] = mstch::map{{"source", r_.satisfaction().source().empty()
+                                                       ? std::string()
+                                                       : r_.satisfaction().source() + "。"}};
     }
   }
 
-  void AddQuarters(mstch::map& view) {
-    if (!r_.has_quarterly()) return;
-    const v1::Quarter* quarters[] = {&r_.quarterly().q1(), &r_.quarterly().q2(),
-                                     &r_.quarterly().q3(), &r_.quarterly().q4()};
-    mstch::array rows;
-    Series verified{"资金支出进度（核实）", {}, "#2f6f4f", false};
-    Series declared{"资金支出进度（申报）", {}, "#c0772b", true};
-    Series time{"序时进度", {25.0, 50.0, 75.0, 100.0}, "#777777", true};
-    for (int q = 0; q < 4; ++q) {
-      std::string progress_id = absl::StrCat("q", q + 1, "_progress");
-      std::string rate_id = absl::StrCat("q", q + 1, "_execution_rate");
-      const v1::MeasureResult* progress = FindMeasure(card_, progress_id);
-      const v1::MeasureResult* rate = FindMeasure(card_, rate_id);
-      mstch::map row{
-          {"name", std::string(kQuarterNames[q])},
-          {"short_name", std::string(kQuarterShort[q])},
-          {"annual_budget", Figure(quarters[q]->annual_budget(), quarters[q]->has_annual_budget())},
-          {"spending",
-           Figure(quarters[q]->cumulative_spending(), quarters[q]->has_cumulative_spending())},
-          {"progress", Verified(card_, progress_id)},
-          {"time_progress", std::string(kTimeProgress[q])},
-          {"rate", Verified(card_, rate_id)}};
-      if (progress && progress->status() == v1::MEASURE_STATUS_CONTRADICTED) {
-        row["declared_note"] =
-            absl::StrCat("资金支出进度 ", Percent(progress->declared().display()), "、执行率 ",
-                         rate ? Percent(rate->declared().display()) : "");
+  // The scheme's own figures (Report.figures), by group.
+  void AddSchemeFigures(mstch::map& view) {
+    mstch::array groups;
+    for (const FigureGroup& group : GroupFigures(scheme_, {&r_})) {
+      mstch::array figures;
+      for (const v1::FigureSpec& figure : group.figures) {
+        figures.push_back(mstch::map{{"id", figure.id()},
+                                     {"name", Cell(figure.name())},
+                                     {"unit", Cell(figure.unit())},
+                                     {"value", Cell(FigureText(r_, figure))},
+                                     {"note", Cell(figure.note())}});
       }
-      rows.push_back(row);
-      verified.values.push_back(progress && progress->has_verified()
-                                    ? AsDouble(progress->verified().display())
-                                    : std::nullopt);
-      declared.values.push_back(progress && progress->has_declared()
-                                    ? AsDouble(progress->declared().display())
-                                    : std::nullopt);
+      groups.push_back(mstch::map{{"group", group.name}, {"figures", figures}});
     }
-    mstch::map quarterly{{"rows", rows}, {"mean_rate", Verified(card_, "budget_execution_rate")}};
-    const v1::MeasureResult* mean = FindMeasure(card_, "budget_execution_rate");
-    if (mean && mean->status() == v1::MEASURE_STATUS_CONTRADICTED) {
-      quarterly["mean_declared_note"] = Percent(mean->declared().display());
-    }
-    quarterly["quarter_chart"] =
-        html_ ? LinesSvg({"第一季度", "第二季度", "第三季度", "第四季度"},
-                         {verified, declared, time}, "分季资金支出进度与序时进度")
-              : std::string();
-    view["quarterly"] = quarterly;
+    view["has_figures"] = !groups.empty();
+    view["figure_groups"] = groups;
   }
 
   void AddScores(mstch::map& view) {
@@ -236,7 +269,7 @@ class ReportView {
     view["total_score"] = card_.total_score();
     view["grade"] = card_.grade();
     if (!card_.declared_total().empty()) view["declared_total"] = card_.declared_total();
-    mstch::array levels, indicators;
+    mstch::array levels, indicators, targets;
     std::vector<ScoreBar> bars;
     for (const v1::IndicatorResult& i : card_.indicators()) {
       std::string indent;
@@ -246,6 +279,7 @@ class ReportView {
                                       {"weight", i.weight()},
                                       {"score", i.score()},
                                       {"value", Cell(i.value())},
+                                      {"rule", Cell(i.rule())},
                                       {"deductions", Cell(absl::StrJoin(i.deductions(), "；"))}});
       if (i.level() == 1) {
         levels.push_back(
@@ -255,9 +289,24 @@ class ReportView {
         bars.push_back({i.name(), AsDouble(i.score()).value_or(0), AsDouble(i.weight()).value_or(0),
                         absl::StrCat(i.score(), " / ", i.weight()), i.level()});
       }
+      for (const v1::TargetResult& t : i.targets()) {
+        targets.push_back(
+            mstch::map{{"indicator", Cell(i.name())},
+                       {"name", Cell(t.name())},
+                       {"direction", t.direction()},
+                       {"target", Cell(Quantity(t.target(), t.unit()))},
+                       {"actual", t.actual().empty() ? std::string(kMissing)
+                                                     : Cell(Quantity(t.actual(), t.unit()))},
+                       {"unit", Cell(t.unit())},
+                       {"attained", Percent(t.attained())},
+                       {"share", t.share()},
+                       {"points", t.points()}});
+      }
     }
     view["levels"] = levels;
     view["indicators"] = indicators;
+    view["has_targets"] = !targets.empty();
+    view["targets"] = targets;
     view["score_chart"] = html_ ? ScoreBarsSvg(bars, "一级、二级指标得分与分值") : std::string();
     mstch::array findings;
     for (const v1::Finding& f : card_.findings()) {
@@ -274,21 +323,23 @@ class ReportView {
 
   const v1::Report& r_;
   const v1::ScoreCard& card_;
+  const v1::Scheme& scheme_;
   const bool html_;
 };
 
 }  // namespace
 
-std::string RenderReport(const v1::Report& report, const v1::ScoreCard& card, Format format,
-                         const Templates& templates) {
+std::string RenderReport(const v1::Report& report, const v1::ScoreCard& card,
+                         const v1::Scheme& scheme, Format format, const Templates& templates) {
   bool html = format == Format::kHtml;
-  mstch::map view = ReportView(report, card, format).Build();
+  mstch::map view = ReportView(report, card, scheme, format).Build();
   // In HTML every value is escaped before cmark sees it, so no text from a
   // report can become markup; the charts are the only raw HTML.
-  std::string markdown = Mustache(templates.Get("report.md.mustache"), view, html);
+  const std::string& set = scheme.document_templates();
+  std::string markdown = Mustache(templates.Get("report.md.mustache", set), view, html);
   if (!html) return markdown;
   view["body"] = MarkdownToHtml(markdown);
-  return Mustache(templates.Get("report.html.mustache"), view, true);
+  return Mustache(templates.Get("report.html.mustache", set), view, true);
 }
 
 }  // namespace jixiao::render

@@ -1,6 +1,6 @@
 // The year's summary across departments: ranks (ties share one), grades,
-// level scores and findings, as CSV and as an HTML page with the grades'
-// distribution.
+// the scheme's 一级 scores and findings, as CSV and as an HTML page with the
+// distribution of the scheme's grades.
 
 #include <algorithm>
 #include <optional>
@@ -15,19 +15,94 @@
 
 namespace jixiao::render {
 
+namespace {
+
+struct Band {
+  std::string grade;
+  mpq_class min_score;
+  std::string min_text;  // as the scheme writes it
+};
+
+// The grade bands a scheme scores with, highest first. For a scheme that
+// declares none, the engine's defaults (scheme_loader.cc, CompileGrades,
+// which engine.h does not export).
+std::vector<Band> GradeBands(const v1::Scheme& scheme) {
+  std::vector<Band> bands;
+  for (const v1::GradeBand& band : scheme.grades()) {
+    auto min = report::ParseDecimal(band.min_score());
+    bands.push_back({band.grade(), min.ok() ? min->value : mpq_class(0), band.min_score()});
+  }
+  if (bands.empty()) bands = {{"优", 90, "90"}, {"良", 80, "80"}, {"中", 60, "60"}, {"差", 0, "0"}};
+  std::stable_sort(bands.begin(), bands.end(),
+                   [](const Band& a, const Band& b) { return a.min_score > b.min_score; });
+  return bands;
+}
+
+// Lowest first, each band labelled with the scores it takes: "差 <60",
+// "良 80–90", "优 ≥90".
+std::vector<GradeBin> BinsOf(const std::vector<Band>& bands) {
+  std::vector<GradeBin> bins;
+  for (size_t i = bands.size(); i-- > 0;) {
+    std::string label = bands[i].grade;
+    if (bands.size() == 1) {
+      // one grade for every score
+    } else if (i == 0) {
+      label += " ≥" + bands[i].min_text;
+    } else if (bands[i].min_score == 0) {
+      label += " <" + bands[i - 1].min_text;
+    } else {
+      label += " " + bands[i].min_text + "–" + bands[i - 1].min_text;
+    }
+    bins.push_back({bands[i].grade, label, 0});
+  }
+  return bins;
+}
+
+}  // namespace
+
 Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& reports,
-                     const std::vector<v1::ScoreCard>& cards) {
+                     const std::vector<v1::ScoreCard>& cards, const v1::Scheme& scheme) {
   Summary summary;
   summary.fiscal_year = fiscal_year;
+  const bool known = !scheme.id().empty();
   std::map<std::string, const v1::ScoreCard*> by_code;
   for (const v1::ScoreCard& card : cards) by_code[card.report().department_code()] = &card;
-  for (const v1::ScoreCard& card : cards) {
-    for (const auto& i : card.indicators()) {
-      if (i.level() == 1 && std::find(summary.level_names.begin(), summary.level_names.end(),
-                                      i.name()) == summary.level_names.end()) {
-        summary.level_names.push_back(i.name());
+  // The level columns, each with the key a card's 一级 indicator is matched
+  // by: the scheme's ids, or (scheme not known) the names the cards hold.
+  std::vector<std::string> level_keys;
+  if (known) {
+    summary.scheme_name = scheme.name().empty() ? scheme.id() : scheme.name();
+    for (const v1::Indicator& i : scheme.indicators()) {
+      level_keys.push_back(i.id());
+      summary.level_names.push_back(i.name());
+    }
+  } else {
+    for (const v1::ScoreCard& card : cards) {
+      for (const auto& i : card.indicators()) {
+        if (i.level() == 1 && std::find(summary.level_names.begin(), summary.level_names.end(),
+                                        i.name()) == summary.level_names.end()) {
+          summary.level_names.push_back(i.name());
+        }
       }
     }
+    level_keys = summary.level_names;
+  }
+  if (known) {
+    summary.grade_bins = BinsOf(GradeBands(scheme));
+  } else {
+    // The grades the cards were given, lowest first by the lowest total
+    // that earned each.
+    std::map<std::string, mpq_class> lowest;
+    for (const v1::ScoreCard& card : cards) {
+      auto total = report::ParseDecimal(card.total_score());
+      if (card.grade().empty() || !total.ok()) continue;
+      auto [it, inserted] = lowest.emplace(card.grade(), total->value);
+      if (!inserted && total->value < it->second) it->second = total->value;
+    }
+    std::vector<std::pair<std::string, mpq_class>> grades(lowest.begin(), lowest.end());
+    std::stable_sort(grades.begin(), grades.end(),
+                     [](const auto& a, const auto& b) { return a.second < b.second; });
+    for (const auto& [grade, total] : grades) summary.grade_bins.push_back({grade, grade, 0});
   }
   struct Keyed {
     SummaryRow row;
@@ -48,10 +123,12 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
       k.row.total = card.total_score();
       k.row.grade = card.grade();
       for (const auto& i : card.indicators()) {
-        auto at = std::find(summary.level_names.begin(), summary.level_names.end(), i.name());
-        if (i.level() == 1 && at != summary.level_names.end()) {
-          k.row.level_scores[at - summary.level_names.begin()] = i.score();
-        }
+        if (i.level() != 1) continue;
+        auto at = std::find(level_keys.begin(), level_keys.end(), known ? i.id() : i.name());
+        if (at != level_keys.end()) k.row.level_scores[at - level_keys.begin()] = i.score();
+      }
+      for (GradeBin& bin : summary.grade_bins) {
+        if (bin.grade == card.grade()) ++bin.count;
       }
       for (const auto& f : card.findings()) {
         if (f.severity() == v1::SEVERITY_ERROR)
@@ -115,8 +192,8 @@ std::string SummaryCsv(const Summary& summary) {
 std::string SummaryHtml(const Summary& summary, const Templates& templates) {
   mstch::array rows;
   int scored = 0, flagged = 0;
-  std::vector<std::pair<std::string, int>> bins = {
-      {"差 <60", 0}, {"中 60–80", 0}, {"良 80–90", 0}, {"优 ≥90", 0}};
+  std::vector<std::pair<std::string, int>> bins;
+  for (const GradeBin& bin : summary.grade_bins) bins.emplace_back(bin.label, bin.count);
   for (const SummaryRow& row : summary.rows) {
     mstch::array levels;
     for (const auto& s : row.level_scores) levels.push_back(s);
@@ -131,18 +208,13 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates) {
                               {"infos", std::to_string(row.infos)},
                               {"status", row.status},
                               {"flagged", row.errors > 0}});
-    if (!row.total.empty()) {
-      ++scored;
-      if (auto parsed = report::ParseDecimal(row.total); parsed.ok()) {
-        const mpq_class& total = parsed->value;
-        bins[total >= 90 ? 3 : total >= 80 ? 2 : total >= 60 ? 1 : 0].second++;
-      }
-    }
+    if (!row.total.empty()) ++scored;
     if (row.errors > 0) ++flagged;
   }
   mstch::array level_names;
   for (const auto& n : summary.level_names) level_names.push_back(n);
   mstch::map view{{"fiscal_year", std::to_string(summary.fiscal_year)},
+                  {"scheme_name", summary.scheme_name},
                   {"count", std::to_string(summary.rows.size())},
                   {"scored", std::to_string(scored)},
                   {"flagged", std::to_string(flagged)},

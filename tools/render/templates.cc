@@ -46,18 +46,28 @@ absl::StatusOr<Templates> Templates::WithOverrides(const std::string& directory)
   if (dir == nullptr)
     return absl::NotFoundError(absl::StrCat("cannot read template directory ", directory));
   closedir(dir);
-  for (auto& [name, text] : templates.templates_) {
+  for (auto& [path, text] : templates.templates_) {
     // A template the directory does not hold stays the built-in one.
-    absl::StatusOr<std::string> override_text = base::ReadFile(directory + "/" + name);
+    absl::StatusOr<std::string> override_text = base::ReadFile(directory + "/" + path);
     if (override_text.ok()) text = *std::move(override_text);
+    size_t slash = path.rfind('/');
+    if (slash == std::string::npos) continue;
+    // A set's template under its bare name stands for it in every set.
+    std::string name = path.substr(slash + 1);
+    absl::StatusOr<std::string> by_name = base::ReadFile(directory + "/" + name);
+    if (by_name.ok()) templates.by_name_[name] = *std::move(by_name);
   }
   return templates;
 }
 
-const std::string& Templates::Get(const std::string& name) const {
+const std::string& Templates::Get(const std::string& name, const std::string& set) const {
   static const std::string empty;
-  auto it = templates_.find(name);
-  return it == templates_.end() ? empty : it->second;
+  if (auto it = by_name_.find(name); it != by_name_.end()) return it->second;
+  for (const std::string& path :
+       {set.empty() ? std::string() : set + "/" + name, "generic/" + name, name}) {
+    if (auto it = templates_.find(path); it != templates_.end()) return it->second;
+  }
+  return empty;
 }
 
 std::string MarkdownToHtml(const std::string& markdown) {

@@ -38,8 +38,9 @@ int Run(const GlobalOptions& global, const CompareArgs& args) {
   }
   if (a->card.report().fiscal_year() > b->card.report().fiscal_year()) std::swap(a, b);
   render::Format format = args.format == "html" ? render::Format::kHtml : render::Format::kMarkdown;
-  return Emit(render::RenderCompare(a->report, a->card, b->card, format, *templates),
-              args.document.out);
+  return Emit(
+      render::RenderCompare(a->report, a->card, b->report, b->card, a->scheme, format, *templates),
+      args.document.out);
 }
 
 CommandRun Define(CLI::App& command) {

@@ -27,8 +27,9 @@ int Run(const GlobalOptions& global, const RenderArgs& args) {
   auto scored = LoadScored(global, args.sources[0], args.scheme);
   if (!scored.ok()) return DocumentError(args.sources[0], scored.status(), global);
   render::Format format = args.format == "html" ? render::Format::kHtml : render::Format::kMarkdown;
-  return Emit(render::RenderReport(scored->report, scored->card, format, *templates),
-              args.document.out);
+  return Emit(
+      render::RenderReport(scored->report, scored->card, scored->scheme, format, *templates),
+      args.document.out);
 }
 
 CommandRun Define(CLI::App& command) {

@@ -56,8 +56,16 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
                    });
   if (!read.ok()) return DocumentError("summary", read.status(), global);
 
+  // The columns and grade bins follow the scheme the year's cards were
+  // scored with (the first card's, for now); with no card, none is needed.
+  v1::Scheme scheme;
+  if (!cards.empty()) {
+    auto of_card = SchemeOfCard(global, cards.front());
+    if (!of_card.ok()) return DocumentError("summary", of_card.status(), global);
+    scheme = *std::move(of_card);
+  }
   const std::string& out = args.document.out;
-  render::Summary summary = render::BuildSummary(args.year, reports, cards);
+  render::Summary summary = render::BuildSummary(args.year, reports, cards, scheme);
   if (args.format == "csv") return Emit(render::SummaryCsv(summary), out);
   if (args.format == "html") return Emit(render::SummaryHtml(summary, *templates), out);
   std::vector<std::string> headers = {"名次", "部门编码", "部门名称", "得分", "等级"};
