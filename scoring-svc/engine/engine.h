@@ -97,6 +97,12 @@ absl::StatusOr<std::vector<v1::Finding>> ValidateReport(const v1::Report& report
                                                         const CompiledScheme& scheme,
                                                         const ScoreOptions& options = {});
 
+// The grade bands `scheme` grades with, highest min_score first: its own,
+// or, for a scheme that declares none, 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差. (A band
+// whose min_score is not a number sorts as 0; the loader refuses such a
+// scheme.)
+std::vector<v1::GradeBand> GradeBandsOf(const v1::Scheme& scheme);
+
 // What a scheme asks a department to fill in: the form `jixiao scheme
 // show` prints and `jixiao template` writes a blank report of.
 struct FormInput {

@@ -1,5 +1,6 @@
 // Loading a scheme: parse, check everything, compile.
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -354,7 +355,9 @@ class SchemeCompiler {
 
   void CompileGrades(const v1::Scheme& scheme, const SchemePath& root) {
     if (scheme.grades().empty()) {
-      parts_->grades = {{"优", 90}, {"良", 80}, {"中", 60}, {"差", 0}};
+      for (const v1::GradeBand& band : GradeBandsOf(scheme)) {
+        parts_->grades.push_back({band.grade(), mpq_class(band.min_score())});
+      }
       return;
     }
     absl::flat_hash_set<std::string> seen;
@@ -468,6 +471,26 @@ absl::StatusOr<std::shared_ptr<const CompiledScheme>> CompileScheme(
   CollectPriorPaths(*compiled);
   compiled->sha256 = report::SchemeDigest(compiled->proto);
   return std::make_shared<const CompiledScheme>(std::move(compiled));
+}
+
+std::vector<v1::GradeBand> GradeBandsOf(const v1::Scheme& scheme) {
+  std::vector<v1::GradeBand> bands(scheme.grades().begin(), scheme.grades().end());
+  if (bands.empty()) {
+    for (const auto& [grade, min] :
+         {std::pair{"优", "90"}, {"良", "80"}, {"中", "60"}, {"差", "0"}}) {
+      bands.emplace_back().set_grade(grade);
+      bands.back().set_min_score(min);
+    }
+    return bands;
+  }
+  auto min_of = [](const v1::GradeBand& band) {
+    absl::StatusOr<report::ReportedDecimal> min = report::ParseDecimal(band.min_score());
+    return min.ok() ? min->value : mpq_class(0);
+  };
+  std::stable_sort(bands.begin(), bands.end(), [&](const v1::GradeBand& a, const v1::GradeBand& b) {
+    return min_of(a) > min_of(b);
+  });
+  return bands;
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledScheme>> LoadSchemeText(absl::string_view text,

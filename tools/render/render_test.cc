@@ -398,9 +398,9 @@ TEST(GenericTemplates, ReportFollowsTheSchemesFiguresMeasuresRulesAndTargets) {
   EXPECT_THAT(markdown, HasSubstr("### 预算执行"));
   EXPECT_LT(markdown.find("### 预算安排"), markdown.find("### 预算执行"));
   ASSERT_EQ(tables[0].size(), 3u);
-  EXPECT_THAT(tables[0][1], ::testing::ElementsAre("年初预算数", "万元", "1,200 万元"));
-  EXPECT_THAT(tables[0][2], ::testing::ElementsAre("调整预算数", "万元", "1,250.5 万元"));
-  EXPECT_THAT(tables[1][1], ::testing::ElementsAre("全年实际支出", "万元", "1,200.48 万元"));
+  EXPECT_THAT(tables[0][1], ::testing::ElementsAre("年初预算数", "1,200 万元"));
+  EXPECT_THAT(tables[0][2], ::testing::ElementsAre("调整预算数", "1,250.5 万元"));
+  EXPECT_THAT(tables[1][1], ::testing::ElementsAre("全年实际支出", "1,200.48 万元"));
   // The measure as declared (nothing), computed and verified.
   EXPECT_THAT(tables[2][1], ::testing::ElementsAre("预算资金执行率", "—", "96.00%", "96.00%",
                                                    "未申报，按构成数据计算"));
@@ -440,7 +440,7 @@ TEST(GenericTemplates, AnUnknownSchemePrintsTheCardAloneWithFigureIds) {
   std::string markdown = RenderReport(report, CountyCard(report), v1::Scheme(), Format::kMarkdown,
                                       Templates::BuiltIn());
   EXPECT_THAT(markdown, HasSubstr("### 其他数据"));
-  EXPECT_THAT(markdown, HasSubstr("| actual_spending |  | 1,200.48 |"));
+  EXPECT_THAT(markdown, HasSubstr("| actual_spending | 1,200.48 |"));
   EXPECT_THAT(markdown, HasSubstr("| 　预算资金执行率 | 40 | 32.00 | 96.00% |"));
 }
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/report/decimal.h"
 #include "common/report/labels.h"
+#include "scoring-svc/engine/engine.h"
 #include "tools/render/document_parts.h"
 #include "tools/render/render.h"
 #include "tools/render/svg_charts.h"
@@ -23,18 +24,14 @@ struct Band {
   std::string min_text;  // as the scheme writes it
 };
 
-// The grade bands a scheme scores with, highest first. For a scheme that
-// declares none, the engine's defaults (scheme_loader.cc, CompileGrades,
-// which engine.h does not export).
+// The grade bands a scheme scores with, highest first (the engine's
+// defaults for a scheme that declares none).
 std::vector<Band> GradeBands(const v1::Scheme& scheme) {
   std::vector<Band> bands;
-  for (const v1::GradeBand& band : scheme.grades()) {
+  for (const v1::GradeBand& band : engine::GradeBandsOf(scheme)) {
     auto min = report::ParseDecimal(band.min_score());
     bands.push_back({band.grade(), min.ok() ? min->value : mpq_class(0), band.min_score()});
   }
-  if (bands.empty()) bands = {{"优", 90, "90"}, {"良", 80, "80"}, {"中", 60, "60"}, {"差", 0, "0"}};
-  std::stable_sort(bands.begin(), bands.end(),
-                   [](const Band& a, const Band& b) { return a.min_score > b.min_score; });
   return bands;
 }
 

@@ -23,6 +23,9 @@ struct Band {
   }
 
   std::string Describe(const std::string& unit) const {
+    if (lower && upper && lower_inclusive && upper_inclusive && *lower == *upper) {
+      return absl::StrCat("值 = ", WithUnit(*lower, unit));
+    }
     std::string text;
     if (lower) absl::StrAppend(&text, WithUnit(*lower, unit), lower_inclusive ? " ≤ " : " < ");
     text += "值";

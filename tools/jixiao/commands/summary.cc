@@ -13,6 +13,7 @@
 #include "tools/jixiao/commands/commands.h"
 #include "tools/jixiao/documents.h"
 #include "tools/jixiao/exit_codes.h"
+#include "tools/jixiao/schemes.h"
 #include "tools/jixiao/stored_reports.h"
 #include "tools/jixiao/text_table.h"
 #include "tools/render/render.h"
@@ -56,10 +57,14 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
                    });
   if (!read.ok()) return DocumentError("summary", read.status(), global);
 
-  // The columns and grade bins follow the scheme the year's cards were
-  // scored with (the first card's, for now); with no card, none is needed.
+  // The columns and grade bins follow the year's scheme: its assignment,
+  // or, for a year without one, the scheme its first card was scored with.
+  auto assigned = SchemeForYear(client, args.year, SchemeChoice());
+  if (!assigned.ok()) return DocumentError("summary", assigned.status(), global);
   v1::Scheme scheme;
-  if (!cards.empty()) {
+  if (*assigned) {
+    scheme = **std::move(assigned);
+  } else if (!cards.empty()) {
     auto of_card = SchemeOfCard(global, cards.front());
     if (!of_card.ok()) return DocumentError("summary", of_card.status(), global);
     scheme = *std::move(of_card);
