@@ -7,6 +7,7 @@
 #include "common/auth/records_file.h"
 #include "common/base/files.h"
 #include "common/base/sha256.h"
+#include "common/report/deterministic.h"
 #include "common/report/field_violations.h"
 
 namespace jixiao::auth {
@@ -18,7 +19,7 @@ std::string Hmac(const std::string& key, const v1::ScoreCard& card, const std::s
                  const std::string& prior_digest) {
   v1::ScoreCard unsigned_card = card;
   unsigned_card.clear_signature();
-  return base::HmacSha256(key, unsigned_card.SerializeAsString() + digest + prior_digest);
+  return base::HmacSha256(key, report::DeterministicBytes(unsigned_card) + digest + prior_digest);
 }
 
 absl::Status Refused(absl::string_view why) {
@@ -28,9 +29,7 @@ absl::Status Refused(absl::string_view why) {
 
 }  // namespace
 
-std::string ReportDigest(const v1::Report& report) {
-  return base::Sha256(report.SerializeAsString());
-}
+std::string ReportDigest(const v1::Report& report) { return report::DeterministicDigest(report); }
 
 absl::StatusOr<SigningKeys> SigningKeys::Load(const std::string& path) {
   auto text = base::ReadFile(path, "signing key file");

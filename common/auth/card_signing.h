@@ -29,7 +29,8 @@
 
 namespace jixiao::auth {
 
-// SHA-256 of a report's serialized bytes.
+// SHA-256 of a report's deterministic bytes (report/deterministic.h): the
+// same report, however it was parsed, has the same digest.
 std::string ReportDigest(const v1::Report& report);
 
 class SigningKeys {

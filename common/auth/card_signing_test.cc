@@ -69,6 +69,22 @@ TEST(CardSigning, TheSignatureCoversLastYearsReport) {
   EXPECT_FALSE(keys->Verify(Report("100"), &prior, plain).ok());
 }
 
+TEST(CardSigning, AReportsDigestDoesNotDependOnTheOrderOfItsFigures) {
+  v1::Report forward = Report("1"), backward = Report("1");
+  for (int i = 0; i < 50; ++i) {
+    (*forward.mutable_figures())["f" + std::to_string(i)].set_value(std::to_string(i));
+    (*backward.mutable_figures())["f" + std::to_string(49 - i)].set_value(std::to_string(49 - i));
+  }
+  EXPECT_EQ(ReportDigest(forward), ReportDigest(backward));
+  v1::Report reparsed;
+  ASSERT_TRUE(reparsed.ParseFromString(backward.SerializeAsString()));
+  EXPECT_EQ(ReportDigest(reparsed), ReportDigest(forward));
+  auto keys = SigningKeys::Parse("k1 " + kOld, "keys");
+  v1::ScoreCard card = Card();
+  keys->Sign(forward, nullptr, card);
+  EXPECT_TRUE(keys->Verify(reparsed, nullptr, card).ok());
+}
+
 TEST(CardSigning, RotationKeepsOldCardsValid) {
   auto old_keys = SigningKeys::Parse("k1 " + kOld, "old");
   auto rotated = SigningKeys::Parse("k2 " + kNew + "\nk1 " + kOld, "new");

@@ -2,9 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/base/sha256.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "common/report/deterministic.h"
 
 namespace jixiao::report {
 
@@ -27,15 +25,6 @@ absl::StatusOr<v1::SchemeRef> ParseSchemeRef(const std::string& text) {
   return ref;
 }
 
-std::string SchemeDigest(const v1::Scheme& scheme) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream out(&stream);
-    out.SetSerializationDeterministic(true);
-    scheme.SerializeToCodedStream(&out);
-  }
-  return base::Sha256(bytes);
-}
+std::string SchemeDigest(const v1::Scheme& scheme) { return DeterministicDigest(scheme); }
 
 }  // namespace jixiao::report

@@ -25,6 +25,30 @@ std::string Inputs(const std::vector<FormulaInput>& inputs) {
   return absl::StrJoin(parts, "，");
 }
 
+// Whether some values within the two ranges satisfy the comparison.
+bool Holds(v1::Comparison comparison, const Interval& left, const Interval& right) {
+  if (!left.bounded || !right.bounded) return true;
+  switch (comparison) {
+    case v1::COMPARISON_AT_MOST:
+      return left.lower <= right.upper;
+    case v1::COMPARISON_AT_LEAST:
+      return left.upper >= right.lower;
+    default:
+      return Overlaps(left, right);
+  }
+}
+
+const char* Relation(v1::Comparison comparison) {
+  switch (comparison) {
+    case v1::COMPARISON_AT_MOST:
+      return "≤";
+    case v1::COMPARISON_AT_LEAST:
+      return "≥";
+    default:
+      return "=";
+  }
+}
+
 }  // namespace
 
 void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
@@ -51,7 +75,7 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
       findings.push_back(std::move(finding));
       continue;
     }
-    if (Overlaps(*left.value, *right.value)) continue;
+    if (Holds(check.proto->comparison(), *left.value, *right.value)) continue;
     int left_decimals = DisplayDecimals(left_inputs);
     int right_decimals = DisplayDecimals(right_inputs);
     int decimals = std::max(left_decimals, right_decimals);
@@ -59,10 +83,13 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
     std::string right_text = report::FormatFixed(right.value->value, right_decimals);
     finding.set_severity(check.severity);
     finding.set_code("check_failed");
-    finding.set_message(absl::StrCat(check.proto->name(), " 不成立：", check.proto->left(), " = ",
-                                     left_text, "（", Inputs(left_inputs), "），而 ",
-                                     check.proto->right(), " = ", right_text,
-                                     "，差额超出舍入误差范围"));
+    finding.set_message(absl::StrCat(
+        check.proto->name(), " 不成立：", check.proto->left(), " = ", left_text, "（",
+        Inputs(left_inputs), "），而 ", check.proto->right(), " = ", right_text, "，",
+        check.proto->comparison() == v1::COMPARISON_AT_MOST ||
+                check.proto->comparison() == v1::COMPARISON_AT_LEAST
+            ? absl::StrCat("不满足 ", Relation(check.proto->comparison()), "（已计入舍入误差）")
+            : std::string("差额超出舍入误差范围")));
     finding.set_declared(right_text);
     finding.set_computed(left_text);
     finding.set_tolerance(absl::StrCat("左边应在 ", DescribeRange(*left.value, decimals + 1),

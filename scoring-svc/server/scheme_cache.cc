@@ -1,22 +1,10 @@
 #include "scoring-svc/server/scheme_cache.h"
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "common/report/deterministic.h"
 
 namespace jixiao::scoring {
 namespace {
-
-// The same scheme always gives the same bytes.
-std::string DeterministicBytes(const v1::Scheme& scheme) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream out(&stream);
-  out.SetSerializationDeterministic(true);
-  scheme.SerializeToCodedStream(&out);
-  out.Trim();
-  return bytes;
-}
 
 }  // namespace
 
@@ -29,7 +17,7 @@ absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> SchemeCache::Compi
     }
     return engine::CompileScheme(scheme, "request");
   }
-  std::string key = DeterministicBytes(scheme);
+  std::string key = report::DeterministicBytes(scheme);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto found = index_.find(key);

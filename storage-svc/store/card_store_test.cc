@@ -212,6 +212,63 @@ TEST_F(CardStore, ACardScoredWithLastYearsReportNamesAStoredRevisionOfIt) {
   ASSERT_TRUE(saved.ok()) << saved.status();
   EXPECT_EQ(seen_code, "D1/2018");
   EXPECT_EQ(ShownTotal(), "91.00");
+
+  // A later revision of last year's report supersedes the first; once
+  // approved, the approval is the one that counts, even after later ones.
+  v1::UpdateReportRequest update;
+  *update.mutable_report() = last_year;
+  update.mutable_report()->mutable_identity()->set_department_name("改");
+  update.set_expected_revision(1);
+  ASSERT_TRUE(store_->UpdateReport(update, {"d1"}).ok());
+  auto superseded = store_->SaveScoreCard(with_prior("D1", 2018, 1), {"x"});
+  EXPECT_EQ(superseded.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(superseded.status().message(), HasSubstr("last year's report is revision 2"));
+  for (auto [to, expected] :
+       {std::pair{v1::REPORT_STATUS_SUBMITTED, 2}, std::pair{v1::REPORT_STATUS_APPROVED, 3}}) {
+    v1::TransitionReportRequest move;
+    *move.mutable_key() = Key("D1", 2018);
+    move.set_to(to);
+    move.set_expected_revision(expected);
+    ASSERT_TRUE(store_->TransitionReport(move, {"x"}).ok());
+  }
+  EXPECT_EQ(store_->SaveScoreCard(with_prior("D1", 2018, 2), {"x"}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(store_->SaveScoreCard(with_prior("D1", 2018, 4), {"x"}).ok());
+}
+
+TEST_F(CardStore, ADeletedReportIsNoOnesLastYear) {
+  Create(MakeReport("D1", 2018));
+  v1::DeleteReportRequest remove;
+  *remove.mutable_key() = Key("D1", 2018);
+  remove.set_expected_revision(1);
+  ASSERT_TRUE(store_->DeleteReport(remove, {"d1"}).ok());
+  for (int64_t revision : {1, 2}) {
+    v1::SaveScoreCardRequest request = Card("91.00");
+    v1::ReportRef& prior = *request.mutable_card()->mutable_prior_report();
+    prior.set_department_code("D1");
+    prior.set_fiscal_year(2018);
+    prior.set_revision(revision);
+    auto saved = store_->SaveScoreCard(request, {"x"});
+    EXPECT_EQ(saved.status().code(), absl::StatusCode::kFailedPrecondition) << revision;
+    EXPECT_THAT(saved.status().message(), HasSubstr("not stored (or was deleted)"));
+  }
+}
+
+TEST_F(CardStore, AYearWithASchemeKeepsOnlyCardsOfIt) {
+  v1::Scheme other = engine::DefaultScheme()->proto();
+  other.set_version(7);
+  v1::PublishSchemeRequest publish;
+  *publish.mutable_scheme() = other;
+  ASSERT_TRUE(store_->PublishScheme(publish, {"ops"}).ok());
+  v1::AssignSchemeRequest assign;
+  assign.set_fiscal_year(2019);
+  assign.set_scheme_id(other.id());
+  assign.set_scheme_version(7);
+  ASSERT_TRUE(store_->AssignScheme(assign, {"ops"}).ok());
+  auto refused = store_->SaveScoreCard(Card("97.06"), {"x"});  // of the built-in version 1
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Reason(refused.status(), "card.scheme_id"), HasSubstr("is scored with"));
+  EXPECT_THAT(ShownTotal(), HasSubstr("NOT_FOUND"));
 }
 
 TEST_F(CardStore, AYearsSchemeIsAssignedAndFixedOnceAReportIsApproved) {

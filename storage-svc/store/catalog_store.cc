@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/report/check_report.h"
+#include "common/report/deterministic.h"
 #include "common/report/field_violations.h"
 #include "common/report/scheme_ref.h"
 #include "google/protobuf/util/time_util.h"
@@ -69,7 +70,7 @@ absl::StatusOr<std::optional<NewestCard>> ReadNewestCard(rocksdb::DB* db,
 bool SameScores(v1::ScoreCard a, v1::ScoreCard b) {
   a.clear_signature();
   b.clear_signature();
-  return a.SerializeAsString() == b.SerializeAsString();
+  return report::DeterministicBytes(a) == report::DeterministicBytes(b);
 }
 
 }  // namespace
@@ -93,7 +94,7 @@ absl::StatusOr<v1::Scheme> Store::Impl::PublishScheme(const v1::PublishSchemeReq
   v1::Scheme existing;
   absl::Status status = GetProto(db_.get(), family(kSchemes), key, &existing);
   if (status.ok()) {
-    if (existing.SerializeAsString() == scheme.SerializeAsString()) return existing;
+    if (report::DeterministicBytes(existing) == report::DeterministicBytes(scheme)) return existing;
     return absl::AlreadyExistsError(absl::StrCat("scheme ", scheme.id(), " version ",
                                                  scheme.version(),
                                                  " is published and never changes; publish it as "
@@ -236,15 +237,22 @@ absl::StatusOr<v1::ScoreCard> Store::Impl::SaveScoreCard(const v1::SaveScoreCard
   v1::ReportRevision prior;
   if (has_prior) {
     const v1::ReportRef& prior_ref = card.prior_report();
+    auto authoritative = AuthoritativeRevision(prior_ref.department_code(), year - 1);
+    if (!authoritative.ok()) return authoritative.status();
+    if (*authoritative != prior_ref.revision()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the card was scored with report ", prior_ref.department_code(), " ",
+          prior_ref.fiscal_year(), " revision ", prior_ref.revision(),
+          ", but last year's report is ",
+          *authoritative == 0 ? std::string("not stored (or was deleted)")
+                              : absl::StrCat("revision ", *authoritative,
+                                             " (its latest approved, else its latest)"),
+          ": score it again"));
+    }
     status = GetProto(db_.get(), family(kRevisions),
                       keys::Revision(prior_ref.department_code(), year - 1,
                                      static_cast<uint64_t>(prior_ref.revision())),
                       &prior);
-    if (absl::IsNotFound(status)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the card was scored with report ", prior_ref.department_code(), " ",
-          prior_ref.fiscal_year(), " revision ", prior_ref.revision(), ", which is not stored"));
-    }
     if (!status.ok()) return status;
   }
   if (check) {
@@ -255,6 +263,7 @@ absl::StatusOr<v1::ScoreCard> Store::Impl::SaveScoreCard(const v1::SaveScoreCard
     }
   }
   if (absl::Status known = CheckCardScheme(card); !known.ok()) return known;
+  if (absl::Status assigned = CheckCardYear(card); !assigned.ok()) return assigned;
 
   // Cards are never replaced: the card shown already (the newest of the
   // revision) again is a no-op; any other is kept beside the earlier ones,
@@ -277,6 +286,38 @@ absl::StatusOr<v1::ScoreCard> Store::Impl::SaveScoreCard(const v1::SaveScoreCard
   status = WriteDurably(std::move(batch), "save score card");
   if (!status.ok()) return status;
   return card;
+}
+
+absl::StatusOr<int64_t> Store::Impl::AuthoritativeRevision(const std::string& department,
+                                                           uint32_t year) {
+  storage::ReportHead head;
+  absl::Status status = GetProto(db_.get(), family(kHeads), keys::Report(department, year), &head);
+  if (absl::IsNotFound(status)) return 0;
+  if (!status.ok()) return status;
+  if (head.approved_revision() > 0) return head.approved_revision();
+  if (head.status() == v1::REPORT_STATUS_DELETED) return 0;
+  return head.latest_revision();
+}
+
+absl::Status Store::Impl::CheckCardYear(const v1::ScoreCard& card) {
+  v1::SchemeAssignment assignment;
+  absl::Status status =
+      GetProto(db_.get(), family(kAssignments),
+               keys::Assignment(static_cast<uint32_t>(card.report().fiscal_year())), &assignment);
+  if (absl::IsNotFound(status)) return absl::OkStatus();  // any scheme the store knows
+  if (!status.ok()) return status;
+  if (assignment.scheme_id() == card.scheme_id() &&
+      assignment.scheme_version() == card.scheme_version()) {
+    return absl::OkStatus();
+  }
+  return report::InvalidArgumentWithViolations(
+      absl::StrCat("score card refused: fiscal year ", card.report().fiscal_year(),
+                   " is scored with scheme ", assignment.scheme_id(), "@",
+                   assignment.scheme_version()),
+      {{"card.scheme_id",
+        absl::StrCat("is ", card.scheme_id(), "@", card.scheme_version(), "; fiscal year ",
+                     card.report().fiscal_year(), " is scored with ", assignment.scheme_id(), "@",
+                     assignment.scheme_version(), " (jixiao scheme list)")}});
 }
 
 const std::string* Store::Impl::BuiltInDigest(const std::string& id, int version) const {

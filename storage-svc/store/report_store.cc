@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "common/base/sha256.h"
 #include "common/report/check_report.h"
+#include "common/report/deterministic.h"
 #include "common/report/field_violations.h"
 #include "common/report/labels.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -120,7 +120,7 @@ class Store::Impl::Writer {
         idempotency_key_(idempotency_key.empty()
                              ? ""
                              : keys::Idempotency(context.author, method, idempotency_key)),
-        request_sha256_(idempotency_key.empty() ? "" : base::Sha256(request.SerializeAsString())) {}
+        request_sha256_(idempotency_key.empty() ? "" : report::DeterministicDigest(request)) {}
 
   // The answer already given to this idempotency key, if any.
   absl::StatusOr<std::optional<v1::ReportRevision>> Replay() {
@@ -177,6 +177,11 @@ class Store::Impl::Writer {
     storage::ReportHead head;
     head.set_latest_revision(revision.revision());
     head.set_status(revision.status());
+    if (revision.status() == v1::REPORT_STATUS_APPROVED) {
+      head.set_approved_revision(revision.revision());
+    } else if (old_head) {
+      head.set_approved_revision(old_head->approved_revision());
+    }
 
     Prepared prepared(std::move(revision));
     const v1::ReportRevision& answer = prepared.answer;

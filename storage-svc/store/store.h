@@ -175,10 +175,12 @@ class Store {
   // is kept beside the earlier ones. A read shows, of the revision asked for
   // (or the latest scored one), the card saved last, whatever its scheme.
   //
-  // A card that names last year's report (card.prior_report) names a
-  // stored revision of the same department's report for the year before:
-  // INVALID_ARGUMENT (card.prior_report.*) otherwise, FAILED_PRECONDITION
-  // if there is no such revision.
+  // A card that names last year's report (card.prior_report) names the
+  // same department's report for the year before (INVALID_ARGUMENT,
+  // card.prior_report.*, otherwise), at the revision that counts: its latest
+  // approved revision, else its latest, never a deleted report's
+  // (FAILED_PRECONDITION otherwise). A card of a year with an assigned
+  // scheme was scored with that scheme (INVALID_ARGUMENT, card.scheme_id).
   //
   // `check`, if given, is run before anything is written, with the report
   // revision the card names, last year's revision it names (null: none) and

@@ -124,6 +124,12 @@ class Store::Impl {
   // OK if `card` was scored with the scheme the store knows under its id and
   // version (SaveScoreCard).
   absl::Status CheckCardScheme(const v1::ScoreCard& card);
+  // OK if the card's year has no assigned scheme, or was scored with it.
+  absl::Status CheckCardYear(const v1::ScoreCard& card);
+  // The revision of a report that counts as that year's report for the
+  // year after: its latest approved revision, else its latest; 0 if it has
+  // none (or was deleted).
+  absl::StatusOr<int64_t> AuthoritativeRevision(const std::string& department, uint32_t year);
   // The digest of the built-in scheme `id` `version`; null if none.
   const std::string* BuiltInDigest(const std::string& id, int version) const;
   // Adds the audit record of a write to its batch.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/report/check_report.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/jixiao/stored_reports.h"
 
@@ -71,6 +72,7 @@ absl::StatusOr<v1::Scheme> SchemeByName(const GlobalOptions& global, const std::
 
 absl::StatusOr<std::optional<v1::ReportRevision>> FetchPrior(StorageClient& storage,
                                                              const v1::ReportKey& key) {
+  if (key.fiscal_year() - 1 < report::kMinFiscalYear) return std::nullopt;  // no such year
   v1::GetReportHistoryRequest request;
   request.mutable_key()->set_department_code(key.department_code());
   request.mutable_key()->set_fiscal_year(key.fiscal_year() - 1);

@@ -15,7 +15,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/base/sha256.h"
+#include "common/report/deterministic.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
@@ -67,7 +67,7 @@ SubmitResult SubmitOne(StorageClient& client, const std::string& file, int64_t e
   v1::ReportKey key;
   key.set_department_code(report->identity().department_code());
   key.set_fiscal_year(report->identity().fiscal_year());
-  std::string digest = absl::BytesToHexString(base::Sha256(report->SerializeAsString()));
+  std::string digest = absl::BytesToHexString(report::DeterministicDigest(*report));
   for (int attempt = 0; attempt < 2; ++attempt) {
     int64_t expected = expect_revision;
     if (expected == 0) {
