@@ -441,5 +441,22 @@ TEST(SchemesOffline, TheTemplateOfEachShippedSchemeFilledInValidates) {
                           "examples/yueyang-2019.json");
 }
 
+TEST(SchemesOffline, TheTemplateListsFiguresInIdOrderEveryTime) {
+  const std::vector<std::string> command = {
+      BinPath("jixiao"), "template", "--scheme",
+      SourcePath("schemes/yueyang-dept-overall-v1.textproto")};
+  const std::string first = RunCommand(command).out;
+  size_t previous = 0;
+  for (const char* id :
+       {"budget_decrease", "budget_increase", "initial_budget", "key_project_expenditure",
+        "late_special_funds", "tasks_on_time", "year_end_execution"}) {
+    size_t at = first.find(std::string("\"") + id + "\"");
+    ASSERT_NE(at, std::string::npos) << id;
+    EXPECT_GT(at, previous) << id;
+    previous = at;
+  }
+  EXPECT_EQ(RunCommand(command).out, first);
+}
+
 }  // namespace
 }  // namespace jixiao

@@ -118,7 +118,9 @@ struct FormInput {
   std::vector<std::string> read_by;  // ids of the measures and checks that read it
 };
 struct FormItem {
-  std::string id, text, points;  // points: MODE_EARN only
+  std::string id, text;
+  std::string points;     // MODE_EARN: earned when met
+  std::string deduction;  // MODE_DEDUCT: lost when not met
   std::string indicator_id, indicator_name;
 };
 struct FormIndicator {

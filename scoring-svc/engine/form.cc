@@ -187,8 +187,11 @@ SchemeForm FormOf(const CompiledScheme& compiled) {
     if (!proto.children().empty()) continue;
     const v1::Rule& rule = proto.rule();
     if (rule.has_checklist()) {
+      const bool deduct = rule.checklist().mode() == v1::ChecklistRule::MODE_DEDUCT;
       for (const v1::ChecklistItem& item : rule.checklist().items()) {
-        form.checklist.push_back({item.id(), item.text(), item.points(), proto.id(), proto.name()});
+        form.checklist.push_back({item.id(), item.text(), deduct ? "" : item.points(),
+                                  deduct ? rule.checklist().deduction() : "", proto.id(),
+                                  proto.name()});
       }
     } else if (rule.has_manual()) {
       form.manual.push_back({proto.id(), proto.name(), indicator.weight_text});

@@ -6,8 +6,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/report/deterministic.h"
 #include "common/report/field_violations.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/type_resolver_util.h"
 #include "tools/jixiao/exit_codes.h"
 
 namespace jixiao::cli {
@@ -79,10 +82,23 @@ std::string ToJson(const google::protobuf::Message& message, bool pretty) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   options.add_whitespace = pretty;
-  std::string json;
-  auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
-  if (!status.ok()) return absl::StrCat("{\"error\": \"", std::string(status.message()), "\"}");
+  std::string json = StableJson(message, options);
   if (!pretty) json.erase(std::remove(json.begin(), json.end(), '\n'), json.end());
+  return json;
+}
+
+std::string StableJson(const google::protobuf::Message& message,
+                       const google::protobuf::util::JsonPrintOptions& options) {
+  // The JSON printer writes a map's entries in the order of the bytes it
+  // reads: from deterministic bytes, that is key order.
+  static google::protobuf::util::TypeResolver* const resolver =
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool());
+  std::string json;
+  auto status = google::protobuf::util::BinaryToJsonString(
+      resolver, "type.googleapis.com/" + message.GetDescriptor()->full_name(),
+      report::DeterministicBytes(message), &json, options);
+  if (!status.ok()) return absl::StrCat("{\"error\": \"", std::string(status.message()), "\"}");
   return json;
 }
 

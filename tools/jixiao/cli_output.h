@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace jixiao::cli {
 
@@ -29,8 +30,13 @@ void PrintError(const std::string& what, const absl::Status& status,
                 const std::string& address = "", const std::string& flag = "");
 
 // Protobuf JSON with the proto field names (as report files use them);
-// `pretty` for one document, otherwise one line.
+// `pretty` for one document, otherwise one line. Maps are written in key
+// order, so the same message always prints the same.
 std::string ToJson(const google::protobuf::Message& message, bool pretty);
+
+// The same with options of the caller's.
+std::string StableJson(const google::protobuf::Message& message,
+                       const google::protobuf::util::JsonPrintOptions& options);
 
 }  // namespace jixiao::cli
 

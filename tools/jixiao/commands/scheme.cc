@@ -137,6 +137,7 @@ Struct FormJson(const v1::Scheme& scheme, const engine::SchemeForm& form) {
     Set(item, "id", f.id);
     Set(item, "text", f.text);
     Set(item, "points", f.points);
+    Set(item, "deduction", f.deduction);
     Set(item, "indicator_id", f.indicator_id);
   }
   for (const auto& [key, leaves] :
@@ -175,6 +176,7 @@ void PrintForm(const v1::Scheme& scheme, const engine::SchemeForm& form, std::os
   for (const engine::FormItem& item : form.checklist) {
     out << "  " << item.id << "  " << item.text;
     if (!item.points.empty()) out << "（" << item.points << " 分）";
+    if (!item.deduction.empty()) out << "（未满足扣 " << item.deduction << " 分）";
     out << "  〔" << item.indicator_name << "〕\n";
   }
   out << "\n三、人工评分指标（manual_scores：分数及理由，" << form.manual.size() << " 项）\n";

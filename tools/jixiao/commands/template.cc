@@ -13,6 +13,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 #include "scoring-svc/engine/engine.h"
+#include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/commands/commands.h"
 #include "tools/jixiao/documents.h"
 #include "tools/jixiao/exit_codes.h"
@@ -87,12 +88,7 @@ int Run(const GlobalOptions& global, const TemplateArgs& args) {
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
   options.always_print_primitive_fields = true;  // met: false, evidence: "", ...
-  std::string json;
-  if (!google::protobuf::util::MessageToJsonString(report, &json, options).ok()) {
-    std::cerr << "jixiao: cannot print the template\n";
-    return kFailure;
-  }
-  return Emit(json, args.out);
+  return Emit(StableJson(report, options), args.out);  // figures in id order
 }
 
 CommandRun Define(CLI::App& command) {
