@@ -104,14 +104,14 @@ TEST_F(Auth, MissingOrUnknownTokensAreUnauthenticated) {
 }
 
 TEST_F(Auth, DepartmentsKeepToTheirOwnReports) {
-  testing::CommandResult submitted = As("lh", {"submit", kSeed});
+  testing::CommandResult submitted = As("lh", {"save", kSeed});
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
   const std::string before = Snapshot();
   // submit reads the latest revision first, and may not.
-  testing::CommandResult foreign_submit = As("other", {"submit", kSeed});
+  testing::CommandResult foreign_submit = As("other", {"save", kSeed});
   EXPECT_EQ(foreign_submit.exit_code, 4);
   EXPECT_THAT(foreign_submit.err, HasSubstr("may read only department OTHER's reports"));
-  testing::CommandResult foreign_write = As("other", {"submit", "--expect-revision", "1", kSeed});
+  testing::CommandResult foreign_write = As("other", {"save", "--expect-revision", "1", kSeed});
   EXPECT_EQ(foreign_write.exit_code, 4);
   EXPECT_THAT(foreign_write.err, HasSubstr("may write only department OTHER's reports"));
   testing::CommandResult foreign_read = As("other", {"get", "LH-ZWFWSJGLJ/2019"});
@@ -119,20 +119,16 @@ TEST_F(Auth, DepartmentsKeepToTheirOwnReports) {
   EXPECT_THAT(foreign_read.err, HasSubstr("may read only department OTHER's reports"));
   EXPECT_EQ(As("other", {"history", "LH-ZWFWSJGLJ/2019"}).exit_code, 4);
   EXPECT_EQ(As("other", {"list", "--department", "LH-ZWFWSJGLJ"}).exit_code, 4);
-  EXPECT_EQ(
-      As("other", {"status", "submit", "LH-ZWFWSJGLJ/2019", "--expect-revision", "1"}).exit_code,
-      4);
+  EXPECT_EQ(As("other", {"submit", "LH-ZWFWSJGLJ/2019", "--expect-revision", "1"}).exit_code, 4);
   // Without --expect-revision the command reads the report first; the
   // refusal still speaks of the change asked for, not of a read.
   for (const char* action : {"submit", "delete", "approve"}) {
-    testing::CommandResult refused = As("other", {"status", action, "LH-ZWFWSJGLJ/2019"});
+    testing::CommandResult refused = As("other", {action, "LH-ZWFWSJGLJ/2019"});
     EXPECT_EQ(refused.exit_code, 4) << action;
     EXPECT_THAT(refused.err, ::testing::Not(HasSubstr("may read only"))) << action;
     EXPECT_THAT(refused.err, HasSubstr("other (department) may")) << action;
   }
-  EXPECT_EQ(
-      As("other", {"status", "delete", "LH-ZWFWSJGLJ/2019", "--expect-revision", "1"}).exit_code,
-      4);
+  EXPECT_EQ(As("other", {"delete", "LH-ZWFWSJGLJ/2019", "--expect-revision", "1"}).exit_code, 4);
   // Listing without a department lists one's own: nothing for OTHER.
   testing::CommandResult own = As("other", {"list", "-o", "json"});
   EXPECT_EQ(own.exit_code, 0);
@@ -142,20 +138,31 @@ TEST_F(Auth, DepartmentsKeepToTheirOwnReports) {
 }
 
 TEST_F(Auth, RolesMoveTheLifecycleAndAuthorsAreThePrincipals) {
-  ASSERT_EQ(As("lh", {"submit", kSeed}).exit_code, 0);
+  ASSERT_EQ(As("lh", {"save", kSeed}).exit_code, 0);
   const std::string before = Snapshot();
-  EXPECT_EQ(As("reviewer", {"submit", "--expect-revision", "1", kSeed}).exit_code,
+  EXPECT_EQ(As("reviewer", {"save", "--expect-revision", "1", kSeed}).exit_code,
             4);  // reviewers do not write reports
-  EXPECT_EQ(As("reviewer", {"status", "submit", "LH-ZWFWSJGLJ/2019"}).exit_code, 4);
-  EXPECT_EQ(As("lh", {"status", "approve", "LH-ZWFWSJGLJ/2019"}).exit_code, 4);
-  EXPECT_EQ(As("admin", {"status", "approve", "LH-ZWFWSJGLJ/2019"}).exit_code, 4);
+  EXPECT_EQ(As("lh", {"approve", "LH-ZWFWSJGLJ/2019"}).exit_code, 4);
+  EXPECT_EQ(As("admin", {"approve", "LH-ZWFWSJGLJ/2019"}).exit_code, 4);
   EXPECT_EQ(Snapshot(), before);
-  ASSERT_EQ(As("lh", {"status", "submit", "LH-ZWFWSJGLJ/2019"}).exit_code, 0);
+  // A reviewer's submit scores the report (reviewers may) and is refused.
+  EXPECT_EQ(As("reviewer", {"submit", "LH-ZWFWSJGLJ/2019", "--explain", "x"}).exit_code, 4);
+  // The seed's card has an error finding: submitted with an explanation,
+  // approved with a reason.
+  const std::vector<std::string> explain = {"--explain", "第二季度数据以财政系统为准"};
+  auto submit = [&] {
+    std::vector<std::string> args = {"submit", "LH-ZWFWSJGLJ/2019"};
+    args.insert(args.end(), explain.begin(), explain.end());
+    return As("lh", args).exit_code;
+  };
+  EXPECT_EQ(As("lh", {"submit", "LH-ZWFWSJGLJ/2019"}).exit_code, 3);
+  ASSERT_EQ(submit(), 0);
+  ASSERT_EQ(As("reviewer", {"return", "LH-ZWFWSJGLJ/2019", "--reason", "Q2 有误"}).exit_code, 0);
+  ASSERT_EQ(submit(), 0);
+  EXPECT_EQ(As("reviewer", {"approve", "LH-ZWFWSJGLJ/2019"}).exit_code, 4);
   ASSERT_EQ(
-      As("reviewer", {"status", "return", "LH-ZWFWSJGLJ/2019", "--reason", "Q2 有误"}).exit_code,
+      As("reviewer", {"approve", "LH-ZWFWSJGLJ/2019", "--despite-errors", "差异已核实"}).exit_code,
       0);
-  ASSERT_EQ(As("lh", {"status", "submit", "LH-ZWFWSJGLJ/2019"}).exit_code, 0);
-  ASSERT_EQ(As("reviewer", {"status", "approve", "LH-ZWFWSJGLJ/2019"}).exit_code, 0);
   testing::CommandResult history = As("lh", {"history", "LH-ZWFWSJGLJ/2019"});
   EXPECT_THAT(history.out, HasSubstr("lh"));
   EXPECT_THAT(history.out, HasSubstr("wang"));
@@ -174,8 +181,9 @@ TEST_F(Auth, RolesMoveTheLifecycleAndAuthorsAreThePrincipals) {
     EXPECT_THAT(trail.out, HasSubstr(line));
   }
   testing::CommandResult mine = As("reviewer", {"audit", "--principal", "wang", "-o", "json"});
-  EXPECT_EQ(std::count(mine.out.begin(), mine.out.end(), '\n'), 3)
-      << mine.out;  // return, approve, card
+  // The card its refused submit saved (it scores first), return, approve,
+  // the card of its score.
+  EXPECT_EQ(std::count(mine.out.begin(), mine.out.end(), '\n'), 4) << mine.out;
   EXPECT_EQ(As("lh", {"audit"}).exit_code, 4);
 }
 
@@ -232,7 +240,7 @@ TEST_F(Auth, OnlyCardsSignedOverTheStoredRevisionAreKept) {
       grpc::CreateChannel(storage_->address(), grpc::InsecureChannelCredentials()));
   auto scoring = v1::ScoringService::NewStub(
       grpc::CreateChannel(scoring_->address(), grpc::InsecureChannelCredentials()));
-  ASSERT_EQ(As("lh", {"submit", kSeed}).exit_code, 0);
+  ASSERT_EQ(As("lh", {"save", kSeed}).exit_code, 0);
   v1::GetReportRequest get;
   get.mutable_key()->set_department_code("LH-ZWFWSJGLJ");
   get.mutable_key()->set_fiscal_year(2019);
@@ -307,7 +315,7 @@ TEST_F(Auth, OnlyCardsOfTheOfficialSchemeAreKeptAndApprovedCardsAreTheBureaus) {
   ASSERT_NE(offline.out.find("\"total_score\": \""), std::string::npos);
   ASSERT_EQ(offline.out.find("\"total_score\": \"97.06\""), std::string::npos);
 
-  ASSERT_EQ(As("lh", {"submit", kSeed}).exit_code, 0);
+  ASSERT_EQ(As("lh", {"save", kSeed}).exit_code, 0);
   ASSERT_EQ(As("lh", {"score", "LH-ZWFWSJGLJ/2019"}).exit_code, 3);  // the official card
   testing::CommandResult refused =
       As("lh", {"score", "--scheme", forged, "LH-ZWFWSJGLJ/2019"});
@@ -317,8 +325,11 @@ TEST_F(Auth, OnlyCardsOfTheOfficialSchemeAreKeptAndApprovedCardsAreTheBureaus) {
   EXPECT_THAT(As("reviewer", {"card", "LH-ZWFWSJGLJ/2019"}).out, HasSubstr("97.06"));
 
   // Once approved, the department saves no more cards; a reviewer does.
-  ASSERT_EQ(As("lh", {"status", "submit", "LH-ZWFWSJGLJ/2019"}).exit_code, 0);
-  ASSERT_EQ(As("reviewer", {"status", "approve", "LH-ZWFWSJGLJ/2019"}).exit_code, 0);
+  ASSERT_EQ(
+      As("lh", {"submit", "LH-ZWFWSJGLJ/2019", "--explain", "二季度数据以财政系统为准"}).exit_code,
+      0);
+  ASSERT_EQ(
+      As("reviewer", {"approve", "LH-ZWFWSJGLJ/2019", "--despite-errors", "已核实"}).exit_code, 0);
   testing::CommandResult late = As("lh", {"score", "LH-ZWFWSJGLJ/2019"});
   EXPECT_EQ(late.exit_code, 4);
   EXPECT_THAT(late.err, HasSubstr("approved"));
@@ -329,12 +340,12 @@ TEST_F(Auth, OnlyCardsOfTheOfficialSchemeAreKeptAndApprovedCardsAreTheBureaus) {
   EXPECT_THAT(summary.out, ::testing::Not(HasSubstr("100.00")));
 }
 
-// Submitting a file, deleting the draft, and submitting the same file again
+// Saving a file, deleting the draft, and saving the same file again
 // creates the report again: revision 3, not a replay of the first create.
 TEST_F(Auth, SubmittingADeletedDraftAgainCreatesItAgain) {
-  ASSERT_EQ(As("lh", {"submit", kSeed}).exit_code, 0);
-  ASSERT_EQ(As("lh", {"status", "delete", "LH-ZWFWSJGLJ/2019"}).exit_code, 0);
-  testing::CommandResult again = As("lh", {"submit", kSeed});
+  ASSERT_EQ(As("lh", {"save", kSeed}).exit_code, 0);
+  ASSERT_EQ(As("lh", {"delete", "LH-ZWFWSJGLJ/2019"}).exit_code, 0);
+  testing::CommandResult again = As("lh", {"save", kSeed});
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.out, HasSubstr("LH-ZWFWSJGLJ/2019@3 created"));
   testing::CommandResult got = As("lh", {"get", "LH-ZWFWSJGLJ/2019", "-o", "json"});
@@ -379,7 +390,7 @@ TEST_F(Auth, PageTokensCannotBeForged) {
   using Storage = v1::StorageService::Stub;
   auto storage = v1::StorageService::NewStub(
       grpc::CreateChannel(storage_->address(), grpc::InsecureChannelCredentials()));
-  ASSERT_EQ(As("lh", {"submit", kSeed}).exit_code, 0);
+  ASSERT_EQ(As("lh", {"save", kSeed}).exit_code, 0);
   ASSERT_EQ(As("admin", {"admin", "publish", SourcePath("schemes/dept-overall-v1.textproto")})
                 .exit_code,
             0);

@@ -70,7 +70,7 @@ class Documents : public ::testing::Test {
 };
 
 TEST_F(Documents, RendersAStoredReportWithItsStoredCard) {
-  ASSERT_EQ(Cli({"submit", kSeed}).exit_code, 0);
+  ASSERT_EQ(Cli({"save", kSeed}).exit_code, 0);
   testing::CommandResult unscored = Cli({"render", "LH-ZWFWSJGLJ/2019"});
   EXPECT_EQ(unscored.exit_code, 4);
   EXPECT_THAT(unscored.err, HasSubstr("score it first"));
@@ -88,7 +88,7 @@ TEST_F(Documents, SummaryRanksStoredReportsWithTies) {
                                     Variant(data_, "A3", "2000"),
                                     Variant(data_, "A4", "", 2020),
                                     Variant(data_, "A5", "")};
-  std::vector<std::string> submit = {"submit"};
+  std::vector<std::string> submit = {"save"};
   submit.insert(submit.end(), files.begin(), files.end());
   ASSERT_EQ(Cli(submit).exit_code, 0);
   for (const char* ref : {"LH-ZWFWSJGLJ/2019", "A1/2019", "A2/2019", "A3/2019", "A4/2020"}) {
@@ -120,9 +120,9 @@ TEST_F(Documents, SummaryRanksStoredReportsWithTies) {
 }
 
 TEST_F(Documents, ComparesTwoYears) {
-  ASSERT_EQ(Cli({"submit", Variant(data_, "C1", "2000"), Variant(data_, "C1", "5273.84", 2020)})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Cli({"save", Variant(data_, "C1", "2000"), Variant(data_, "C1", "5273.84", 2020)}).exit_code,
+      0);
   ASSERT_EQ(Cli({"score", "C1/2019", "C1/2020"}).exit_code, 3);
   testing::CommandResult compared = Cli({"compare", "C1/2020", "C1/2019"});
   ASSERT_EQ(compared.exit_code, 0) << compared.err;
@@ -263,8 +263,8 @@ TEST_F(Documents, ASchemesOwnDocumentsShowItsFiguresTargetsAndGradesInChromium) 
   ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
   // The year's summary of reports stored and scored with the published scheme.
   ASSERT_EQ(Cli({"admin", "publish", scheme}).exit_code, 0);
-  ASSERT_EQ(Cli({"submit", CountyReport(data_, "JY", "1200.48"),
-                 CountyReport(data_, "GA", "1000.4"), CountyReport(data_, "WJ", "1125.45")})
+  ASSERT_EQ(Cli({"save", CountyReport(data_, "JY", "1200.48"), CountyReport(data_, "GA", "1000.4"),
+                 CountyReport(data_, "WJ", "1125.45")})
                 .exit_code,
             0);
   testing::CommandResult scored =
@@ -318,7 +318,7 @@ TEST_F(Documents, HtmlPagesLoadInChromiumWithoutErrorsOrRequests) {
   std::string report = data_ + "/report.html";
   ASSERT_EQ(
       RunCommand({BinPath("jixiao"), "render", kSeed, "-f", "html", "--out", report}).exit_code, 0);
-  ASSERT_EQ(Cli({"submit", kSeed, Variant(data_, "H1", "5273.84")}).exit_code, 0);
+  ASSERT_EQ(Cli({"save", kSeed, Variant(data_, "H1", "5273.84")}).exit_code, 0);
   ASSERT_EQ(Cli({"score", "LH-ZWFWSJGLJ/2019", "H1/2019"}).exit_code, 3);
   std::string summary = data_ + "/summary.html";
   ASSERT_EQ(Cli({"summary", "--year", "2019", "-f", "html", "--out", summary}).exit_code, 0);

@@ -143,11 +143,15 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
     context.AddMetadata("authorization", "Bearer lh");
     ASSERT_TRUE(scoring_stub_->Score(&context, score, &scored).ok());
   }
+  v1::SaveScoreCardRequest save;
+  *save.mutable_card() = scored.card();
+  ASSERT_TRUE(Call(*storage_stub_, &Storage::SaveScoreCard, "Bearer lh", save).ok());
   v1::TransitionReportRequest submit;
   submit.mutable_key()->set_department_code("LH");
   submit.mutable_key()->set_fiscal_year(2019);
   submit.set_to(v1::REPORT_STATUS_SUBMITTED);
   submit.set_expected_revision(1);
+  submit.set_reason("any error finding explained");
   ASSERT_TRUE(Call(*storage_stub_, &Storage::TransitionReport, "Bearer lh", submit).ok());
   const std::string before = Snapshot();
 

@@ -260,9 +260,26 @@ TEST_F(HttpGateway, EveryOperationAnswersAsOverGrpc) {
   EXPECT_THAT(FromJson<v1::ListScoreCardsResponse>(cards_http.body), EqualsProto(cards));
   EXPECT_EQ(cards.cards_size(), 1);
 
-  // TransitionReport: submitted over HTTP, as the report is over gRPC.
+  // TransitionReport: submitted over HTTP, as the report is over gRPC. The
+  // card above is revision 1's, and revision 2 changed the report: it is
+  // stale, and submitting needs revision 2's card.
+  EXPECT_TRUE(card.stale());
+  HttpAnswer unscored = Storage("POST", "/v1/reports/LH-ZWFWSJGLJ/2019:transition", "lh",
+                                R"({"to": "REPORT_STATUS_SUBMITTED", "expectedRevision": 2})");
+  EXPECT_EQ(unscored.status, 400) << unscored.body;
+  EXPECT_THAT(unscored.body, HasSubstr("revision 2 has no score card"));
+  v1::ScoreRequest rescore;
+  ASSERT_TRUE(storage_stub_->GetReport(As("lh").get(), get, &got).ok());
+  *rescore.mutable_report() = got.revision().report();
+  rescore.set_report_revision(2);
+  HttpAnswer rescored = Scoring("POST", "/v1/score", "lh", ToJson(rescore));
+  ASSERT_EQ(rescored.status, 200) << rescored.body;
+  HttpAnswer resaved =
+      Storage("POST", "/v1/cards", "lh", ToJson(FromJson<v1::ScoreResponse>(rescored.body).card()));
+  ASSERT_EQ(resaved.status, 200) << resaved.body;
   HttpAnswer submitted = Storage("POST", "/v1/reports/LH-ZWFWSJGLJ/2019:transition", "lh",
-                                 R"({"to": "REPORT_STATUS_SUBMITTED", "expectedRevision": 2})");
+                                 R"({"to": "REPORT_STATUS_SUBMITTED", "expectedRevision": 2,
+                  "reason": "第二季度数据以财政系统为准"})");
   ASSERT_EQ(submitted.status, 200) << submitted.body;
   ASSERT_TRUE(storage_stub_->GetReport(As("lh").get(), get, &got).ok());
   EXPECT_EQ(got.revision().status(), v1::REPORT_STATUS_SUBMITTED);

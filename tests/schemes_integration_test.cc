@@ -89,9 +89,10 @@ class Schemes : public ::testing::Test {
     dir_ = testing::MakeTempDir("jixiao-schemes");
     testing::WriteTokenFile(dir_ + "/tokens", {{"yy-token", "yy department YY-TEST"},
                                                {"sj-token", "sj department YY-SJYJ"},
+                                               {"lh-token", "lh department LH-ZWFWSJGLJ"},
                                                {"reviewer-token", "wang reviewer"},
                                                {"admin-token", "ops admin"}});
-    for (const char* who : {"yy", "sj", "reviewer", "admin"}) {
+    for (const char* who : {"yy", "sj", "lh", "reviewer", "admin"}) {
       std::ofstream(dir_ + "/" + who + ".token") << who << "-token\n";
     }
     testing::WriteSigningKeyFile(dir_ + "/keys");
@@ -140,7 +141,7 @@ TEST_F(Schemes, AYearIsScoredWithItsAssignedSchemeAndLastYearsStoredReport) {
   EXPECT_EQ(unknown.exit_code, 4);
   EXPECT_THAT(unknown.err, HasSubstr("not published"));
 
-  ASSERT_EQ(As("yy", {"submit", dir_ + "/2020.json"}).exit_code, 0);
+  ASSERT_EQ(As("yy", {"save", dir_ + "/2020.json"}).exit_code, 0);
   // No 2019 report yet: the measure that needs it is missing, and says so.
   auto alone = As("yy", {"score", "YY-TEST/2020", "-o", "json"});
   ASSERT_EQ(alone.exit_code, 0) << alone.err;
@@ -150,7 +151,7 @@ TEST_F(Schemes, AYearIsScoredWithItsAssignedSchemeAndLastYearsStoredReport) {
   EXPECT_THAT(alone.out, HasSubstr("prior_missing"));
   EXPECT_EQ(card.measures(1).computed().display(), "10.00");  // (110 - 100) / 100
 
-  ASSERT_EQ(As("yy", {"submit", dir_ + "/2019.json"}).exit_code, 0);
+  ASSERT_EQ(As("yy", {"save", dir_ + "/2019.json"}).exit_code, 0);
   auto scored = As("yy", {"score", "YY-TEST/2020"});
   ASSERT_EQ(scored.exit_code, 0) << scored.err;
   EXPECT_THAT(scored.out, HasSubstr("last year's report YY-TEST/2019@1"));
@@ -166,8 +167,10 @@ TEST_F(Schemes, AYearIsScoredWithItsAssignedSchemeAndLastYearsStoredReport) {
   EXPECT_THAT(shown.out, Not(HasSubstr("check_failed")));  // opens at last year's 12.5
 
   // Last year's approved revision is read, not a later draft of it.
-  ASSERT_EQ(As("yy", {"status", "submit", "YY-TEST/2019"}).exit_code, 0);
-  ASSERT_EQ(As("reviewer", {"status", "approve", "YY-TEST/2019"}).exit_code, 0);
+  ASSERT_EQ(As("yy", {"submit", "YY-TEST/2019", "--explain", "只填了上年对比所需的数"}).exit_code,
+            0);
+  ASSERT_EQ(
+      As("reviewer", {"approve", "YY-TEST/2019", "--despite-errors", "上年只作对比"}).exit_code, 0);
   scored = As("yy", {"score", "YY-TEST/2020"});
   EXPECT_THAT(scored.out, HasSubstr("last year's report YY-TEST/2019@3"));
 
@@ -203,7 +206,7 @@ TEST_F(Schemes, TheShippedSecondSchemeScoresItsStoredSamples) {
     ASSERT_EQ(As("admin", {"admin", "assign", "--year", year, "yueyang-dept-overall@1"}).exit_code,
               0);
   }
-  ASSERT_EQ(As("sj", {"submit", SourcePath("examples/yueyang-2019.json"),
+  ASSERT_EQ(As("sj", {"save", SourcePath("examples/yueyang-2019.json"),
                       SourcePath("examples/yueyang-2020.json")})
                 .exit_code,
             0);
@@ -219,8 +222,8 @@ TEST_F(Schemes, TheShippedSecondSchemeScoresItsStoredSamples) {
 
 TEST_F(Schemes, StorageKeepsACardOnlyIfItsPriorIsTheStoredRevision) {
   PublishAndAssign();
-  ASSERT_EQ(As("yy", {"submit", dir_ + "/2019.json"}).exit_code, 0);
-  ASSERT_EQ(As("yy", {"submit", dir_ + "/2020.json"}).exit_code, 0);
+  ASSERT_EQ(As("yy", {"save", dir_ + "/2019.json"}).exit_code, 0);
+  ASSERT_EQ(As("yy", {"save", dir_ + "/2020.json"}).exit_code, 0);
   auto storage = v1::StorageService::NewStub(
       grpc::CreateChannel(storage_->address(), grpc::InsecureChannelCredentials()));
   auto scoring = v1::ScoringService::NewStub(
@@ -303,9 +306,9 @@ TEST_F(Schemes, StorageKeepsACardOnlyIfItsPriorIsTheStoredRevision) {
 
 TEST_F(Schemes, AYearsSchemeIsFixedOnceOneOfItsReportsIsApproved) {
   PublishAndAssign();
-  ASSERT_EQ(As("yy", {"submit", dir_ + "/2020.json"}).exit_code, 0);
-  ASSERT_EQ(As("yy", {"status", "submit", "YY-TEST/2020"}).exit_code, 0);
-  ASSERT_EQ(As("reviewer", {"status", "approve", "YY-TEST/2020"}).exit_code, 0);
+  ASSERT_EQ(As("yy", {"save", dir_ + "/2020.json"}).exit_code, 0);
+  ASSERT_EQ(As("yy", {"submit", "YY-TEST/2020"}).exit_code, 0);
+  ASSERT_EQ(As("reviewer", {"approve", "YY-TEST/2020"}).exit_code, 0);
   auto changed = As("admin", {"admin", "assign", "--year", "2020", "dept-overall@1"});
   EXPECT_EQ(changed.exit_code, 4);
   EXPECT_THAT(changed.err, HasSubstr("approved reports"));
@@ -315,6 +318,50 @@ TEST_F(Schemes, AYearsSchemeIsFixedOnceOneOfItsReportsIsApproved) {
   auto audit = As("admin", {"audit"});
   EXPECT_THAT(audit.out, HasSubstr("AssignScheme"));
   EXPECT_THAT(audit.out, HasSubstr("year 2021"));
+}
+
+// The year's cycle for one report through the CLI, with the seed (whose
+// card has an error finding): nothing is submitted or approved unscored or
+// without a word on its errors; an approval can be undone; a card of an
+// earlier content is stale.
+TEST_F(Schemes, ALifecycleWhereNothingPassesUnscoredOrUnexplained) {
+  const std::string seed = SourcePath("examples/longhua-2019.json");
+  auto lh = [&](std::vector<std::string> args) { return As("lh", std::move(args)); };
+  ASSERT_EQ(lh({"save", seed}).exit_code, 0);
+  const std::string ref = "LH-ZWFWSJGLJ/2019";
+  EXPECT_EQ(As("reviewer", {"approve", ref}).exit_code, 4);  // a draft
+  auto unexplained = lh({"submit", ref});
+  EXPECT_EQ(unexplained.exit_code, 3);
+  EXPECT_THAT(unexplained.err, HasSubstr("--explain"));
+  ASSERT_EQ(lh({"submit", ref, "--explain", "第二季度数据以财政系统为准"}).exit_code, 0);
+  EXPECT_EQ(As("reviewer", {"return", ref}).exit_code, 2);  // --reason is required
+  ASSERT_EQ(As("reviewer", {"return", ref, "--reason", "第二季度进度有误"}).exit_code, 0);
+  ASSERT_EQ(lh({"submit", ref, "--explain", "已与财政系统核对"}).exit_code, 0);
+  auto careless = As("reviewer", {"approve", ref});
+  EXPECT_EQ(careless.exit_code, 4);
+  EXPECT_THAT(careless.err, HasSubstr("--despite-errors"));
+  ASSERT_EQ(As("reviewer", {"approve", ref, "--despite-errors", "差异已核实"}).exit_code, 0);
+  EXPECT_EQ(lh({"reopen", ref, "--reason", "x"}).exit_code, 4);  // reviewers reopen
+  ASSERT_EQ(As("reviewer", {"reopen", ref, "--reason", "误批，需补充佐证"}).exit_code, 0);
+  auto history = As("reviewer", {"history", ref});
+  for (const char* said :
+       {"第二季度数据以财政系统为准", "第二季度进度有误", "差异已核实", "误批，需补充佐证"}) {
+    EXPECT_THAT(history.out, HasSubstr(said));
+  }
+  // Edited after reopening, the stored card is stale and says so.
+  ASSERT_EQ(lh({"save", seed}).exit_code, 0);  // unchanged: nothing new
+  v1::Report changed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(testing::ReadFile(seed), &changed).ok());
+  changed.mutable_identity()->set_submitter("另一位填报人");
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(changed, &json).ok());
+  std::ofstream(dir_ + "/changed.json") << json;
+  ASSERT_EQ(lh({"save", dir_ + "/changed.json"}).exit_code, 0);
+  auto stale = As("reviewer", {"card", ref});
+  EXPECT_THAT(stale.out, HasSubstr("需重新评分"));
+  auto resubmitted = lh({"submit", ref, "--explain", "已补充"});
+  EXPECT_EQ(resubmitted.exit_code, 0) << resubmitted.err;
+  EXPECT_THAT(As("reviewer", {"card", ref}).out, Not(HasSubstr("需重新评分")));
 }
 
 // --- offline ------------------------------------------------------------

@@ -210,7 +210,7 @@ TEST(Storage, LockedOrUnusableDataDirectoryIsAClearError) {
 TEST(Storage, SeedRoundTripsByteForByte) {
   Storage storage;
   v1::Report seed = SeedReport();
-  testing::CommandResult submitted = Cli(storage, {"submit", kSeed});
+  testing::CommandResult submitted = Cli(storage, {"save", kSeed});
   ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
   EXPECT_THAT(submitted.out, HasSubstr("LH-ZWFWSJGLJ/2019@1 created"));
   auto stored = storage.Get(Key("LH-ZWFWSJGLJ", 2019));
@@ -224,7 +224,7 @@ TEST(Storage, SeedRoundTripsByteForByte) {
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &again).ok());
   EXPECT_EQ(again.SerializeAsString(), seed.SerializeAsString());
   // Submitting the same content again writes nothing.
-  testing::CommandResult unchanged = Cli(storage, {"submit", kSeed});
+  testing::CommandResult unchanged = Cli(storage, {"save", kSeed});
   EXPECT_THAT(unchanged.out, HasSubstr("@1 unchanged"));
 }
 
@@ -239,7 +239,7 @@ TEST(Storage, EveryRevisionStaysReadableAndDiffs) {
     ASSERT_TRUE(google::protobuf::util::MessageToJsonString(report, &json).ok());
     std::string file = dir + "/r" + std::to_string(i) + ".json";
     std::ofstream(file) << json;
-    testing::CommandResult result = Cli(storage, {"submit", file});
+    testing::CommandResult result = Cli(storage, {"save", file});
     ASSERT_EQ(result.exit_code, 0) << result.err;
   }
   for (int i = 1; i <= 5; ++i) {
@@ -250,8 +250,7 @@ TEST(Storage, EveryRevisionStaysReadableAndDiffs) {
   testing::CommandResult diff = Cli(storage, {"diff", "D1/2019@2", "D1/2019@5"});
   EXPECT_EQ(diff.exit_code, 0);
   EXPECT_THAT(diff.out, HasSubstr("procurement.budget: 200 → 500"));
-  testing::CommandResult stale =
-      Cli(storage, {"submit", "--expect-revision", "3", dir + "/r2.json"});
+  testing::CommandResult stale = Cli(storage, {"save", "--expect-revision", "3", dir + "/r2.json"});
   EXPECT_EQ(stale.exit_code, 4);
   EXPECT_THAT(stale.err, HasSubstr("is at revision 5, not 3"));
 }
@@ -649,32 +648,27 @@ TEST(Storage, RefusalsChangeNothing) {
   }
 }
 
-TEST(StorageCli, LifecycleThroughTheCli) {
+// The lifecycle through the CLI with scoring is in schemes_integration_test
+// (submit scores first); here, what needs storage-svc alone.
+TEST(StorageCli, ReadsAndRefusalsThroughTheCli) {
   Storage storage;
-  ASSERT_EQ(Cli(storage, {"submit", kSeed}).exit_code, 0);
+  ASSERT_EQ(Cli(storage, {"save", kSeed}).exit_code, 0);
   const std::string ref = "LH-ZWFWSJGLJ/2019";
-  EXPECT_EQ(Cli(storage, {"status", "approve", ref}).exit_code, 4);  // draft cannot be approved
-  EXPECT_EQ(Cli(storage, {"status", "submit", ref}).exit_code, 0);
-  testing::CommandResult no_reason = Cli(storage, {"status", "return", ref});
-  EXPECT_EQ(no_reason.exit_code, 4);
-  EXPECT_THAT(no_reason.err, HasSubstr("reason"));
-  EXPECT_EQ(Cli(storage, {"status", "return", ref, "--reason", "第二季度进度有误"}).exit_code, 0);
-  EXPECT_EQ(Cli(storage, {"status", "submit", ref}).exit_code, 0);
-  EXPECT_EQ(Cli(storage, {"status", "approve", ref}).exit_code, 0);
-  testing::CommandResult history = Cli(storage, {"history", ref});
-  EXPECT_THAT(history.out, HasSubstr("第二季度进度有误"));
-  EXPECT_THAT(history.out, HasSubstr("approved"));
-  testing::CommandResult listed = Cli(storage, {"list", "--status", "approved", "-o", "json"});
+  EXPECT_EQ(Cli(storage, {"approve", ref}).exit_code, 4);  // a draft cannot be approved
+  EXPECT_EQ(Cli(storage, {"return", ref}).exit_code, 2);   // --reason is required
+  EXPECT_EQ(Cli(storage, {"submit", ref}).exit_code, 2);   // submit scores first: --scoring
+  testing::CommandResult listed = Cli(storage, {"list", "--status", "draft", "-o", "json"});
   EXPECT_THAT(listed.out, HasSubstr("LH-ZWFWSJGLJ"));
   EXPECT_EQ(Cli(storage, {"list", "--status", "nonsense"}).exit_code, 2);
   EXPECT_EQ(Cli(storage, {"get", "not-a-ref"}).exit_code, 2);
   EXPECT_EQ(Cli(storage, {"get", "NOPE/2019"}).exit_code, 4);
+  EXPECT_EQ(Cli(storage, {"delete", ref}).exit_code, 0);
 }
 
 TEST(StorageCli, SubmitsManyFilesWithPerFileResults) {
   Storage storage;
   std::string dir = testing::MakeTempDir("jixiao-bulk");
-  std::vector<std::string> args = {"submit", "--jobs", "8"};
+  std::vector<std::string> args = {"save", "--jobs", "8"};
   for (int i = 0; i < 40; ++i) {
     std::string json;
     ASSERT_TRUE(google::protobuf::util::MessageToJsonString(
@@ -700,7 +694,7 @@ TEST(StorageCli, ScoresAStoredReportAndKeepsTheCard) {
   Storage storage;
   ServerProcess scoring(BinPath("scoring-svc"), {});
   ASSERT_FALSE(scoring.address().empty());
-  ASSERT_EQ(Cli(storage, {"submit", kSeed}).exit_code, 0);
+  ASSERT_EQ(Cli(storage, {"save", kSeed}).exit_code, 0);
   testing::CommandResult scored =
       Cli(storage, {"--scoring", scoring.address(), "score", "LH-ZWFWSJGLJ/2019", "-o", "json"});
   EXPECT_EQ(scored.exit_code, 3) << scored.err;  // the seed's Q2 error
@@ -754,7 +748,7 @@ TEST(Storage, LostDataDirectoryStopsWritesAndHealth) {
   EXPECT_EQ(storage.Create(MakeReport("LOST2", 2019)).error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_TRUE(storage.Get(Key("KEPT", 2019)).has_value());
   // The CLI tells it apart from a service that cannot be reached.
-  testing::CommandResult submitted = Cli(storage, {"submit", kSeed});
+  testing::CommandResult submitted = Cli(storage, {"save", kSeed});
   EXPECT_EQ(submitted.exit_code, 1) << submitted.err;
   EXPECT_THAT(submitted.err, HasSubstr("is running but cannot write"));
   EXPECT_THAT(submitted.err, ::testing::Not(HasSubstr("is the service running")));

@@ -74,10 +74,10 @@ TEST_F(Tls, MutualTlsRefusesClientsWithoutACertificate) {
     args.insert(args.end(), extra.begin(), extra.end());
     return RunCommand(args);
   };
-  testing::CommandResult without = run({"submit", kSeed});
+  testing::CommandResult without = run({"save", kSeed});
   EXPECT_EQ(without.exit_code, 5) << without.out;
   testing::CommandResult with =
-      run({"--tls-cert", Cert("client.crt"), "--tls-key", Cert("client.key"), "submit", kSeed});
+      run({"--tls-cert", Cert("client.crt"), "--tls-key", Cert("client.key"), "save", kSeed});
   EXPECT_EQ(with.exit_code, 0) << with.err;
   EXPECT_THAT(with.out, HasSubstr("LH-ZWFWSJGLJ/2019@1 created"));
 }

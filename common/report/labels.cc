@@ -11,7 +11,7 @@ Label StatusLabel(v1::ReportStatus status) {
     case v1::REPORT_STATUS_RETURNED:
       return {"returned", "已退回"};
     case v1::REPORT_STATUS_APPROVED:
-      return {"approved", "已审核"};
+      return {"approved", "审核通过"};
     case v1::REPORT_STATUS_DELETED:
       return {"deleted", "已删除"};
     default:

@@ -55,6 +55,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   jixiao::storage_svc::UseEngineSchemes(options);
+  auto tokens = jixiao::rpc::LoadTokens("storage-svc", server);
+  auto signing_keys = jixiao::rpc::LoadSigningKeys("storage-svc", server);
+  for (const absl::Status& status : {tokens.status(), signing_keys.status()}) {
+    if (!status.ok()) {
+      std::cerr << "storage-svc: " << status.message() << "\n";
+      return 2;
+    }
+  }
+  // With signing keys, submitting and approving need the report's fresh
+  // signed card; without (development), cards prove nothing anyway.
+  options.require_fresh_cards = signing_keys->get() != nullptr;
   options.log = [](const std::string& line) { std::cerr << "storage-svc: " << line << std::endl; };
 
   auto store = jixiao::store::Store::Open(options);
@@ -66,14 +77,6 @@ int main(int argc, char** argv) {
     std::cerr << "storage-svc: a backup into " << options.backup_dir << " every "
               << absl::FormatDuration(options.backup_every) << ", keeping the newest "
               << options.backup_keep << std::endl;
-  }
-  auto tokens = jixiao::rpc::LoadTokens("storage-svc", server);
-  auto signing_keys = jixiao::rpc::LoadSigningKeys("storage-svc", server);
-  for (const absl::Status& status : {tokens.status(), signing_keys.status()}) {
-    if (!status.ok()) {
-      std::cerr << "storage-svc: " << status.message() << "\n";
-      return 2;
-    }
   }
   jixiao::storage_svc::StorageServiceImpl service(**store, tokens->get(), signing_keys->get());
   jixiao::store::Store* opened = store->get();

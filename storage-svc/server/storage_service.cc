@@ -272,7 +272,14 @@ Reactor* StorageServiceImpl::GetScoreCard(Context* c, const v1::GetScoreCardRequ
                                           v1::GetScoreCardResponse* response) {
   JIXIAO_ADMIT(c, "GetScoreCard", Action::kReadReport, request->key().department_code(), kNone,
                nullptr);
-  return Finish(c, store_.GetScoreCard(*request), response->mutable_card());
+  absl::StatusOr<v1::ScoreCard> card = store_.GetScoreCard(*request);
+  if (card.ok()) {
+    absl::StatusOr<int64_t> content = store_.ContentRevision(request->key());
+    if (!content.ok()) return FinishWithStatus(c, content.status());
+    response->set_content_revision(*content);
+    response->set_stale(card->report().revision() < *content);
+  }
+  return Finish(c, std::move(card), response->mutable_card());
 }
 
 Reactor* StorageServiceImpl::ListScoreCards(Context* c, const v1::ListScoreCardsRequest* request,

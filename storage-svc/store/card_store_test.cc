@@ -326,5 +326,91 @@ TEST_F(CardStore, AYearsSchemeIsAssignedAndFixedOnceAReportIsApproved) {
   EXPECT_TRUE(assign(built_in.id(), built_in.version(), 2020).ok());  // another year
 }
 
+class ScoredLifecycle : public CardStore {
+ protected:
+  StoreOptions Options() const override {
+    StoreOptions options = CardStore::Options();
+    options.require_fresh_cards = true;
+    return options;
+  }
+
+  absl::Status Move(v1::ReportStatus to, int64_t expected, const std::string& reason = "") {
+    v1::TransitionReportRequest move;
+    *move.mutable_key() = Key("D1", 2019);
+    move.set_to(to);
+    move.set_expected_revision(expected);
+    move.set_reason(reason);
+    return store_->TransitionReport(move, {"x"}).status();
+  }
+
+  absl::Status SaveFor(int64_t revision, bool with_error = false) {
+    v1::SaveScoreCardRequest request = testing::BuiltInSchemeCard("D1", 2019, revision, "90.00");
+    if (with_error) {
+      v1::Finding& finding = *request.mutable_card()->add_findings();
+      finding.set_severity(v1::SEVERITY_ERROR);
+      finding.set_code("declared_contradicted");
+      finding.set_subject("q2_progress");
+    }
+    return store_->SaveScoreCard(request, {"x"}).status();
+  }
+};
+
+TEST_F(ScoredLifecycle, SubmittingAndApprovingNeedTheReportsFreshCard) {
+  absl::Status refused = Move(v1::REPORT_STATUS_SUBMITTED, 1);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.message(), HasSubstr("revision 1 has no score card"));
+  ASSERT_TRUE(SaveFor(1).ok());
+  ASSERT_TRUE(Move(v1::REPORT_STATUS_SUBMITTED, 1).ok());  // revision 2
+  // Revision 1's card stands for revision 2: a status change keeps the content.
+  EXPECT_EQ(*store_->ContentRevision(Key("D1", 2019)), 1);
+  ASSERT_TRUE(Move(v1::REPORT_STATUS_APPROVED, 2).ok());  // 3
+
+  // Reopened and edited: the old card no longer stands for it.
+  EXPECT_EQ(Move(v1::REPORT_STATUS_RETURNED, 3).code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(Move(v1::REPORT_STATUS_RETURNED, 3, "approved by mistake").ok());  // 4
+  v1::UpdateReportRequest update;
+  *update.mutable_report() = MakeReport("D1", 2019);
+  update.mutable_report()->mutable_identity()->set_department_name("改");
+  update.set_expected_revision(4);
+  ASSERT_TRUE(store_->UpdateReport(update, {"d1"}).ok());  // 5
+  EXPECT_EQ(*store_->ContentRevision(Key("D1", 2019)), 5);
+  EXPECT_FALSE(store_->FreshCard(Key("D1", 2019))->has_value());
+  EXPECT_THAT(Move(v1::REPORT_STATUS_SUBMITTED, 5).message(), HasSubstr("revision 5 has no"));
+
+  // A card with an error finding: submitted with an explanation, approved
+  // with a reason.
+  ASSERT_TRUE(SaveFor(5, /*with_error=*/true).ok());
+  absl::Status unexplained = Move(v1::REPORT_STATUS_SUBMITTED, 5);
+  EXPECT_EQ(unexplained.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(unexplained.message(), HasSubstr("1 error finding (q2_progress)"));
+  EXPECT_THAT(unexplained.message(), HasSubstr("--explain"));
+  ASSERT_TRUE(Move(v1::REPORT_STATUS_SUBMITTED, 5, "二季度数据以财政系统为准").ok());  // 6
+  EXPECT_THAT(Move(v1::REPORT_STATUS_APPROVED, 6).message(), HasSubstr("--despite-errors"));
+  ASSERT_TRUE(Move(v1::REPORT_STATUS_APPROVED, 6, "差异已核实").ok());
+  v1::GetReportRequest get;
+  *get.mutable_key() = Key("D1", 2019);
+  auto approved = store_->GetReport(get);
+  ASSERT_TRUE(approved.ok());
+  EXPECT_EQ(approved->reason(), "差异已核实");
+  EXPECT_EQ(approved->content_revision(), 5);
+}
+
+TEST_F(ScoredLifecycle, ACardOfAnotherSchemeThanTheYearsDoesNotCount) {
+  ASSERT_TRUE(SaveFor(1).ok());
+  v1::Scheme other = engine::DefaultScheme()->proto();
+  other.set_version(3);
+  v1::PublishSchemeRequest publish;
+  *publish.mutable_scheme() = other;
+  ASSERT_TRUE(store_->PublishScheme(publish, {"ops"}).ok());
+  v1::AssignSchemeRequest assign;
+  assign.set_fiscal_year(2019);
+  assign.set_scheme_id(other.id());
+  assign.set_scheme_version(3);
+  ASSERT_TRUE(store_->AssignScheme(assign, {"ops"}).ok());
+  absl::Status refused = Move(v1::REPORT_STATUS_SUBMITTED, 1);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.message(), HasSubstr("not the year's"));
+}
+
 }  // namespace
 }  // namespace jixiao::store

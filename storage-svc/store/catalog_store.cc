@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/report/check_report.h"
 #include "common/report/deterministic.h"
 #include "common/report/field_violations.h"
@@ -568,6 +569,94 @@ absl::StatusOr<v1::ListSchemeAssignmentsResponse> Store::Impl::ListSchemeAssignm
   }
   if (!it->status().ok()) return FromRocks(it->status(), "list scheme assignments");
   return response;
+}
+
+}  // namespace jixiao::store
+
+namespace jixiao::store {
+
+absl::StatusOr<std::optional<v1::ScoreCard>> Store::Impl::FreshCardOf(
+    const std::string& department, uint32_t year, const storage::ReportHead& head) {
+  const int64_t first =
+      head.content_revision() > 0 ? head.content_revision() : head.latest_revision();
+  // A report has a handful of status revisions after its content's: read
+  // each one's cards, newest revision first.
+  for (int64_t revision = head.latest_revision(); revision >= first; --revision) {
+    auto newest =
+        ReadNewestCard(db_.get(), family(kCards),
+                       keys::CardRevisionPrefix(year, department, static_cast<uint64_t>(revision)));
+    if (!newest.ok()) return newest.status();
+    if (*newest) return std::optional<v1::ScoreCard>(std::move((*newest)->card));
+  }
+  return std::optional<v1::ScoreCard>();
+}
+
+absl::StatusOr<storage::ReportHead> Store::Impl::ReadHead(const v1::ReportKey& key) {
+  if (!report::DepartmentCodeProblem(key.department_code()).empty() ||
+      key.fiscal_year() < report::kMinFiscalYear || key.fiscal_year() > report::kMaxFiscalYear) {
+    return report::InvalidArgumentWithViolations(
+        "bad report key",
+        {{"key", "needs a department code and a fiscal year within [2000, 2100]"}});
+  }
+  storage::ReportHead head;
+  absl::Status status = GetProto(
+      db_.get(), family(kHeads),
+      keys::Report(key.department_code(), static_cast<uint32_t>(key.fiscal_year())), &head);
+  if (absl::IsNotFound(status)) {
+    return absl::NotFoundError(
+        absl::StrCat("no report ", key.department_code(), " ", key.fiscal_year()));
+  }
+  if (!status.ok()) return status;
+  return head;
+}
+
+absl::StatusOr<std::optional<v1::ScoreCard>> Store::Impl::FreshCard(const v1::ReportKey& key) {
+  auto head = ReadHead(key);
+  if (!head.ok()) return head.status();
+  return FreshCardOf(key.department_code(), static_cast<uint32_t>(key.fiscal_year()), *head);
+}
+
+absl::StatusOr<int64_t> Store::Impl::ContentRevision(const v1::ReportKey& key) {
+  auto head = ReadHead(key);
+  if (!head.ok()) return head.status();
+  return head->content_revision() > 0 ? head->content_revision() : head->latest_revision();
+}
+
+absl::Status Store::Impl::CheckScoredFor(const v1::TransitionReportRequest& request,
+                                         const storage::ReportHead& head) {
+  const v1::ReportKey& key = request.key();
+  const uint32_t year = static_cast<uint32_t>(key.fiscal_year());
+  const bool submitting = request.to() == v1::REPORT_STATUS_SUBMITTED;
+  const std::string name = absl::StrCat(key.department_code(), "/", key.fiscal_year());
+  auto card = FreshCardOf(key.department_code(), year, head);
+  if (!card.ok()) return card.status();
+  const int64_t content =
+      head.content_revision() > 0 ? head.content_revision() : head.latest_revision();
+  if (!*card) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("report ", name, " revision ", content, " has no score card: ",
+                     submitting ? "score it before submitting it (jixiao submit scores it first)"
+                                : "score it before approving it (jixiao score ",
+                     name, ")"));
+  }
+  if (absl::Status assigned = CheckCardYear(**card); !assigned.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "report ", name, "'s card was scored with scheme ", (*card)->scheme_id(), "@",
+        (*card)->scheme_version(), ", not the year's: score it again (jixiao score ", name, ")"));
+  }
+  std::vector<std::string> errors;
+  for (const v1::Finding& finding : (*card)->findings()) {
+    if (finding.severity() == v1::SEVERITY_ERROR) errors.push_back(finding.subject());
+  }
+  if (!errors.empty() && request.reason().empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "report ", name, "'s card has ", errors.size(), " error finding",
+        errors.size() == 1 ? "" : "s", " (", absl::StrJoin(errors, ", "), "): ",
+        submitting ? "fix the figures, or explain them (jixiao submit --explain TEXT)"
+                   : "approve it only with the reason why (jixiao approve --despite-errors "
+                     "REASON)"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace jixiao::store

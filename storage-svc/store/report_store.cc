@@ -68,6 +68,8 @@ bool Allowed(v1::ReportStatus from, v1::ReportStatus to) {
       return to == v1::REPORT_STATUS_RETURNED || to == v1::REPORT_STATUS_APPROVED;
     case v1::REPORT_STATUS_RETURNED:
       return to == v1::REPORT_STATUS_SUBMITTED;
+    case v1::REPORT_STATUS_APPROVED:  // reopened, with a reason
+      return to == v1::REPORT_STATUS_RETURNED;
     default:
       return false;
   }
@@ -174,6 +176,10 @@ class Store::Impl::Writer {
     *revision.mutable_key() = key_;
     revision.set_author(context.author);
     *revision.mutable_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(context.time));
+    revision.set_content_revision(
+        sent != nullptr || !old_head
+            ? revision.revision()
+            : (old_head->content_revision() > 0 ? old_head->content_revision() : 0));
     storage::ReportHead head;
     head.set_latest_revision(revision.revision());
     head.set_status(revision.status());
@@ -181,6 +187,11 @@ class Store::Impl::Writer {
       head.set_approved_revision(revision.revision());
     } else if (old_head) {
       head.set_approved_revision(old_head->approved_revision());
+    }
+    if (sent != nullptr || !old_head) {
+      head.set_content_revision(revision.revision());
+    } else {
+      head.set_content_revision(old_head->content_revision());
     }
 
     Prepared prepared(std::move(revision));
@@ -328,6 +339,10 @@ absl::StatusOr<Store::Impl::Prepared> Store::Impl::PrepareTransitionReport(
         absl::StrCat("report ", Describe(request.key()), " is ", StatusName(head->status()),
                      " and cannot become ", StatusName(request.to()),
                      " (draft → submitted → returned → submitted → approved)"));
+  }
+  if (options_.require_fresh_cards &&
+      (request.to() == v1::REPORT_STATUS_SUBMITTED || request.to() == v1::REPORT_STATUS_APPROVED)) {
+    if (absl::Status scored = CheckScoredFor(request, *head); !scored.ok()) return scored;
   }
   auto latest = writer.Read(head->latest_revision());
   if (!latest.ok()) return latest.status();

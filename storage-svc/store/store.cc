@@ -651,6 +651,14 @@ absl::StatusOr<v1::ListStoredSchemesResponse> Store::ListSchemes(
   return impl_->ListSchemes(request);
 }
 
+absl::StatusOr<std::optional<v1::ScoreCard>> Store::FreshCard(const v1::ReportKey& key) {
+  return impl_->FreshCard(key);
+}
+
+absl::StatusOr<int64_t> Store::ContentRevision(const v1::ReportKey& key) {
+  return impl_->ContentRevision(key);
+}
+
 absl::StatusOr<v1::SchemeAssignment> Store::AssignScheme(const v1::AssignSchemeRequest& request,
                                                          const WriteContext& context) {
   return impl_->AssignScheme(request, context);

@@ -53,6 +53,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,10 @@ struct StoreOptions {
   // built-in one): cards scored with them are kept, and nothing else may be
   // published under their id and version.
   std::vector<v1::Scheme> built_in_schemes;
+  // Submitting and approving need the report's fresh card (see
+  // TransitionReport). storage-svc turns it on with signing keys, when
+  // cards are signed.
+  bool require_fresh_cards = true;
   // Run on every scheme before it is published; its error (field paths
   // under "scheme.") refuses it. Null: every scheme is taken. storage-svc
   // refuses what the engine could not score with.
@@ -146,7 +151,15 @@ class Store {
   absl::StatusOr<v1::ListReportsResponse> ListReports(const v1::ListReportsRequest& request);
   absl::StatusOr<v1::GetReportHistoryResponse> GetReportHistory(
       const v1::GetReportHistoryRequest& request);
-  // draft → submitted → returned (with a reason) → submitted → approved.
+  // draft → submitted → returned (with a reason) → submitted → approved;
+  // approved → returned (reopened, with a reason).
+  //
+  // With options.require_fresh_cards, submitting and approving need a card
+  // of the report as it stands (of its latest content revision or a later
+  // status revision: FreshCard), scored with the year's assigned scheme if
+  // it has one: FAILED_PRECONDITION otherwise. A card with error findings
+  // needs a reason too (the department's explanation when submitting, the
+  // reviewer's when approving despite them), kept with the revision.
   absl::StatusOr<v1::ReportRevision> TransitionReport(const v1::TransitionReportRequest& request,
                                                       const WriteContext& context);
   void TransitionReport(const v1::TransitionReportRequest& request, const WriteContext& context,
@@ -194,6 +207,14 @@ class Store {
                                               const WriteContext& context,
                                               const CardCheck& check = nullptr);
   absl::StatusOr<v1::ScoreCard> GetScoreCard(const v1::GetScoreCardRequest& request);
+  // The card that stands for the report as it is now: the newest card of
+  // its latest content revision or of any later (status-only) revision;
+  // nullopt if there is none. NOT_FOUND for a report that does not exist.
+  absl::StatusOr<std::optional<v1::ScoreCard>> FreshCard(const v1::ReportKey& key);
+  // The report's latest content revision (ReportRevision.content_revision
+  // of its latest revision; its latest revision in heads stored before
+  // that was kept). NOT_FOUND for a report that does not exist.
+  absl::StatusOr<int64_t> ContentRevision(const v1::ReportKey& key);
   absl::StatusOr<v1::ListScoreCardsResponse> ListScoreCards(
       const v1::ListScoreCardsRequest& request);
 

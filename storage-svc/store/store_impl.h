@@ -13,10 +13,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "storage-svc/store/records.pb.h"
 #include "storage-svc/store/store.h"
 #include "storage-svc/store/stripe_locks.h"
 
@@ -74,6 +76,11 @@ class Store::Impl {
                                               const WriteContext& context,
                                               const CardCheck& check = nullptr);
   absl::StatusOr<v1::ScoreCard> GetScoreCard(const v1::GetScoreCardRequest& request);
+  absl::StatusOr<std::optional<v1::ScoreCard>> FreshCard(const v1::ReportKey& key);
+  absl::StatusOr<int64_t> ContentRevision(const v1::ReportKey& key);
+  // The head of `key`'s report; NOT_FOUND (naming it) if there is none,
+  // INVALID_ARGUMENT for a malformed key.
+  absl::StatusOr<storage::ReportHead> ReadHead(const v1::ReportKey& key);
   absl::StatusOr<v1::ListScoreCardsResponse> ListScoreCards(
       const v1::ListScoreCardsRequest& request);
   absl::StatusOr<v1::CreateBackupResponse> CreateBackup(const v1::CreateBackupRequest& request,
@@ -130,6 +137,15 @@ class Store::Impl {
   // year after: its latest approved revision, else its latest; 0 if it has
   // none (or was deleted).
   absl::StatusOr<int64_t> AuthoritativeRevision(const std::string& department, uint32_t year);
+  // The newest card of revisions content_revision .. latest_revision of
+  // `head` (Store::FreshCard).
+  absl::StatusOr<std::optional<v1::ScoreCard>> FreshCardOf(const std::string& department,
+                                                           uint32_t year,
+                                                           const storage::ReportHead& head);
+  // OK if `request` (to SUBMITTED or APPROVED) may go ahead as far as the
+  // report's card is concerned (Store::TransitionReport).
+  absl::Status CheckScoredFor(const v1::TransitionReportRequest& request,
+                              const storage::ReportHead& head);
   // The digest of the built-in scheme `id` `version`; null if none.
   const std::string* BuiltInDigest(const std::string& id, int version) const;
   // Adds the audit record of a write to its batch.

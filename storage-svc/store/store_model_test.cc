@@ -145,7 +145,8 @@ class StoreModel : public testing::ScratchStore {
               (from == v1::REPORT_STATUS_DRAFT && to == v1::REPORT_STATUS_SUBMITTED) ||
               (from == v1::REPORT_STATUS_SUBMITTED &&
                (to == v1::REPORT_STATUS_RETURNED || to == v1::REPORT_STATUS_APPROVED)) ||
-              (from == v1::REPORT_STATUS_RETURNED && to == v1::REPORT_STATUS_SUBMITTED);
+              (from == v1::REPORT_STATUS_RETURNED && to == v1::REPORT_STATUS_SUBMITTED) ||
+              (from == v1::REPORT_STATUS_APPROVED && to == v1::REPORT_STATUS_RETURNED);
           if (!allowed) want = absl::StatusCode::kFailedPrecondition;
         }
         ASSERT_EQ(answer.status().code(), want) << answer.status();

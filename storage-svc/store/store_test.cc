@@ -135,11 +135,13 @@ TEST_F(StoreTest, LifecycleAndIllegalTransitions) {
   ASSERT_TRUE(Move("D1", 2019, v1::REPORT_STATUS_SUBMITTED, 4).ok());
   auto approved = Move("D1", 2019, v1::REPORT_STATUS_APPROVED, 5);
   ASSERT_TRUE(approved.ok()) << approved.status();
-  // Approved is final.
-  for (S to :
-       {v1::REPORT_STATUS_SUBMITTED, v1::REPORT_STATUS_RETURNED, v1::REPORT_STATUS_APPROVED}) {
+  // Approved can only be reopened (returned, with a reason), never edited
+  // or deleted.
+  for (S to : {v1::REPORT_STATUS_SUBMITTED, v1::REPORT_STATUS_APPROVED}) {
     EXPECT_EQ(Move("D1", 2019, to, 6, "r").status().code(), absl::StatusCode::kFailedPrecondition);
   }
+  EXPECT_EQ(Update(MakeReport("D1", 2019, "160"), 6).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   del.set_expected_revision(6);
   EXPECT_EQ(store_->DeleteReport(del, {"x"}).status().code(),
             absl::StatusCode::kFailedPrecondition);

@@ -64,7 +64,10 @@ std::string RenderReport(const v1::Report& report, const v1::ScoreCard& card,
 
 // One department in the year's summary.
 struct SummaryRow {
-  int rank = 0;  // 0: not scored; ties share a rank (1, 2, 2, 4)
+  int rank = 0;  // 0: not ranked (not scored, or stale); ties share a rank (1, 2, 2, 4)
+  // The card scored an earlier content of the report than it has now: its
+  // scores are shown, not ranked (需重新评分).
+  bool stale = false;
   std::string code;
   std::string name;
   std::string total;  // "" if not scored
@@ -81,6 +84,10 @@ struct GradeBin {
   int count = 0;
 };
 
+// The rank as printed: the number, 需重新评分 for a stale card, else
+// `unranked`.
+std::string RankText(const SummaryRow& row, const std::string& unranked);
+
 struct Summary {
   int fiscal_year = 0;
   std::string scheme_name;               // "" if not known
@@ -90,11 +97,12 @@ struct Summary {
 };
 
 // Ranks every report of a year by its card's total. `cards` holds the
-// latest card of each scored report; reports without one are listed
-// unranked. `scheme` gives the level columns (Scheme.indicators) and the
-// grade bins (Scheme.grades, or the engine's default bands when it has
-// none); an empty scheme (id "") means not known: the columns are the 一级
-// indicators the cards hold, and the bins the grades they were given.
+// latest card of each scored report; reports without one, or whose card
+// scored an earlier content than the report's (ReportRevision.
+// content_revision), are listed unranked. `scheme` gives the level columns (Scheme.indicators) and
+// the grade bins (Scheme.grades, or the engine's default bands when it has none); an empty scheme
+// (id "") means not known: the columns are the 一级 indicators the cards hold, and the bins the
+// grades they were given.
 Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& reports,
                      const std::vector<v1::ScoreCard>& cards, const v1::Scheme& scheme);
 

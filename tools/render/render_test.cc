@@ -256,6 +256,32 @@ TEST(Summary, RanksWithTiesSharingARank) {
   EXPECT_THAT(summary.level_names, ::testing::ElementsAre("部门决策"));
 }
 
+TEST(Summary, AStaleCardIsShownButNotRanked) {
+  v1::ReportRevision edited = Revision("A", v1::REPORT_STATUS_SUBMITTED);
+  edited.set_revision(4);  // submitted after an edit at revision 3
+  edited.set_content_revision(3);
+  v1::ReportRevision resubmitted = Revision("B", v1::REPORT_STATUS_SUBMITTED);
+  resubmitted.set_revision(2);  // a status change keeps revision 1's content
+  resubmitted.set_content_revision(1);
+  v1::ScoreCard old_card = Card("A", "95.00", 0);
+  old_card.mutable_report()->set_revision(2);  // scored before the edit
+  v1::ScoreCard fresh = Card("B", "80.00", 0);
+  fresh.mutable_report()->set_revision(1);
+  Summary summary = BuildSummary(2019, {edited, resubmitted}, {old_card, fresh}, v1::Scheme());
+  ASSERT_EQ(summary.rows.size(), 2u);
+  EXPECT_EQ(summary.rows[0].code, "B");
+  EXPECT_EQ(summary.rows[0].rank, 1);
+  EXPECT_EQ(summary.rows[1].code, "A");
+  EXPECT_TRUE(summary.rows[1].stale);
+  EXPECT_EQ(summary.rows[1].rank, 0);
+  EXPECT_EQ(summary.rows[1].total, "95.00");
+  EXPECT_EQ(RankText(summary.rows[1], "—"), "需重新评分");
+  EXPECT_THAT(SummaryCsv(summary), HasSubstr("需重新评分,A,"));
+  int counted = 0;
+  for (const GradeBin& bin : summary.grade_bins) counted += bin.count;
+  EXPECT_EQ(counted, 1);
+}
+
 TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
   Summary summary = BuildSummary(2019, {Revision("A", v1::REPORT_STATUS_APPROVED)},
                                  {Card("A", "91.00", 2)}, v1::Scheme());
@@ -266,7 +292,7 @@ TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
   std::getline(lines, header);
   std::getline(lines, row);
   EXPECT_EQ(header, "名次,部门编码,部门名称,得分,等级,部门决策,错误,警告,提示,状态\r");
-  EXPECT_EQ(row, "1,A,\"部门A,甲\",91.00,优,20.00,2,0,0,已审核\r");
+  EXPECT_EQ(row, "1,A,\"部门A,甲\",91.00,优,20.00,2,0,0,审核通过\r");
 }
 
 TEST(Summary, HtmlPageHasTheChartAndTheTable) {

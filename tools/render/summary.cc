@@ -57,6 +57,11 @@ std::vector<GradeBin> BinsOf(const std::vector<Band>& bands) {
 
 }  // namespace
 
+std::string RankText(const SummaryRow& row, const std::string& unranked) {
+  if (row.rank > 0) return std::to_string(row.rank);
+  return row.stale ? "需重新评分" : unranked;
+}
+
 Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& reports,
                      const std::vector<v1::ScoreCard>& cards, const v1::Scheme& scheme) {
   Summary summary;
@@ -117,6 +122,9 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
     k.row.level_scores.assign(summary.level_names.size(), "");
     if (it != by_code.end()) {
       const v1::ScoreCard& card = *it->second;
+      const int64_t content =
+          revision.content_revision() > 0 ? revision.content_revision() : revision.revision();
+      k.row.stale = card.report().revision() < content;
       k.row.total = card.total_score();
       k.row.grade = card.grade();
       for (const auto& i : card.indicators()) {
@@ -125,7 +133,7 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
         if (at != level_keys.end()) k.row.level_scores[at - level_keys.begin()] = i.score();
       }
       for (GradeBin& bin : summary.grade_bins) {
-        if (bin.grade == card.grade()) ++bin.count;
+        if (bin.grade == card.grade() && !k.row.stale) ++bin.count;
       }
       for (const auto& f : card.findings()) {
         if (f.severity() == v1::SEVERITY_ERROR)
@@ -136,7 +144,7 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
           ++k.row.infos;
       }
       // Totals are compared exactly, as the decimals they are.
-      if (auto total = report::ParseDecimal(card.total_score()); total.ok()) {
+      if (auto total = report::ParseDecimal(card.total_score()); total.ok() && !k.row.stale) {
         k.total = total->value;
       }
     }
@@ -172,8 +180,7 @@ std::string SummaryCsv(const Summary& summary) {
   for (const auto& h : header) quoted.push_back(quote(h));
   csv += absl::StrJoin(quoted, ",") + "\r\n";
   for (const SummaryRow& row : summary.rows) {
-    std::vector<std::string> fields = {row.rank ? std::to_string(row.rank) : "", row.code, row.name,
-                                       row.total, row.grade};
+    std::vector<std::string> fields = {RankText(row, ""), row.code, row.name, row.total, row.grade};
     fields.insert(fields.end(), row.level_scores.begin(), row.level_scores.end());
     fields.push_back(std::to_string(row.errors));
     fields.push_back(std::to_string(row.warnings));
@@ -194,7 +201,7 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates) {
   for (const SummaryRow& row : summary.rows) {
     mstch::array levels;
     for (const auto& s : row.level_scores) levels.push_back(s);
-    rows.push_back(mstch::map{{"rank", row.rank ? std::to_string(row.rank) : std::string("—")},
+    rows.push_back(mstch::map{{"rank", RankText(row, "—")},
                               {"code", row.code},
                               {"name", row.name},
                               {"total", row.total.empty() ? std::string("未评分") : row.total},

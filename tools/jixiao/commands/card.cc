@@ -1,10 +1,12 @@
 // `jixiao card`: the score card stored for a report, of its latest scored
-// revision or of @REV, read back; exits 3 if it has findings of error
-// severity, as `score` does.
+// revision or of @REV, read back, saying so when the report's content has
+// changed since (stale); exits 3 if it has findings of error severity, as
+// `score` does.
 
 #include <iostream>
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/jixiao/card_printer.h"
 #include "tools/jixiao/cli_output.h"
@@ -29,11 +31,19 @@ int Run(const GlobalOptions& global, const std::string& text) {
   absl::Status status = client.Call(&Stub::GetScoreCard, request, response);
   if (!status.ok()) return StorageError(global, text, status);
   const v1::ScoreCard& card = response.card();
+  const std::string stale =
+      response.stale()
+          ? absl::StrCat("需重新评分 stale: this card scored revision ", card.report().revision(),
+                         "; the report's content is revision ", response.content_revision(),
+                         " (jixiao score ", Ref(ref->key), ")")
+          : "";
   if (global.output == "json") {
     std::cout << ToJson(card, true);
+    if (!stale.empty()) std::cerr << "jixiao: " << stale << "\n";
   } else {
     // The revision the card scored, for the header.
     absl::StatusOr<v1::ReportRevision> revision = Fetch(client, ref->key, card.report().revision());
+    if (!stale.empty()) std::cout << stale << "\n\n";
     PrintScoreCard(revision.ok() ? revision->report() : v1::Report(), card, std::cout);
   }
   return engine::HasErrors(card) ? kErrorFindings : kOk;

@@ -15,13 +15,19 @@ extern const Command kScoreCommand;     // score.cc (stored reports too)
 extern const Command kValidateCommand;  // validate.cc
 
 // Keeping reports in storage-svc.
-extern const Command kSubmitCommand;   // submit.cc
+extern const Command kSaveCommand;     // save.cc
 extern const Command kGetCommand;      // get.cc
 extern const Command kListCommand;     // list.cc
 extern const Command kHistoryCommand;  // history.cc
 extern const Command kDiffCommand;     // diff.cc
-extern const Command kStatusCommand;   // status.cc
 extern const Command kCardCommand;     // card.cc
+
+// The lifecycle, one command per step (lifecycle.cc).
+extern const Command kSubmitCommand;
+extern const Command kReturnCommand;
+extern const Command kApproveCommand;
+extern const Command kReopenCommand;
+extern const Command kDeleteCommand;
 
 // Schemes: what they are, and the form a department fills for one.
 extern const Command kSchemeCommand;    // scheme.cc: list, show

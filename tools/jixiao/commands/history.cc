@@ -23,7 +23,7 @@ int Run(const GlobalOptions& global, const std::string& text) {
   v1::GetReportHistoryRequest request;
   *request.mutable_key() = ref->key;
   request.set_page_size(1000);
-  TextTable table({"rev", "status", "author", "time", "reason"});
+  TextTable table({"rev", "kind", "status", "author", "time", "reason"});
   absl::StatusOr<std::string> read =
       ReadPages(client, &Stub::GetReportHistory, request, /*all=*/true,
                 [&](const v1::GetReportHistoryResponse& page) {
@@ -31,7 +31,12 @@ int Run(const GlobalOptions& global, const std::string& text) {
                     if (global.output == "json") {
                       std::cout << ToJson(r, false) << "\n";
                     } else {
-                      table.AddRow({std::to_string(r.revision()), StatusName(r.status()),
+                      // An edit writes the content; a status change keeps it.
+                      const bool edit =
+                          r.content_revision() == r.revision() ||
+                          (r.content_revision() == 0 && r.status() == v1::REPORT_STATUS_DRAFT);
+                      table.AddRow({std::to_string(r.revision()),
+                                    edit ? "edit 修改" : "status 状态", StatusName(r.status()),
                                     r.author(), Time(r), r.reason()});
                     }
                   }

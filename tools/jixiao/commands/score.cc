@@ -21,8 +21,8 @@
 #include "tools/jixiao/exit_codes.h"
 #include "tools/jixiao/inputs.h"
 #include "tools/jixiao/report_files.h"
-#include "tools/jixiao/schemes.h"
 #include "tools/jixiao/stored_reports.h"
+#include "tools/jixiao/stored_scoring.h"
 
 namespace jixiao::cli {
 namespace {
@@ -173,7 +173,6 @@ int ScoreFiles(const GlobalOptions& global, const ScoreArgs& args) {
 // last year's stored report, and saves each card back.
 int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
                 const ReportFilesArgs& args) {
-  using Stub = v1::StorageService::Stub;
   if (!NeedStorage(global)) return kUsage;
   if (global.client.scoring.empty()) {
     std::cerr << "jixiao: scoring a stored report needs scoring-svc too: pass --scoring "
@@ -190,66 +189,28 @@ int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
     PrintError("--scheme", choice.status());
     return ExitCodeFor(choice.status());
   }
-  StorageClient storage(global.client);
-  ScoringClient scoring(global.client);
-  std::map<int, std::optional<v1::Scheme>> schemes;  // by fiscal year
+  StoredScorer scorer(global, *choice);
   int code = kOk;
   for (const StoredRef& ref : refs) {
-    absl::StatusOr<v1::ReportRevision> revision = Fetch(storage, ref.key, ref.revision);
-    if (!revision.ok()) {
-      code = std::max(code, StorageError(global, ref.text, revision.status()));
+    StoredScore scored = scorer.Score(ref);
+    if (!scored.status.ok()) {
+      code = std::max(code, scorer.Error(ref.text, scored));
       continue;
     }
-    const int year = ref.key.fiscal_year();
-    if (schemes.find(year) == schemes.end()) {
-      auto scheme = SchemeForYear(storage, year, *choice);
-      if (!scheme.ok()) {
-        code = std::max(code, StorageError(global, args.scheme.empty() ? ref.text : args.scheme,
-                                           scheme.status()));
-        continue;
-      }
-      schemes[year] = *std::move(scheme);
-    }
-    auto prior = FetchPrior(storage, ref.key);
-    if (!prior.ok()) {
-      code = std::max(code, StorageError(global, ref.text, prior.status()));
-      continue;
-    }
-    v1::ScoreRequest request;
-    *request.mutable_report() = revision->report();
-    request.set_report_revision(revision->revision());
-    if (*prior) {
-      *request.mutable_prior() = (*prior)->report();
-      request.set_prior_revision((*prior)->revision());
-    }
-    if (const std::optional<v1::Scheme>& scheme = schemes[year])
-      *request.mutable_scheme() = *scheme;
-    v1::ScoreResponse scored;
-    absl::Status status = scoring.Score(request, scored);
-    if (!status.ok()) {
-      PrintError(ref.text, status, global.client.scoring, "--scoring or JIXIAO_SCORING");
-      code = std::max(code, ExitCodeFor(status));
-      continue;
-    }
-    v1::SaveScoreCardRequest save;
-    *save.mutable_card() = scored.card();
-    v1::SaveScoreCardResponse saved;
-    status = storage.Call(&Stub::SaveScoreCard, save, saved);
-    if (!status.ok()) {
-      code = std::max(code, StorageError(global, ref.text, status));
-      continue;
-    }
-    if (engine::HasErrors(saved.card())) code = std::max<int>(code, kErrorFindings);
+    const v1::ScoreCard& card = scored.card;
+    if (engine::HasErrors(card)) code = std::max<int>(code, kErrorFindings);
     if (global.output == "json") {
-      std::cout << ToJson(saved.card(), refs.size() == 1) << (refs.size() > 1 ? "\n" : "");
-    } else {
-      if (refs.size() > 1) std::cout << "== " << Ref(revision->key(), revision->revision()) << "\n";
-      PrintScoreCard(revision->report(), saved.card(), std::cout);
-      std::cout << "(card saved with " << Ref(revision->key(), revision->revision());
-      if (*prior)
-        std::cout << "; last year's report " << Ref((*prior)->key(), (*prior)->revision());
-      std::cout << ")\n";
+      std::cout << ToJson(card, refs.size() == 1) << (refs.size() > 1 ? "\n" : "");
+      continue;
     }
+    const v1::ReportRevision& revision = scored.revision;
+    if (refs.size() > 1) std::cout << "== " << Ref(revision.key(), revision.revision()) << "\n";
+    PrintScoreCard(revision.report(), card, std::cout);
+    std::cout << "(card saved with " << Ref(revision.key(), revision.revision());
+    if (scored.prior) {
+      std::cout << "; last year's report " << Ref(scored.prior->key(), scored.prior->revision());
+    }
+    std::cout << ")\n";
   }
   return code;
 }

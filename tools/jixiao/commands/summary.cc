@@ -78,7 +78,7 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
   for (const char* h : {"错误", "警告", "提示", "状态"}) headers.push_back(h);
   TextTable table(headers);
   for (const render::SummaryRow& row : summary.rows) {
-    std::vector<std::string> cells = {row.rank ? std::to_string(row.rank) : "—", row.code, row.name,
+    std::vector<std::string> cells = {render::RankText(row, "—"), row.code, row.name,
                                       row.total.empty() ? "未评分" : row.total, row.grade};
     cells.insert(cells.end(), row.level_scores.begin(), row.level_scores.end());
     cells.push_back(std::to_string(row.errors));

@@ -1,4 +1,4 @@
-// `jixiao submit`: store report files in storage-svc, --jobs at a time; each
+// `jixiao save`: store report files in storage-svc, --jobs at a time; each
 // is created, or saved as a new revision of its report, and a file whose
 // content is already the latest revision writes nothing.
 
@@ -29,7 +29,7 @@ namespace {
 
 using Stub = v1::StorageService::Stub;
 
-struct SubmitArgs {
+struct SaveArgs {
   std::vector<std::string> files;
   int64_t expect_revision = 0;  // single file only; 0: the latest
   int jobs = 4;
@@ -42,7 +42,7 @@ std::string RunId() {
   return absl::StrFormat("%016x", any(device));
 }
 
-struct SubmitResult {
+struct SaveResult {
   std::string file;
   absl::Status status;
   v1::ReportRevision revision;
@@ -52,12 +52,12 @@ struct SubmitResult {
 // Stores one report file: creates it, or updates the revision it replaces.
 // The idempotency key is derived from this run of the command, the content
 // and the revision it replaces, so a write the client retries is applied
-// once, while a later run is a new write: after `status delete`, submitting
+// once, while a later run is a new write: after `jixiao delete`, saving
 // the same file again creates the report again (continuing its history)
 // instead of replaying the first create's answer.
-SubmitResult SubmitOne(StorageClient& client, const std::string& file, int64_t expect_revision,
+SaveResult SaveOne(StorageClient& client, const std::string& file, int64_t expect_revision,
                        const std::string& run) {
-  SubmitResult result;
+  SaveResult result;
   result.file = file;
   absl::StatusOr<v1::Report> report = ReadReport(file);
   if (!report.ok()) {
@@ -110,7 +110,7 @@ SubmitResult SubmitOne(StorageClient& client, const std::string& file, int64_t e
   return result;
 }
 
-int Run(const GlobalOptions& global, const SubmitArgs& args) {
+int Run(const GlobalOptions& global, const SaveArgs& args) {
   if (!NeedStorage(global)) return kUsage;
   if (args.expect_revision > 0 && args.files.size() != 1) {
     std::cerr << "jixiao: --expect-revision goes with a single file\n";
@@ -118,19 +118,19 @@ int Run(const GlobalOptions& global, const SubmitArgs& args) {
   }
   StorageClient client(global.client);
   const std::string run = RunId();
-  std::vector<SubmitResult> results(args.files.size());
+  std::vector<SaveResult> results(args.files.size());
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0}, failed{0};
   std::mutex progress_mutex;
   const bool terminal = isatty(STDERR_FILENO) && global.output != "json";
   auto work = [&] {
     for (size_t i = next++; i < args.files.size(); i = next++) {
-      results[i] = SubmitOne(client, args.files[i], args.expect_revision, run);
+      results[i] = SaveOne(client, args.files[i], args.expect_revision, run);
       if (!results[i].status.ok()) ++failed;
       size_t finished = ++done;
       if (terminal) {
         std::lock_guard<std::mutex> lock(progress_mutex);
-        std::cerr << "\rsubmitted " << finished << "/" << args.files.size() << ", failed " << failed
+        std::cerr << "\rsaved " << finished << "/" << args.files.size() << ", failed " << failed
                   << std::flush;
       }
     }
@@ -142,7 +142,7 @@ int Run(const GlobalOptions& global, const SubmitArgs& args) {
   if (terminal) std::cerr << "\n";
 
   int code = kOk;
-  for (const SubmitResult& r : results) {
+  for (const SaveResult& r : results) {
     if (!r.status.ok()) {
       code = std::max(code, StorageError(global, r.file, r.status));
       continue;
@@ -155,18 +155,18 @@ int Run(const GlobalOptions& global, const SubmitArgs& args) {
     }
   }
   if (terminal && args.files.size() > 1) {
-    std::cout << "submitted " << args.files.size() - failed << " of " << args.files.size()
+    std::cout << "saved " << args.files.size() - failed << " of " << args.files.size()
               << " reports\n";
   }
   return code;
 }
 
 CommandRun Define(CLI::App& command) {
-  auto args = std::make_shared<SubmitArgs>();
+  auto args = std::make_shared<SaveArgs>();
   command.add_option("files", args->files, "report JSON files; - reads standard input")->required();
   command.add_option("--expect-revision", args->expect_revision,
                      "the revision this file replaces (one file only); refused if it is stale");
-  command.add_option("--jobs,-j", args->jobs, "files submitted at once")
+  command.add_option("--jobs,-j", args->jobs, "files saved at once")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   return [args](const GlobalOptions& global) { return Run(global, *args); };
@@ -174,10 +174,11 @@ CommandRun Define(CLI::App& command) {
 
 }  // namespace
 
-const Command kSubmitCommand = {
-    "submit",
-    "store report files in storage-svc: each is created, or saved as a new revision of its "
-    "report (department code and fiscal year from the file); unchanged files write nothing",
+const Command kSaveCommand = {
+    "save",
+    "store report files in storage-svc as drafts: each is created, or saved as a new revision "
+    "of its report (department code and fiscal year from the file); unchanged files write "
+    "nothing. `jixiao submit` then hands a report in",
     Define};
 
 }  // namespace jixiao::cli
