@@ -218,6 +218,25 @@ TEST_F(Schemes, TheShippedSecondSchemeScoresItsStoredSamples) {
   EXPECT_EQ(card.total_score(), "79.36");
   EXPECT_EQ(card.grade(), "良好");
   EXPECT_EQ(card.prior_report().revision(), 1);
+
+  // The whole year at once, as a reviewer: one line per report.
+  ASSERT_EQ(As("yy", {"save", dir_ + "/2020.json"}).exit_code, 0);
+  auto year = As("reviewer", {"score", "--year", "2020"});
+  EXPECT_EQ(year.exit_code, 0) << year.err;
+  EXPECT_THAT(year.out, HasSubstr("YY-SJYJ/2020@1  79.36  良好  0 errors"));
+  EXPECT_THAT(year.out, HasSubstr("2020: 2 of 2 scored and saved"));
+  auto json =
+      As("reviewer", {"score", "--year", "2020", "--department-prefix", "YY-SJ", "-o", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(std::count(json.out.begin(), json.out.end(), '\n'), 1) << json.out;
+  v1::ScoreResponse line;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &line).ok()) << json.out;
+  EXPECT_EQ(line.request_id(), "YY-SJYJ/2020@1");
+  EXPECT_EQ(line.card().total_score(), "79.36");
+  auto none = As("reviewer", {"score", "--year", "2020", "--status", "approved"});
+  EXPECT_EQ(none.exit_code, 0);
+  EXPECT_THAT(none.out, HasSubstr("2020: 0 of 0"));
+  EXPECT_EQ(As("reviewer", {"score", "--year", "2020", "YY-SJYJ/2020"}).exit_code, 2);
 }
 
 TEST_F(Schemes, StorageKeepsACardOnlyIfItsPriorIsTheStoredRevision) {

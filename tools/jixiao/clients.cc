@@ -1,5 +1,6 @@
 #include "tools/jixiao/clients.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -156,6 +157,31 @@ void StorageClient::Prepare(grpc::ClientContext& context) const {
 
 absl::Status StorageClient::Convert(const grpc::Status& status) {
   return rpc::FromGrpcStatus(status);
+}
+
+absl::Status ScoringClient::ScoreStreams(std::vector<v1::ScoreRequest> requests, int streams,
+                                         std::vector<v1::ScoreResponse>& responses) {
+  if (streams > 1 && requests.size() > 1) ConnectReplicas();
+  const size_t n = std::clamp<size_t>(static_cast<size_t>(std::max(streams, 1)), 1,
+                                      std::max<size_t>(requests.size(), 1));
+  std::vector<std::vector<v1::ScoreResponse>> answers(n);
+  std::vector<absl::Status> statuses(n);
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < n; ++k) {
+    threads.emplace_back([&, k] {
+      size_t begin = requests.size() * k / n, end = requests.size() * (k + 1) / n;
+      std::vector<v1::ScoreRequest> share(std::make_move_iterator(requests.begin() + begin),
+                                          std::make_move_iterator(requests.begin() + end));
+      statuses[k] = ScoreStream(share, answers[k]);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  absl::Status status;
+  for (size_t k = 0; k < n; ++k) {
+    if (status.ok()) status = statuses[k];
+    for (v1::ScoreResponse& response : answers[k]) responses.push_back(std::move(response));
+  }
+  return status;
 }
 
 }  // namespace jixiao::cli

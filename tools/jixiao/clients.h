@@ -46,6 +46,12 @@ class ScoringClient {
   // With several replicas (a list of addresses or a dns:/// name), connects
   // to them before streams start, so that the streams spread over them.
   void ConnectReplicas();
+  // Sends `requests` on up to `streams` streams at once, each a contiguous
+  // share, each on the next replica (ScoreStream resumes a broken one), and
+  // returns every answer, in no particular order. The status is the first
+  // stream's failure, if any; what it left unanswered is missing.
+  absl::Status ScoreStreams(std::vector<v1::ScoreRequest> requests, int streams,
+                            std::vector<v1::ScoreResponse>& responses);
 
  private:
   // One stream for requests[first...]; appends what it answers.

@@ -9,8 +9,9 @@ namespace jixiao::cli {
 void AddReportFilesArgs(CLI::App& command, ReportFilesArgs& args, const char* files_help) {
   command.add_option("files", args.files, files_help)->required();
   command.add_option("--scheme", args.scheme,
-                     "a scheme file (.textproto), or id[@version] of a scheme the service "
-                     "holds (default: the built-in dept-overall)");
+                     "a scheme file (.textproto), or id[@version]: for files, of a scheme "
+                     "scoring-svc holds (default: the built-in dept-overall); for stored reports, "
+                     "published in storage-svc (default: the year's assigned scheme)");
   command.add_option("--prior", args.prior,
                      "the same department's report for the year before (JSON), which the "
                      "scheme's prior. paths read; with one report file");

@@ -1,5 +1,6 @@
 #include "tools/jixiao/stored_reports.h"
 
+#include <cctype>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -8,6 +9,16 @@
 #include "tools/jixiao/cli_output.h"
 
 namespace jixiao::cli {
+
+std::optional<v1::ReportStatus> ParseStatusName(const std::string& name) {
+  std::string full = "REPORT_STATUS_" + name;
+  for (char& c : full) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  v1::ReportStatus status;
+  if (!v1::ReportStatus_Parse(full, &status) || status == v1::REPORT_STATUS_UNSPECIFIED) {
+    return std::nullopt;
+  }
+  return status;
+}
 
 std::string StatusName(v1::ReportStatus status) {
   const report::Label label = report::StatusLabel(status);

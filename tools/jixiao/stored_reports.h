@@ -24,6 +24,10 @@ inline constexpr char kStorageHint[] = "--storage or JIXIAO_STORAGE";
 // "draft 草稿", "submitted 已提交", ...; "" for an unknown status.
 std::string StatusName(v1::ReportStatus status);
 
+// "draft", "submitted", "returned", "approved" or "deleted" (any case) as a
+// status; nullopt for anything else.
+std::optional<v1::ReportStatus> ParseStatusName(const std::string& name);
+
 // The revision's time to the second, in UTC: "2026-11-25T21:20:45Z"; ""
 // when it has none.
 std::string Time(const v1::ReportRevision& revision);

@@ -6,8 +6,10 @@
 #ifndef JIXIAO_TOOLS_JIXIAO_STORED_SCORING_H_
 #define JIXIAO_TOOLS_JIXIAO_STORED_SCORING_H_
 
+#include <functional>
 #include <map>
 #include <optional>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "jixiao/v1/scoring_service.pb.h"
@@ -35,11 +37,25 @@ class StoredScorer {
   // Scores revision `ref.revision` (0: the latest) and saves its card.
   StoredScore Score(const StoredRef& ref);
 
+  // Scores every one of `revisions` (reports included) as Score does, on up
+  // to `streams` ScoreStream calls spread over scoring-svc's replicas, and
+  // saves each card; one StoredScore per revision, in order. `progress` is
+  // told how many are done after each.
+  std::vector<StoredScore> ScoreAll(std::vector<v1::ReportRevision> revisions, int streams,
+                                    const std::function<void(size_t done)>& progress);
+
   // Prints `score.status` about `what` with the hint for where it failed,
   // and returns its exit code.
   int Error(const std::string& what, const StoredScore& score) const;
 
  private:
+  // The request for `revision`, with its year's scheme and last year's
+  // report; the failure, if either cannot be read.
+  absl::Status Prepare(const v1::ReportRevision& revision, StoredScore& out,
+                       v1::ScoreRequest& request);
+  // Saves `card` into `out`.
+  void Save(const v1::ScoreCard& card, StoredScore& out);
+
   const GlobalOptions& global_;
   const SchemeChoice& choice_;
   StorageClient storage_;

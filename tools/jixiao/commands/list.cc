@@ -34,15 +34,13 @@ int Run(const GlobalOptions& global, const ListArgs& args) {
   request.set_page_size(args.page_size);
   request.set_page_token(args.page_token);
   if (!args.status.empty()) {
-    v1::ReportStatus status;
-    std::string name = "REPORT_STATUS_" + args.status;
-    for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (!v1::ReportStatus_Parse(name, &status)) {
+    std::optional<v1::ReportStatus> status = ParseStatusName(args.status);
+    if (!status) {
       std::cerr << "jixiao: unknown status \"" << args.status
                 << "\"; use draft, submitted, returned, approved or deleted\n";
       return kUsage;
     }
-    request.set_status(status);
+    request.set_status(*status);
   }
   StorageClient client(global.client);
   TextTable table({"report", "rev", "status", "department 部门", "author", "time"});

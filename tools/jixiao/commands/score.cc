@@ -3,15 +3,17 @@
 // DEPT/YEAR@REVISION), read from storage-svc, on scoring-svc, and save each
 // card back with the revision it scored.
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
-#include <thread>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "common/rpc/status.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/jixiao/card_printer.h"
@@ -31,6 +33,11 @@ struct ScoreArgs {
   ReportFilesArgs input;  // files, or stored references
   bool stream = false;
   int streams = 4;  // streams at once for several files, spread over replicas
+  // A year's stored reports instead: --year, with --status and
+  // --department-prefix narrowing them.
+  int year = 0;
+  std::string status;
+  std::string department_prefix;
 };
 
 void ScoreOffline(const SchemeChoice& choice, const std::optional<v1::Report>& prior,
@@ -75,28 +82,8 @@ void ScoreOnline(const GlobalOptions& global, const ScoreArgs& args, const Schem
     if (prior) *request.mutable_prior() = *prior;
     ApplyScheme(choice, request);
   }
-  if (args.streams > 1 && requests.size() > 1) client.ConnectReplicas();
-  // Contiguous shares, one stream each, in parallel.
-  const size_t streams = std::clamp<size_t>(static_cast<size_t>(args.streams), 1,
-                                            std::max<size_t>(requests.size(), 1));
-  std::vector<std::vector<v1::ScoreResponse>> answers(streams);
-  std::vector<absl::Status> statuses(streams);
-  std::vector<std::thread> threads;
-  for (size_t k = 0; k < streams; ++k) {
-    threads.emplace_back([&, k] {
-      size_t begin = requests.size() * k / streams, end = requests.size() * (k + 1) / streams;
-      std::vector<v1::ScoreRequest> share(std::make_move_iterator(requests.begin() + begin),
-                                          std::make_move_iterator(requests.begin() + end));
-      statuses[k] = client.ScoreStream(share, answers[k]);
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  absl::Status stream_status;
   std::vector<v1::ScoreResponse> responses;
-  for (size_t k = 0; k < streams; ++k) {
-    if (stream_status.ok()) stream_status = statuses[k];
-    for (v1::ScoreResponse& response : answers[k]) responses.push_back(std::move(response));
-  }
+  absl::Status stream_status = client.ScoreStreams(std::move(requests), args.streams, responses);
   std::vector<bool> answered(outcomes.size(), false);
   for (v1::ScoreResponse& response : responses) {
     size_t index = std::stoul(response.request_id());
@@ -215,7 +202,97 @@ int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
   return code;
 }
 
+// Scores every stored report of a year (of a status, of departments whose
+// code starts with a prefix) on scoring-svc's streams and saves each card:
+// one line per report, with a progress line on a terminal.
+int ScoreYear(const GlobalOptions& global, const ScoreArgs& args) {
+  using Stub = v1::StorageService::Stub;
+  if (!NeedStorage(global)) return kUsage;
+  if (global.client.scoring.empty()) {
+    std::cerr << "jixiao: scoring stored reports needs scoring-svc too: pass --scoring "
+                 "HOST:PORT or set JIXIAO_SCORING\n";
+    return kUsage;
+  }
+  auto choice = ChooseScheme(args.input.scheme);
+  if (!choice.ok()) {
+    PrintError("--scheme", choice.status());
+    return ExitCodeFor(choice.status());
+  }
+  StorageClient storage(global.client);
+  v1::ListReportsRequest list;
+  list.set_fiscal_year(args.year);
+  list.set_view(v1::REPORT_VIEW_FULL);
+  list.set_page_size(1000);
+  if (!args.status.empty()) list.set_status(*ParseStatusName(args.status));  // checked by CLI11
+  std::vector<v1::ReportRevision> revisions;
+  absl::StatusOr<std::string> read = ReadPages(
+      storage, &Stub::ListReports, list, /*all=*/true, [&](v1::ListReportsResponse& page) {
+        for (v1::ReportRevision& r : *page.mutable_reports()) {
+          if (absl::StartsWith(r.key().department_code(), args.department_prefix)) {
+            revisions.push_back(std::move(r));
+          }
+        }
+      });
+  if (!read.ok()) return StorageError(global, "score --year", read.status());
+  const bool terminal = isatty(STDERR_FILENO) && global.output != "json";
+  const size_t total = revisions.size();
+  StoredScorer scorer(global, *choice);
+  std::vector<StoredScore> scored =
+      scorer.ScoreAll(std::move(revisions), args.streams, [&](size_t done) {
+        if (terminal) std::cerr << "\rscored " << done << "/" << total << std::flush;
+      });
+  if (terminal && total > 0) std::cerr << "\n";
+  int code = kOk;
+  size_t failed = 0, with_errors = 0;
+  for (const StoredScore& s : scored) {
+    const std::string ref = Ref(s.revision.key(), s.revision.revision());
+    if (!s.status.ok()) {
+      ++failed;
+      code = std::max(code, scorer.Error(ref, s));
+      if (global.output == "json") {
+        v1::ScoreResponse failure;
+        failure.set_request_id(ref);
+        *failure.mutable_error() = rpc::ToRpcStatusProto(s.status);
+        std::cout << ToJson(failure, false) << "\n";
+      }
+      continue;
+    }
+    int errors = 0;
+    for (const v1::Finding& f : s.card.findings()) errors += f.severity() == v1::SEVERITY_ERROR;
+    if (errors > 0) {
+      ++with_errors;
+      code = std::max<int>(code, kErrorFindings);
+    }
+    if (global.output == "json") {
+      v1::ScoreResponse answer;
+      answer.set_request_id(ref);
+      *answer.mutable_card() = s.card;
+      std::cout << ToJson(answer, false) << "\n";
+    } else {
+      std::cout << ref << "  " << s.card.total_score() << "  " << s.card.grade() << "  " << errors
+                << " error" << (errors == 1 ? "" : "s") << "\n";
+    }
+  }
+  if (global.output != "json") {
+    std::cout << args.year << ": " << total - failed << " of " << total << " scored and saved";
+    if (with_errors > 0) std::cout << ", " << with_errors << " with error findings";
+    std::cout << "\n";
+  }
+  return code;
+}
+
 int Run(const GlobalOptions& global, const ScoreArgs& args) {
+  if (args.year != 0) {
+    if (!args.input.files.empty()) {
+      std::cerr << "jixiao: score either --year or reports, not both\n";
+      return kUsage;
+    }
+    return ScoreYear(global, args);
+  }
+  if (args.input.files.empty()) {
+    std::cerr << "jixiao: name report files or stored reports, or --year YEAR\n";
+    return kUsage;
+  }
   // An argument that is neither an existing file nor "-" but reads as
   // DEPT/YEAR[@REV] is a stored report; they go through storage.
   std::vector<StoredRef> stored;
@@ -245,6 +322,16 @@ CommandRun Define(CLI::App& command) {
                   "scoring-svc replica, and a stream whose replica fails is resumed on another")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  command.get_option("files")->required(false);
+  command
+      .add_option("--year", args->year,
+                  "score every stored report of this year instead (saving each card), one line "
+                  "each")
+      ->check(CLI::Range(2000, 2100));
+  command.add_option("--status", args->status, "with --year: only reports of this status")
+      ->check(CLI::IsMember({"draft", "submitted", "returned", "approved"}));
+  command.add_option("--department-prefix", args->department_prefix,
+                     "with --year: only departments whose code starts with this");
   return [args](const GlobalOptions& global) { return Run(global, *args); };
 }
 
