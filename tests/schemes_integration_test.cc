@@ -378,6 +378,10 @@ TEST_F(Schemes, ALifecycleWhereNothingPassesUnscoredOrUnexplained) {
   ASSERT_EQ(lh({"save", dir_ + "/changed.json"}).exit_code, 0);
   auto stale = As("reviewer", {"card", ref});
   EXPECT_THAT(stale.out, HasSubstr("需重新评分"));
+  auto no_such = As("reviewer", {"card", ref + "@99"});
+  EXPECT_EQ(no_such.exit_code, 4);
+  EXPECT_THAT(no_such.err, HasSubstr("has no revision 99; its latest is"));
+  EXPECT_EQ(As("reviewer", {"compare", ref, ref}).exit_code, 2);
   auto resubmitted = lh({"submit", ref, "--explain", "已补充"});
   EXPECT_EQ(resubmitted.exit_code, 0) << resubmitted.err;
   EXPECT_THAT(As("reviewer", {"card", ref}).out, Not(HasSubstr("需重新评分")));

@@ -390,9 +390,17 @@ absl::StatusOr<v1::ScoreCard> Store::Impl::GetScoreCard(const v1::GetScoreCardRe
                            keys::CardRevisionPrefix(year, key.department_code(), revision));
   if (!newest.ok()) return newest.status();
   if (!*newest) {
-    return absl::NotFoundError(
-        absl::StrCat("no score card for ", key.department_code(), " ", key.fiscal_year(),
-                     request.revision() ? absl::StrCat(" revision ", request.revision()) : ""));
+    auto head = ReadHead(key);
+    if (head.ok() && request.revision() > head->latest_revision()) {
+      return absl::NotFoundError(absl::StrCat(
+          "report ", key.department_code(), " ", key.fiscal_year(), " has no revision ",
+          request.revision(), "; its latest is ", head->latest_revision()));
+    }
+    if (absl::IsNotFound(head.status())) return head.status();
+    return absl::NotFoundError(absl::StrCat(
+        "no score card for ", key.department_code(), " ", key.fiscal_year(),
+        request.revision() ? absl::StrCat(" revision ", request.revision()) : "",
+        "; score it (jixiao score ", key.department_code(), "/", key.fiscal_year(), ")"));
   }
   return std::move((*newest)->card);
 }

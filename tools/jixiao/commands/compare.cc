@@ -24,6 +24,12 @@ struct CompareArgs {
 };
 
 int Run(const GlobalOptions& global, const CompareArgs& args) {
+  if (args.sources[0] == args.sources[1]) {
+    std::cerr << "jixiao: compare takes two different reports (two years of one department); "
+                 "both are "
+              << args.sources[0] << "\n";
+    return kUsage;
+  }
   auto templates = LoadTemplates(args.document.templates);
   if (!templates.ok()) return DocumentError("--templates", templates.status(), global);
   auto a = LoadScored(global, args.sources[0], args.scheme);
