@@ -378,6 +378,9 @@ TEST_F(Schemes, ALifecycleWhereNothingPassesUnscoredOrUnexplained) {
   ASSERT_EQ(lh({"save", dir_ + "/changed.json"}).exit_code, 0);
   auto stale = As("reviewer", {"card", ref});
   EXPECT_THAT(stale.out, HasSubstr("需重新评分"));
+  auto validated = As("reviewer", {"validate", ref});
+  EXPECT_EQ(validated.exit_code, 3);  // the seed's Q2 contradiction
+  EXPECT_THAT(validated.out, HasSubstr("q2_progress"));
   auto no_such = As("reviewer", {"card", ref + "@99"});
   EXPECT_EQ(no_such.exit_code, 4);
   EXPECT_THAT(no_such.err, HasSubstr("has no revision 99; its latest is"));

@@ -68,6 +68,27 @@ StoredScore StoredScorer::Score(const StoredRef& ref) {
   return out;
 }
 
+StoredScore StoredScorer::Validate(const StoredRef& ref, v1::ValidateResponse& findings) {
+  StoredScore out;
+  absl::StatusOr<v1::ReportRevision> revision = Fetch(storage_, ref.key, ref.revision);
+  if (!revision.ok()) {
+    out.failed_at = "storage";
+    out.status = revision.status();
+    return out;
+  }
+  out.revision = *std::move(revision);
+  v1::ScoreRequest scored;
+  if (out.status = Prepare(out.revision, out, scored); !out.status.ok()) return out;
+  v1::ValidateRequest request;
+  *request.mutable_report() = std::move(*scored.mutable_report());
+  if (scored.has_prior()) *request.mutable_prior() = std::move(*scored.mutable_prior());
+  if (scored.has_scheme()) *request.mutable_scheme() = std::move(*scored.mutable_scheme());
+  if (out.status = scoring_.Validate(request, findings); !out.status.ok()) {
+    out.failed_at = "scoring";
+  }
+  return out;
+}
+
 std::vector<StoredScore> StoredScorer::ScoreAll(std::vector<v1::ReportRevision> revisions,
                                                 int streams,
                                                 const std::function<void(size_t done)>& progress) {

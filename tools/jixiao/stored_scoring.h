@@ -44,6 +44,11 @@ class StoredScorer {
   std::vector<StoredScore> ScoreAll(std::vector<v1::ReportRevision> revisions, int streams,
                                     const std::function<void(size_t done)>& progress);
 
+  // The findings of revision `ref.revision` (0: the latest) against its
+  // year's scheme and last year's stored report, without scoring or saving
+  // anything; into out.findings.
+  StoredScore Validate(const StoredRef& ref, v1::ValidateResponse& findings);
+
   // Prints `score.status` about `what` with the hint for where it failed,
   // and returns its exit code.
   int Error(const std::string& what, const StoredScore& score) const;

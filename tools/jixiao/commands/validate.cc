@@ -2,6 +2,7 @@
 // with the engine or on a scoring-svc with --scoring, and print the
 // findings, without scores.
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <utility>
@@ -14,15 +15,68 @@
 #include "tools/jixiao/exit_codes.h"
 #include "tools/jixiao/inputs.h"
 #include "tools/jixiao/report_files.h"
+#include "tools/jixiao/stored_reports.h"
+#include "tools/jixiao/stored_scoring.h"
 
 namespace jixiao::cli {
 namespace {
+
+// Validates stored reports on scoring-svc, each with its year's scheme and
+// last year's stored report; nothing is saved.
+int ValidateStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
+                   const ReportFilesArgs& args, const SchemeChoice& choice) {
+  if (!NeedStorage(global)) return kUsage;
+  if (global.client.scoring.empty()) {
+    std::cerr << "jixiao: validating a stored report needs scoring-svc too: pass --scoring "
+                 "HOST:PORT or set JIXIAO_SCORING\n";
+    return kUsage;
+  }
+  if (!args.prior.empty()) {
+    std::cerr << "jixiao: a stored report is validated with last year's stored report; --prior "
+                 "is for report files\n";
+    return kUsage;
+  }
+  StoredScorer scorer(global, choice);
+  int code = kOk;
+  for (size_t i = 0; i < refs.size(); ++i) {
+    v1::ValidateResponse findings;
+    StoredScore validated = scorer.Validate(refs[i], findings);
+    if (!validated.status.ok()) {
+      code = std::max(code, scorer.Error(refs[i].text, validated));
+      continue;
+    }
+    std::vector<v1::Finding> all(findings.findings().begin(), findings.findings().end());
+    if (engine::HasErrors(all)) code = std::max<int>(code, kErrorFindings);
+    if (global.output == "json") {
+      std::cout << ToJson(findings, refs.size() == 1) << (refs.size() > 1 ? "\n" : "");
+      continue;
+    }
+    if (refs.size() > 1) std::cout << (i ? "\n" : "") << "== " << refs[i].text << "\n";
+    PrintFindings(findings.findings(), std::cout);
+  }
+  return code;
+}
 
 int Run(const GlobalOptions& global, const ReportFilesArgs& args) {
   auto choice = ChooseScheme(args.scheme);
   if (!choice.ok()) {
     PrintError("--scheme", choice.status());
     return ExitCodeFor(choice.status());
+  }
+  // As for score: what is neither a file nor "-" but reads as DEPT/YEAR is
+  // a stored report.
+  std::vector<StoredRef> stored;
+  for (const std::string& arg : args.files) {
+    std::error_code error;
+    if (std::filesystem::exists(arg, error) || arg == "-") continue;
+    if (auto ref = ParseStoredRef(arg)) stored.push_back(*ref);
+  }
+  if (!stored.empty()) {
+    if (stored.size() != args.files.size()) {
+      std::cerr << "jixiao: validate either files or stored reports, not both\n";
+      return kUsage;
+    }
+    return ValidateStored(global, stored, args, *choice);
   }
   auto prior = ReadPrior(args);
   if (!prior.ok()) {
@@ -78,14 +132,18 @@ int Run(const GlobalOptions& global, const ReportFilesArgs& args) {
 
 CommandRun Define(CLI::App& command) {
   auto args = std::make_shared<ReportFilesArgs>();
-  AddReportFilesArgs(command, *args, "report JSON files; - reads standard input");
+  AddReportFilesArgs(
+      command, *args,
+      "report JSON files (- reads standard input), or stored reports DEPT/YEAR[@REV]");
   return [args](const GlobalOptions& global) { return Run(global, *args); };
 }
 
 }  // namespace
 
 const Command kValidateCommand = {
-    "validate", "check reports' figures against each other and print the findings, no scores",
+    "validate",
+    "check reports' figures against each other and print the findings, no scores; stored "
+    "reports (DEPT/YEAR[@REV]) with their year's scheme and last year's report",
     Define};
 
 }  // namespace jixiao::cli
