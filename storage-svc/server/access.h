@@ -3,7 +3,8 @@
 //   department  reads and writes only its own department's reports and
 //               cards; submits its own drafts; deletes its own drafts.
 //   reviewer    reads every report and card; returns (with a reason) and
-//               approves submitted reports; saves cards.
+//               approves submitted reports, reopens approved ones; saves
+//               cards.
 //   admin       publishes schemes, assigns them to fiscal years, runs
 //               backups, reads everything.
 //
