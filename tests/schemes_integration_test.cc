@@ -11,6 +11,7 @@
 #include <map>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/scoring_service.grpc.pb.h"
@@ -233,6 +234,18 @@ TEST_F(Schemes, TheShippedSecondSchemeScoresItsStoredSamples) {
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &line).ok()) << json.out;
   EXPECT_EQ(line.request_id(), "YY-SJYJ/2020@1");
   EXPECT_EQ(line.card().total_score(), "79.36");
+  auto summary = As("reviewer", {"summary", "--year", "2020", "-o", "json"});
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  google::protobuf::Struct parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(summary.out, &parsed).ok())
+      << summary.out;
+  const auto& rows = parsed.fields().at("rows").list_value();
+  ASSERT_EQ(rows.values_size(), 2);
+  EXPECT_EQ(rows.values(0).struct_value().fields().at("code").string_value(), "YY-SJYJ");
+  EXPECT_EQ(rows.values(0).struct_value().fields().at("total").string_value(), "79.36");
+  EXPECT_EQ(parsed.fields().at("level_names").list_value().values(0).string_value(), "投入");
+  auto drafts = As("reviewer", {"summary", "--year", "2020", "--status", "submitted"});
+  EXPECT_THAT(drafts.out, HasSubstr("0 个部门"));
   auto none = As("reviewer", {"score", "--year", "2020", "--status", "approved"});
   EXPECT_EQ(none.exit_code, 0);
   EXPECT_THAT(none.out, HasSubstr("2020: 0 of 0"));

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "google/protobuf/struct.pb.h"
+#include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
 #include "tools/jixiao/commands/commands.h"
 #include "tools/jixiao/documents.h"
@@ -26,8 +28,39 @@ using Stub = v1::StorageService::Stub;
 struct SummaryArgs {
   int year = 0;
   std::string format;  // table | csv | html
+  std::string status;  // only reports of this status; empty: all
   DocumentArgs document;
 };
+
+// The summary as data, for -o json.
+std::string SummaryJson(const render::Summary& summary) {
+  using google::protobuf::Struct;
+  Struct out;
+  auto set = [](Struct& s, const std::string& key) -> google::protobuf::Value& {
+    return (*s.mutable_fields())[key];
+  };
+  set(out, "fiscal_year").set_number_value(summary.fiscal_year);
+  set(out, "scheme_name").set_string_value(summary.scheme_name);
+  auto& levels = *set(out, "level_names").mutable_list_value();
+  for (const std::string& name : summary.level_names) levels.add_values()->set_string_value(name);
+  auto& rows = *set(out, "rows").mutable_list_value();
+  for (const render::SummaryRow& row : summary.rows) {
+    Struct& r = *rows.add_values()->mutable_struct_value();
+    set(r, "rank").set_number_value(row.rank);
+    set(r, "stale").set_bool_value(row.stale);
+    set(r, "code").set_string_value(row.code);
+    set(r, "name").set_string_value(row.name);
+    set(r, "total").set_string_value(row.total);
+    set(r, "grade").set_string_value(row.grade);
+    auto& scores = *set(r, "level_scores").mutable_list_value();
+    for (const std::string& score : row.level_scores) scores.add_values()->set_string_value(score);
+    set(r, "errors").set_number_value(row.errors);
+    set(r, "warnings").set_number_value(row.warnings);
+    set(r, "infos").set_number_value(row.infos);
+    set(r, "status").set_string_value(row.status);
+  }
+  return ToJson(out, true);
+}
 
 int Run(const GlobalOptions& global, const SummaryArgs& args) {
   if (global.client.storage.empty()) {
@@ -42,6 +75,7 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
   v1::ListReportsRequest list;
   list.set_fiscal_year(args.year);
   list.set_page_size(1000);
+  if (!args.status.empty()) list.set_status(*ParseStatusName(args.status));  // checked by CLI11
   absl::StatusOr<std::string> read =
       ReadPages(client, &Stub::ListReports, list, /*all=*/true, [&](v1::ListReportsResponse& page) {
         for (auto& r : *page.mutable_reports()) reports.push_back(std::move(r));
@@ -73,6 +107,7 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
   render::Summary summary = render::BuildSummary(args.year, reports, cards, scheme);
   if (args.format == "csv") return Emit(render::SummaryCsv(summary), out);
   if (args.format == "html") return Emit(render::SummaryHtml(summary, *templates), out);
+  if (global.output == "json") return Emit(SummaryJson(summary), out);
   std::vector<std::string> headers = {"名次", "部门编码", "部门名称", "得分", "等级"};
   headers.insert(headers.end(), summary.level_names.begin(), summary.level_names.end());
   for (const char* h : {"错误", "警告", "提示", "状态"}) headers.push_back(h);
@@ -101,6 +136,8 @@ CommandRun Define(CLI::App& command) {
                   "table, csv (UTF-8 with BOM, for Excel and WPS) or html")
       ->check(CLI::IsMember({"table", "csv", "html"}))
       ->default_val("table");
+  command.add_option("--status", args->status, "only reports of this status")
+      ->check(CLI::IsMember({"draft", "submitted", "returned", "approved"}));
   AddDocumentArgs(command, args->document);
   return [args](const GlobalOptions& global) { return Run(global, *args); };
 }
