@@ -1,6 +1,5 @@
 #include "tools/jixiao/documents.h"
 
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -12,6 +11,7 @@
 #include "tools/jixiao/clients.h"
 #include "tools/jixiao/exit_codes.h"
 #include "tools/jixiao/inputs.h"
+#include "tools/jixiao/schemes.h"
 
 namespace jixiao::cli {
 namespace {
@@ -32,31 +32,23 @@ absl::StatusOr<render::Templates> LoadTemplates(const std::string& directory) {
 }
 
 absl::StatusOr<v1::Scheme> SchemeOfCard(const GlobalOptions& global, const v1::ScoreCard& card) {
-  const v1::Scheme& built_in = engine::DefaultScheme()->proto();
-  if (card.scheme_id() == built_in.id() && card.scheme_version() == built_in.version()) {
-    return built_in;
-  }
+  v1::SchemeRef ref;
+  ref.set_id(card.scheme_id());
+  ref.set_version(card.scheme_version());
+  if (const v1::Scheme* built_in = BuiltInScheme(ref)) return *built_in;
   if (global.client.storage.empty()) {
     return absl::FailedPreconditionError(absl::StrCat("the card was scored with scheme ",
                                                       card.scheme_id(), "@", card.scheme_version(),
                                                       ": pass --storage HOST:PORT to read it"));
   }
   StorageClient client(global.client);
-  v1::GetSchemeRequest request;
-  request.set_id(card.scheme_id());
-  request.set_version(card.scheme_version());
-  v1::GetSchemeResponse response;
-  absl::Status status = client.Call(&Stub::GetScheme, request, response);
-  if (!status.ok()) return status;
-  return response.scheme();
+  return FetchScheme(client, ref);
 }
 
 absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string& source,
                                   const std::string& scheme_text) {
   Scored scored;
-  std::error_code error;
-  std::optional<StoredRef> ref;
-  if (!std::filesystem::exists(source, error) && source != "-") ref = ParseStoredRef(source);
+  std::optional<StoredRef> ref = AsStoredRef(source);
   if (!ref) {
     auto report = ReadReport(source);
     if (!report.ok()) return report.status();

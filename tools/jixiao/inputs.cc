@@ -124,6 +124,12 @@ absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> OfflineScheme(
                    " held by a server, pass --scoring ADDR"));
 }
 
+std::optional<StoredRef> AsStoredRef(const std::string& text) {
+  std::error_code error;
+  if (text == "-" || std::filesystem::exists(text, error)) return std::nullopt;
+  return ParseStoredRef(text);
+}
+
 std::optional<StoredRef> ParseStoredRef(const std::string& text) {
   size_t slash = text.find('/');
   if (slash == std::string::npos || slash == 0 || text.find('/', slash + 1) != std::string::npos) {

@@ -60,6 +60,10 @@ struct StoredRef {
 // is not of that form.
 std::optional<StoredRef> ParseStoredRef(const std::string& text);
 
+// `text` as a stored report if it names one: neither an existing file nor
+// "-", and of that form.
+std::optional<StoredRef> AsStoredRef(const std::string& text);
+
 }  // namespace jixiao::cli
 
 #endif  // JIXIAO_TOOLS_JIXIAO_INPUTS_H_

@@ -15,11 +15,16 @@ using Stub = v1::StorageService::Stub;
 
 }  // namespace
 
-absl::StatusOr<v1::Scheme> FetchScheme(StorageClient& storage, const v1::SchemeRef& ref) {
+const v1::Scheme* BuiltInScheme(const v1::SchemeRef& ref) {
   const v1::Scheme& built_in = engine::DefaultScheme()->proto();
   if (ref.id() == built_in.id() && (ref.version() == 0 || ref.version() == built_in.version())) {
-    return built_in;
+    return &built_in;
   }
+  return nullptr;
+}
+
+absl::StatusOr<v1::Scheme> FetchScheme(StorageClient& storage, const v1::SchemeRef& ref) {
+  if (const v1::Scheme* built_in = BuiltInScheme(ref)) return *built_in;
   v1::GetSchemeRequest request;
   request.set_id(ref.id());
   request.set_version(ref.version());
@@ -55,11 +60,7 @@ absl::StatusOr<v1::Scheme> SchemeByName(const GlobalOptions& global, const std::
   if (!choice.ok()) return choice.status();
   if (choice->file) return choice->file->proto();
   if (!choice->ref) return engine::DefaultScheme()->proto();
-  const v1::Scheme& built_in = engine::DefaultScheme()->proto();
-  if (choice->ref->id() == built_in.id() &&
-      (choice->ref->version() == 0 || choice->ref->version() == built_in.version())) {
-    return built_in;
-  }
+  if (const v1::Scheme* built_in = BuiltInScheme(*choice->ref)) return *built_in;
   if (global.client.storage.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("scheme ", text,

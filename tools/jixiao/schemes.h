@@ -19,8 +19,11 @@
 
 namespace jixiao::cli {
 
-// The scheme `ref` names: the built-in one (version 0 or its own), else the
-// version published in storage-svc (0: the newest). NOT_FOUND says which.
+// The built-in scheme if `ref` names it (version 0 or its own); else null.
+const v1::Scheme* BuiltInScheme(const v1::SchemeRef& ref);
+
+// The scheme `ref` names: the built-in one, else the version published in
+// storage-svc (0: the newest). NOT_FOUND says which.
 absl::StatusOr<v1::Scheme> FetchScheme(StorageClient& storage, const v1::SchemeRef& ref);
 
 // The scheme to score a stored report of `fiscal_year` with, sent inline:

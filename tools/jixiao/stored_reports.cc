@@ -45,6 +45,12 @@ bool NeedStorage(const GlobalOptions& global) {
   return false;
 }
 
+bool NeedScoring(const GlobalOptions& global, const std::string& doing) {
+  if (!global.client.scoring.empty()) return true;
+  std::cerr << "jixiao: " << doing << ": pass --scoring HOST:PORT or set JIXIAO_SCORING\n";
+  return false;
+}
+
 std::optional<StoredRef> RequireRef(const std::string& text) {
   std::optional<StoredRef> ref = ParseStoredRef(text);
   if (!ref) {

@@ -39,6 +39,10 @@ std::string Ref(const v1::ReportKey& key, int64_t revision = 0);
 // returns false (the caller exits with kUsage).
 bool NeedStorage(const GlobalOptions& global);
 
+// The same for --scoring: `doing` says what needs it ("submit scores the
+// report first").
+bool NeedScoring(const GlobalOptions& global, const std::string& doing);
+
 // `text` as a stored-report reference; nullopt, having said on stderr how
 // to write one, if it is not one (the caller exits with kUsage).
 std::optional<StoredRef> RequireRef(const std::string& text);

@@ -48,17 +48,22 @@ void StoredScorer::Save(const v1::ScoreCard& card, StoredScore& out) {
   out.card = std::move(*saved.mutable_card());
 }
 
-StoredScore StoredScorer::Score(const StoredRef& ref) {
-  StoredScore out;
+bool StoredScorer::Read(const StoredRef& ref, StoredScore& out, v1::ScoreRequest& request) {
   absl::StatusOr<v1::ReportRevision> revision = Fetch(storage_, ref.key, ref.revision);
   if (!revision.ok()) {
     out.failed_at = "storage";
     out.status = revision.status();
-    return out;
+    return false;
   }
   out.revision = *std::move(revision);
+  out.status = Prepare(out.revision, out, request);
+  return out.status.ok();
+}
+
+StoredScore StoredScorer::Score(const StoredRef& ref) {
+  StoredScore out;
   v1::ScoreRequest request;
-  if (out.status = Prepare(out.revision, out, request); !out.status.ok()) return out;
+  if (!Read(ref, out, request)) return out;
   v1::ScoreResponse scored;
   if (out.status = scoring_.Score(request, scored); !out.status.ok()) {
     out.failed_at = "scoring";
@@ -70,15 +75,8 @@ StoredScore StoredScorer::Score(const StoredRef& ref) {
 
 StoredScore StoredScorer::Validate(const StoredRef& ref, v1::ValidateResponse& findings) {
   StoredScore out;
-  absl::StatusOr<v1::ReportRevision> revision = Fetch(storage_, ref.key, ref.revision);
-  if (!revision.ok()) {
-    out.failed_at = "storage";
-    out.status = revision.status();
-    return out;
-  }
-  out.revision = *std::move(revision);
   v1::ScoreRequest scored;
-  if (out.status = Prepare(out.revision, out, scored); !out.status.ok()) return out;
+  if (!Read(ref, out, scored)) return out;
   v1::ValidateRequest request;
   *request.mutable_report() = std::move(*scored.mutable_report());
   if (scored.has_prior()) *request.mutable_prior() = std::move(*scored.mutable_prior());

@@ -54,6 +54,9 @@ class StoredScorer {
   int Error(const std::string& what, const StoredScore& score) const;
 
  private:
+  // Reads revision `ref.revision` into out.revision and makes its request
+  // (Prepare); false, with out.status, if that fails.
+  bool Read(const StoredRef& ref, StoredScore& out, v1::ScoreRequest& request);
   // The request for `revision`, with its year's scheme and last year's
   // report; the failure, if either cannot be read.
   absl::Status Prepare(const v1::ReportRevision& revision, StoredScore& out,

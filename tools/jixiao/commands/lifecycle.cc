@@ -74,11 +74,7 @@ int Transition(const GlobalOptions& global, const StepArgs& args, v1::ReportStat
 int Submit(const GlobalOptions& global, const StepArgs& args) {
   std::optional<StoredRef> ref = RequireStorageAndRef(global, args.ref);
   if (!ref) return kUsage;
-  if (global.client.scoring.empty()) {
-    std::cerr << "jixiao: submit scores the report first: pass --scoring HOST:PORT or set "
-                 "JIXIAO_SCORING\n";
-    return kUsage;
-  }
+  if (!NeedScoring(global, "submit scores the report first")) return kUsage;
   {
     // One that may not read the report may not submit it either: let the
     // submission be refused, saying so, without scoring anything.

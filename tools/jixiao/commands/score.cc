@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -161,11 +160,7 @@ int ScoreFiles(const GlobalOptions& global, const ScoreArgs& args) {
 int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
                 const ReportFilesArgs& args) {
   if (!NeedStorage(global)) return kUsage;
-  if (global.client.scoring.empty()) {
-    std::cerr << "jixiao: scoring a stored report needs scoring-svc too: pass --scoring "
-                 "HOST:PORT or set JIXIAO_SCORING\n";
-    return kUsage;
-  }
+  if (!NeedScoring(global, "scoring a stored report needs scoring-svc too")) return kUsage;
   if (!args.prior.empty()) {
     std::cerr << "jixiao: a stored report is scored with last year's stored report; --prior is "
                  "for report files\n";
@@ -208,11 +203,7 @@ int ScoreStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
 int ScoreYear(const GlobalOptions& global, const ScoreArgs& args) {
   using Stub = v1::StorageService::Stub;
   if (!NeedStorage(global)) return kUsage;
-  if (global.client.scoring.empty()) {
-    std::cerr << "jixiao: scoring stored reports needs scoring-svc too: pass --scoring "
-                 "HOST:PORT or set JIXIAO_SCORING\n";
-    return kUsage;
-  }
+  if (!NeedScoring(global, "scoring stored reports needs scoring-svc too")) return kUsage;
   auto choice = ChooseScheme(args.input.scheme);
   if (!choice.ok()) {
     PrintError("--scheme", choice.status());
@@ -297,9 +288,7 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
   // DEPT/YEAR[@REV] is a stored report; they go through storage.
   std::vector<StoredRef> stored;
   for (const std::string& arg : args.input.files) {
-    std::error_code error;
-    if (std::filesystem::exists(arg, error) || arg == "-") continue;
-    if (auto ref = ParseStoredRef(arg)) stored.push_back(*ref);
+    if (auto ref = AsStoredRef(arg)) stored.push_back(*ref);
   }
   if (stored.empty()) return ScoreFiles(global, args);
   if (stored.size() != args.input.files.size()) {

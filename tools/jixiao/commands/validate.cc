@@ -2,7 +2,6 @@
 // with the engine or on a scoring-svc with --scoring, and print the
 // findings, without scores.
 
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <utility>
@@ -26,11 +25,7 @@ namespace {
 int ValidateStored(const GlobalOptions& global, const std::vector<StoredRef>& refs,
                    const ReportFilesArgs& args, const SchemeChoice& choice) {
   if (!NeedStorage(global)) return kUsage;
-  if (global.client.scoring.empty()) {
-    std::cerr << "jixiao: validating a stored report needs scoring-svc too: pass --scoring "
-                 "HOST:PORT or set JIXIAO_SCORING\n";
-    return kUsage;
-  }
+  if (!NeedScoring(global, "validating a stored report needs scoring-svc too")) return kUsage;
   if (!args.prior.empty()) {
     std::cerr << "jixiao: a stored report is validated with last year's stored report; --prior "
                  "is for report files\n";
@@ -67,9 +62,7 @@ int Run(const GlobalOptions& global, const ReportFilesArgs& args) {
   // a stored report.
   std::vector<StoredRef> stored;
   for (const std::string& arg : args.files) {
-    std::error_code error;
-    if (std::filesystem::exists(arg, error) || arg == "-") continue;
-    if (auto ref = ParseStoredRef(arg)) stored.push_back(*ref);
+    if (auto ref = AsStoredRef(arg)) stored.push_back(*ref);
   }
   if (!stored.empty()) {
     if (stored.size() != args.files.size()) {
