@@ -181,50 +181,6 @@ std::string DomInChromium(const std::string& page) {
   return run.exit_code == 0 ? run.out : "";
 }
 
-// A scheme nothing like the default: figures in two groups, a leaf scored
-// on the department's own targets, grades A/B/C, and no template set of its
-// own (so its documents are the generic set's).
-constexpr char kCountyScheme[] = R"pb(
-  id: "county-docs"
-  version: 1
-  name: "测试县部门绩效指标体系"
-  total_weight: "100"
-  score_decimals: 2
-  figures { id: "initial_budget" name: "年初预算数" unit: "万元" group: "预算安排" }
-  figures { id: "adjusted_budget" name: "调整预算数" unit: "万元" group: "预算安排" }
-  figures { id: "actual_spending" name: "全年实际支出" unit: "万元" group: "预算执行" }
-  measures {
-    id: "spending_rate"
-    name: "预算资金执行率"
-    unit: "%"
-    decimals: 2
-    formula: "figures.actual_spending / figures.adjusted_budget * 100"
-  }
-  indicators {
-    id: "funds"
-    name: "资金使用"
-    weight: "40"
-    children {
-      id: "spending"
-      name: "预算资金执行率"
-      weight: "40"
-      measure: "spending_rate"
-      rule {
-        linear_deduction { standard: "100" direction: DIRECTION_DEDUCT_BELOW points: "2" step: "1" }
-      }
-    }
-  }
-  indicators {
-    id: "results"
-    name: "履职成效"
-    weight: "60"
-    rule { targets {} }
-  }
-  grades { grade: "A" min_score: "85" }
-  grades { grade: "B" min_score: "70" }
-  grades { grade: "C" min_score: "0" }
-)pb";
-
 // A report for the county scheme; its file's path.
 std::string CountyReport(const std::string& dir, const std::string& code,
                          const std::string& actual_spending) {
@@ -253,8 +209,9 @@ TEST_F(Documents, ASchemesOwnDocumentsShowItsFiguresTargetsAndGradesInChromium) 
   if (!std::filesystem::exists("/usr/bin/chromium")) GTEST_SKIP() << "chromium is not installed";
   std::string artifacts = std::string(JIXIAO_BIN_DIR) + "/../artifacts";
   std::filesystem::create_directories(artifacts);
-  std::string scheme = data_ + "/county.textproto";
-  std::ofstream(scheme) << kCountyScheme;
+  // A scheme nothing like the default: figures in two groups, targets,
+  // grades A/B/C, and no template set of its own.
+  const std::string scheme = SourcePath("tools/render/testdata/county-test.textproto");
   // The generic report document, from a file scored here.
   std::string report = data_ + "/county-report.html";
   testing::CommandResult rendered =

@@ -325,52 +325,10 @@ TEST(Compare, ShowsEachIndicatorsChange) {
   EXPECT_THAT(back, HasSubstr("**-1.15**"));
 }
 
-// A scheme of the test's own, nothing like the default: figures in two
-// groups, a measure over them, a leaf scored on the department's targets,
-// and grades A/B/C. It names no document template set: the generic one.
-constexpr char kCountyScheme[] = R"pb(
-  id: "county-test"
-  version: 1
-  name: "测试县部门绩效指标体系"
-  total_weight: "100"
-  score_decimals: 2
-  figures { id: "initial_budget" name: "年初预算数" unit: "万元" group: "预算安排" }
-  figures { id: "adjusted_budget" name: "调整预算数" unit: "万元" group: "预算安排" }
-  figures { id: "actual_spending" name: "全年实际支出" unit: "万元" group: "预算执行" }
-  measures {
-    id: "spending_rate"
-    name: "预算资金执行率"
-    unit: "%"
-    decimals: 2
-    formula: "figures.actual_spending / figures.adjusted_budget * 100"
-  }
-  indicators {
-    id: "funds"
-    name: "资金使用"
-    weight: "40"
-    children {
-      id: "spending"
-      name: "预算资金执行率"
-      weight: "40"
-      measure: "spending_rate"
-      rule {
-        linear_deduction { standard: "100" direction: DIRECTION_DEDUCT_BELOW points: "2" step: "1" }
-      }
-    }
-  }
-  indicators {
-    id: "results"
-    name: "履职成效"
-    weight: "60"
-    rule { targets {} }
-  }
-  grades { grade: "A" min_score: "85" }
-  grades { grade: "B" min_score: "70" }
-  grades { grade: "C" min_score: "0" }
-)pb";
-
+// testdata/county-test.textproto.
 std::shared_ptr<const engine::CompiledScheme> County() {
-  static auto scheme = engine::LoadSchemeText(kCountyScheme, "county-test");
+  static auto scheme = engine::LoadSchemeFile(std::string(JIXIAO_SOURCE_DIR) +
+                                              "/tools/render/testdata/county-test.textproto");
   EXPECT_TRUE(scheme.ok()) << scheme.status();
   return *scheme;
 }
