@@ -23,7 +23,7 @@ std::string FirstField(const absl::Status& status) {
 }
 
 TEST(HttpMapping, EveryMethodOfBothServicesHasARoute) {
-  EXPECT_EQ(Storage().routes().size(), 18u);
+  EXPECT_EQ(Storage().routes().size(), 21u);
   // Linking the messages registers the service in the generated pool.
   ASSERT_NE(v1::ScoreRequest::descriptor(), nullptr);
   auto scoring = HttpMapping::ForServices({"jixiao.v1.ScoringService"});
@@ -54,6 +54,9 @@ TEST(HttpMapping, MatchesVariablesVerbsAndCustomVerbs) {
   EXPECT_THAT(assign->variables, ElementsAre(Pair("fiscal_year", "2020")));
   EXPECT_EQ(Storage().Match("GET", "/v1/years/2020/scheme")->route->method->name(),
             "GetSchemeAssignment");
+  EXPECT_EQ(Storage().Match("PUT", "/v1/years/2020/roster")->route->method->name(), "SetRoster");
+  EXPECT_EQ(Storage().Match("GET", "/v1/years/2020/roster")->route->method->name(), "GetRoster");
+  EXPECT_EQ(Storage().Match("GET", "/v1/changes")->route->method->name(), "ListChanges");
 
   EXPECT_TRUE(absl::IsNotFound(Storage().Match("GET", "/v1/reports/LH").status()));
   EXPECT_TRUE(absl::IsNotFound(Storage().Match("GET", "/v2/reports").status()));

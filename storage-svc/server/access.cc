@@ -47,6 +47,10 @@ absl::Status Authorize(const auth::Principal& principal, Action action,
     case Action::kReadAudit:
       if (principal.role != Role::kDepartment) return absl::OkStatus();
       return deny("may not read the audit trail");
+    case Action::kReadRoster:
+      if (principal.role != Role::kDepartment) return absl::OkStatus();
+      return deny("may not read the roster; reviewers and administrators do");
+    case Action::kSetRoster:
     case Action::kPublishScheme:
     case Action::kAssignScheme:
     case Action::kBackup:

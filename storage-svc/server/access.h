@@ -5,10 +5,11 @@
 //   reviewer    reads every report and card; returns (with a reason) and
 //               approves submitted reports, reopens approved ones; saves
 //               cards.
-//   admin       publishes schemes, assigns them to fiscal years, runs
-//               backups, reads everything.
+//   admin       publishes schemes, assigns them to fiscal years, sets a
+//               year's roster, runs backups, reads everything.
 //
-// Reviewers and administrators read the audit trail.
+// Reviewers and administrators read the audit trail and the rosters. The
+// changes feed is read as reports are listed: a department its own.
 //
 // Anyone authenticated may read schemes and which year uses which. Pure functions; thread-safe.
 
@@ -36,6 +37,8 @@ enum class Action {
   kReadScheme,    // schemes and assignments
   kBackup,
   kReadAudit,  // the audit trail
+  kSetRoster,  // which departments report for a fiscal year
+  kReadRoster,
 };
 
 // OK, or PERMISSION_DENIED saying why. `department` is the report's

@@ -35,6 +35,8 @@ TEST(Access, DepartmentsKeepToTheirOwn) {
   EXPECT_FALSE(Allowed(kDept, Action::kBackup, ""));
   EXPECT_TRUE(Allowed(kDept, Action::kReadScheme, ""));
   EXPECT_FALSE(Allowed(kDept, Action::kReadAudit, ""));
+  EXPECT_FALSE(Allowed(kDept, Action::kReadRoster, ""));
+  EXPECT_FALSE(Allowed(kDept, Action::kSetRoster, ""));
 }
 
 TEST(Access, ReviewersReadAllAndMoveStatuses) {
@@ -49,11 +51,15 @@ TEST(Access, ReviewersReadAllAndMoveStatuses) {
   EXPECT_TRUE(Allowed(kReviewer, Action::kListCards, ""));
   EXPECT_FALSE(Allowed(kReviewer, Action::kPublishScheme, ""));
   EXPECT_FALSE(Allowed(kReviewer, Action::kBackup, ""));
+  EXPECT_TRUE(Allowed(kReviewer, Action::kReadRoster, ""));
+  EXPECT_FALSE(Allowed(kReviewer, Action::kSetRoster, ""));
 }
 
 TEST(Access, AdminsPublishAndBackUp) {
   EXPECT_TRUE(Allowed(kAdmin, Action::kPublishScheme, ""));
   EXPECT_TRUE(Allowed(kAdmin, Action::kBackup, ""));
+  EXPECT_TRUE(Allowed(kAdmin, Action::kSetRoster, ""));
+  EXPECT_TRUE(Allowed(kAdmin, Action::kReadRoster, ""));
   EXPECT_TRUE(Allowed(kAdmin, Action::kReadAudit, ""));
   EXPECT_TRUE(Allowed(kReviewer, Action::kReadAudit, ""));
   EXPECT_TRUE(Allowed(kAdmin, Action::kReadReport, "ANY"));

@@ -83,10 +83,9 @@ absl::Status StorageServiceImpl::Admit(Context* context, const char* method, Act
   // A call about one report whose key is malformed is let through to the
   // store, which refuses it as INVALID_ARGUMENT naming the field: the
   // caller learns what is wrong, and nothing can be written under such a key.
-  const bool names_one_report = action != Action::kListReports && action != Action::kListCards &&
-                                action != Action::kPublishScheme && action != Action::kReadScheme &&
-                                action != Action::kAssignScheme && action != Action::kBackup &&
-                                action != Action::kReadAudit;
+  const bool names_one_report = action == Action::kWriteReport || action == Action::kReadReport ||
+                                action == Action::kTransition || action == Action::kDeleteReport ||
+                                action == Action::kSaveCard;
   if (caller.ok() && *caller &&
       !(names_one_report && !report::DepartmentCodeProblem(department).empty())) {
     status = Authorize(**caller, action, department, to);
@@ -150,16 +149,18 @@ Reactor* StorageServiceImpl::GetReport(Context* c, const grpc::ByteBuffer* reque
   return FinishWithStatus(c, absl::OkStatus());
 }
 
+void StorageServiceImpl::ScopeToCaller(Context* context, std::string* department_code) const {
+  if (tokens_ == nullptr || !department_code->empty()) return;
+  auto caller = rpc::Caller(*context, tokens_);
+  if (caller.ok() && *caller && (*caller)->role == auth::Role::kDepartment) {
+    *department_code = (*caller)->department;
+  }
+}
+
 Reactor* StorageServiceImpl::ListReports(Context* c, const v1::ListReportsRequest* request,
                                          v1::ListReportsResponse* response) {
   v1::ListReportsRequest scoped = *request;
-  // A department that names no department lists its own.
-  if (tokens_ != nullptr && scoped.department_code().empty()) {
-    auto caller = rpc::Caller(*c, tokens_);
-    if (caller.ok() && *caller && (*caller)->role == auth::Role::kDepartment) {
-      scoped.set_department_code((*caller)->department);
-    }
-  }
+  ScopeToCaller(c, scoped.mutable_department_code());
   JIXIAO_ADMIT(c, "ListReports", Action::kListReports, scoped.department_code(), kNone, nullptr);
   return Finish(c, store_.ListReports(scoped), response);
 }
@@ -243,6 +244,21 @@ Reactor* StorageServiceImpl::ListSchemeAssignments(Context* c,
   return Finish(c, store_.ListSchemeAssignments(), response);
 }
 
+Reactor* StorageServiceImpl::SetRoster(Context* c, const v1::SetRosterRequest* request,
+                                       v1::SetRosterResponse* response) {
+  store::WriteContext write;
+  JIXIAO_ADMIT(c, "SetRoster", Action::kSetRoster, "", kNone, &write);
+  return FinishWrite(
+      c, [this, request, write] { return store_.SetRoster(*request, write); },
+      response->mutable_roster());
+}
+
+Reactor* StorageServiceImpl::GetRoster(Context* c, const v1::GetRosterRequest* request,
+                                       v1::GetRosterResponse* response) {
+  JIXIAO_ADMIT(c, "GetRoster", Action::kReadRoster, "", kNone, nullptr);
+  return Finish(c, store_.GetRoster(*request), response->mutable_roster());
+}
+
 Reactor* StorageServiceImpl::SaveScoreCard(Context* c, const v1::SaveScoreCardRequest* request,
                                            v1::SaveScoreCardResponse* response) {
   store::WriteContext write;
@@ -294,6 +310,14 @@ Reactor* StorageServiceImpl::CreateBackup(Context* c, const v1::CreateBackupRequ
   JIXIAO_ADMIT(c, "CreateBackup", Action::kBackup, "", kNone, &write);
   return FinishWrite(
       c, [this, request, write] { return store_.CreateBackup(*request, write); }, response);
+}
+
+Reactor* StorageServiceImpl::ListChanges(Context* c, const v1::ListChangesRequest* request,
+                                         v1::ListChangesResponse* response) {
+  v1::ListChangesRequest scoped = *request;
+  ScopeToCaller(c, scoped.mutable_department_code());
+  JIXIAO_ADMIT(c, "ListChanges", Action::kListReports, scoped.department_code(), kNone, nullptr);
+  return Finish(c, store_.ListChanges(scoped), response);
 }
 
 Reactor* StorageServiceImpl::ListAudit(Context* c, const v1::ListAuditRequest* request,

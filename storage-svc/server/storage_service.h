@@ -84,8 +84,14 @@ class StorageServiceImpl final : public v1::StorageService::WithRawCallbackMetho
   Reactor* CreateBackup(Context*, const v1::CreateBackupRequest*,
                         v1::CreateBackupResponse*) override;
   Reactor* ListAudit(Context*, const v1::ListAuditRequest*, v1::ListAuditResponse*) override;
+  Reactor* SetRoster(Context*, const v1::SetRosterRequest*, v1::SetRosterResponse*) override;
+  Reactor* GetRoster(Context*, const v1::GetRosterRequest*, v1::GetRosterResponse*) override;
+  Reactor* ListChanges(Context*, const v1::ListChangesRequest*, v1::ListChangesResponse*) override;
 
  private:
+  // A listing that names no department is, for a department's caller, of
+  // its own department.
+  void ScopeToCaller(Context* context, std::string* department_code) const;
   // Authenticates and authorizes a call, logging a refusal; fills in who
   // writes (if `write` is not null) and the caller's principal (if `who` is
   // not null; left empty without a token table).

@@ -2,8 +2,10 @@
 
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <optional>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/report/check_report.h"
@@ -284,7 +286,22 @@ absl::StatusOr<v1::ScoreCard> Store::Impl::SaveScoreCard(const v1::SaveScoreCard
         absl::StrCat(ref.department_code(), "/", ref.fiscal_year(), "@", ref.revision()),
         ref.revision(),
         absl::StrCat(card.scheme_id(), "@", card.scheme_version(), " ", card.total_score()));
-  status = WriteDurably(std::move(batch), "save score card");
+  v1::Change change;
+  *change.mutable_time() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(context.time));
+  change.set_author(context.author);
+  change.mutable_key()->set_department_code(ref.department_code());
+  change.mutable_key()->set_fiscal_year(ref.fiscal_year());
+  v1::CardSaved& saved = *change.mutable_card();
+  saved.set_revision(ref.revision());
+  saved.set_scheme_id(card.scheme_id());
+  saved.set_scheme_version(card.scheme_version());
+  saved.set_total_score(card.total_score());
+  saved.set_grade(card.grade());
+  saved.set_error_findings(static_cast<int32_t>(
+      std::count_if(card.findings().begin(), card.findings().end(),
+                    [](const v1::Finding& f) { return f.severity() == v1::SEVERITY_ERROR; })));
+  status = WriteDurably(std::move(batch), "save score card", change.SerializeAsString());
   if (!status.ok()) return status;
   return card;
 }
@@ -577,6 +594,110 @@ absl::StatusOr<v1::ListSchemeAssignmentsResponse> Store::Impl::ListSchemeAssignm
   }
   if (!it->status().ok()) return FromRocks(it->status(), "list scheme assignments");
   return response;
+}
+
+namespace {
+
+// Whether `text` holds an ASCII control character (a line break, a tab,
+// an escape): names are printed in tables and terminals.
+bool HasControl(absl::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Roster> Store::Impl::SetRoster(const v1::SetRosterRequest& request,
+                                                  const WriteContext& context) {
+  constexpr int kMaxEntries = 20000;
+  constexpr size_t kMaxName = 200, kMaxGroup = 64;
+  std::vector<report::FieldViolation> violations;
+  if (request.fiscal_year() < report::kMinFiscalYear ||
+      request.fiscal_year() > report::kMaxFiscalYear) {
+    violations.push_back({"fiscal_year", "must lie within [2000, 2100]"});
+  }
+  if (request.entries_size() > kMaxEntries) {
+    violations.push_back(
+        {"entries", absl::StrCat("has ", request.entries_size(), " departments; at most ",
+                                 kMaxEntries, " are taken")});
+    return report::InvalidArgumentWithViolations("bad roster", violations);
+  }
+  absl::flat_hash_map<std::string, int> seen;
+  for (int i = 0; i < request.entries_size() && violations.size() < 100; ++i) {
+    const v1::RosterEntry& entry = request.entries(i);
+    const std::string at = absl::StrCat("entries[", i, "].");
+    if (std::string problem = report::DepartmentCodeProblem(entry.department_code());
+        !problem.empty()) {
+      violations.push_back({at + "department_code", problem});
+    } else if (auto [it, fresh] = seen.emplace(entry.department_code(), i); !fresh) {
+      violations.push_back({at + "department_code", absl::StrCat("repeats entries[", it->second,
+                                                                 "]'s ", entry.department_code())});
+    }
+    if (entry.name().empty()) {
+      violations.push_back({at + "name", "is required"});
+    } else if (entry.name().size() > kMaxName || HasControl(entry.name())) {
+      violations.push_back({at + "name", absl::StrCat("must be one line of at most ", kMaxName,
+                                                      " bytes, without control characters")});
+    }
+    if (entry.group().size() > kMaxGroup || HasControl(entry.group())) {
+      violations.push_back({at + "group", absl::StrCat("must be one line of at most ", kMaxGroup,
+                                                       " bytes, without control characters")});
+    }
+  }
+  if (!violations.empty()) return report::InvalidArgumentWithViolations("bad roster", violations);
+  const uint32_t year = static_cast<uint32_t>(request.fiscal_year());
+  std::lock_guard<std::mutex> lock(assignments_mutex_);
+  v1::Roster current;
+  absl::Status status = GetProto(db_.get(), family(kRosters), keys::Roster(year), &current);
+  if (!status.ok() && !absl::IsNotFound(status)) return status;
+  const bool had = status.ok();
+  auto same_entries = [&] {
+    if (current.entries_size() != request.entries_size()) return false;
+    for (int i = 0; i < request.entries_size(); ++i) {
+      if (report::DeterministicBytes(current.entries(i)) !=
+          report::DeterministicBytes(request.entries(i))) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (had && same_entries()) {
+    return current;  // already so: nothing to write
+  }
+  v1::Roster roster;
+  roster.set_fiscal_year(request.fiscal_year());
+  *roster.mutable_entries() = request.entries();
+  roster.set_author(context.author);
+  *roster.mutable_time() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(context.time));
+  rocksdb::WriteBatch batch;
+  batch.Put(family(kRosters), keys::Roster(year), roster.SerializeAsString());
+  Audit(batch, context, "SetRoster", absl::StrCat("year ", year), 0,
+        had ? absl::StrCat(roster.entries_size(), " departments (was ", current.entries_size(), ")")
+            : absl::StrCat(roster.entries_size(), " departments"));
+  status = WriteDurably(std::move(batch), "set roster");
+  if (!status.ok()) return status;
+  return roster;
+}
+
+absl::StatusOr<v1::Roster> Store::Impl::GetRoster(const v1::GetRosterRequest& request) {
+  if (request.fiscal_year() < report::kMinFiscalYear ||
+      request.fiscal_year() > report::kMaxFiscalYear) {
+    return report::InvalidArgumentWithViolations("bad fiscal year",
+                                                 {{"fiscal_year", "must lie within [2000, 2100]"}});
+  }
+  v1::Roster roster;
+  absl::Status status =
+      GetProto(db_.get(), family(kRosters),
+               keys::Roster(static_cast<uint32_t>(request.fiscal_year())), &roster);
+  if (absl::IsNotFound(status)) {
+    return absl::NotFoundError(
+        absl::StrCat("fiscal year ", request.fiscal_year(),
+                     " has no roster; an administrator sets one (jixiao admin roster --year ",
+                     request.fiscal_year(), " FILE.csv)"));
+  }
+  if (!status.ok()) return status;
+  return roster;
 }
 
 }  // namespace jixiao::store

@@ -1,6 +1,7 @@
 #include "storage-svc/store/group_commit.h"
 
 #include "absl/strings/str_cat.h"
+#include "storage-svc/store/keys.h"
 #include "storage-svc/store/rocks_util.h"
 
 namespace jixiao::store {
@@ -38,8 +39,9 @@ class Copier final : public rocksdb::WriteBatch::Handler {
 }  // namespace
 
 GroupCommit::GroupCommit(rocksdb::DB* db, bool sync,
-                         const std::vector<rocksdb::ColumnFamilyHandle*>& families, Gate* gate)
-    : db_(db), sync_(sync), gate_(gate) {
+                         const std::vector<rocksdb::ColumnFamilyHandle*>& families, Gate* gate,
+                         rocksdb::ColumnFamilyHandle* changes, uint64_t last_change)
+    : db_(db), sync_(sync), gate_(gate), changes_(changes), last_change_(last_change) {
   for (rocksdb::ColumnFamilyHandle* family : families) {
     if (family != nullptr) families_[family->GetID()] = family;  // null: absent, read-only
   }
@@ -56,10 +58,11 @@ GroupCommit::~GroupCommit() {
   answerer_.join();
 }
 
-void GroupCommit::Submit(rocksdb::WriteBatch batch, StripeLocks::Lock lock, Done done) {
+void GroupCommit::Submit(rocksdb::WriteBatch batch, StripeLocks::Lock lock, Done done,
+                         std::string change) {
   // Only the first batch of a group wakes the committer: it takes the
   // others with it.
-  queue_.Push({std::move(batch), std::move(lock), std::move(done)});
+  queue_.Push({std::move(batch), std::move(lock), std::move(done), std::move(change)});
 }
 
 GroupCommit::Counts GroupCommit::counts() const {
@@ -104,12 +107,20 @@ absl::Status GroupCommit::Write(std::vector<Pending>& group) {
   options.sync = sync_;
   rocksdb::WriteBatch merged;
   Copier copier(families_, merged);
+  uint64_t change = last_change_.load(std::memory_order_relaxed);
   for (Pending& pending : group) {
     rocksdb::Status copied = pending.batch.Iterate(&copier);
+    if (copied.ok() && changes_ != nullptr && !pending.change.empty()) {
+      copied = merged.Put(changes_, keys::Change(++change), pending.change);
+    }
     if (!copied.ok()) return FromRocks(copied, "group writes");
   }
   rocksdb::Status written = db_->Write(options, &merged);
-  if (written.ok()) return absl::OkStatus();
+  if (written.ok()) {
+    // A failed group's numbers are used again by the next one.
+    last_change_.store(change, std::memory_order_release);
+    return absl::OkStatus();
+  }
   return gate_ != nullptr ? gate_->WriteFailed(written) : FromRocks(written, "write");
 }
 

@@ -21,6 +21,12 @@
 // the Gate also decides what a failed write is answered with. Once a write
 // has failed RocksDB must not be written to again until it has resumed
 // (a log that failed is not written on), which the Gate enforces.
+//
+// The committer also numbers the store's changes feed: a batch may come
+// with a change record, which is written in the same group under the next
+// sequence number (keys::Change). One thread writing whole groups in turn,
+// the numbers follow commit order, and a reader never sees a change before
+// an earlier-numbered one.
 
 #ifndef JIXIAO_STORAGE_SVC_STORE_GROUP_COMMIT_H_
 #define JIXIAO_STORAGE_SVC_STORE_GROUP_COMMIT_H_
@@ -28,8 +34,10 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -61,16 +69,24 @@ class GroupCommit {
   // Writes into `db` (with `sync`); `families` are the column families the
   // batches may name; `gate` (may be null: every group is written) must
   // outlive this. Starts the committer and answering threads.
+  // Changes are written into `changes` (null: no change is recorded),
+  // numbered on from `last_change`, the highest number already there.
   GroupCommit(rocksdb::DB* db, bool sync, const std::vector<rocksdb::ColumnFamilyHandle*>& families,
-              Gate* gate = nullptr);
+              Gate* gate = nullptr, rocksdb::ColumnFamilyHandle* changes = nullptr,
+              uint64_t last_change = 0);
   // Commits and answers everything submitted so far, then stops.
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
   // Queues `batch` for the next group; `lock` (may be empty) is released
-  // once it is written, then `done` runs.
-  void Submit(rocksdb::WriteBatch batch, StripeLocks::Lock lock, Done done);
+  // once it is written, then `done` runs. A non-empty `change` (a
+  // serialized record) is written with it under the next change number.
+  void Submit(rocksdb::WriteBatch batch, StripeLocks::Lock lock, Done done,
+              std::string change = {});
+
+  // The number of the latest change written (durable, if writes sync).
+  uint64_t last_change() const { return last_change_.load(std::memory_order_acquire); }
 
   // Groups written so far, and the batches in them.
   struct Counts {
@@ -84,6 +100,7 @@ class GroupCommit {
     rocksdb::WriteBatch batch;
     StripeLocks::Lock lock;
     Done done;
+    std::string change;
   };
   struct Written {
     absl::Status status;
@@ -98,6 +115,8 @@ class GroupCommit {
   const bool sync_;
   Gate* const gate_;
   std::unordered_map<uint32_t, rocksdb::ColumnFamilyHandle*> families_;  // by id
+  rocksdb::ColumnFamilyHandle* const changes_;
+  std::atomic<uint64_t> last_change_;  // written by the committer only
 
   base::DrainQueue<Pending> queue_;    // waiting for the committer
   base::DrainQueue<Written> answers_;  // waiting for the answering thread

@@ -48,6 +48,21 @@ std::string Assignment(uint32_t year) {
   return key;
 }
 
+std::string Roster(uint32_t year) { return Assignment(year); }
+
+std::string Change(uint64_t sequence) {
+  std::string key;
+  PutU64(key, sequence);
+  return key;
+}
+
+bool ParseChange(absl::string_view key, uint64_t* sequence) {
+  if (key.size() != 8) return false;
+  *sequence = 0;
+  for (char c : key) *sequence = (*sequence << 8) | static_cast<uint8_t>(c);
+  return true;
+}
+
 std::string YearIndexPrefix(uint32_t year) {
   std::string key = "Y";
   PutU32(key, year);

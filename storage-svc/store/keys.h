@@ -14,6 +14,9 @@
 //   idempotency    principal_length:u32 principal method \0 key     storage.IdempotencyRecord
 //   audit          time_ns:u64 sequence:u32                         v1.AuditRecord
 //   assignments    year:u32                                         v1.SchemeAssignment
+//   rosters        year:u32                                         v1.Roster
+//   changes        sequence:u64                                     v1.Change (its sequence
+//                                                                     is the key's)
 //   meta           name                                             the store's own settings:
 //                  "page-token-secret"                              32 random bytes (page_tokens.h)
 //
@@ -59,6 +62,11 @@ std::string Idempotency(absl::string_view principal, absl::string_view method,
                         absl::string_view key);
 std::string Audit(uint64_t time_ns, uint32_t sequence);
 std::string Assignment(uint32_t year);
+std::string Roster(uint32_t year);
+// Changes are numbered 1, 2, ... in commit order (GroupCommit).
+std::string Change(uint64_t sequence);
+// The sequence of a change key; false if `key` is not one.
+bool ParseChange(absl::string_view key, uint64_t* sequence);
 
 // Decoders for keys produced above; false if `key` is not of that form.
 bool ParseReport(absl::string_view key, std::string* dept, uint32_t* year);

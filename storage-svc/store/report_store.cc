@@ -105,6 +105,7 @@ struct Store::Impl::Prepared {
   rocksdb::WriteBatch batch;
   v1::ReportRevision answer;
   StripeLocks::Lock lock;
+  std::string change;  // the serialized v1::Change for the feed
 };
 
 // One write to one report: everything it reads and writes happens under the
@@ -223,6 +224,12 @@ class Store::Impl::Writer {
     }
     store_.Audit(batch, context, method_, absl::StrCat(dept, "/", year, "@", answer.revision()),
                  answer.revision(), StatusName(answer.status()));
+    v1::Change change;
+    *change.mutable_time() = basic.time();
+    change.set_author(context.author);
+    *change.mutable_key() = key_;
+    *change.mutable_revision() = basic;
+    prepared.change = change.SerializeAsString();
     prepared.lock = std::move(lock_);
     return prepared;
   }
@@ -388,7 +395,8 @@ void Store::Impl::Commit(absl::StatusOr<Prepared> prepared, RevisionDone done) {
         } else {
           std::move(done)(status);
         }
-      });
+      },
+      std::move(prepared->change));
 }
 
 void Store::Impl::CreateReport(const v1::CreateReportRequest& request, const WriteContext& context,

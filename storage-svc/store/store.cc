@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/report/check_report.h"
 #include "common/report/field_violations.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage-svc/store/group_commit.h"
@@ -30,8 +31,9 @@ namespace jixiao::store {
 
 namespace {
 
-const char* const kFamilyNames[] = {"revisions",   "heads", "index", "schemes",    "cards",
-                                    "idempotency", "audit", "meta",  "assignments"};
+const char* const kFamilyNames[] = {"revisions",   "heads",       "index",  "schemes",
+                                    "cards",       "idempotency", "audit",  "meta",
+                                    "assignments", "rosters",     "changes"};
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::BlockBasedTableOptions table;
@@ -98,6 +100,7 @@ struct Store::Impl::Opened {
   std::vector<rocksdb::ColumnFamilyHandle*> families;
   bool read_only = false;
   rocksdb::FileLock* read_only_lock = nullptr;
+  uint64_t last_change = 0;  // the highest change number stored
 };
 
 absl::StatusOr<std::unique_ptr<Store::Impl>> Store::Impl::Open(const StoreOptions& options) {
@@ -201,6 +204,22 @@ absl::StatusOr<std::unique_ptr<Store::Impl>> Store::Impl::Open(const StoreOption
   opened.db->DestroyColumnFamilyHandle(handles[0]);
   handles.erase(handles.begin());
   opened.families = std::move(handles);
+  if (rocksdb::ColumnFamilyHandle* changes = opened.families[kChanges]; changes != nullptr) {
+    std::unique_ptr<rocksdb::Iterator> it(opened.db->NewIterator(rocksdb::ReadOptions(), changes));
+    it->SeekToLast();
+    if (it->Valid() && !keys::ParseChange(absl::string_view(it->key().data(), it->key().size()),
+                                          &opened.last_change)) {
+      opened.last_change = 0;
+    }
+    if (!it->status().ok()) {
+      for (rocksdb::ColumnFamilyHandle* handle : opened.families) {
+        if (handle != nullptr) opened.db->DestroyColumnFamilyHandle(handle);
+      }
+      if (opened.read_only_lock != nullptr)
+        env->UnlockFile(opened.read_only_lock).PermitUncheckedError();
+      return FromRocks(it->status(), "read the changes feed");
+    }
+  }
   if (absl::Status remembered = opened.guard->Remember(); !remembered.ok()) {
     for (rocksdb::ColumnFamilyHandle* handle : opened.families) {
       if (handle != nullptr) opened.db->DestroyColumnFamilyHandle(handle);
@@ -236,7 +255,8 @@ Store::Impl::Impl(Opened opened)
       families_(std::move(opened.families)),
       read_only_(opened.read_only),
       read_only_lock_(opened.read_only_lock),
-      committer_(std::make_unique<GroupCommit>(db_.get(), options_.sync, families_, guard_.get())) {
+      committer_(std::make_unique<GroupCommit>(db_.get(), options_.sync, families_, guard_.get(),
+                                               families_[kChanges], opened.last_change)) {
   supervisor_ = std::thread([this] { Supervise(); });
   if (!options_.backup_dir.empty()) backer_ = std::thread([this] { BackUpContinuously(); });
 }
@@ -295,9 +315,10 @@ void Store::Impl::TryResume() {
   if (resumed.ok() && guard_->CheckDirectory()) guard_->Resumed(stops);
 }
 
-absl::Status Store::Impl::WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing) {
+absl::Status Store::Impl::WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing,
+                                       std::string change) {
   absl::Status status = Await<absl::Status>([&](GroupCommit::Done done) {
-    committer_->Submit(std::move(batch), StripeLocks::Lock(), std::move(done));
+    committer_->Submit(std::move(batch), StripeLocks::Lock(), std::move(done), std::move(change));
   });
   // A refusal (writes stopped) says why in its own words, as for reports.
   if (status.ok() || absl::IsResourceExhausted(status) || absl::IsUnavailable(status)) {
@@ -355,6 +376,68 @@ absl::StatusOr<v1::ListAuditResponse> Store::Impl::ListAudit(const v1::ListAudit
   }
   if (!it->status().ok()) return FromRocks(it->status(), "list audit");
   if (it->Valid()) response.set_next_page_token(page_tokens_->Encode(last, query));
+  return response;
+}
+
+absl::StatusOr<v1::ListChangesResponse> Store::Impl::ListChanges(
+    const v1::ListChangesRequest& request) {
+  auto page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  if (request.after() < 0) {
+    return report::InvalidArgumentWithViolations(
+        "bad cursor", {{"after", "must be 0 (from the first change) or a change's sequence"}});
+  }
+  if (request.fiscal_year() != 0 && (request.fiscal_year() < report::kMinFiscalYear ||
+                                     request.fiscal_year() > report::kMaxFiscalYear)) {
+    return report::InvalidArgumentWithViolations(
+        "bad fiscal year", {{"fiscal_year", "must be 0 (any) or lie within [2000, 2100]"}});
+  }
+  if (families_[kChanges] == nullptr) {  // a read-only store written before the feed was kept
+    v1::ListChangesResponse empty;
+    empty.set_next_after(request.after());
+    return empty;
+  }
+  const uint64_t latest = committer_->last_change();
+  const uint64_t after = static_cast<uint64_t>(request.after());
+  if (after > latest) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "cursor ", after, " is past the latest change, ", latest,
+        ": the store was restored from an older backup, or the cursor is another store's; start "
+        "again from 0 (or from ",
+        latest, ")"));
+  }
+  // A filtered read looks at up to this many changes to fill its page:
+  // a page costs a bounded read however rare the changes it wants.
+  constexpr int kLookAtMost = 10000;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kChanges)));
+  v1::ListChangesResponse response;
+  uint64_t last = after;
+  int looked = 0;
+  for (it->Seek(keys::Change(after + 1));
+       it->Valid() && response.changes_size() < *page_size && looked < kLookAtMost && last < latest;
+       it->Next(), ++looked) {
+    uint64_t sequence = 0;
+    if (!keys::ParseChange(absl::string_view(it->key().data(), it->key().size()), &sequence)) {
+      return absl::InternalError("stored change key is corrupt");
+    }
+    last = sequence;
+    v1::Change change;
+    if (!change.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::InternalError(absl::StrCat("stored change ", sequence, " is corrupt"));
+    }
+    if (!request.department_code().empty() &&
+        change.key().department_code() != request.department_code()) {
+      continue;
+    }
+    if (request.fiscal_year() != 0 && change.key().fiscal_year() != request.fiscal_year()) {
+      continue;
+    }
+    change.set_sequence(static_cast<int64_t>(sequence));
+    *response.add_changes() = std::move(change);
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "list changes");
+  response.set_next_after(static_cast<int64_t>(last));
+  response.set_more(last < latest);
   return response;
 }
 
@@ -671,6 +754,19 @@ absl::StatusOr<v1::SchemeAssignment> Store::GetSchemeAssignment(
 
 absl::StatusOr<v1::ListSchemeAssignmentsResponse> Store::ListSchemeAssignments() {
   return impl_->ListSchemeAssignments();
+}
+
+absl::StatusOr<v1::Roster> Store::SetRoster(const v1::SetRosterRequest& request,
+                                            const WriteContext& context) {
+  return impl_->SetRoster(request, context);
+}
+
+absl::StatusOr<v1::Roster> Store::GetRoster(const v1::GetRosterRequest& request) {
+  return impl_->GetRoster(request);
+}
+
+absl::StatusOr<v1::ListChangesResponse> Store::ListChanges(const v1::ListChangesRequest& request) {
+  return impl_->ListChanges(request);
 }
 
 absl::StatusOr<v1::ScoreCard> Store::SaveScoreCard(const v1::SaveScoreCardRequest& request,

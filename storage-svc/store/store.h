@@ -229,6 +229,23 @@ class Store {
       const v1::GetSchemeAssignmentRequest& request);
   absl::StatusOr<v1::ListSchemeAssignmentsResponse> ListSchemeAssignments();
 
+  // Which departments must report for a fiscal year: the whole list,
+  // replacing the year's earlier one (INVALID_ARGUMENT, entries[i].*, for a
+  // bad or repeated code, a missing or long name, a long group, more than
+  // 20000 entries). Setting the list there is already is a no-op.
+  absl::StatusOr<v1::Roster> SetRoster(const v1::SetRosterRequest& request,
+                                       const WriteContext& context);
+  // NOT_FOUND for a year without a roster.
+  absl::StatusOr<v1::Roster> GetRoster(const v1::GetRosterRequest& request);
+
+  // The changes feed: every report revision written and every card saved
+  // (not the no-ops: replays, a card saved again), numbered 1, 2, ... in
+  // commit order, each numbered change durable with its write. A page
+  // holds the changes after `after` that match the request's filters,
+  // looking at no more than 10000 changes to fill it; next_after says where
+  // it stopped. OUT_OF_RANGE for a cursor past the latest change.
+  absl::StatusOr<v1::ListChangesResponse> ListChanges(const v1::ListChangesRequest& request);
+
   // A consistent backup of everything into `backup_dir` (BackupEngine),
   // while writes go on. `backup_dir` must be an absolute path outside the
   // data directory, and a directory if it exists: INVALID_ARGUMENT (field

@@ -92,6 +92,10 @@ class Store::Impl {
   absl::StatusOr<v1::SchemeAssignment> GetSchemeAssignment(
       const v1::GetSchemeAssignmentRequest& request);
   absl::StatusOr<v1::ListSchemeAssignmentsResponse> ListSchemeAssignments();
+  absl::StatusOr<v1::Roster> SetRoster(const v1::SetRosterRequest& request,
+                                       const WriteContext& context);
+  absl::StatusOr<v1::Roster> GetRoster(const v1::GetRosterRequest& request);
+  absl::StatusOr<v1::ListChangesResponse> ListChanges(const v1::ListChangesRequest& request);
 
  private:
   // What Open made, for the constructor.
@@ -107,6 +111,8 @@ class Store::Impl {
     kAudit,
     kMeta,
     kAssignments,
+    kRosters,
+    kChanges,
     kFamilyCount
   };
 
@@ -127,7 +133,10 @@ class Store::Impl {
   void Commit(absl::StatusOr<Prepared> prepared, RevisionDone done);
   // Hands `batch` to the committer and waits until it is durable. Every
   // synced write goes through the committer, and shares its syncs.
-  absl::Status WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing);
+  // `change`, if given, is the serialized v1::Change the write adds to the
+  // changes feed.
+  absl::Status WriteDurably(rocksdb::WriteBatch batch, absl::string_view doing,
+                            std::string change = {});
   // OK if `card` was scored with the scheme the store knows under its id and
   // version (SaveScoreCard).
   absl::Status CheckCardScheme(const v1::ScoreCard& card);

@@ -8,10 +8,8 @@ namespace jixiao::cli {
 namespace {
 
 const Command* const kAdminCommands[] = {
-    &kAdminPublishCommand,
-    &kAdminAssignCommand,
-    &kAdminBackupCommand,
-    &kAdminRestoreCommand,
+    &kAdminPublishCommand, &kAdminAssignCommand,  &kAdminRosterCommand,
+    &kAdminBackupCommand,  &kAdminRestoreCommand,
 };
 
 CommandRun Define(CLI::App& command) {

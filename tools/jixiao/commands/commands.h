@@ -40,9 +40,10 @@ extern const Command kCompareCommand;  // compare.cc
 
 // Operating storage-svc.
 extern const Command kAuditCommand;         // audit.cc
-extern const Command kAdminCommand;         // admin.cc: the group of the four below
+extern const Command kAdminCommand;         // admin.cc: the group of the five below
 extern const Command kAdminPublishCommand;  // admin_publish.cc
 extern const Command kAdminAssignCommand;   // admin_assign.cc
+extern const Command kAdminRosterCommand;   // admin_roster.cc
 extern const Command kAdminBackupCommand;   // admin_backup.cc
 extern const Command kAdminRestoreCommand;  // admin_restore.cc
 
