@@ -19,6 +19,7 @@ std::string Hmac(const std::string& key, const v1::ScoreCard& card, const std::s
                  const std::string& prior_digest) {
   v1::ScoreCard unsigned_card = card;
   unsigned_card.clear_signature();
+  unsigned_card.clear_saved_time();  // the store's, set after signing
   return base::HmacSha256(key, report::DeterministicBytes(unsigned_card) + digest + prior_digest);
 }
 

@@ -73,6 +73,8 @@ absl::StatusOr<std::optional<NewestCard>> ReadNewestCard(rocksdb::DB* db,
 bool SameScores(v1::ScoreCard a, v1::ScoreCard b) {
   a.clear_signature();
   b.clear_signature();
+  a.clear_saved_time();
+  b.clear_saved_time();
   return report::DeterministicBytes(a) == report::DeterministicBytes(b);
 }
 
@@ -277,11 +279,14 @@ absl::StatusOr<v1::ScoreCard> Store::Impl::SaveScoreCard(const v1::SaveScoreCard
   if (!newest.ok()) return newest.status();
   if (*newest && SameScores((*newest)->card, card)) return (*newest)->card;
   const uint32_t sequence = *newest ? (*newest)->sequence + 1 : 1;
+  v1::ScoreCard saved_card = card;
+  *saved_card.mutable_saved_time() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(context.time));
   rocksdb::WriteBatch batch;
   batch.Put(family(kCards),
             keys::Card(year, ref.department_code(), static_cast<uint64_t>(ref.revision()),
                        card.scheme_id(), static_cast<uint32_t>(card.scheme_version()), sequence),
-            card.SerializeAsString());
+            saved_card.SerializeAsString());
   Audit(batch, context, "SaveScoreCard",
         absl::StrCat(ref.department_code(), "/", ref.fiscal_year(), "@", ref.revision()),
         ref.revision(),
@@ -303,7 +308,7 @@ absl::StatusOr<v1::ScoreCard> Store::Impl::SaveScoreCard(const v1::SaveScoreCard
                     [](const v1::Finding& f) { return f.severity() == v1::SEVERITY_ERROR; })));
   status = WriteDurably(std::move(batch), "save score card", change.SerializeAsString());
   if (!status.ok()) return status;
-  return card;
+  return saved_card;
 }
 
 absl::StatusOr<int64_t> Store::Impl::AuthoritativeRevision(const std::string& department,
@@ -762,11 +767,11 @@ absl::Status Store::Impl::CheckScoredFor(const v1::TransitionReportRequest& requ
   const int64_t content =
       head.content_revision() > 0 ? head.content_revision() : head.latest_revision();
   if (!*card) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("report ", name, " revision ", content, " has no score card: ",
-                     submitting ? "score it before submitting it (jixiao submit scores it first)"
-                                : "score it before approving it (jixiao score ",
-                     name, ")"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "report ", name, " revision ", content, " has no score card: ",
+        submitting ? std::string("score it before submitting it (jixiao submit "
+                                 "scores it first)")
+                   : absl::StrCat("score it before approving it (jixiao score ", name, ")")));
   }
   if (absl::Status assigned = CheckCardYear(**card); !assigned.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -58,6 +58,7 @@ const Command* const kCommands[] = {
     &kSummaryCommand,
     &kCompareCommand,
     &kAuditCommand,
+    &kChangesCommand,
     &kAdminCommand,
 };
 // clang-format on

@@ -40,6 +40,7 @@ extern const Command kCompareCommand;  // compare.cc
 
 // Operating storage-svc.
 extern const Command kAuditCommand;         // audit.cc
+extern const Command kChangesCommand;       // changes.cc
 extern const Command kAdminCommand;         // admin.cc: the group of the five below
 extern const Command kAdminPublishCommand;  // admin_publish.cc
 extern const Command kAdminAssignCommand;   // admin_assign.cc
