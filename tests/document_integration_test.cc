@@ -76,7 +76,7 @@ TEST_F(Documents, RendersAStoredReportWithItsStoredCard) {
   EXPECT_THAT(unscored.err, HasSubstr("score it first"));
   ASSERT_EQ(Cli({"score", "LH-ZWFWSJGLJ/2019"}).exit_code, 3);
   testing::CommandResult rendered = Cli({"render", "LH-ZWFWSJGLJ/2019"});
-  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  ASSERT_EQ(rendered.exit_code, 3) << rendered.err;  // the seed's Q2 error
   EXPECT_THAT(rendered.out, HasSubstr("政府采购执行率为 88.53%"));
   EXPECT_THAT(rendered.out, HasSubstr("得分 97.06 分，等级为“优”"));
 }
@@ -95,28 +95,36 @@ TEST_F(Documents, SummaryRanksStoredReportsWithTies) {
     ASSERT_EQ(Cli({"score", ref}).exit_code, 3) << ref;  // all keep the seed's Q2 error
   }
   // A5 is stored but not scored.
-  testing::CommandResult csv = Cli({"summary", "--year", "2019", "--format", "csv"});
-  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  // Drafts all: ranked among themselves with --status draft (by default
+  // only submitted and approved reports are).
+  testing::CommandResult csv =
+      Cli({"summary", "--year", "2019", "--format", "csv", "--status", "draft"});
+  ASSERT_EQ(csv.exit_code, 3) << csv.err;  // the cards keep the seed's Q2 error
   ASSERT_EQ(csv.out.substr(0, 3), "\xEF\xBB\xBF");
   std::vector<std::string> lines;
   std::istringstream in(csv.out.substr(3));
   for (std::string line; std::getline(in, line);) lines.push_back(line.substr(0, line.size() - 1));
   ASSERT_EQ(lines.size(), 6u) << csv.out;  // header and five 2019 reports
   EXPECT_EQ(lines[0],
-            "名次,部门编码,部门名称,得分,等级,部门决策,部门管理,部门绩效,错误,警告,提示,状态");
+            "名次,部门编码,部门名称,类别,得分,等级,自评得分,差额,部门决策,部门管理,部门绩效,错误,"
+            "警告,提示,错误事项,状态,评分修订,评分时间,备注");
   // A1 and A2 executed all their procurement: tied first.
-  EXPECT_THAT(lines[1], ::testing::StartsWith("1,A1,部门A1,98.21,优,"));
-  EXPECT_THAT(lines[2], ::testing::StartsWith("1,A2,部门A2,98.21,优,"));
+  EXPECT_THAT(lines[1], ::testing::StartsWith("1,A1,部门A1,,98.21,优,97.89,-0.32,"));
+  EXPECT_THAT(lines[2], ::testing::StartsWith("1,A2,部门A2,,98.21,优,"));
   EXPECT_THAT(lines[3],
-              ::testing::StartsWith("3,LH-ZWFWSJGLJ,深圳市龙华区政务服务数据管理局,97.06,优,"));
+              ::testing::StartsWith("3,LH-ZWFWSJGLJ,深圳市龙华区政务服务数据管理局,,97.06,优,"));
   EXPECT_THAT(lines[4], ::testing::StartsWith("4,A3,部门A3,"));
-  EXPECT_THAT(lines[5], ::testing::StartsWith(",A5,部门A5,,,"));
-  EXPECT_THAT(lines[1], ::testing::EndsWith(",草稿"));
+  EXPECT_THAT(lines[5], ::testing::StartsWith("未评分,A5,部门A5,,,,"));
+  EXPECT_THAT(lines[1], ::testing::HasSubstr(",q2_progress,草稿,1,"));
+  // By default drafts are listed apart, as drafts.
   testing::CommandResult table = Cli({"summary", "--year", "2019"});
-  EXPECT_THAT(table.out, HasSubstr("未评分"));
-  testing::CommandResult html = Cli({"summary", "--year", "2019", "--format", "html"});
+  EXPECT_THAT(table.out, HasSubstr("排名 0 个部门"));
+  EXPECT_THAT(table.out, HasSubstr("未排名 5 个部门"));
+  EXPECT_THAT(table.out, HasSubstr("未设名册：草稿 5，已提交 0"));
+  testing::CommandResult html =
+      Cli({"summary", "--year", "2019", "--format", "html", "--status", "draft"});
   EXPECT_THAT(html.out, HasSubstr("<svg"));
-  EXPECT_THAT(html.out, HasSubstr("共 5 个部门，已评分 4 个"));
+  EXPECT_THAT(html.out, HasSubstr("排名 4 个部门"));
 }
 
 TEST_F(Documents, ComparesTwoYears) {
@@ -125,7 +133,7 @@ TEST_F(Documents, ComparesTwoYears) {
       0);
   ASSERT_EQ(Cli({"score", "C1/2019", "C1/2020"}).exit_code, 3);
   testing::CommandResult compared = Cli({"compare", "C1/2020", "C1/2019"});
-  ASSERT_EQ(compared.exit_code, 0) << compared.err;
+  ASSERT_EQ(compared.exit_code, 3) << compared.err;
   EXPECT_THAT(compared.out, HasSubstr("2019 年 / 2020 年"));
   EXPECT_THAT(compared.out,
               HasSubstr("| 　　政府采购执行率 | 3 | 37.92% | 0.00 | 100.00% | 3.00 | +3.00 |"));
@@ -229,7 +237,7 @@ TEST_F(Documents, ASchemesOwnDocumentsShowItsFiguresTargetsAndGradesInChromium) 
   ASSERT_EQ(scored.exit_code, 0) << scored.out << scored.err;
   std::string summary = data_ + "/county-summary.html";
   testing::CommandResult summarised =
-      Cli({"summary", "--year", "2021", "-f", "html", "--out", summary});
+      Cli({"summary", "--year", "2021", "-f", "html", "--out", summary, "--status", "draft"});
   ASSERT_EQ(summarised.exit_code, 0) << summarised.err;
 
   for (const auto& [page, name] : std::vector<std::pair<std::string, std::string>>{
@@ -274,17 +282,17 @@ TEST_F(Documents, HtmlPagesLoadInChromiumWithoutErrorsOrRequests) {
   std::filesystem::create_directories(artifacts);
   std::string report = data_ + "/report.html";
   ASSERT_EQ(
-      RunCommand({BinPath("jixiao"), "render", kSeed, "-f", "html", "--out", report}).exit_code, 0);
+      RunCommand({BinPath("jixiao"), "render", kSeed, "-f", "html", "--out", report}).exit_code, 3);
   ASSERT_EQ(Cli({"save", kSeed, Variant(data_, "H1", "5273.84")}).exit_code, 0);
   ASSERT_EQ(Cli({"score", "LH-ZWFWSJGLJ/2019", "H1/2019"}).exit_code, 3);
   std::string summary = data_ + "/summary.html";
-  ASSERT_EQ(Cli({"summary", "--year", "2019", "-f", "html", "--out", summary}).exit_code, 0);
+  ASSERT_EQ(Cli({"summary", "--year", "2019", "-f", "html", "--out", summary}).exit_code, 3);
   std::string compare = data_ + "/compare.html";
   ASSERT_EQ(
       RunCommand({BinPath("jixiao"), "compare", kSeed, Variant(data_, "LH-ZWFWSJGLJ", "5000", 2020),
                   "-f", "html", "--out", compare})
           .exit_code,
-      0);
+      3);
   for (const auto& [page, name] : std::vector<std::pair<std::string, std::string>>{
            {report, "seed-report"}, {summary, "summary-2019"}, {compare, "compare"}}) {
     EXPECT_EQ(LoadInChromium(page, artifacts + "/" + name + ".png"), "") << name;

@@ -104,6 +104,13 @@ class Hostile : public ::testing::Test {
     v1::ListAuditResponse trail;
     EXPECT_TRUE(storage_stub_->ListAudit(&c2, audit, &trail).ok());
     all += trail.SerializeAsString();
+    v1::ListChangesRequest changes;
+    changes.set_page_size(1000);
+    grpc::ClientContext c3;
+    c3.AddMetadata("authorization", "Bearer rev");
+    v1::ListChangesResponse feed;
+    EXPECT_TRUE(storage_stub_->ListChanges(&c3, changes, &feed).ok());
+    all += feed.SerializeAsString();
     return all;
   }
 
@@ -369,6 +376,32 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   };
   const std::string below_lh = unsigned_token(std::string("A\0\0\0\x07\xe3", 6));
 
+  auto roster = [this](std::string token,
+                       std::vector<std::pair<std::string, std::string>> entries) {
+    return [this, token, entries] {
+      v1::SetRosterRequest request;
+      request.set_fiscal_year(2019);
+      for (const auto& [code, name] : entries) {
+        v1::RosterEntry& entry = *request.add_entries();
+        entry.set_department_code(code);
+        entry.set_name(name);
+      }
+      return Call(*storage_stub_, &Storage::SetRoster, "Bearer " + token, request);
+    };
+  };
+  std::vector<std::pair<std::string, std::string>> too_many;
+  for (int i = 0; i < 20001; ++i) too_many.emplace_back("D" + std::to_string(i), "部门");
+  auto changes = [this](std::string token, v1::ListChangesRequest request) {
+    return [this, token, request] {
+      return Call(*storage_stub_, &Storage::ListChanges, "Bearer " + token, request);
+    };
+  };
+  v1::ListChangesRequest others_changes, negative_cursor, past_the_end, negative_page;
+  others_changes.set_department_code("OTHER");
+  negative_cursor.set_after(-1);
+  past_the_end.set_after(1000000);
+  negative_page.set_page_size(-1);
+
   struct Row {
     std::string name;
     std::function<grpc::Status()> call;
@@ -559,6 +592,28 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
        C::INVALID_ARGUMENT, "measures[0].formula"},
       {"scoring with a 5 MiB inline scheme", score_as("Bearer lh", huge_scheme),
        C::INVALID_ARGUMENT, ""},
+      {"department setting a roster", roster("lh", {{"LH", "本局"}}), C::PERMISSION_DENIED, ""},
+      {"reviewer setting a roster", roster("rev", {{"LH", "本局"}}), C::PERMISSION_DENIED, ""},
+      {"department reading a roster",
+       [&] {
+         v1::GetRosterRequest request;
+         request.set_fiscal_year(2019);
+         return Call(*storage_stub_, &Storage::GetRoster, "Bearer lh", request);
+       },
+       C::PERMISSION_DENIED, ""},
+      {"roster naming a department twice", roster("adm", {{"LH", "本局"}, {"LH", "又一次"}}),
+       C::INVALID_ARGUMENT, "entries[1].department_code"},
+      {"roster name with a line break", roster("adm", {{"LH", "本局\n=1+1"}}), C::INVALID_ARGUMENT,
+       "entries[0].name"},
+      {"roster code that is a path", roster("adm", {{"../LH", "本局"}}), C::INVALID_ARGUMENT,
+       "entries[0].department_code"},
+      {"roster of 20,001 departments", roster("adm", too_many), C::INVALID_ARGUMENT, "entries"},
+      {"department reading another department's changes", changes("lh", others_changes),
+       C::PERMISSION_DENIED, ""},
+      {"negative changes cursor", changes("rev", negative_cursor), C::INVALID_ARGUMENT, "after"},
+      {"changes cursor past the latest change", changes("rev", past_the_end), C::OUT_OF_RANGE, ""},
+      {"negative changes page size", changes("rev", negative_page), C::INVALID_ARGUMENT,
+       "page_size"},
   };
   // Each row is its own case, and the table reaches every way a call is
   // refused.
@@ -570,7 +625,8 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   }
   EXPECT_EQ(codes, (std::set<C>{C::UNAUTHENTICATED, C::PERMISSION_DENIED, C::INVALID_ARGUMENT,
                                 C::RESOURCE_EXHAUSTED, C::UNIMPLEMENTED, C::ABORTED,
-                                C::FAILED_PRECONDITION, C::ALREADY_EXISTS, C::NOT_FOUND}));
+                                C::FAILED_PRECONDITION, C::ALREADY_EXISTS, C::NOT_FOUND,
+                                C::OUT_OF_RANGE}));
   for (const Row& row : rows) {
     grpc::Status status = row.call();
     Reply reply = Of(status);

@@ -64,47 +64,90 @@ std::string RenderReport(const v1::Report& report, const v1::ScoreCard& card,
 
 // One department in the year's summary.
 struct SummaryRow {
-  int rank = 0;  // 0: not ranked (not scored, or stale); ties share a rank (1, 2, 2, 4)
-  // The card scored an earlier content of the report than it has now: its
-  // scores are shown, not ranked (需重新评分).
-  bool stale = false;
+  int rank = 0;  // 0: not ranked (listed apart); ties share a rank (1, 2, 2, 4)
+  // Why the row is listed apart, "" if it is ranked: its status (草稿,
+  // 已退回) when that status is not ranked; else 未评分 (no card) or
+  // 需重新评分 (its card scored earlier content than the report has now);
+  // 未提交 for a rostered department with nothing stored.
+  std::string apart;
+  bool stale = false;       // the card is not of the report as it stands
+  bool off_roster = false;  // stored, but the year's roster does not list it
   std::string code;
   std::string name;
-  std::string total;  // "" if not scored
+  std::string group;           // the roster's, e.g. 行政
+  std::string total;           // verified; "" if not scored
+  std::string declared_total;  // the department's own; "" if it declared none
+  std::string gap;             // declared − verified, signed ("+1.50"); "" unless both
   std::string grade;
+  int64_t card_revision = 0;  // the revision the card scored; 0 if none
+  std::string card_time;      // when it was saved, "2026-12-01T10:00:00Z"; "" if not known
   std::vector<std::string> level_scores;  // per 一级 indicator, in scheme order
   int errors = 0, warnings = 0, infos = 0;
-  std::string status;
+  std::vector<std::string> error_subjects;  // what each error finding is about, once each
+  std::string status;                       // 草稿, 已提交, ...; "" for 未提交
 };
 
-// One grade of the scheme and how many scored departments have it.
+// One grade of the scheme and how many ranked departments have it.
 struct GradeBin {
   std::string grade;  // "优"
   std::string label;  // with its range: "优 ≥90", "中 60–80", "差 <60"
   int count = 0;
 };
 
-// The rank as printed: the number, 需重新评分 for a stale card, else
-// `unranked`.
+// The rank as printed: the number, else why the row is apart (else
+// `unranked`).
 std::string RankText(const SummaryRow& row, const std::string& unranked);
+
+// Where the year stands: how many departments are at each step. Over every
+// stored report of the year and the roster, whatever the rows shown.
+struct Progress {
+  int rostered = -1;  // -1: the year has no roster
+  int not_started = 0, draft = 0, submitted = 0, returned = 0, approved = 0;
+  int off_roster = 0;  // stored reports of departments the roster does not list
+};
+
+// The progress line: "名册 6 个部门：未提交 1，草稿 1，已提交 2，已退回 1，审核通过 1".
+std::string ProgressText(const Progress& progress);
 
 struct Summary {
   int fiscal_year = 0;
   std::string scheme_name;               // "" if not known
   std::vector<std::string> level_names;  // the scheme's 一级 indicators, in order
   std::vector<GradeBin> grade_bins;      // lowest grade first
-  std::vector<SummaryRow> rows;          // by rank, then code; unscored last
+  // Ranked rows by rank, then code; then the rows apart, by reason, then code.
+  std::vector<SummaryRow> rows;
+  // The mean of the ranked rows' total and of each 一级 score, to 2 places
+  // (half up); "" with no ranked row.
+  std::string average_total;
+  std::vector<std::string> level_averages;
+  Progress progress;
 };
 
-// Ranks every report of a year by its card's total. `cards` holds the
-// latest card of each scored report; reports without one, or whose card
-// scored an earlier content than the report's (ReportRevision.
-// content_revision), are listed unranked. `scheme` gives the level columns (Scheme.indicators) and
-// the grade bins (Scheme.grades, or the engine's default bands when it has none); an empty scheme
-// (id "") means not known: the columns are the 一级 indicators the cards hold, and the bins the
-// grades they were given.
+struct SummaryOptions {
+  // Which departments must report (null: no roster): each is listed, those
+  // with nothing stored as 未提交; stored reports it lacks are flagged.
+  const v1::Roster* roster = nullptr;
+  // Only reports of this status are listed (and ranked); unspecified: all
+  // are, submitted and approved ones ranked and the rest listed apart.
+  v1::ReportStatus only = v1::REPORT_STATUS_UNSPECIFIED;
+};
+
+// Ranks a year's reports by their cards' totals. `cards` holds the latest
+// card of each scored report; a report without one, or whose card scored
+// an earlier content than it has now (ReportRevision.content_revision), is
+// listed apart. `scheme` gives the level columns (Scheme.indicators) and
+// the grade bins (Scheme.grades, or the engine's default bands when it has
+// none); an empty scheme (id "") means not known: the columns are the 一级
+// indicators the cards hold, and the bins the grades they were given.
 Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& reports,
-                     const std::vector<v1::ScoreCard>& cards, const v1::Scheme& scheme);
+                     const std::vector<v1::ScoreCard>& cards, const v1::Scheme& scheme,
+                     const SummaryOptions& options = {});
+
+// The summary's columns, and a row's cells under them (`unranked`: the
+// rank cell of a row apart without a reason), as the table, CSV and HTML
+// show them.
+std::vector<std::string> SummaryHeader(const Summary& summary);
+std::vector<std::string> SummaryCells(const SummaryRow& row, const std::string& unranked);
 
 // UTF-8 with a byte-order mark, so that Excel and WPS read the Chinese text.
 std::string SummaryCsv(const Summary& summary);

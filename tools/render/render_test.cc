@@ -251,9 +251,63 @@ TEST(Summary, RanksWithTiesSharingARank) {
   EXPECT_THAT(ranks, ::testing::ElementsAre(
                          std::pair<std::string, int>{"F", 1}, std::pair<std::string, int>{"B", 2},
                          std::pair<std::string, int>{"A", 3}, std::pair<std::string, int>{"C", 3},
-                         std::pair<std::string, int>{"D", 5}, std::pair<std::string, int>{"E", 0}));
+                         std::pair<std::string, int>{"D", 0}, std::pair<std::string, int>{"E", 0}));
   EXPECT_EQ(summary.rows[1].errors, 1);
   EXPECT_THAT(summary.level_names, ::testing::ElementsAre("部门决策"));
+  // Drafts are listed apart, by their status; ranked, they rank among
+  // themselves.
+  EXPECT_EQ(summary.rows[4].apart, "草稿");
+  EXPECT_EQ(summary.rows[5].apart, "草稿");
+  EXPECT_EQ(summary.average_total, "90.25");  // (100 + 90 + 85.5 + 85.5) / 4
+  Summary drafts =
+      BuildSummary(2019, reports, cards, v1::Scheme(), {.only = v1::REPORT_STATUS_DRAFT});
+  ASSERT_EQ(drafts.rows.size(), 2u);
+  EXPECT_EQ(drafts.rows[0].code, "D");
+  EXPECT_EQ(drafts.rows[0].rank, 1);
+  EXPECT_EQ(drafts.rows[1].apart, "未评分");
+  EXPECT_EQ(drafts.progress.submitted, 3);  // progress counts every report
+}
+
+TEST(Summary, TheRosterListsWhoHasNotStartedAndFlagsWhoIsNotOnIt) {
+  v1::Roster roster;
+  for (const auto& [code, group] : std::vector<std::pair<std::string, std::string>>{
+           {"A", "行政"}, {"B", "事业"}, {"N", "事业"}}) {
+    v1::RosterEntry& entry = *roster.add_entries();
+    entry.set_department_code(code);
+    entry.set_name("名册" + code);
+    entry.set_group(group);
+  }
+  v1::ScoreCard declared = Card("A", "90.00", 1);
+  declared.set_declared_total("95.5");
+  declared.mutable_report()->set_revision(1);
+  declared.mutable_findings(0)->set_subject("q2_progress");
+  declared.mutable_saved_time()->set_seconds(1764583200);  // 2025-12-01T10:00:00Z
+  Summary summary = BuildSummary(
+      2019,
+      {Revision("A", v1::REPORT_STATUS_APPROVED), Revision("B", v1::REPORT_STATUS_RETURNED),
+       Revision("X", v1::REPORT_STATUS_SUBMITTED)},
+      {declared}, v1::Scheme(), {.roster = &roster});
+  EXPECT_EQ(ProgressText(summary.progress),
+            "名册 3 个部门：未提交 1，草稿 0，已提交 1，已退回 1，审核通过 1；名册外 1");
+  ASSERT_EQ(summary.rows.size(), 4u);
+  const SummaryRow& a = summary.rows[0];
+  EXPECT_EQ(a.rank, 1);
+  EXPECT_EQ(a.group, "行政");
+  EXPECT_EQ(a.gap, "+5.50");
+  EXPECT_EQ(a.card_revision, 1);
+  EXPECT_EQ(a.card_time, "2025-12-01T10:00:00Z");
+  EXPECT_THAT(a.error_subjects, ::testing::ElementsAre("q2_progress"));
+  EXPECT_EQ(summary.rows[1].code, "X");  // submitted, not scored
+  EXPECT_EQ(summary.rows[1].apart, "未评分");
+  EXPECT_TRUE(summary.rows[1].off_roster);
+  EXPECT_EQ(summary.rows[2].apart, "已退回");
+  EXPECT_EQ(summary.rows[3].code, "N");
+  EXPECT_EQ(summary.rows[3].apart, "未提交");
+  EXPECT_EQ(summary.rows[3].name, "名册N");
+  EXPECT_THAT(SummaryCsv(summary), HasSubstr("未提交,N,名册N,事业,"));
+  std::string html = SummaryHtml(summary, Templates::BuiltIn());
+  EXPECT_THAT(html, HasSubstr("<h2>未排名</h2>"));
+  EXPECT_THAT(html, HasSubstr("名册外"));
 }
 
 TEST(Summary, AStaleCardIsShownButNotRanked) {
@@ -291,8 +345,10 @@ TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
   std::string header, row;
   std::getline(lines, header);
   std::getline(lines, row);
-  EXPECT_EQ(header, "名次,部门编码,部门名称,得分,等级,部门决策,错误,警告,提示,状态\r");
-  EXPECT_EQ(row, "1,A,\"部门A,甲\",91.00,优,20.00,2,0,0,审核通过\r");
+  EXPECT_EQ(header,
+            "名次,部门编码,部门名称,类别,得分,等级,自评得分,差额,部门决策,错误,警告,提示,"
+            "错误事项,状态,评分修订,评分时间,备注\r");
+  EXPECT_EQ(row, "1,A,\"部门A,甲\",,91.00,优,,,20.00,2,0,0,,审核通过,,,\r");
 }
 
 TEST(Summary, HtmlPageHasTheChartAndTheTable) {
@@ -464,6 +520,7 @@ TEST(GenericTemplates, SummaryColumnsAndBinsAreTheSchemes) {
     v1::ReportRevision revision;
     revision.mutable_key()->set_department_code(code);
     revision.mutable_key()->set_fiscal_year(2021);
+    revision.set_status(v1::REPORT_STATUS_SUBMITTED);
     *revision.mutable_report() = CountyReport(code, spending.empty() ? "1" : spending);
     reports.push_back(revision);
     if (!spending.empty()) cards.push_back(CountyCard(revision.report()));
@@ -482,7 +539,8 @@ TEST(GenericTemplates, SummaryColumnsAndBinsAreTheSchemes) {
     for (const std::string& score : summary.rows[i].level_scores) EXPECT_NE(score, "");
   }
   std::string csv = SummaryCsv(summary);
-  EXPECT_THAT(csv, HasSubstr("名次,部门编码,部门名称,得分,等级,资金使用,履职成效,错误"));
+  EXPECT_THAT(
+      csv, HasSubstr("名次,部门编码,部门名称,类别,得分,等级,自评得分,差额,资金使用,履职成效,错误"));
   std::string html = SummaryHtml(summary, Templates::BuiltIn());
   EXPECT_THAT(html, HasSubstr(">A ≥85</text>"));
   EXPECT_THAT(html, HasSubstr(">C &lt;70</text>"));

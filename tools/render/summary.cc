@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/report/decimal.h"
 #include "common/report/labels.h"
+#include "google/protobuf/util/time_util.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/render/document_parts.h"
 #include "tools/render/render.h"
@@ -59,11 +62,43 @@ std::vector<GradeBin> BinsOf(const std::vector<Band>& bands) {
 
 std::string RankText(const SummaryRow& row, const std::string& unranked) {
   if (row.rank > 0) return std::to_string(row.rank);
-  return row.stale ? "需重新评分" : unranked;
+  return row.apart.empty() ? unranked : row.apart;
 }
 
+std::string ProgressText(const Progress& p) {
+  std::string text =
+      p.rostered >= 0 ? absl::StrCat("名册 ", p.rostered, " 个部门：未提交 ", p.not_started, "，")
+                      : std::string("未设名册：");
+  absl::StrAppend(&text, "草稿 ", p.draft, "，已提交 ", p.submitted, "，已退回 ", p.returned,
+                  "，审核通过 ", p.approved);
+  if (p.off_roster > 0) absl::StrAppend(&text, "；名册外 ", p.off_roster);
+  return text;
+}
+
+namespace {
+
+// The time of a timestamp to the second, UTC; "" if unset.
+std::string SecondsText(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) return "";
+  google::protobuf::Timestamp seconds = time;
+  seconds.set_nanos(0);
+  return google::protobuf::util::TimeUtil::ToString(seconds);
+}
+
+// Where a row apart sorts: the ones a reviewer acts on first.
+int ApartOrder(const std::string& apart) {
+  static const char* const kOrder[] = {"需重新评分", "未评分", "已退回", "草稿", "未提交"};
+  for (int i = 0; i < 5; ++i) {
+    if (apart == kOrder[i]) return i;
+  }
+  return 5;
+}
+
+}  // namespace
+
 Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& reports,
-                     const std::vector<v1::ScoreCard>& cards, const v1::Scheme& scheme) {
+                     const std::vector<v1::ScoreCard>& cards, const v1::Scheme& scheme,
+                     const SummaryOptions& options) {
   Summary summary;
   summary.fiscal_year = fiscal_year;
   const bool known = !scheme.id().empty();
@@ -106,125 +141,264 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
                      [](const auto& a, const auto& b) { return a.second < b.second; });
     for (const auto& [grade, total] : grades) summary.grade_bins.push_back({grade, grade, 0});
   }
+
+  // The roster, by code.
+  std::map<std::string, const v1::RosterEntry*> rostered;
+  if (options.roster != nullptr) {
+    summary.progress.rostered = options.roster->entries_size();
+    for (const v1::RosterEntry& entry : options.roster->entries()) {
+      rostered[entry.department_code()] = &entry;
+    }
+  }
+  auto ranks = [&options](v1::ReportStatus status) {
+    if (options.only != v1::REPORT_STATUS_UNSPECIFIED) return status == options.only;
+    return status == v1::REPORT_STATUS_SUBMITTED || status == v1::REPORT_STATUS_APPROVED;
+  };
+
   struct Keyed {
     SummaryRow row;
-    std::optional<mpq_class> total;  // exact; none if not scored
+    std::optional<mpq_class> total;                // exact, if ranked
+    std::vector<std::optional<mpq_class>> levels;  // exact, if ranked
   };
   std::vector<Keyed> keyed;
+  std::set<std::string> stored;
   for (const v1::ReportRevision& revision : reports) {
+    const std::string& code = revision.key().department_code();
+    stored.insert(code);
+    Progress& p = summary.progress;
+    switch (revision.status()) {
+      case v1::REPORT_STATUS_DRAFT:
+        ++p.draft;
+        break;
+      case v1::REPORT_STATUS_SUBMITTED:
+        ++p.submitted;
+        break;
+      case v1::REPORT_STATUS_RETURNED:
+        ++p.returned;
+        break;
+      case v1::REPORT_STATUS_APPROVED:
+        ++p.approved;
+        break;
+      default:
+        break;
+    }
+    const bool off_roster = options.roster != nullptr && rostered.count(code) == 0;
+    if (off_roster) ++p.off_roster;
+    if (options.only != v1::REPORT_STATUS_UNSPECIFIED && revision.status() != options.only) {
+      continue;
+    }
     Keyed k;
-    k.row.code = revision.key().department_code();
+    k.row.code = code;
     k.row.name = revision.report().identity().department_name();
+    k.row.off_roster = off_roster;
+    if (auto entry = rostered.find(code); entry != rostered.end()) {
+      k.row.group = entry->second->group();
+      if (k.row.name.empty()) k.row.name = entry->second->name();
+    }
     if (revision.status() != v1::REPORT_STATUS_UNSPECIFIED) {
       k.row.status = report::StatusLabel(revision.status()).chinese;
     }
-    auto it = by_code.find(k.row.code);
     k.row.level_scores.assign(summary.level_names.size(), "");
-    if (it != by_code.end()) {
+    k.levels.assign(summary.level_names.size(), std::nullopt);
+    auto it = by_code.find(code);
+    if (it == by_code.end()) {
+      k.row.apart = ranks(revision.status()) ? "未评分" : k.row.status;
+    } else {
       const v1::ScoreCard& card = *it->second;
       const int64_t content =
           revision.content_revision() > 0 ? revision.content_revision() : revision.revision();
       k.row.stale = card.report().revision() < content;
       k.row.total = card.total_score();
+      k.row.declared_total = card.declared_total();
       k.row.grade = card.grade();
+      k.row.card_revision = card.report().revision();
+      k.row.card_time = SecondsText(card.saved_time());
+      auto verified = report::ParseDecimal(card.total_score());
+      if (auto declared = report::ParseDecimal(card.declared_total());
+          declared.ok() && verified.ok()) {
+        mpq_class gap = declared->value - verified->value;
+        k.row.gap = (gap > 0 ? "+" : "") + report::FormatFixed(gap, 2);
+      }
+      for (const auto& f : card.findings()) {
+        if (f.severity() == v1::SEVERITY_ERROR) {
+          ++k.row.errors;
+          const std::string& subject = f.subject().empty() ? f.code() : f.subject();
+          if (std::find(k.row.error_subjects.begin(), k.row.error_subjects.end(), subject) ==
+              k.row.error_subjects.end()) {
+            k.row.error_subjects.push_back(subject);
+          }
+        } else if (f.severity() == v1::SEVERITY_WARNING) {
+          ++k.row.warnings;
+        } else {
+          ++k.row.infos;
+        }
+      }
       for (const auto& i : card.indicators()) {
         if (i.level() != 1) continue;
         auto at = std::find(level_keys.begin(), level_keys.end(), known ? i.id() : i.name());
-        if (at != level_keys.end()) k.row.level_scores[at - level_keys.begin()] = i.score();
+        if (at == level_keys.end()) continue;
+        k.row.level_scores[at - level_keys.begin()] = i.score();
+        if (auto score = report::ParseDecimal(i.score()); score.ok()) {
+          k.levels[at - level_keys.begin()] = score->value;
+        }
       }
-      for (GradeBin& bin : summary.grade_bins) {
-        if (bin.grade == card.grade() && !k.row.stale) ++bin.count;
-      }
-      for (const auto& f : card.findings()) {
-        if (f.severity() == v1::SEVERITY_ERROR)
-          ++k.row.errors;
-        else if (f.severity() == v1::SEVERITY_WARNING)
-          ++k.row.warnings;
-        else
-          ++k.row.infos;
-      }
-      // Totals are compared exactly, as the decimals they are.
-      if (auto total = report::ParseDecimal(card.total_score()); total.ok() && !k.row.stale) {
-        k.total = total->value;
+      if (!ranks(revision.status())) {
+        k.row.apart = k.row.status;
+      } else if (k.row.stale) {
+        k.row.apart = "需重新评分";
+      } else if (verified.ok()) {
+        k.total = verified->value;  // compared exactly, as the decimal it is
+      } else {
+        k.row.apart = "未评分";
       }
     }
+    if (!k.total) k.levels.assign(k.levels.size(), std::nullopt);
     keyed.push_back(std::move(k));
+  }
+  if (options.roster != nullptr && options.only == v1::REPORT_STATUS_UNSPECIFIED) {
+    for (const v1::RosterEntry& entry : options.roster->entries()) {
+      if (stored.count(entry.department_code())) continue;
+      ++summary.progress.not_started;
+      Keyed k;
+      k.row.code = entry.department_code();
+      k.row.name = entry.name();
+      k.row.group = entry.group();
+      k.row.apart = "未提交";
+      k.row.level_scores.assign(summary.level_names.size(), "");
+      keyed.push_back(std::move(k));
+    }
+  } else if (options.roster != nullptr) {
+    for (const v1::RosterEntry& entry : options.roster->entries()) {
+      if (!stored.count(entry.department_code())) ++summary.progress.not_started;
+    }
   }
   std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
     if (a.total.has_value() != b.total.has_value()) return a.total.has_value();
     if (a.total && *a.total != *b.total) return *a.total > *b.total;
+    if (!a.total && a.row.apart != b.row.apart) {
+      return ApartOrder(a.row.apart) < ApartOrder(b.row.apart);
+    }
     return a.row.code < b.row.code;
   });
+  int ranked = 0;
+  mpq_class total_sum = 0;
+  std::vector<mpq_class> level_sums(summary.level_names.size());
   for (size_t i = 0; i < keyed.size(); ++i) {
-    if (!keyed[i].total) continue;
-    keyed[i].row.rank = (i > 0 && keyed[i - 1].total == keyed[i].total) ? keyed[i - 1].row.rank
-                                                                        : static_cast<int>(i + 1);
+    Keyed& k = keyed[i];
+    if (!k.total) continue;
+    k.row.rank =
+        (i > 0 && keyed[i - 1].total == k.total) ? keyed[i - 1].row.rank : static_cast<int>(i + 1);
+    ++ranked;
+    total_sum += *k.total;
+    for (size_t l = 0; l < k.levels.size(); ++l) {
+      if (k.levels[l]) level_sums[l] += *k.levels[l];
+    }
+    for (GradeBin& bin : summary.grade_bins) {
+      if (bin.grade == k.row.grade) ++bin.count;
+    }
+  }
+  if (ranked > 0) {
+    summary.average_total = report::FormatFixed(mpq_class(total_sum / ranked), 2);
+    for (const mpq_class& sum : level_sums) {
+      summary.level_averages.push_back(report::FormatFixed(mpq_class(sum / ranked), 2));
+    }
   }
   for (Keyed& k : keyed) summary.rows.push_back(std::move(k.row));
   return summary;
 }
 
-std::string SummaryCsv(const Summary& summary) {
-  auto quote = [](const std::string& field) {
-    if (field.find_first_of(",\"\n") == std::string::npos) return field;
-    return "\"" + absl::StrReplaceAll(field, {{"\"", "\"\""}}) + "\"";
-  };
-  std::string csv = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
-  std::vector<std::string> header = {"名次", "部门编码", "部门名称", "得分", "等级"};
+std::vector<std::string> SummaryHeader(const Summary& summary) {
+  std::vector<std::string> header = {"名次", "部门编码", "部门名称", "类别",
+                                     "得分", "等级",     "自评得分", "差额"};
   header.insert(header.end(), summary.level_names.begin(), summary.level_names.end());
   for (v1::Severity severity : {v1::SEVERITY_ERROR, v1::SEVERITY_WARNING, v1::SEVERITY_INFO}) {
     header.push_back(report::SeverityLabel(severity).chinese);
   }
-  header.push_back("状态");
-  std::vector<std::string> quoted;
-  for (const auto& h : header) quoted.push_back(quote(h));
-  csv += absl::StrJoin(quoted, ",") + "\r\n";
-  for (const SummaryRow& row : summary.rows) {
-    std::vector<std::string> fields = {RankText(row, ""), row.code, row.name, row.total, row.grade};
-    fields.insert(fields.end(), row.level_scores.begin(), row.level_scores.end());
-    fields.push_back(std::to_string(row.errors));
-    fields.push_back(std::to_string(row.warnings));
-    fields.push_back(std::to_string(row.infos));
-    fields.push_back(row.status);
-    quoted.clear();
+  for (const char* h : {"错误事项", "状态", "评分修订", "评分时间", "备注"}) header.push_back(h);
+  return header;
+}
+
+std::vector<std::string> SummaryCells(const SummaryRow& row, const std::string& unranked) {
+  std::vector<std::string> cells = {
+      RankText(row, unranked), row.code, row.name, row.group, row.total, row.grade,
+      row.declared_total,      row.gap};
+  cells.insert(cells.end(), row.level_scores.begin(), row.level_scores.end());
+  cells.push_back(row.apart == "未提交" ? "" : std::to_string(row.errors));
+  cells.push_back(row.apart == "未提交" ? "" : std::to_string(row.warnings));
+  cells.push_back(row.apart == "未提交" ? "" : std::to_string(row.infos));
+  cells.push_back(absl::StrJoin(row.error_subjects, "、"));
+  cells.push_back(row.status);
+  cells.push_back(row.card_revision > 0 ? std::to_string(row.card_revision) : "");
+  cells.push_back(row.card_time);
+  cells.push_back(row.off_roster ? "名册外" : "");
+  return cells;
+}
+
+std::string SummaryCsv(const Summary& summary) {
+  auto quote = [](const std::string& field) {
+    if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
+    return "\"" + absl::StrReplaceAll(field, {{"\"", "\"\""}}) + "\"";
+  };
+  auto line = [&quote](const std::vector<std::string>& fields) {
+    std::vector<std::string> quoted;
     for (const auto& f : fields) quoted.push_back(quote(f));
-    csv += absl::StrJoin(quoted, ",") + "\r\n";
-  }
+    return absl::StrJoin(quoted, ",") + "\r\n";
+  };
+  std::string csv = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
+  csv += line(SummaryHeader(summary));
+  for (const SummaryRow& row : summary.rows) csv += line(SummaryCells(row, ""));
   return csv;
 }
 
 std::string SummaryHtml(const Summary& summary, const Templates& templates) {
-  mstch::array rows;
+  mstch::array ranked, apart;
   int scored = 0, flagged = 0;
   std::vector<std::pair<std::string, int>> bins;
   for (const GradeBin& bin : summary.grade_bins) bins.emplace_back(bin.label, bin.count);
   for (const SummaryRow& row : summary.rows) {
     mstch::array levels;
     for (const auto& s : row.level_scores) levels.push_back(s);
-    rows.push_back(mstch::map{{"rank", RankText(row, "—")},
-                              {"code", row.code},
-                              {"name", row.name},
-                              {"total", row.total.empty() ? std::string("未评分") : row.total},
-                              {"grade", row.grade},
-                              {"levels", levels},
-                              {"errors", std::to_string(row.errors)},
-                              {"warnings", std::to_string(row.warnings)},
-                              {"infos", std::to_string(row.infos)},
-                              {"status", row.status},
-                              {"flagged", row.errors > 0}});
-    if (!row.total.empty()) ++scored;
+    mstch::map cells{{"rank", RankText(row, "—")},
+                     {"code", row.code},
+                     {"name", row.name},
+                     {"group", row.group},
+                     {"total", row.total},
+                     {"grade", row.grade},
+                     {"declared", row.declared_total},
+                     {"gap", row.gap},
+                     {"levels", levels},
+                     {"errors", std::to_string(row.errors)},
+                     {"subjects", absl::StrJoin(row.error_subjects, "、")},
+                     {"warnings", std::to_string(row.warnings)},
+                     {"infos", std::to_string(row.infos)},
+                     {"status", row.status},
+                     {"card_revision",
+                      row.card_revision > 0 ? std::to_string(row.card_revision) : std::string()},
+                     {"card_time", row.card_time},
+                     {"off_roster", row.off_roster},
+                     {"stale", row.stale},
+                     {"flagged", row.errors > 0}};
+    (row.rank > 0 ? ranked : apart).push_back(std::move(cells));
+    if (row.rank > 0) ++scored;
     if (row.errors > 0) ++flagged;
   }
-  mstch::array level_names;
+  mstch::array level_names, level_averages;
   for (const auto& n : summary.level_names) level_names.push_back(n);
+  for (const auto& a : summary.level_averages) level_averages.push_back(a);
   mstch::map view{{"fiscal_year", std::to_string(summary.fiscal_year)},
                   {"scheme_name", summary.scheme_name},
                   {"count", std::to_string(summary.rows.size())},
                   {"scored", std::to_string(scored)},
                   {"flagged", std::to_string(flagged)},
+                  {"progress", ProgressText(summary.progress)},
                   {"level_names", level_names},
-                  {"rows", rows},
-                  {"chart", HistogramSvg(bins, "得分分布（按等级）")}};
+                  {"average_total", summary.average_total},
+                  {"level_averages", level_averages},
+                  {"has_average", !summary.average_total.empty()},
+                  {"rows", ranked},
+                  {"apart", apart},
+                  {"has_apart", !apart.empty()},
+                  {"chart", HistogramSvg(bins, "得分分布（按等级，已排名部门）")}};
   return Mustache(templates.Get("summary.html.mustache"), view, true);
 }
 

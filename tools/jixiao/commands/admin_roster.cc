@@ -102,7 +102,16 @@ int RosterRefused(const GlobalOptions& global, const std::string& path,
     if (sscanf(v.field.c_str(), "entries[%d]", &index) == 1 && index >= 0 &&
         index < static_cast<int>(lines.size())) {
       column = v.field.substr(v.field.find(']') + 2);
-      std::cerr << "  line " << lines[index] << ", " << column << ": " << v.description << "\n";
+      // "repeats entries[0]'s D1" → "repeats line 2's D1"
+      std::string description = v.description;
+      int other = -1;
+      size_t at = description.find("entries[");
+      if (at != std::string::npos && sscanf(description.c_str() + at, "entries[%d]", &other) == 1 &&
+          other >= 0 && other < static_cast<int>(lines.size())) {
+        description.replace(at, description.find(']', at) + 1 - at,
+                            absl::StrCat("line ", lines[other]));
+      }
+      std::cerr << "  line " << lines[index] << ", " << column << ": " << description << "\n";
     } else {
       std::cerr << "  " << v.field << ": " << v.description << "\n";
     }

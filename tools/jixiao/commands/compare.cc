@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "scoring-svc/engine/engine.h"
 #include "tools/jixiao/commands/commands.h"
 #include "tools/jixiao/documents.h"
 #include "tools/jixiao/exit_codes.h"
@@ -44,9 +45,11 @@ int Run(const GlobalOptions& global, const CompareArgs& args) {
   }
   if (a->card.report().fiscal_year() > b->card.report().fiscal_year()) std::swap(a, b);
   render::Format format = args.format == "html" ? render::Format::kHtml : render::Format::kMarkdown;
-  return Emit(
+  int emitted = Emit(
       render::RenderCompare(a->report, a->card, b->report, b->card, a->scheme, format, *templates),
       args.document.out);
+  if (emitted != kOk) return emitted;
+  return engine::HasErrors(a->card) || engine::HasErrors(b->card) ? kErrorFindings : kOk;
 }
 
 CommandRun Define(CLI::App& command) {

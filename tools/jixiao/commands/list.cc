@@ -1,10 +1,12 @@
 // `jixiao list`: stored reports, the latest revision of each, filtered by
-// year, department and status; one page, or with --all every page.
+// year, department and status, each with its card's total and whether it
+// is fresh; one page, or with --all every page.
 
 #include <cctype>
 #include <iostream>
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
 #include "tools/jixiao/commands/commands.h"
@@ -26,6 +28,24 @@ struct ListArgs {
   bool all = false;
 };
 
+// The report's card as the list shows it: "97.06 优" for the report as it
+// stands, "97.06 需重新评分 (@2)" for an earlier content's, 未评分 without
+// one.
+std::string CardCell(StorageClient& client, const v1::ReportRevision& report) {
+  if (report.status() == v1::REPORT_STATUS_DELETED) return "";
+  v1::GetScoreCardRequest request;
+  *request.mutable_key() = report.key();
+  v1::GetScoreCardResponse response;
+  absl::Status status = client.Call(&Stub::GetScoreCard, request, response);
+  if (absl::IsNotFound(status)) return "未评分";
+  if (!status.ok()) return "?";
+  const v1::ScoreCard& card = response.card();
+  if (response.stale()) {
+    return absl::StrCat(card.total_score(), " 需重新评分 (@", card.report().revision(), ")");
+  }
+  return absl::StrCat(card.total_score(), " ", card.grade());
+}
+
 int Run(const GlobalOptions& global, const ListArgs& args) {
   if (!NeedStorage(global)) return kUsage;
   v1::ListReportsRequest request;
@@ -43,7 +63,7 @@ int Run(const GlobalOptions& global, const ListArgs& args) {
     request.set_status(*status);
   }
   StorageClient client(global.client);
-  TextTable table({"report", "rev", "status", "department 部门", "author", "time"});
+  TextTable table({"report", "rev", "status", "card 评分", "department 部门", "author", "time"});
   absl::StatusOr<std::string> next = ReadPages(
       client, &Stub::ListReports, request, args.all, [&](const v1::ListReportsResponse& page) {
         for (const v1::ReportRevision& r : page.reports()) {
@@ -51,7 +71,8 @@ int Run(const GlobalOptions& global, const ListArgs& args) {
             std::cout << ToJson(r, false) << "\n";
           } else {
             table.AddRow({Ref(r.key()), std::to_string(r.revision()), StatusName(r.status()),
-                          r.report().identity().department_name(), r.author(), Time(r)});
+                          CardCell(client, r), r.report().identity().department_name(), r.author(),
+                          Time(r)});
           }
         }
       });
@@ -74,6 +95,10 @@ CommandRun Define(CLI::App& command) {
 
 }  // namespace
 
-const Command kListCommand = {"list", "list stored reports, latest revision of each", Define};
+const Command kListCommand = {
+    "list",
+    "list stored reports, latest revision of each, with its card's total (需重新评分 when the card "
+    "is of earlier content, 未评分 without one)",
+    Define};
 
 }  // namespace jixiao::cli

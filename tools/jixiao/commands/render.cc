@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "scoring-svc/engine/engine.h"
 #include "tools/jixiao/commands/commands.h"
 #include "tools/jixiao/documents.h"
+#include "tools/jixiao/exit_codes.h"
 
 namespace jixiao::cli {
 namespace {
@@ -27,9 +29,13 @@ int Run(const GlobalOptions& global, const RenderArgs& args) {
   auto scored = LoadScored(global, args.sources[0], args.scheme);
   if (!scored.ok()) return DocumentError(args.sources[0], scored.status(), global);
   render::Format format = args.format == "html" ? render::Format::kHtml : render::Format::kMarkdown;
-  return Emit(
-      render::RenderReport(scored->report, scored->card, scored->scheme, format, *templates),
-      args.document.out);
+  int emitted =
+      Emit(render::RenderReport(scored->report, scored->card, scored->scheme, format, *templates),
+           args.document.out);
+  // As for every command that shows a card: the document is written, and
+  // 3 says its figures contradict each other.
+  if (emitted != kOk) return emitted;
+  return engine::HasErrors(scored->card) ? kErrorFindings : kOk;
 }
 
 CommandRun Define(CLI::App& command) {

@@ -1,9 +1,12 @@
-// `jixiao summary`: every department's stored report of a year, ranked
-// (ties share a rank), with grades, level scores and findings; as a table,
-// CSV for spreadsheets, or an HTML page with the distribution of grades.
+// `jixiao summary`: a year's review. The progress over the year's roster;
+// submitted and approved reports with fresh cards ranked (ties share a
+// rank), with declared and verified totals, level scores and their
+// averages, findings; every other department listed apart with the reason.
+// As a table, CSV for spreadsheets, JSON, or an HTML page.
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -39,27 +42,82 @@ std::string SummaryJson(const render::Summary& summary) {
   auto set = [](Struct& s, const std::string& key) -> google::protobuf::Value& {
     return (*s.mutable_fields())[key];
   };
+  auto strings = [](google::protobuf::Value& value, const std::vector<std::string>& items) {
+    auto& list = *value.mutable_list_value();
+    for (const std::string& item : items) list.add_values()->set_string_value(item);
+  };
   set(out, "fiscal_year").set_number_value(summary.fiscal_year);
   set(out, "scheme_name").set_string_value(summary.scheme_name);
-  auto& levels = *set(out, "level_names").mutable_list_value();
-  for (const std::string& name : summary.level_names) levels.add_values()->set_string_value(name);
+  strings(set(out, "level_names"), summary.level_names);
+  set(out, "average_total").set_string_value(summary.average_total);
+  strings(set(out, "level_averages"), summary.level_averages);
+  Struct& progress = *set(out, "progress").mutable_struct_value();
+  const render::Progress& p = summary.progress;
+  if (p.rostered >= 0) {
+    set(progress, "rostered").set_number_value(p.rostered);
+    set(progress, "not_started").set_number_value(p.not_started);
+  }
+  set(progress, "draft").set_number_value(p.draft);
+  set(progress, "submitted").set_number_value(p.submitted);
+  set(progress, "returned").set_number_value(p.returned);
+  set(progress, "approved").set_number_value(p.approved);
+  set(progress, "off_roster").set_number_value(p.off_roster);
   auto& rows = *set(out, "rows").mutable_list_value();
   for (const render::SummaryRow& row : summary.rows) {
     Struct& r = *rows.add_values()->mutable_struct_value();
     set(r, "rank").set_number_value(row.rank);
+    set(r, "apart").set_string_value(row.apart);
     set(r, "stale").set_bool_value(row.stale);
+    set(r, "off_roster").set_bool_value(row.off_roster);
     set(r, "code").set_string_value(row.code);
     set(r, "name").set_string_value(row.name);
+    set(r, "group").set_string_value(row.group);
     set(r, "total").set_string_value(row.total);
+    set(r, "declared_total").set_string_value(row.declared_total);
+    set(r, "gap").set_string_value(row.gap);
     set(r, "grade").set_string_value(row.grade);
-    auto& scores = *set(r, "level_scores").mutable_list_value();
-    for (const std::string& score : row.level_scores) scores.add_values()->set_string_value(score);
+    set(r, "card_revision").set_number_value(static_cast<double>(row.card_revision));
+    set(r, "card_time").set_string_value(row.card_time);
+    strings(set(r, "level_scores"), row.level_scores);
     set(r, "errors").set_number_value(row.errors);
+    strings(set(r, "error_subjects"), row.error_subjects);
     set(r, "warnings").set_number_value(row.warnings);
     set(r, "infos").set_number_value(row.infos);
     set(r, "status").set_string_value(row.status);
   }
   return ToJson(out, true);
+}
+
+// The summary as a terminal reads it: the progress line, the ranked
+// table with its averages, then the rows apart.
+std::string SummaryText(const render::Summary& summary) {
+  std::ostringstream text;
+  text << summary.fiscal_year << " 年度";
+  if (!summary.scheme_name.empty()) text << "（" << summary.scheme_name << "）";
+  text << "\n" << render::ProgressText(summary.progress) << "\n";
+  std::vector<std::string> header = render::SummaryHeader(summary);
+  TextTable ranked(header), apart(header);
+  int ranked_rows = 0, apart_rows = 0;
+  for (const render::SummaryRow& row : summary.rows) {
+    (row.rank > 0 ? ranked : apart).AddRow(render::SummaryCells(row, "—"));
+    ++(row.rank > 0 ? ranked_rows : apart_rows);
+  }
+  if (!summary.average_total.empty()) {
+    std::vector<std::string> average(header.size(), "");
+    average[2] = "平均";
+    average[4] = summary.average_total;
+    for (size_t i = 0; i < summary.level_averages.size(); ++i) {
+      average[8 + i] = summary.level_averages[i];
+    }
+    ranked.AddRow(average);
+  }
+  text << "\n排名 " << ranked_rows << " 个部门（已提交、审核通过且评分为最新）\n";
+  if (ranked_rows > 0) ranked.Print(text);
+  if (apart_rows > 0) {
+    text << "\n未排名 " << apart_rows << " 个部门\n";
+    apart.Print(text);
+  }
+  return text.str();
 }
 
 int Run(const GlobalOptions& global, const SummaryArgs& args) {
@@ -71,11 +129,12 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
   auto templates = LoadTemplates(args.document.templates);
   if (!templates.ok()) return DocumentError("--templates", templates.status(), global);
   StorageClient client(global.client);
+  // Every report of the year: the progress line counts them all, whatever
+  // --status shows.
   std::vector<v1::ReportRevision> reports;
   v1::ListReportsRequest list;
   list.set_fiscal_year(args.year);
   list.set_page_size(1000);
-  if (!args.status.empty()) list.set_status(*ParseStatusName(args.status));  // checked by CLI11
   absl::StatusOr<std::string> read =
       ReadPages(client, &Stub::ListReports, list, /*all=*/true, [&](v1::ListReportsResponse& page) {
         for (auto& r : *page.mutable_reports()) reports.push_back(std::move(r));
@@ -90,6 +149,18 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
                      for (auto& c : *page.mutable_cards()) cards.push_back(std::move(c));
                    });
   if (!read.ok()) return DocumentError("summary", read.status(), global);
+  std::optional<v1::Roster> roster;
+  {
+    v1::GetRosterRequest request;
+    request.set_fiscal_year(args.year);
+    v1::GetRosterResponse response;
+    absl::Status status = client.Call(&Stub::GetRoster, request, response);
+    if (status.ok()) {
+      roster = std::move(*response.mutable_roster());
+    } else if (!absl::IsNotFound(status)) {
+      return DocumentError("summary", status, global);
+    }
+  }
 
   // The columns and grade bins follow the year's scheme: its assignment,
   // or, for a year without one, the scheme its first card was scored with.
@@ -103,29 +174,28 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
     if (!of_card.ok()) return DocumentError("summary", of_card.status(), global);
     scheme = *std::move(of_card);
   }
-  const std::string& out = args.document.out;
-  render::Summary summary = render::BuildSummary(args.year, reports, cards, scheme);
-  if (args.format == "csv") return Emit(render::SummaryCsv(summary), out);
-  if (args.format == "html") return Emit(render::SummaryHtml(summary, *templates), out);
-  if (global.output == "json") return Emit(SummaryJson(summary), out);
-  std::vector<std::string> headers = {"名次", "部门编码", "部门名称", "得分", "等级"};
-  headers.insert(headers.end(), summary.level_names.begin(), summary.level_names.end());
-  for (const char* h : {"错误", "警告", "提示", "状态"}) headers.push_back(h);
-  TextTable table(headers);
+  render::SummaryOptions options;
+  options.roster = roster ? &*roster : nullptr;
+  if (!args.status.empty()) options.only = *ParseStatusName(args.status);  // checked by CLI11
+  render::Summary summary = render::BuildSummary(args.year, reports, cards, scheme, options);
+  // Like every command that shows a card: 3 when one shown as it stands
+  // has error findings.
+  int code = kOk;
   for (const render::SummaryRow& row : summary.rows) {
-    std::vector<std::string> cells = {render::RankText(row, "—"), row.code, row.name,
-                                      row.total.empty() ? "未评分" : row.total, row.grade};
-    cells.insert(cells.end(), row.level_scores.begin(), row.level_scores.end());
-    cells.push_back(std::to_string(row.errors));
-    cells.push_back(std::to_string(row.warnings));
-    cells.push_back(std::to_string(row.infos));
-    cells.push_back(row.status);
-    table.AddRow(cells);
+    if (row.errors > 0 && !row.stale) code = kErrorFindings;
   }
-  std::ostringstream text;
-  text << args.year << " 年度：" << summary.rows.size() << " 个部门\n";
-  table.Print(text);
-  return Emit(text.str(), out);
+  const std::string& out = args.document.out;
+  int emitted;
+  if (args.format == "csv") {
+    emitted = Emit(render::SummaryCsv(summary), out);
+  } else if (args.format == "html") {
+    emitted = Emit(render::SummaryHtml(summary, *templates), out);
+  } else if (global.output == "json") {
+    emitted = Emit(SummaryJson(summary), out);
+  } else {
+    emitted = Emit(SummaryText(summary), out);
+  }
+  return emitted != kOk ? emitted : code;
 }
 
 CommandRun Define(CLI::App& command) {
@@ -136,7 +206,10 @@ CommandRun Define(CLI::App& command) {
                   "table, csv (UTF-8 with BOM, for Excel and WPS) or html")
       ->check(CLI::IsMember({"table", "csv", "html"}))
       ->default_val("table");
-  command.add_option("--status", args->status, "only reports of this status")
+  command
+      .add_option("--status", args->status,
+                  "only reports of this status, ranked among themselves (default: every report, "
+                  "submitted and approved ones ranked, the rest listed apart)")
       ->check(CLI::IsMember({"draft", "submitted", "returned", "approved"}));
   AddDocumentArgs(command, args->document);
   return [args](const GlobalOptions& global) { return Run(global, *args); };
@@ -145,6 +218,10 @@ CommandRun Define(CLI::App& command) {
 }  // namespace
 
 const Command kSummaryCommand = {
-    "summary", "every department's report of a year, ranked, with grades and findings", Define};
+    "summary",
+    "a year's review: progress over the roster, submitted and approved reports ranked (declared "
+    "and verified totals, errors, card revision), the rest listed apart (未提交, 未评分, "
+    "需重新评分, drafts); exit 3 if a card shown has error findings",
+    Define};
 
 }  // namespace jixiao::cli
