@@ -231,6 +231,12 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
     };
   };
 
+  v1::Report two_line_name = WithBudget("1");
+  two_line_name.mutable_identity()->set_department_name("本局\n999  伪造的一行");
+  v1::Report escape_name = WithBudget("1");
+  escape_name.mutable_identity()->set_department_name("\x1b[2J本局");
+  v1::Report blank_name = WithBudget("1");
+  blank_name.mutable_identity()->set_department_name("\xe3\x80\x80");  // an ideographic space
   v1::Report huge_text = WithBudget("1");
   huge_text.mutable_narrative()->add_preamble(std::string(70000, 'x'));
   v1::Report many_items = WithBudget("1");
@@ -468,6 +474,12 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
        "report.identity.department_code"},
       {"year zero", create("lh", year_zero), C::INVALID_ARGUMENT, "report.identity.fiscal_year"},
       {"year far away", create("lh", year_far), C::INVALID_ARGUMENT, "report.identity.fiscal_year"},
+      {"department name with a line break", create("lh", two_line_name), C::INVALID_ARGUMENT,
+       "report.identity.department_name"},
+      {"department name with a terminal escape", create("lh", escape_name), C::INVALID_ARGUMENT,
+       "report.identity.department_name"},
+      {"department name of spaces only", create("lh", blank_name), C::INVALID_ARGUMENT,
+       "report.identity.department_name"},
       {"huge string", create("lh", huge_text), C::INVALID_ARGUMENT, "report.narrative.preamble[0]"},
       {"too many items", create("lh", many_items), C::INVALID_ARGUMENT, "report.checklist"},
       {"duplicate answers", create("lh", duplicate_answers), C::INVALID_ARGUMENT,

@@ -13,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
@@ -207,8 +208,21 @@ TEST_F(ReviewCycle, RosterToApprovals) {
   CommandResult unexplained = As("D3", {"submit", "D3/2019"});
   EXPECT_EQ(unexplained.exit_code, 3);  // scored, with an error finding, and not submitted
   EXPECT_THAT(unexplained.err, HasSubstr("--explain"));
-  ASSERT_EQ(As("D3", {"submit", "D3/2019", "--explain", "第二季度进度按财政口径申报"}).exit_code,
+  // An explanation is the department's own text: a line break in it cannot
+  // forge a line of the feed or of the history.
+  ASSERT_EQ(As("D3", {"submit", "D3/2019", "--explain",
+                      "第二季度进度按财政口径申报\n999  2019-01-01T00:00:00Z  wang  report  "
+                      "D1/2019@9  approved 审核通过"})
+                .exit_code,
             0);
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"changes"}, {"history", "D3/2019"}}) {
+    CommandResult shown = As("reviewer", args);
+    EXPECT_THAT(shown.out, HasSubstr("按财政口径申报⏎999")) << args[0];
+    for (absl::string_view line : absl::StrSplit(shown.out, '\n')) {
+      EXPECT_FALSE(absl::StartsWith(line, "999")) << args[0] << ": " << line;
+    }
+  }
 
   // Approval needs --despite-errors for a card with error findings.
   CommandResult blind = As("reviewer", {"approve", "D3/2019"});
@@ -230,7 +244,7 @@ TEST_F(ReviewCycle, RosterToApprovals) {
   // ranked, the rest apart; 未提交 for D6, X9 flagged.
   CommandResult summary = As("reviewer", {"summary", "--year", "2019"});
   EXPECT_EQ(summary.exit_code, 3) << summary.err;  // D3's card has an error finding
-  EXPECT_THAT(summary.out, HasSubstr("名册 6 个部门：未提交 1，草稿 2，已提交 2，已退回 1，"
+  EXPECT_THAT(summary.out, HasSubstr("名册 6 个部门：未提交 1，草稿 1，已提交 2，已退回 1，"
                                      "审核通过 1；名册外 1"));
   CommandResult json = As("reviewer", {"summary", "--year", "2019", "-o", "json"});
   google::protobuf::Struct parsed;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/report/decimal.h"
 #include "common/report/field_violations.h"
+#include "common/report/plain_text.h"
 
 namespace jixiao::report {
 namespace {
@@ -206,7 +207,16 @@ class ReportChecker {
     if (std::string problem = DepartmentCodeProblem(identity.department_code()); !problem.empty()) {
       Add("identity.department_code", problem);
     }
-    if (identity.department_name().empty()) Add("identity.department_name", "is required");
+    if (IsBlank(identity.department_name())) Add("identity.department_name", "is required");
+    // Names are printed in tables, CSV files and line-based feeds.
+    for (const auto& [field, text] :
+         {std::pair<const char*, const std::string*>{"identity.department_name",
+                                                     &identity.department_name()},
+          {"identity.legal_representative", &identity.legal_representative()},
+          {"identity.submitter", &identity.submitter()},
+          {"identity.phone", &identity.phone()}}) {
+      if (!IsOneLine(*text)) Add(field, "must be one line, without control characters");
+    }
     if (std::string problem = FiscalYearProblem(identity.fiscal_year()); !problem.empty()) {
       Add("identity.fiscal_year", problem);
     }

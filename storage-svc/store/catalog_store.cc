@@ -11,6 +11,7 @@
 #include "common/report/check_report.h"
 #include "common/report/deterministic.h"
 #include "common/report/field_violations.h"
+#include "common/report/plain_text.h"
 #include "common/report/scheme_ref.h"
 #include "google/protobuf/util/time_util.h"
 #include "storage-svc/store/keys.h"
@@ -601,17 +602,6 @@ absl::StatusOr<v1::ListSchemeAssignmentsResponse> Store::Impl::ListSchemeAssignm
   return response;
 }
 
-namespace {
-
-// Whether `text` holds an ASCII control character (a line break, a tab,
-// an escape): names are printed in tables and terminals.
-bool HasControl(absl::string_view text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
-
-}  // namespace
-
 absl::StatusOr<v1::Roster> Store::Impl::SetRoster(const v1::SetRosterRequest& request,
                                                   const WriteContext& context) {
   constexpr int kMaxEntries = 20000;
@@ -620,6 +610,10 @@ absl::StatusOr<v1::Roster> Store::Impl::SetRoster(const v1::SetRosterRequest& re
   if (request.fiscal_year() < report::kMinFiscalYear ||
       request.fiscal_year() > report::kMaxFiscalYear) {
     violations.push_back({"fiscal_year", "must lie within [2000, 2100]"});
+  }
+  if (request.entries_size() == 0) {
+    violations.push_back({"entries", "is empty: a roster lists at least one department"});
+    return report::InvalidArgumentWithViolations("bad roster", violations);
   }
   if (request.entries_size() > kMaxEntries) {
     violations.push_back(
@@ -640,11 +634,13 @@ absl::StatusOr<v1::Roster> Store::Impl::SetRoster(const v1::SetRosterRequest& re
     }
     if (entry.name().empty()) {
       violations.push_back({at + "name", "is required"});
-    } else if (entry.name().size() > kMaxName || HasControl(entry.name())) {
+    } else if (report::IsBlank(entry.name())) {
+      violations.push_back({at + "name", "is only spaces"});
+    } else if (entry.name().size() > kMaxName || !report::IsOneLine(entry.name())) {
       violations.push_back({at + "name", absl::StrCat("must be one line of at most ", kMaxName,
                                                       " bytes, without control characters")});
     }
-    if (entry.group().size() > kMaxGroup || HasControl(entry.group())) {
+    if (entry.group().size() > kMaxGroup || !report::IsOneLine(entry.group())) {
       violations.push_back({at + "group", absl::StrCat("must be one line of at most ", kMaxGroup,
                                                        " bytes, without control characters")});
     }

@@ -203,6 +203,11 @@ TEST_F(StoreRoster, BadEntriesAreNamedAndNothingIsStored) {
   *set.add_entries() = Entry("CC", "");
   *set.add_entries() = Entry("DD", "two\nlines");
   *set.add_entries() = Entry("EE", "ok", std::string(65, 'g'));
+  *set.add_entries() = Entry("FF",
+                             "\xc2\x9b"
+                             "31m");                             // C1 control (CSI)
+  *set.add_entries() = Entry("GG", "\xe3\x80\x80\xe2\x80\x8b");  // ideographic, zero-width spaces
+  *set.add_entries() = Entry("HH", "rtl\xe2\x80\xae");           // right-to-left override
   auto refused = store_->SetRoster(set, {"ada"});
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(Reason(refused.status(), "entries[1].department_code").empty());
@@ -211,6 +216,9 @@ TEST_F(StoreRoster, BadEntriesAreNamedAndNothingIsStored) {
   EXPECT_EQ(Reason(refused.status(), "entries[3].name"), "is required");
   EXPECT_THAT(Reason(refused.status(), "entries[4].name"), ::testing::HasSubstr("control"));
   EXPECT_THAT(Reason(refused.status(), "entries[5].group"), ::testing::HasSubstr("64 bytes"));
+  EXPECT_THAT(Reason(refused.status(), "entries[6].name"), ::testing::HasSubstr("control"));
+  EXPECT_EQ(Reason(refused.status(), "entries[7].name"), "is only spaces");
+  EXPECT_THAT(Reason(refused.status(), "entries[8].name"), ::testing::HasSubstr("control"));
   v1::GetRosterRequest get;
   get.set_fiscal_year(2019);
   EXPECT_EQ(store_->GetRoster(get).status().code(), absl::StatusCode::kNotFound);
@@ -220,8 +228,11 @@ TEST_F(StoreRoster, BadEntriesAreNamedAndNothingIsStored) {
   for (int i = 0; i < 20001; ++i) *huge.add_entries() = Entry("X" + std::to_string(i), "n");
   EXPECT_THAT(Reason(store_->SetRoster(huge, {"ada"}).status(), "entries"),
               ::testing::HasSubstr("at most 20000"));
-  huge.set_fiscal_year(1999);
   huge.clear_entries();
+  EXPECT_THAT(Reason(store_->SetRoster(huge, {"ada"}).status(), "entries"),
+              ::testing::HasSubstr("is empty"));
+  huge.set_fiscal_year(1999);
+  *huge.add_entries() = Entry("AA", "区财政局");
   EXPECT_FALSE(Reason(store_->SetRoster(huge, {"ada"}).status(), "fiscal_year").empty());
 }
 

@@ -119,7 +119,8 @@ int Emit(const std::string& text, const std::string& out) {
   }
   std::ofstream file(out, std::ios::binary);
   file << text;
-  if (!file) {
+  file.close();  // a full disk shows only once the buffer is written
+  if (file.fail()) {
     std::cerr << "jixiao: cannot write " << out << "\n";
     return kFailure;
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/report/plain_text.h"
+
 namespace jixiao::cli {
 
 int DisplayWidth(const std::string& utf8) {
@@ -38,6 +40,9 @@ TextTable::TextTable(std::vector<std::string> headers, std::vector<Align> align)
 
 void TextTable::AddRow(std::vector<std::string> cells) {
   cells.resize(headers_.size());
+  // A cell is one line whatever it holds: a name or reason with a line
+  // break or an escape sequence cannot forge a row or move the cursor.
+  for (std::string& cell : cells) cell = report::OneLine(cell);
   rows_.push_back(std::move(cells));
 }
 

@@ -288,11 +288,12 @@ TEST(Summary, TheRosterListsWhoHasNotStartedAndFlagsWhoIsNotOnIt) {
        Revision("X", v1::REPORT_STATUS_SUBMITTED)},
       {declared}, v1::Scheme(), {.roster = &roster});
   EXPECT_EQ(ProgressText(summary.progress),
-            "名册 3 个部门：未提交 1，草稿 0，已提交 1，已退回 1，审核通过 1；名册外 1");
+            "名册 3 个部门：未提交 1，草稿 0，已提交 0，已退回 1，审核通过 1；名册外 1");
   ASSERT_EQ(summary.rows.size(), 4u);
   const SummaryRow& a = summary.rows[0];
   EXPECT_EQ(a.rank, 1);
   EXPECT_EQ(a.group, "行政");
+  EXPECT_EQ(a.name, "名册A");  // the roster's name, not the report's
   EXPECT_EQ(a.gap, "+5.50");
   EXPECT_EQ(a.card_revision, 1);
   EXPECT_EQ(a.card_time, "2025-12-01T10:00:00Z");
@@ -349,6 +350,22 @@ TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
             "名次,部门编码,部门名称,类别,得分,等级,自评得分,差额,部门决策,错误,警告,提示,"
             "错误事项,状态,评分修订,评分时间,备注\r");
   EXPECT_EQ(row, "1,A,\"部门A,甲\",,91.00,优,,,20.00,2,0,0,,审核通过,,,\r");
+}
+
+// A name a department chose cannot run as a formula in the reviewer's
+// spreadsheet; numbers stay numbers.
+TEST(Summary, CsvCellsAreNeverFormulas) {
+  v1::ReportRevision a = Revision("A", v1::REPORT_STATUS_APPROVED);
+  a.mutable_report()->mutable_identity()->set_department_name("=cmd|' /C calc'!A0");
+  v1::ReportRevision b = Revision("B", v1::REPORT_STATUS_APPROVED);
+  b.mutable_report()->mutable_identity()->set_department_name("@SUM(1)");
+  v1::ScoreCard card = Card("A", "91.00", 0);
+  card.set_declared_total("90.5");
+  Summary summary = BuildSummary(2019, {a, b}, {card, Card("B", "80.00", 0)}, v1::Scheme());
+  std::string csv = SummaryCsv(summary);
+  EXPECT_THAT(csv, HasSubstr(",'=cmd|' /C calc'!A0,"));
+  EXPECT_THAT(csv, HasSubstr(",'@SUM(1),"));
+  EXPECT_THAT(csv, HasSubstr(",-0.50,"));  // the gap, a number
 }
 
 TEST(Summary, HtmlPageHasTheChartAndTheTable) {

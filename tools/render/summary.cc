@@ -166,24 +166,19 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
     const std::string& code = revision.key().department_code();
     stored.insert(code);
     Progress& p = summary.progress;
-    switch (revision.status()) {
-      case v1::REPORT_STATUS_DRAFT:
-        ++p.draft;
-        break;
-      case v1::REPORT_STATUS_SUBMITTED:
-        ++p.submitted;
-        break;
-      case v1::REPORT_STATUS_RETURNED:
-        ++p.returned;
-        break;
-      case v1::REPORT_STATUS_APPROVED:
-        ++p.approved;
-        break;
-      default:
-        break;
-    }
+    // With a roster, the steps count its departments; the others count apart.
     const bool off_roster = options.roster != nullptr && rostered.count(code) == 0;
-    if (off_roster) ++p.off_roster;
+    if (off_roster) {
+      ++p.off_roster;
+    } else if (revision.status() == v1::REPORT_STATUS_DRAFT) {
+      ++p.draft;
+    } else if (revision.status() == v1::REPORT_STATUS_SUBMITTED) {
+      ++p.submitted;
+    } else if (revision.status() == v1::REPORT_STATUS_RETURNED) {
+      ++p.returned;
+    } else if (revision.status() == v1::REPORT_STATUS_APPROVED) {
+      ++p.approved;
+    }
     if (options.only != v1::REPORT_STATUS_UNSPECIFIED && revision.status() != options.only) {
       continue;
     }
@@ -192,8 +187,9 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
     k.row.name = revision.report().identity().department_name();
     k.row.off_roster = off_roster;
     if (auto entry = rostered.find(code); entry != rostered.end()) {
+      // The bureau's roster names its departments, whatever a report calls itself.
       k.row.group = entry->second->group();
-      if (k.row.name.empty()) k.row.name = entry->second->name();
+      k.row.name = entry->second->name();
     }
     if (revision.status() != v1::REPORT_STATUS_UNSPECIFIED) {
       k.row.status = report::StatusLabel(revision.status()).chinese;
@@ -330,15 +326,26 @@ std::vector<std::string> SummaryCells(const SummaryRow& row, const std::string& 
   cells.push_back(row.status);
   cells.push_back(row.card_revision > 0 ? std::to_string(row.card_revision) : "");
   cells.push_back(row.card_time);
-  cells.push_back(row.off_roster ? "名册外" : "");
+  std::vector<std::string> notes;
+  if (row.stale && row.apart != "需重新评分") notes.push_back("需重新评分");
+  if (row.off_roster) notes.push_back("名册外");
+  cells.push_back(absl::StrJoin(notes, "；"));
   return cells;
 }
 
 std::string SummaryCsv(const Summary& summary) {
-  auto quote = [](const std::string& field) {
+  auto quote = [](std::string field) {
+    // A cell a spreadsheet would take for a formula (=, +, -, @, a tab or
+    // a carriage return first) is text: a department's name must not run
+    // in the reviewer's spreadsheet. Numbers ("-0.32") stay numbers.
+    if (!field.empty() && std::string_view("=+-@\t\r").find(field[0]) != std::string::npos &&
+        !report::ParseDecimal(field[0] == '-' ? field.substr(1) : field).ok()) {
+      field.insert(0, "'");
+    }
     if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
     return "\"" + absl::StrReplaceAll(field, {{"\"", "\"\""}}) + "\"";
   };
+
   auto line = [&quote](const std::vector<std::string>& fields) {
     std::vector<std::string> quoted;
     for (const auto& f : fields) quoted.push_back(quote(f));
@@ -358,6 +365,7 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates) {
   for (const SummaryRow& row : summary.rows) {
     mstch::array levels;
     for (const auto& s : row.level_scores) levels.push_back(s);
+    const bool not_started = row.apart == "未提交";
     mstch::map cells{{"rank", RankText(row, "—")},
                      {"code", row.code},
                      {"name", row.name},
@@ -367,16 +375,16 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates) {
                      {"declared", row.declared_total},
                      {"gap", row.gap},
                      {"levels", levels},
-                     {"errors", std::to_string(row.errors)},
+                     {"errors", not_started ? std::string() : std::to_string(row.errors)},
                      {"subjects", absl::StrJoin(row.error_subjects, "、")},
-                     {"warnings", std::to_string(row.warnings)},
-                     {"infos", std::to_string(row.infos)},
+                     {"warnings", not_started ? std::string() : std::to_string(row.warnings)},
+                     {"infos", not_started ? std::string() : std::to_string(row.infos)},
                      {"status", row.status},
                      {"card_revision",
                       row.card_revision > 0 ? std::to_string(row.card_revision) : std::string()},
                      {"card_time", row.card_time},
                      {"off_roster", row.off_roster},
-                     {"stale", row.stale},
+                     {"stale", row.stale && row.apart != "需重新评分"},
                      {"flagged", row.errors > 0}};
     (row.rank > 0 ? ranked : apart).push_back(std::move(cells));
     if (row.rank > 0) ++scored;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/csv.h"
 #include "common/base/files.h"
+#include "common/report/check_report.h"
 #include "common/report/field_violations.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
@@ -28,11 +29,21 @@ struct RosterArgs {
   std::string file;  // empty: show the year's roster
 };
 
-// A header row, if the file has one: its first field names the code column.
+// A header row, if the file has one: its first field names the code
+// column, or its second the name column.
 bool IsHeader(const base::CsvRecord& record) {
-  std::string first = absl::AsciiStrToLower(absl::StripAsciiWhitespace(record.fields[0]));
-  return first == "code" || first == "department_code" || first == "代码" || first == "部门代码" ||
-         first == "单位代码" || first == "部门编码" || first == "单位编码";
+  auto is = [](const std::string& field, std::initializer_list<const char*> names) {
+    std::string text = absl::AsciiStrToLower(absl::StripAsciiWhitespace(field));
+    for (const char* name : names) {
+      if (text == name) return true;
+    }
+    return false;
+  };
+  return is(record.fields[0], {"code", "department_code", "dept_code", "department", "dept", "代码",
+                               "编码", "部门代码", "单位代码", "部门编码", "单位编码"}) ||
+         (record.fields.size() > 1 &&
+          is(record.fields[1], {"name", "department_name", "dept_name", "名称", "部门名称",
+                                "单位名称", "部门", "单位"}));
 }
 
 // A roster file's departments, with the line each came from.
@@ -72,10 +83,21 @@ absl::StatusOr<RosterFile> ParseRoster(const std::string& path, const std::strin
     if (entry.department_code().empty()) {
       return absl::InvalidArgumentError(where("1 (code)") + "the department code is empty");
     }
+    if (i == 0) {
+      // Not a header this program knows, and not a department code either:
+      // a header it would otherwise take for a department.
+      if (std::string problem = report::DepartmentCodeProblem(entry.department_code());
+          !problem.empty()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where("1 (code)"), "\"", report::ValidUtf8(entry.department_code()), "\" ",
+                         problem, " (a header line names its columns code,name,group)"));
+      }
+    }
     if (entry.name().empty()) {
       return absl::InvalidArgumentError(where("2 (name)") + "the department name is empty");
     }
-    if (report::ValidUtf8(entry.name()) != entry.name() ||
+    if (report::ValidUtf8(entry.department_code()) != entry.department_code() ||
+        report::ValidUtf8(entry.name()) != entry.name() ||
         report::ValidUtf8(entry.group()) != entry.group()) {
       return absl::InvalidArgumentError(absl::StrCat(
           path, " line ", record.line, ": is not UTF-8 (save the file as \"CSV UTF-8\")"));

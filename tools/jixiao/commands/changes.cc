@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/report/check_report.h"
+#include "common/report/plain_text.h"
 #include "google/protobuf/util/time_util.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
@@ -32,9 +34,10 @@ struct ChangesArgs {
 std::string Line(const v1::Change& change) {
   google::protobuf::Timestamp seconds = change.time();
   seconds.set_nanos(0);
+  // Every field one line: a reason with a line break cannot forge a change.
   std::string line =
       absl::StrCat(change.sequence(), "  ", google::protobuf::util::TimeUtil::ToString(seconds),
-                   "  ", change.author(), "  ");
+                   "  ", report::OneLine(change.author()), "  ");
   if (change.has_card()) {
     const v1::CardSaved& card = change.card();
     absl::StrAppend(&line, "card    ", Ref(change.key(), card.revision()), "  ", card.total_score(),
@@ -44,7 +47,9 @@ std::string Line(const v1::Change& change) {
     const v1::ReportRevision& revision = change.revision();
     absl::StrAppend(&line, "report  ", Ref(change.key(), revision.revision()), "  ",
                     StatusName(revision.status()));
-    if (!revision.reason().empty()) absl::StrAppend(&line, "  ", revision.reason());
+    if (!revision.reason().empty()) {
+      absl::StrAppend(&line, "  ", report::OneLine(revision.reason()));
+    }
   }
   return line;
 }
@@ -53,6 +58,10 @@ int Run(const GlobalOptions& global, const ChangesArgs& args) {
   if (!NeedStorage(global)) return kUsage;
   if (args.since < 0) {
     std::cerr << "jixiao: --since takes a change's sequence, 0 or more\n";
+    return kUsage;
+  }
+  if (!args.department.empty() && !report::DepartmentCodeProblem(args.department).empty()) {
+    std::cerr << "jixiao: --department: " << report::DepartmentCodeProblem(args.department) << "\n";
     return kUsage;
   }
   if (args.interval < 0.1 || args.interval > 3600) {
@@ -72,7 +81,9 @@ int Run(const GlobalOptions& global, const ChangesArgs& args) {
     absl::Status status = client.Call(&v1::StorageService::Stub::ListChanges, request, response);
     if (!status.ok()) {
       // Following, a storage-svc that is down (restarting) is waited for.
-      if (args.follow && (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status))) {
+      // (A storage-svc shutting down cancels the calls it is serving.)
+      if (args.follow && (absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status) ||
+                          absl::IsCancelled(status))) {
         if (!said_unreachable) {
           std::cerr << "jixiao: storage-svc unreachable (" << status.message()
                     << "); retrying from change " << request.after() << "\n";

@@ -1,0 +1,101 @@
+#include "common/report/plain_text.h"
+
+#include <cstdint>
+
+namespace jixiao::report {
+namespace {
+
+// The code point starting at text[i] and its length in bytes; length 0 for
+// an invalid sequence (overlong, surrogate, out of range, truncated).
+struct Decoded {
+  uint32_t code = 0;
+  size_t length = 0;
+};
+
+Decoded Decode(absl::string_view text, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) return {c, 1};
+  size_t length;
+  uint32_t code, min;
+  if ((c & 0xE0) == 0xC0) {
+    length = 2, code = c & 0x1F, min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    length = 3, code = c & 0x0F, min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    length = 4, code = c & 0x07, min = 0x10000;
+  } else {
+    return {};
+  }
+  if (i + length > text.size()) return {};
+  for (size_t k = 1; k < length; ++k) {
+    const unsigned char next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) return {};
+    code = (code << 6) | (next & 0x3F);
+  }
+  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return {};
+  return {code, length};
+}
+
+bool IsLineBreak(uint32_t code) {
+  return code == '\n' || code == '\r' || code == 0x2028 || code == 0x2029;
+}
+
+bool IsRefused(uint32_t code) {
+  return code < 0x20 || (code >= 0x7F && code <= 0x9F) || code == 0x2028 || code == 0x2029 ||
+         (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069);
+}
+
+bool IsSpace(uint32_t code) {
+  return code == ' ' || code == 0xA0 || code == 0x3000 || (code >= 0x2000 && code <= 0x200D) ||
+         code == 0x202F || code == 0x205F || code == 0x2060 || code == 0xFEFF;
+}
+
+}  // namespace
+
+bool IsOneLine(absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    Decoded d = Decode(text, i);
+    if (d.length == 0 || IsRefused(d.code)) return false;
+    i += d.length;
+  }
+  return true;
+}
+
+bool IsBlank(absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    Decoded d = Decode(text, i);
+    if (d.length == 0 || !IsSpace(d.code)) return false;
+    i += d.length;
+  }
+  return true;
+}
+
+std::string OneLine(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    Decoded d = Decode(text, i);
+    if (d.length == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
+      continue;
+    }
+    if (d.code == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      ++i;  // CR LF is one break
+      continue;
+    }
+    if (IsLineBreak(d.code)) {
+      out += "\xE2\x8F\x8E";  // U+23CE ⏎
+    } else if (d.code == '\t') {
+      out += ' ';
+    } else if (IsRefused(d.code)) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.append(text.data() + i, d.length);
+    }
+    i += d.length;
+  }
+  return out;
+}
+
+}  // namespace jixiao::report
