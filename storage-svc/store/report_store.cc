@@ -470,7 +470,19 @@ absl::StatusOr<std::string> Store::Impl::GetReportBytes(const v1::GetReportReque
   const std::string& dept = request.key().department_code();
   uint32_t year = static_cast<uint32_t>(request.key().fiscal_year());
   int64_t revision = request.revision();
-  if (revision == 0) {
+  if (request.counting()) {
+    if (revision != 0) {
+      return report::InvalidArgumentWithViolations(
+          "bad revision", {{"revision", "must be 0 when asking for the revision that counts"}});
+    }
+    auto counting = AuthoritativeRevision(dept, year);
+    if (!counting.ok()) return counting.status();
+    if (*counting == 0) {
+      return absl::NotFoundError(absl::StrCat("no report ", Describe(request.key()),
+                                              " counts: none is stored, or it was deleted"));
+    }
+    revision = *counting;
+  } else if (revision == 0) {
     storage::ReportHead head;
     absl::Status status = GetProto(db_.get(), family(kHeads), keys::Report(dept, year), &head);
     if (absl::IsNotFound(status)) {

@@ -590,5 +590,38 @@ TEST_F(StoreTest, AsyncWritesHoldTheirReportUntilDurable) {
   EXPECT_EQ(store_->GetReport(get)->report().procurement().budget().value(), "200");
 }
 
+// The revision that counts as a year's report: its latest approved one,
+// else its latest; none for a deleted draft.
+TEST_F(StoreTest, TheCountingRevisionIsTheLatestApprovedElseTheLatest) {
+  v1::GetReportRequest counting;
+  *counting.mutable_key() = Key("LH", 2019);
+  counting.set_counting(true);
+  EXPECT_EQ(store_->GetReport(counting).status().code(), absl::StatusCode::kNotFound);
+  Create(MakeReport("LH", 2019, "100"));
+  EXPECT_EQ(store_->GetReport(counting)->revision(), 1);
+  ASSERT_TRUE(Update(MakeReport("LH", 2019, "200"), 1).ok());
+  EXPECT_EQ(store_->GetReport(counting)->revision(), 2);
+  ASSERT_TRUE(Move("LH", 2019, v1::REPORT_STATUS_SUBMITTED, 2).ok());
+  ASSERT_TRUE(Move("LH", 2019, v1::REPORT_STATUS_APPROVED, 3).ok());
+  ASSERT_TRUE(Move("LH", 2019, v1::REPORT_STATUS_RETURNED, 4, "复核").ok());
+  ASSERT_TRUE(Update(MakeReport("LH", 2019, "300"), 5).ok());
+  auto counted = store_->GetReport(counting);
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(counted->revision(), 4);  // the approval, not the edit after it
+  EXPECT_EQ(counted->report().procurement().budget().value(), "200");
+  counting.set_revision(2);
+  EXPECT_FALSE(testing::Reason(store_->GetReport(counting).status(), "revision").empty());
+
+  Create(MakeReport("DD", 2019));
+  v1::DeleteReportRequest drop;
+  *drop.mutable_key() = Key("DD", 2019);
+  drop.set_expected_revision(1);
+  ASSERT_TRUE(store_->DeleteReport(drop, {"alice"}).ok());
+  v1::GetReportRequest deleted;
+  *deleted.mutable_key() = Key("DD", 2019);
+  deleted.set_counting(true);
+  EXPECT_EQ(store_->GetReport(deleted).status().code(), absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace jixiao::store

@@ -74,32 +74,16 @@ absl::StatusOr<v1::Scheme> SchemeByName(const GlobalOptions& global, const std::
 absl::StatusOr<std::optional<v1::ReportRevision>> FetchPrior(StorageClient& storage,
                                                              const v1::ReportKey& key) {
   if (key.fiscal_year() - 1 < report::kMinFiscalYear) return std::nullopt;  // no such year
-  v1::GetReportHistoryRequest request;
+  // storage-svc says which revision counts (the rule it checks cards by).
+  v1::GetReportRequest request;
   request.mutable_key()->set_department_code(key.department_code());
   request.mutable_key()->set_fiscal_year(key.fiscal_year() - 1);
-  request.set_page_size(1000);
-  int64_t latest = 0, approved = 0;
-  v1::ReportStatus latest_status = v1::REPORT_STATUS_UNSPECIFIED;
-  absl::StatusOr<std::string> read =
-      ReadPages(storage, &Stub::GetReportHistory, request, /*all=*/true,
-                [&](const v1::GetReportHistoryResponse& page) {
-                  for (const v1::ReportRevision& revision : page.revisions()) {
-                    if (revision.revision() > latest) {
-                      latest = revision.revision();
-                      latest_status = revision.status();
-                    }
-                    if (revision.status() == v1::REPORT_STATUS_APPROVED) {
-                      approved = std::max(approved, revision.revision());
-                    }
-                  }
-                });
-  if (absl::IsNotFound(read.status())) return std::nullopt;
-  if (!read.ok()) return read.status();
-  if (latest == 0 || latest_status == v1::REPORT_STATUS_DELETED) return std::nullopt;
-  absl::StatusOr<v1::ReportRevision> prior =
-      Fetch(storage, request.key(), approved ? approved : latest);
-  if (!prior.ok()) return prior.status();
-  return *std::move(prior);
+  request.set_counting(true);
+  v1::GetReportResponse response;
+  absl::Status status = storage.Call(&Stub::GetReport, request, response);
+  if (absl::IsNotFound(status)) return std::nullopt;
+  if (!status.ok()) return status;
+  return std::move(*response.mutable_revision());
 }
 
 }  // namespace jixiao::cli
