@@ -604,6 +604,27 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
        C::INVALID_ARGUMENT, "measures[0].formula"},
       {"scoring with a 5 MiB inline scheme", score_as("Bearer lh", huge_scheme),
        C::INVALID_ARGUMENT, ""},
+      {"scoring a stored report where scoring-svc has no --storage",
+       [&] {
+         v1::ScoreStoredRequest request;
+         request.mutable_key()->set_department_code("LH");
+         request.mutable_key()->set_fiscal_year(2019);
+         grpc::ClientContext context;
+         context.AddMetadata("authorization", "Bearer lh");
+         v1::ScoreStoredResponse response;
+         return scoring_stub_->ScoreStored(&context, request, &response);
+       },
+       C::FAILED_PRECONDITION, ""},
+      {"the counting revision with a revision number",
+       [&] {
+         v1::GetReportRequest request;
+         request.mutable_key()->set_department_code("LH");
+         request.mutable_key()->set_fiscal_year(2019);
+         request.set_revision(1);
+         request.set_counting(true);
+         return Call(*storage_stub_, &Storage::GetReport, "Bearer lh", request);
+       },
+       C::INVALID_ARGUMENT, "revision"},
       {"department setting a roster", roster("lh", {{"LH", "本局"}}), C::PERMISSION_DENIED, ""},
       {"reviewer setting a roster", roster("rev", {{"LH", "本局"}}), C::PERMISSION_DENIED, ""},
       {"department reading a roster",

@@ -20,6 +20,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/report.pb.h"
+#include "jixiao/v1/scoring_service.pb.h"
 #include "jixiao/v1/storage_service.pb.h"
 #include "tests/fixtures.h"
 #include "tests/process.h"
@@ -58,8 +59,11 @@ class ReviewCycle : public ::testing::Test {
     StartStorage();
     scoring_ = std::make_unique<ServerProcess>(
         BinPath("scoring-svc"),
-        std::vector<std::string>{"--tokens", dir_ + "/tokens", "--signing-keys", dir_ + "/keys"});
+        std::vector<std::string>{"--tokens", dir_ + "/tokens", "--signing-keys", dir_ + "/keys",
+                                 "--storage", storage_->address(), "--http-listen", ":0",
+                                 "--http-port-file", dir_ + "/scoring.http"});
     ASSERT_FALSE(scoring_->address().empty()) << scoring_->Log();
+    scoring_http_ = testing::ReadAddress(dir_ + "/scoring.http");
   }
 
   // storage-svc on the test's data directory (again, after a restart).
@@ -85,7 +89,8 @@ class ReviewCycle : public ::testing::Test {
 
   // curl as `who`: the status code and the body.
   std::pair<int, std::string> Http(const std::string& who, const std::string& verb,
-                                   const std::string& path, const std::string& body = "") {
+                                   const std::string& path, const std::string& body = "",
+                                   const std::string& address = "") {
     std::vector<std::string> argv = {"/usr/bin/curl",
                                      "-sS",
                                      "-X",
@@ -97,7 +102,7 @@ class ReviewCycle : public ::testing::Test {
     if (!body.empty()) {
       argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data-binary", "@-"});
     }
-    argv.push_back("http://" + storage_http_ + path);
+    argv.push_back("http://" + (address.empty() ? storage_http_ : address) + path);
     CommandResult result = RunCommand(argv, body);
     size_t last = result.out.rfind('\n');
     if (last == std::string::npos) return {0, result.out};
@@ -142,7 +147,7 @@ class ReviewCycle : public ::testing::Test {
     return changes;
   }
 
-  std::string dir_, storage_http_;
+  std::string dir_, storage_http_, scoring_http_;
   std::unique_ptr<ServerProcess> storage_, scoring_;
 };
 
@@ -239,6 +244,21 @@ TEST_F(ReviewCycle, RosterToApprovals) {
   EXPECT_EQ(As("reviewer", {"reopen", "D3/2019"}).exit_code, 2);
   ASSERT_EQ(As("reviewer", {"reopen", "D3/2019", "--reason", "复核口径"}).exit_code, 0);
   EXPECT_THAT(As("reviewer", {"history", "D3/2019"}).out, HasSubstr("复核口径"));
+
+  // Over HTTP, one call to scoring-svc scores a stored report with its
+  // year's scheme and saves the card, as the caller: storage-svc decides.
+  auto [scored_status, scored_body] =
+      Http("D5", "POST", "/v1/reports/D5/2019:score", "{}", scoring_http_);
+  ASSERT_EQ(scored_status, 200) << scored_body;
+  v1::ScoreStoredResponse scored;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(scored_body, &scored).ok());
+  EXPECT_EQ(scored.card().report().revision(), 1);
+  EXPECT_TRUE(scored.card().has_saved_time());  // the card as stored
+  EXPECT_THAT(Http("D5", "GET", "/v1/reports/D5/2019/card").second, Not(HasSubstr("\"stale\"")));
+  EXPECT_EQ(Http("D1", "POST", "/v1/reports/D5/2019:score", "{}", scoring_http_).first, 403);
+  EXPECT_EQ(Http("D2", "POST", "/v1/reports/D2/2019:score", "{}", scoring_http_).first, 403)
+      << "approved: only a reviewer saves its card";
+  EXPECT_EQ(Http("reviewer", "POST", "/v1/reports/D2/2019:score", "{}", scoring_http_).first, 200);
 
   // The summary: progress over the roster, submitted and approved reports
   // ranked, the rest apart; 未提交 for D6, X9 flagged.

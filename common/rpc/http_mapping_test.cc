@@ -28,7 +28,7 @@ TEST(HttpMapping, EveryMethodOfBothServicesHasARoute) {
   ASSERT_NE(v1::ScoreRequest::descriptor(), nullptr);
   auto scoring = HttpMapping::ForServices({"jixiao.v1.ScoringService"});
   ASSERT_TRUE(scoring.ok()) << scoring.status();
-  EXPECT_EQ(scoring->routes().size(), 4u);
+  EXPECT_EQ(scoring->routes().size(), 5u);
   EXPECT_FALSE(HttpMapping::ForServices({"jixiao.v1.NoSuchService"}).ok());
 }
 

@@ -1,7 +1,12 @@
 #include "scoring-svc/server/scoring_service.h"
 
+#include <algorithm>
+#include <chrono>
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
+#include "common/report/check_report.h"
+#include "common/rpc/call_log.h"
 #include "common/rpc/server_main.h"
 #include "common/rpc/status.h"
 #include "common/rpc/stream_reactor.h"
@@ -15,6 +20,21 @@ class RefusedStream final : public grpc::ServerBidiReactor<v1::ScoreRequest, v1:
   explicit RefusedStream(const absl::Status& status) { Finish(rpc::ToGrpcStatus(status)); }
   void OnDone() override { delete this; }
 };
+
+// A call to storage-svc on behalf of `caller`: its credentials and request
+// id passed on, within its deadline (30 s if it set none).
+std::unique_ptr<grpc::ClientContext> OnBehalfOf(const grpc::CallbackServerContext& caller) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  for (const char* name : {"authorization", rpc::kRequestIdMetadata}) {
+    auto it = caller.client_metadata().find(name);
+    if (it != caller.client_metadata().end()) {
+      context->AddMetadata(name, std::string(it->second.data(), it->second.size()));
+    }
+  }
+  const auto limit = std::chrono::system_clock::now() + std::chrono::seconds(30);
+  context->set_deadline(std::min(caller.deadline(), limit));
+  return context;
+}
 
 grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context, const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -110,6 +130,105 @@ grpc::ServerUnaryReactor* ScoringServiceImpl::ListSchemes(grpc::CallbackServerCo
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;
+}
+
+grpc::ServerUnaryReactor* ScoringServiceImpl::ScoreStored(grpc::CallbackServerContext* context,
+                                                          const v1::ScoreStoredRequest* request,
+                                                          v1::ScoreStoredResponse* response) {
+  if (absl::Status status = Admit(context, "ScoreStored"); !status.ok()) {
+    return Refuse(context, status);
+  }
+  if (storage_ == nullptr) {
+    return Refuse(context, absl::FailedPreconditionError(
+                               "scoring-svc was started without --storage: it scores reports "
+                               "sent to it, not stored ones"));
+  }
+  if (stored_in_flight_.fetch_add(1) >= kMaxStoredInFlight) {
+    stored_in_flight_.fetch_sub(1);
+    return Refuse(context, absl::ResourceExhaustedError(
+                               absl::StrCat("scoring-svc is scoring ", kMaxStoredInFlight,
+                                            " stored reports already; retry shortly")));
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  workers_.Schedule([this, context, request, response, reactor] {
+    absl::StatusOr<v1::ScoreCard> card = ScoreAndSave(*context, *request);
+    if (card.ok()) *response->mutable_card() = *std::move(card);
+    stored_in_flight_.fetch_sub(1);
+    reactor->Finish(rpc::ToGrpcStatus(card.status()));
+  });
+  return reactor;
+}
+
+absl::StatusOr<v1::ScoreCard> ScoringServiceImpl::ScoreAndSave(
+    const grpc::CallbackServerContext& caller, const v1::ScoreStoredRequest& request) const {
+  using Stub = v1::StorageService::Stub;
+  auto call = [&](auto method, const auto& call_request, auto* call_response) {
+    std::unique_ptr<grpc::ClientContext> context = OnBehalfOf(caller);
+    return rpc::FromGrpcStatus(
+        (storage_.get()->*method)(context.get(), call_request, call_response));
+  };
+  // storage-svc checks the key (and the caller's right to it) first.
+  v1::GetReportRequest get;
+  *get.mutable_key() = request.key();
+  get.set_revision(request.revision());
+  v1::GetReportResponse stored;
+  if (absl::Status status = call(&Stub::GetReport, get, &stored); !status.ok()) return status;
+  v1::ScoreRequest score;
+  *score.mutable_report() = stored.revision().report();
+  score.set_report_revision(stored.revision().revision());
+
+  // The year's scheme: as published in storage-svc (built-in ones are not
+  // published: this server holds them); none assigned, the default.
+  const int year = request.key().fiscal_year();
+  v1::GetSchemeAssignmentRequest which;
+  which.set_fiscal_year(year);
+  v1::GetSchemeAssignmentResponse assigned;
+  absl::Status status = call(&Stub::GetSchemeAssignment, which, &assigned);
+  if (status.ok()) {
+    v1::GetSchemeRequest get_scheme;
+    get_scheme.set_id(assigned.assignment().scheme_id());
+    get_scheme.set_version(assigned.assignment().scheme_version());
+    v1::GetSchemeResponse published;
+    status = call(&Stub::GetScheme, get_scheme, &published);
+    if (status.ok()) {
+      *score.mutable_scheme() = std::move(*published.mutable_scheme());
+    } else if (absl::IsNotFound(status)) {
+      score.mutable_scheme_ref()->set_id(get_scheme.id());
+      score.mutable_scheme_ref()->set_version(get_scheme.version());
+    } else {
+      return status;
+    }
+  } else if (!absl::IsNotFound(status)) {
+    return status;
+  }
+
+  // Last year's report, the revision that counts.
+  if (year - 1 >= report::kMinFiscalYear) {
+    v1::GetReportRequest get_prior;
+    get_prior.mutable_key()->set_department_code(request.key().department_code());
+    get_prior.mutable_key()->set_fiscal_year(year - 1);
+    get_prior.set_counting(true);
+    v1::GetReportResponse prior;
+    status = call(&Stub::GetReport, get_prior, &prior);
+    if (status.ok()) {
+      *score.mutable_prior() = prior.revision().report();
+      score.set_prior_revision(prior.revision().revision());
+    } else if (!absl::IsNotFound(status)) {
+      return status;
+    }
+  }
+
+  v1::ScoreResponse scored;
+  if (absl::Status scored_status = ScoreOne(score, scored); !scored_status.ok()) {
+    return scored_status;
+  }
+  v1::SaveScoreCardRequest save;
+  *save.mutable_card() = std::move(*scored.mutable_card());
+  v1::SaveScoreCardResponse saved;
+  if (absl::Status saved_status = call(&Stub::SaveScoreCard, save, &saved); !saved_status.ok()) {
+    return saved_status;
+  }
+  return std::move(*saved.mutable_card());
 }
 
 }  // namespace jixiao::scoring
