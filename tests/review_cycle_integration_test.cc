@@ -229,7 +229,13 @@ TEST_F(ReviewCycle, RosterToApprovals) {
     }
   }
 
-  // Approval needs --despite-errors for a card with error findings.
+  // Approval needs a reason for a card with error findings: over HTTP too.
+  auto [approve_status, approve_body] =
+      Http("reviewer", "POST", "/v1/reports/D3/2019:transition",
+           R"({"to": "REPORT_STATUS_APPROVED", "expectedRevision": "2"})");
+  EXPECT_EQ(approve_status, 400) << approve_body;
+  EXPECT_THAT(approve_body, HasSubstr("\"code\":9"));
+  EXPECT_THAT(approve_body, HasSubstr("error finding"));
   CommandResult blind = As("reviewer", {"approve", "D3/2019"});
   EXPECT_EQ(blind.exit_code, 4);
   EXPECT_THAT(blind.err, HasSubstr("--despite-errors"));
