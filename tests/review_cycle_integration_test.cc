@@ -211,7 +211,7 @@ TEST_F(ReviewCycle, RosterToApprovals) {
     ASSERT_EQ(As(d, {"submit", std::string(d) + "/2019"}).exit_code, 0);
   // Error findings need the department's explanation.
   CommandResult unexplained = As("D3", {"submit", "D3/2019"});
-  EXPECT_EQ(unexplained.exit_code, 3);  // scored, with an error finding, and not submitted
+  EXPECT_EQ(unexplained.exit_code, 4);  // scored (the card is kept), and the submission refused
   EXPECT_THAT(unexplained.err, HasSubstr("--explain"));
   // An explanation is the department's own text: a line break in it cannot
   // forge a line of the feed or of the history.

@@ -22,8 +22,9 @@ class RefusedStream final : public grpc::ServerBidiReactor<v1::ScoreRequest, v1:
 };
 
 // A call to storage-svc on behalf of `caller`: its credentials and request
-// id passed on, within its deadline (30 s if it set none).
-std::unique_ptr<grpc::ClientContext> OnBehalfOf(const grpc::CallbackServerContext& caller) {
+// id passed on, by `deadline`.
+std::unique_ptr<grpc::ClientContext> OnBehalfOf(const grpc::CallbackServerContext& caller,
+                                                std::chrono::system_clock::time_point deadline) {
   auto context = std::make_unique<grpc::ClientContext>();
   for (const char* name : {"authorization", rpc::kRequestIdMetadata}) {
     auto it = caller.client_metadata().find(name);
@@ -31,8 +32,7 @@ std::unique_ptr<grpc::ClientContext> OnBehalfOf(const grpc::CallbackServerContex
       context->AddMetadata(name, std::string(it->second.data(), it->second.size()));
     }
   }
-  const auto limit = std::chrono::system_clock::now() + std::chrono::seconds(30);
-  context->set_deadline(std::min(caller.deadline(), limit));
+  context->set_deadline(deadline);
   return context;
 }
 
@@ -149,9 +149,16 @@ grpc::ServerUnaryReactor* ScoringServiceImpl::ScoreStored(grpc::CallbackServerCo
                                absl::StrCat("scoring-svc is scoring ", kMaxStoredInFlight,
                                             " stored reports already; retry shortly")));
   }
+  // One deadline for the whole call, queue included: the caller's, and 30 s
+  // at most (an HTTP caller cannot set one).
+  const auto deadline =
+      std::min(context->deadline(), std::chrono::system_clock::now() + std::chrono::seconds(30));
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  workers_.Schedule([this, context, request, response, reactor] {
-    absl::StatusOr<v1::ScoreCard> card = ScoreAndSave(*context, *request);
+  workers_.Schedule([this, context, request, response, reactor, deadline] {
+    absl::StatusOr<v1::ScoreCard> card =
+        std::chrono::system_clock::now() >= deadline
+            ? absl::DeadlineExceededError("the call's deadline passed while it waited its turn")
+            : ScoreAndSave(*context, *request, deadline);
     if (card.ok()) *response->mutable_card() = *std::move(card);
     stored_in_flight_.fetch_sub(1);
     reactor->Finish(rpc::ToGrpcStatus(card.status()));
@@ -160,10 +167,11 @@ grpc::ServerUnaryReactor* ScoringServiceImpl::ScoreStored(grpc::CallbackServerCo
 }
 
 absl::StatusOr<v1::ScoreCard> ScoringServiceImpl::ScoreAndSave(
-    const grpc::CallbackServerContext& caller, const v1::ScoreStoredRequest& request) const {
+    const grpc::CallbackServerContext& caller, const v1::ScoreStoredRequest& request,
+    std::chrono::system_clock::time_point deadline) const {
   using Stub = v1::StorageService::Stub;
   auto call = [&](auto method, const auto& call_request, auto* call_response) {
-    std::unique_ptr<grpc::ClientContext> context = OnBehalfOf(caller);
+    std::unique_ptr<grpc::ClientContext> context = OnBehalfOf(caller, deadline);
     return rpc::FromGrpcStatus(
         (storage_.get()->*method)(context.get(), call_request, call_response));
   };

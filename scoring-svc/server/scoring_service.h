@@ -7,6 +7,7 @@
 #include <grpcpp/channel.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 
 #include "common/auth/card_signing.h"
@@ -60,9 +61,11 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
  private:
   // OK if the caller may call; UNAUTHENTICATED (logged) otherwise.
   absl::Status Admit(grpc::CallbackServerContext* context, const char* method) const;
-  // ScoreStored's work, on a worker: the calls to storage-svc block.
+  // ScoreStored's work, on a worker: the calls to storage-svc block, each
+  // ending by `deadline`.
   absl::StatusOr<v1::ScoreCard> ScoreAndSave(const grpc::CallbackServerContext& caller,
-                                             const v1::ScoreStoredRequest& request) const;
+                                             const v1::ScoreStoredRequest& request,
+                                             std::chrono::system_clock::time_point deadline) const;
 
   const SchemeRegistry& registry_;
   const auth::TokenTable* const tokens_;

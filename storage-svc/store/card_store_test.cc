@@ -68,6 +68,20 @@ TEST_F(CardStore, KeepsOnlyCardsOfTheSchemeItKnows) {
   EXPECT_EQ(ShownTotal(), "97.06");
 }
 
+TEST_F(CardStore, ADeletedReportTakesNoCards) {
+  Create(MakeReport("DD", 2019));
+  v1::DeleteReportRequest drop;
+  *drop.mutable_key() = Key("DD", 2019);
+  drop.set_expected_revision(1);
+  ASSERT_TRUE(store_->DeleteReport(drop, {"alice"}).ok());
+  for (int64_t revision : {1, 2}) {  // the draft, and the deletion itself
+    auto saved =
+        store_->SaveScoreCard(testing::BuiltInSchemeCard("DD", 2019, revision, "90"), {"sam"});
+    EXPECT_EQ(saved.status().code(), absl::StatusCode::kFailedPrecondition) << revision;
+    EXPECT_THAT(std::string(saved.status().message()), ::testing::HasSubstr("deleted"));
+  }
+}
+
 TEST_F(CardStore, KeepsCardsOfAPublishedScheme) {
   v1::Scheme next = engine::DefaultScheme()->proto();
   next.set_version(2);

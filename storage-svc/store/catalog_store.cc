@@ -240,6 +240,11 @@ absl::StatusOr<v1::ScoreCard> Store::Impl::SaveScoreCard(const v1::SaveScoreCard
   storage::ReportHead head;
   status = GetProto(db_.get(), family(kHeads), keys::Report(ref.department_code(), year), &head);
   if (!status.ok()) return status;
+  if (head.status() == v1::REPORT_STATUS_DELETED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "report ", ref.department_code(), " ", ref.fiscal_year(), " was deleted at revision ",
+        head.latest_revision(), ": a deleted report takes no cards"));
+  }
   v1::ReportRevision prior;
   if (has_prior) {
     const v1::ReportRef& prior_ref = card.prior_report();

@@ -42,7 +42,10 @@ std::string Line(const v1::Change& change) {
     const v1::CardSaved& card = change.card();
     absl::StrAppend(&line, "card    ", Ref(change.key(), card.revision()), "  ", card.total_score(),
                     " ", card.grade(), "  ", card.scheme_id(), "@", card.scheme_version());
-    if (card.error_findings() > 0) absl::StrAppend(&line, "  ", card.error_findings(), " errors");
+    if (card.error_findings() > 0) {
+      absl::StrAppend(&line, "  ", card.error_findings(),
+                      card.error_findings() == 1 ? " error" : " errors");
+    }
   } else {
     const v1::ReportRevision& revision = change.revision();
     absl::StrAppend(&line, "report  ", Ref(change.key(), revision.revision()), "  ",

@@ -100,7 +100,7 @@ int Submit(const GlobalOptions& global, const StepArgs& args) {
   if (errors > 0 && args.reason.empty()) {
     std::cerr << "jixiao: not submitted: fix the figures the findings name (jixiao card "
               << args.ref << "), or submit with --explain TEXT saying why they stand\n";
-    return kErrorFindings;
+    return kInvalidInput;  // refused, as storage-svc would: nothing submitted
   }
   StepArgs step = args;
   if (step.expect_revision == 0) step.expect_revision = scored.revision.revision();
