@@ -51,11 +51,29 @@ int ExitCodeFor(const absl::Status& status) {
 
 void PrintError(const std::string& what, const absl::Status& status, const std::string& address,
                 const std::string& flag) {
-  std::cerr << "jixiao: " << what << ": " << status.message() << "\n";
+  std::vector<report::FieldViolation> violations = report::ViolationsOf(status);
+  // A message that lists its violations after a summary ("report has 2
+  // invalid fields: a: …; b: …") is printed as the summary alone, then
+  // one violation per line: each is said once.
+  std::string message(status.message());
+  if (!violations.empty() && !violations[0].field.empty()) {
+    // The field as the message names it may lack the prefix the request
+    // added ("identity.x" for "report.identity.x").
+    for (std::string field = violations[0].field; !field.empty();) {
+      size_t listed_at = message.find(": " + field + ": ");
+      if (listed_at != std::string::npos) {
+        message.resize(listed_at);
+        break;
+      }
+      size_t dot = field.find('.');
+      field = dot == std::string::npos ? "" : field.substr(dot + 1);
+    }
+  }
+  std::cerr << "jixiao: " << what << ": " << message << "\n";
   // A message of several lines lists its violations already (a scheme's
   // problems, one per line, each with its place).
-  const bool listed = absl::StrContains(status.message(), '\n');
-  for (const report::FieldViolation& v : report::ViolationsOf(status)) {
+  const bool listed = absl::StrContains(message, '\n');
+  for (const report::FieldViolation& v : violations) {
     if (listed || v.field.empty()) continue;  // already in the message
     std::cerr << "  " << v.field << ": " << v.description << "\n";
   }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/files.h"
 #include "common/report/check_report.h"
+#include "common/report/json_input.h"
 #include "common/report/scheme_ref.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -76,13 +77,17 @@ absl::StatusOr<v1::Report> ReadReport(const std::string& path) {
     text = *std::move(file);
   }
   v1::Report report;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(text, &report, options);
-  if (!status.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path == "-" ? "standard input" : path,
-                     " is not a valid report: ", std::string(status.message())));
+  std::vector<report::JsonProblem> problems;
+  if (!report::ParseJson(text, &report, &problems).ok()) {
+    // One line per problem, as compilers write them: an editor jumps to each.
+    const std::string name = path == "-" ? "<stdin>" : path;
+    std::string message = absl::StrCat("not a valid report (", problems.size(),
+                                       problems.size() == 1 ? " problem)" : " problems)");
+    for (const report::JsonProblem& p : problems) {
+      absl::StrAppend(&message, "\n  ", name, ":", p.line, ":", p.column, ": ",
+                      p.path.empty() ? "" : p.path + ": ", p.message);
+    }
+    return absl::InvalidArgumentError(message);
   }
   ClearBlanks(report);
   return report;
