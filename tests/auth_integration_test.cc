@@ -155,7 +155,8 @@ TEST_F(Auth, RolesMoveTheLifecycleAndAuthorsAreThePrincipals) {
     args.insert(args.end(), explain.begin(), explain.end());
     return As("lh", args).exit_code;
   };
-  EXPECT_EQ(As("lh", {"submit", "LH-ZWFWSJGLJ/2019"}).exit_code, 3);
+  EXPECT_EQ(As("lh", {"submit", "LH-ZWFWSJGLJ/2019"}).exit_code,
+            4);  // errors, not explained: refused
   ASSERT_EQ(submit(), 0);
   ASSERT_EQ(As("reviewer", {"return", "LH-ZWFWSJGLJ/2019", "--reason", "Q2 有误"}).exit_code, 0);
   ASSERT_EQ(submit(), 0);

@@ -363,7 +363,7 @@ TEST_F(Schemes, ALifecycleWhereNothingPassesUnscoredOrUnexplained) {
   const std::string ref = "LH-ZWFWSJGLJ/2019";
   EXPECT_EQ(As("reviewer", {"approve", ref}).exit_code, 4);  // a draft
   auto unexplained = lh({"submit", ref});
-  EXPECT_EQ(unexplained.exit_code, 3);
+  EXPECT_EQ(unexplained.exit_code, 4);  // refused: nothing submitted
   EXPECT_THAT(unexplained.err, HasSubstr("--explain"));
   ASSERT_EQ(lh({"submit", ref, "--explain", "第二季度数据以财政系统为准"}).exit_code, 0);
   EXPECT_EQ(As("reviewer", {"return", ref}).exit_code, 2);  // --reason is required
