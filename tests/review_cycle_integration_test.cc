@@ -294,6 +294,26 @@ TEST_F(ReviewCycle, RosterToApprovals) {
   EXPECT_FALSE(field("D1", "card_time").string_value().empty());
   EXPECT_FALSE(parsed.fields().at("average_total").string_value().empty());
 
+  // The bureau's workbook: numbers as numbers, a frozen header with filters,
+  // read by an independent reader (openpyxl).
+  const std::string book = dir_ + "/summary-2019.xlsx";
+  CommandResult xlsx = As("reviewer", {"summary", "--year", "2019", "-f", "xlsx", "--out", book});
+  EXPECT_EQ(xlsx.exit_code, 3) << xlsx.err;
+  if (RunCommand({"/usr/bin/python3", "-c", "import openpyxl"}).exit_code == 0) {
+    CommandResult read = RunCommand(
+        {"/usr/bin/python3", "-c",
+         "import openpyxl, sys\n"
+         "ws = openpyxl.load_workbook(sys.argv[1]).active\n"
+         "header = [c.value for c in ws[3]]\n"
+         "total = header.index('得分') + 1\n"
+         "rows = {ws.cell(r, 2).value: ws.cell(r, total).value for r in range(4, ws.max_row + 1)}\n"
+         "print(ws.freeze_panes, ws.auto_filter.ref, type(rows['D2']).__name__, rows['D2'],"
+         " ws.cell(2, 1).value)\n",
+         book});
+    ASSERT_EQ(read.exit_code, 0) << read.err;
+    EXPECT_THAT(read.out, HasSubstr("D4 A3:S10 float 97.06 名册 6 个部门"));
+  }
+
   // Bulk scoring: every stored report of the year, one line each.
   CommandResult bulk = As("reviewer", {"score", "--year", "2019"});
   EXPECT_EQ(bulk.exit_code, 3) << bulk.err;

@@ -152,6 +152,10 @@ std::vector<std::string> SummaryCells(const SummaryRow& row, const std::string& 
 // UTF-8 with a byte-order mark, so that Excel and WPS read the Chinese text.
 std::string SummaryCsv(const Summary& summary);
 std::string SummaryHtml(const Summary& summary, const Templates& templates);
+// The same as an .xlsx workbook at `path`: the progress line, a frozen
+// header with filters, scores as numbers shown with their decimals, the
+// averages below.
+absl::Status SummaryXlsx(const Summary& summary, const std::string& path);
 
 // One department's two reports (two years) side by side: every indicator
 // either card holds, and the figures `scheme` declares (by group), with the

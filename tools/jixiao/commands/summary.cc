@@ -186,7 +186,19 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
   }
   const std::string& out = args.document.out;
   int emitted;
-  if (args.format == "csv") {
+  if (args.format == "xlsx") {
+    if (out.empty()) {
+      std::cerr << "jixiao: -f xlsx writes a workbook: name it with --out FILE.xlsx\n";
+      return kUsage;
+    }
+    absl::Status written = render::SummaryXlsx(summary, out);
+    if (!written.ok()) {
+      std::cerr << "jixiao: " << written.message() << "\n";
+      return kFailure;
+    }
+    std::cerr << "wrote " << out << "\n";
+    emitted = kOk;
+  } else if (args.format == "csv") {
     emitted = Emit(render::SummaryCsv(summary), out);
   } else if (args.format == "html") {
     emitted = Emit(render::SummaryHtml(summary, *templates), out);
@@ -203,8 +215,9 @@ CommandRun Define(CLI::App& command) {
   command.add_option("--year", args->year, "fiscal year")->required();
   command
       .add_option("--format,-f", args->format,
-                  "table, csv (UTF-8 with BOM, for Excel and WPS) or html")
-      ->check(CLI::IsMember({"table", "csv", "html"}))
+                  "table, csv (UTF-8 with BOM, for Excel and WPS), xlsx (a workbook: needs "
+                  "--out) or html")
+      ->check(CLI::IsMember({"table", "csv", "xlsx", "html"}))
       ->default_val("table");
   command
       .add_option("--status", args->status,
