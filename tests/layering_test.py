@@ -31,6 +31,7 @@ LAYERS = {
     "scoring-svc/server": 6,
     "storage-svc/server": 6,
     "tools/render": 7,
+    "tools/form": 7,
     "tools/jixiao": 8,
     "tools/bench": 8,
     "tests": 9,
@@ -50,6 +51,7 @@ PUBLIC = {
     "scoring-svc/server": ["scheme_registry.h", "scoring_service.h"],
     "storage-svc/server": ["storage_service.h"],
     "tools/render": ["render.h"],
+    "tools/form": ["workbook.h"],
     "tools/bench": ["latency.h", "report_generator.h"],
 }
 

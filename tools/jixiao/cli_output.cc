@@ -56,7 +56,7 @@ void PrintError(const std::string& what, const absl::Status& status, const std::
   // invalid fields: a: …; b: …") is printed as the summary alone, then
   // one violation per line: each is said once.
   std::string message(status.message());
-  if (!violations.empty() && !violations[0].field.empty()) {
+  if (!violations.empty() && !violations[0].field.empty() && !absl::StrContains(message, '\n')) {
     // The field as the message names it may lack the prefix the request
     // added ("identity.x" for "report.identity.x").
     for (std::string field = violations[0].field; !field.empty();) {

@@ -4,13 +4,16 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/files.h"
 #include "common/report/check_report.h"
+#include "common/report/field_violations.h"
 #include "common/report/json_input.h"
 #include "common/report/scheme_ref.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/form/workbook.h"
 
 namespace jixiao::cli {
 
@@ -65,6 +68,46 @@ void ClearBlanks(v1::Report& report) {
 
 }  // namespace
 
+namespace {
+
+// A filled form: every cell that cannot be read, and every figure
+// CheckReport refuses, named by sheet and cell.
+absl::StatusOr<v1::Report> ReadForm(const std::string& name, const std::string& bytes) {
+  std::vector<form::CellProblem> problems;
+  absl::StatusOr<form::Imported> imported = form::ReadWorkbook(bytes, &problems);
+  if (imported.ok()) {
+    for (const form::CellProblem& w : imported->warnings) {
+      std::cerr << "jixiao: warning: " << name << ": " << w.cell << ": " << w.message << "\n";
+    }
+    absl::Status checked = report::CheckReport(imported->report);
+    for (const report::FieldViolation& v : report::ViolationsOf(checked)) {
+      // The cell the field came from: the longest recorded path it starts with.
+      std::string cell;
+      size_t matched = 0;
+      for (const auto& [field, at] : imported->cells) {
+        if (field.size() > matched && absl::StartsWith(v.field, field)) {
+          cell = at;
+          matched = field.size();
+        }
+      }
+      problems.push_back({cell, absl::StrCat(v.field, ": ", v.description)});
+    }
+    if (problems.empty()) {
+      ClearBlanks(imported->report);
+      return std::move(imported->report);
+    }
+  }
+  std::string message = absl::StrCat("not a valid form (", problems.size(),
+                                     problems.size() == 1 ? " problem)" : " problems)");
+  if (problems.empty()) absl::StrAppend(&message, ": ", imported.status().message());
+  for (const form::CellProblem& p : problems) {
+    absl::StrAppend(&message, "\n  ", name, p.cell.empty() ? "" : ": " + p.cell, ": ", p.message);
+  }
+  return absl::InvalidArgumentError(message);
+}
+
+}  // namespace
+
 absl::StatusOr<v1::Report> ReadReport(const std::string& path) {
   std::string text;
   if (path == "-") {
@@ -76,11 +119,15 @@ absl::StatusOr<v1::Report> ReadReport(const std::string& path) {
     if (!file.ok()) return absl::InvalidArgumentError(file.status().message());
     text = *std::move(file);
   }
+  const std::string name = path == "-" ? "<stdin>" : path;
+  if (absl::StartsWith(text, "PK") || absl::EndsWith(path, ".xlsx") ||
+      absl::EndsWith(path, ".xls")) {
+    return ReadForm(name, text);
+  }
   v1::Report report;
   std::vector<report::JsonProblem> problems;
   if (!report::ParseJson(text, &report, &problems).ok()) {
     // One line per problem, as compilers write them: an editor jumps to each.
-    const std::string name = path == "-" ? "<stdin>" : path;
     std::string message = absl::StrCat("not a valid report (", problems.size(),
                                        problems.size() == 1 ? " problem)" : " problems)");
     for (const report::JsonProblem& p : problems) {

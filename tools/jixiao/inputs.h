@@ -16,10 +16,15 @@
 
 namespace jixiao::cli {
 
-// Reads a report in protobuf JSON mapping (snake_case or lowerCamelCase
-// field names). INVALID_ARGUMENT says where the JSON is wrong. What a
-// template (`jixiao template`) left blank is read as not given: figures
-// whose value is "", and target rows with no name, target or actual.
+// Reads a report: a filled form (.xlsx, `jixiao form`), or JSON in the
+// protobuf JSON mapping (snake_case or lowerCamelCase field names).
+// INVALID_ARGUMENT lists every problem, one per line, each with its place:
+// the JSON's line and column, or the workbook's sheet and cell (a form's
+// figures are checked as CheckReport checks them, so a bad figure is
+// named by its cell). A form's warnings (a unit dropped, a formula's value
+// used) are printed on stderr. What a template (`jixiao template`) left
+// blank is read as not given: figures whose value is "", and target rows
+// with no name, target or actual.
 absl::StatusOr<v1::Report> ReadReport(const std::string& path);
 
 // A scheme chosen on the command line.

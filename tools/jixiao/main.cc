@@ -39,6 +39,8 @@ namespace {
 // as it would from a static library.
 // clang-format off
 const Command* const kCommands[] = {
+    &kFormCommand,
+    &kImportCommand,
     &kScoreCommand,
     &kValidateCommand,
     &kTemplateCommand,

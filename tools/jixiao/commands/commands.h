@@ -10,6 +10,10 @@
 
 namespace jixiao::cli {
 
+// The form as a workbook, and reading it back.
+extern const Command kFormCommand;    // form.cc
+extern const Command kImportCommand;  // import.cc
+
 // Scoring and checking report files, offline or on scoring-svc.
 extern const Command kScoreCommand;     // score.cc (stored reports too)
 extern const Command kValidateCommand;  // validate.cc
