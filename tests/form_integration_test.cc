@@ -190,5 +190,63 @@ TEST_F(FormFlow, BadWorkbooksAreRefusedNamingTheCellAndNothingIsStored) {
   EXPECT_EQ(FromJson(moved.out).budget().income().value(), "1234.5");
 }
 
+// Real spreadsheet software: LibreOffice Calc opens the form (its sheets
+// converted to CSV show the labels and the hidden field ids), and a filled
+// form it saves again, a formula's value included, imports to the same
+// report.
+TEST_F(FormFlow, LibreOfficeOpensTheFormAndItsSavedCopyImportsTheSame) {
+  if (!std::filesystem::exists("/usr/bin/soffice")) {
+    GTEST_SKIP() << "LibreOffice Calc is not installed (tools/dev deps installs "
+                    "libreoffice-calc-nogui)";
+  }
+  const std::string profile = "-env:UserInstallation=file://" + dir_ + "/lo-profile";
+  auto soffice = [&](const std::string& to, const std::string& file, const std::string& out) {
+    CommandResult converted = RunCommand(
+        {"/usr/bin/soffice", profile, "--headless", "--convert-to", to, "--outdir", out, file});
+    EXPECT_EQ(converted.exit_code, 0) << converted.err;
+  };
+  const std::string form = dir_ + "/form.xlsx";
+  ASSERT_EQ(Cli({"form", "--scheme", "dept-overall@1", "--out", form}).exit_code, 0);
+  // Every sheet as CSV (the filter's last token, -1: all sheets).
+  soffice("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", form,
+          dir_ + "/csv");
+  const std::string figures = ReadFile(dir_ + "/csv/form-基础数据.csv");
+  EXPECT_THAT(figures, HasSubstr("分组,名称,单位,数值,说明,字段"));
+  EXPECT_THAT(figures, HasSubstr("政府采购,实际政府采购金额,万元,,,procurement.actual"));
+  EXPECT_THAT(ReadFile(dir_ + "/csv/form-定性指标.csv"), HasSubstr("是否达到"));
+  EXPECT_THAT(ReadFile(dir_ + "/csv/form-封面.csv"),
+              HasSubstr("部门编码,,identity.department_code"));
+
+  // Filled (openpyxl), with one figure a formula with no cached value;
+  // saved again by LibreOffice, which computes it.
+  const std::string filled = dir_ + "/filled.xlsx";
+  Fill({"fill", form, SourcePath("examples/longhua-2019.json"), filled});
+  CommandResult formula =
+      RunCommand({kPython, "-c",
+                  "import openpyxl, sys\n"
+                  "book = openpyxl.load_workbook(sys.argv[1])\n"
+                  "sheet = book['基础数据']\n"
+                  "row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 6).value == "
+                  "'carry_over.opening')\n"
+                  "sheet.cell(row, 4, '=0.1+0.2')\n"
+                  "book.save(sys.argv[1])\n",
+                  filled});
+  ASSERT_EQ(formula.exit_code, 0) << formula.err;
+  soffice("xlsx", filled, dir_ + "/resaved");
+  CommandResult direct = Cli({"import", filled});  // openpyxl's: a formula, no value
+  CommandResult resaved = Cli({"import", dir_ + "/resaved/filled.xlsx"});
+  ASSERT_EQ(resaved.exit_code, 0) << resaved.err;
+  EXPECT_THAT(resaved.err, HasSubstr("a formula: its value is used"));
+  v1::Report expected = FromJson(ReadFile(SourcePath("examples/longhua-2019.json")));
+  expected.mutable_budget()->clear_general_public_appropriation();
+  expected.mutable_final_accounts()->clear_capital_construction();
+  expected.mutable_carry_over()->mutable_opening()->set_value("0.3");  // 0.1 + 0.2, as shown
+  std::string differences;
+  EXPECT_TRUE(SameReport(FromJson(resaved.out), expected, &differences)) << differences;
+  EXPECT_EQ(direct.exit_code, 4);
+  EXPECT_THAT(direct.err, HasSubstr("基础数据!D"));
+  EXPECT_THAT(direct.err, HasSubstr("value was never computed"));
+}
+
 }  // namespace
 }  // namespace jixiao

@@ -340,9 +340,12 @@ class Reader {
         } else if (type == "e") {
           cell.kind = Cell::kError;
           cell.text = v;
-        } else if (c.child("v")) {
+        } else if (*v != '\0') {
           cell.kind = Cell::kNumber;
           cell.text = v;
+        } else if (cell.formula) {
+          cell.kind = Cell::kError;  // a formula never computed: no value to read
+          cell.text = "";
         }
         if (cell.kind == Cell::kEmpty) continue;
         sheet.last_row = std::max(sheet.last_row, cr);
@@ -412,10 +415,17 @@ class Reader {
   std::string Text(const Sheet& sheet, int row, const char* column) {
     const Cell* cell = sheet.At(row, sheet.columns.at(column));
     if (cell == nullptr) return "";
-    if (cell->formula) Warn(sheet, row, sheet.columns.at(column), "a formula: its value is used");
+    if (cell->formula && cell->kind != Cell::kError) {
+      Warn(sheet, row, sheet.columns.at(column), "a formula: its value is used");
+    }
     if (cell->kind == Cell::kNumber) return NumberShown(*cell);
     if (cell->kind == Cell::kError) {
-      Problem(sheet, row, sheet.columns.at(column), absl::StrCat("holds an error, ", cell->text));
+      Problem(sheet, row, sheet.columns.at(column),
+              cell->text.empty()
+                  ? std::string("a formula whose value was never computed (the program that "
+                                "wrote it does not calculate): open the workbook in Excel, WPS "
+                                "or LibreOffice and save it, or type the number")
+                  : absl::StrCat("holds an error, ", cell->text));
       return "";
     }
     if (cell->kind == Cell::kBool) return cell->text == "1" ? "TRUE" : "FALSE";
