@@ -140,6 +140,39 @@ def bad(form, out, kind):
                 else:
                     z.writestr(item, source.read(item.filename))
         return
+    raw = {
+        # A cell far below any form's rows.
+        "far-cell": lambda xml: xml.replace(
+            "</sheetData>",
+            '<row r="100"><c r="A2000000000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'),
+        # A cell naming a shared string there is not.
+        "bad-shared-index": lambda xml: xml.replace(
+            "</sheetData>", '<row r="101"><c r="D101" t="s"><v>99999999</v></c></row></sheetData>'),
+        # An 8 MiB shared string named by 2,000 cells: 16 GB if each cell
+        # held its own copy.
+        "shared-string-fanout": lambda xml: xml.replace(
+            "</sheetData>",
+            "".join('<row r="%d"><c r="G%d" t="s"><v>0</v></c></row>' % (r, r)
+                    for r in range(300, 2300)) + "</sheetData>"),
+    }
+    if kind in raw:
+        with zipfile.ZipFile(form) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet3.xml":
+                    data = raw[kind](data.decode("utf-8")).encode("utf-8")
+                if item.filename == "xl/sharedStrings.xml" and kind == "shared-string-fanout":
+                    text = data.decode("utf-8")
+                    at = text.index("<si>")
+                    data = (text[:at] + "<si><t>" + "A" * (8 << 20) + "</t></si>" +
+                            text[at:]).encode("utf-8")
+                z.writestr(item, data)
+            names = [item.filename for item in source.infolist()]
+            if kind == "shared-string-fanout" and "xl/sharedStrings.xml" not in names:
+                z.writestr("xl/sharedStrings.xml",
+                           '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                           "<si><t>" + "A" * (8 << 20) + "</t></si></sst>")
+        return
     if kind == "huge":
         # 20 MB of incompressible bytes beside the form.
         import os
@@ -159,6 +192,10 @@ def bad(form, out, kind):
         book["定性指标"].cell(2, columns(book["定性指标"])["是否达到"], "基本达到")
     elif kind == "deleted-sheet":
         del book["定性指标"]
+    elif kind == "duplicate-field":
+        figures.cell(2, columns(figures)[FIELD], figures.cell(3, columns(figures)[FIELD]).value)
+    elif kind == "date-format":
+        figures.cell(2, value, 43831).number_format = "yyyy-mm-dd"
     elif kind == "unknown-field":
         figures.cell(2, columns(figures)[FIELD], "procurement.actuall")
     elif kind == "moved-row":
@@ -166,7 +203,7 @@ def bad(form, out, kind):
         last = figures.max_row + 1
         for column in range(1, figures.max_column + 1):
             figures.cell(last, column, figures.cell(2, column).value)
-            figures.cell(2, column, None)
+            figures.cell(2, column).value = None  # (cell(r, c, None) would keep it)
         figures.cell(last, value, "1234.5")
     else:
         raise SystemExit("unknown kind " + kind)

@@ -174,6 +174,11 @@ TEST_F(FormFlow, BadWorkbooksAreRefusedNamingTheCellAndNothingIsStored) {
       {"not-a-zip", "not an .xlsx workbook (not a zip file)"},
       {"zip-bomb", "inflates past 64 MiB"},
       {"huge", "a form is at most 16 MiB"},
+      {"duplicate-field", "基础数据!F3: the field \"budget.expenditure\" is on row 2 too"},
+      {"date-format", "基础数据!D2: shows a date (its number format), not an amount"},
+      {"far-cell", "has a cell named \"A2000000000\", which is not a cell"},
+      {"bad-shared-index", "基础数据!D101: names shared string \"99999999\""},
+      {"shared-string-fanout", "基础数据!G300: this row has no field id"},
   };
   for (const Row& row : rows) {
     const std::string bad = dir_ + "/" + row.kind + ".xlsx";

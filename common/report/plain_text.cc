@@ -70,6 +70,29 @@ bool IsBlank(absl::string_view text) {
   return true;
 }
 
+std::string TrimSpaces(absl::string_view text) {
+  size_t begin = 0, end = text.size();
+  while (begin < end) {
+    Decoded d = Decode(text, begin);
+    if (d.length == 0 || !(IsSpace(d.code) || d.code == '\t' || d.code == '\n' || d.code == '\r')) {
+      break;
+    }
+    begin += d.length;
+  }
+  // Backwards: find the start of the last character, and drop it while a space.
+  while (end > begin) {
+    size_t start = end - 1;
+    while (start > begin && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+    Decoded d = Decode(text, start);
+    if (d.length == 0 || start + d.length != end ||
+        !(IsSpace(d.code) || d.code == '\t' || d.code == '\n' || d.code == '\r')) {
+      break;
+    }
+    end = start;
+  }
+  return std::string(text.substr(begin, end - begin));
+}
+
 std::string OneLine(absl::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -26,6 +26,9 @@ bool IsOneLine(absl::string_view text);
 // other Unicode spaces (U+2000–U+200A, U+202F, U+205F).
 bool IsBlank(absl::string_view text);
 
+// `text` without the spaces IsBlank counts, before and after it.
+std::string TrimSpaces(absl::string_view text);
+
 // `text` as one line for display: a line break (LF, CR LF, CR, U+2028,
 // U+2029) as "⏎", a tab as a space, any other character IsOneLine refuses
 // (or an invalid byte) as U+FFFD.

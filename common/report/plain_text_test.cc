@@ -24,6 +24,13 @@ TEST(PlainText, BlankIncludesIdeographicAndZeroWidthSpaces) {
   EXPECT_FALSE(IsBlank(" 局 "));
 }
 
+TEST(PlainText, TrimSpacesTakesUnicodeSpacesToo) {
+  EXPECT_EQ(TrimSpaces("\xe3\x80\x80 123\xc2\xa0\t"), "123");
+  EXPECT_EQ(TrimSpaces("是\xe3\x80\x80"), "是");
+  EXPECT_EQ(TrimSpaces("a b"), "a b");
+  EXPECT_EQ(TrimSpaces("\xe3\x80\x80"), "");
+}
+
 TEST(PlainText, OneLineShowsBreaksAndReplacesControls) {
   EXPECT_EQ(OneLine("第一行\n第二行\r\n第三行"), "第一行⏎第二行⏎第三行");
   EXPECT_EQ(OneLine("a\tb"), "a b");

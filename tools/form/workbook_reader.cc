@@ -18,6 +18,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "common/report/decimal.h"
+#include "common/report/field_violations.h"
+#include "common/report/plain_text.h"
 #include "tools/form/layout.h"
 #include "tools/form/report_paths.h"
 #include "tools/form/workbook.h"
@@ -31,6 +33,14 @@ constexpr size_t kMaxPartBytes = 64 << 20;
 constexpr size_t kMaxTotalBytes = 256 << 20;
 constexpr size_t kMaxProblems = 200;
 constexpr int kMaxRows = 20000;
+
+// User text quoted in a message: valid UTF-8, and 40 bytes or so at most.
+std::string Clip(absl::string_view text) {
+  if (text.size() <= 40) return report::ValidUtf8(text);
+  size_t cut = 40;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return report::ValidUtf8(text.substr(0, cut)) + "…";
+}
 
 // "D12" from a zero-based row and column.
 std::string CellName(int row, int col) {
@@ -47,11 +57,13 @@ bool ParseCellName(absl::string_view name, int* row, int* col) {
   int c = 0;
   while (i < name.size() && absl::ascii_isupper(name[i])) {
     c = c * 26 + (name[i] - 'A' + 1);
-    if (c > 16384) return false;
+    if (c > 16384) return false;  // past XFD
     ++i;
   }
   int r = 0;
-  if (i == 0 || i == name.size() || !absl::SimpleAtoi(name.substr(i), &r) || r < 1) return false;
+  if (i == 0 || i == name.size() || !absl::SimpleAtoi(name.substr(i), &r) || r < 1 || r > 1048576) {
+    return false;
+  }
   *row = r - 1;
   *col = c - 1;
   return true;
@@ -69,8 +81,8 @@ class Package {
     if (bytes.size() < 4 || bytes.substr(0, 2) != "PK") {
       if (bytes.size() >= 8 && bytes.substr(0, 8) == "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
         return absl::InvalidArgumentError(
-            "this is an .xls file (Excel 97–2003): open it and save it as .xlsx (Excel "
-            "workbook), then import that");
+            "this is an .xls file (Excel 97–2003) or a password-protected workbook: open it and "
+            "save it as .xlsx (Excel workbook) without a password, then import that");
       }
       return absl::InvalidArgumentError("this is not an .xlsx workbook (not a zip file)");
     }
@@ -131,9 +143,14 @@ class Package {
 
 struct Cell {
   enum Kind { kEmpty, kText, kNumber, kBool, kError } kind = kEmpty;
-  std::string text;      // as stored: the string, or the number's digits
+  // As stored: the string, or the number's digits. A shared string is not
+  // copied into each cell that names it (a small file may name a large
+  // one a million times): `shared` points at it instead.
+  std::string own;
+  const std::string* shared = nullptr;
   bool formula = false;  // its value is a formula's cached result
   int style = 0;
+  const std::string& text() const { return shared != nullptr ? *shared : own; }
 };
 
 struct Sheet {
@@ -148,12 +165,14 @@ struct Sheet {
   }
 };
 
-// The number formats the cells' styles name: how many decimals each shows,
-// and whether it is a percentage.
+// The number formats the cells' styles name: how a number cell shows.
 struct NumberFormat {
   int decimals = -1;  // -1: General (as many as needed, 15 significant digits)
-  bool percent = false;
+  int optional = 0;   // more decimals shown when not zero ("0.0##": 2)
+  int percent = 0;    // each % shows the value a hundred times over
+  int thousands = 0;  // each comma after the last digit shows it a thousand times smaller
   bool text = false;  // "@"
+  std::string not_amount;  // "a date", "a time", "a fraction": never an amount
 };
 
 NumberFormat FormatOf(const std::string& code) {
@@ -163,13 +182,49 @@ NumberFormat FormatOf(const std::string& code) {
     return format;
   }
   if (code.empty() || absl::AsciiStrToLower(code) == "general") return format;
-  std::string first = code.substr(0, code.find(';'));
-  format.percent = absl::StrContains(first, '%');
-  size_t point = first.find('.');
+  // The first section, without its quoted text, escapes and [brackets].
+  std::string first;
+  bool quoted = false;
+  int bracket = 0;
+  const std::string section = code.substr(0, code.find(';'));
+  for (size_t i = 0; i < section.size(); ++i) {
+    char c = section[i];
+    if (quoted) {
+      quoted = c != '"';
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '\\' || c == '_' || c == '*') {
+      ++i;  // the next character is shown as it is
+    } else if (c == '[') {
+      ++bracket;
+    } else if (c == ']') {
+      bracket = std::max(0, bracket - 1);
+    } else if (bracket == 0) {
+      first.push_back(c);
+    }
+  }
+  const std::string lower = absl::AsciiStrToLower(first);
+  if (lower.find_first_of("ymd") != std::string::npos) {
+    format.not_amount = "a date";
+  } else if (lower.find_first_of("hs") != std::string::npos || absl::StrContains(lower, "am/pm")) {
+    format.not_amount = "a time";
+  } else if (first.find_first_of("/?") != std::string::npos) {
+    format.not_amount = "a fraction";
+  }
+  format.percent = static_cast<int>(std::count(first.begin(), first.end(), '%'));
+  size_t last_digit = first.find_last_of("0#");
+  if (last_digit != std::string::npos) {
+    for (size_t i = last_digit + 1; i < first.size() && first[i] == ','; ++i) ++format.thousands;
+  }
   format.decimals = 0;
+  size_t point = first.find('.');
   if (point != std::string::npos) {
     for (size_t i = point + 1; i < first.size() && (first[i] == '0' || first[i] == '#'); ++i) {
-      ++format.decimals;
+      if (first[i] == '0' && format.optional == 0) {
+        ++format.decimals;
+      } else {
+        ++format.optional;
+      }
     }
   }
   return format;
@@ -179,17 +234,28 @@ NumberFormat BuiltInFormat(int id) {
   switch (id) {
     case 1:
     case 3:
+    case 37:
+    case 38:
       return FormatOf("0");
     case 2:
     case 4:
+    case 39:
+    case 40:
       return FormatOf("0.00");
     case 9:
       return FormatOf("0%");
     case 10:
       return FormatOf("0.00%");
+    case 12:
+    case 13:
+      return FormatOf("# ?/?");
     case 49:
       return FormatOf("@");
     default:
+      if ((id >= 14 && id <= 17) || id == 22 || (id >= 27 && id <= 36) || (id >= 50 && id <= 58)) {
+        return FormatOf("yyyy-mm-dd");
+      }
+      if ((id >= 18 && id <= 21) || (id >= 45 && id <= 47)) return FormatOf("h:mm");
       return FormatOf("General");
   }
 }
@@ -223,10 +289,13 @@ class Reader {
     problems_.push_back({where, std::string(message)});
     return absl::InvalidArgumentError(std::string(message));
   }
-  void Problem(const Sheet& sheet, int row, int col, const std::string& message) {
+  void Problem(const std::string& sheet, int row, int col, const std::string& message) {
     if (problems_.size() < kMaxProblems) {
-      problems_.push_back({absl::StrCat(sheet.name, "!", CellName(row, col)), message});
+      problems_.push_back({absl::StrCat(sheet, "!", CellName(row, col)), message});
     }
+  }
+  void Problem(const Sheet& sheet, int row, int col, const std::string& message) {
+    Problem(sheet.name, row, col, message);
   }
   void Warn(const Sheet& sheet, int row, int col, const std::string& message) {
     imported_.warnings.push_back({absl::StrCat(sheet.name, "!", CellName(row, col)), message});
@@ -306,7 +375,12 @@ class Reader {
     int next_row = 0;
     for (pugi::xml_node row : xml->child("worksheet").child("sheetData").children("row")) {
       int r = row.attribute("r") ? row.attribute("r").as_int() - 1 : next_row;
-      if (r < 0 || r >= kMaxRows) {
+      if (r < 0) {
+        return Fail(name,
+                    absl::StrCat("sheet ", name, " has a row numbered \"",
+                                 Clip(row.attribute("r").value()), "\": the file is damaged"));
+      }
+      if (r >= kMaxRows) {
         return Fail(name,
                     absl::StrCat("sheet ", name, " has more than ", kMaxRows, " rows: not a form"));
       }
@@ -314,7 +388,16 @@ class Reader {
       int next_col = 0;
       for (pugi::xml_node c : row.children("c")) {
         int cr = r, cc = next_col;
-        if (c.attribute("r") && !ParseCellName(c.attribute("r").value(), &cr, &cc)) continue;
+        if (c.attribute("r") && !ParseCellName(c.attribute("r").value(), &cr, &cc)) {
+          problems_.push_back({name, absl::StrCat("sheet ", name, " has a cell named \"",
+                                                  Clip(c.attribute("r").value()),
+                                                  "\", which is not a cell: the file is damaged")});
+          continue;
+        }
+        if (cr >= kMaxRows) {
+          return Fail(
+              name, absl::StrCat("sheet ", name, " has more than ", kMaxRows, " rows: not a form"));
+        }
         next_col = cc + 1;
         Cell cell;
         cell.style = c.attribute("s").as_int();
@@ -322,30 +405,37 @@ class Reader {
         const std::string type = c.attribute("t").value();
         const char* v = c.child("v").text().get();
         if (type == "s") {
-          int index = c.child("v").text().as_int(-1);
-          if (index < 0 || static_cast<size_t>(index) >= shared_.size()) continue;
+          long long index = -1;
+          if (!absl::SimpleAtoi(v, &index) || index < 0 ||
+              static_cast<unsigned long long>(index) >= shared_.size()) {
+            Problem(name, cr, cc,
+                    absl::StrCat("names shared string \"", Clip(v),
+                                 "\", which the workbook "
+                                 "does not have: the file is damaged"));
+            continue;
+          }
           cell.kind = Cell::kText;
-          cell.text = shared_[static_cast<size_t>(index)];
+          cell.shared = &shared_[static_cast<size_t>(index)];
         } else if (type == "inlineStr") {
           cell.kind = Cell::kText;
           for (pugi::xpath_node t : c.child("is").select_nodes(".//t")) {
-            cell.text += t.node().text().get();
+            cell.own += t.node().text().get();
           }
         } else if (type == "str") {
           cell.kind = Cell::kText;
-          cell.text = v;
+          cell.own = v;
         } else if (type == "b") {
           cell.kind = Cell::kBool;
-          cell.text = v;
+          cell.own = v;
         } else if (type == "e") {
           cell.kind = Cell::kError;
-          cell.text = v;
+          cell.own = v;
         } else if (*v != '\0') {
           cell.kind = Cell::kNumber;
-          cell.text = v;
+          cell.own = v;
         } else if (cell.formula) {
           cell.kind = Cell::kError;  // a formula never computed: no value to read
-          cell.text = "";
+          cell.own = "";
         }
         if (cell.kind == Cell::kEmpty) continue;
         sheet.last_row = std::max(sheet.last_row, cr);
@@ -354,7 +444,7 @@ class Reader {
     }
     for (const auto& [at, cell] : sheet.cells) {
       if (at.first == 0 && cell.kind == Cell::kText) {
-        sheet.columns[std::string(absl::StripAsciiWhitespace(cell.text))] = at.second;
+        sheet.columns[std::string(absl::StripAsciiWhitespace(cell.text()))] = at.second;
       }
     }
     sheets_[name] = std::move(sheet);
@@ -389,25 +479,41 @@ class Reader {
     return ok ? &it->second : nullptr;
   }
 
-  // Every data row of `sheet` (row 2 on) with its field id.
+  // Every data row of `sheet` (row 2 on) with its field id. With
+  // `unique`, a field on two rows is a problem (which would win?).
   template <typename Row>
-  void Rows(const Sheet& sheet, Row row) {
+  void Rows(const Sheet& sheet, Row row, bool unique = true) {
     const int field_col = sheet.columns.at(L::kField);
-    for (int r = 1; r <= sheet.last_row; ++r) {
+    std::map<std::string, int> seen;
+    for (auto it = sheet.cells.lower_bound({1, 0}); it != sheet.cells.end();) {
+      const int r = it->first.first;
+      const auto next_row = sheet.cells.lower_bound({r + 1, 0});
       const Cell* field = sheet.At(r, field_col);
       if (field == nullptr) {
         // A row without a field id that holds input is a row someone added.
-        for (const auto& [at, cell] : sheet.cells) {
-          if (at.first == r && !absl::StripAsciiWhitespace(cell.text).empty()) {
-            Problem(sheet, r, at.second,
+        for (; it != next_row; ++it) {
+          if (!absl::StripAsciiWhitespace(it->second.text()).empty()) {
+            Problem(sheet, r, it->first.second,
                     "this row has no field id (the hidden last column): copy a row of the form "
                     "instead of typing a new one");
             break;
           }
         }
+        it = next_row;
         continue;
       }
-      row(r, std::string(absl::StripAsciiWhitespace(field->text)));
+      it = next_row;
+      std::string id(absl::StripAsciiWhitespace(field->text()));
+      if (unique) {
+        auto [earlier, fresh] = seen.emplace(id, r);
+        if (!fresh) {
+          Problem(sheet, r, field_col,
+                  absl::StrCat("the field \"", Clip(id), "\" is on row ", earlier->second + 1,
+                               " too: which value counts? keep one row of each"));
+          continue;
+        }
+      }
+      row(r, id);
     }
   }
 
@@ -418,44 +524,66 @@ class Reader {
     if (cell->formula && cell->kind != Cell::kError) {
       Warn(sheet, row, sheet.columns.at(column), "a formula: its value is used");
     }
-    if (cell->kind == Cell::kNumber) return NumberShown(*cell);
+    if (cell->kind == Cell::kNumber) {
+      const NumberFormat& format = FormatFor(*cell);
+      if (!format.not_amount.empty()) {
+        Problem(sheet, row, sheet.columns.at(column),
+                absl::StrCat("shows ", format.not_amount,
+                             " (its number format), not an amount: set the cell to text or "
+                             "General and type the figure"));
+        return "";
+      }
+      return NumberShown(*cell);
+    }
     if (cell->kind == Cell::kError) {
       Problem(sheet, row, sheet.columns.at(column),
-              cell->text.empty()
+              cell->text().empty()
                   ? std::string("a formula whose value was never computed (the program that "
                                 "wrote it does not calculate): open the workbook in Excel, WPS "
                                 "or LibreOffice and save it, or type the number")
-                  : absl::StrCat("holds an error, ", cell->text));
+                  : absl::StrCat("holds an error, ", cell->text()));
       return "";
     }
-    if (cell->kind == Cell::kBool) return cell->text == "1" ? "TRUE" : "FALSE";
-    return cell->text;
+    if (cell->kind == Cell::kBool) return cell->text() == "1" ? "TRUE" : "FALSE";
+    return cell->text();
   }
 
   // A number cell as Excel shows it: its format's decimals, or (General)
   // 15 significant digits with trailing zeros dropped. Exact: the stored
   // text is read as a decimal, never as a binary double.
+  const NumberFormat& FormatFor(const Cell& cell) const {
+    static const NumberFormat kGeneral;
+    return cell.style >= 0 && static_cast<size_t>(cell.style) < formats_.size()
+               ? formats_[static_cast<size_t>(cell.style)]
+               : kGeneral;
+  }
+
   std::string NumberShown(const Cell& cell) {
-    auto exact = ExactOf(cell.text);
-    if (!exact) return cell.text;
-    NumberFormat format = cell.style >= 0 && static_cast<size_t>(cell.style) < formats_.size()
-                              ? formats_[static_cast<size_t>(cell.style)]
-                              : NumberFormat{};
+    auto exact = ExactOf(cell.text());
+    if (!exact) return Clip(cell.text());
+    const NumberFormat& format = FormatFor(cell);
     mpq_class value = *exact;
-    if (format.percent) value *= 100;
-    if (format.decimals >= 0 && !format.text) return report::FormatFixed(value, format.decimals);
-    // 15 significant digits: decimals = 14 - floor(log10 |value|).
+    for (int i = 0; i < format.percent; ++i) value *= 100;
+    for (int i = 0; i < format.thousands; ++i) value /= 1000;
+    std::string text;
+    if (format.decimals >= 0 && !format.text) {
+      text = report::FormatFixed(value, format.decimals + format.optional);
+      // Optional decimals (#) are shown only when they are not zero.
+      for (int i = 0; i < format.optional && text.back() == '0'; ++i) text.pop_back();
+      if (text.back() == '.') text.pop_back();
+      return text == "-0" ? "0" : text;
+    }
+    // General: 15 significant digits, decimals = 14 - floor(log10 |value|).
     mpq_class magnitude = abs(value);
     int decimals = 14;
     if (magnitude != 0) {
-      mpq_class ten(10);
       int exponent = 0;
       mpq_class probe(1);
       while (probe * 10 <= magnitude) probe *= 10, ++exponent;
       while (probe > magnitude) probe /= 10, --exponent;
       decimals = std::max(0, 14 - exponent);
     }
-    std::string text = report::FormatFixed(value, decimals);
+    text = report::FormatFixed(value, decimals);
     if (text.find('.') != std::string::npos) {
       while (text.back() == '0') text.pop_back();
       if (text.back() == '.') text.pop_back();
@@ -508,9 +636,13 @@ class Reader {
   std::string Figure(const Sheet& sheet, int row, const char* column, const std::string& path) {
     const int col = sheet.columns.at(column);
     Record(path, sheet, row, col);  // blank too: a required figure names its cell
-    std::string text(absl::StripAsciiWhitespace(Text(sheet, row, column)));
+    std::string text = report::TrimSpaces(Text(sheet, row, column));
     if (text.empty()) return "";
     std::string bare = text;
+    if (bare[0] == '+') {
+      bare.erase(0, 1);
+      Warn(sheet, row, col, absl::StrCat("\"", Clip(text), "\" taken as ", Clip(bare)));
+    }
     for (const char* unit : {"万元", "%", "％"}) {
       if (absl::EndsWith(bare, unit) && bare.size() > strlen(unit)) {
         bare = std::string(absl::StripAsciiWhitespace(bare.substr(0, bare.size() - strlen(unit))));
@@ -529,13 +661,14 @@ class Reader {
     auto scanned = report::ScanDecimal(bare);
     if (!scanned.ok()) {
       Problem(sheet, row, col,
-              absl::StrCat("\"", text,
+              absl::StrCat("\"", Clip(text),
                            "\" is not an amount: write the number alone, e.g. 12000 or "
                            "95.5"));
       return "";
     }
     if (scanned->IsNegative()) {
-      Problem(sheet, row, col, absl::StrCat("\"", text, "\" is negative: figures are 0 or more"));
+      Problem(sheet, row, col,
+              absl::StrCat("\"", Clip(text), "\" is negative: figures are 0 or more"));
       return "";
     }
     return bare;
@@ -552,7 +685,7 @@ class Reader {
       }
       // Recorded blank too: "is required" names the cell to fill in.
       Record(path, *sheet, r, sheet->columns.at(L::kCoverValue));
-      std::string value(absl::StripAsciiWhitespace(Text(*sheet, r, L::kCoverValue)));
+      std::string value = report::TrimSpaces(Text(*sheet, r, L::kCoverValue));
       if (value.empty()) return;
       if (!SetAt(imported_.report, path, value)) {
         Problem(*sheet, r, sheet->columns.at(L::kCoverValue),
@@ -565,11 +698,25 @@ class Reader {
     const Sheet* sheet = Need(L::kFigures, {L::kFigureValue});
     if (sheet == nullptr) return;
     Rows(*sheet, [&](int r, const std::string& path) {
-      if (absl::StartsWith(path, "prior.")) return;  // last year's: not filled in here
+      if (absl::StartsWith(path, "prior.")) {  // last year's: not filled in here
+        std::string typed = report::TrimSpaces(Text(*sheet, r, L::kFigureValue));
+        if (!typed.empty() && typed != "上年") {
+          Warn(*sheet, r, sheet->columns.at(L::kFigureValue),
+               "a 上年 row: last year's figures come from last year's report, so this value is "
+               "not used");
+        }
+        return;
+      }
       PathKind kind = KindOf(path);
       if (kind == PathKind::kNone || absl::StartsWith(path, "identity.")) {
         Problem(*sheet, r, sheet->columns.at(L::kField),
                 absl::StrCat("unknown field id \"", path, "\""));
+        return;
+      }
+      if (kind == PathKind::kText && path != "satisfaction.source") {
+        Problem(*sheet, r, sheet->columns.at(L::kField),
+                absl::StrCat("the field \"", Clip(path), "\" is not a figure: it belongs on ",
+                             absl::StartsWith(path, "narrative.") ? L::kText : L::kCover));
         return;
       }
       if (kind == PathKind::kText) {
@@ -589,7 +736,7 @@ class Reader {
     const Sheet* sheet = Need(L::kChecklist, {L::kItemMet, L::kItemEvidence});
     if (sheet == nullptr) return;
     Rows(*sheet, [&](int r, const std::string& id) {
-      std::string met(absl::StripAsciiWhitespace(Text(*sheet, r, L::kItemMet)));
+      std::string met = report::TrimSpaces(Text(*sheet, r, L::kItemMet));
       std::string evidence = Text(*sheet, r, L::kItemEvidence);
       if (met.empty() && evidence.empty()) return;  // not answered: not met
       if (!met.empty() && met != L::kYes && met != L::kNo) {
@@ -611,36 +758,39 @@ class Reader {
         Need(L::kTargets, {L::kTargetName, L::kTargetDirection, L::kTargetValue, L::kTargetUnit,
                            L::kTargetActual, L::kTargetWeight, L::kTargetNote});
     if (sheet == nullptr) return;
-    Rows(*sheet, [&](int r, const std::string& id) {
-      const std::string name(absl::StripAsciiWhitespace(Text(*sheet, r, L::kTargetName)));
-      const std::string direction(absl::StripAsciiWhitespace(Text(*sheet, r, L::kTargetDirection)));
-      const std::string path = absl::StrCat("targets[", imported_.report.targets_size(), "]");
-      const std::string target = Figure(*sheet, r, L::kTargetValue, path + ".target.value");
-      const std::string actual = Figure(*sheet, r, L::kTargetActual, path + ".actual.value");
-      const std::string weight = Figure(*sheet, r, L::kTargetWeight, path + ".weight.value");
-      const std::string unit(absl::StripAsciiWhitespace(Text(*sheet, r, L::kTargetUnit)));
-      const std::string note = Text(*sheet, r, L::kTargetNote);
-      if (name.empty() && target.empty() && actual.empty()) return;  // a spare row
-      Record(path, *sheet, r, sheet->columns.at(L::kTargetName));
-      v1::PerformanceTarget& row = *imported_.report.add_targets();
-      row.set_indicator_id(id);
-      row.set_name(name);
-      row.set_unit(unit);
-      if (direction.empty() || direction == L::kAtLeast || direction == ">=") {
-        row.set_direction(v1::PerformanceTarget::DIRECTION_AT_LEAST);
-      } else if (direction == L::kAtMost || direction == "<=") {
-        row.set_direction(v1::PerformanceTarget::DIRECTION_AT_MOST);
-      } else if (direction == L::kEqual || direction == "＝") {
-        row.set_direction(v1::PerformanceTarget::DIRECTION_EQUAL);
-      } else {
-        Problem(*sheet, r, sheet->columns.at(L::kTargetDirection),
-                absl::StrCat("\"", direction, "\": choose ≥, ≤ or ="));
-      }
-      if (!target.empty()) row.mutable_target()->set_value(target);
-      if (!actual.empty()) row.mutable_actual()->set_value(actual);
-      if (!weight.empty()) row.mutable_weight()->set_value(weight);
-      row.set_note(note);
-    });
+    Rows(
+        *sheet,
+        [&](int r, const std::string& id) {
+          const std::string name(absl::StripAsciiWhitespace(Text(*sheet, r, L::kTargetName)));
+          const std::string direction = report::TrimSpaces(Text(*sheet, r, L::kTargetDirection));
+          const std::string path = absl::StrCat("targets[", imported_.report.targets_size(), "]");
+          const std::string target = Figure(*sheet, r, L::kTargetValue, path + ".target.value");
+          const std::string actual = Figure(*sheet, r, L::kTargetActual, path + ".actual.value");
+          const std::string weight = Figure(*sheet, r, L::kTargetWeight, path + ".weight.value");
+          const std::string unit(absl::StripAsciiWhitespace(Text(*sheet, r, L::kTargetUnit)));
+          const std::string note = Text(*sheet, r, L::kTargetNote);
+          if (name.empty() && target.empty() && actual.empty()) return;  // a spare row
+          Record(path, *sheet, r, sheet->columns.at(L::kTargetName));
+          v1::PerformanceTarget& row = *imported_.report.add_targets();
+          row.set_indicator_id(id);
+          row.set_name(name);
+          row.set_unit(unit);
+          if (direction.empty() || direction == L::kAtLeast || direction == ">=") {
+            row.set_direction(v1::PerformanceTarget::DIRECTION_AT_LEAST);
+          } else if (direction == L::kAtMost || direction == "<=") {
+            row.set_direction(v1::PerformanceTarget::DIRECTION_AT_MOST);
+          } else if (direction == L::kEqual || direction == "＝") {
+            row.set_direction(v1::PerformanceTarget::DIRECTION_EQUAL);
+          } else {
+            Problem(*sheet, r, sheet->columns.at(L::kTargetDirection),
+                    absl::StrCat("\"", direction, "\": choose ≥, ≤ or ="));
+          }
+          if (!target.empty()) row.mutable_target()->set_value(target);
+          if (!actual.empty()) row.mutable_actual()->set_value(actual);
+          if (!weight.empty()) row.mutable_weight()->set_value(weight);
+          row.set_note(note);
+        },
+        /*unique=*/false);
   }
 
   void Manual() {
