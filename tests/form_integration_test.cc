@@ -226,16 +226,22 @@ TEST_F(FormFlow, LibreOfficeOpensTheFormAndItsSavedCopyImportsTheSame) {
   // saved again by LibreOffice, which computes it.
   const std::string filled = dir_ + "/filled.xlsx";
   Fill({"fill", form, SourcePath("examples/longhua-2019.json"), filled});
-  CommandResult formula =
-      RunCommand({kPython, "-c",
-                  "import openpyxl, sys\n"
-                  "book = openpyxl.load_workbook(sys.argv[1])\n"
-                  "sheet = book['基础数据']\n"
-                  "row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 6).value == "
-                  "'carry_over.opening')\n"
-                  "sheet.cell(row, 4, '=0.1+0.2')\n"
-                  "book.save(sys.argv[1])\n",
-                  filled});
+  CommandResult formula = RunCommand(
+      {kPython, "-c",
+       "import openpyxl, sys\n"
+       "book = openpyxl.load_workbook(sys.argv[1])\n"
+       "sheet = book['基础数据']\n"
+       "row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 6).value == "
+       "'carry_over.opening')\n"
+       "sheet.cell(row, 4, '=0.1+0.2')\n"
+       "typed = {'procurement.budget': 6887, 'procurement.actual': 5234.5,\n"
+       "         'three_public.total.budget': 0.25, 'three_public.total.actual': 1.125,\n"
+       "         'key_tasks.planned': 3.1416}\n"
+       "for r in range(2, sheet.max_row + 1):\n"
+       "    if sheet.cell(r, 6).value in typed:\n"
+       "        sheet.cell(r, 4, typed[sheet.cell(r, 6).value]).number_format = 'General'\n"
+       "book.save(sys.argv[1])\n",
+       filled});
   ASSERT_EQ(formula.exit_code, 0) << formula.err;
   soffice("xlsx", filled, dir_ + "/resaved");
   CommandResult direct = Cli({"import", filled});  // openpyxl's: a formula, no value
@@ -246,6 +252,12 @@ TEST_F(FormFlow, LibreOfficeOpensTheFormAndItsSavedCopyImportsTheSame) {
   expected.mutable_budget()->clear_general_public_appropriation();
   expected.mutable_final_accounts()->clear_capital_construction();
   expected.mutable_carry_over()->mutable_opening()->set_value("0.3");  // 0.1 + 0.2, as shown
+  // Numbers typed with 0 to 4 decimals, as shown.
+  expected.mutable_procurement()->mutable_budget()->set_value("6887");
+  expected.mutable_procurement()->mutable_actual()->set_value("5234.5");
+  expected.mutable_three_public()->mutable_total()->mutable_budget()->set_value("0.25");
+  expected.mutable_three_public()->mutable_total()->mutable_actual()->set_value("1.125");
+  expected.mutable_key_tasks()->mutable_planned()->set_value("3.1416");
   std::string differences;
   EXPECT_TRUE(SameReport(FromJson(resaved.out), expected, &differences)) << differences;
   EXPECT_EQ(direct.exit_code, 4);
