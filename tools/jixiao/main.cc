@@ -138,9 +138,10 @@ int main(int argc, char** argv) {
   CLI::App app{
       "jixiao: score, check and keep department overall-expenditure performance "
       "self-evaluations (部门整体支出绩效自评).\n"
-      "Reports are JSON files in the protobuf JSON mapping of jixiao.v1.Report "
-      "(see examples/longhua-2019.json); money in 万元, rates in percent. A stored report is "
-      "named DEPT/YEAR, or DEPT/YEAR@REVISION for one revision.",
+      "A report is a filled form, an .xlsx workbook (jixiao form writes the blank one), or JSON "
+      "in the protobuf JSON mapping of jixiao.v1.Report (see examples/longhua-2019.json); "
+      "money in 万元, rates in percent. A stored report is named DEPT/YEAR, or "
+      "DEPT/YEAR@REVISION for one revision.",
       "jixiao"};
   // Before the commands are added: they inherit these.
   app.footer(kExitCodeHelp);

@@ -163,7 +163,11 @@ int Run(const GlobalOptions& global, const SaveArgs& args) {
 
 CommandRun Define(CLI::App& command) {
   auto args = std::make_shared<SaveArgs>();
-  command.add_option("files", args->files, "report JSON files; - reads standard input")->required();
+  command
+      .add_option("files", args->files,
+                  "filled forms (.xlsx, from jixiao form) or report JSON files; - reads standard "
+                  "input")
+      ->required();
   command.add_option("--expect-revision", args->expect_revision,
                      "the revision this file replaces (one file only); refused if it is stale");
   command.add_option("--jobs,-j", args->jobs, "files saved at once")

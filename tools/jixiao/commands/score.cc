@@ -301,7 +301,8 @@ int Run(const GlobalOptions& global, const ScoreArgs& args) {
 CommandRun Define(CLI::App& command) {
   auto args = std::make_shared<ScoreArgs>();
   AddReportFilesArgs(command, args->input,
-                     "report JSON files (- reads standard input), or stored reports");
+                     "filled forms (.xlsx) or report JSON files (- reads standard input), or "
+                     "stored reports");
   command.add_flag("--stream", args->stream,
                    "with --scoring, send the files on ScoreStream calls (the default for "
                    "several files)");

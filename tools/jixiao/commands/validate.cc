@@ -127,7 +127,8 @@ CommandRun Define(CLI::App& command) {
   auto args = std::make_shared<ReportFilesArgs>();
   AddReportFilesArgs(
       command, *args,
-      "report JSON files (- reads standard input), or stored reports DEPT/YEAR[@REV]");
+      "filled forms (.xlsx) or report JSON files (- reads standard input), or stored reports "
+      "DEPT/YEAR[@REV]");
   return [args](const GlobalOptions& global) { return Run(global, *args); };
 }
 
