@@ -192,6 +192,9 @@ def bad(form, out, kind):
         book["定性指标"].cell(2, columns(book["定性指标"])["是否达到"], "基本达到")
     elif kind == "deleted-sheet":
         del book["定性指标"]
+    elif kind == "units-and-separators":
+        figures.cell(2, value, "12,000万元")
+        figures.cell(3, value, "95.5%")
     elif kind == "duplicate-field":
         figures.cell(2, columns(figures)[FIELD], figures.cell(3, columns(figures)[FIELD]).value)
     elif kind == "date-format":

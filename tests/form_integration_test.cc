@@ -188,6 +188,13 @@ TEST_F(FormFlow, BadWorkbooksAreRefusedNamingTheCellAndNothingIsStored) {
     EXPECT_THAT(refused.err, HasSubstr(row.says)) << row.kind;
   }
   EXPECT_THAT(Cli({"list"}).out, Not(HasSubstr("LH-ZWFWSJGLJ")));
+  // A unit or thousands separators typed in a text cell: taken, with a warning.
+  Fill({"bad", good, dir_ + "/units.xlsx", "units-and-separators"});
+  CommandResult units = Cli({"import", dir_ + "/units.xlsx"});
+  ASSERT_EQ(units.exit_code, 0) << units.err;
+  EXPECT_THAT(units.err, HasSubstr("基础数据!D2: \"12,000万元\" taken as 12000"));
+  EXPECT_THAT(units.err, HasSubstr("基础数据!D3: \"95.5%\" taken as 95.5"));
+  EXPECT_EQ(FromJson(units.out).budget().income().value(), "12000");
   // A moved row carries its field id with it.
   Fill({"bad", good, dir_ + "/moved.xlsx", "moved-row"});
   CommandResult moved = Cli({"import", dir_ + "/moved.xlsx"});
