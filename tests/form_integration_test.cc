@@ -147,6 +147,11 @@ TEST_F(FormFlow, SavedFromTheWorkbookAndTheStoredReportsFormHoldsIt) {
   read.mutable_final_accounts()->clear_capital_construction();
   std::string differences;
   EXPECT_TRUE(SameReport(FromJson(imported.out), read, &differences)) << differences;
+  // With storage-svc, --year alone picks the year's scheme.
+  CommandResult by_year =
+      Cli({"form", "--department", "LH-CZJ", "--year", "2019", "--out", dir_ + "/by-year.xlsx"});
+  ASSERT_EQ(by_year.exit_code, 0) << by_year.err;
+  EXPECT_THAT(by_year.err, HasSubstr("dept-overall@1"));
   // Saving it unchanged writes nothing.
   CommandResult unchanged = Cli({"save", dir_ + "/stored.xlsx"});
   EXPECT_EQ(unchanged.exit_code, 0) << unchanged.err;

@@ -51,14 +51,21 @@ int Run(const GlobalOptions& global, const FormArgs& args) {
       out = absl::StrCat(ref->key.department_code(), "-", ref->key.fiscal_year(), ".xlsx");
     }
   } else {
-    if (args.scheme.empty()) {
-      std::cerr << "jixiao: form needs --scheme (a scheme file, or ID@VERSION), or a stored "
-                   "report DEPT/YEAR\n";
+    if (!args.scheme.empty()) {
+      auto named = SchemeByName(global, args.scheme);
+      if (!named.ok()) return StorageError(global, args.scheme, named.status());
+      scheme = *std::move(named);
+    } else if (args.year != 0 && !global.client.storage.empty()) {
+      // The year's scheme, as storage-svc has it assigned.
+      StorageClient storage(global.client);
+      auto assigned = SchemeForYear(storage, args.year, SchemeChoice());
+      if (!assigned.ok()) return StorageError(global, "the year's scheme", assigned.status());
+      scheme = *assigned ? **std::move(assigned) : engine::DefaultScheme()->proto();
+    } else {
+      std::cerr << "jixiao: form needs --scheme (a scheme file, or ID@VERSION), --year with "
+                   "--storage (the year's scheme), or a stored report DEPT/YEAR\n";
       return kUsage;
     }
-    auto named = SchemeByName(global, args.scheme);
-    if (!named.ok()) return StorageError(global, args.scheme, named.status());
-    scheme = *std::move(named);
     report.mutable_identity()->set_department_code(args.department);
     report.mutable_identity()->set_fiscal_year(args.year);
     if (out.empty()) {
@@ -87,7 +94,7 @@ CommandRun Define(CLI::App& command) {
                      "scheme (needs --storage)");
   command.add_option("--scheme", args->scheme,
                      "a scheme file (.textproto), or ID[@VERSION] (built-in, or published in "
-                     "--storage)");
+                     "--storage); default, with --year and --storage: the year's scheme");
   command.add_option("--department", args->department, "department code to fill in");
   command.add_option("--year", args->year, "fiscal year to fill in")->check(CLI::Range(2000, 2100));
   command.add_option("--out,-o", args->out,
