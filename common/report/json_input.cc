@@ -71,13 +71,16 @@ size_t Distance(absl::string_view a, absl::string_view b) {
 
 // The text as RapidJSON reads it. Not copied by the reader (its default
 // StreamTraits), so Tell() is where the reader is when the walker hears of
-// a token: just past it.
+// a token: just past it. Past the end it reads NULs and stays put: the
+// reader's UTF-8 validation takes a multi-byte sequence's bytes without
+// looking, and a text may end inside one.
 class TextStream {
  public:
   using Ch = char;
-  explicit TextStream(const char* text) : begin_(text), at_(text) {}
-  Ch Peek() const { return *at_; }
-  Ch Take() { return *at_++; }
+  explicit TextStream(absl::string_view text)
+      : begin_(text.data()), at_(text.data()), end_(text.data() + text.size()) {}
+  Ch Peek() const { return at_ < end_ ? *at_ : '\0'; }
+  Ch Take() { return at_ < end_ ? *at_++ : '\0'; }
   size_t Tell() const { return static_cast<size_t>(at_ - begin_); }
   // Writing is for in-situ parsing, which is not used.
   Ch* PutBegin() { return nullptr; }
@@ -88,6 +91,7 @@ class TextStream {
  private:
   const char* const begin_;
   const char* at_;
+  const char* const end_;
 };
 
 bool IsDecimal(const Descriptor* d) {
@@ -458,8 +462,7 @@ absl::Status ParseJson(absl::string_view text, google::protobuf::Message* messag
     problems->push_back(problem);
     return refused();
   }
-  const std::string terminated(text);  // the reader's stream reads up to the NUL
-  TextStream stream(terminated.c_str());
+  TextStream stream(text);
   Walker walker(text, message->GetDescriptor(), stream, *problems);
   rapidjson::Reader reader;
   // Recursive parsing (Tell() is just past each token when the walker
@@ -488,7 +491,7 @@ absl::Status ParseJson(absl::string_view text, google::protobuf::Message* messag
   if (!problems->empty()) return refused();
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  auto converted = google::protobuf::util::JsonStringToMessage(terminated, message, options);
+  auto converted = google::protobuf::util::JsonStringToMessage(std::string(text), message, options);
   if (!converted.ok()) {  // something the walk let through
     JsonProblem problem;
     problem.message = std::string(converted.message());

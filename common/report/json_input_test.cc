@@ -81,6 +81,16 @@ TEST(JsonInput, SyntaxErrorsAndTrailingCommas) {
   EXPECT_FALSE(Problems(deep).empty());
 }
 
+// Found by report_json_fuzz: a text that ends inside a multi-byte UTF-8
+// sequence read past its end.
+TEST(JsonInput, ATextEndingInsideACharacterIsRefused) {
+  std::vector<JsonProblem> problems = Problems("{\"identity\": {\"department_name\": \"d\xe9");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_THAT(problems[0].message, HasSubstr("not JSON"));
+  EXPECT_FALSE(Problems("\xe9").empty());
+  EXPECT_FALSE(Problems("{\"a\xf0").empty());
+}
+
 TEST(JsonInput, ColumnsCountCharactersNotBytes) {
   std::vector<JsonProblem> problems =
       Problems("{\"identity\": {\"department_name\": \"区财政局\", \"phonee\": \"1\"}}");
