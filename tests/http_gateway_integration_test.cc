@@ -39,10 +39,7 @@ MATCHER_P(EqualsProto, expected, "equals " + expected.ShortDebugString()) {
   return false;
 }
 
-struct HttpAnswer {
-  int status = 0;
-  std::string body;
-};
+using testing::HttpAnswer;
 
 template <typename Message>
 Message FromJson(const std::string& json) {
@@ -99,24 +96,10 @@ class HttpGateway : public ::testing::Test {
   HttpAnswer Http(const std::string& address, const std::string& verb, const std::string& path,
                   const std::string& who, const std::string& body = "",
                   const std::string& content_type = "application/json") {
-    std::vector<std::string> argv = {"/usr/bin/curl",
-                                     "-sS",
-                                     "-X",
-                                     verb,
-                                     "-w",
-                                     "\n%{http_code}",
-                                     "-H",
-                                     "Content-Type: " + content_type};
-    if (!who.empty()) argv.insert(argv.end(), {"-H", "Authorization: Bearer " + who + "-token"});
-    if (!body.empty()) argv.insert(argv.end(), {"--data-binary", "@-"});
-    argv.push_back("http://" + address + path);
-    CommandResult result = RunCommand(argv, body);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    HttpAnswer answer;
-    size_t last_line = result.out.rfind('\n');
-    if (last_line == std::string::npos) return answer;
-    answer.status = std::atoi(result.out.c_str() + last_line + 1);
-    answer.body = result.out.substr(0, last_line);
+    std::vector<std::string> headers = {"Content-Type: " + content_type};
+    if (!who.empty()) headers.push_back("Authorization: Bearer " + who + "-token");
+    HttpAnswer answer = testing::Curl(address, verb, path, headers, body);
+    EXPECT_NE(answer.status, 0) << verb << " " << path << ": curl got no answer";
     return answer;
   }
   HttpAnswer Storage(const std::string& verb, const std::string& path, const std::string& who,

@@ -176,4 +176,19 @@ CommandResult RunCommand(const std::vector<std::string>& args, const std::string
   return result;
 }
 
+HttpAnswer Curl(const std::string& address, const std::string& verb, const std::string& path,
+                const std::vector<std::string>& headers, const std::string& body) {
+  std::vector<std::string> argv = {"/usr/bin/curl", "-sS", "-X", verb, "-w", "\n%{http_code}"};
+  for (const std::string& header : headers) argv.insert(argv.end(), {"-H", header});
+  if (!body.empty()) argv.insert(argv.end(), {"--data-binary", "@-"});
+  argv.push_back("http://" + address + path);
+  CommandResult result = RunCommand(argv, body);
+  HttpAnswer answer;
+  size_t last_line = result.out.rfind('\n');
+  if (last_line == std::string::npos) return answer;
+  answer.status = std::atoi(result.out.c_str() + last_line + 1);
+  answer.body = result.out.substr(0, last_line);
+  return answer;
+}
+
 }  // namespace jixiao::testing

@@ -73,6 +73,17 @@ struct CommandResult {
 // Runs argv[0] (a path) with the rest as arguments, `input` on stdin.
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input = "");
 
+// An HTTP answer: its status code (0 if curl got none) and body.
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+
+// curl -X VERB http://ADDRESS PATH, with each of `headers` ("Name: value")
+// and `body` (none if empty) — a real HTTP client, not the server's code.
+HttpAnswer Curl(const std::string& address, const std::string& verb, const std::string& path,
+                const std::vector<std::string>& headers, const std::string& body = "");
+
 }  // namespace jixiao::testing
 
 #endif  // JIXIAO_TESTS_PROCESS_H_

@@ -91,22 +91,11 @@ class ReviewCycle : public ::testing::Test {
   std::pair<int, std::string> Http(const std::string& who, const std::string& verb,
                                    const std::string& path, const std::string& body = "",
                                    const std::string& address = "") {
-    std::vector<std::string> argv = {"/usr/bin/curl",
-                                     "-sS",
-                                     "-X",
-                                     verb,
-                                     "-w",
-                                     "\n%{http_code}",
-                                     "-H",
-                                     "Authorization: Bearer " + who + "-token"};
-    if (!body.empty()) {
-      argv.insert(argv.end(), {"-H", "Content-Type: application/json", "--data-binary", "@-"});
-    }
-    argv.push_back("http://" + (address.empty() ? storage_http_ : address) + path);
-    CommandResult result = RunCommand(argv, body);
-    size_t last = result.out.rfind('\n');
-    if (last == std::string::npos) return {0, result.out};
-    return {std::atoi(result.out.c_str() + last + 1), result.out.substr(0, last)};
+    std::vector<std::string> headers = {"Authorization: Bearer " + who + "-token"};
+    if (!body.empty()) headers.push_back("Content-Type: application/json");
+    testing::HttpAnswer answer =
+        testing::Curl(address.empty() ? storage_http_ : address, verb, path, headers, body);
+    return {answer.status, answer.body};
   }
 
   // The seed's figures as department `code`'s report for 2019; `clean`
