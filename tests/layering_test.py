@@ -51,7 +51,7 @@ PUBLIC = {
     "scoring-svc/server": ["scheme_registry.h", "scoring_service.h"],
     "storage-svc/server": ["storage_service.h"],
     "tools/render": ["render.h"],
-    "tools/form": ["workbook.h"],
+    "tools/form": ["workbook.h", "report_paths.h"],
     "tools/bench": ["latency.h", "report_generator.h"],
 }
 

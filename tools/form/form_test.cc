@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "common/base/files.h"
@@ -64,20 +65,34 @@ class Form : public ::testing::Test {
     return ReadWorkbook(*bytes, problems);
   }
 
+  // The round trip of `report`, expected to read back as it went (answers
+  // in any order); nullopt, having said why, if it did not.
+  std::optional<Imported> ExpectRoundTrip(const engine::CompiledScheme& scheme,
+                                          const v1::Report& report) {
+    std::vector<CellProblem> problems;
+    auto imported = RoundTrip(scheme, report, &problems);
+    if (!imported.ok()) {
+      ADD_FAILURE() << imported.status()
+                    << (problems.empty() ? "" : problems[0].cell + " " + problems[0].message);
+      return std::nullopt;
+    }
+    std::string differences;
+    google::protobuf::util::MessageDifferencer differ;
+    differ.ReportDifferencesToString(&differences);
+    if (!differ.Compare(Sorted(imported->report), Sorted(report))) {
+      ADD_FAILURE() << differences;
+      return std::nullopt;
+    }
+    return *std::move(imported);
+  }
+
   std::string dir_;
 };
 
 TEST_F(Form, TheSeedComesBackAsItWent) {
   v1::Report seed = ReadJson("examples/longhua-2019.json");
-  std::vector<CellProblem> problems;
-  auto imported = RoundTrip(*engine::DefaultScheme(), seed, &problems);
-  ASSERT_TRUE(imported.ok()) << imported.status()
-                             << (problems.empty() ? ""
-                                                  : problems[0].cell + " " + problems[0].message);
-  std::string differences;
-  google::protobuf::util::MessageDifferencer differ;
-  differ.ReportDifferencesToString(&differences);
-  EXPECT_TRUE(differ.Compare(Sorted(imported->report), Sorted(seed))) << differences;
+  std::optional<Imported> imported = ExpectRoundTrip(*engine::DefaultScheme(), seed);
+  ASSERT_TRUE(imported);
   EXPECT_TRUE(imported->warnings.empty());
 }
 
@@ -85,15 +100,7 @@ TEST_F(Form, AnotherBureausSchemeComesBackToo) {
   auto scheme = engine::LoadSchemeFile(Source("schemes/yueyang-dept-overall-v1.textproto"));
   ASSERT_TRUE(scheme.ok()) << scheme.status();
   v1::Report report = ReadJson("examples/yueyang-2020.json");
-  std::vector<CellProblem> problems;
-  auto imported = RoundTrip(**scheme, report, &problems);
-  ASSERT_TRUE(imported.ok()) << imported.status()
-                             << (problems.empty() ? ""
-                                                  : problems[0].cell + " " + problems[0].message);
-  std::string differences;
-  google::protobuf::util::MessageDifferencer differ;
-  differ.ReportDifferencesToString(&differences);
-  EXPECT_TRUE(differ.Compare(Sorted(imported->report), Sorted(report))) << differences;
+  EXPECT_TRUE(ExpectRoundTrip(**scheme, report));
 }
 
 TEST_F(Form, ABlankFormReadsAsTheIdentityAlone) {

@@ -251,10 +251,13 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
     if (!k.total) k.levels.assign(k.levels.size(), std::nullopt);
     keyed.push_back(std::move(k));
   }
-  if (options.roster != nullptr && options.only == v1::REPORT_STATUS_UNSPECIFIED) {
-    for (const v1::RosterEntry& entry : options.roster->entries()) {
-      if (stored.count(entry.department_code())) continue;
-      ++summary.progress.not_started;
+  // Rostered departments with nothing stored: counted always, listed when
+  // every status is.
+  static const v1::Roster kNoRoster;
+  for (const v1::RosterEntry& entry : (options.roster ? *options.roster : kNoRoster).entries()) {
+    if (stored.count(entry.department_code())) continue;
+    ++summary.progress.not_started;
+    if (options.only == v1::REPORT_STATUS_UNSPECIFIED) {
       Keyed k;
       k.row.code = entry.department_code();
       k.row.name = entry.name();
@@ -262,10 +265,6 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
       k.row.apart = "未提交";
       k.row.level_scores.assign(summary.level_names.size(), "");
       keyed.push_back(std::move(k));
-    }
-  } else if (options.roster != nullptr) {
-    for (const v1::RosterEntry& entry : options.roster->entries()) {
-      if (!stored.count(entry.department_code())) ++summary.progress.not_started;
     }
   }
   std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {

@@ -9,28 +9,19 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/report/decimal.h"
 #include "tools/render/render.h"
 
 namespace jixiao::render {
 namespace {
 
-// Decimals of a decimal string ("97.06" → 2); -1 if it is not a number.
+// Decimals of a decimal string ("97.06" → 2, a signed gap "+0.83" too); -1
+// if it is not a number (a rank apart, a name).
 int DecimalsOf(const std::string& text) {
-  if (text.empty()) return -1;
-  size_t i = text[0] == '-' || text[0] == '+' ? 1 : 0;
-  size_t digits = 0, decimals = 0;
-  bool point = false;
-  for (; i < text.size(); ++i) {
-    if (text[i] == '.' && !point) {
-      point = true;
-    } else if (text[i] >= '0' && text[i] <= '9') {
-      ++digits;
-      if (point) ++decimals;
-    } else {
-      return -1;
-    }
-  }
-  return digits == 0 ? -1 : static_cast<int>(decimals);
+  absl::string_view unsigned_text = text;
+  if (!unsigned_text.empty() && unsigned_text[0] == '+') unsigned_text.remove_prefix(1);
+  auto scanned = report::ScanDecimal(unsigned_text);
+  return scanned.ok() ? scanned->decimals() : -1;
 }
 
 }  // namespace

@@ -9,10 +9,10 @@
 #include <memory>
 #include <string>
 
-#include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 #include "scoring-svc/engine/engine.h"
+#include "tools/form/report_paths.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/commands/commands.h"
 #include "tools/jixiao/documents.h"
@@ -30,31 +30,16 @@ struct TemplateArgs {
   std::string out;
 };
 
-// The figure at a standard field path ("procurement.actual"), created.
-void AddBlank(v1::Report& report, const std::string& path) {
-  google::protobuf::Message* message = &report;
-  for (absl::string_view name : absl::StrSplit(path, '.')) {
-    const google::protobuf::FieldDescriptor* field =
-        message->GetDescriptor()->FindFieldByName(std::string(name));
-    if (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE ||
-        field->is_repeated()) {
-      return;  // not a path FormOf gives
-    }
-    message = message->GetReflection()->MutableMessage(message, field);
-  }
-  if (auto* figure = dynamic_cast<v1::Decimal*>(message)) figure->set_value("");
-}
-
 v1::Report Blank(const engine::SchemeForm& form, const TemplateArgs& args) {
   v1::Report report;
   v1::Identity& identity = *report.mutable_identity();
   identity.set_department_code(args.department);
   identity.set_fiscal_year(args.year);
   for (const engine::FormInput& input : form.inputs) {
-    if (input.declared_figure) {
-      (*report.mutable_figures())[input.path.substr(sizeof("figures.") - 1)].set_value("");
-    } else if (input.this_year) {
-      AddBlank(report, input.path);
+    // Every declared figure, and the standard figures read from this year's report.
+    if (input.declared_figure ||
+        (input.this_year && form::KindOf(input.path) == form::PathKind::kFigure)) {
+      form::SetAt(report, input.path, "");
     }
   }
   report.mutable_self_evaluation()->mutable_total()->set_value("");  // 自评得分
