@@ -32,9 +32,10 @@ LAYERS = {
     "storage-svc/server": 6,
     "tools/render": 7,
     "tools/form": 7,
-    "tools/jixiao": 8,
-    "tools/bench": 8,
-    "tests": 9,
+    "tools/extract": 8,
+    "tools/jixiao": 9,
+    "tools/bench": 9,
+    "tests": 10,
 }
 
 # The headers other libraries may include; "*" for every header of the
@@ -52,6 +53,7 @@ PUBLIC = {
     "storage-svc/server": ["storage_service.h"],
     "tools/render": ["render.h"],
     "tools/form": ["workbook.h", "report_paths.h"],
+    "tools/extract": ["convert.h", "document.h", "extract.h", "rules.h"],
     "tools/bench": ["latency.h", "report_generator.h"],
 }
 

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
 
 namespace jixiao::form {
@@ -13,6 +14,14 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 bool IsDecimal(const Descriptor* d) { return d->full_name() == "jixiao.v1.Decimal"; }
+
+// "self_evaluation.scores.decision": the declared score of one indicator.
+constexpr absl::string_view kScores = "self_evaluation.scores.";
+
+absl::string_view ScoreId(const std::string& path) {
+  absl::string_view id = path;
+  return absl::ConsumePrefix(&id, kScores) ? id : absl::string_view();
+}
 
 // The field `path` ends at, with the descriptors on the way; null if the
 // path does not name a singular field through singular messages.
@@ -38,6 +47,9 @@ PathKind KindOf(const std::string& path) {
     return path.size() > sizeof("figures.") - 1 ? PathKind::kFigure : PathKind::kNone;
   }
   if (path == "identity.fiscal_year") return PathKind::kYear;
+  if (absl::StartsWith(path, kScores)) {
+    return ScoreId(path).empty() ? PathKind::kNone : PathKind::kFigure;
+  }
   const FieldDescriptor* field = Resolve(path, nullptr);
   if (field == nullptr) return PathKind::kNone;
   if (field->type() == FieldDescriptor::TYPE_MESSAGE && IsDecimal(field->message_type())) {
@@ -55,6 +67,12 @@ std::string ValueAt(const v1::Report& report, const std::string& path) {
   if (path == "identity.fiscal_year") {
     return report.identity().fiscal_year() == 0 ? ""
                                                 : std::to_string(report.identity().fiscal_year());
+  }
+  if (absl::string_view id = ScoreId(path); !id.empty()) {
+    for (const v1::DeclaredScore& score : report.self_evaluation().scores()) {
+      if (score.indicator_id() == id) return score.score().value();
+    }
+    return "";
   }
   std::vector<const FieldDescriptor*> way;
   if (Resolve(path, &way) == nullptr) return "";
@@ -87,6 +105,19 @@ bool SetAt(v1::Report& report, const std::string& path, const std::string& value
   }
   if (absl::StartsWith(path, "figures.")) {
     (*report.mutable_figures())[path.substr(sizeof("figures.") - 1)].set_value(value);
+    return true;
+  }
+  if (absl::string_view id = ScoreId(path); !id.empty()) {
+    v1::SelfEvaluation& evaluation = *report.mutable_self_evaluation();
+    for (v1::DeclaredScore& score : *evaluation.mutable_scores()) {
+      if (score.indicator_id() == id) {
+        score.mutable_score()->set_value(value);
+        return true;
+      }
+    }
+    v1::DeclaredScore& score = *evaluation.add_scores();
+    score.set_indicator_id(std::string(id));
+    score.mutable_score()->set_value(value);
     return true;
   }
   std::vector<const FieldDescriptor*> way;

@@ -1,7 +1,8 @@
 // Fields of a report named by path, as the workbook's 字段 column names
 // them: "procurement.actual" (a figure), "figures.initial_budget" (a
-// declared figure), "identity.submitter" or "satisfaction.source" (text);
-// `jixiao template` fills in the same paths.
+// declared figure), "self_evaluation.scores.decision" (the department's own
+// score of an indicator), "identity.submitter" or "satisfaction.source"
+// (text); `jixiao template` and `jixiao import`'s rules use the same paths.
 
 #ifndef JIXIAO_TOOLS_FORM_REPORT_PATHS_H_
 #define JIXIAO_TOOLS_FORM_REPORT_PATHS_H_

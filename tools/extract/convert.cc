@@ -1,0 +1,278 @@
+#include "tools/extract/convert.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/files.h"
+#include "tools/extract/text.h"
+
+namespace jixiao::extract {
+namespace {
+
+struct Converter {
+  const char* program;
+  const char* package;
+};
+
+// The program's path on PATH, or empty.
+std::string Find(const char* program) {
+  const char* path = getenv("PATH");
+  std::string dirs = path == nullptr ? "/usr/bin:/bin" : path;
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string candidate = dirs.substr(start, end - start) + "/" + program;
+    if (end > start && access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
+
+// Runs `argv` with stdin closed and limits set; returns what it printed on
+// standard output, or why it failed.
+absl::StatusOr<std::string> Run(const Converter& converter, std::vector<std::string> argv,
+                                const std::string& file, const ConvertLimits& limits) {
+  const std::string program = Find(converter.program);
+  if (program.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("reading ", file, " needs ", converter.program,
+                     ", which is not installed (Debian: apt-get install ", converter.package, ")"));
+  }
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+    return absl::InternalError(absl::StrCat("pipe: ", strerror(errno)));
+  }
+  const pid_t pid = fork();
+  if (pid < 0) return absl::InternalError(absl::StrCat("fork: ", strerror(errno)));
+  if (pid == 0) {
+    const int null = open("/dev/null", O_RDONLY);
+    dup2(null, 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    struct rlimit memory = {limits.max_converter_memory, limits.max_converter_memory};
+    setrlimit(RLIMIT_AS, &memory);
+    struct rlimit cpu = {rlim_t(limits.max_seconds), rlim_t(limits.max_seconds) + 1};
+    setrlimit(RLIMIT_CPU, &cpu);
+    std::vector<char*> args;
+    for (std::string& a : argv) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(program.c_str(), args.data());
+    _exit(127);
+  }
+  close(out[1]);
+  close(err[1]);
+  std::string text, errors;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limits.max_seconds);
+  std::string overrun;
+  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+  int open_fds = 2;
+  char buffer[65536];
+  while (open_fds > 0 && overrun.empty()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      overrun = absl::StrCat("did not finish within ", limits.max_seconds, " s");
+      break;
+    }
+    if (poll(fds, 2, static_cast<int>(left.count())) < 0 && errno != EINTR) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+      if (n <= 0) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+        continue;
+      }
+      if (i == 0) {
+        text.append(buffer, n);
+        if (text.size() > limits.max_text_bytes) {
+          overrun = absl::StrCat("printed more than ", limits.max_text_bytes, " bytes of text");
+        }
+      } else if (errors.size() < 4096) {
+        errors.append(buffer, std::min<size_t>(n, 4096 - errors.size()));
+      }
+    }
+  }
+  for (pollfd& fd : fds) {
+    if (fd.fd >= 0) close(fd.fd);
+  }
+  if (!overrun.empty()) kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!overrun.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(converter.program, " could not convert ", file, ": it ", overrun));
+  }
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    return absl::InvalidArgumentError(absl::StrCat(
+        converter.program, " could not convert ", file, ": stopped by signal ", sig,
+        sig == SIGXCPU ? " (its time limit)" : "",
+        sig == SIGKILL || sig == SIGSEGV || sig == SIGABRT ? " (possibly its memory limit)" : ""));
+  }
+  if (WEXITSTATUS(status) != 0) {
+    std::string why(absl::StripAsciiWhitespace(errors));
+    if (why.empty()) why = absl::StrCat("exit status ", WEXITSTATUS(status));
+    return absl::InvalidArgumentError(
+        absl::StrCat(converter.program, " could not convert ", file, ": ", why));
+  }
+  return text;
+}
+
+// A .docx is a zip holding word/document.xml; what its directory says its
+// parts unpack to must fit the limit (the converter's memory limit stops a
+// directory that lies).
+absl::Status CheckDocx(const std::string& path, const ConvertLimits& limits) {
+  int error = 0;
+  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &error);
+  if (archive == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is not a Word document (.docx): not a zip archive"));
+  }
+  const zip_int64_t entries = zip_get_num_entries(archive, 0);
+  bool has_body = false;
+  uint64_t unpacked = 0;
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    zip_stat_t stat;
+    if (zip_stat_index(archive, i, 0, &stat) != 0) continue;
+    if ((stat.valid & ZIP_STAT_NAME) && strcmp(stat.name, "word/document.xml") == 0) {
+      has_body = true;
+    }
+    if (stat.valid & ZIP_STAT_SIZE) unpacked += stat.size;
+  }
+  zip_discard(archive);
+  if (entries > 10000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " holds ", entries, " parts; a .docx has far fewer"));
+  }
+  if (!has_body) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is not a Word document (.docx): it has no word/document.xml"));
+  }
+  if (unpacked > limits.max_unpacked_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " unpacks to ", unpacked,
+                                                   " bytes, more than the ",
+                                                   limits.max_unpacked_bytes, " a .docx may"));
+  }
+  return absl::OkStatus();
+}
+
+// Text as this module reads it: UTF-8 without a byte-order mark, no NUL,
+// no line longer than the limit.
+absl::Status CheckText(const std::string& path, std::string& text, const ConvertLimits& limits) {
+  if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.erase(0, 3);
+  size_t bad = 0;
+  const bool utf8 = IsValidUtf8(text, &bad);
+  const size_t nul = text.find('\0');
+  if (!utf8 || nul != std::string::npos) {
+    const size_t at = utf8 ? nul : nul == std::string::npos ? bad : std::min(bad, nul);
+    const size_t line = 1 + std::count(text.begin(), text.begin() + at, '\n');
+    const size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
+    const size_t column = at - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
+    if (at == nul && (utf8 || nul < bad)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", line, ":", column, ": holds a NUL byte: not a text file"));
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ":", line, ":", column, ": not UTF-8 (byte 0x",
+                     absl::Hex(static_cast<unsigned char>(text[at]), absl::kZeroPad2),
+                     "); save it as UTF-8 first, e.g. iconv -f GB18030 -t UTF-8"));
+  }
+  size_t line = 1, start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end - start > limits.max_line_bytes) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":", line, ": a line of ", end - start,
+                                                     " bytes; at most ", limits.max_line_bytes));
+    }
+    start = end + 1;
+    if (++line > limits.max_lines) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": more than ", limits.max_lines, " lines; a report has far fewer"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Format FormatOf(const std::string& path) {
+  const std::string lower = absl::AsciiStrToLower(path);
+  for (const char* ext : {".txt", ".md", ".markdown", ".text"}) {
+    if (absl::EndsWith(lower, ext)) return Format::kText;
+  }
+  if (absl::EndsWith(lower, ".docx")) return Format::kDocx;
+  if (absl::EndsWith(lower, ".pdf")) return Format::kPdf;
+  if (absl::EndsWith(lower, ".xlsx") || absl::EndsWith(lower, ".xls")) return Format::kWorkbook;
+  return Format::kUnknown;
+}
+
+absl::StatusOr<std::string> DocumentText(const std::string& path, const ConvertLimits& limits) {
+  const Format format = FormatOf(path);
+  std::string text;
+  switch (format) {
+    case Format::kText: {
+      auto file = base::ReadFile(path, "", limits.max_text_bytes);
+      if (!file.ok()) return absl::InvalidArgumentError(file.status().message());
+      text = *std::move(file);
+      break;
+    }
+    case Format::kDocx:
+    case Format::kPdf: {
+      auto file = base::ReadFile(path, "", limits.max_file_bytes);
+      if (!file.ok()) return absl::InvalidArgumentError(file.status().message());
+      absl::StatusOr<std::string> converted;
+      // A name that starts with '-' is not an option to the converter.
+      const std::string operand = absl::StartsWith(path, "-") ? "./" + path : path;
+      if (format == Format::kDocx) {
+        if (!absl::StartsWith(*file, "PK")) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(path, " is not a Word document (.docx): not a zip archive"));
+        }
+        absl::Status ok = CheckDocx(path, limits);
+        if (!ok.ok()) return ok;
+        converted =
+            Run({"pandoc", "pandoc"}, {"pandoc", "--from=docx", "--to=gfm", "--wrap=none", operand},
+                path, limits);
+      } else {
+        if (file->substr(0, 1024).find("%PDF-") == std::string::npos) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(path, " is not a PDF: it does not begin with %PDF-"));
+        }
+        converted =
+            Run({"pdftotext", "poppler-utils"},
+                {"pdftotext", "-layout", "-enc", "UTF-8", "-nopgbrk", operand, "-"}, path, limits);
+      }
+      if (!converted.ok()) return converted.status();
+      text = *std::move(converted);
+      break;
+    }
+    case Format::kWorkbook:
+      return absl::InvalidArgumentError(absl::StrCat(path, " is a workbook: it is read as a form"));
+    case Format::kUnknown:
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": not a document jixiao import reads (.txt, .md, .docx, .pdf, or a form .xlsx)"));
+  }
+  absl::Status ok = CheckText(path, text, limits);
+  if (!ok.ok()) return ok;
+  return text;
+}
+
+}  // namespace jixiao::extract
