@@ -48,10 +48,13 @@ bool EndsSentence(absl::string_view text) {
   return false;
 }
 
-// Whether a line's end shows that its sentence runs on, whatever the
-// line's width: a comma, an enumeration comma, a number cut at its point.
+// Whether a line that does not end its sentence shows that the sentence
+// runs on, whatever the line's width: it ends in a comma, an enumeration
+// comma or a number cut at its point, or it is prose (a sentence ended
+// in it) whose last sentence is unfinished.
 bool RunsOn(absl::string_view text) {
-  if (absl::EndsWith(text, "，") || absl::EndsWith(text, "、") || absl::EndsWith(text, ",")) {
+  if (absl::EndsWith(text, "，") || absl::EndsWith(text, "、") || absl::EndsWith(text, ",") ||
+      absl::StrContains(text, "。") || absl::StrContains(text, "；")) {
     return true;
   }
   return text.size() >= 2 && text.back() == '.' && text[text.size() - 2] >= '0' &&

@@ -219,11 +219,17 @@ absl::StatusOr<std::shared_ptr<const extract::RuleSet>> LoadRules(const std::str
   return extract::CompileRules(*text, path);
 }
 
+// Writes the draft whole or not at all: into a file beside `out`, then
+// renamed over it.
 int WriteDraft(const v1::Report& report, const std::string& out) {
-  std::ofstream file(out, std::ios::binary);
+  const std::string partial = out + ".partial";
+  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
   file << ReportJson(report) << "\n";
   file.close();  // a full disk shows only once the buffer is written
-  if (file.fail()) {
+  std::error_code error;
+  if (!file.fail()) std::filesystem::rename(partial, out, error);
+  if (file.fail() || error) {
+    std::filesystem::remove(partial, error);
     std::cerr << "jixiao: cannot write " << out << "\n";
     return kFailure;
   }
