@@ -7,8 +7,10 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "gmock/gmock.h"
@@ -21,6 +23,7 @@ namespace jixiao {
 namespace {
 
 using testing::BinPath;
+using testing::CommandResult;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::ReadFile;
@@ -275,6 +278,60 @@ TEST_F(Documents, ASchemesOwnDocumentsShowItsFiguresTargetsAndGradesInChromium) 
        {"<td>年初预算数</td>", "2,150.00 万元", "<td>汛期水情预警信息发布次数</td>"}) {
     EXPECT_THAT(yueyang_dom, HasSubstr(shown)) << "岳阳 page lacks " << shown;
   }
+}
+
+// The seed's document as a PDF for the official file, checked with poppler:
+// its sentences and its score table are text, its pages A4, its fonts
+// embedded; a stored report's carries its mark and revision.
+TEST_F(Documents, TheSeedsPdfIsA4WithItsTextTablesAndFontsEmbedded) {
+  if (!std::filesystem::exists("/usr/bin/pdftotext"))
+    GTEST_SKIP() << "poppler-utils is not installed";
+  const std::string pdf = data_ + "/seed.pdf";
+  CommandResult printed = RunCommand(
+      {BinPath("jixiao"), "render", kSeed, "-f", "pdf", "--date", "2020-04-15", "--out", pdf});
+  ASSERT_EQ(printed.exit_code, 3) << printed.err;  // written, with the seed's Q2 error
+  const std::string artifacts = std::string(JIXIAO_BIN_DIR) + "/../artifacts";
+  std::filesystem::create_directories(artifacts);
+  std::filesystem::copy_file(pdf, artifacts + "/seed-report.pdf",
+                             std::filesystem::copy_options::overwrite_existing);
+  CommandResult text = RunCommand({"/usr/bin/pdftotext", "-layout", pdf, "-"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  // pdftotext lays Chinese out with spaces of its own; compare without them.
+  std::string flat = text.out;
+  flat.erase(std::remove_if(flat.begin(), flat.end(), [](char c) { return c == ' ' || c == '\n'; }),
+             flat.end());
+  for (const char* sentence : {"为加强财政预算资金管理，强化部门履职效能", "政府采购执行率为88.53%",
+                               "指标分值评分标准得分扣分原因",
+                               "深圳市龙华区政务服务数据管理局2020年4月15日", "草稿", "—1—"}) {
+    EXPECT_THAT(flat, HasSubstr(sentence));
+  }
+  CommandResult info = RunCommand({"/usr/bin/pdfinfo", pdf});
+  EXPECT_THAT(info.out, HasSubstr("(A4)"));
+  std::smatch pages;
+  ASSERT_TRUE(std::regex_search(info.out, pages, std::regex("Pages:\\s+([0-9]+)")));
+  EXPECT_GE(std::stoi(pages[1]), 10);
+  CommandResult fonts = RunCommand({"/usr/bin/pdffonts", pdf});
+  std::istringstream rows(fonts.out);
+  int listed = 0;
+  for (std::string row; std::getline(rows, row);) {
+    if (row.rfind("name", 0) == 0 || row.rfind("---", 0) == 0) continue;
+    ++listed;
+    // name, type, encoding, then emb sub uni: every font embedded.
+    EXPECT_THAT(row,
+                ::testing::ContainsRegex("\\s+yes\\s+(yes|no)\\s+(yes|no)\\s+[0-9]+\\s+[0-9]+$"))
+        << row;
+  }
+  EXPECT_GT(listed, 0);
+  // A stored, submitted report's PDF says it is not yet reviewed.
+  ASSERT_EQ(Cli({"save", kSeed}).exit_code, 0);
+  ASSERT_EQ(
+      Cli({"submit", "LH-ZWFWSJGLJ/2019", "--explain", "第二季度数据以财政系统为准"}).exit_code, 0);
+  const std::string stored = data_ + "/stored.pdf";
+  CommandResult rendered = Cli({"render", "LH-ZWFWSJGLJ/2019", "-f", "pdf", "--out", stored});
+  ASSERT_EQ(rendered.exit_code, 3) << rendered.err;
+  CommandResult stored_text = RunCommand({"/usr/bin/pdftotext", stored, "-"});
+  EXPECT_NE(stored_text.out.find("未审核（修订版本 2）"),
+            std::string::npos);  // submitted: revision 2
 }
 
 TEST_F(Documents, HtmlPagesLoadInChromiumWithoutErrorsOrRequests) {

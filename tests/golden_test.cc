@@ -34,7 +34,7 @@ TEST(Golden, SeedScoreTable) {
 }
 
 TEST(Golden, SeedReportMarkdown) {
-  testing::CommandResult result = Jixiao({"render", kSeed});
+  testing::CommandResult result = Jixiao({"render", kSeed, "--date", "2020-04-15"});
   EXPECT_EQ(result.exit_code, 3) << result.err;  // written, and the seed's Q2 error said
   testing::ExpectGolden(result.out, SourcePath("tests/golden/seed_report.md"));
 }

@@ -135,6 +135,10 @@ struct SchemeForm {
 };
 SchemeForm FormOf(const CompiledScheme& scheme);
 
+// The name the standard form gives a report path ("procurement.actual":
+// 实际政府采购金额), or "" for a path it does not name.
+std::string StandardFieldName(absl::string_view path);
+
 // True if any finding has error severity.
 bool HasErrors(const std::vector<v1::Finding>& findings);
 bool HasErrors(const v1::ScoreCard& card);

@@ -202,4 +202,11 @@ SchemeForm FormOf(const CompiledScheme& compiled) {
   return form;
 }
 
+std::string StandardFieldName(absl::string_view path) {
+  for (const StandardField& field : kStandardFields) {
+    if (path == field.path) return field.name;
+  }
+  return "";
+}
+
 }  // namespace jixiao::engine

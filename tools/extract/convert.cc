@@ -1,21 +1,14 @@
 #include "tools/extract/convert.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <zip.h>
 
-#include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/child_process.h"
 #include "common/base/files.h"
 #include "tools/extract/text.h"
 
@@ -27,110 +20,23 @@ struct Converter {
   const char* package;
 };
 
-// The program's path on PATH, or empty.
-std::string Find(const char* program) {
-  const char* path = getenv("PATH");
-  std::string dirs = path == nullptr ? "/usr/bin:/bin" : path;
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    std::string candidate = dirs.substr(start, end - start) + "/" + program;
-    if (end > start && access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = end + 1;
-  }
-  return "";
-}
-
-// Runs `argv` with stdin closed and limits set; returns what it printed on
-// standard output, or why it failed.
-absl::StatusOr<std::string> Run(const Converter& converter, std::vector<std::string> argv,
+// What `converter` prints given `argv`, or why it could not convert `file`.
+absl::StatusOr<std::string> Run(const Converter& converter, const std::vector<std::string>& argv,
                                 const std::string& file, const ConvertLimits& limits) {
-  const std::string program = Find(converter.program);
-  if (program.empty()) {
+  absl::StatusOr<std::string> text =
+      base::RunChild(argv, {.max_seconds = limits.max_seconds,
+                            .max_memory = limits.max_converter_memory,
+                            .max_output = limits.max_text_bytes});
+  if (absl::IsNotFound(text.status())) {
     return absl::FailedPreconditionError(
         absl::StrCat("reading ", file, " needs ", converter.program,
                      ", which is not installed (Debian: apt-get install ", converter.package, ")"));
   }
-  int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
-    return absl::InternalError(absl::StrCat("pipe: ", strerror(errno)));
-  }
-  const pid_t pid = fork();
-  if (pid < 0) return absl::InternalError(absl::StrCat("fork: ", strerror(errno)));
-  if (pid == 0) {
-    const int null = open("/dev/null", O_RDONLY);
-    dup2(null, 0);
-    dup2(out[1], 1);
-    dup2(err[1], 2);
-    struct rlimit memory = {limits.max_converter_memory, limits.max_converter_memory};
-    setrlimit(RLIMIT_AS, &memory);
-    struct rlimit cpu = {rlim_t(limits.max_seconds), rlim_t(limits.max_seconds) + 1};
-    setrlimit(RLIMIT_CPU, &cpu);
-    std::vector<char*> args;
-    for (std::string& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    execv(program.c_str(), args.data());
-    _exit(127);
-  }
-  close(out[1]);
-  close(err[1]);
-  std::string text, errors;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limits.max_seconds);
-  std::string overrun;
-  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
-  int open_fds = 2;
-  char buffer[65536];
-  while (open_fds > 0 && overrun.empty()) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      overrun = absl::StrCat("did not finish within ", limits.max_seconds, " s");
-      break;
-    }
-    if (poll(fds, 2, static_cast<int>(left.count())) < 0 && errno != EINTR) break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-      const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
-      if (n <= 0) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-        continue;
-      }
-      if (i == 0) {
-        text.append(buffer, n);
-        if (text.size() > limits.max_text_bytes) {
-          overrun = absl::StrCat("printed more than ", limits.max_text_bytes, " bytes of text");
-        }
-      } else if (errors.size() < 4096) {
-        errors.append(buffer, std::min<size_t>(n, 4096 - errors.size()));
-      }
-    }
-  }
-  for (pollfd& fd : fds) {
-    if (fd.fd >= 0) close(fd.fd);
-  }
-  if (!overrun.empty()) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!overrun.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(converter.program, " could not convert ", file, ": it ", overrun));
-  }
-  if (WIFSIGNALED(status)) {
-    const int sig = WTERMSIG(status);
-    return absl::InvalidArgumentError(absl::StrCat(
-        converter.program, " could not convert ", file, ": stopped by signal ", sig,
-        sig == SIGXCPU ? " (its time limit)" : "",
-        sig == SIGKILL || sig == SIGSEGV || sig == SIGABRT ? " (possibly its memory limit)" : ""));
-  }
-  if (WEXITSTATUS(status) != 0) {
-    std::string why(absl::StripAsciiWhitespace(errors));
-    if (why.empty()) why = absl::StrCat("exit status ", WEXITSTATUS(status));
-    return absl::InvalidArgumentError(
-        absl::StrCat(converter.program, " could not convert ", file, ": ", why));
+  if (!text.ok()) {
+    const bool limit = absl::IsResourceExhausted(text.status());
+    return absl::InvalidArgumentError(absl::StrCat(converter.program, " could not convert ", file,
+                                                   ": ", limit ? "it " : "",
+                                                   text.status().message()));
   }
   return text;
 }

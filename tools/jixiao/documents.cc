@@ -1,11 +1,19 @@
 #include "tools/jixiao/documents.h"
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/base/child_process.h"
+#include "common/base/files.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
@@ -53,6 +61,7 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
     auto report = ReadReport(source);
     if (!report.ok()) return report.status();
     scored.report = *std::move(report);
+    scored.info.date = DocumentDate(absl::ToUnixSeconds(absl::Now()));
     auto choice = ChooseScheme(scheme_text);
     if (!choice.ok()) return choice.status();
     if (global.client.scoring.empty()) {
@@ -93,11 +102,33 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
   absl::Status status = client.Call(&Stub::GetReport, get, revision);
   if (!status.ok()) return status;
   scored.report = revision.revision().report();
+  switch (revision.revision().status()) {
+    case v1::REPORT_STATUS_APPROVED:
+      scored.info.mark = "";
+      break;
+    case v1::REPORT_STATUS_SUBMITTED:
+      scored.info.mark = "未审核";
+      break;
+    case v1::REPORT_STATUS_RETURNED:
+      scored.info.mark = "已退回";
+      break;
+    default:
+      scored.info.mark = "草稿";
+  }
+  scored.info.revision = revision.revision().revision();
+  scored.info.date = DocumentDate(revision.revision().time().seconds());
   v1::GetScoreCardRequest card_request;
   *card_request.mutable_key() = ref->key;
   card_request.set_revision(revision.revision().revision());
   v1::GetScoreCardResponse card;
   status = client.Call(&Stub::GetScoreCard, card_request, card);
+  // A status change is a revision of its own with the same content: a card
+  // scored from that content stands for it.
+  const int64_t content = revision.revision().content_revision();
+  if (absl::IsNotFound(status) && content > 0 && content < revision.revision().revision()) {
+    card_request.set_revision(content);
+    status = client.Call(&Stub::GetScoreCard, card_request, card);
+  }
   if (absl::IsNotFound(status)) {
     return absl::NotFoundError(absl::StrCat(source, " revision ", revision.revision().revision(),
                                             " has no score card yet; score it first: jixiao score ",
@@ -110,6 +141,52 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
   if (!scheme.ok()) return scheme.status();
   scored.scheme = *std::move(scheme);
   return scored;
+}
+
+std::string DocumentDate(int64_t seconds) {
+  const absl::CivilDay day =
+      absl::ToCivilDay(absl::FromUnixSeconds(seconds), absl::FixedTimeZone(8 * 60 * 60));
+  return absl::StrCat(day.year(), " 年 ", day.month(), " 月 ", day.day(), " 日");
+}
+
+absl::StatusOr<std::string> PrintToPdf(const std::string& html) {
+  char pattern[] = "/tmp/jixiao-pdf-XXXXXX";
+  const char* made = mkdtemp(pattern);
+  if (made == nullptr) return absl::InternalError("cannot make a temporary directory");
+  const std::string dir = made;
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } cleanup{dir};
+  {
+    std::ofstream page(dir + "/page.html", std::ios::binary);
+    page << html;
+    if (!page) return absl::InternalError("cannot write " + dir + "/page.html");
+  }
+  std::vector<std::string> argv = {
+      "chromium", "--headless", "--disable-gpu", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--user-data-dir=" + dir + "/profile",
+      // Nothing resolves: the page cannot fetch anything, and does not try.
+      "--host-resolver-rules=MAP * ~NOTFOUND", "--no-pdf-header-footer",
+      "--print-to-pdf=" + dir + "/page.pdf", "file://" + dir + "/page.html"};
+  if (geteuid() == 0) argv.insert(argv.begin() + 1, "--no-sandbox");  // Chromium's rule for root
+  auto printed = base::RunChild(argv, {.max_seconds = 120, .max_memory = 0});
+  if (absl::IsNotFound(printed.status())) {
+    return absl::FailedPreconditionError(
+        "writing PDF needs chromium, which is not installed (Debian: apt-get install chromium "
+        "fonts-noto-cjk)");
+  }
+  if (!printed.ok()) {
+    return absl::InternalError(
+        absl::StrCat("chromium could not print the page: ", printed.status().message()));
+  }
+  auto pdf = base::ReadFile(dir + "/page.pdf", "printed PDF");
+  if (!pdf.ok()) return absl::InternalError("chromium printed no PDF");
+  return pdf;
 }
 
 int Emit(const std::string& text, const std::string& out) {

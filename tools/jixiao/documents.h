@@ -37,7 +37,12 @@ struct Scored {
   v1::Report report;
   v1::ScoreCard card;
   v1::Scheme scheme;
+  render::DocumentInfo info;  // a file: 草稿, dated today; stored: its status, revision, date
 };
+
+// "2026 年 12 月 1 日": the day `seconds` since the epoch falls on in
+// Beijing time (UTC+8, the time of the official file).
+std::string DocumentDate(int64_t seconds);
 
 // The scheme `card` names: the built-in one, or the version published in
 // --storage (FAILED_PRECONDITION saying so when there is no --storage).
@@ -49,6 +54,12 @@ absl::StatusOr<v1::Scheme> SchemeOfCard(const GlobalOptions& global, const v1::S
 // to score it, if there is none).
 absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string& source,
                                   const std::string& scheme_text);
+
+// `html` printed to PDF by headless Chromium (Debian's chromium, the
+// browser the tests load pages in): A4, as the page's print stylesheet
+// lays it out, nothing fetched. FAILED_PRECONDITION naming the package
+// when Chromium is not installed.
+absl::StatusOr<std::string> PrintToPdf(const std::string& html);
 
 // Writes `text` to standard output, or to the file `out` (saying so on
 // stderr). kOk, or kFailure if the file cannot be written.

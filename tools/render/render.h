@@ -55,12 +55,22 @@ class Templates {
   std::map<std::string, std::string> by_name_;    // a directory's bare-named files
 };
 
+// What a printed document says of the report's standing, beside its
+// content: a mark on anything not approved, the stored revision, and the
+// date of the 落款 (signature block).
+struct DocumentInfo {
+  std::string mark = "草稿";  // 草稿, 未审核, 已退回; "" for an approved report
+  int64_t revision = 0;       // the stored revision; 0 for a report file
+  std::string date;           // "2026 年 12 月 1 日"; "" prints none
+};
+
 // The self-evaluation document for `report` and its `card`, worded by the
 // template set `scheme` names. `scheme` is the one the card was scored with;
 // an empty scheme (id "") means it is not known, and the document follows
 // the card alone: the generic set, figures under their ids.
 std::string RenderReport(const v1::Report& report, const v1::ScoreCard& card,
-                         const v1::Scheme& scheme, Format format, const Templates& templates);
+                         const v1::Scheme& scheme, Format format, const Templates& templates,
+                         const DocumentInfo& info = {});
 
 // One department in the year's summary.
 struct SummaryRow {

@@ -158,11 +158,24 @@ TEST(RenderReport, MarkdownTablesReadBack) {
   ASSERT_EQ(scores.size(), static_cast<size_t>(card.indicators_size()) + 2);
   for (const auto& row : scores) EXPECT_EQ(row.size(), 5u);
   EXPECT_EQ(scores[1][0], "部门决策");
-  EXPECT_THAT(scores.back(), ::testing::ElementsAre("合计", "100", "97.06", "", ""));
+  EXPECT_THAT(scores[0], ::testing::ElementsAre("指标", "分值", "评分标准", "得分", "扣分原因"));
+  EXPECT_THAT(scores.back(), ::testing::ElementsAre("合计", "100", "", "97.06", ""));
+  // Points lost as the printed scores show them: 3 − 1.85 = 1.15, not the exact 1.147.
+  for (const auto& row : scores) {
+    if (row[0] == "　　政府采购执行率") {
+      EXPECT_EQ(row[3], "1.85");
+      EXPECT_THAT(row[4], ::testing::EndsWith("扣 1.15 分"));
+      EXPECT_THAT(row[2], HasSubstr("每低 1 个百分点扣 0.1 分"));  // the rule, in words
+    }
+  }
   const auto& findings = tables[2];
   ASSERT_EQ(findings.size(), static_cast<size_t>(card.findings_size()) + 1);
+  // Named as people name them: the measure, the fields, the formula in words.
   EXPECT_THAT(findings[1],
-              ::testing::ElementsAre("错误", "q2_progress", ::testing::_, "50.9", "35.71"));
+              ::testing::ElementsAre(
+                  "错误", "第二季度资金支出进度",
+                  HasSubstr("按 二季度累计支出数 ÷ 二季度部门年度预算数 × 100% 计算为 35.71%"),
+                  "50.9", "35.71"));
 }
 
 TEST(RenderReport, HtmlIsSelfContainedAndEscaped) {
@@ -195,7 +208,9 @@ TEST(RenderReport, MissingFiguresAreMarked) {
   std::string markdown =
       RenderReport(report, Score(report), Default(), Format::kMarkdown, Templates::BuiltIn());
   EXPECT_THAT(markdown, HasSubstr("政府采购预算金额为 100 万元，实际政府采购金额为 （未填报）"));
-  EXPECT_THAT(markdown, Not(HasSubstr("预算情况：")));  // no budget figures, no sentence
+  // Every sentence is printed, each missing figure the same way.
+  EXPECT_THAT(markdown, HasSubstr("预算情况：2020 年我单位部门预算收入 （未填报），"));
+  EXPECT_THAT(markdown, HasSubstr("其中：公务用车购置及运行维护费 （未填报）"));
   EXPECT_EQ(SelfReference("某某委员会"), "我单位");
   EXPECT_EQ(SelfReference("深圳市龙华区政务服务数据管理局"), "我局");
 }
@@ -445,7 +460,7 @@ TEST(GenericTemplates, ReportFollowsTheSchemesFiguresMeasuresRulesAndTargets) {
       RenderReport(report, card, County()->proto(), Format::kMarkdown, Templates::BuiltIn());
   EXPECT_THAT(markdown, HasSubstr("# 测试县JY局 2021 年度绩效自评报告"));
   EXPECT_THAT(markdown, HasSubstr("填报人：张三"));
-  EXPECT_THAT(markdown, HasSubstr("《测试县部门绩效指标体系》（county-test 第 1 版）"));
+  EXPECT_THAT(markdown, HasSubstr("《测试县部门绩效指标体系》（第 1 版）"));
   EXPECT_THAT(markdown, Not(HasSubstr("（未填报）")));
   EXPECT_THAT(markdown, Not(HasSubstr("三公")));  // none of the standard form's wording
   auto tables = Tables(markdown);
@@ -465,13 +480,13 @@ TEST(GenericTemplates, ReportFollowsTheSchemesFiguresMeasuresRulesAndTargets) {
   const auto& scores = tables[3];
   ASSERT_EQ(scores.size(), static_cast<size_t>(card.indicators_size()) + 2);
   for (int i = 0; i < card.indicators_size(); ++i) {
-    EXPECT_EQ(scores[i + 1][4], card.indicators(i).rule()) << card.indicators(i).id();
+    EXPECT_EQ(scores[i + 1][2], card.indicators(i).rule()) << card.indicators(i).id();
     if (card.indicators(i).leaf()) {
       EXPECT_NE(card.indicators(i).rule(), "");
     }
   }
   EXPECT_EQ(scores[1][0], "资金使用");
-  EXPECT_EQ(scores[2][2], "32.00");  // 4 points short, 2 points each
+  EXPECT_EQ(scores[2][4], "32.00");  // 4 points short, 2 points each
   // The department's targets, each with what it attained and earned.
   const auto& targets = tables[4];
   ASSERT_EQ(targets.size(), 3u);
@@ -498,7 +513,7 @@ TEST(GenericTemplates, AnUnknownSchemePrintsTheCardAloneWithFigureIds) {
                                       Templates::BuiltIn());
   EXPECT_THAT(markdown, HasSubstr("### 其他数据"));
   EXPECT_THAT(markdown, HasSubstr("| actual_spending | 1,200.48 |"));
-  EXPECT_THAT(markdown, HasSubstr("| 　预算资金执行率 | 40 | 32.00 | 96.00% |"));
+  EXPECT_THAT(markdown, HasSubstr("| 96.00% | 32.00 |"));
 }
 
 TEST(GenericTemplates, TheSchemeNamesItsSet) {
@@ -594,6 +609,62 @@ TEST(GenericTemplates, CompareShowsTheSchemesFiguresByGroup) {
   EXPECT_THAT(markdown,
               HasSubstr("| 全年实际支出 | 万元 | 1,125.45 万元 | 1,200.48 万元 | +75.03 |"));
   EXPECT_THAT(markdown, HasSubstr("| 年初预算数 | 万元 | 1,200 万元 | 1,200 万元 | +0 |"));
+}
+
+}  // namespace
+}  // namespace jixiao::render
+
+namespace jixiao::render {
+namespace {
+
+v1::Report Example(const std::string& name) {
+  v1::Report report;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  ReadFile(std::string(JIXIAO_SOURCE_DIR) + "/examples/" + name + ".json"), &report)
+                  .ok());
+  return report;
+}
+
+// What a reader must never see in a printed document: the ids of a
+// scheme's measures, checks and figures, the scheme's own id, its formulas.
+std::vector<std::string> Internals(const v1::Scheme& scheme) {
+  std::vector<std::string> out = {scheme.id()};
+  for (const v1::Measure& m : scheme.measures()) {
+    out.push_back(m.id());
+    if (!m.formula().empty()) out.push_back(m.formula());
+  }
+  for (const v1::Check& c : scheme.checks()) out.push_back(c.id());
+  for (const v1::FigureSpec& f : scheme.figures()) out.push_back("figures." + f.id());
+  return out;
+}
+
+TEST(PrintedDocuments, NameNoSchemeIdMeasureIdOrFormulaOfEitherShippedScheme) {
+  auto yueyang = engine::LoadSchemeFile(std::string(JIXIAO_SOURCE_DIR) +
+                                        "/schemes/yueyang-dept-overall-v1.textproto");
+  ASSERT_TRUE(yueyang.ok()) << yueyang.status();
+  const v1::Report prior = Example("yueyang-2019");
+  const v1::Report current = Example("yueyang-2020");
+  engine::ScoreOptions with_prior;
+  with_prior.prior = &prior;
+  auto yueyang_card = engine::ScoreReport(current, **yueyang, with_prior);
+  ASSERT_TRUE(yueyang_card.ok()) << yueyang_card.status();
+  const v1::Report seed = Seed();
+  struct Case {
+    const v1::Report* report;
+    v1::ScoreCard card;
+    const v1::Scheme* scheme;
+  } cases[] = {{&seed, Score(seed), &Default()}, {&current, *yueyang_card, &(*yueyang)->proto()}};
+  for (const Case& c : cases) {
+    ASSERT_GT(c.card.findings_size(), 0);  // findings are where ids used to show
+    for (Format format : {Format::kMarkdown, Format::kHtml}) {
+      const std::string document =
+          RenderReport(*c.report, c.card, *c.scheme, format, Templates::BuiltIn());
+      for (const std::string& internal : Internals(*c.scheme)) {
+        EXPECT_THAT(document, Not(HasSubstr(internal)))
+            << c.scheme->id() << (format == Format::kHtml ? " (html)" : " (md)");
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -11,11 +11,14 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/report/decimal.h"
 #include "common/report/labels.h"
+#include "re2/re2.h"
 #include "tools/render/document_parts.h"
 #include "tools/render/formatting.h"
 #include "tools/render/render.h"
 #include "tools/render/svg_charts.h"
+#include "tools/render/wording.h"
 
 namespace jixiao::render {
 namespace {
@@ -29,10 +32,52 @@ std::optional<double> AsDouble(const std::string& text) {
   return std::strtod(text.c_str(), nullptr);  // chart geometry only
 }
 
+// A paragraph as Markdown reads it: one that starts "2. " or "- " stays a
+// paragraph, as the department wrote it, not a list.
+std::string AsParagraph(const std::string& text) {
+  static const RE2 list_marker(R"(^(\s*)([0-9]{1,9})([.)]\s))");
+  static const RE2 bullet(R"(^(\s*)([-+*]\s))");
+  std::string out = text;
+  if (!RE2::Replace(&out, list_marker, "\\1\\2\\\\\\3")) RE2::Replace(&out, bullet, "\\1\\\\\\2");
+  return out;
+}
+
 mstch::array Paragraphs(const v1::Section& section) {
   mstch::array out;
-  for (const std::string& p : section.paragraphs()) out.push_back(p);
+  for (const std::string& p : section.paragraphs()) out.push_back(AsParagraph(p));
   return out;
+}
+
+// The indicator's reasons for points lost, their points as the printed
+// scores show them: one reason's points are the weight less the score as
+// printed; several are each rounded to the score's decimals.
+std::string Deductions(const v1::IndicatorResult& i, const Wording& words) {
+  static const RE2 points(R"((扣 )([0-9]+(?:[.][0-9]+)?)( 分))");
+  auto weight = report::ParseDecimal(i.weight());
+  auto score = report::ParseDecimal(i.score());
+  std::vector<std::string> reasons;
+  for (const std::string& reason : i.deductions()) {
+    std::string text = words.Words(reason);
+    // The last "扣 X 分" is the reason's own points; earlier ones are the rule's.
+    re2::StringPiece m[3];
+    size_t last = std::string::npos, at = 0;
+    while (at < text.size() && points.Match(text, at, text.size(), RE2::UNANCHORED, m, 3)) {
+      last = m[2].data() - text.data();
+      at = m[0].data() + m[0].size() - text.data();
+    }
+    if (last != std::string::npos && weight.ok() && score.ok()) {
+      const size_t length = text.find(" 分", last) - last;
+      auto lost = report::ParseDecimal(text.substr(last, length));
+      if (lost.ok()) {
+        const mpq_class shown = i.deductions_size() == 1
+                                    ? mpq_class(weight->value - score->value)
+                                    : report::RoundHalfUp(lost->value, score->decimals);
+        text.replace(last, length, report::FormatFixed(shown, score->decimals));
+      }
+    }
+    reasons.push_back(std::move(text));
+  }
+  return absl::StrJoin(reasons, "；");
 }
 
 // A section tree as a flat list of headed blocks, depth first.
@@ -125,8 +170,13 @@ mstch::node LineChart(const v1::ScoreCard& card, bool html) {
 class ReportView {
  public:
   ReportView(const v1::Report& report, const v1::ScoreCard& card, const v1::Scheme& scheme,
-             Format format)
-      : r_(report), card_(card), scheme_(scheme), html_(format == Format::kHtml) {}
+             Format format, const DocumentInfo& info)
+      : r_(report),
+        card_(card),
+        scheme_(scheme),
+        info_(info),
+        words_(scheme, card),
+        html_(format == Format::kHtml) {}
 
   mstch::map Build() {
     const v1::Identity& id = r_.identity();
@@ -138,9 +188,13 @@ class ReportView {
         {"submitter", id.submitter()},
         {"phone", id.phone()},
         {"we", SelfReference(id.department_name())},
+        {"mark", info_.mark},
+        {"revision", info_.revision > 0 ? std::to_string(info_.revision) : std::string()},
+        {"date", info_.date},
+        {"html", html_},
     };
     mstch::array preamble;
-    for (const std::string& p : r_.narrative().preamble()) preamble.push_back(p);
+    for (const std::string& p : r_.narrative().preamble()) preamble.push_back(AsParagraph(p));
     view["preamble"] = preamble;
     const v1::Narrative& n = r_.narrative();
     view["functions"] = Paragraphs(n.functions());
@@ -167,7 +221,7 @@ class ReportView {
  private:
   // The standard form's fields (Report.budget …), for a set that words them.
   void AddFormFigures(mstch::map& view) {
-    if (r_.has_budget()) {
+    {
       const v1::Budget& b = r_.budget();
       view["budget"] = mstch::map{
           {"income", Figure(b.income(), b.has_income())},
@@ -177,7 +231,7 @@ class ReportView {
           {"basic_expenditure", Figure(b.basic_expenditure(), b.has_basic_expenditure())},
           {"project_expenditure", Figure(b.project_expenditure(), b.has_project_expenditure())}};
     }
-    if (r_.has_final_accounts()) {
+    {
       const v1::FinalAccounts& f = r_.final_accounts();
       view["final_accounts"] = mstch::map{
           {"income", Figure(f.income(), f.has_income())},
@@ -188,35 +242,33 @@ class ReportView {
           {"project_expenditure", Figure(f.project_expenditure(), f.has_project_expenditure())},
           {"capital_construction", Figure(f.capital_construction(), f.has_capital_construction())}};
     }
-    if (r_.has_carry_over()) {
+    {
       const v1::CarryOver& c = r_.carry_over();
       view["carry_over"] = mstch::map{{"opening", Figure(c.opening(), c.has_opening())},
                                       {"closing", Figure(c.closing(), c.has_closing())}};
     }
-    if (r_.has_procurement()) {
+    {
       const v1::Procurement& p = r_.procurement();
       view["procurement"] = mstch::map{{"budget", Figure(p.budget(), p.has_budget())},
                                        {"actual", Figure(p.actual(), p.has_actual())}};
     }
-    view["fixed_assets"] = r_.has_fixed_assets();
-    view["headcount"] = r_.has_headcount();
-    if (r_.has_three_public()) {
+    view["fixed_assets"] = true;
+    view["headcount"] = true;
+    {
       const v1::ThreePublic& t = r_.three_public();
       mstch::map three{{"budget", Figure(t.total().budget(), t.total().has_budget())},
                        {"actual", Figure(t.total().actual(), t.total().has_actual())}};
-      if (t.vehicles().has_budget())
-        three["vehicles_budget"] = Money(t.vehicles().budget().value());
-      if (t.vehicles().has_actual())
-        three["vehicles_actual"] = Money(t.vehicles().actual().value());
+      three["vehicles_budget"] = Figure(t.vehicles().budget(), t.vehicles().has_budget());
+      three["vehicles_actual"] = Figure(t.vehicles().actual(), t.vehicles().has_actual());
       view["three_public"] = three;
     }
-    if (r_.has_daily_public()) {
+    {
       const v1::DailyPublic& d = r_.daily_public();
       view["daily_public"] =
           mstch::map{{"adjusted_budget", Figure(d.adjusted_budget(), d.has_adjusted_budget())},
                      {"actual", Figure(d.actual(), d.has_actual())}};
     }
-    if (r_.has_quarterly()) {
+    {
       const v1::Quarter* quarters[] = {&r_.quarterly().q1(), &r_.quarterly().q2(),
                                        &r_.quarterly().q3(), &r_.quarterly().q4()};
       mstch::map quarterly;
@@ -229,14 +281,14 @@ class ReportView {
       }
       view["quarterly"] = quarterly;
     }
-    if (r_.has_project_expenditure()) {
+    {
       const v1::ProjectExpenditure& p = r_.project_expenditure();
       view["project"] =
           mstch::map{{"adjusted_budget", Figure(p.adjusted_budget(), p.has_adjusted_budget())},
                      {"actual", Figure(p.actual(), p.has_actual())}};
     }
-    view["petitions"] = r_.has_petitions();
-    if (r_.has_satisfaction()) {
+    view["petitions"] = true;
+    {
       view["satisfaction"] = mstch::map{{"source", r_.satisfaction().source().empty()
                                                        ? std::string()
                                                        : r_.satisfaction().source() + "。"}};
@@ -265,6 +317,10 @@ class ReportView {
     view["scheme_id"] = card_.scheme_id();
     view["scheme_version"] = std::to_string(card_.scheme_version());
     view["scheme_name"] = card_.scheme_name().empty() ? card_.scheme_id() : card_.scheme_name();
+    // Cited as a person cites a table: by its name and the year it scored.
+    view["scheme_citation"] = absl::StrCat(
+        "《", card_.scheme_name().empty() ? words_.NameOf(card_.scheme_id()) : card_.scheme_name(),
+        "》（第 ", card_.scheme_version(), " 版）");
     view["total_weight"] = card_.total_weight();
     view["total_score"] = card_.total_score();
     view["grade"] = card_.grade();
@@ -279,8 +335,8 @@ class ReportView {
                                       {"weight", i.weight()},
                                       {"score", i.score()},
                                       {"value", Cell(i.value())},
-                                      {"rule", Cell(i.rule())},
-                                      {"deductions", Cell(absl::StrJoin(i.deductions(), "；"))}});
+                                      {"rule", Cell(words_.Words(i.rule()))},
+                                      {"deductions", Cell(Deductions(i, words_))}});
       if (i.level() == 1) {
         levels.push_back(
             mstch::map{{"name", i.name()}, {"weight", i.weight()}, {"score", i.score()}});
@@ -312,8 +368,8 @@ class ReportView {
     for (const v1::Finding& f : card_.findings()) {
       findings.push_back(
           mstch::map{{"severity", std::string(report::SeverityLabel(f.severity()).chinese)},
-                     {"subject", Cell(f.subject())},
-                     {"message", Cell(f.message())},
+                     {"subject", Cell(words_.NameOf(f.subject()))},
+                     {"message", Cell(words_.Words(f.message()))},
                      {"declared", Cell(f.declared())},
                      {"computed", Cell(f.computed())}});
     }
@@ -324,15 +380,18 @@ class ReportView {
   const v1::Report& r_;
   const v1::ScoreCard& card_;
   const v1::Scheme& scheme_;
+  const DocumentInfo& info_;
+  const Wording words_;
   const bool html_;
 };
 
 }  // namespace
 
 std::string RenderReport(const v1::Report& report, const v1::ScoreCard& card,
-                         const v1::Scheme& scheme, Format format, const Templates& templates) {
+                         const v1::Scheme& scheme, Format format, const Templates& templates,
+                         const DocumentInfo& info) {
   bool html = format == Format::kHtml;
-  mstch::map view = ReportView(report, card, scheme, format).Build();
+  mstch::map view = ReportView(report, card, scheme, format, info).Build();
   // In HTML every value is escaped before cmark sees it, so no text from a
   // report can become markup; the charts are the only raw HTML.
   const std::string& set = scheme.document_templates();

@@ -4,10 +4,13 @@
 
 #include "tools/render/render.h"
 
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/jixiao/commands/commands.h"
 #include "tools/jixiao/documents.h"
@@ -20,6 +23,7 @@ struct RenderArgs {
   std::vector<std::string> sources;  // one file or DEPT/YEAR[@REV]
   std::string format;                // md | html
   std::string scheme;
+  std::string date;  // YYYY-MM-DD for the 落款
   DocumentArgs document;
 };
 
@@ -28,10 +32,24 @@ int Run(const GlobalOptions& global, const RenderArgs& args) {
   if (!templates.ok()) return DocumentError("--templates", templates.status(), global);
   auto scored = LoadScored(global, args.sources[0], args.scheme);
   if (!scored.ok()) return DocumentError(args.sources[0], scored.status(), global);
-  render::Format format = args.format == "html" ? render::Format::kHtml : render::Format::kMarkdown;
-  int emitted =
-      Emit(render::RenderReport(scored->report, scored->card, scored->scheme, format, *templates),
-           args.document.out);
+  if (!args.date.empty()) {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(args.date, &day)) {
+      std::cerr << "jixiao: --date " << args.date << ": not a date; write it as 2020-04-15\n";
+      return kUsage;
+    }
+    scored->info.date = absl::StrCat(day.year(), " 年 ", day.month(), " 月 ", day.day(), " 日");
+  }
+  const bool pdf = args.format == "pdf";
+  render::Format format = args.format == "md" ? render::Format::kMarkdown : render::Format::kHtml;
+  std::string document = render::RenderReport(scored->report, scored->card, scored->scheme, format,
+                                              *templates, scored->info);
+  if (pdf) {
+    auto printed = PrintToPdf(document);
+    if (!printed.ok()) return DocumentError("-f pdf", printed.status(), global);
+    document = *std::move(printed);
+  }
+  int emitted = Emit(document, args.document.out);
   // As for every command that shows a card: the document is written, and
   // 3 says its figures contradict each other.
   if (emitted != kOk) return emitted;
@@ -43,10 +61,16 @@ CommandRun Define(CLI::App& command) {
   command.add_option("report", args->sources, "a report file, or DEPT/YEAR[@REV]")
       ->required()
       ->expected(1);
-  command.add_option("--format,-f", args->format, "md (Markdown) or html (a self-contained page)")
-      ->check(CLI::IsMember({"md", "html"}))
+  command
+      .add_option("--format,-f", args->format,
+                  "md (Markdown), html (a self-contained page) or pdf (A4, printed by "
+                  "headless Chromium)")
+      ->check(CLI::IsMember({"md", "html", "pdf"}))
       ->default_val("md");
   command.add_option("--scheme", args->scheme, "scheme for scoring a file (as for score)");
+  command.add_option("--date", args->date,
+                     "the date of the 落款, YYYY-MM-DD (default: a file's today, a stored "
+                     "report's revision date, in Beijing time)");
   AddDocumentArgs(command, args->document);
   return [args](const GlobalOptions& global) { return Run(global, *args); };
 }
