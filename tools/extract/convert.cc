@@ -2,7 +2,9 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -51,7 +53,15 @@ absl::Status CheckDocx(const std::string& path, const ConvertLimits& limits) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, " is not a Word document (.docx): not a zip archive"));
   }
+  struct Closer {
+    zip_t* archive;
+    ~Closer() { zip_discard(archive); }
+  } closer{archive};
   const zip_int64_t entries = zip_get_num_entries(archive, 0);
+  if (entries > 10000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " holds ", entries, " parts; a .docx has far fewer"));
+  }
   bool has_body = false;
   uint64_t unpacked = 0;
   for (zip_int64_t i = 0; i < entries; ++i) {
@@ -60,12 +70,15 @@ absl::Status CheckDocx(const std::string& path, const ConvertLimits& limits) {
     if ((stat.valid & ZIP_STAT_NAME) && strcmp(stat.name, "word/document.xml") == 0) {
       has_body = true;
     }
-    if (stat.valid & ZIP_STAT_SIZE) unpacked += stat.size;
-  }
-  zip_discard(archive);
-  if (entries > 10000) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, " holds ", entries, " parts; a .docx has far fewer"));
+    if (!(stat.valid & ZIP_STAT_SIZE)) continue;
+    unpacked += stat.size;
+    // A part that inflates hundreds of times over is built to, not written.
+    if ((stat.valid & ZIP_STAT_COMP_SIZE) && stat.size > (uint64_t{1} << 20) &&
+        stat.size / std::max<uint64_t>(stat.comp_size, 1) > limits.max_compression_ratio) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": the part ", (stat.valid & ZIP_STAT_NAME) ? stat.name : "?", " unpacks ",
+          stat.size / std::max<uint64_t>(stat.comp_size, 1), " times over (a zip bomb?)"));
+    }
   }
   if (!has_body) {
     return absl::InvalidArgumentError(
@@ -76,6 +89,31 @@ absl::Status CheckDocx(const std::string& path, const ConvertLimits& limits) {
                                                    " bytes, more than the ",
                                                    limits.max_unpacked_bytes, " a .docx may"));
   }
+  // Text Word hides (w:vanish) would be read as if stated: it is refused.
+  zip_file_t* body = zip_fopen(archive, "word/document.xml", 0);
+  if (body == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": word/document.xml cannot be read"));
+  }
+  std::string window;
+  char buffer[65536];
+  bool hidden = false;
+  uint64_t read = 0;
+  for (zip_int64_t n; !hidden && (n = zip_fread(body, buffer, sizeof buffer)) > 0;) {
+    read += n;
+    if (read > limits.max_unpacked_bytes)
+      break;  // the directory lied; the converter's limits stop it
+    window.append(buffer, n);
+    hidden = window.find("<w:vanish") != std::string::npos ||
+             window.find("<w:specVanish") != std::string::npos;
+    if (window.size() > 16) window.erase(0, window.size() - 16);
+  }
+  zip_fclose(body);
+  if (hidden) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path,
+        " holds hidden text (Word's 隐藏文字), which would be read as if it were stated: "
+        "show it or delete it in Word, save, and import again"));
+  }
   return absl::OkStatus();
 }
 
@@ -83,6 +121,10 @@ absl::Status CheckDocx(const std::string& path, const ConvertLimits& limits) {
 // no line longer than the limit.
 absl::Status CheckText(const std::string& path, std::string& text, const ConvertLimits& limits) {
   if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.erase(0, 3);
+  if (absl::StartsWith(text, "\xFF\xFE") || absl::StartsWith(text, "\xFE\xFF")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is UTF-16; save it as UTF-8 first, e.g. iconv -f UTF-16 -t UTF-8"));
+  }
   size_t bad = 0;
   const bool utf8 = IsValidUtf8(text, &bad);
   const size_t nul = text.find('\0');
@@ -109,7 +151,7 @@ absl::Status CheckText(const std::string& path, std::string& text, const Convert
                                                      " bytes; at most ", limits.max_line_bytes));
     }
     start = end + 1;
-    if (++line > limits.max_lines) {
+    if (++line > limits.max_lines && start < text.size()) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ": more than ", limits.max_lines, " lines; a report has far fewer"));
     }
@@ -132,6 +174,12 @@ Format FormatOf(const std::string& path) {
 
 absl::StatusOr<std::string> DocumentText(const std::string& path, const ConvertLimits& limits) {
   const Format format = FormatOf(path);
+  // Not a pipe or a device: reading one could wait for ever.
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (!error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " is not a regular file"));
+  }
   std::string text;
   switch (format) {
     case Format::kText: {

@@ -9,6 +9,7 @@
 #define JIXIAO_TOOLS_EXTRACT_CONVERT_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -26,9 +27,10 @@ struct ConvertLimits {
   size_t max_text_bytes = size_t{8} << 20;        // a text file, or what a converter prints
   size_t max_line_bytes = 100000;                 // one line of the text
   size_t max_lines = 50000;                       // lines of the text
-  size_t max_unpacked_bytes = size_t{256} << 20;  // a .docx's parts, as its directory declares them
-  int max_seconds = 60;                           // a converter's run
-  size_t max_converter_memory = size_t{2} << 30;  // a converter's address space
+  size_t max_unpacked_bytes = size_t{64} << 20;   // a .docx's parts, as its directory declares them
+  uint64_t max_compression_ratio = 200;           // a .docx part's unpacked size over its packed
+  int max_seconds = 30;                           // a converter's run
+  size_t max_converter_memory = size_t{1} << 30;  // a converter's address space
 };
 
 // The document's text, UTF-8, its lines as the converter wrote them.

@@ -18,9 +18,54 @@ struct Line {
   int number = 0;
   std::string text;                // clean
   std::vector<std::string> cells;  // kRow
+  std::vector<std::pair<int, int>> columns;  // of cells split at spaces
   Heading heading;                 // kHeading
   int width = 0;
 };
+
+struct Word {
+  std::string text;
+  std::pair<int, int> columns;  // [begin, end), in characters from the line's start
+};
+
+int Characters(absl::string_view text) {
+  int n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// The words of `raw` split at runs of at least `gap` spaces, each with the
+// columns it takes, counted in characters: pdftotext -layout places each
+// character, Chinese or not, in one column of its grid.
+std::vector<Word> Words(absl::string_view raw, size_t gap) {
+  std::vector<Word> out;
+  size_t i = 0;
+  int column = 0;
+  while (i < raw.size()) {
+    if (raw[i] == ' ') {
+      ++i;
+      ++column;
+      continue;
+    }
+    size_t end = i;
+    while (end < raw.size()) {
+      if (raw[end] != ' ') {
+        ++end;
+        continue;
+      }
+      size_t run = end;
+      while (run < raw.size() && raw[run] == ' ') ++run;
+      if (run - end >= gap || run == raw.size()) break;
+      end = run;
+    }
+    const absl::string_view word = raw.substr(i, end - i);
+    const int width = Characters(word);
+    out.push_back({std::string(word), {column, column + width}});
+    column += width;
+    i = end;
+  }
+  return out;
+}
 
 bool IsAsciiAlnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -117,7 +162,7 @@ bool ParseHeading(absl::string_view raw, const std::string& clean, Heading* head
   return true;
 }
 
-std::vector<std::string> PipeCells(absl::string_view line) {
+std::vector<std::string> PipeCells(absl::string_view line, Markup markup) {
   line = absl::StripAsciiWhitespace(line);
   absl::ConsumePrefix(&line, "|");
   absl::ConsumeSuffix(&line, "|");
@@ -128,26 +173,27 @@ std::vector<std::string> PipeCells(absl::string_view line) {
       cell += '|';
       ++i;
     } else if (line[i] == '|') {
-      cells.push_back(CleanLine(cell));
+      cells.push_back(CleanLine(cell, markup));
       cell.clear();
     } else {
       cell += line[i];
     }
   }
-  cells.push_back(CleanLine(cell));
+  cells.push_back(CleanLine(cell, markup));
   return cells;
 }
 
-Line Classify(absl::string_view raw, int number) {
+Line Classify(absl::string_view raw, int number, Markup markup) {
   Line line;
   line.number = number;
   while (!raw.empty() && (raw.back() == '\r' || raw.back() == ' ' || raw.back() == '\f')) {
     raw.remove_suffix(1);
   }
   while (!raw.empty() && raw.front() == '\f') raw.remove_prefix(1);
-  line.text = CleanLine(raw);
+  line.text = CleanLine(raw, markup);
   if (line.text.empty()) return line;
-  static const RE2 contents(R"((?:\.{3,}|…{2,}|·{3,})\s*[0-9]{0,4}$)");
+  // A table-of-contents entry: dot leaders, then its page number.
+  static const RE2 contents(R"((?:\.{3,}|…{2,}|·{3,})\s*[0-9]{1,4}$)");
   static const RE2 page(
       R"(^[-—–\s]*(?:第\s*)?[0-9]{1,4}\s*(?:页)?\s*(?:/\s*[0-9]{1,4}|共\s*[0-9]{1,4}\s*页)?[-—–\s]*$)");
   if (RE2::PartialMatch(line.text, contents) || RE2::FullMatch(line.text, page)) {
@@ -155,19 +201,25 @@ Line Classify(absl::string_view raw, int number) {
     return line;
   }
   const absl::string_view trimmed = absl::StripAsciiWhitespace(raw);
-  if (absl::StartsWith(trimmed, "|")) {
+  // The rule under a table's header (pandoc's simple and grid tables).
+  static const RE2 rule(R"(^[-=+: ]{3,}$)");
+  if (RE2::FullMatch(Piece(trimmed), rule) && trimmed.find('-') != absl::string_view::npos) {
+    line.kind = LineKind::kSkip;
+    return line;
+  }
+  if (markup != Markup::kPlain && absl::StartsWith(trimmed, "|")) {
     static const RE2 separator(R"(^\|?[\s:|-]+\|?$)");
     if (RE2::FullMatch(Piece(trimmed), separator)) {
       line.kind = LineKind::kSkip;
       return line;
     }
     line.kind = LineKind::kRow;
-    line.cells = PipeCells(trimmed);
+    line.cells = PipeCells(trimmed, markup);
     return line;
   }
   if (trimmed.find('\t') != absl::string_view::npos) {
     for (absl::string_view cell : absl::StrSplit(trimmed, '\t')) {
-      line.cells.push_back(CleanLine(cell));
+      line.cells.push_back(CleanLine(cell, markup));
     }
     if (std::count_if(line.cells.begin(), line.cells.end(),
                       [](const std::string& c) { return !c.empty(); }) >= 2) {
@@ -176,7 +228,8 @@ Line Classify(absl::string_view raw, int number) {
     }
     line.cells.clear();
   }
-  if (ParseHeading(raw, line.text, &line.heading)) {
+  if (ParseHeading(markup == Markup::kPlain ? absl::string_view(line.text) : raw, line.text,
+                   &line.heading)) {
     line.kind = LineKind::kHeading;
     return line;
   }
@@ -184,26 +237,33 @@ Line Classify(absl::string_view raw, int number) {
   // none of them a sentence.
   if (trimmed.find("  ") != absl::string_view::npos) {
     std::vector<std::string> cells;
-    for (absl::string_view cell : absl::StrSplit(trimmed, "  ")) {
-      cell = absl::StripAsciiWhitespace(cell);
-      if (!cell.empty()) cells.push_back(CleanLine(cell));
+    std::vector<std::pair<int, int>> columns;
+    for (Word& word : Words(raw, 2)) {
+      cells.push_back(CleanLine(word.text, markup));
+      columns.push_back(word.columns);
     }
-    bool columns = cells.size() >= 2;
-    for (size_t i = 0; columns && i < cells.size(); ++i) {
+    bool laid_out = cells.size() >= 2;
+    for (size_t i = 0; laid_out && i < cells.size(); ++i) {
       const std::string& c = cells[i];
       if (c.find("。") != std::string::npos || c.find("，") != std::string::npos ||
           c.find("；") != std::string::npos || (i > 0 && DisplayWidth(c) > 20)) {
-        columns = false;
+        laid_out = false;
       }
     }
-    if (columns) {
+    if (laid_out) {
       line.kind = LineKind::kRow;
       line.cells = std::move(cells);
+      line.columns = std::move(columns);
       return line;
     }
   }
   line.kind = LineKind::kText;
   line.width = DisplayWidth(line.text);
+  // A line that may be a table's header: its words, where they stand.
+  for (Word& word : Words(raw, 1)) {
+    line.cells.push_back(CleanLine(word.text, markup));
+    line.columns.push_back(word.columns);
+  }
   return line;
 }
 
@@ -241,11 +301,11 @@ std::string Document::Reference(int index) const {
   return out;
 }
 
-Document Segment(absl::string_view text) {
+Document Segment(absl::string_view text, Markup markup) {
   std::vector<Line> lines;
   int number = 0;
   for (absl::string_view raw : absl::StrSplit(text, '\n')) {
-    lines.push_back(Classify(raw, ++number));
+    lines.push_back(Classify(raw, ++number, markup));
   }
   const int wrap = WrapWidth(lines);
 
@@ -274,12 +334,14 @@ Document Segment(absl::string_view text) {
           block.lines.emplace_back(block.text.size(), line.number);
           block.text += line.text;
           block.cells.clear();
+          block.columns.clear();
         } else {
           Block block;
           block.kind = Block::Kind::kParagraph;
           block.lines.emplace_back(0, line.number);
           block.text = line.text;
-          block.cells = absl::StrSplit(line.text, ' ', absl::SkipEmpty());
+          block.cells = std::move(line.cells);
+          block.columns = std::move(line.columns);
           block.parent = parent();
           doc.blocks.push_back(std::move(block));
           in_paragraph = true;
@@ -307,6 +369,7 @@ Document Segment(absl::string_view text) {
         block.lines.emplace_back(0, line.number);
         block.text = absl::StrJoin(line.cells, " ");
         block.cells = std::move(line.cells);
+        block.columns = std::move(line.columns);
         block.parent = parent();
         doc.blocks.push_back(std::move(block));
         break;

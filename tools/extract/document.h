@@ -32,6 +32,9 @@ struct Block {
   std::vector<std::pair<uint32_t, int>> lines;
   Heading heading;                 // kHeading
   std::vector<std::string> cells;  // kRow; a one-line paragraph's words
+  // Where each cell stands on its line, [begin, end) in characters, for
+  // cells split at spaces (text laid out in columns); empty otherwise.
+  std::vector<std::pair<int, int>> columns;
   int parent = -1;                 // the heading block it lies under; -1 for none
 
   // The source line of text[offset].
@@ -51,7 +54,7 @@ struct Document {
 // document's usual line width (a blank line between does not stop it, as
 // in text extracted from PDF); table-of-contents lines and lines holding
 // only a page number are dropped.
-Document Segment(absl::string_view text);
+Document Segment(absl::string_view text, Markup markup = Markup::kMarkdown);
 
 }  // namespace jixiao::extract
 

@@ -1,6 +1,8 @@
 #include "tools/extract/extract.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -26,24 +28,52 @@ bool Under(const Document& doc, int index, const RE2* under) {
   return false;
 }
 
-// The sentence of `text` that [begin, end) lies in, ending punctuation
-// included.
-std::string SentenceAround(const std::string& text, size_t begin, size_t end) {
-  static const char* const kEnds[] = {"。", "；", "！", "？", ";", "!", "?"};
-  size_t start = 0;
-  size_t stop = text.size();
-  for (const char* mark : kEnds) {
-    const size_t len = strlen(mark);
-    if (begin > 0) {
-      const size_t before = text.rfind(mark, begin - 1);
-      if (before != std::string::npos && before + len <= begin)
-        start = std::max(start, before + len);
-    }
-    const size_t after = text.find(mark, end);
-    if (after != std::string::npos) stop = std::min(stop, after + len);
+// Where each block's sentences end, found once a block: the sentence a
+// match lies in is then two binary searches, whatever the block's length.
+class Sentences {
+ public:
+  explicit Sentences(const Document& doc) : doc_(doc), ends_(doc.blocks.size()) {}
+
+  // The sentence of blocks[b] that [begin, end) lies in, its ending
+  // punctuation included.
+  std::string Around(int b, size_t begin, size_t end) {
+    const std::string& text = doc_.blocks[b].text;
+    const auto& marks = Marks(b);  // (start, end) of every sentence-ending mark
+    size_t start = 0, stop = text.size();
+    // The last mark that ends at or before `begin`.
+    auto after =
+        std::upper_bound(marks.begin(), marks.end(), begin,
+                         [](size_t o, const std::pair<size_t, size_t>& m) { return o < m.second; });
+    if (after != marks.begin()) start = std::prev(after)->second;
+    // The first mark that starts at or after `end`.
+    auto next =
+        std::lower_bound(marks.begin(), marks.end(), end,
+                         [](const std::pair<size_t, size_t>& m, size_t o) { return m.first < o; });
+    if (next != marks.end()) stop = next->second;
+    if (stop < start) stop = text.size();
+    return std::string(absl::StripAsciiWhitespace(text.substr(start, stop - start)));
   }
-  return std::string(absl::StripAsciiWhitespace(text.substr(start, stop - start)));
-}
+
+ private:
+  const std::vector<std::pair<size_t, size_t>>& Marks(int b) {
+    std::optional<std::vector<std::pair<size_t, size_t>>>& marks = ends_[b];
+    if (!marks) {
+      static const RE2 mark(R"((。|；|！|？|;|!|\?))");
+      marks.emplace();
+      const std::string& text = doc_.blocks[b].text;
+      re2::StringPiece input(text);
+      re2::StringPiece m;
+      while (RE2::FindAndConsume(&input, mark, &m)) {
+        const size_t at = m.data() - text.data();
+        marks->emplace_back(at, at + m.size());
+      }
+    }
+    return *marks;
+  }
+
+  const Document& doc_;
+  std::vector<std::optional<std::vector<std::pair<size_t, size_t>>>> ends_;
+};
 
 // Text read for a text field: without the spaces and punctuation around it.
 std::string TrimText(absl::string_view text) {
@@ -77,10 +107,13 @@ std::string ShiftPoint(bool minus, std::string integer, std::string fraction, in
 }
 
 struct Collected {
+  explicit Collected(const Document& doc) : sentences(doc) {}
   std::map<std::string, std::vector<Reading>> stated;
   std::map<std::string, std::vector<Reading>> implied;
   std::map<std::string, std::string> same_as;  // implied path -> the path it copies
   std::set<int> identity_blocks;               // paragraphs that are form lines
+  std::vector<std::string> notes;              // what was seen and not read, and why
+  Sentences sentences;
 };
 
 bool SameValue(const std::string& path, const std::string& a, const std::string& b) {
@@ -93,19 +126,40 @@ bool SameValue(const std::string& path, const std::string& a, const std::string&
   return x.ok() && y.ok() && x->value == y->value;
 }
 
-// Readings kept of one field: enough to show a conflict, few enough that
-// a document repeating one sentence cannot make comparing them costly.
-constexpr size_t kMaxReadings = 64;
+// Different values kept of one field: every further value still makes the
+// field a conflict, but is not listed; a value read again is not kept
+// twice, so no repetition makes comparing costly or hides a difference.
+constexpr size_t kMaxValues = 64;
 
-void AddReading(std::map<std::string, std::vector<Reading>>& into, Reading reading) {
+using Readings = std::map<std::string, std::vector<Reading>>;
+
+// Whether `value` of `path` has been read already.
+bool Known(const Readings& into, const std::string& path, const std::string& value) {
+  auto it = into.find(path);
+  if (it == into.end()) return false;
+  for (const Reading& r : it->second) {
+    if (SameValue(path, r.value, value)) return true;
+  }
+  return false;
+}
+
+// Keeps the first reading of each value of a field.
+void AddReading(Readings& into, Reading reading) {
+  if (Known(into, reading.path, reading.value)) return;
   std::vector<Reading>& readings = into[reading.path];
-  if (readings.size() < kMaxReadings) readings.push_back(std::move(reading));
+  if (readings.size() < kMaxValues) readings.push_back(std::move(reading));
+}
+
+bool IsIdeograph(absl::string_view text, size_t at) {
+  // U+4E00..U+9FFF in UTF-8: E4 B8 80 .. E9 BF BF.
+  if (at + 3 > text.size()) return false;
+  const unsigned char c = text[at];
+  return c >= 0xE4 && c <= 0xE9;
 }
 
 void ReadSentences(const Document& doc, const RuleSet& rules, Collected& out) {
   for (int b = 0; b < static_cast<int>(doc.blocks.size()); ++b) {
     const Block& block = doc.blocks[b];
-    if (block.kind == Kind::kRow) continue;
     const std::string& text = block.norm.text;
     for (const SentenceRule& rule : rules.sentences) {
       if (!Under(doc, b, rule.under.get())) continue;
@@ -117,14 +171,16 @@ void ReadSentences(const Document& doc, const RuleSet& rules, Collected& out) {
         const size_t end = begin + m[0].size();
         at = end > begin ? end : begin + 1;
         if (rule.identity) out.identity_blocks.insert(b);
+        Readings& into = rule.inferred ? out.implied : out.stated;
         for (const Target& target : rule.targets) {
           Reading reading;
           reading.path = target.path;
           if (!target.same_as.empty()) {
+            out.same_as[target.path] = target.same_as;
+            if (out.implied.count(target.path) != 0) continue;
             const auto [from, to] = block.norm.SourceSpan(begin, end);
             reading.line = block.LineAt(from);
-            reading.text = SentenceAround(block.text, from, to);
-            out.same_as[target.path] = target.same_as;
+            reading.text = out.sentences.Around(b, from, to);
             AddReading(out.implied, std::move(reading));
             continue;
           }
@@ -132,29 +188,92 @@ void ReadSentences(const Document& doc, const RuleSet& rules, Collected& out) {
           if (group.data() == nullptr || group.empty()) continue;
           const size_t g = group.data() - text.data();
           const auto [from, to] = block.norm.SourceSpan(g, g + group.size());
+          const absl::string_view matched(group.data(), group.size());
           if (target.text) {
             reading.value = TrimText(absl::string_view(block.text).substr(from, to - from));
             if (reading.value.empty()) continue;
           } else if (form::KindOf(target.path) == form::PathKind::kYear) {
-            reading.value = std::string(group);
+            reading.value = std::string(matched);
           } else {
-            auto value = FigureValue(absl::string_view(group.data(), group.size()), target.unit);
-            if (!value.ok()) continue;
+            // "5120万" before 美元 or 人次 is not an amount in 万元.
+            const bool bare_multiplier =
+                absl::EndsWith(matched, "万") || absl::EndsWith(matched, "亿");
+            if (bare_multiplier && target.unit != "个" && IsIdeograph(text, g + group.size())) {
+              out.notes.push_back(absl::StrCat(
+                  "line ", block.LineAt(from), ": 「", block.text.substr(from, to - from + 6),
+                  "」 is not an amount in 万元; ", target.path, " not read from it"));
+              continue;
+            }
+            auto value = FigureValue(matched, target.unit);
+            if (!value.ok()) {
+              out.notes.push_back(absl::StrCat("line ", block.LineAt(from), ": 「", matched,
+                                               "」: ", value.status().message(), "; ", target.path,
+                                               " not read from it"));
+              continue;
+            }
             reading.value = *std::move(value);
           }
+          if (Known(into, reading.path, reading.value)) continue;  // its first reading stands
           reading.line = block.LineAt(from);
-          reading.text = SentenceAround(block.text, from, to);
-          AddReading(rule.inferred ? out.implied : out.stated, std::move(reading));
+          reading.text = out.sentences.Around(b, from, to);
+          AddReading(into, std::move(reading));
         }
       }
     }
   }
 }
 
+// A table cell as a figure of `target`: the whole cell a number, with a
+// unit that fits the field (a rate's %, an amount's 万元); a rate without
+// its % only under a heading that says the column is in percent.
+absl::StatusOr<std::string> CellValue(const std::string& cell, const std::string& header,
+                                      const Target& target) {
+  static const RE2 figure(
+      R"((-?[0-9]+(?:\.[0-9]+)?)\s*(%|万元|元|亿元|万亿元|万|亿|个|项|人|件)?)");
+  std::string number, unit;
+  if (!RE2::FullMatch(cell, figure, &number, &unit)) {
+    return absl::InvalidArgumentError("is not a figure");
+  }
+  const bool rate = target.unit == "%" || absl::StrContains(target.path, "rate") ||
+                    absl::StrContains(target.path, "progress");
+  if (rate && !unit.empty() && unit != "%") return absl::InvalidArgumentError("is not a rate");
+  if (rate && unit.empty() && !absl::StrContains(header, "%") &&
+      !absl::StrContains(header, "百分比")) {
+    return absl::InvalidArgumentError("has no %, and its column does not say it is in percent");
+  }
+  if (!rate && unit == "%") return absl::InvalidArgumentError("is a rate, not an amount");
+  return FigureValue(cell, target.unit);
+}
+
+// Which header cell each of a short row's cells stands under, by where
+// they stand on their lines; empty if that is not clear (two cells under
+// one header, or no positions).
+std::vector<int> PlaceByColumns(const Block& row, const std::vector<std::pair<int, int>>& header) {
+  if (row.columns.size() != row.cells.size() || header.empty()) return {};
+  std::vector<int> placed(row.cells.size(), -1);
+  placed[0] = 0;  // the label
+  std::set<int> used = {0};
+  for (size_t k = 1; k < row.cells.size(); ++k) {
+    const int center = (row.columns[k].first + row.columns[k].second) / 2;
+    int best = -1, distance = 0;
+    for (size_t h = 1; h < header.size(); ++h) {
+      const int d = std::abs((header[h].first + header[h].second) / 2 - center);
+      if (best < 0 || d < distance) {
+        best = static_cast<int>(h);
+        distance = d;
+      }
+    }
+    if (best < 0 || !used.insert(best).second) return {};
+    placed[k] = best;
+  }
+  return placed;
+}
+
 void ReadTables(const Document& doc, const RuleSet& rules, Collected& out) {
   for (const TableRule& rule : rules.tables) {
     std::vector<int> columns;  // the header's cell of each column
-    int header_cells = 0;
+    std::vector<std::pair<int, int>> header_columns;
+    std::vector<std::string> header_cells;
     for (int b = 0; b < static_cast<int>(doc.blocks.size()); ++b) {
       const Block& block = doc.blocks[b];
       if (block.kind == Kind::kHeading) {
@@ -174,21 +293,42 @@ void ReadTables(const Document& doc, const RuleSet& rules, Collected& out) {
       }
       if (found.size() == rule.columns.size()) {
         columns = std::move(found);
-        header_cells = static_cast<int>(cells.size());
+        header_columns = block.columns;
+        header_cells = block.cells;
         continue;
       }
       if (columns.empty()) continue;
       for (const TableRule::RowRule& row : rule.rows) {
         if (!RE2::FullMatch(cells[0], *row.label)) continue;
-        // A short row is missing its empty cells: it fills from the right.
-        const int missing = header_cells - static_cast<int>(cells.size());
+        // A row missing empty cells (text laid out in columns drops them)
+        // is placed by where its cells stand; if that is not clear, it is
+        // not read.
+        std::vector<int> placed;
+        if (cells.size() == header_cells.size()) {
+          for (size_t k = 0; k < cells.size(); ++k) placed.push_back(static_cast<int>(k));
+        } else {
+          placed = PlaceByColumns(block, header_columns);
+          if (placed.empty()) {
+            out.notes.push_back(absl::StrCat(
+                "line ", block.LineAt(0), ": the row 「", block.text, "」 has ", cells.size(),
+                " cells under ", header_cells.size(), " headings and cannot be placed; not read"));
+            break;
+          }
+        }
         for (const auto& [column, target] : row.cells) {
-          const int index = columns[column] - std::max(missing, 0);
-          if (index < 1 || index >= static_cast<int>(cells.size()) || cells[index].empty()) {
+          const auto at = std::find(placed.begin(), placed.end(), columns[column]);
+          if (at == placed.end()) continue;
+          const size_t index = at - placed.begin();
+          if (index < 1 || cells[index].empty()) continue;
+          auto value =
+              CellValue(cells[index], Normalise(header_cells[columns[column]]).text, target);
+          if (!value.ok()) {
+            out.notes.push_back(absl::StrCat("line ", block.LineAt(0), ": 「", block.cells[index],
+                                             "」 under 「", header_cells[columns[column]], "」 ",
+                                             value.status().message(), "; ", target.path,
+                                             " not read from it"));
             continue;
           }
-          auto value = FigureValue(cells[index], target.unit);
-          if (!value.ok()) continue;
           Reading reading;
           reading.path = target.path;
           reading.value = *std::move(value);
@@ -241,7 +381,7 @@ void ReadChecklist(const Document& doc, const RuleSet& rules, Collected& out) {
       reading.path = "checklist." + rule.item;
       reading.value = rule.met ? "met" : "not met";
       reading.line = block.LineAt(from);
-      reading.text = SentenceAround(block.text, from, to);
+      reading.text = out.sentences.Around(b, from, to);
       const std::string reference = doc.Reference(b);
       if (!reference.empty()) absl::StrAppend(&reading.text, "（", reference, "）");
       AddReading(out.implied, std::move(reading));
@@ -294,26 +434,17 @@ void ReadNarrative(const Document& doc, const RuleSet& rules, const std::set<int
   }
 }
 
-// The different values among `readings`, the first reading of each.
-std::vector<Reading> Distinct(const std::vector<Reading>& readings) {
-  std::vector<Reading> distinct;
-  for (const Reading& r : readings) {
-    bool seen = false;
-    for (const Reading& d : distinct) seen |= SameValue(r.path, r.value, d.value);
-    if (!seen) distinct.push_back(r);
-  }
-  return distinct;
-}
-
-void Apply(v1::Report& report, const Reading& reading) {
+// Puts `reading` into the report; false if the field cannot hold it (a
+// year that is not a whole number).
+bool Apply(v1::Report& report, const Reading& reading) {
   if (absl::StartsWith(reading.path, "checklist.")) {
     v1::ChecklistAnswer& answer = *report.add_checklist();
     answer.set_item_id(reading.path.substr(sizeof("checklist.") - 1));
     answer.set_met(reading.value == "met");
     answer.set_evidence(reading.text);
-    return;
+    return true;
   }
-  form::SetAt(report, reading.path, reading.value);
+  return form::SetAt(report, reading.path, reading.value);
 }
 
 }  // namespace
@@ -327,21 +458,25 @@ absl::StatusOr<std::string> FigureValue(absl::string_view matched, const std::st
   // Into 万元 for money, units for a count ("个").
   const bool count = unit == "个";
   int shift = 0;
-  if (absl::StartsWith(suffix, "亿")) {
+  if (absl::StartsWith(suffix, "万亿")) {
+    shift = count ? 12 : 8;
+  } else if (absl::StartsWith(suffix, "亿")) {
     shift = count ? 8 : 4;
   } else if (absl::StartsWith(suffix, "万") && !absl::StartsWith(suffix, "万元")) {
     shift = count ? 4 : 0;
   } else if (absl::StartsWith(suffix, "元") && !count) {
     shift = -4;
   }
-  std::string value = ShiftPoint(!minus.empty(), integer, fraction, shift);
+  // Zero has no sign: "-0" is 0.
+  const bool zero = (integer + fraction).find_first_not_of('0') == std::string::npos;
+  std::string value = ShiftPoint(!minus.empty() && !zero, integer, fraction, shift);
   auto checked = report::ScanDecimal(value);
   if (!checked.ok()) return checked.status();
   return value;
 }
 
 Extraction Extract(const Document& doc, const RuleSet& rules, const ExtractOptions& options) {
-  Collected collected;
+  Collected collected(doc);
   ReadSentences(doc, rules, collected);
   ReadTables(doc, rules, collected);
   ReadCounts(doc, rules, collected);
@@ -353,18 +488,28 @@ Extraction Extract(const Document& doc, const RuleSet& rules, const ExtractOptio
   std::map<std::string, std::string> values;
   std::vector<std::string> order = rules.Paths();
   for (const ChecklistRule& c : rules.checklist) order.push_back("checklist." + c.item);
+  // One value read: into the draft (if `keep`), or a note if the field
+  // cannot hold it. Several: a conflict.
+  auto settle = [&](const std::string& path, std::vector<Reading> readings, bool keep,
+                    std::vector<Reading>& list) {
+    settled.insert(path);
+    if (readings.size() > 1) {
+      out.conflicts.push_back({path, std::move(readings)});
+      return;
+    }
+    Reading& reading = readings.front();
+    if (keep && !Apply(out.report, reading)) {
+      collected.notes.push_back(absl::StrCat("line ", reading.line, ": 「", reading.value,
+                                             "」 cannot be ", path, "; not read"));
+      settled.erase(path);
+      return;
+    }
+    values[path] = reading.value;
+    list.push_back(std::move(reading));
+  };
   for (const std::string& path : order) {
     auto stated = collected.stated.find(path);
-    if (stated == collected.stated.end()) continue;
-    settled.insert(path);
-    std::vector<Reading> distinct = Distinct(stated->second);
-    if (distinct.size() > 1) {
-      out.conflicts.push_back({path, std::move(distinct)});
-      continue;
-    }
-    values[path] = distinct.front().value;
-    Apply(out.report, distinct.front());
-    out.figures.push_back(std::move(distinct.front()));
+    if (stated != collected.stated.end()) settle(path, stated->second, true, out.figures);
   }
   // Implied values: counts and checklist answers first, then copies.
   for (bool copies : {false, true}) {
@@ -376,22 +521,16 @@ Extraction Extract(const Document& doc, const RuleSet& rules, const ExtractOptio
       if (copies) {
         auto source = values.find(collected.same_as[path]);
         if (source == values.end()) continue;
-        for (Reading& r : readings) r.value = source->second;
+        readings.resize(1);  // one copy of one value
+        readings.front().value = source->second;
       }
-      settled.insert(path);
-      std::vector<Reading> distinct = Distinct(readings);
-      if (distinct.size() > 1) {
-        out.conflicts.push_back({path, std::move(distinct)});
-        continue;
-      }
-      values[path] = distinct.front().value;
-      if (options.accept_inferred) Apply(out.report, distinct.front());
-      out.inferred.push_back(std::move(distinct.front()));
+      settle(path, std::move(readings), options.accept_inferred, out.inferred);
     }
   }
   for (const std::string& path : rules.Paths()) {
     if (settled.count(path) == 0) out.missing.push_back(path);
   }
+  out.notes = std::move(collected.notes);
   ReadNarrative(doc, rules, collected.identity_blocks, *out.report.mutable_narrative());
   return out;
 }

@@ -37,6 +37,9 @@ struct Extraction {
   // the draft only if accepted.
   std::vector<Reading> inferred;
   bool inferred_accepted = false;
+  // What was seen and not read, and why: "line 12: 「1/4」 under 「执行率」 is
+  // not a figure; quarterly.q1.declared_execution_rate not read from it".
+  std::vector<std::string> notes;
 };
 
 struct ExtractOptions {

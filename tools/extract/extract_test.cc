@@ -115,7 +115,7 @@ TEST(Rules, ErrorsNameTheLineAndTheField) {
       "\"budget.income\" }\n}\n",
       "r.textproto");
   ASSERT_FALSE(bad.ok());
-  EXPECT_THAT(bad.status().message(), HasSubstr("r.textproto:1: sentence: pattern: missing )"));
+  EXPECT_THAT(bad.status().message(), HasSubstr("r.textproto:2: sentence: pattern: missing )"));
   bad = CompileRules(
       "sentence { pattern: \"收入(?P<v>{amount})\" field { group: \"v\" path: \"budget.incom\" } }",
       "r");
@@ -280,6 +280,65 @@ TEST(Seed, ImportsToTheExampleReportFigureForFigure) {
   }
   for (const auto& a : example.checklist())
     EXPECT_EQ(answered.count(a.item_id()), 1u) << a.item_id();
+}
+
+}  // namespace
+}  // namespace jixiao::extract
+
+namespace jixiao::extract {
+namespace {
+
+TEST(Extract, AValueRepeatedManyTimesCannotHideAnotherValue) {
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "部门预算收入5120万元。\n\n";
+  text += "经核对，部门预算收入为9999万元。\n";
+  const Extraction e = Read(text);
+  ASSERT_EQ(e.conflicts.size(), 1u);
+  EXPECT_EQ(e.conflicts[0].readings.size(), 2u);
+  EXPECT_EQ(e.conflicts[0].readings[1].value, "9999");
+  EXPECT_FALSE(e.report.budget().has_income());
+}
+
+TEST(Extract, UnitsAreReadWholeOrNotAtAll) {
+  const Extraction e = Read(
+      "部门预算收入共计5120万美元。\n\n收入决算数为3.2万亿元。\n\n年初结转结余51\u200d20万元。\n\n"
+      "人员经费为 -0 万元。\n");
+  EXPECT_FALSE(e.report.budget().has_income());  // 美元 are not 万元
+  ASSERT_FALSE(e.notes.empty());
+  EXPECT_THAT(e.notes[0], HasSubstr("is not an amount in 万元; budget.income not read"));
+  EXPECT_EQ(e.report.final_accounts().income().value(), "320000000");  // 3.2 × 10^8 万元
+  EXPECT_EQ(e.report.carry_over().opening().value(), "5120");          // the joiner is invisible
+  EXPECT_EQ(e.report.final_accounts().personnel().value(), "0");
+}
+
+TEST(Extract, TableCellsMustBeFiguresOfTheirColumn) {
+  const Extraction e = Read(
+      "### （1）预算执行率\n"
+      "| 季度名称 | 资金支出进度 | 预算执行率 |\n|---|---|---|\n"
+      "| 第一季度 | 1/4 | 85.92‰ |\n| 第二季度 | 2.5亿元 | 0.9570 |\n| 第三季度 | 73.5% | 98.00% "
+      "|\n");
+  EXPECT_FALSE(e.report.quarterly().q1().has_declared_progress());
+  EXPECT_FALSE(e.report.quarterly().q2().has_declared_execution_rate());
+  EXPECT_EQ(e.report.quarterly().q3().declared_progress().value(), "73.5");
+  EXPECT_EQ(e.notes.size(), 4u);
+}
+
+TEST(Extract, PdfTextIsReadAsThePageShowsIt) {
+  const std::string text = "部门预算收入为5&#48;0万元。\n";
+  EXPECT_EQ(Read(text).report.budget().income().value(), "500");  // Markdown: an entity
+  const Extraction plain = Extract(Segment(text, Markup::kPlain), *BuiltInRules(), {});
+  EXPECT_FALSE(plain.report.budget().has_income());  // the page shows "5&#48;0"
+}
+
+TEST(Extract, AShortRowIsPlacedByWhereItsCellsStand) {
+  // As pdftotext -layout prints a table whose second row lacks its rate.
+  const Extraction e = Read(
+      "### （1）预算执行率\n"
+      "季度          年度预算数（万元） 支出进度      执行率\n"
+      "第一季度        5120       21.48%   85.92%\n"
+      "第二季度        5120       47.85%\n");
+  EXPECT_EQ(e.report.quarterly().q2().declared_progress().value(), "47.85");
+  EXPECT_FALSE(e.report.quarterly().q2().has_declared_execution_rate());
 }
 
 }  // namespace

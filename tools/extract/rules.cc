@@ -3,8 +3,10 @@
 #include <set>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/report/check_report.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -37,7 +39,7 @@ class Collector : public google::protobuf::io::ErrorCollector {
 // What a figure looks like, for patterns to say briefly.
 const std::vector<std::pair<std::string, std::string>>& Placeholders() {
   static const auto* const kPlaceholders = new std::vector<std::pair<std::string, std::string>>{
-      {"{amount}", R"(-?[0-9]+(?:\.[0-9]+)?(?:亿元|万元|元|亿|万))"},
+      {"{amount}", R"(-?[0-9]+(?:\.[0-9]+)?(?:万亿元|亿元|万元|元|万亿|亿|万))"},
       {"{rate}", R"(-?[0-9]+(?:\.[0-9]+)?%)"},
       {"{number}", R"(-?[0-9]+(?:\.[0-9]+)?)"},
       {"{is}", R"(:?(?:约为|为|是|达到|高达|达|约|共计|合计|总计|累计|共|计)?:?)"},
@@ -52,10 +54,20 @@ class Locator {
       : source_(std::move(source)), tree_(tree) {}
 
   // "FILE:LINE: sentence" for the index-th value of `field` of the top
-  // message.
-  std::string At(const char* field, int index) const {
+  // message; with `part`, the line of that field inside it, where given
+  // ("FILE:LINE: sentence: pattern").
+  std::string At(const char* field, int index, const char* part = nullptr) const {
     const auto* descriptor = importer::v1::Rules::descriptor()->FindFieldByName(field);
-    const auto location = tree_->GetLocation(descriptor, index);
+    auto location = tree_->GetLocation(descriptor, index);
+    if (part != nullptr) {
+      const auto* nested = tree_->GetTreeForNested(descriptor, index);
+      const auto* inner = descriptor->message_type()->FindFieldByName(part);
+      if (nested != nullptr && inner != nullptr) {
+        const auto at = nested->GetLocation(inner, inner->is_repeated() ? 0 : -1);
+        if (at.line >= 0) location = at;
+      }
+      return absl::StrCat(source_, ":", location.line + 1, ": ", field, ": ", part);
+    }
     return absl::StrCat(source_, ":", location.line + 1, ": ", field);
   }
 
@@ -77,6 +89,10 @@ absl::StatusOr<std::unique_ptr<RE2>> CompilePattern(std::string pattern, const s
   for (const auto& [name, expansion] : Placeholders()) {
     absl::StrReplaceAll({{name, expansion}}, &pattern);
   }
+  if (pattern.size() > kMaxExpandedPatternBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, ": is longer than ", kMaxExpandedPatternBytes, " bytes with its placeholders"));
+  }
   static const RE2 unknown(R"(\{([a-z_]+)\})");
   std::string name;
   if (RE2::PartialMatch(pattern, unknown, &name)) {
@@ -85,7 +101,7 @@ absl::StatusOr<std::unique_ptr<RE2>> CompilePattern(std::string pattern, const s
   }
   RE2::Options options;
   options.set_log_errors(false);
-  options.set_max_mem(8 << 20);
+  options.set_max_mem(kMaxPatternMemory);
   auto re = std::make_unique<RE2>(pattern, options);
   if (!re->ok()) {
     return absl::InvalidArgumentError(absl::StrCat(where, ": ", re->error()));
@@ -110,6 +126,15 @@ absl::StatusOr<Target> CompileTarget(const std::string& path, const std::string&
   Target target;
   target.path = path;
   target.unit = unit;
+  if (absl::StartsWith(path, "figures.")) {
+    const std::string id = path.substr(sizeof("figures.") - 1);
+    if (id.size() > report::kMaxFigureIdLength || !report::IsCode(id)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": \"", path,
+                       "\": a figure's id is a code (letters, digits, '-', '_', '.'), at most ",
+                       report::kMaxFigureIdLength, " characters"));
+    }
+  }
   switch (form::KindOf(path)) {
     case form::PathKind::kNone:
       return absl::InvalidArgumentError(absl::StrCat(
@@ -143,8 +168,8 @@ absl::Status CompileSentences(const importer::v1::Rules& proto, const Locator& a
     const auto& s = proto.sentence(i);
     const std::string where = at.At("sentence", i);
     SentenceRule rule;
-    JIXIAO_ASSIGN(rule.pattern, CompilePattern(s.pattern(), where + ": pattern", true));
-    JIXIAO_ASSIGN(rule.under, CompilePattern(s.under(), where + ": under", false));
+    JIXIAO_ASSIGN(rule.pattern, CompilePattern(s.pattern(), at.At("sentence", i, "pattern"), true));
+    JIXIAO_ASSIGN(rule.under, CompilePattern(s.under(), at.At("sentence", i, "under"), false));
     rule.inferred = s.inferred();
     if (s.field_size() == 0) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": names no field"));
@@ -153,7 +178,7 @@ absl::Status CompileSentences(const importer::v1::Rules& proto, const Locator& a
     rule.identity = true;
     for (const auto& f : s.field()) {
       Target target;
-      JIXIAO_ASSIGN(target, CompileTarget(f.path(), f.unit(), where + ": field"));
+      JIXIAO_ASSIGN(target, CompileTarget(f.path(), f.unit(), at.At("sentence", i, "field")));
       if (f.group().empty() == f.same_as().empty()) {
         return absl::InvalidArgumentError(
             absl::StrCat(where, ": field ", f.path(), ": give a group or same_as, not both"));
@@ -276,6 +301,35 @@ absl::Status CompileRest(const importer::v1::Rules& proto, const Locator& at, Ru
 
 }  // namespace
 
+int RuleSet::ProgramSize() const {
+  int size = 0;
+  auto add = [&](const std::unique_ptr<RE2>& re) {
+    if (re != nullptr) size += re->ProgramSize();
+  };
+  for (const SentenceRule& s : sentences) {
+    add(s.pattern);
+    add(s.under);
+  }
+  for (const TableRule& t : tables) {
+    add(t.under);
+    for (const auto& c : t.columns) add(c.second);
+    for (const auto& r : t.rows) add(r.label);
+  }
+  for (const SectionRule& s : sections) {
+    add(s.heading);
+    add(s.under);
+  }
+  for (const ChecklistRule& c : checklist) {
+    add(c.pattern);
+    add(c.under);
+  }
+  for (const CountRule& c : counts) {
+    add(c.under);
+    add(c.item);
+  }
+  return size;
+}
+
 std::vector<std::string> RuleSet::Paths() const {
   std::vector<std::string> paths;
   std::set<std::string> seen;
@@ -322,6 +376,10 @@ absl::StatusOr<std::shared_ptr<const RuleSet>> CompileRules(absl::string_view te
   for (auto* step : {&CompileSentences, &CompileTables, &CompileRest}) {
     absl::Status status = (*step)(proto, at, *rules);
     if (!status.ok()) return status;
+  }
+  if (const int size = rules->ProgramSize(); size > kMaxProgramSize) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": its patterns compile to ", size,
+                                                   " instructions; at most ", kMaxProgramSize));
   }
   return rules;
 }

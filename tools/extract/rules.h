@@ -4,6 +4,7 @@
 #ifndef JIXIAO_TOOLS_EXTRACT_RULES_H_
 #define JIXIAO_TOOLS_EXTRACT_RULES_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,10 +17,15 @@
 namespace jixiao::extract {
 
 // The most a rules file may hold: bytes, rules of all kinds, bytes of one
-// pattern.
+// pattern as written and with its placeholders expanded, RE2 memory of one
+// pattern, and compiled instructions of all patterns together; so that no
+// rules file costs more than a few hundred MiB or seconds.
 inline constexpr size_t kMaxRulesBytes = 1 << 20;
-inline constexpr int kMaxRules = 2000;
+inline constexpr int kMaxRules = 1000;
 inline constexpr size_t kMaxPatternBytes = 4096;
+inline constexpr size_t kMaxExpandedPatternBytes = 16384;
+inline constexpr int64_t kMaxPatternMemory = 1 << 20;
+inline constexpr int kMaxProgramSize = 1000000;
 
 struct Target {
   std::string group;  // the pattern's named group, or empty
@@ -77,6 +83,8 @@ struct RuleSet {
 
   // Every path a rule can fill, in the order the rules name them.
   std::vector<std::string> Paths() const;
+  // The instructions all the patterns compile to (RE2's program size).
+  int ProgramSize() const;
 };
 
 // Compiles rules written in protobuf text format. Errors name `source`, the

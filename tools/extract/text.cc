@@ -150,7 +150,14 @@ std::string WithoutMath(absl::string_view line) {
       out += line[i++];
       continue;
     }
-    out += MathAsText(std::string(line.substr(i + fence, end - i - fence)));
+    // A formula in a report is short; a long span between dollar signs is
+    // left as it is, so that no nesting makes it costly.
+    const size_t length = end - i - fence;
+    if (length > 512) {
+      out.append(line.data() + i, end + fence - i);
+    } else {
+      out += MathAsText(std::string(line.substr(i + fence, length)));
+    }
     i = end + fence;
   }
   return out;
@@ -179,32 +186,8 @@ std::string HtmlEntity(absl::string_view name) {
   return "&" + std::string(name) + ";";
 }
 
-}  // namespace
-
-std::string CleanLine(absl::string_view raw) {
-  std::string line(raw);
-  static const RE2 heading_marks(R"(^\s{0,3}(?:#{1,6}\s+|>\s?))");
-  RE2::Replace(&line, heading_marks, "");
-  line = WithoutMath(line);
-  static const RE2 sup(R"((?i)<sup>\s*([0-9+-]{1,8})\s*</sup>)");
-  line = ReplaceEach(line, sup, [](const std::vector<re2::StringPiece>& m) {
-    return SuperscriptOf(std::string(m[1]));
-  });
-  static const RE2 br(R"((?i)<br\s*/?>)");
-  RE2::GlobalReplace(&line, br, " ");
-  static const RE2 tag(R"(</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>)");
-  RE2::GlobalReplace(&line, tag, "");
-  static const RE2 link(R"(!?\[([^\]]*)\]\([^)]*\))");
-  RE2::GlobalReplace(&line, link, "\\1");
-  static const RE2 emphasis(R"(\*\*|__|~~)");
-  RE2::GlobalReplace(&line, emphasis, "");
-  static const RE2 entity(R"(&(#?[A-Za-z0-9]{1,8});)");
-  line = ReplaceEach(line, entity, [](const std::vector<re2::StringPiece>& m) {
-    return HtmlEntity(absl::string_view(m[1].data(), m[1].size()));
-  });
-  static const RE2 escape(R"(\\([!-/:-@\[-`{-~]))");
-  RE2::GlobalReplace(&line, escape, "\\1");
-  // One space for every run of white space; none at either end.
+// One space for every run of white space; none at either end.
+std::string CollapseSpaces(const std::string& line) {
   std::string out;
   bool space = false;
   for (size_t i = 0; i < line.size();) {
@@ -221,6 +204,37 @@ std::string CleanLine(absl::string_view raw) {
     i += n;
   }
   return out;
+}
+
+}  // namespace
+
+std::string CleanLine(absl::string_view raw, Markup markup) {
+  std::string line(raw);
+  if (markup == Markup::kPlain) return CollapseSpaces(line);
+  static const RE2 heading_marks(R"(^\s{0,3}(?:#{1,6}\s+|>\s?))");
+  RE2::Replace(&line, heading_marks, "");
+  line = WithoutMath(line);
+  static const RE2 sup(R"((?i)<sup>\s*([0-9+-]{1,8})\s*</sup>)");
+  line = ReplaceEach(line, sup, [](const std::vector<re2::StringPiece>& m) {
+    return SuperscriptOf(std::string(m[1]));
+  });
+  static const RE2 br(R"((?i)<br\s*/?>)");
+  RE2::GlobalReplace(&line, br, " ");
+  static const RE2 tag(R"(</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>)");
+  RE2::GlobalReplace(&line, tag, "");
+  static const RE2 link(R"(!?\[([^\]]*)\]\([^)]*\))");
+  RE2::GlobalReplace(&line, link, "\\1");
+  static const RE2 emphasis(R"(\*\*|__|~~)");
+  RE2::GlobalReplace(&line, emphasis, "");
+  if (markup == Markup::kMarkdown) {
+    static const RE2 entity(R"(&(#?[A-Za-z0-9]{1,8});)");
+    line = ReplaceEach(line, entity, [](const std::vector<re2::StringPiece>& m) {
+      return HtmlEntity(absl::string_view(m[1].data(), m[1].size()));
+    });
+  }
+  static const RE2 escape(R"(\\([!-/:-@\[-`{-~]))");
+  RE2::GlobalReplace(&line, escape, "\\1");
+  return CollapseSpaces(line);
 }
 
 std::pair<size_t, size_t> Normalised::SourceSpan(size_t begin, size_t end) const {
@@ -254,7 +268,11 @@ Normalised Normalise(absl::string_view source) {
     } else if (cp == 0xFE6A) {
       cp = '%';  // small percent sign
     }
-    chars.emplace_back(cp, static_cast<uint32_t>(i));
+    // Invisible characters (zero-width joiners, soft hyphens, a byte-order
+    // mark) are not part of what the page shows: "51\u200d20" is 5120.
+    const bool invisible = cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF ||
+                           cp == 0x00AD || cp == 0x200E || cp == 0x200F;
+    if (!invisible) chars.emplace_back(cp, static_cast<uint32_t>(i));
     i += n;
   }
   // Spaces only between two ASCII letters or digits.

@@ -18,11 +18,19 @@ namespace jixiao::extract {
 // RE2's view of a string.
 inline re2::StringPiece Piece(absl::string_view text) { return {text.data(), text.size()}; }
 
-// One line with what pandoc and other converters leave in it removed:
-// Markdown heading marks, emphasis and backslash escapes, HTML tags and
-// entities (<sup>2</sup> becomes ²), LaTeX math ($90\% \leq \text{率}$
-// becomes "90% ≤ 率"); tabs and runs of spaces made one space; trimmed.
-std::string CleanLine(absl::string_view line);
+// What markup a document's text carries, so that only that is removed.
+enum class Markup {
+  kMarkdown,  // .md and .txt: Markdown, with HTML tags, entities and $math$
+  kPandoc,    // pandoc's GFM from .docx: its escapes, raw HTML tags and math, never entities
+  kPlain,     // pdftotext: none; the text is what the page shows
+};
+
+// One line with the markup `markup` says it has removed: Markdown heading
+// marks, emphasis and backslash escapes, HTML tags (<sup>2</sup> becomes
+// ²), entities (Markdown only), LaTeX math ($90\% \leq \text{率}$ becomes
+// "90% ≤ 率"); then, for every kind, tabs and runs of spaces made one space,
+// trimmed.
+std::string CleanLine(absl::string_view line, Markup markup = Markup::kMarkdown);
 
 // Text for patterns to match, with the offset in the source of the
 // character each byte belongs to.

@@ -69,7 +69,11 @@ Imported ImportDocument(const std::string& path, const extract::RuleSet& rules,
     out.status = text.status();
     return out;
   }
-  const extract::Document document = extract::Segment(*text);
+  const extract::Format format = extract::FormatOf(path);
+  const extract::Markup markup = format == extract::Format::kPdf    ? extract::Markup::kPlain
+                                 : format == extract::Format::kDocx ? extract::Markup::kPandoc
+                                                                    : extract::Markup::kMarkdown;
+  const extract::Document document = extract::Segment(*text, markup);
   out.extraction = extract::Extract(document, rules, {.accept_inferred = args.accept_inferred});
   v1::Report& report = out.extraction.report;
   report.mutable_identity()->set_department_code(department);
@@ -139,6 +143,9 @@ Value ExtractionValue(const extract::Extraction& e) {
     cf["path"].set_string_value(c.path);
     cf["readings"] = ListOf(c.readings);
   }
+  Value& notes = fields["notes"];
+  notes.mutable_list_value();
+  for (const auto& note : e.notes) notes.mutable_list_value()->add_values()->set_string_value(note);
   fields["inferred"] = ListOf(e.inferred);
   for (auto& v : *fields["inferred"].mutable_list_value()->mutable_values()) {
     (*v.mutable_struct_value()->mutable_fields())["accepted"].set_bool_value(e.inferred_accepted);
@@ -210,6 +217,11 @@ void PrintExtraction(const extract::Extraction& e, std::ostream& out) {
         << e.missing.size() << " not found in the document (missing, not guessed):\n  "
         << absl::StrJoin(e.missing, "\n  ") << "\n";
   }
+  if (!e.notes.empty()) {
+    out << "\n"
+        << e.notes.size() << (e.notes.size() == 1 ? " thing" : " things")
+        << " seen and not read:\n  " << absl::StrJoin(e.notes, "\n  ") << "\n";
+  }
 }
 
 absl::StatusOr<std::shared_ptr<const extract::RuleSet>> LoadRules(const std::string& path) {
@@ -245,6 +257,13 @@ int ImportOne(const GlobalOptions& global, const ImportArgs& args, const extract
                       : "")
               << "\n";
     return kUsage;
+  }
+  if (!args.out.empty()) {
+    std::error_code same;
+    if (std::filesystem::equivalent(args.file, args.out, same)) {
+      std::cerr << "jixiao: --out " << args.out << " is the document being imported\n";
+      return kUsage;
+    }
   }
   Imported imported = ImportDocument(args.file, rules, args, args.department);
   if (!imported.status.ok()) {
@@ -328,18 +347,19 @@ int ImportDirectory(const GlobalOptions& global, const ImportArgs& args,
     Value& entry = *summary.mutable_list_value()->add_values();
     auto& fields = *entry.mutable_struct_value()->mutable_fields();
     fields["file"].set_string_value(file.string());
-    if (std::string problem = report::DepartmentCodeProblem(department); !problem.empty()) {
-      const std::string why = "no department code for it in " + args.departments;
+    // One file's error is its line (or its "error" in JSON); the others go on.
+    auto fail = [&](const std::string& why, int exit) {
       fields["error"].set_string_value(why);
-      std::cout << line << "error: " << why << "\n";
-      code = std::max<int>(code, kInvalidInput);
+      if (global.output != "json") std::cout << name << ": error: " << why << "\n";
+      code = std::max(code, exit);
+    };
+    if (std::string problem = report::DepartmentCodeProblem(department); !problem.empty()) {
+      fail("no department code for it in " + args.departments, kInvalidInput);
       continue;
     }
     Imported imported = ImportDocument(file.string(), rules, args, department);
     if (!imported.status.ok()) {
-      fields["error"].set_string_value(std::string(imported.status.message()));
-      std::cout << line << "error: " << imported.status.message() << "\n";
-      code = std::max(code, ExitCodeFor(imported.status));
+      fail(std::string(imported.status.message()), ExitCodeFor(imported.status));
       continue;
     }
     const auto& e = imported.extraction;
@@ -350,9 +370,17 @@ int ImportDirectory(const GlobalOptions& global, const ImportArgs& args,
     for (const auto& c : e.conflicts) conflicting.push_back(c.path);
     if (!conflicting.empty()) absl::StrAppend(&line, " (", absl::StrJoin(conflicting, ", "), ")");
     if (!args.out_dir.empty()) {
+      // NAME.json; NAME.EXT.json when two documents share a name (2020.md, 2020.docx).
+      const std::string stem = file.stem().string();
+      const bool shared = std::count_if(files.begin(), files.end(), [&](const auto& other) {
+                            return other.stem().string() == stem;
+                          }) > 1;
       const std::string out =
-          (std::filesystem::path(args.out_dir) / file.stem()).string() + ".json";
-      if (WriteDraft(e.report, out) != kOk) return kFailure;
+          (std::filesystem::path(args.out_dir) / (shared ? name : stem)).string() + ".json";
+      if (WriteDraft(e.report, out) != kOk) {
+        fail("cannot write " + out, kFailure);
+        continue;
+      }
       absl::StrAppend(&line, " -> ", out);
       fields["out"].set_string_value(out);
     }
@@ -372,6 +400,12 @@ int ImportDirectory(const GlobalOptions& global, const ImportArgs& args,
 }
 
 int Run(const GlobalOptions& global, const ImportArgs& args) {
+  if (args.year != 0) {
+    if (std::string problem = report::FiscalYearProblem(args.year); !problem.empty()) {
+      std::cerr << "jixiao: --year " << args.year << ": " << problem << "\n";
+      return kUsage;
+    }
+  }
   if (args.print_rules) {
     std::cout << extract::BuiltInRulesText();
     return kOk;
@@ -426,7 +460,7 @@ CommandRun Define(CLI::App& command) {
   command.add_flag("--accept-inferred", args->accept_inferred,
                    "keep what is implied, not stated (counted tasks, checklist answers "
                    "with their evidence) in the draft");
-  command.add_option("--out,-o", args->out,
+  command.add_option("--out", args->out,
                      "write the draft report JSON here (a form: the report JSON; default: "
                      "standard output)");
   command.add_option("--out-dir", args->out_dir, "with --dir: write each draft here, as NAME.json");
