@@ -147,7 +147,7 @@ mstch::node LineChart(const v1::ScoreCard& card, bool html) {
     for (size_t i = 2; i < parts.size(); ++i) {
       std::vector<std::string> words = absl::StrSplit(parts[i], ' ', absl::SkipWhitespace());
       if (words.size() < 2) continue;
-      Series s{words[1], {}, kColors[(i - 2) % 5], i > 2};
+      Series s{words[1], {}, kColors[(i - 2) % 5], static_cast<int>(std::min<size_t>(i - 2, 2))};
       for (size_t w = 2; w < words.size(); ++w) {
         if (words[0] == "constant") {
           s.values.push_back(AsDouble(words[w]));
@@ -163,7 +163,8 @@ mstch::node LineChart(const v1::ScoreCard& card, bool html) {
       }
       series.push_back(std::move(s));
     }
-    return LinesSvg(categories, series, std::string(absl::StripAsciiWhitespace(parts[0])));
+    const std::string title(absl::StripAsciiWhitespace(parts[0]));
+    return Captioned(LinesSvg(categories, series, title), "图：" + title);
   }};
 }
 
@@ -327,6 +328,7 @@ class ReportView {
     if (!card_.declared_total().empty()) view["declared_total"] = card_.declared_total();
     mstch::array levels, indicators, targets;
     std::vector<ScoreBar> bars;
+    std::vector<LostPoints> lost;
     for (const v1::IndicatorResult& i : card_.indicators()) {
       std::string indent;
       for (int k = 1; k < i.level(); ++k) indent += "　";  // full-width space
@@ -345,6 +347,18 @@ class ReportView {
         bars.push_back({i.name(), AsDouble(i.score()).value_or(0), AsDouble(i.weight()).value_or(0),
                         absl::StrCat(i.score(), " / ", i.weight()), i.level()});
       }
+      if (i.leaf()) {
+        auto weight = report::ParseDecimal(i.weight());
+        auto score = report::ParseDecimal(i.score());
+        if (weight.ok() && score.ok() && score->value < weight->value) {
+          const mpq_class shortfall = weight->value - score->value;
+          lost.push_back({i.name(), shortfall.get_d(),
+                          absl::StrCat("扣 ", report::FormatFixed(shortfall, score->decimals),
+                                       " 分（得 ", i.score(), " / ", i.weight(), "）")});
+          lost_total_ += shortfall;
+          lost_decimals_ = std::max(lost_decimals_, score->decimals);
+        }
+      }
       for (const v1::TargetResult& t : i.targets()) {
         targets.push_back(
             mstch::map{{"indicator", Cell(i.name())},
@@ -359,11 +373,23 @@ class ReportView {
                        {"points", t.points()}});
       }
     }
+    std::stable_sort(lost.begin(), lost.end(),
+                     [](const LostPoints& a, const LostPoints& b) { return a.lost > b.lost; });
     view["levels"] = levels;
     view["indicators"] = indicators;
     view["has_targets"] = !targets.empty();
     view["targets"] = targets;
-    view["score_chart"] = html_ ? ScoreBarsSvg(bars, "一级、二级指标得分与分值") : std::string();
+    if (html_) {
+      view["score_chart"] =
+          lost.empty()
+              ? std::string()
+              : Captioned(LostPointsSvg(lost, "扣分的指标"),
+                          "图：各末级指标扣分（共扣 " + LostTotal() + " 分），按扣分多少排列") +
+                    Captioned(ScoreBarsSvg(bars, "一级、二级指标得分与分值"),
+                              "图：一级、二级指标得分（深色）与分值（浅色）；未得满分者为橙色");
+    } else {
+      view["score_chart"] = std::string();
+    }
     mstch::array findings;
     for (const v1::Finding& f : card_.findings()) {
       findings.push_back(
@@ -380,8 +406,12 @@ class ReportView {
   const v1::Report& r_;
   const v1::ScoreCard& card_;
   const v1::Scheme& scheme_;
+  std::string LostTotal() const { return report::FormatFixed(lost_total_, lost_decimals_); }
+
   const DocumentInfo& info_;
   const Wording words_;
+  mpq_class lost_total_ = 0;
+  int lost_decimals_ = 0;
   const bool html_;
 };
 

@@ -29,6 +29,20 @@ std::string Text(double x, double y, const std::string& text, const std::string&
          "</text>";
 }
 
+// A series' marker: a circle, a square or a triangle.
+std::string Marker(int style, double x, double y, const std::string& color) {
+  switch (style) {
+    case 1:
+      return "<rect x=\"" + Num(x - 4) + "\" y=\"" + Num(y - 4) +
+             "\" width=\"8\" height=\"8\" fill=\"" + color + "\"/>";
+    case 2:
+      return "<polygon points=\"" + Num(x) + "," + Num(y - 5) + " " + Num(x - 5) + "," +
+             Num(y + 4) + " " + Num(x + 5) + "," + Num(y + 4) + "\" fill=\"" + color + "\"/>";
+    default:
+      return "<circle cx=\"" + Num(x) + "\" cy=\"" + Num(y) + "\" r=\"4\" fill=\"" + color + "\"/>";
+  }
+}
+
 }  // namespace
 
 std::string ScoreBarsSvg(const std::vector<ScoreBar>& bars, const std::string& title) {
@@ -81,24 +95,55 @@ std::string LinesSvg(const std::vector<std::string>& categories, const std::vect
     svg += Text(x_of(i), height - bottom + 20, categories[i], "text-anchor=\"middle\"");
   }
   double legend_x = left;
+  static const char* const kDashes[] = {"", "stroke-dasharray=\"8 4\" ",
+                                        "stroke-dasharray=\"2 3\" "};
   for (const Series& s : series) {
+    const int style = std::clamp(s.style, 0, 2);
     std::string points;
     for (size_t i = 0; i < s.values.size() && i < categories.size(); ++i) {
       if (!s.values[i]) continue;
       points += Num(x_of(i)) + "," + Num(y_of(*s.values[i])) + " ";
-      svg += "<circle cx=\"" + Num(x_of(i)) + "\" cy=\"" + Num(y_of(*s.values[i])) +
-             "\" r=\"4\" fill=\"" + s.color + "\"/>";
+      svg += Marker(style, x_of(i), y_of(*s.values[i]), s.color);
     }
     svg += "<polyline fill=\"none\" stroke=\"" + s.color + "\" stroke-width=\"2\" " +
-           (s.dashed ? "stroke-dasharray=\"6 4\" " : "") + "points=\"" + points + "\"/>";
+           kDashes[style] + "points=\"" + points + "\"/>";
     double ly = height - 22;
-    svg += "<line x1=\"" + Num(legend_x) + "\" x2=\"" + Num(legend_x + 24) + "\" y1=\"" +
+    svg += "<line x1=\"" + Num(legend_x) + "\" x2=\"" + Num(legend_x + 28) + "\" y1=\"" +
            Num(ly - 4) + "\" y2=\"" + Num(ly - 4) + "\" stroke=\"" + s.color +
-           "\" stroke-width=\"2\" " + (s.dashed ? "stroke-dasharray=\"6 4\"" : "") + "/>";
-    svg += Text(legend_x + 30, ly, s.name);
-    legend_x += 40 + 14 * s.name.size() / 3.0 + 20;
+           "\" stroke-width=\"2\" " + kDashes[style] + "/>";
+    svg += Marker(style, legend_x + 14, ly - 4, s.color);
+    svg += Text(legend_x + 34, ly, s.name);
+    legend_x += 44 + 14 * s.name.size() / 3.0 + 20;
   }
   return svg + "</svg>";
+}
+
+std::string LostPointsSvg(const std::vector<LostPoints>& leaves, const std::string& title) {
+  const double row = 26, label_width = 200, bar_width = 300, text_width = 200, top = 30;
+  double most = 0;
+  for (const LostPoints& l : leaves) most = std::max(most, l.lost);
+  if (most <= 0) most = 1;
+  const double height = top + row * leaves.size() + 10;
+  std::string svg = Open(label_width + bar_width + text_width, height, title);
+  // The legend: what a bar's length means.
+  svg +=
+      "<rect x=\"" + Num(label_width) + "\" y=\"6\" width=\"14\" height=\"12\" fill=\"#8b1a1a\"/>";
+  svg += Text(label_width + 20, 17, "扣分（条长与扣分最多的指标相比）", "fill=\"#333\"");
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    const LostPoints& l = leaves[i];
+    const double y = top + row * i;
+    // At least a sliver, so that no loss is invisible.
+    const double length = std::max(3.0, bar_width * l.lost / most);
+    svg += Text(4, y + 17, l.label);
+    svg += "<rect x=\"" + Num(label_width) + "\" y=\"" + Num(y + 4) + "\" width=\"" + Num(length) +
+           "\" height=\"16\" fill=\"#8b1a1a\"/>";
+    svg += Text(label_width + length + 8, y + 17, l.text);
+  }
+  return svg + "</svg>";
+}
+
+std::string Captioned(const std::string& svg, const std::string& caption) {
+  return "<figure>" + svg + "<figcaption>" + HtmlEscape(caption) + "</figcaption></figure>";
 }
 
 std::string HistogramSvg(const std::vector<std::pair<std::string, int>>& bins,

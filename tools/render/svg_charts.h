@@ -25,12 +25,30 @@ struct ScoreBar {
 // filled in.
 std::string ScoreBarsSvg(const std::vector<ScoreBar>& bars, const std::string& title);
 
-// A line per series over the categories (e.g. quarters), in percent.
+// One leaf indicator that lost points.
+struct LostPoints {
+  std::string label;  // the indicator's name
+  double lost = 0;    // drawing geometry only
+  std::string text;   // "扣 1.15 分（得 1.85 / 3）"
+};
+
+// Where the points went: a bar per leaf that lost points, the longest the
+// largest loss, so that a loss of 0.03 on a weight of 6 still shows; with
+// a legend.
+std::string LostPointsSvg(const std::vector<LostPoints>& leaves, const std::string& title);
+
+// An SVG with its caption below it, for a document's figure.
+std::string Captioned(const std::string& svg, const std::string& caption);
+
+// A line per series over the categories (e.g. quarters), in percent. The
+// first series is solid with round markers, the second dashed with square
+// ones, the third dotted with triangles, so that they stay apart printed in
+// grey.
 struct Series {
   std::string name;
   std::vector<std::optional<double>> values;
   std::string color;
-  bool dashed = false;
+  int style = 0;  // 0 solid ●, 1 dashed ■, 2 dotted ▲
 };
 std::string LinesSvg(const std::vector<std::string>& categories, const std::vector<Series>& series,
                      const std::string& title);
