@@ -118,7 +118,7 @@ TEST_F(Documents, SummaryRanksStoredReportsWithTies) {
               ::testing::StartsWith("3,LH-ZWFWSJGLJ,深圳市龙华区政务服务数据管理局,,97.06,优,"));
   EXPECT_THAT(lines[4], ::testing::StartsWith("4,A3,部门A3,"));
   EXPECT_THAT(lines[5], ::testing::StartsWith("未评分,A5,部门A5,,,,"));
-  EXPECT_THAT(lines[1], ::testing::HasSubstr(",q2_progress,草稿,1,"));
+  EXPECT_THAT(lines[1], ::testing::HasSubstr(",第二季度资金支出进度,草稿,1,"));
   // By default drafts are listed apart, as drafts.
   testing::CommandResult table = Cli({"summary", "--year", "2019"});
   EXPECT_THAT(table.out, HasSubstr("排名 0 个部门"));
@@ -332,6 +332,41 @@ TEST_F(Documents, TheSeedsPdfIsA4WithItsTextTablesAndFontsEmbedded) {
   CommandResult stored_text = RunCommand({"/usr/bin/pdftotext", stored, "-"});
   EXPECT_NE(stored_text.out.find("未审核（修订版本 2）"),
             std::string::npos);  // submitted: revision 2
+}
+
+// The year's site: the summary linking to each department's page and
+// document, every page loading in Chromium with nothing fetched.
+TEST_F(Documents, TheYearsSiteLinksEveryStoredDepartmentsPageAndDocument) {
+  ASSERT_EQ(Cli({"save", kSeed, Variant(data_, "H1", "5273.84")}).exit_code, 0);
+  ASSERT_EQ(Cli({"score", "LH-ZWFWSJGLJ/2019"}).exit_code, 3);
+  ASSERT_EQ(
+      Cli({"submit", "LH-ZWFWSJGLJ/2019", "--explain", "第二季度数据以财政系统为准"}).exit_code, 0);
+  const std::string site = data_ + "/site";
+  CommandResult made = Cli({"site", "--year", "2019", "--out", site});
+  EXPECT_EQ(made.exit_code, 3) << made.err;  // the seed's card has an error finding
+  EXPECT_THAT(made.err, HasSubstr("2 department pages, 1 document"));
+  for (const char* file : {"index.html", "summary.csv", "summary.xlsx", "LH-ZWFWSJGLJ/index.html",
+                           "LH-ZWFWSJGLJ/report.html", "H1/index.html"}) {
+    EXPECT_TRUE(std::filesystem::exists(site + "/" + file)) << file;
+  }
+  EXPECT_FALSE(std::filesystem::exists(site + "/H1/report.html"));  // not scored: no document
+  const std::string index = ReadFile(site + "/index.html");
+  EXPECT_THAT(index, HasSubstr("<a href=\"LH-ZWFWSJGLJ/index.html\">"));
+  EXPECT_THAT(index, HasSubstr("第二季度资金支出进度"));  // the error, named
+  const std::string page = ReadFile(site + "/LH-ZWFWSJGLJ/index.html");
+  EXPECT_THAT(page, HasSubstr("<a href=\"report.html\">"));
+  EXPECT_THAT(page, HasSubstr("<a href=\"../index.html\">"));
+  EXPECT_THAT(page, HasSubstr("修订记录"));
+  EXPECT_THAT(page, HasSubstr("第二季度数据以财政系统为准"));  // the submission's explanation
+  EXPECT_THAT(ReadFile(site + "/H1/index.html"), HasSubstr("尚未评分"));
+  const std::string artifacts = std::string(JIXIAO_BIN_DIR) + "/../artifacts";
+  std::filesystem::create_directories(artifacts);
+  for (const auto& [file, name] : std::vector<std::pair<std::string, std::string>>{
+           {"index.html", "site-index"},
+           {"LH-ZWFWSJGLJ/index.html", "site-department"},
+           {"LH-ZWFWSJGLJ/report.html", "site-report"}}) {
+    EXPECT_EQ(LoadInChromium(site + "/" + file, artifacts + "/" + name + ".png"), "") << file;
+  }
 }
 
 TEST_F(Documents, HtmlPagesLoadInChromiumWithoutErrorsOrRequests) {

@@ -20,6 +20,7 @@
 #include "tools/jixiao/exit_codes.h"
 #include "tools/jixiao/inputs.h"
 #include "tools/jixiao/schemes.h"
+#include "tools/jixiao/stored_reports.h"
 
 namespace jixiao::cli {
 namespace {
@@ -141,6 +142,61 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
   if (!scheme.ok()) return scheme.status();
   scored.scheme = *std::move(scheme);
   return scored;
+}
+
+absl::StatusOr<Year> LoadYear(const GlobalOptions& global, int fiscal_year, v1::ReportStatus only) {
+  StorageClient client(global.client);
+  // Every report of the year: the progress line counts them all, whatever
+  // --status shows.
+  Year out;
+  std::vector<v1::ReportRevision>& reports = out.reports;
+  v1::ListReportsRequest list;
+  list.set_fiscal_year(fiscal_year);
+  list.set_page_size(1000);
+  absl::StatusOr<std::string> read =
+      ReadPages(client, &Stub::ListReports, list, /*all=*/true, [&](v1::ListReportsResponse& page) {
+        for (auto& r : *page.mutable_reports()) reports.push_back(std::move(r));
+      });
+  if (!read.ok()) return read.status();
+  std::vector<v1::ScoreCard>& cards = out.cards;
+  v1::ListScoreCardsRequest card_list;
+  card_list.set_fiscal_year(fiscal_year);
+  card_list.set_page_size(1000);
+  read = ReadPages(client, &Stub::ListScoreCards, card_list, /*all=*/true,
+                   [&](v1::ListScoreCardsResponse& page) {
+                     for (auto& c : *page.mutable_cards()) cards.push_back(std::move(c));
+                   });
+  if (!read.ok()) return read.status();
+  std::optional<v1::Roster>& roster = out.roster;
+  {
+    v1::GetRosterRequest request;
+    request.set_fiscal_year(fiscal_year);
+    v1::GetRosterResponse response;
+    absl::Status status = client.Call(&Stub::GetRoster, request, response);
+    if (status.ok()) {
+      roster = std::move(*response.mutable_roster());
+    } else if (!absl::IsNotFound(status)) {
+      return status;
+    }
+  }
+
+  // The columns and grade bins follow the year's scheme: its assignment,
+  // or, for a year without one, the scheme its first card was scored with.
+  auto assigned = SchemeForYear(client, fiscal_year, SchemeChoice());
+  if (!assigned.ok()) return assigned.status();
+  v1::Scheme& scheme = out.scheme;
+  if (*assigned) {
+    scheme = **std::move(assigned);
+  } else if (!cards.empty()) {
+    auto of_card = SchemeOfCard(global, cards.front());
+    if (!of_card.ok()) return of_card.status();
+    scheme = *std::move(of_card);
+  }
+  render::SummaryOptions options;
+  options.roster = roster ? &*roster : nullptr;
+  options.only = only;
+  out.summary = render::BuildSummary(fiscal_year, reports, cards, scheme, options);
+  return out;
 }
 
 std::string DocumentDate(int64_t seconds) {

@@ -5,7 +5,9 @@
 #ifndef JIXIAO_TOOLS_JIXIAO_DOCUMENTS_H_
 #define JIXIAO_TOOLS_JIXIAO_DOCUMENTS_H_
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
@@ -39,6 +41,20 @@ struct Scored {
   v1::Scheme scheme;
   render::DocumentInfo info;  // a file: 草稿, dated today; stored: its status, revision, date
 };
+
+// A year as storage-svc holds it: every report's latest revision, the
+// latest card of each, the roster (if set), the year's scheme (assigned,
+// else the first card's), and the summary built from them with reports of
+// status `only` (unspecified: all).
+struct Year {
+  std::vector<v1::ReportRevision> reports;
+  std::vector<v1::ScoreCard> cards;
+  std::optional<v1::Roster> roster;
+  v1::Scheme scheme;
+  render::Summary summary;
+};
+absl::StatusOr<Year> LoadYear(const GlobalOptions& global, int fiscal_year,
+                              v1::ReportStatus only = v1::REPORT_STATUS_UNSPECIFIED);
 
 // "2026 年 12 月 1 日": the day `seconds` since the epoch falls on in
 // Beijing time (UTC+8, the time of the official file).

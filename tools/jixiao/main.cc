@@ -58,6 +58,7 @@ const Command* const kCommands[] = {
     &kCardCommand,
     &kRenderCommand,
     &kSummaryCommand,
+    &kSiteCommand,
     &kCompareCommand,
     &kAuditCommand,
     &kChangesCommand,

@@ -93,7 +93,8 @@ struct SummaryRow {
   std::string card_time;      // when it was saved, "2026-12-01T10:00:00Z"; "" if not known
   std::vector<std::string> level_scores;  // per 一级 indicator, in scheme order
   int errors = 0, warnings = 0, infos = 0;
-  std::vector<std::string> error_subjects;  // what each error finding is about, once each
+  std::vector<std::string> error_subjects;  // what each error finding is about, once each (ids)
+  std::vector<std::string> error_subject_names;  // the same as people name them
   std::string status;                       // 草稿, 已提交, ...; "" for 未提交
 };
 
@@ -161,7 +162,21 @@ std::vector<std::string> SummaryCells(const SummaryRow& row, const std::string& 
 
 // UTF-8 with a byte-order mark, so that Excel and WPS read the Chinese text.
 std::string SummaryCsv(const Summary& summary);
-std::string SummaryHtml(const Summary& summary, const Templates& templates);
+// With `links`, each stored department's name links to its page of the
+// year's site (CODE/index.html).
+std::string SummaryHtml(const Summary& summary, const Templates& templates, bool links = false);
+
+// One department's page of the year's site (jixiao site): where its report
+// stands, its card (the total, the 一级 scores, the findings, named as
+// people name them) and every revision of it, with a link to its document.
+struct DepartmentPage {
+  const SummaryRow* row = nullptr;          // its line in the year's summary
+  std::vector<v1::ReportRevision> history;  // every revision, oldest first
+  const v1::ScoreCard* card = nullptr;      // null: not scored
+  const v1::Scheme* scheme = nullptr;       // the card's; may be empty
+  bool has_document = false;                // report.html beside the page
+};
+std::string DepartmentHtml(const DepartmentPage& page, const Templates& templates);
 // The same as an .xlsx workbook at `path`: the progress line, a frozen
 // header with filters, scores as numbers shown with their decimals, the
 // averages below.

@@ -16,6 +16,7 @@
 #include "tools/render/document_parts.h"
 #include "tools/render/render.h"
 #include "tools/render/svg_charts.h"
+#include "tools/render/wording.h"
 
 namespace jixiao::render {
 
@@ -215,6 +216,7 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
         mpq_class gap = declared->value - verified->value;
         k.row.gap = (gap > 0 ? "+" : "") + report::FormatFixed(gap, 2);
       }
+      const Wording words(scheme, card);
       for (const auto& f : card.findings()) {
         if (f.severity() == v1::SEVERITY_ERROR) {
           ++k.row.errors;
@@ -222,6 +224,7 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
           if (std::find(k.row.error_subjects.begin(), k.row.error_subjects.end(), subject) ==
               k.row.error_subjects.end()) {
             k.row.error_subjects.push_back(subject);
+            k.row.error_subject_names.push_back(words.NameOf(subject));
           }
         } else if (f.severity() == v1::SEVERITY_WARNING) {
           ++k.row.warnings;
@@ -321,7 +324,7 @@ std::vector<std::string> SummaryCells(const SummaryRow& row, const std::string& 
   cells.push_back(row.apart == "未提交" ? "" : std::to_string(row.errors));
   cells.push_back(row.apart == "未提交" ? "" : std::to_string(row.warnings));
   cells.push_back(row.apart == "未提交" ? "" : std::to_string(row.infos));
-  cells.push_back(absl::StrJoin(row.error_subjects, "、"));
+  cells.push_back(absl::StrJoin(row.error_subject_names, "、"));
   cells.push_back(row.status);
   cells.push_back(row.card_revision > 0 ? std::to_string(row.card_revision) : "");
   cells.push_back(row.card_time);
@@ -356,7 +359,7 @@ std::string SummaryCsv(const Summary& summary) {
   return csv;
 }
 
-std::string SummaryHtml(const Summary& summary, const Templates& templates) {
+std::string SummaryHtml(const Summary& summary, const Templates& templates, bool links) {
   mstch::array ranked, apart;
   int scored = 0, flagged = 0;
   std::vector<std::pair<std::string, int>> bins;
@@ -375,7 +378,7 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates) {
                      {"gap", row.gap},
                      {"levels", levels},
                      {"errors", not_started ? std::string() : std::to_string(row.errors)},
-                     {"subjects", absl::StrJoin(row.error_subjects, "、")},
+                     {"subjects", absl::StrJoin(row.error_subject_names, "、")},
                      {"warnings", not_started ? std::string() : std::to_string(row.warnings)},
                      {"infos", not_started ? std::string() : std::to_string(row.infos)},
                      {"status", row.status},
@@ -385,6 +388,8 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates) {
                      {"off_roster", row.off_roster},
                      {"stale", row.stale && row.apart != "需重新评分"},
                      {"flagged", row.errors > 0}};
+    // A department code is a file name (report::IsCode): its page's folder.
+    if (links && !not_started) cells["link"] = row.code + "/index.html";
     (row.rank > 0 ? ranked : apart).push_back(std::move(cells));
     if (row.rank > 0) ++scored;
     if (row.errors > 0) ++flagged;
@@ -405,7 +410,8 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates) {
                   {"rows", ranked},
                   {"apart", apart},
                   {"has_apart", !apart.empty()},
-                  {"chart", HistogramSvg(bins, "得分分布（按等级，已排名部门）")}};
+                  {"chart", Captioned(HistogramSvg(bins, "得分分布（按等级，已排名部门）"),
+                                      "图：已排名部门的等级分布")}};
   return Mustache(templates.Get("summary.html.mustache"), view, true);
 }
 

@@ -40,6 +40,7 @@ Wording::Wording(const v1::Scheme& scheme, const v1::ScoreCard& card) {
 }
 
 std::string Wording::NameOf(const std::string& id) const {
+  if (id.empty()) return id;
   absl::string_view path = id;
   const bool prior = absl::ConsumePrefix(&path, "prior.");
   std::string name;

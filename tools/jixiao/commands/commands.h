@@ -40,6 +40,7 @@ extern const Command kTemplateCommand;  // template.cc
 // Documents.
 extern const Command kRenderCommand;   // render.cc
 extern const Command kSummaryCommand;  // summary.cc
+extern const Command kSiteCommand;     // site.cc
 extern const Command kCompareCommand;  // compare.cc
 
 // Operating storage-svc.

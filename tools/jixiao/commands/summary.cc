@@ -128,56 +128,11 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
   }
   auto templates = LoadTemplates(args.document.templates);
   if (!templates.ok()) return DocumentError("--templates", templates.status(), global);
-  StorageClient client(global.client);
-  // Every report of the year: the progress line counts them all, whatever
-  // --status shows.
-  std::vector<v1::ReportRevision> reports;
-  v1::ListReportsRequest list;
-  list.set_fiscal_year(args.year);
-  list.set_page_size(1000);
-  absl::StatusOr<std::string> read =
-      ReadPages(client, &Stub::ListReports, list, /*all=*/true, [&](v1::ListReportsResponse& page) {
-        for (auto& r : *page.mutable_reports()) reports.push_back(std::move(r));
-      });
-  if (!read.ok()) return DocumentError("summary", read.status(), global);
-  std::vector<v1::ScoreCard> cards;
-  v1::ListScoreCardsRequest card_list;
-  card_list.set_fiscal_year(args.year);
-  card_list.set_page_size(1000);
-  read = ReadPages(client, &Stub::ListScoreCards, card_list, /*all=*/true,
-                   [&](v1::ListScoreCardsResponse& page) {
-                     for (auto& c : *page.mutable_cards()) cards.push_back(std::move(c));
-                   });
-  if (!read.ok()) return DocumentError("summary", read.status(), global);
-  std::optional<v1::Roster> roster;
-  {
-    v1::GetRosterRequest request;
-    request.set_fiscal_year(args.year);
-    v1::GetRosterResponse response;
-    absl::Status status = client.Call(&Stub::GetRoster, request, response);
-    if (status.ok()) {
-      roster = std::move(*response.mutable_roster());
-    } else if (!absl::IsNotFound(status)) {
-      return DocumentError("summary", status, global);
-    }
-  }
-
-  // The columns and grade bins follow the year's scheme: its assignment,
-  // or, for a year without one, the scheme its first card was scored with.
-  auto assigned = SchemeForYear(client, args.year, SchemeChoice());
-  if (!assigned.ok()) return DocumentError("summary", assigned.status(), global);
-  v1::Scheme scheme;
-  if (*assigned) {
-    scheme = **std::move(assigned);
-  } else if (!cards.empty()) {
-    auto of_card = SchemeOfCard(global, cards.front());
-    if (!of_card.ok()) return DocumentError("summary", of_card.status(), global);
-    scheme = *std::move(of_card);
-  }
-  render::SummaryOptions options;
-  options.roster = roster ? &*roster : nullptr;
-  if (!args.status.empty()) options.only = *ParseStatusName(args.status);  // checked by CLI11
-  render::Summary summary = render::BuildSummary(args.year, reports, cards, scheme, options);
+  const v1::ReportStatus only =
+      args.status.empty() ? v1::REPORT_STATUS_UNSPECIFIED : *ParseStatusName(args.status);
+  auto year = LoadYear(global, args.year, only);  // --status is checked by CLI11
+  if (!year.ok()) return DocumentError("summary", year.status(), global);
+  const render::Summary& summary = year->summary;
   // Like every command that shows a card: 3 when one shown as it stands
   // has error findings.
   int code = kOk;
