@@ -278,8 +278,8 @@ TEST_F(Import, ADirectoryComesInOneLineADocument) {
   EXPECT_THAT(run.out, HasSubstr("broken.pdf: error: "));
   EXPECT_THAT(run.out, HasSubstr("is not a PDF"));
   EXPECT_THAT(run.out,
-              HasSubstr("qinghu-culture-2021.md: 65 read, 4 missing, 1 conflict, 9 implied "
-                        "(procurement.declared_execution_rate) -> "));
+              HasSubstr("qinghu-culture-2021.md: 65 read, 4 missing, 1 conflict "
+                        "(procurement.declared_execution_rate), 9 implied, 0 not read -> "));
   EXPECT_THAT(run.out, HasSubstr("qinghu-health-2020.md: 40 read, 31 missing, 0 conflicts"));
   EXPECT_THAT(run.out, ::testing::Not(HasSubstr("readme.rtf")));
   v1::Report health;

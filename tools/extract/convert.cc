@@ -221,6 +221,13 @@ absl::StatusOr<std::string> DocumentText(const std::string& path, const ConvertL
     case Format::kWorkbook:
       return absl::InvalidArgumentError(absl::StrCat(path, " is a workbook: it is read as a form"));
     case Format::kUnknown:
+      if (absl::EndsWith(absl::AsciiStrToLower(path), ".doc")) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path,
+            " is an old Word .doc: save it as .docx in Word or WPS (or: soffice --headless "
+            "--convert-to docx ",
+            path, "), then import the .docx"));
+      }
       return absl::InvalidArgumentError(absl::StrCat(
           path, ": not a document jixiao import reads (.txt, .md, .docx, .pdf, or a form .xlsx)"));
   }

@@ -283,15 +283,25 @@ void ReadTables(const Document& doc, const RuleSet& rules, Collected& out) {
       if (block.cells.empty() || !Under(doc, b, rule.under.get())) continue;
       std::vector<std::string> cells;
       for (const std::string& cell : block.cells) cells.push_back(Normalise(cell).text);
-      // A header: every column's header in order.
+      // A header: every column's header in order, the optional ones where
+      // present (-1 where not).
       std::vector<int> found;
-      for (size_t c = 0, k = 0; c < rule.columns.size() && k < cells.size(); ++k) {
-        if (RE2::FullMatch(cells[k], *rule.columns[c].second)) {
-          found.push_back(static_cast<int>(k));
-          ++c;
+      size_t k = 0;
+      bool header = true;
+      for (const TableRule::Column& column : rule.columns) {
+        size_t at = k;
+        while (at < cells.size() && !RE2::FullMatch(cells[at], *column.header)) ++at;
+        if (at < cells.size()) {
+          found.push_back(static_cast<int>(at));
+          k = at + 1;
+        } else if (column.optional) {
+          found.push_back(-1);
+        } else {
+          header = false;
+          break;
         }
       }
-      if (found.size() == rule.columns.size()) {
+      if (header) {
         columns = std::move(found);
         header_columns = block.columns;
         header_cells = block.cells;
@@ -316,6 +326,7 @@ void ReadTables(const Document& doc, const RuleSet& rules, Collected& out) {
           }
         }
         for (const auto& [column, target] : row.cells) {
+          if (columns[column] < 0) continue;  // an optional column this table lacks
           const auto at = std::find(placed.begin(), placed.end(), columns[column]);
           if (at == placed.end()) continue;
           const size_t index = at - placed.begin();

@@ -220,15 +220,24 @@ absl::Status CompileTables(const importer::v1::Rules& proto, const Locator& at, 
     if (t.column_size() == 0 || t.row_size() == 0) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": needs columns and rows"));
     }
+    bool required = false;
     for (const auto& c : t.column()) {
-      for (const auto& [name, header] : rule.columns) {
-        if (name == c.name()) {
-          return absl::InvalidArgumentError(absl::StrCat(where, ": column ", name, " twice"));
+      for (const auto& column : rule.columns) {
+        if (column.name == c.name()) {
+          return absl::InvalidArgumentError(absl::StrCat(where, ": column ", c.name(), " twice"));
         }
       }
-      std::unique_ptr<RE2> header;
-      JIXIAO_ASSIGN(header, CompilePattern(c.header(), where + ": column " + c.name(), true));
-      rule.columns.emplace_back(c.name(), std::move(header));
+      TableRule::Column column;
+      column.name = c.name();
+      column.optional = c.optional();
+      required |= !c.optional();
+      JIXIAO_ASSIGN(column.header,
+                    CompilePattern(c.header(), where + ": column " + c.name(), true));
+      rule.columns.push_back(std::move(column));
+    }
+    if (!required) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": needs a column that is not optional, to know its header by"));
     }
     for (const auto& r : t.row()) {
       TableRule::RowRule row;
@@ -236,7 +245,7 @@ absl::Status CompileTables(const importer::v1::Rules& proto, const Locator& at, 
       for (const auto& c : r.cell()) {
         int column = -1;
         for (size_t k = 0; k < rule.columns.size(); ++k) {
-          if (rule.columns[k].first == c.column()) column = static_cast<int>(k);
+          if (rule.columns[k].name == c.column()) column = static_cast<int>(k);
         }
         if (column < 0) {
           return absl::InvalidArgumentError(absl::StrCat(where, ": row ", r.label(), ": column \"",
@@ -312,7 +321,7 @@ int RuleSet::ProgramSize() const {
   }
   for (const TableRule& t : tables) {
     add(t.under);
-    for (const auto& c : t.columns) add(c.second);
+    for (const auto& c : t.columns) add(c.header);
     for (const auto& r : t.rows) add(r.label);
   }
   for (const SectionRule& s : sections) {

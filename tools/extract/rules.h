@@ -46,7 +46,12 @@ struct SentenceRule {
 
 struct TableRule {
   std::unique_ptr<RE2> under;
-  std::vector<std::pair<std::string, std::unique_ptr<RE2>>> columns;  // name, header
+  struct Column {
+    std::string name;
+    std::unique_ptr<RE2> header;
+    bool optional = false;
+  };
+  std::vector<Column> columns;
   struct RowRule {
     std::unique_ptr<RE2> label;
     std::vector<std::pair<int, Target>> cells;  // column index, what it holds

@@ -6,6 +6,8 @@
 // (.xlsx) is read cell by cell, as `jixiao save FILE.xlsx` reads it.
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -89,6 +91,16 @@ Imported ImportDocument(const std::string& path, const extract::RuleSet& rules,
                   missing.end());
   }
   if (document.blocks.empty()) out.notes.push_back(path + ": holds no text (a scanned PDF?)");
+  // What a draft cannot be saved without is missing whatever the rules read.
+  auto& missing = out.extraction.missing;
+  for (const char* path : {"identity.department_name", "identity.fiscal_year"}) {
+    const bool unset = std::string(path) == "identity.fiscal_year"
+                           ? report.identity().fiscal_year() == 0
+                           : report.identity().department_name().empty();
+    if (unset && std::find(missing.begin(), missing.end(), path) == missing.end()) {
+      missing.insert(missing.begin(), path);
+    }
+  }
   return out;
 }
 
@@ -241,8 +253,9 @@ int WriteDraft(const v1::Report& report, const std::string& out) {
   std::error_code error;
   if (!file.fail()) std::filesystem::rename(partial, out, error);
   if (file.fail() || error) {
+    const std::string why = error ? error.message() : std::strerror(errno);
     std::filesystem::remove(partial, error);
-    std::cerr << "jixiao: cannot write " << out << "\n";
+    std::cerr << "jixiao: cannot write " << out << ": " << why << "\n";
     return kFailure;
   }
   return kOk;
@@ -253,7 +266,8 @@ int ImportOne(const GlobalOptions& global, const ImportArgs& args, const extract
   if (!problem.empty()) {
     std::cerr << "jixiao: --department " << problem
               << (args.department.empty()
-                      ? ": a document does not say its department's code; give it, as on the roster"
+                      ? ": a document does not say its department's code; give the code the year's "
+                        "roster (jixiao admin roster) lists it under"
                       : "")
               << "\n";
     return kUsage;
@@ -313,7 +327,11 @@ int ImportDirectory(const GlobalOptions& global, const ImportArgs& args,
         return kInvalidInput;
       }
       if (r.line == 1 && r.fields[0] == "file") continue;  // a header
-      codes[r.fields[0]] = r.fields[1];
+      if (!codes.emplace(r.fields[0], r.fields[1]).second) {
+        std::cerr << "jixiao: " << args.departments << ":" << r.line << ": " << r.fields[0]
+                  << " is named twice; a document has one department\n";
+        return kInvalidInput;
+      }
     }
   } else if (std::string problem = report::DepartmentCodeProblem(args.department);
              !problem.empty()) {
@@ -335,6 +353,12 @@ int ImportDirectory(const GlobalOptions& global, const ImportArgs& args,
     return kInvalidInput;
   }
   std::sort(files.begin(), files.end());
+  for (const auto& [name, code] : codes) {
+    if (!std::filesystem::exists(std::filesystem::path(args.dir) / name)) {
+      std::cerr << "jixiao: " << args.departments << " names " << name << ", which is not in "
+                << args.dir << "\n";
+    }
+  }
   if (!args.out_dir.empty()) std::filesystem::create_directories(args.out_dir, error);
   int code = kOk;
   Value summary;
@@ -363,12 +387,12 @@ int ImportDirectory(const GlobalOptions& global, const ImportArgs& args,
       continue;
     }
     const auto& e = imported.extraction;
-    absl::StrAppend(&line, e.figures.size(), " read, ", e.missing.size(), " missing, ",
-                    e.conflicts.size(), e.conflicts.size() == 1 ? " conflict" : " conflicts", ", ",
-                    e.inferred.size(), " implied");
     std::vector<std::string> conflicting;
     for (const auto& c : e.conflicts) conflicting.push_back(c.path);
+    absl::StrAppend(&line, e.figures.size(), " read, ", e.missing.size(), " missing, ",
+                    e.conflicts.size(), e.conflicts.size() == 1 ? " conflict" : " conflicts");
     if (!conflicting.empty()) absl::StrAppend(&line, " (", absl::StrJoin(conflicting, ", "), ")");
+    absl::StrAppend(&line, ", ", e.inferred.size(), " implied, ", e.notes.size(), " not read");
     if (!args.out_dir.empty()) {
       // NAME.json; NAME.EXT.json when two documents share a name (2020.md, 2020.docx).
       const std::string stem = file.stem().string();
@@ -387,6 +411,8 @@ int ImportDirectory(const GlobalOptions& global, const ImportArgs& args,
     fields["figures"].set_number_value(e.figures.size());
     fields["missing"].set_number_value(e.missing.size());
     fields["inferred"].set_number_value(e.inferred.size());
+    auto& notes = *fields["notes"].mutable_list_value();
+    for (const auto& note : e.notes) notes.add_values()->set_string_value(note);
     auto& list = *fields["conflicts"].mutable_list_value();
     for (const auto& path : conflicting) list.add_values()->set_string_value(path);
     if (global.output != "json") std::cout << line << "\n";
@@ -461,8 +487,8 @@ CommandRun Define(CLI::App& command) {
                    "keep what is implied, not stated (counted tasks, checklist answers "
                    "with their evidence) in the draft");
   command.add_option("--out", args->out,
-                     "write the draft report JSON here (a form: the report JSON; default: "
-                     "standard output)");
+                     "write the draft report JSON here (a form's report JSON goes to standard "
+                     "output without it); never the document itself");
   command.add_option("--out-dir", args->out_dir, "with --dir: write each draft here, as NAME.json");
   command.add_flag("--text", args->text,
                    "print the document's text as converted, with the line numbers that "
