@@ -138,8 +138,10 @@ TEST_F(Documents, ComparesTwoYears) {
   testing::CommandResult compared = Cli({"compare", "C1/2020", "C1/2019"});
   ASSERT_EQ(compared.exit_code, 3) << compared.err;
   EXPECT_THAT(compared.out, HasSubstr("2019 年 / 2020 年"));
-  EXPECT_THAT(compared.out,
-              HasSubstr("| 　　政府采购执行率 | 3 | 37.92% | 0.00 | 100.00% | 3.00 | +3.00 |"));
+  EXPECT_THAT(compared.out, HasSubstr("| 　　**政府采购执行率** | 3 | 37.92% | 100.00% | "
+                                      "+62.08 个百分点 | 0.00 | 3.00 | **+3.00** |"));
+  EXPECT_THAT(compared.out, HasSubstr("| **实际政府采购金额** | 2,000 万元 | 5,273.84 万元 | "
+                                      "**+3,273.84** | +163.69% |"));
   EXPECT_EQ(Cli({"compare", "C1/2019", "LH-ZWFWSJGLJ/2019"}).exit_code, 4);  // not stored
 }
 

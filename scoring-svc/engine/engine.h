@@ -139,6 +139,17 @@ SchemeForm FormOf(const CompiledScheme& scheme);
 // 实际政府采购金额), or "" for a path it does not name.
 std::string StandardFieldName(absl::string_view path);
 
+// The standard form's figures in report order, each with its name, unit
+// and the heading it is shown under (部门预算, 政府采购, ...).
+struct StandardField {
+  std::string path, name, unit, group;
+};
+std::vector<StandardField> StandardFields();
+
+// The figure at a report path ("budget.income"; "figures.ID" for a
+// declared figure), or null if the report lacks it or the path names none.
+const v1::Decimal* FigureAt(const v1::Report& report, const std::string& path);
+
 // True if any finding has error severity.
 bool HasErrors(const std::vector<v1::Finding>& findings);
 bool HasErrors(const v1::ScoreCard& card);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "scoring-svc/engine/compiled_scheme.h"
 #include "scoring-svc/engine/engine.h"
+#include "scoring-svc/engine/field_path.h"
 
 namespace jixiao::engine {
 namespace {
@@ -14,12 +15,12 @@ namespace {
 // The standard form's fields, as its paper table names them, in report
 // order: path, name, unit. A group's heading is the entry whose path is the
 // group's own name.
-struct StandardField {
+struct FormField {
   const char* path;
   const char* name;
   const char* unit;
 };
-constexpr StandardField kStandardFields[] = {
+constexpr FormField kStandardFields[] = {
     {"budget", "部门预算", ""},
     {"budget.income", "部门预算收入", "万元"},
     {"budget.general_public_appropriation", "其中：一般公共预算拨款收入", "万元"},
@@ -145,7 +146,7 @@ SchemeForm FormOf(const CompiledScheme& compiled) {
     reads.erase(it);
   };
   std::string group;
-  for (const StandardField& field : kStandardFields) {
+  for (const FormField& field : kStandardFields) {
     if (std::string(field.path).find('.') == std::string::npos) {
       group = field.name;
       continue;
@@ -202,8 +203,30 @@ SchemeForm FormOf(const CompiledScheme& compiled) {
   return form;
 }
 
+std::vector<StandardField> StandardFields() {
+  std::vector<StandardField> out;
+  std::string group;
+  for (const FormField& field : kStandardFields) {
+    if (std::string(field.path).find('.') == std::string::npos) {
+      group = field.name;
+      continue;
+    }
+    out.push_back({field.path, field.name, field.unit, group});
+  }
+  return out;
+}
+
+const v1::Decimal* FigureAt(const v1::Report& report, const std::string& path) {
+  if (absl::StartsWith(path, "figures.")) {
+    auto it = report.figures().find(path.substr(sizeof("figures.") - 1));
+    return it == report.figures().end() ? nullptr : &it->second;
+  }
+  auto compiled = FieldPath::Compile(path, v1::Report::descriptor());
+  return compiled.ok() ? compiled->Find(report) : nullptr;
+}
+
 std::string StandardFieldName(absl::string_view path) {
-  for (const StandardField& field : kStandardFields) {
+  for (const FormField& field : kStandardFields) {
     if (path == field.path) return field.name;
   }
   return "";

@@ -186,9 +186,14 @@ absl::Status SummaryXlsx(const Summary& summary, const std::string& path);
 // either card holds, and the figures `scheme` declares (by group), with the
 // change. `scheme` is card_a's; empty (id "") if not known, and then the
 // figures are listed under their ids.
+// Each indicator's value change (rates in 个百分点) is shown beside its
+// score change, then the standard form's amounts and the scheme's own
+// figures with their change in 万元 and in percent; the largest moves are
+// marked. With `changed_only`, rows that did not change are left out.
 std::string RenderCompare(const v1::Report& report_a, const v1::ScoreCard& card_a,
                           const v1::Report& report_b, const v1::ScoreCard& card_b,
-                          const v1::Scheme& scheme, Format format, const Templates& templates);
+                          const v1::Scheme& scheme, Format format, const Templates& templates,
+                          bool changed_only = false);
 
 // CommonMark with GitHub tables to HTML; raw HTML blocks (the charts) kept.
 std::string MarkdownToHtml(const std::string& markdown);

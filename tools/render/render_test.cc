@@ -402,14 +402,27 @@ TEST(Compare, ShowsEachIndicatorsChange) {
   std::string markdown =
       RenderCompare(seed, first, next, second, Default(), Format::kMarkdown, Templates::BuiltIn());
   EXPECT_THAT(markdown, HasSubstr("2019 年 / 2020 年"));
+  // The value's change beside the score's; the largest move in bold.
   EXPECT_THAT(markdown,
-              HasSubstr("| 　　政府采购执行率 | 3 | 88.53% | 1.85 | 100.00% | 3.00 | +1.15 |"));
+              HasSubstr("| 　　**政府采购执行率** | 3 | 88.53% | 100.00% | +11.47 个百分点 | "
+                        "1.85 | 3.00 | **+1.15** |"));
+  // The amounts, in 万元 and in percent.
+  EXPECT_THAT(markdown,
+              HasSubstr("| **实际政府采购金额** | 4,668.81 万元 | 5,273.84 万元 | **+605.03** "
+                        "| +12.96% |"));
+  EXPECT_THAT(markdown, HasSubstr("二季度累计支出数"));
+  // Only what changed, when asked.
+  const std::string changed = RenderCompare(seed, first, next, second, Default(), Format::kMarkdown,
+                                            Templates::BuiltIn(), true);
+  EXPECT_THAT(changed, HasSubstr("政府采购执行率"));
+  EXPECT_THAT(changed, Not(HasSubstr("财政供养人员控制率")));
+  EXPECT_THAT(changed, Not(HasSubstr("部门预算收入")));
   EXPECT_THAT(markdown, HasSubstr("**97.06**"));
   EXPECT_THAT(markdown, HasSubstr("**98.21**"));
   // A fall is signed too, and computed exactly.
   std::string back =
       RenderCompare(next, second, seed, first, Default(), Format::kMarkdown, Templates::BuiltIn());
-  EXPECT_THAT(back, HasSubstr("| 3.00 | 88.53% | 1.85 | -1.15 |"));
+  EXPECT_THAT(back, HasSubstr("| 100.00% | 88.53% | -11.47 个百分点 | 3.00 | 1.85 | **-1.15** |"));
   EXPECT_THAT(back, HasSubstr("**-1.15**"));
 }
 
@@ -604,7 +617,8 @@ TEST(GenericTemplates, CompareShowsTheSchemesFiguresByGroup) {
                                        County()->proto(), Format::kMarkdown, Templates::BuiltIn());
   EXPECT_THAT(markdown, HasSubstr("指标体系：《测试县部门绩效指标体系》"));
   EXPECT_THAT(markdown,
-              HasSubstr("| 　预算资金执行率 | 40 | 90.00% | 20.00 | 96.00% | 32.00 | +12.00 |"));
+              HasSubstr("| 　**预算资金执行率** | 40 | 90.00% | 96.00% | +6.00 个百分点 | "
+                        "20.00 | 32.00 | **+12.00** |"));
   EXPECT_THAT(markdown, HasSubstr("### 预算执行"));
   EXPECT_THAT(markdown,
               HasSubstr("| 全年实际支出 | 万元 | 1,125.45 万元 | 1,200.48 万元 | +75.03 |"));

@@ -21,6 +21,7 @@ struct CompareArgs {
   std::vector<std::string> sources;  // two files or DEPT/YEAR[@REV]
   std::string format;                // md | html
   std::string scheme;
+  bool changed_only = false;
   DocumentArgs document;
 };
 
@@ -45,9 +46,9 @@ int Run(const GlobalOptions& global, const CompareArgs& args) {
   }
   if (a->card.report().fiscal_year() > b->card.report().fiscal_year()) std::swap(a, b);
   render::Format format = args.format == "html" ? render::Format::kHtml : render::Format::kMarkdown;
-  int emitted = Emit(
-      render::RenderCompare(a->report, a->card, b->report, b->card, a->scheme, format, *templates),
-      args.document.out);
+  int emitted = Emit(render::RenderCompare(a->report, a->card, b->report, b->card, a->scheme,
+                                           format, *templates, args.changed_only),
+                     args.document.out);
   if (emitted != kOk) return emitted;
   return engine::HasErrors(a->card) || engine::HasErrors(b->card) ? kErrorFindings : kOk;
 }
@@ -61,6 +62,8 @@ CommandRun Define(CLI::App& command) {
       ->check(CLI::IsMember({"md", "html"}))
       ->default_val("md");
   command.add_option("--scheme", args->scheme, "scheme for scoring files");
+  command.add_flag("--changed-only", args->changed_only,
+                   "leave out the indicators and figures that did not change");
   AddDocumentArgs(command, args->document);
   return [args](const GlobalOptions& global) { return Run(global, *args); };
 }
