@@ -207,6 +207,21 @@ TEST(Storage, LockedOrUnusableDataDirectoryIsAClearError) {
   EXPECT_THAT(unusable.err, HasSubstr("cannot open data directory"));
 }
 
+// A second server on a port in use is refused, not let in to share its
+// calls (gRPC's SO_REUSEPORT would): each would answer from its own data.
+TEST(Storage, APortInUseIsAClearError) {
+  Storage storage;
+  const std::string other = testing::MakeTempDir("jixiao-second");
+  testing::CommandResult second =
+      RunCommand({"/usr/bin/timeout", "20", BinPath("storage-svc"), "--listen", storage.address(),
+                  "--data-dir", other + "/db"});
+  EXPECT_EQ(second.exit_code, 1) << second.err;  // not 124: it did not start serving
+  EXPECT_THAT(second.err, HasSubstr("cannot listen on " + storage.address()));
+  testing::CommandResult scoring =
+      RunCommand({"/usr/bin/timeout", "20", BinPath("scoring-svc"), "--listen", storage.address()});
+  EXPECT_EQ(scoring.exit_code, 1) << scoring.err;
+}
+
 TEST(Storage, SeedRoundTripsByteForByte) {
   Storage storage;
   v1::Report seed = SeedReport();

@@ -344,6 +344,9 @@ int RunServer(const ServerOptions& options, const Served& served) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, *credentials, &port);
+  // gRPC's default, SO_REUSEPORT, lets a second server bind a port in use
+  // and share its calls, each with its own data: a busy port is an error.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(MaxAnswerBytes(options.max_message_bytes));
   builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, kHandshakeTimeoutMs);
@@ -376,7 +379,8 @@ int RunServer(const ServerOptions& options, const Served& served) {
   }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
-    std::cerr << program << ": cannot listen on " << options.listen << "\n";
+    std::cerr << program << ": cannot listen on " << options.listen
+              << " (in use by another server, or not an address of this host)\n";
     return 1;
   }
   // A listener that cannot start after the server did: stop the server as
@@ -397,6 +401,7 @@ int RunServer(const ServerOptions& options, const Served& served) {
     int probe_port = 0;
     probe_builder.AddListeningPort(options.health_listen, grpc::InsecureServerCredentials(),
                                    &probe_port);
+    probe_builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     probe_builder.RegisterService(&probe_health);
     probe_server = probe_builder.BuildAndStart();
     if (probe_server == nullptr || probe_port == 0) {

@@ -137,6 +137,9 @@ using Readings = std::map<std::string, std::vector<Reading>>;
 bool Known(const Readings& into, const std::string& path, const std::string& value) {
   auto it = into.find(path);
   if (it == into.end()) return false;
+  // A field with kMaxValues different values is a conflict whatever else
+  // it is read as: no need to compare further values.
+  if (it->second.size() >= kMaxValues) return true;
   for (const Reading& r : it->second) {
     if (SameValue(path, r.value, value)) return true;
   }

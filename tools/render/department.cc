@@ -2,6 +2,7 @@
 // its history (templates/department.html.mustache).
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "common/report/labels.h"
 #include "google/protobuf/util/time_util.h"
 #include "tools/render/document_parts.h"
@@ -9,6 +10,15 @@
 #include "tools/render/wording.h"
 
 namespace jixiao::render {
+namespace {
+
+// "2026-12-02 04:37 (北京时间)", as the 落款's date is given.
+std::string BeijingTime(int64_t seconds) {
+  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(seconds),
+                          absl::FixedTimeZone(8 * 60 * 60));
+}
+
+}  // namespace
 
 std::string DepartmentHtml(const DepartmentPage& page, const Templates& templates) {
   const SummaryRow& row = *page.row;
@@ -16,7 +26,7 @@ std::string DepartmentHtml(const DepartmentPage& page, const Templates& template
                   {"name", row.name},
                   {"group", row.group},
                   {"status", row.status.empty() ? std::string("未提交") : row.status},
-                  {"rank", RankText(row, "")},
+                  {"rank", row.rank > 0 ? std::to_string(row.rank) : std::string()},
                   {"apart", row.apart},
                   {"has_document", page.has_document}};
   if (page.card != nullptr) {
@@ -51,13 +61,12 @@ std::string DepartmentHtml(const DepartmentPage& page, const Templates& template
   for (const v1::ReportRevision& r : page.history) {
     const bool edit = r.content_revision() == r.revision() ||
                       (r.content_revision() == 0 && r.status() == v1::REPORT_STATUS_DRAFT);
-    history.push_back(mstch::map{
-        {"revision", std::to_string(r.revision())},
-        {"kind", std::string(edit ? "修改" : "状态变更")},
-        {"status", std::string(report::StatusLabel(r.status()).chinese)},
-        {"author", r.author()},
-        {"time", r.has_time() ? google::protobuf::util::TimeUtil::ToString(r.time()) : ""},
-        {"reason", r.reason()}});
+    history.push_back(mstch::map{{"revision", std::to_string(r.revision())},
+                                 {"kind", std::string(edit ? "修改" : "状态变更")},
+                                 {"status", std::string(report::StatusLabel(r.status()).chinese)},
+                                 {"author", r.author()},
+                                 {"time", r.has_time() ? BeijingTime(r.time().seconds()) : ""},
+                                 {"reason", r.reason()}});
   }
   view["history"] = history;
   view["fiscal_year"] = page.history.empty()

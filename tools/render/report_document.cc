@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -14,6 +15,7 @@
 #include "common/report/decimal.h"
 #include "common/report/labels.h"
 #include "re2/re2.h"
+#include "scoring-svc/engine/engine.h"
 #include "tools/render/document_parts.h"
 #include "tools/render/formatting.h"
 #include "tools/render/render.h"
@@ -386,18 +388,30 @@ class ReportView {
               : Captioned(LostPointsSvg(lost, "扣分的指标"),
                           "图：各末级指标扣分（共扣 " + LostTotal() + " 分），按扣分多少排列") +
                     Captioned(ScoreBarsSvg(bars, "一级、二级指标得分与分值"),
-                              "图：一级、二级指标得分（深色）与分值（浅色）；未得满分者为橙色");
+                              "图：一级、二级指标得分与分值（条长为分值，填色为得分：满分深色，未满"
+                              "分浅色）");
     } else {
       view["score_chart"] = std::string();
     }
     mstch::array findings;
     for (const v1::Finding& f : card_.findings()) {
+      // A measure's values with its unit, as the document prints them.
+      std::string unit;
+      for (const v1::MeasureResult& m : card_.measures()) {
+        if (m.id() == f.subject()) unit = m.unit();
+      }
+      if (unit.empty() && absl::StrContains(f.field_path(), "rate")) unit = "%";
+      if (unit.empty() && !f.field_path().empty() &&
+          engine::StandardFieldName(f.field_path()).size() > 0 &&
+          !absl::StrContains(f.field_path(), "declared")) {
+        unit = "万元";
+      }
       findings.push_back(
           mstch::map{{"severity", std::string(report::SeverityLabel(f.severity()).chinese)},
                      {"subject", Cell(words_.NameOf(f.subject()))},
                      {"message", Cell(words_.Words(f.message()))},
-                     {"declared", Cell(f.declared())},
-                     {"computed", Cell(f.computed())}});
+                     {"declared", Cell(Quantity(f.declared(), unit))},
+                     {"computed", Cell(Quantity(f.computed(), unit))}});
     }
     view["has_findings"] = !findings.empty();
     view["findings"] = findings;

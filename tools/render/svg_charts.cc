@@ -63,7 +63,7 @@ std::string ScoreBarsSvg(const std::vector<ScoreBar>& bars, const std::string& t
     svg += "<rect x=\"" + Num(label_width) + "\" y=\"" + Num(y + 4) + "\" width=\"" + Num(track) +
            "\" height=\"16\" fill=\"#e6e9ef\"/>";
     svg += "<rect x=\"" + Num(label_width) + "\" y=\"" + Num(y + 4) + "\" width=\"" + Num(fill) +
-           "\" height=\"16\" fill=\"" + (full ? "#2f6f4f" : "#c0772b") + "\"/>";
+           "\" height=\"16\" fill=\"" + (full ? "#2f6f4f" : "#e3a04f") + "\"/>";
     svg += Text(label_width + bar_width + 8, y + 17, b.text);
   }
   return svg + "</svg>";

@@ -88,7 +88,24 @@ std::string Wording::Words(const std::string& text) const {
     }
   }
   out.append(text, at, std::string::npos);
-  return out;
+  // The engine spaces ids off from the Chinese around them; names need no
+  // such space: "进度 申报 50.9%" is "进度申报 50.9%", "按 二季度…" is "按二季度…".
+  // Chinese characters and punctuation: UTF-8 lead bytes E3..E9 and EF
+  // (not ÷ or ×, which keep their spaces).
+  auto chinese = [&](size_t lead) {
+    const unsigned char c = out[lead];
+    return (c >= 0xE3 && c <= 0xE9) || c == 0xEF;
+  };
+  std::string tight;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == ' ' && i > 0 && i + 1 < out.size()) {
+      size_t lead = i - 1;
+      while (lead > 0 && (static_cast<unsigned char>(out[lead]) & 0xC0) == 0x80) --lead;
+      if (chinese(lead) && chinese(i + 1)) continue;
+    }
+    tight += out[i];
+  }
+  return tight;
 }
 
 }  // namespace jixiao::render
