@@ -138,6 +138,9 @@ TEST_F(Documents, ComparesTwoYears) {
   testing::CommandResult compared = Cli({"compare", "C1/2020", "C1/2019"});
   ASSERT_EQ(compared.exit_code, 3) << compared.err;
   EXPECT_THAT(compared.out, HasSubstr("2019 年 / 2020 年"));
+  // Each side's standing before its scores: both drafts, both with the seed's Q2 error.
+  EXPECT_THAT(compared.out, HasSubstr("2019 年：草稿（修订版本 1），有错误发现 1 项；"
+                                      "2020 年：草稿（修订版本 1），有错误发现 1 项。"));
   EXPECT_THAT(compared.out, HasSubstr("| 　　**政府采购执行率** | 3 | 37.92% | 100.00% | "
                                       "+62.08 个百分点 | 0.00 | 3.00 | **+3.00** |"));
   EXPECT_THAT(compared.out, HasSubstr("| **实际政府采购金额** | 2,000 万元 | 5,273.84 万元 | "
@@ -354,6 +357,8 @@ TEST_F(Documents, TheYearsSiteLinksEveryStoredDepartmentsPageAndDocument) {
   EXPECT_FALSE(std::filesystem::exists(site + "/H1/report.html"));  // not scored: no document
   const std::string index = ReadFile(site + "/index.html");
   EXPECT_THAT(index, HasSubstr("<a href=\"LH-ZWFWSJGLJ/index.html\">"));
+  EXPECT_THAT(index, HasSubstr("<a href=\"LH-ZWFWSJGLJ/report.html\">"));
+  EXPECT_THAT(index, ::testing::Not(HasSubstr("H1/report.html")));  // not scored
   EXPECT_THAT(index, HasSubstr("第二季度资金支出进度"));  // the error, named
   const std::string page = ReadFile(site + "/LH-ZWFWSJGLJ/index.html");
   EXPECT_THAT(page, HasSubstr("<a href=\"report.html\">"));

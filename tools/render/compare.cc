@@ -92,7 +92,8 @@ void MarkLargest(std::vector<std::pair<mpq_class, mstch::map*>>& moves, size_t c
 std::string RenderCompare(const v1::Report& report_a, const v1::ScoreCard& card_a,
                           const v1::Report& report_b, const v1::ScoreCard& card_b,
                           const v1::Scheme& scheme, Format format, const Templates& templates,
-                          bool changed_only) {
+                          bool changed_only, const DocumentInfo* info_a,
+                          const DocumentInfo* info_b) {
   std::map<std::string, const v1::IndicatorResult*> b_by_id;
   for (const auto& i : card_b.indicators()) b_by_id[i.id()] = &i;
   std::vector<mstch::map> rows;
@@ -208,6 +209,21 @@ std::string RenderCompare(const v1::Report& report_a, const v1::ScoreCard& card_
                   {"total_change", Change(card_a.total_score(), card_b.total_score())},
                   {"grade_a", card_a.grade()},
                   {"grade_b", card_b.grade()}};
+  // Each side's standing: what a reader must know before trusting its scores.
+  auto standing = [](const DocumentInfo* info, const v1::ScoreCard& card) {
+    int errors = 0;
+    for (const v1::Finding& f : card.findings()) errors += f.severity() == v1::SEVERITY_ERROR;
+    std::string text = info->mark.empty() ? "审核通过" : info->mark;
+    if (info->revision > 0) absl::StrAppend(&text, "（修订版本 ", info->revision, "）");
+    absl::StrAppend(&text,
+                    errors > 0 ? absl::StrCat("，有错误发现 ", errors, " 项") : "，无错误发现");
+    return text;
+  };
+  if (info_a != nullptr && info_b != nullptr) {
+    view["standing_a"] = standing(info_a, card_a);
+    view["standing_b"] = standing(info_b, card_b);
+    view["has_standing"] = true;
+  }
   bool html = format == Format::kHtml;
   std::string markdown = Mustache(templates.Get("compare.md.mustache"), view, html);
   if (!html) return markdown;

@@ -18,6 +18,7 @@
 #define JIXIAO_TOOLS_RENDER_RENDER_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -162,9 +163,11 @@ std::vector<std::string> SummaryCells(const SummaryRow& row, const std::string& 
 
 // UTF-8 with a byte-order mark, so that Excel and WPS read the Chinese text.
 std::string SummaryCsv(const Summary& summary);
-// With `links`, each stored department's name links to its page of the
-// year's site (CODE/index.html).
-std::string SummaryHtml(const Summary& summary, const Templates& templates, bool links = false);
+// With `documents` (the year's site), each stored department's name links
+// to its page (CODE/index.html), and those in `documents` to their document
+// too (CODE/report.html).
+std::string SummaryHtml(const Summary& summary, const Templates& templates,
+                        const std::set<std::string>* documents = nullptr);
 
 // One department's page of the year's site (jixiao site): where its report
 // stands, its card (the total, the 一级 scores, the findings, named as
@@ -190,10 +193,13 @@ absl::Status SummaryXlsx(const Summary& summary, const std::string& path);
 // score change, then the standard form's amounts and the scheme's own
 // figures with their change in 万元 and in percent; the largest moves are
 // marked. With `changed_only`, rows that did not change are left out.
+// With `info_a` and `info_b`, each side's standing (its mark, or 审核通过)
+// and error findings are said at the top.
 std::string RenderCompare(const v1::Report& report_a, const v1::ScoreCard& card_a,
                           const v1::Report& report_b, const v1::ScoreCard& card_b,
                           const v1::Scheme& scheme, Format format, const Templates& templates,
-                          bool changed_only = false);
+                          bool changed_only = false, const DocumentInfo* info_a = nullptr,
+                          const DocumentInfo* info_b = nullptr);
 
 // CommonMark with GitHub tables to HTML; raw HTML blocks (the charts) kept.
 std::string MarkdownToHtml(const std::string& markdown);

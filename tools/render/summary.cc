@@ -359,7 +359,9 @@ std::string SummaryCsv(const Summary& summary) {
   return csv;
 }
 
-std::string SummaryHtml(const Summary& summary, const Templates& templates, bool links) {
+std::string SummaryHtml(const Summary& summary, const Templates& templates,
+                        const std::set<std::string>* documents) {
+  const bool links = documents != nullptr;
   mstch::array ranked, apart;
   int scored = 0, flagged = 0;
   std::vector<std::pair<std::string, int>> bins;
@@ -390,9 +392,10 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates, bool
                      {"flagged", row.errors > 0}};
     // A department code is a file name (report::IsCode): its page's folder.
     if (links && !not_started) cells["link"] = row.code + "/index.html";
+    if (links && documents->count(row.code) != 0) cells["document"] = row.code + "/report.html";
     (row.rank > 0 ? ranked : apart).push_back(std::move(cells));
     if (row.rank > 0) ++scored;
-    if (row.errors > 0) ++flagged;
+    if (row.rank > 0 && row.errors > 0) ++flagged;
   }
   mstch::array level_names, level_averages;
   for (const auto& n : summary.level_names) level_names.push_back(n);
@@ -410,6 +413,7 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates, bool
                   {"rows", ranked},
                   {"apart", apart},
                   {"has_apart", !apart.empty()},
+                  {"links", links},
                   {"chart", Captioned(HistogramSvg(bins, "得分分布（按等级，已排名部门）"),
                                       "图：已排名部门的等级分布")}};
   return Mustache(templates.Get("summary.html.mustache"), view, true);

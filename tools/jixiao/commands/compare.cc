@@ -46,9 +46,10 @@ int Run(const GlobalOptions& global, const CompareArgs& args) {
   }
   if (a->card.report().fiscal_year() > b->card.report().fiscal_year()) std::swap(a, b);
   render::Format format = args.format == "html" ? render::Format::kHtml : render::Format::kMarkdown;
-  int emitted = Emit(render::RenderCompare(a->report, a->card, b->report, b->card, a->scheme,
-                                           format, *templates, args.changed_only),
-                     args.document.out);
+  int emitted =
+      Emit(render::RenderCompare(a->report, a->card, b->report, b->card, a->scheme, format,
+                                 *templates, args.changed_only, &a->info, &b->info),
+           args.document.out);
   if (emitted != kOk) return emitted;
   return engine::HasErrors(a->card) || engine::HasErrors(b->card) ? kErrorFindings : kOk;
 }

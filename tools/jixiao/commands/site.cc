@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -57,10 +58,7 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
     std::cerr << "jixiao: cannot make " << args.out << ": " << error.message() << "\n";
     return kFailure;
   }
-  if (!Write(root / "index.html", render::SummaryHtml(year->summary, *templates, true)) ||
-      !Write(root / "summary.csv", render::SummaryCsv(year->summary))) {
-    return kFailure;
-  }
+  if (!Write(root / "summary.csv", render::SummaryCsv(year->summary))) return kFailure;
   if (absl::Status xlsx = render::SummaryXlsx(year->summary, (root / "summary.xlsx").string());
       !xlsx.ok()) {
     std::cerr << "jixiao: " << xlsx.message() << "\n";
@@ -69,7 +67,8 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
   std::map<std::string, const v1::ScoreCard*> cards;
   for (const v1::ScoreCard& card : year->cards) cards[card.report().department_code()] = &card;
   StorageClient client(global.client);
-  int pages = 0, documents = 0, code = kOk;
+  int pages = 0, code = kOk;
+  std::set<std::string> documents;  // departments whose document is written
   for (const render::SummaryRow& row : year->summary.rows) {
     if (row.apart == "未提交") continue;  // nothing stored: no page
     render::DepartmentPage page;
@@ -94,7 +93,7 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
         return kFailure;
       }
       page.has_document = true;
-      ++documents;
+      documents.insert(row.code);
       if (engine::HasErrors(scored->card) && !row.stale) code = kErrorFindings;
     } else if (!absl::IsNotFound(scored.status())) {  // not found: not scored yet
       return DocumentError(row.code, scored.status(), global);
@@ -107,9 +106,13 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
     if (!Write(dir / "index.html", render::DepartmentHtml(page, *templates))) return kFailure;
     ++pages;
   }
+  // The index last: it links to the documents written.
+  if (!Write(root / "index.html", render::SummaryHtml(year->summary, *templates, &documents))) {
+    return kFailure;
+  }
   std::cerr << "wrote " << args.out << ": index.html, summary.csv, summary.xlsx; " << pages
-            << (pages == 1 ? " department page, " : " department pages, ") << documents
-            << (documents == 1 ? " document" : " documents") << "\n";
+            << (pages == 1 ? " department page, " : " department pages, ") << documents.size()
+            << (documents.size() == 1 ? " document" : " documents") << "\n";
   return code;
 }
 
