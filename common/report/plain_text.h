@@ -34,6 +34,10 @@ std::string TrimSpaces(absl::string_view text);
 // (or an invalid byte) as U+FFFD.
 std::string OneLine(absl::string_view text);
 
+// Columns `text` takes in a fixed-width rendering (a terminal, pdftotext's
+// grid): East Asian wide characters (CJK, full-width forms) two, others one.
+int DisplayWidth(absl::string_view text);
+
 }  // namespace jixiao::report
 
 #endif  // JIXIAO_COMMON_REPORT_PLAIN_TEXT_H_

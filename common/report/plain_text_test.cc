@@ -41,3 +41,16 @@ TEST(PlainText, OneLineShowsBreaksAndReplacesControls) {
 
 }  // namespace
 }  // namespace jixiao::report
+
+namespace jixiao::report {
+namespace {
+
+TEST(PlainText, DisplayWidthCountsWideCharactersTwice) {
+  EXPECT_EQ(DisplayWidth("部门ab"), 6);
+  EXPECT_EQ(DisplayWidth("ＡＢ，"), 6);  // full-width forms
+  EXPECT_EQ(DisplayWidth("a²·"), 3);
+  EXPECT_EQ(DisplayWidth(""), 0);
+}
+
+}  // namespace
+}  // namespace jixiao::report

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/report/plain_text.h"
 #include "re2/re2.h"
 
 namespace jixiao::extract {
@@ -153,7 +154,7 @@ bool ParseHeading(absl::string_view raw, const std::string& clean, Heading* head
     const bool sentence =
         key.find(';') != std::string::npos || clean.find("。") != std::string::npos ||
         (!key.empty() && (key.back() == ',' || key.back() == ':')) || absl::EndsWith(key, "、");
-    return !sentence && DisplayWidth(clean) <= 60;
+    return !sentence && report::DisplayWidth(clean) <= 60;
   }
   if (!marked || clean.empty()) return false;
   *heading = Heading{};
@@ -246,7 +247,7 @@ Line Classify(absl::string_view raw, int number, Markup markup) {
     for (size_t i = 0; laid_out && i < cells.size(); ++i) {
       const std::string& c = cells[i];
       if (c.find("。") != std::string::npos || c.find("，") != std::string::npos ||
-          c.find("；") != std::string::npos || (i > 0 && DisplayWidth(c) > 20)) {
+          c.find("；") != std::string::npos || (i > 0 && report::DisplayWidth(c) > 20)) {
         laid_out = false;
       }
     }
@@ -258,7 +259,7 @@ Line Classify(absl::string_view raw, int number, Markup markup) {
     }
   }
   line.kind = LineKind::kText;
-  line.width = DisplayWidth(line.text);
+  line.width = report::DisplayWidth(line.text);
   // A line that may be a table's header: its words, where they stand.
   for (Word& word : Words(raw, 1)) {
     line.cells.push_back(CleanLine(word.text, markup));

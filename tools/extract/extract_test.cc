@@ -64,7 +64,6 @@ TEST(Text, Utf8) {
   EXPECT_FALSE(IsValidUtf8("ab\xB2\xBF", &bad));
   EXPECT_EQ(bad, 2u);
   EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80", &bad));  // a surrogate
-  EXPECT_EQ(DisplayWidth("部门ab"), 6);
 }
 
 TEST(FigureValue, KeepsPrintedPrecisionAndConvertsUnitsExactly) {

@@ -321,20 +321,6 @@ Normalised Normalise(absl::string_view source) {
   return out;
 }
 
-int DisplayWidth(absl::string_view text) {
-  int width = 0;
-  for (size_t i = 0; i < text.size();) {
-    auto [cp, n] = Decode(text, i);
-    i += n;
-    const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                      (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-    width += wide ? 2 : 1;
-  }
-  return width;
-}
-
 bool IsValidUtf8(absl::string_view text, size_t* bad) {
   for (size_t i = 0; i < text.size();) {
     auto [cp, n] = Decode(text, i);

@@ -51,10 +51,6 @@ struct Normalised {
 // removed. "23，604.86 万元" becomes "23604.86万元".
 Normalised Normalise(absl::string_view source);
 
-// The width of `text` in a fixed-width rendering: East Asian wide
-// characters count two, others one.
-int DisplayWidth(absl::string_view text);
-
 // Whether `text` is valid UTF-8; if not, `bad` gets the offset of the first
 // byte that is not.
 bool IsValidUtf8(absl::string_view text, size_t* bad);

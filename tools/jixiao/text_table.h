@@ -10,9 +10,6 @@
 
 namespace jixiao::cli {
 
-// Columns a UTF-8 string takes in a terminal.
-int DisplayWidth(const std::string& utf8);
-
 class TextTable {
  public:
   enum class Align { kLeft, kRight };

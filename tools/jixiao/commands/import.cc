@@ -23,6 +23,7 @@
 #include "common/base/csv.h"
 #include "common/base/files.h"
 #include "common/report/check_report.h"
+#include "common/report/plain_text.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/extract/convert.h"
@@ -167,7 +168,7 @@ Value ExtractionValue(const extract::Extraction& e) {
 
 // `text` cut to `width` terminal columns, with an ellipsis if it was.
 std::string ShortText(const std::string& text, int width = 60) {
-  if (DisplayWidth(text) <= width) return text;
+  if (report::DisplayWidth(text) <= width) return text;
   std::string out;
   int shown = 0;
   for (size_t i = 0; i < text.size();) {
@@ -180,7 +181,7 @@ std::string ShortText(const std::string& text, int width = 60) {
     else if (c >= 0xC0)
       n = 2;
     const std::string ch = text.substr(i, n);
-    shown += DisplayWidth(ch);
+    shown += report::DisplayWidth(ch);
     if (shown > width - 1) break;
     out += ch;
     i += n;
