@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -245,18 +247,28 @@ absl::StatusOr<std::string> PrintToPdf(const std::string& html) {
   return pdf;
 }
 
+bool WriteWhole(const std::string& path, const std::string& text) {
+  const std::string partial = path + ".partial";
+  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();  // a full disk shows only once the buffer is written
+  std::error_code error;
+  if (!file.fail()) std::filesystem::rename(partial, path, error);
+  if (file.fail() || error) {
+    const std::string why = error ? error.message() : std::strerror(errno);
+    std::filesystem::remove(partial, error);
+    std::cerr << "jixiao: cannot write " << path << ": " << why << "\n";
+    return false;
+  }
+  return true;
+}
+
 int Emit(const std::string& text, const std::string& out) {
   if (out.empty()) {
     std::cout << text;
     return kOk;
   }
-  std::ofstream file(out, std::ios::binary);
-  file << text;
-  file.close();  // a full disk shows only once the buffer is written
-  if (file.fail()) {
-    std::cerr << "jixiao: cannot write " << out << "\n";
-    return kFailure;
-  }
+  if (!WriteWhole(out, text)) return kFailure;
   std::cerr << "wrote " << out << "\n";
   return kOk;
 }

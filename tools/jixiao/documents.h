@@ -77,6 +77,11 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
 // when Chromium is not installed.
 absl::StatusOr<std::string> PrintToPdf(const std::string& html);
 
+// Writes `text` to the file `path` whole or not at all: into a file beside
+// it, then renamed over it. On failure, says so on stderr ("jixiao: cannot
+// write PATH: REASON") and returns false.
+bool WriteWhole(const std::string& path, const std::string& text);
+
 // Writes `text` to standard output, or to the file `out` (saying so on
 // stderr). kOk, or kFailure if the file cannot be written.
 int Emit(const std::string& text, const std::string& out);

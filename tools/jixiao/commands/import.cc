@@ -6,10 +6,7 @@
 // (.xlsx) is read cell by cell, as `jixiao save FILE.xlsx` reads it.
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -244,22 +241,8 @@ absl::StatusOr<std::shared_ptr<const extract::RuleSet>> LoadRules(const std::str
   return extract::CompileRules(*text, path);
 }
 
-// Writes the draft whole or not at all: into a file beside `out`, then
-// renamed over it.
 int WriteDraft(const v1::Report& report, const std::string& out) {
-  const std::string partial = out + ".partial";
-  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-  file << ReportJson(report) << "\n";
-  file.close();  // a full disk shows only once the buffer is written
-  std::error_code error;
-  if (!file.fail()) std::filesystem::rename(partial, out, error);
-  if (file.fail() || error) {
-    const std::string why = error ? error.message() : std::strerror(errno);
-    std::filesystem::remove(partial, error);
-    std::cerr << "jixiao: cannot write " << out << ": " << why << "\n";
-    return kFailure;
-  }
-  return kOk;
+  return WriteWhole(out, ReportJson(report) + "\n") ? kOk : kFailure;
 }
 
 int ImportOne(const GlobalOptions& global, const ImportArgs& args, const extract::RuleSet& rules) {

@@ -5,7 +5,6 @@
 // fetched from the network.
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -33,14 +32,6 @@ struct SiteArgs {
   std::string templates;
 };
 
-bool Write(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
-  file.close();
-  if (file.fail()) std::cerr << "jixiao: cannot write " << path.string() << "\n";
-  return !file.fail();
-}
-
 int Run(const GlobalOptions& global, const SiteArgs& args) {
   if (global.client.storage.empty()) {
     std::cerr << "jixiao: site reads storage-svc: pass --storage HOST:PORT or set "
@@ -58,7 +49,8 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
     std::cerr << "jixiao: cannot make " << args.out << ": " << error.message() << "\n";
     return kFailure;
   }
-  if (!Write(root / "summary.csv", render::SummaryCsv(year->summary))) return kFailure;
+  if (!WriteWhole((root / "summary.csv").string(), render::SummaryCsv(year->summary)))
+    return kFailure;
   if (absl::Status xlsx = render::SummaryXlsx(year->summary, (root / "summary.xlsx").string());
       !xlsx.ok()) {
     std::cerr << "jixiao: " << xlsx.message() << "\n";
@@ -87,9 +79,9 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
     std::filesystem::create_directories(dir, error);
     auto scored = LoadScored(global, absl::StrCat(row.code, "/", args.year), "");
     if (scored.ok()) {
-      if (!Write(dir / "report.html",
-                 render::RenderReport(scored->report, scored->card, scored->scheme,
-                                      render::Format::kHtml, *templates, scored->info))) {
+      if (!WriteWhole((dir / "report.html").string(),
+                      render::RenderReport(scored->report, scored->card, scored->scheme,
+                                           render::Format::kHtml, *templates, scored->info))) {
         return kFailure;
       }
       page.has_document = true;
@@ -103,11 +95,13 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
     v1::Scheme scheme = year->scheme;
     if (scored.ok()) scheme = scored->scheme;
     page.scheme = &scheme;
-    if (!Write(dir / "index.html", render::DepartmentHtml(page, *templates))) return kFailure;
+    if (!WriteWhole((dir / "index.html").string(), render::DepartmentHtml(page, *templates)))
+      return kFailure;
     ++pages;
   }
   // The index last: it links to the documents written.
-  if (!Write(root / "index.html", render::SummaryHtml(year->summary, *templates, &documents))) {
+  if (!WriteWhole((root / "index.html").string(),
+                  render::SummaryHtml(year->summary, *templates, &documents))) {
     return kFailure;
   }
   std::cerr << "wrote " << args.out << ": index.html, summary.csv, summary.xlsx; " << pages
