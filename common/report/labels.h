@@ -22,6 +22,14 @@ Label StatusLabel(v1::ReportStatus status);
 // SEVERITY_UNSPECIFIED reads as info, as the engine treats it.
 Label SeverityLabel(v1::Severity severity);
 
+// Whether a revision wrote the report's content (a create or an edit), not
+// only its status; revisions stored before content_revision was kept count
+// as edits while drafts.
+inline bool WritesContent(const v1::ReportRevision& r) {
+  return r.content_revision() == r.revision() ||
+         (r.content_revision() == 0 && r.status() == v1::REPORT_STATUS_DRAFT);
+}
+
 }  // namespace jixiao::report
 
 #endif  // JIXIAO_COMMON_REPORT_LABELS_H_

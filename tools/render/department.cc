@@ -59,8 +59,7 @@ std::string DepartmentHtml(const DepartmentPage& page, const Templates& template
   }
   mstch::array history;
   for (const v1::ReportRevision& r : page.history) {
-    const bool edit = r.content_revision() == r.revision() ||
-                      (r.content_revision() == 0 && r.status() == v1::REPORT_STATUS_DRAFT);
+    const bool edit = report::WritesContent(r);
     history.push_back(mstch::map{{"revision", std::to_string(r.revision())},
                                  {"kind", std::string(edit ? "修改" : "状态变更")},
                                  {"status", std::string(report::StatusLabel(r.status()).chinese)},

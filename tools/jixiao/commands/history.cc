@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "common/report/labels.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
 #include "tools/jixiao/commands/commands.h"
@@ -32,9 +33,7 @@ int Run(const GlobalOptions& global, const std::string& text) {
                       std::cout << ToJson(r, false) << "\n";
                     } else {
                       // An edit writes the content; a status change keeps it.
-                      const bool edit =
-                          r.content_revision() == r.revision() ||
-                          (r.content_revision() == 0 && r.status() == v1::REPORT_STATUS_DRAFT);
+                      const bool edit = report::WritesContent(r);
                       table.AddRow({std::to_string(r.revision()),
                                     edit ? "edit 修改" : "status 状态", StatusName(r.status()),
                                     r.author(), Time(r), r.reason()});
