@@ -71,7 +71,7 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
       finding.set_severity(v1::SEVERITY_INFO);
       finding.set_code("check_skipped");
       finding.set_message(
-          absl::StrCat("未核对 ", check.proto->name(), "：", absl::StrJoin(why, "；")));
+          absl::StrCat(check.proto->name(), "：未核对，", absl::StrJoin(why, "；")));
       findings.push_back(std::move(finding));
       continue;
     }
@@ -83,13 +83,21 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
     std::string right_text = report::FormatFixed(right.value->value, right_decimals);
     finding.set_severity(check.severity);
     finding.set_code("check_failed");
+    // "NAME：核对未通过，A 为 x，B 为 y，相差 d，超出舍入误差范围", with A's
+    // inputs in brackets where A is a formula rather than one figure.
+    const std::string& left_formula = check.proto->left();
+    bool left_is_a_figure = left_inputs.size() == 1 && left_inputs[0].path == left_formula;
+    mpq_class difference = left.value->value - right.value->value;
+    if (difference < 0) difference = -difference;
     finding.set_message(absl::StrCat(
-        check.proto->name(), " 不成立：", check.proto->left(), " = ", left_text, "（",
-        Inputs(left_inputs), "），而 ", check.proto->right(), " = ", right_text, "，",
+        check.proto->name(), "：核对未通过，", left_formula, " 为 ", left_text,
+        left_is_a_figure ? "" : absl::StrCat("（", Inputs(left_inputs), "）"), "，",
+        check.proto->right(), " 为 ", right_text, "，",
         check.proto->comparison() == v1::COMPARISON_AT_MOST ||
                 check.proto->comparison() == v1::COMPARISON_AT_LEAST
             ? absl::StrCat("不满足 ", Relation(check.proto->comparison()), "（已计入舍入误差）")
-            : std::string("差额超出舍入误差范围")));
+            : absl::StrCat("相差 ", report::FormatFixed(difference, decimals),
+                           "，超出舍入误差范围")));
     finding.set_declared(right_text);
     finding.set_computed(left_text);
     finding.set_tolerance(absl::StrCat("左边应在 ", DescribeRange(*left.value, decimals + 1),

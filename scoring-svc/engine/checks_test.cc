@@ -56,7 +56,7 @@ TEST(Checks, AtMostHoldsUpToTheRoundingOfItsInputs) {
   EXPECT_EQ(Failed(*scheme, "100", "100"), "");
   EXPECT_EQ(Failed(*scheme, "100.4", "100"), "");  // 100 stands for [99.5, 100.5]
   std::string over = Failed(*scheme, "100.6", "100");
-  EXPECT_THAT(over, HasSubstr("实际采购不超过预算 不成立"));
+  EXPECT_THAT(over, HasSubstr("实际采购不超过预算：核对未通过"));
   EXPECT_THAT(over, HasSubstr("不满足 ≤"));
   EXPECT_THAT(Failed(*scheme, "100.02", "100.00"), HasSubstr("不满足 ≤"));
 }
@@ -69,7 +69,7 @@ TEST(Checks, AtLeastAndEqual) {
   auto equal = SchemeWithCheck("");
   ASSERT_NE(equal, nullptr);
   EXPECT_EQ(Failed(*equal, "100.4", "100"), "");
-  EXPECT_THAT(Failed(*equal, "90", "100"), HasSubstr("差额超出舍入误差范围"));
+  EXPECT_THAT(Failed(*equal, "90", "100"), HasSubstr("相差 10，超出舍入误差范围"));
 }
 
 TEST(Checks, AnUnknownComparisonIsRefused) {

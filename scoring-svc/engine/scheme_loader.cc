@@ -111,6 +111,7 @@ class SchemeCompiler {
     }
     if (scheme.version() < 1) problems_.Add(root.Field("version"), "must be 1 or more");
     if (scheme.name().empty()) problems_.Add(root.Field("name"), "is required");
+    if (scheme.edition().size() > 64) problems_.Add(root.Field("edition"), "is at most 64 bytes");
     std::optional<mpq_class> total =
         problems_.Decimal(scheme.total_weight(), root.Field("total_weight"));
     if (total && *total <= 0) problems_.Add(root.Field("total_weight"), "must be greater than 0");

@@ -239,6 +239,7 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
   card.set_scheme_id(scheme.proto.id());
   card.set_scheme_version(scheme.proto.version());
   card.set_scheme_name(scheme.proto.name());
+  card.set_scheme_edition(scheme.proto.edition());
   card.set_scheme_sha256(scheme.sha256);
   card.mutable_report()->set_department_code(report.identity().department_code());
   card.mutable_report()->set_fiscal_year(report.identity().fiscal_year());

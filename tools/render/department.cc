@@ -33,11 +33,14 @@ std::string DepartmentHtml(const DepartmentPage& page, const Templates& template
     const v1::ScoreCard& card = *page.card;
     const Wording words(page.scheme != nullptr ? *page.scheme : v1::Scheme(), card);
     mstch::array levels, findings;
+    // Every indicator, the tree shown by indenting, as in the document's table.
     for (const v1::IndicatorResult& i : card.indicators()) {
-      if (i.level() == 1) {
-        levels.push_back(
-            mstch::map{{"name", i.name()}, {"weight", i.weight()}, {"score", i.score()}});
-      }
+      std::string indent;
+      for (int k = 1; k < i.level(); ++k) indent += "　";  // full-width space
+      levels.push_back(mstch::map{{"name", indent + i.name()},
+                                  {"top", i.level() == 1},
+                                  {"weight", i.weight()},
+                                  {"score", i.score()}});
     }
     for (const v1::Finding& f : card.findings()) {
       findings.push_back(

@@ -63,6 +63,9 @@ struct DocumentInfo {
   std::string mark = "草稿";  // 草稿, 未审核, 已退回; "" for an approved report
   int64_t revision = 0;       // the stored revision; 0 for a report file
   std::string date;           // "2026 年 12 月 1 日"; "" prints none
+  // HTML only: a link back (the site's department page), shown on screen
+  // and never printed; "" shows none.
+  std::string back_link;
 };
 
 // The self-evaluation document for `report` and its `card`, worded by the

@@ -363,7 +363,7 @@ TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
   std::getline(lines, row);
   EXPECT_EQ(header,
             "名次,部门编码,部门名称,类别,得分,等级,自评得分,差额,部门决策,错误,警告,提示,"
-            "错误事项,状态,评分修订,评分时间,备注\r");
+            "错误事项,状态,评分所依据版本,评分时间,备注\r");
   EXPECT_EQ(row, "1,A,\"部门A,甲\",,91.00,优,,,20.00,2,0,0,,审核通过,,,\r");
 }
 
@@ -473,7 +473,7 @@ TEST(GenericTemplates, ReportFollowsTheSchemesFiguresMeasuresRulesAndTargets) {
       RenderReport(report, card, County()->proto(), Format::kMarkdown, Templates::BuiltIn());
   EXPECT_THAT(markdown, HasSubstr("# 测试县JY局 2021 年度绩效自评报告"));
   EXPECT_THAT(markdown, HasSubstr("填报人：张三"));
-  EXPECT_THAT(markdown, HasSubstr("《测试县部门绩效指标体系》（第 1 版）"));
+  EXPECT_THAT(markdown, HasSubstr("指标体系：《测试县部门绩效指标体系》第 1 版\n"));
   EXPECT_THAT(markdown, Not(HasSubstr("（未填报）")));
   EXPECT_THAT(markdown, Not(HasSubstr("三公")));  // none of the standard form's wording
   auto tables = Tables(markdown);

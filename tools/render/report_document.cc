@@ -194,6 +194,7 @@ class ReportView {
         {"mark", info_.mark},
         {"revision", info_.revision > 0 ? std::to_string(info_.revision) : std::string()},
         {"date", info_.date},
+        {"back_link", info_.back_link},
         {"html", html_},
     };
     mstch::array preamble;
@@ -320,10 +321,13 @@ class ReportView {
     view["scheme_id"] = card_.scheme_id();
     view["scheme_version"] = std::to_string(card_.scheme_version());
     view["scheme_name"] = card_.scheme_name().empty() ? card_.scheme_id() : card_.scheme_name();
-    // Cited as a person cites a table: by its name and the year it scored.
+    // Cited as a person cites a table: by its name and edition
+    // (《…指标体系》2019 年版), or its version where it names no edition.
     view["scheme_citation"] = absl::StrCat(
         "《", card_.scheme_name().empty() ? words_.NameOf(card_.scheme_id()) : card_.scheme_name(),
-        "》（第 ", card_.scheme_version(), " 版）");
+        "》",
+        card_.scheme_edition().empty() ? absl::StrCat("第 ", card_.scheme_version(), " 版")
+                                       : card_.scheme_edition());
     view["total_weight"] = card_.total_weight();
     view["total_score"] = card_.total_score();
     view["grade"] = card_.grade();
@@ -429,6 +433,19 @@ class ReportView {
   const bool html_;
 };
 
+// The Markdown with no more than one blank line in a row: the lines a
+// template keeps for HTML alone (wrappers, charts) leave none behind.
+std::string OneBlankLine(std::string_view markdown) {
+  std::string out;
+  out.reserve(markdown.size());
+  int newlines = 0;
+  for (char c : markdown) {
+    newlines = c == '\n' ? newlines + 1 : 0;
+    if (newlines <= 2) out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string RenderReport(const v1::Report& report, const v1::ScoreCard& card,
@@ -440,7 +457,7 @@ std::string RenderReport(const v1::Report& report, const v1::ScoreCard& card,
   // report can become markup; the charts are the only raw HTML.
   const std::string& set = scheme.document_templates();
   std::string markdown = Mustache(templates.Get("report.md.mustache", set), view, html);
-  if (!html) return markdown;
+  if (!html) return OneBlankLine(markdown);
   view["body"] = MarkdownToHtml(markdown);
   return Mustache(templates.Get("report.html.mustache", set), view, true);
 }

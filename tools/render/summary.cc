@@ -312,7 +312,8 @@ std::vector<std::string> SummaryHeader(const Summary& summary) {
   for (v1::Severity severity : {v1::SEVERITY_ERROR, v1::SEVERITY_WARNING, v1::SEVERITY_INFO}) {
     header.push_back(report::SeverityLabel(severity).chinese);
   }
-  for (const char* h : {"错误事项", "状态", "评分修订", "评分时间", "备注"}) header.push_back(h);
+  for (const char* h : {"错误事项", "状态", "评分所依据版本", "评分时间", "备注"})
+    header.push_back(h);
   return header;
 }
 

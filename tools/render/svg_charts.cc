@@ -9,7 +9,7 @@ namespace jixiao::render {
 namespace {
 
 constexpr char kFont[] =
-    "font-family=\"'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei',"
+    "font-family=\"'WenQuanYi Zen Hei','Noto Sans CJK SC','Source Han Sans SC',"
     "'Microsoft YaHei',sans-serif\"";
 
 std::string Num(double v) {

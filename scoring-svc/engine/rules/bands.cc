@@ -1,4 +1,4 @@
-// Step bands: "90% ≤ 日常公用经费控制率 ≤ 100% 得 2 分". The first band that
+// Step bands: "≥ 90% 且 ≤ 100% 得 2 分". The first band that
 // contains the value gives the score; a value in no band scores zero.
 
 #include "absl/strings/str_cat.h"
@@ -22,14 +22,16 @@ struct Band {
     return true;
   }
 
+  // The band in symbols a table prints without naming the measure again:
+  // "≥ 95%", "< 90%", "≥ 90% 且 ≤ 100%", "= 100%".
   std::string Describe(const std::string& unit) const {
     if (lower && upper && lower_inclusive && upper_inclusive && *lower == *upper) {
-      return absl::StrCat("值 = ", WithUnit(*lower, unit));
+      return absl::StrCat("= ", WithUnit(*lower, unit));
     }
     std::string text;
-    if (lower) absl::StrAppend(&text, WithUnit(*lower, unit), lower_inclusive ? " ≤ " : " < ");
-    text += "值";
-    if (upper) absl::StrAppend(&text, upper_inclusive ? " ≤ " : " < ", WithUnit(*upper, unit));
+    if (lower) absl::StrAppend(&text, lower_inclusive ? "≥ " : "> ", WithUnit(*lower, unit));
+    if (lower && upper) text += " 且 ";
+    if (upper) absl::StrAppend(&text, upper_inclusive ? "≤ " : "< ", WithUnit(*upper, unit));
     if (!lower && !upper) text = "任意值";
     return text;
   }

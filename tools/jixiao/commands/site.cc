@@ -79,9 +79,11 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
     std::filesystem::create_directories(dir, error);
     auto scored = LoadScored(global, absl::StrCat(row.code, "/", args.year), "");
     if (scored.ok()) {
+      render::DocumentInfo info = scored->info;
+      info.back_link = "index.html";
       if (!WriteWhole((dir / "report.html").string(),
                       render::RenderReport(scored->report, scored->card, scored->scheme,
-                                           render::Format::kHtml, *templates, scored->info))) {
+                                           render::Format::kHtml, *templates, info))) {
         return kFailure;
       }
       page.has_document = true;
