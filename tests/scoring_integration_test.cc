@@ -171,6 +171,37 @@ TEST_F(ScoringServiceTest, StreamAnswersEveryRequestWithItsId) {
   EXPECT_EQ(received, kCount);
 }
 
+// DETAIL_SUMMARY: the same scores, no words, and no signature to store it by.
+TEST_F(ScoringServiceTest, SummaryDetailGivesTheSameScoresWithoutText) {
+  auto stub = Stub();
+  v1::ScoreRequest request;
+  *request.mutable_report() = FromJson<v1::Report>(testing::ReadFile(kSeed));
+  v1::ScoreResponse full, summary;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->Score(&context, request, &full).ok());
+  }
+  request.set_detail(v1::DETAIL_SUMMARY);
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->Score(&context, request, &summary).ok());
+  }
+  EXPECT_TRUE(summary.card().summary());
+  EXPECT_FALSE(full.card().summary());
+  EXPECT_EQ(summary.card().total_score(), "97.06");
+  EXPECT_EQ(summary.card().grade(), full.card().grade());
+  ASSERT_EQ(summary.card().indicators_size(), full.card().indicators_size());
+  for (int i = 0; i < full.card().indicators_size(); ++i) {
+    EXPECT_EQ(summary.card().indicators(i).score(), full.card().indicators(i).score());
+  }
+  ASSERT_EQ(summary.card().findings_size(), full.card().findings_size());
+  EXPECT_EQ(summary.card().findings(0).code(), "declared_contradicted");
+  EXPECT_TRUE(summary.card().findings(0).message().empty());
+  EXPECT_TRUE(summary.card().measures().empty());
+  EXPECT_FALSE(summary.card().has_signature());
+  EXPECT_LT(summary.ByteSizeLong() * 5, full.ByteSizeLong());
+}
+
 TEST_F(ScoringServiceTest, BadReportGetsFieldViolations) {
   auto stub = Stub();
   grpc::ClientContext context;

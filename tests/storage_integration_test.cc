@@ -645,6 +645,19 @@ TEST(Storage, RefusalsChangeNothing) {
          return Call(storage.stub(), &Stub::SaveScoreCard, request, &response);
        },
        grpc::StatusCode::FAILED_PRECONDITION, ""},
+      {"summary card",  // scores without their explanations are never stored
+       [&] {
+         v1::SaveScoreCardRequest request;
+         request.mutable_card()->set_scheme_id("dept-overall");
+         request.mutable_card()->set_scheme_version(1);
+         request.mutable_card()->set_summary(true);
+         request.mutable_card()->mutable_report()->set_department_code("R2");
+         request.mutable_card()->mutable_report()->set_fiscal_year(2019);
+         request.mutable_card()->mutable_report()->set_revision(2);
+         v1::SaveScoreCardResponse response;
+         return Call(storage.stub(), &Stub::SaveScoreCard, request, &response);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, ""},
   };
   for (const Case& c : cases) {
     grpc::Status status = c.call();

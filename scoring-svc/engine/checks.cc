@@ -52,17 +52,31 @@ const char* Relation(v1::Comparison comparison) {
 }  // namespace
 
 void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
-               const std::vector<MeasureValues>& measures, std::vector<v1::Finding>& findings) {
+               const std::vector<MeasureValues>& measures, bool explain,
+               std::vector<v1::Finding>& findings) {
   auto verified = [&measures](int ref, std::string* display) -> const Evaluation& {
     *display = measures[ref].verified_ref_text;
     return measures[ref].verified_ref;
   };
   for (const CompiledCheck& check : scheme.checks) {
     std::vector<FormulaInput> left_inputs, right_inputs;
-    Evaluation left = check.left.Evaluate(reports, verified, &left_inputs);
-    Evaluation right = check.right.Evaluate(reports, verified, &right_inputs);
+    Evaluation left = check.left.Evaluate(reports, verified, explain ? &left_inputs : nullptr);
+    Evaluation right = check.right.Evaluate(reports, verified, explain ? &right_inputs : nullptr);
     v1::Finding finding;
     finding.set_subject(check.proto->id());
+    if (!explain) {  // severity, code and subject alone
+      if (!left.ok() || !right.ok()) {
+        finding.set_severity(v1::SEVERITY_INFO);
+        finding.set_code("check_skipped");
+      } else if (Holds(check.proto->comparison(), *left.value, *right.value)) {
+        continue;
+      } else {
+        finding.set_severity(check.severity);
+        finding.set_code("check_failed");
+      }
+      findings.push_back(std::move(finding));
+      continue;
+    }
     finding.set_field_path(check.proto->right());
     if (!left.ok() || !right.ok()) {
       std::vector<std::string> why;

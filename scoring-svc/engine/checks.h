@@ -14,9 +14,11 @@ namespace jixiao::engine {
 
 // Runs every check of `scheme`, appending a finding for each that fails
 // (with the check's severity) and an informational one for each that cannot
-// run because inputs are missing.
+// run because inputs are missing. Without `explain`, the same findings with
+// severity, code and subject alone.
 void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
-               const std::vector<MeasureValues>& measures, std::vector<v1::Finding>& findings);
+               const std::vector<MeasureValues>& measures, bool explain,
+               std::vector<v1::Finding>& findings);
 
 }  // namespace jixiao::engine
 

@@ -83,6 +83,12 @@ struct ScoreOptions {
   // missing, and a finding says so). Checked as the report is.
   const v1::Report* prior = nullptr;
   int64_t prior_revision = 0;  // recorded in the card with the prior's key
+  // kSummary: the same arithmetic and results, and only what a ranking or a
+  // what-if reads: each indicator's id, level, weight and score, the total
+  // and grade, and each finding's severity, code and subject. No names,
+  // rules, values, reasons, measures, ranges or inputs.
+  enum class Detail { kFull, kSummary };
+  Detail detail = Detail::kFull;
 };
 
 // Scores `report` against `scheme`: CheckReport, then the scheme-dependent

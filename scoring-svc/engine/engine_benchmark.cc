@@ -53,6 +53,36 @@ void BM_ScoreSeed(benchmark::State& state) {
 }
 BENCHMARK(BM_ScoreSeed);
 
+// The lean path: a summary card (scores, total, grade, finding codes), for
+// rankings and what-if.
+void BM_ScoreSeedSummary(benchmark::State& state) {
+  const jixiao::v1::Report seed = Seed();
+  auto scheme = jixiao::engine::DefaultScheme();
+  jixiao::engine::ScoreOptions options;
+  options.detail = jixiao::engine::ScoreOptions::Detail::kSummary;
+  for (auto _ : state) {
+    auto card = jixiao::engine::ScoreReport(seed, *scheme, options);
+    benchmark::DoNotOptimize(card);
+  }
+  auto card = jixiao::engine::ScoreReport(seed, *scheme, options);
+  state.SetLabel(std::to_string(card->ByteSizeLong()) + " bytes");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ScoreSeedSummary);
+
+// Baseline for the lean path: parsing the same report from its wire bytes,
+// as a service or a bulk read must before scoring it.
+void BM_ParseSeed(benchmark::State& state) {
+  const std::string wire = Seed().SerializeAsString();
+  for (auto _ : state) {
+    jixiao::v1::Report report;
+    benchmark::DoNotOptimize(report.ParseFromString(wire));
+  }
+  state.SetLabel(std::to_string(wire.size()) + " bytes");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ParseSeed);
+
 // Baselines for the output: copying and serializing a finished card. A
 // card must at least be built, and these bound how fast that can be.
 void BM_CopyCard(benchmark::State& state) {

@@ -19,7 +19,7 @@ Evaluation Rounded(const Evaluation& evaluation, int decimals, std::string* text
     rounded.lower = v.lower < rounded.value ? v.lower : rounded.value;
     rounded.upper = v.upper > rounded.value ? v.upper : rounded.value;
   }
-  *text = report::FormatFixed(v.value, decimals);
+  if (text != nullptr) *text = report::FormatFixed(v.value, decimals);
   return Evaluation::Of(rounded);
 }
 
@@ -36,9 +36,13 @@ v1::Finding MakeFinding(v1::Severity severity, std::string code, const CompiledM
 
 class MeasureEvaluator {
  public:
-  MeasureEvaluator(const SchemeParts& scheme, const ReportInputs& reports,
+  MeasureEvaluator(const SchemeParts& scheme, const ReportInputs& reports, bool explain,
                    std::vector<v1::Finding>& findings)
-      : scheme_(scheme), reports_(reports), findings_(findings), values_(scheme.measures.size()) {}
+      : scheme_(scheme),
+        reports_(reports),
+        explain_(explain),
+        findings_(findings),
+        values_(scheme.measures.size()) {}
 
   std::vector<MeasureValues> Run() {
     for (int index : scheme_.measure_order) Evaluate(index);
@@ -72,7 +76,7 @@ class MeasureEvaluator {
             *display = values_[ref].verified_ref_text;
             return values_[ref].verified_ref;
           },
-          &out.inputs);
+          explain_ ? &out.inputs : nullptr);
       if (has_refs) {
         from_declared = m.formula->Evaluate(
             reports_,
@@ -90,8 +94,9 @@ class MeasureEvaluator {
       if (Overlaps(*out.declared.value, *out.computed.value)) {
         out.status = v1::MEASURE_STATUS_CONFIRMED;
         out.verified = out.declared;
-        out.explanation = absl::StrCat("申报值 ", report::WithUnit(out.declared_text, unit),
-                                       " 与按构成数据计算的结果在舍入范围内一致，采用申报值");
+        if (explain_)
+          out.explanation = absl::StrCat("申报值 ", report::WithUnit(out.declared_text, unit),
+                                         " 与按构成数据计算的结果在舍入范围内一致，采用申报值");
       } else {
         out.status = v1::MEASURE_STATUS_CONTRADICTED;
         out.verified = out.computed;
@@ -101,20 +106,23 @@ class MeasureEvaluator {
       out.status = v1::MEASURE_STATUS_DECLARED_ONLY;
       out.verified = out.declared;
       if (m.formula) {
-        out.explanation =
-            absl::StrCat("构成数据不全（", out.computed.WhyUnavailable(), "），采用申报值 ",
-                         report::WithUnit(out.declared_text, unit));
+        if (explain_)
+          out.explanation =
+              absl::StrCat("构成数据不全（", out.computed.WhyUnavailable(), "），采用申报值 ",
+                           report::WithUnit(out.declared_text, unit));
         findings_.push_back(MakeFinding(
             v1::SEVERITY_INFO, "declared_unverified", m,
-            absl::StrCat(name, " 采用申报值 ", report::WithUnit(out.declared_text, unit),
-                         "，无法核实：", out.computed.WhyUnavailable())));
+            explain_ ? absl::StrCat(name, " 采用申报值 ", report::WithUnit(out.declared_text, unit),
+                                    "，无法核实：", out.computed.WhyUnavailable())
+                     : std::string()));
       } else {
-        out.explanation = absl::StrCat("采用申报值 ", report::WithUnit(out.declared_text, unit));
+        if (explain_)
+          out.explanation = absl::StrCat("采用申报值 ", report::WithUnit(out.declared_text, unit));
       }
     } else if (out.computed.ok()) {
       out.status = v1::MEASURE_STATUS_COMPUTED_ONLY;
       out.verified = out.computed;
-      out.explanation = "未申报，采用按构成数据计算的结果";
+      if (explain_) out.explanation = "未申报，采用按构成数据计算的结果";
       if (has_refs && from_declared.ok()) {
         out.declared = from_declared;
         out.declared_derived = true;
@@ -123,15 +131,20 @@ class MeasureEvaluator {
     } else {
       out.status = v1::MEASURE_STATUS_MISSING;
       out.verified = m.formula ? out.computed : out.declared;
-      std::string why = m.formula ? out.computed.WhyUnavailable() : out.declared.WhyUnavailable();
-      out.explanation = absl::StrCat("无法取得数值：", why);
-      findings_.push_back(MakeFinding(v1::SEVERITY_WARNING, "measure_unavailable", m,
-                                      absl::StrCat(name, " 无法取得数值：", why)));
+      std::string why;
+      if (explain_) {
+        why = m.formula ? out.computed.WhyUnavailable() : out.declared.WhyUnavailable();
+        out.explanation = absl::StrCat("无法取得数值：", why);
+      }
+      findings_.push_back(
+          MakeFinding(v1::SEVERITY_WARNING, "measure_unavailable", m,
+                      explain_ ? absl::StrCat(name, " 无法取得数值：", why) : std::string()));
     }
 
-    out.verified_ref = Rounded(out.verified, decimals, &out.verified_ref_text);
+    out.verified_ref = Rounded(out.verified, decimals, explain_ ? &out.verified_ref_text : nullptr);
     if (out.declared.ok()) {
-      out.declared_ref = Rounded(out.declared, decimals, &out.declared_ref_text);
+      out.declared_ref =
+          Rounded(out.declared, decimals, explain_ ? &out.declared_ref_text : nullptr);
     } else {
       out.declared_ref = out.verified_ref;
       out.declared_ref_text = out.verified_ref_text;
@@ -146,6 +159,12 @@ class MeasureEvaluator {
     const Interval& computed = *out.computed.value;
     std::string computed_text = report::FormatFixed(computed.value, decimals);
     bool inherited = has_refs && from_declared.ok() && Overlaps(declared, *from_declared.value);
+    if (!explain_) {  // the finding's severity and code, no words
+      findings_.push_back(MakeFinding(
+          inherited ? v1::SEVERITY_WARNING : v1::SEVERITY_ERROR,
+          inherited ? "declared_inherits_contradiction" : "declared_contradicted", m, ""));
+      return;
+    }
     // Show ranges with two more decimals than the measure, so that
     // non-overlapping ranges never print as touching.
     int range_decimals = std::max(decimals, out.declared_decimals) + 2;
@@ -176,13 +195,15 @@ class MeasureEvaluator {
     finding.set_computed(computed_text);
     finding.set_tolerance(tolerance);
     findings_.push_back(std::move(finding));
-    out.explanation =
-        absl::StrCat("申报值 ", report::WithUnit(out.declared_text, unit),
-                     " 与构成数据不符，采用计算值 ", report::WithUnit(computed_text, unit));
+    if (explain_)
+      out.explanation =
+          absl::StrCat("申报值 ", report::WithUnit(out.declared_text, unit),
+                       " 与构成数据不符，采用计算值 ", report::WithUnit(computed_text, unit));
   }
 
   const SchemeParts& scheme_;
   const ReportInputs& reports_;
+  const bool explain_;  // false: no explanations, inputs or finding messages
   std::vector<v1::Finding>& findings_;
   std::vector<MeasureValues> values_;
 };
@@ -190,8 +211,8 @@ class MeasureEvaluator {
 }  // namespace
 
 std::vector<MeasureValues> EvaluateMeasures(const SchemeParts& scheme, const ReportInputs& reports,
-                                            std::vector<v1::Finding>& findings) {
-  return MeasureEvaluator(scheme, reports, findings).Run();
+                                            bool explain, std::vector<v1::Finding>& findings) {
+  return MeasureEvaluator(scheme, reports, explain, findings).Run();
 }
 
 v1::Value ToValue(const Interval& interval, int decimals) {

@@ -48,9 +48,11 @@ struct MeasureValues {
 
 // Evaluates every measure of `scheme` over `reports`, indexed like
 // SchemeParts::measures, appending findings for contradictions and for
-// values that could not be verified.
+// values that could not be verified. Without `explain`, the same values and
+// findings (severity, code, subject) with no words: no explanations, inputs,
+// display texts or finding messages.
 std::vector<MeasureValues> EvaluateMeasures(const SchemeParts& scheme, const ReportInputs& reports,
-                                            std::vector<v1::Finding>& findings);
+                                            bool explain, std::vector<v1::Finding>& findings);
 
 // The score card's view of one measure.
 v1::MeasureResult ToMeasureResult(const CompiledMeasure& measure, const MeasureValues& values);

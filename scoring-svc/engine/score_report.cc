@@ -127,7 +127,7 @@ absl::Status CheckPrior(const v1::Report& report, const v1::Report& prior) {
 }
 
 absl::StatusOr<Evaluated> Evaluate(const v1::Report& report, const v1::Report* prior,
-                                   const SchemeParts& scheme) {
+                                   const SchemeParts& scheme, bool explain) {
   if (absl::Status status = report::CheckReport(report); !status.ok()) return status;
   if (prior != nullptr) {
     if (absl::Status status = CheckPrior(report, *prior); !status.ok()) return status;
@@ -143,8 +143,8 @@ absl::StatusOr<Evaluated> Evaluate(const v1::Report& report, const v1::Report* p
                             absl::StrJoin(scheme.prior_paths, "、"), "），依据它们的指标无法计算"));
   }
   const ReportInputs reports{&report, prior};
-  result.measures = EvaluateMeasures(scheme, reports, result.findings);
-  RunChecks(scheme, reports, result.measures, result.findings);
+  result.measures = EvaluateMeasures(scheme, reports, explain, result.findings);
+  RunChecks(scheme, reports, result.measures, explain, result.findings);
   return result;
 }
 
@@ -157,8 +157,9 @@ void SortFindings(std::vector<v1::Finding>& findings) {
 // Scores one leaf indicator into `out`; returns its exact score.
 mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& scheme,
                     const std::vector<MeasureValues>& measures, const v1::Report& report,
-                    v1::IndicatorResult& out, std::vector<v1::Finding>& findings) {
+                    bool explain, v1::IndicatorResult& out, std::vector<v1::Finding>& findings) {
   RuleContext context;
+  context.explain = explain;
   context.weight = indicator.weight;
   context.report = &report;
   context.indicator_id = indicator.proto->id();
@@ -175,6 +176,7 @@ mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& schem
     out.set_basis(declared ? v1::VALUE_BASIS_DECLARED : v1::VALUE_BASIS_VERIFIED);
     const Evaluation& chosen = declared ? values.declared : values.verified;
     if (!chosen.ok()) {
+      if (!explain) return 0;
       out.set_rule(indicator.rule_text);
       out.add_deductions(absl::StrCat("无法取得 ", measure.proto->name(), " 的数值（",
                                       chosen.WhyUnavailable(), "），扣 ", indicator.weight_text,
@@ -183,17 +185,26 @@ mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& schem
     }
     int decimals = measure.proto->decimals();
     value = report::RoundHalfUp(chosen.value->value, decimals);
+    context.value = &value;
+    if (!explain) {
+      RuleOutcome outcome = indicator.rule->Apply(context);
+      for (v1::Finding& finding : outcome.findings) findings.push_back(std::move(finding));
+      return outcome.score;
+    }
     bool as_written = declared || values.status == v1::MEASURE_STATUS_CONFIRMED ||
                       values.status == v1::MEASURE_STATUS_DECLARED_ONLY;
     std::string number = as_written && !values.declared_derived
                              ? values.declared_text
                              : report::FormatFixed(chosen.value->value, decimals);
-    context.value = &value;
     context.value_text = report::WithUnit(number, unit);
     out.set_value(context.value_text);
   }
-  out.set_rule(indicator.rule_text);
   RuleOutcome outcome = indicator.rule->Apply(context);
+  if (!explain) {
+    for (v1::Finding& finding : outcome.findings) findings.push_back(std::move(finding));
+    return outcome.score;
+  }
+  out.set_rule(indicator.rule_text);
   for (std::string& deduction : outcome.deductions) out.add_deductions(std::move(deduction));
   for (v1::ChecklistItemResult& item : outcome.items) *out.add_items() = std::move(item);
   for (v1::TargetResult& target : outcome.targets) *out.add_targets() = std::move(target);
@@ -231,7 +242,8 @@ void CompareSelfEvaluation(const v1::Report& report, const SchemeParts& scheme, 
 absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const CompiledScheme& compiled,
                                           const ScoreOptions& options) {
   const SchemeParts& scheme = PartsOf(compiled);
-  absl::StatusOr<Evaluated> evaluated = Evaluate(report, options.prior, scheme);
+  const bool explain = options.detail == ScoreOptions::Detail::kFull;
+  absl::StatusOr<Evaluated> evaluated = Evaluate(report, options.prior, scheme, explain);
   if (!evaluated.ok()) return evaluated.status();
   std::vector<v1::Finding>& findings = evaluated->findings;
 
@@ -241,6 +253,7 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
   card.set_scheme_name(scheme.proto.name());
   card.set_scheme_edition(scheme.proto.edition());
   card.set_scheme_sha256(scheme.sha256);
+  card.set_summary(!explain);
   card.mutable_report()->set_department_code(report.identity().department_code());
   card.mutable_report()->set_fiscal_year(report.identity().fiscal_year());
   card.mutable_report()->set_revision(options.report_revision);
@@ -261,13 +274,18 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
     const CompiledIndicator& indicator = scheme.indicators[k];
     v1::IndicatorResult& out = *card.mutable_indicators(k);
     out.set_id(indicator.proto->id());
-    out.set_name(indicator.proto->name());
     out.set_level(indicator.level);
-    if (indicator.parent >= 0) out.set_parent_id(scheme.indicators[indicator.parent].proto->id());
     out.set_weight(indicator.weight_text);
     out.set_leaf(indicator.children.empty());
+    if (explain) {
+      out.set_name(indicator.proto->name());
+      if (indicator.parent >= 0) {
+        out.set_parent_id(scheme.indicators[indicator.parent].proto->id());
+      }
+    }
     if (indicator.children.empty()) {
-      mpq_class exact = ScoreLeaf(indicator, scheme, evaluated->measures, report, out, findings);
+      mpq_class exact =
+          ScoreLeaf(indicator, scheme, evaluated->measures, report, explain, out, findings);
       rounded[k] = report::RoundHalfUp(Clamp(exact, indicator.weight), score_decimals);
     } else {
       rounded[k] = 0;
@@ -287,12 +305,23 @@ absl::StatusOr<v1::ScoreCard> ScoreReport(const v1::Report& report, const Compil
       break;
     }
   }
-  for (size_t i = 0; i < scheme.measures.size(); ++i) {
-    *card.add_measures() = ToMeasureResult(scheme.measures[i], evaluated->measures[i]);
+  if (explain) {
+    for (size_t i = 0; i < scheme.measures.size(); ++i) {
+      *card.add_measures() = ToMeasureResult(scheme.measures[i], evaluated->measures[i]);
+    }
   }
   CompareSelfEvaluation(report, scheme, card, findings);
   SortFindings(findings);
-  for (v1::Finding& finding : findings) *card.add_findings() = std::move(finding);
+  for (v1::Finding& finding : findings) {
+    v1::Finding& out = *card.add_findings();
+    if (explain) {
+      out = std::move(finding);
+      continue;
+    }
+    out.set_severity(finding.severity());
+    out.set_code(std::move(*finding.mutable_code()));
+    out.set_subject(std::move(*finding.mutable_subject()));
+  }
   return card;
 }
 

@@ -62,9 +62,14 @@ absl::Status ScoringServiceImpl::ScoreOne(const v1::ScoreRequest& request,
   options.report_revision = request.report_revision();
   options.prior = request.has_prior() ? &request.prior() : nullptr;
   options.prior_revision = request.prior_revision();
+  if (request.detail() == v1::DETAIL_SUMMARY)
+    options.detail = engine::ScoreOptions::Detail::kSummary;
   absl::StatusOr<v1::ScoreCard> card = engine::ScoreReport(request.report(), **scheme, options);
   if (!card.ok()) return card.status();
-  if (signing_keys_ != nullptr) signing_keys_->Sign(request.report(), options.prior, *card);
+  // A summary card is never signed: nothing may store it as the report's card.
+  if (signing_keys_ != nullptr && !card->summary()) {
+    signing_keys_->Sign(request.report(), options.prior, *card);
+  }
   response.set_request_id(request.request_id());
   *response.mutable_card() = *std::move(card);
   return absl::OkStatus();

@@ -271,6 +271,11 @@ Reactor* StorageServiceImpl::SaveScoreCard(Context* c, const v1::SaveScoreCardRe
   store::Store::CardCheck check = [this, department](
                                       const v1::Report& report, const v1::Report* prior,
                                       v1::ReportStatus current, const v1::ScoreCard& card) {
+    if (card.summary()) {
+      return absl::InvalidArgumentError(
+          "card.summary: a summary card (ScoreRequest.detail SUMMARY) has no explanations and is "
+          "never stored; save the full card");
+    }
     if (department && current == v1::REPORT_STATUS_APPROVED) {
       return absl::PermissionDeniedError(
           "the report is approved: its department can no longer save cards for it; a reviewer "

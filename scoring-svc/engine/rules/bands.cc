@@ -50,16 +50,18 @@ class BandsRule : public Rule {
       outcome.score = Clamp(band.points, context.weight);
       mpq_class lost = context.weight - outcome.score;
       if (lost > 0) {
-        outcome.deductions.push_back(absl::StrCat(
-            context.measure_name, " ", context.value_text, " 在 ", band.Describe(context.unit),
-            " 档，得 ", Points(outcome.score), " 分，扣 ", Points(lost), " 分"));
+        if (context.explain)
+          outcome.deductions.push_back(absl::StrCat(
+              context.measure_name, " ", context.value_text, " 在 ", band.Describe(context.unit),
+              " 档，得 ", Points(outcome.score), " 分，扣 ", Points(lost), " 分"));
       }
       return outcome;
     }
     outcome.score = 0;
-    outcome.deductions.push_back(absl::StrCat(context.measure_name, " ", context.value_text,
-                                              " 不在任何得分档内，扣 ", Points(context.weight),
-                                              " 分"));
+    if (context.explain)
+      outcome.deductions.push_back(absl::StrCat(context.measure_name, " ", context.value_text,
+                                                " 不在任何得分档内，扣 ", Points(context.weight),
+                                                " 分"));
     return outcome;
   }
 

@@ -47,8 +47,9 @@ class ChecklistRule : public Rule {
       ++unmet;
       result.set_points("0");
       std::string cost = deduct_ ? Points(deduction_) : Points(item.points);
-      outcome.deductions.push_back(
-          absl::StrCat(answer ? "未满足：" : "未作答：", item.text, "，扣 ", cost, " 分"));
+      if (context.explain)
+        outcome.deductions.push_back(
+            absl::StrCat(answer ? "未满足：" : "未作答：", item.text, "，扣 ", cost, " 分"));
       if (!answer) {
         AddFinding(outcome.findings, v1::SEVERITY_WARNING, "checklist_unanswered",
                    context.indicator_id, "checklist",

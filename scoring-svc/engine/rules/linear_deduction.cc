@@ -48,13 +48,14 @@ class LinearDeductionRule : public Rule {
     outcome.score = Clamp(context.weight - deduction, context.weight);
     mpq_class lost = context.weight - outcome.score;
     if (lost > 0) {
-      outcome.deductions.push_back(
-          absl::StrCat(context.measure_name, " ", context.value_text, below_ ? " 低于" : " 高于",
-                       "标准 ", WithUnit(standard_, context.unit),
-                       // "低于标准 100% 5.41 个百分点"; "高于标准 0 个，相差 2 个"
-                       context.unit == "%" ? " " : "，相差 ", Difference(shortfall, context.unit),
-                       "，", Rate(context.unit), "，扣 ", Points(lost), " 分",
-                       deduction > context.weight ? "（扣完为止）" : ""));
+      if (context.explain)
+        outcome.deductions.push_back(
+            absl::StrCat(context.measure_name, " ", context.value_text, below_ ? " 低于" : " 高于",
+                         "标准 ", WithUnit(standard_, context.unit),
+                         // "低于标准 100% 5.41 个百分点"; "高于标准 0 个，相差 2 个"
+                         context.unit == "%" ? " " : "，相差 ", Difference(shortfall, context.unit),
+                         "，", Rate(context.unit), "，扣 ", Points(lost), " 分",
+                         deduction > context.weight ? "（扣完为止）" : ""));
     }
     return outcome;
   }

@@ -24,7 +24,7 @@ class ManualRule : public Rule {
                : absl::StatusOr<report::ReportedDecimal>();
     if (manual == nullptr || !score.ok()) {
       outcome.score = 0;
-      outcome.deductions.push_back("尚无人工评分，暂计 0 分");
+      if (context.explain) outcome.deductions.push_back("尚无人工评分，暂计 0 分");
       AddFinding(outcome.findings, v1::SEVERITY_WARNING, "manual_score_missing",
                  context.indicator_id, "manual_scores",
                  absl::StrCat("指标 ", context.indicator_id, " 需人工评分，报告中没有"));
@@ -35,8 +35,9 @@ class ManualRule : public Rule {
     if (lost > 0) {
       std::string by =
           manual->assessor().empty() ? "" : absl::StrCat("（", manual->assessor(), "）");
-      outcome.deductions.push_back(
-          absl::StrCat("人工评分扣 ", Points(lost), " 分：", manual->reason(), by));
+      if (context.explain)
+        outcome.deductions.push_back(
+            absl::StrCat("人工评分扣 ", Points(lost), " 分：", manual->reason(), by));
     }
     return outcome;
   }

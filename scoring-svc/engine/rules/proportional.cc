@@ -19,9 +19,10 @@ class ProportionalRule : public Rule {
     outcome.score = Clamp(context.weight * *context.value / standard_, context.weight);
     mpq_class lost = context.weight - outcome.score;
     if (lost > 0) {
-      outcome.deductions.push_back(absl::StrCat(context.measure_name, " ", context.value_text,
-                                                " 未达到标准 ", WithUnit(standard_, context.unit),
-                                                "，按完成比例得分，扣 ", Points(lost), " 分"));
+      if (context.explain)
+        outcome.deductions.push_back(absl::StrCat(context.measure_name, " ", context.value_text,
+                                                  " 未达到标准 ", WithUnit(standard_, context.unit),
+                                                  "，按完成比例得分，扣 ", Points(lost), " 分"));
     }
     return outcome;
   }

@@ -34,6 +34,8 @@ struct RuleContext {
   mpq_class weight;
   const v1::Report* report = nullptr;
   std::string indicator_id;
+  // False for a summary card: the score alone, no reason strings.
+  bool explain = true;
 };
 
 struct RuleOutcome {

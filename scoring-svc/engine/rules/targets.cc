@@ -69,8 +69,9 @@ class TargetsRule : public Rule {
     }
     if (rows.empty()) {
       outcome.score = 0;
-      outcome.deductions.push_back(
-          absl::StrCat("未填报本指标的绩效目标，扣 ", Points(context.weight), " 分"));
+      if (context.explain)
+        outcome.deductions.push_back(
+            absl::StrCat("未填报本指标的绩效目标，扣 ", Points(context.weight), " 分"));
       AddFinding(outcome.findings, v1::SEVERITY_WARNING, "targets_missing", context.indicator_id,
                  "targets",
                  absl::StrCat("指标 ", context.indicator_id, " 没有绩效目标行，得 0 分"));
@@ -125,8 +126,9 @@ class TargetsRule : public Rule {
         missing_words = "实际值";
       }
       if (missing != nullptr) {
-        outcome.deductions.push_back(
-            absl::StrCat("目标", label, "未填", missing_words, "，扣 ", Points(share), " 分"));
+        if (context.explain)
+          outcome.deductions.push_back(
+              absl::StrCat("目标", label, "未填", missing_words, "，扣 ", Points(share), " 分"));
         AddFinding(outcome.findings, v1::SEVERITY_WARNING, "target_incomplete",
                    context.indicator_id, absl::StrCat(at, ".", missing),
                    absl::StrCat("绩效目标", label, "缺少", missing, "，该行得 0 分"));
@@ -145,7 +147,8 @@ class TargetsRule : public Rule {
                        "，完成 ", report::FormatFixed(attained * 100, 2), "%，得 ", Points(earned),
                        " / ", Points(share), " 分");
       if (earned < share) {
-        outcome.deductions.push_back(absl::StrCat(line, "，扣 ", Points(share - earned), " 分"));
+        if (context.explain)
+          outcome.deductions.push_back(absl::StrCat(line, "，扣 ", Points(share - earned), " 分"));
       }
     }
     outcome.score = Clamp(score, context.weight);

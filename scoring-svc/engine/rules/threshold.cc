@@ -33,9 +33,10 @@ class ThresholdRule : public Rule {
     RuleOutcome outcome;
     outcome.score = met ? context.weight : mpq_class(0);
     if (!met) {
-      outcome.deductions.push_back(absl::StrCat(
-          context.measure_name, " ", context.value_text, " 未达到标准（", Symbol(comparison_), " ",
-          WithUnit(standard_, context.unit), "），扣 ", Points(context.weight), " 分"));
+      if (context.explain)
+        outcome.deductions.push_back(absl::StrCat(
+            context.measure_name, " ", context.value_text, " 未达到标准（", Symbol(comparison_),
+            " ", WithUnit(standard_, context.unit), "），扣 ", Points(context.weight), " 分"));
     }
     return outcome;
   }
