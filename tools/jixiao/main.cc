@@ -60,6 +60,7 @@ const Command* const kCommands[] = {
     &kSummaryCommand,
     &kSiteCommand,
     &kCompareCommand,
+    &kWhatIfCommand,
     &kAuditCommand,
     &kChangesCommand,
     &kAdminCommand,

@@ -42,6 +42,7 @@ extern const Command kRenderCommand;   // render.cc
 extern const Command kSummaryCommand;  // summary.cc
 extern const Command kSiteCommand;     // site.cc
 extern const Command kCompareCommand;  // compare.cc
+extern const Command kWhatIfCommand;   // whatif.cc
 
 // Operating storage-svc.
 extern const Command kAuditCommand;         // audit.cc
