@@ -295,6 +295,10 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   other_prior_card.mutable_prior_report()->set_department_code("OTHER");
   other_prior_card.mutable_prior_report()->set_fiscal_year(2018);
   other_prior_card.mutable_prior_report()->set_revision(1);
+  v1::ScoreCard summary_card = scored.card();  // scores without their reasons
+  summary_card.set_summary(true);
+  v1::ScoreRequest unknown_detail = score;
+  unknown_detail.set_detail(static_cast<v1::Detail>(99));
   v1::ScoreCard missing_prior_card = scored.card();
   missing_prior_card.mutable_prior_report()->set_department_code("LH");
   missing_prior_card.mutable_prior_report()->set_fiscal_year(2018);
@@ -595,6 +599,9 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
        validate_as("Bearer lh", other_prior), C::INVALID_ARGUMENT,
        "prior.identity.department_code"},
       {"scoring without a token", score_as("", score), C::UNAUTHENTICATED, ""},
+      {"scoring with an unknown detail", score_as("Bearer lh", unknown_detail),
+       C::INVALID_ARGUMENT, "detail"},
+      {"saving a summary card", save_card(summary_card), C::INVALID_ARGUMENT, "card.summary"},
       {"scoring a malformed report", score_as("Bearer lh", bad_score), C::INVALID_ARGUMENT,
        "procurement.budget.value"},
       {"scoring with an unknown scheme", score_as("Bearer lh", unknown_scheme), C::NOT_FOUND, ""},

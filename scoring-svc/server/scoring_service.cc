@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/report/check_report.h"
+#include "common/report/field_violations.h"
 #include "common/rpc/call_log.h"
 #include "common/rpc/server_main.h"
 #include "common/rpc/status.h"
@@ -62,8 +63,14 @@ absl::Status ScoringServiceImpl::ScoreOne(const v1::ScoreRequest& request,
   options.report_revision = request.report_revision();
   options.prior = request.has_prior() ? &request.prior() : nullptr;
   options.prior_revision = request.prior_revision();
-  if (request.detail() == v1::DETAIL_SUMMARY)
+  if (!v1::Detail_IsValid(request.detail())) {
+    return report::InvalidArgumentWithViolations(
+        "unknown detail",
+        {{"detail", absl::StrCat("is ", request.detail(), "; DETAIL_FULL or DETAIL_SUMMARY")}});
+  }
+  if (request.detail() == v1::DETAIL_SUMMARY) {
     options.detail = engine::ScoreOptions::Detail::kSummary;
+  }
   absl::StatusOr<v1::ScoreCard> card = engine::ScoreReport(request.report(), **scheme, options);
   if (!card.ok()) return card.status();
   // A summary card is never signed: nothing may store it as the report's card.

@@ -4,6 +4,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "common/report/check_report.h"
+#include "common/report/field_violations.h"
 #include "common/rpc/raw_message.h"
 #include "common/rpc/server_main.h"
 #include "common/rpc/status.h"
@@ -272,9 +273,10 @@ Reactor* StorageServiceImpl::SaveScoreCard(Context* c, const v1::SaveScoreCardRe
                                       const v1::Report& report, const v1::Report* prior,
                                       v1::ReportStatus current, const v1::ScoreCard& card) {
     if (card.summary()) {
-      return absl::InvalidArgumentError(
-          "card.summary: a summary card (ScoreRequest.detail SUMMARY) has no explanations and is "
-          "never stored; save the full card");
+      return report::InvalidArgumentWithViolations(
+          "a summary card is never stored",
+          {{"card.summary", "a summary card (ScoreRequest.detail SUMMARY) has no explanations; "
+                            "save the full card"}});
     }
     if (department && current == v1::REPORT_STATUS_APPROVED) {
       return absl::PermissionDeniedError(
