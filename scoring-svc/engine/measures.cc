@@ -182,7 +182,7 @@ class MeasureEvaluator {
     if (inherited) {
       finding.set_message(absl::StrCat(
           m.proto->name(), " 申报 ", report::WithUnit(out.declared_text, unit),
-          " 由其所依据的申报值算得，但那些申报值与构成数据不符；核实值为 ",
+          "，系由与构成数据不符的申报值算得；按核实后的数据应为 ",
           report::WithUnit(computed_text, unit), "（", absl::StrJoin(inputs, "，"), "）"));
     } else {
       finding.set_message(absl::StrCat(m.proto->name(), " 申报 ",

@@ -511,7 +511,7 @@ TEST(GenericTemplates, ReportFollowsTheSchemesFiguresMeasuresRulesAndTargets) {
   EXPECT_THAT(targets[2], ::testing::ElementsAre("履职成效", "群众投诉件数", "≤", "20 件", "25 件",
                                                  "80.00%", "30", "24"));
   EXPECT_THAT(markdown, HasSubstr("得分 86.00 分，等级为“A”"));
-  EXPECT_THAT(markdown, HasSubstr("## 五、核验发现\n\n所有数据相互一致"));
+  EXPECT_THAT(markdown, HasSubstr("## 附件：数据核验情况\n\n以下为依据填报数据自动核验的结果，供审核参考，不属于部门自评内容。\n\n所有数据相互一致"));
 }
 
 TEST(GenericTemplates, HtmlHasTheScoreChartAndNoStandardFormChart) {
