@@ -168,6 +168,18 @@ TEST_F(WhatIf, ABrokenDraftIsRefusedWithItsLine) {
   EXPECT_EQ(result.exit_code, 4) << result.err;
   EXPECT_THAT(result.err, HasSubstr("broken.textproto:3"));
   EXPECT_EQ(Cli({"whatif", "--scheme", data_ + "/broken.textproto"}).exit_code, 2);  // no --year
+  EXPECT_EQ(Cli({"whatif", "--year", "2019", "--scheme", "dept-overall", "--all"}).exit_code,
+            2);  // --all is for --output json
+}
+
+TEST_F(WhatIf, AnUnreachableScoringSvcIsOneErrorAndNoResult) {
+  ASSERT_EQ(Cli({"save", Variant(data_, "U1", "5000")}).exit_code, 0);
+  CommandResult result =
+      RunCommand({BinPath("jixiao"), "--storage", storage_->address(), "--scoring", "127.0.0.1:1",
+                  "--timeout", "2", "whatif", "--year", "2019", "--scheme", "dept-overall"});
+  EXPECT_EQ(result.exit_code, 5) << result.err;
+  EXPECT_EQ(result.out, "");
+  EXPECT_THAT(result.err, HasSubstr("--scoring"));
 }
 
 }  // namespace

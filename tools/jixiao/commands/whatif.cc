@@ -17,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/report/decimal.h"
+#include "common/report/plain_text.h"
 #include "common/rpc/status.h"
 #include "jixiao/whatif/v1/whatif.pb.h"
 #include "scoring-svc/engine/engine.h"
@@ -68,7 +69,7 @@ absl::StatusOr<v1::Scheme> SideScheme(StorageClient& storage, int year,
 // Scores every one of `reports` under side.scheme as summary cards.
 absl::Status ScoreSide(ScoringClient& scoring, const std::vector<v1::ReportRevision>& reports,
                        const std::vector<std::optional<v1::ReportRevision>>& priors, int streams,
-                       Side& side) {
+                       int max_message_bytes, Side& side) {
   std::vector<v1::ScoreRequest> requests;
   requests.reserve(reports.size());
   for (size_t i = 0; i < reports.size(); ++i) {
@@ -83,6 +84,14 @@ absl::Status ScoreSide(ScoringClient& scoring, const std::vector<v1::ReportRevis
     *request.mutable_scheme() = side.scheme;
     request.set_detail(v1::DETAIL_SUMMARY);
     request.set_request_id(std::to_string(i));
+    // A request over the message limit would end its whole stream: it fails
+    // alone, before anything is sent.
+    if (request.ByteSizeLong() > static_cast<size_t>(max_message_bytes)) {
+      side.failures[i] = absl::ResourceExhaustedError(
+          absl::StrCat("the report with this scheme inline is ", request.ByteSizeLong(),
+                       " bytes, over --max-message-bytes ", max_message_bytes));
+      continue;
+    }
     requests.push_back(std::move(request));
   }
   std::vector<v1::ScoreResponse> responses;
@@ -254,7 +263,25 @@ wv1::WhatIf Compare(int year, const std::vector<v1::ReportRevision>& reports, co
       names.emplace_back(id, name);
     }
   }
-  auto score_of = [](const v1::ScoreCard& card, const std::string& id) -> mpq_class {
+  // Each card lists its scheme's indicators in the same order: find an id's
+  // place once per side, and check it on each card.
+  auto places = [&](const Side& side) {
+    std::map<std::string, int> at;
+    for (size_t k = 0; k < n; ++k) {
+      const v1::ScoreCard& card = *side.cards[scored[k]];
+      for (int j = 0; j < card.indicators_size(); ++j) at.emplace(card.indicators(j).id(), j);
+      break;
+    }
+    return at;
+  };
+  const std::map<std::string, int> before_at = places(before), after_at = places(after);
+  auto score_of = [](const v1::ScoreCard& card, const std::map<std::string, int>& at,
+                     const std::string& id) -> mpq_class {
+    auto it = at.find(id);
+    if (it == at.end()) return 0;
+    if (it->second < card.indicators_size() && card.indicators(it->second).id() == id) {
+      return Number(card.indicators(it->second).score());
+    }
     for (const v1::IndicatorResult& i : card.indicators()) {
       if (i.id() == id) return Number(i.score());
     }
@@ -265,7 +292,8 @@ wv1::WhatIf Compare(int year, const std::vector<v1::ReportRevision>& reports, co
     mpq_class sum = 0;
     int moved = 0;
     for (size_t k = 0; k < n; ++k) {
-      mpq_class d = score_of(*after.cards[scored[k]], id) - score_of(*before.cards[scored[k]], id);
+      mpq_class d = score_of(*after.cards[scored[k]], after_at, id) -
+                    score_of(*before.cards[scored[k]], before_at, id);
       sum += d;
       moved += d != 0;
     }
@@ -282,7 +310,8 @@ wv1::WhatIf Compare(int year, const std::vector<v1::ReportRevision>& reports, co
 }
 
 std::string Cited(const wv1::SchemeUsed& s) {
-  return absl::StrCat("《", s.name(), "》(", s.id(), "@", s.version(), ")");
+  return absl::StrCat("《", report::OneLine(s.name()), "》(", report::OneLine(s.id()), "@",
+                      s.version(), ")");
 }
 
 void PrintTable(const wv1::WhatIf& w) {
@@ -297,7 +326,7 @@ void PrintTable(const wv1::WhatIf& w) {
     TextTable table({"from", "to", "reports"},
                     {TextTable::Align::kLeft, TextTable::Align::kLeft, TextTable::Align::kRight});
     for (const wv1::GradeChange& c : w.grade_changes()) {
-      table.AddRow({c.from(), c.to(), std::to_string(c.count())});
+      table.AddRow({report::OneLine(c.from()), report::OneLine(c.to()), std::to_string(c.count())});
     }
     table.Print(std::cout);
   }
@@ -316,7 +345,8 @@ void PrintTable(const wv1::WhatIf& w) {
       counts[c.grade()].first = c.count();
     }
     for (const std::string& g : order) {
-      table.AddRow({g, std::to_string(counts[g].first), std::to_string(counts[g].second)});
+      table.AddRow(
+          {report::OneLine(g), std::to_string(counts[g].first), std::to_string(counts[g].second)});
     }
     table.Print(std::cout);
   }
@@ -327,8 +357,8 @@ void PrintTable(const wv1::WhatIf& w) {
                      TextTable::Align::kRight, TextTable::Align::kRight, TextTable::Align::kLeft,
                      TextTable::Align::kLeft});
     for (const wv1::Mover& m : w.largest()) {
-      table.AddRow({m.department_code(), m.department_name(), m.before_total(), m.after_total(),
-                    m.change(),
+      table.AddRow({m.department_code(), report::OneLine(m.department_name()), m.before_total(),
+                    m.after_total(), m.change(),
                     m.before_grade() == m.after_grade()
                         ? m.after_grade()
                         : absl::StrCat(m.before_grade(), " → ", m.after_grade()),
@@ -344,7 +374,7 @@ void PrintTable(const wv1::WhatIf& w) {
   for (const wv1::IndicatorChange& c : w.indicators()) {
     if (c.moved() == 0) continue;
     ++shown;
-    table.AddRow({absl::StrCat(c.name(), " (", c.id(), ")"), c.mean_change(),
+    table.AddRow({report::OneLine(absl::StrCat(c.name(), " (", c.id(), ")")), c.mean_change(),
                   std::to_string(c.moved()),
                   !c.in_before()  ? "new in the draft"
                   : !c.in_after() ? "not in the draft"
@@ -356,7 +386,8 @@ void PrintTable(const wv1::WhatIf& w) {
     std::cout << "(none)\n";
   }
   for (const wv1::Failure& f : w.failures()) {
-    std::cerr << "jixiao: " << f.report() << ": not compared: " << f.message() << "\n";
+    std::cerr << "jixiao: " << f.report() << ": not compared: " << report::OneLine(f.message())
+              << "\n";
   }
 }
 
@@ -366,6 +397,10 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
   if (!NeedScoring(global, "whatif scores on scoring-svc")) return kUsage;
   if (args.top < 0 || args.top > 100000) {
     std::cerr << "jixiao: --top takes 0 to 100000 departments\n";
+    return kUsage;
+  }
+  if (args.all && global.output != "json") {
+    std::cerr << "jixiao: --all lists every department's move in --output json only\n";
     return kUsage;
   }
   if (args.streams < 1 || args.streams > 64) {
@@ -390,7 +425,10 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
   Side before, after;
   {
     auto scheme = SideScheme(storage, args.year, against);
-    if (!scheme.ok()) return StorageError(global, "--against", scheme.status());
+    if (!scheme.ok()) {
+      return StorageError(global, args.against.empty() ? "the year's scheme" : "--against",
+                          scheme.status());
+    }
     before.scheme = *std::move(scheme);
     scheme = SideScheme(storage, args.year, *draft);
     if (!scheme.ok()) return StorageError(global, "--scheme", scheme.status());
@@ -421,9 +459,20 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
     priors[i] = *std::move(prior);
   }
   ScoringClient scoring(global.client);
-  (void)ScoreSide(scoring, reports, priors, args.streams, before);
-  (void)ScoreSide(scoring, reports, priors, args.streams, after);
+  const int limit = global.client.max_message_bytes;
+  (void)ScoreSide(scoring, reports, priors, args.streams, limit, before);
+  (void)ScoreSide(scoring, reports, priors, args.streams, limit, after);
   const wv1::WhatIf result = Compare(args.year, reports, before, after, args);
+  // Nothing compared and scoring-svc unreachable: one error, no empty result.
+  if (result.reports() == 0 && !reports.empty()) {
+    for (size_t i = 0; i < reports.size(); ++i) {
+      const absl::Status& f = !before.failures[i].ok() ? before.failures[i] : after.failures[i];
+      if (absl::IsUnavailable(f) || absl::IsDeadlineExceeded(f)) {
+        PrintError("whatif", f, global.client.scoring, "--scoring or JIXIAO_SCORING");
+        return ExitCodeFor(f);
+      }
+    }
+  }
   if (global.output == "json") {
     std::cout << ToJson(result, true) << "\n";
   } else {
