@@ -64,39 +64,34 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
     Evaluation right = check.right.Evaluate(reports, verified, explain ? &right_inputs : nullptr);
     v1::Finding finding;
     finding.set_subject(check.proto->id());
-    if (!explain) {  // severity, code and subject alone
-      if (!left.ok() || !right.ok()) {
-        finding.set_severity(v1::SEVERITY_INFO);
-        finding.set_code("check_skipped");
-      } else if (Holds(check.proto->comparison(), *left.value, *right.value)) {
-        continue;
-      } else {
-        finding.set_severity(check.severity);
-        finding.set_code("check_failed");
+    // Without `explain`, severity, code and subject alone.
+    if (!left.ok() || !right.ok()) {
+      finding.set_severity(v1::SEVERITY_INFO);
+      finding.set_code("check_skipped");
+      if (explain) {
+        std::vector<std::string> why;
+        if (!left.ok()) why.push_back(left.WhyUnavailable());
+        if (!right.ok()) why.push_back(right.WhyUnavailable());
+        finding.set_field_path(check.proto->right());
+        finding.set_message(
+            absl::StrCat(check.proto->name(), "：未核对，", absl::StrJoin(why, "；")));
       }
       findings.push_back(std::move(finding));
       continue;
     }
-    finding.set_field_path(check.proto->right());
-    if (!left.ok() || !right.ok()) {
-      std::vector<std::string> why;
-      if (!left.ok()) why.push_back(left.WhyUnavailable());
-      if (!right.ok()) why.push_back(right.WhyUnavailable());
-      finding.set_severity(v1::SEVERITY_INFO);
-      finding.set_code("check_skipped");
-      finding.set_message(
-          absl::StrCat(check.proto->name(), "：未核对，", absl::StrJoin(why, "；")));
+    if (Holds(check.proto->comparison(), *left.value, *right.value)) continue;
+    finding.set_severity(check.severity);
+    finding.set_code("check_failed");
+    if (!explain) {
       findings.push_back(std::move(finding));
       continue;
     }
-    if (Holds(check.proto->comparison(), *left.value, *right.value)) continue;
+    finding.set_field_path(check.proto->right());
     int left_decimals = DisplayDecimals(left_inputs);
     int right_decimals = DisplayDecimals(right_inputs);
     int decimals = std::max(left_decimals, right_decimals);
     std::string left_text = report::FormatFixed(left.value->value, left_decimals);
     std::string right_text = report::FormatFixed(right.value->value, right_decimals);
-    finding.set_severity(check.severity);
-    finding.set_code("check_failed");
     // "NAME：核对未通过，A 为 x，B 为 y，相差 d，超出舍入误差范围", with A's
     // inputs in brackets where A is a formula rather than one figure.
     const std::string& left_formula = check.proto->left();

@@ -157,24 +157,21 @@ class MeasureEvaluator {
     const std::string& unit = m.proto->unit();
     const Interval& declared = *out.declared.value;
     const Interval& computed = *out.computed.value;
-    std::string computed_text = report::FormatFixed(computed.value, decimals);
     bool inherited = has_refs && from_declared.ok() && Overlaps(declared, *from_declared.value);
+    v1::Finding finding =
+        MakeFinding(inherited ? v1::SEVERITY_WARNING : v1::SEVERITY_ERROR,
+                    inherited ? "declared_inherits_contradiction" : "declared_contradicted", m, "");
     if (!explain_) {  // the finding's severity and code, no words
-      findings_.push_back(MakeFinding(
-          inherited ? v1::SEVERITY_WARNING : v1::SEVERITY_ERROR,
-          inherited ? "declared_inherits_contradiction" : "declared_contradicted", m, ""));
+      findings_.push_back(std::move(finding));
       return;
     }
+    std::string computed_text = report::FormatFixed(computed.value, decimals);
     // Show ranges with two more decimals than the measure, so that
     // non-overlapping ranges never print as touching.
     int range_decimals = std::max(decimals, out.declared_decimals) + 2;
     std::string tolerance = absl::StrCat(
         "申报值 ", out.declared_text, " 代表 ", DescribeRange(declared, range_decimals),
         "；按构成数据（含其舍入误差）计算应在 ", DescribeRange(computed, range_decimals), " 内");
-
-    v1::Finding finding =
-        MakeFinding(inherited ? v1::SEVERITY_WARNING : v1::SEVERITY_ERROR,
-                    inherited ? "declared_inherits_contradiction" : "declared_contradicted", m, "");
     std::vector<std::string> inputs;
     for (const FormulaInput& input : out.inputs) {
       inputs.push_back(absl::StrCat(input.path, " = ", input.value.empty() ? "缺失" : input.value));

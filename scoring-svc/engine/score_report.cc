@@ -186,18 +186,15 @@ mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& schem
     int decimals = measure.proto->decimals();
     value = report::RoundHalfUp(chosen.value->value, decimals);
     context.value = &value;
-    if (!explain) {
-      RuleOutcome outcome = indicator.rule->Apply(context);
-      for (v1::Finding& finding : outcome.findings) findings.push_back(std::move(finding));
-      return outcome.score;
+    if (explain) {
+      bool as_written = declared || values.status == v1::MEASURE_STATUS_CONFIRMED ||
+                        values.status == v1::MEASURE_STATUS_DECLARED_ONLY;
+      std::string number = as_written && !values.declared_derived
+                               ? values.declared_text
+                               : report::FormatFixed(chosen.value->value, decimals);
+      context.value_text = report::WithUnit(number, unit);
+      out.set_value(context.value_text);
     }
-    bool as_written = declared || values.status == v1::MEASURE_STATUS_CONFIRMED ||
-                      values.status == v1::MEASURE_STATUS_DECLARED_ONLY;
-    std::string number = as_written && !values.declared_derived
-                             ? values.declared_text
-                             : report::FormatFixed(chosen.value->value, decimals);
-    context.value_text = report::WithUnit(number, unit);
-    out.set_value(context.value_text);
   }
   RuleOutcome outcome = indicator.rule->Apply(context);
   if (!explain) {

@@ -51,6 +51,11 @@ struct Side {
   std::vector<absl::Status> failures;
 };
 
+// Why report `i` has no card on one side or the other (ok: it has both).
+const absl::Status& FailureOf(const Side& before, const Side& after, size_t i) {
+  return !before.failures[i].ok() ? before.failures[i] : after.failures[i];
+}
+
 mpq_class Number(const std::string& text) {
   absl::StatusOr<report::ReportedDecimal> parsed = report::ParseDecimal(text);
   return parsed.ok() ? parsed->value : mpq_class(0);
@@ -162,7 +167,7 @@ wv1::WhatIf Compare(int year, const std::vector<v1::ReportRevision>& reports, co
   *out.mutable_after() = Used(after.scheme);
   std::vector<size_t> scored;
   for (size_t i = 0; i < reports.size(); ++i) {
-    const absl::Status& failure = !before.failures[i].ok() ? before.failures[i] : after.failures[i];
+    const absl::Status& failure = FailureOf(before, after, i);
     if (!failure.ok()) {
       wv1::Failure& f = *out.add_failures();
       f.set_report(Ref(reports[i].key(), reports[i].revision()));
@@ -466,7 +471,7 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
   // Nothing compared and scoring-svc unreachable: one error, no empty result.
   if (result.reports() == 0 && !reports.empty()) {
     for (size_t i = 0; i < reports.size(); ++i) {
-      const absl::Status& f = !before.failures[i].ok() ? before.failures[i] : after.failures[i];
+      const absl::Status& f = FailureOf(before, after, i);
       if (absl::IsUnavailable(f) || absl::IsDeadlineExceeded(f)) {
         PrintError("whatif", f, global.client.scoring, "--scoring or JIXIAO_SCORING");
         return ExitCodeFor(f);
@@ -480,7 +485,7 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
   }
   if (result.failures_size() > 0) {
     for (size_t i = 0; i < reports.size(); ++i) {
-      const absl::Status& f = !before.failures[i].ok() ? before.failures[i] : after.failures[i];
+      const absl::Status& f = FailureOf(before, after, i);
       if (!f.ok()) return ExitCodeFor(f);
     }
   }
