@@ -17,6 +17,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/report.pb.h"
+#include "jixiao/v1/score_card.pb.h"
+#include "tests/browser.h"
 #include "tests/process.h"
 
 namespace jixiao {
@@ -24,7 +26,9 @@ namespace {
 
 using testing::BinPath;
 using testing::CommandResult;
+using testing::DomInChromium;
 using ::testing::HasSubstr;
+using testing::LoadInChromium;
 using ::testing::Not;
 using testing::ReadFile;
 using testing::RunCommand;
@@ -110,7 +114,7 @@ TEST_F(Documents, SummaryRanksStoredReportsWithTies) {
   ASSERT_EQ(lines.size(), 6u) << csv.out;  // header and five 2019 reports
   EXPECT_EQ(lines[0],
             "名次,部门编码,部门名称,类别,得分,等级,自评得分,差额,部门决策,部门管理,部门绩效,错误,"
-            "警告,提示,错误事项,状态,评分所依据版本,评分时间,备注");
+            "警告,提示,错误事项,状态,评分所依据版本,评分时间（北京时间）,备注");
   // A1 and A2 executed all their procurement: tied first.
   EXPECT_THAT(lines[1], ::testing::StartsWith("1,A1,部门A1,,98.21,优,97.89,-0.32,"));
   EXPECT_THAT(lines[2], ::testing::StartsWith("1,A2,部门A2,,98.21,优,"));
@@ -146,55 +150,6 @@ TEST_F(Documents, ComparesTwoYears) {
   EXPECT_THAT(compared.out, HasSubstr("| **实际政府采购金额** | 2,000 万元 | 5,273.84 万元 | "
                                       "**+3,273.84** | +163.69% |"));
   EXPECT_EQ(Cli({"compare", "C1/2019", "LH-ZWFWSJGLJ/2019"}).exit_code, 4);  // not stored
-}
-
-// Loads `page` in headless Chromium; returns what went wrong, or "".
-std::string LoadInChromium(const std::string& page, const std::string& screenshot) {
-  const std::string chromium = "/usr/bin/chromium";
-  if (!std::filesystem::exists(chromium))
-    return "chromium is not installed (tools/dev deps installs it)";
-  std::string dir = testing::MakeTempDir("jixiao-chromium");
-  std::string netlog = dir + "/netlog.json";
-  testing::CommandResult run = RunCommand(
-      {"/usr/bin/timeout", "120", chromium, "--headless", "--no-sandbox", "--disable-gpu",
-       "--disable-quic", "--no-first-run", "--disable-background-networking",
-       "--disable-component-update", "--disable-sync", "--user-data-dir=" + dir + "/profile",
-       // Nothing resolves: no request can leave the machine.
-       "--host-resolver-rules=MAP * ~NOTFOUND", "--enable-logging=stderr", "--v=0",
-       "--log-net-log=" + netlog, "--window-size=1100,2800", "--screenshot=" + screenshot,
-       "file://" + page});
-  if (run.exit_code != 0)
-    return "chromium exited " + std::to_string(run.exit_code) + ": " + run.err;
-  std::string problems;
-  std::istringstream err(run.err);
-  for (std::string line; std::getline(err, line);) {
-    if (line.find(":CONSOLE") != std::string::npos) problems += "console: " + line + "\n";
-  }
-  // Requests made by the page carry its file:// origin; the browser's own
-  // (update checks) do not.
-  std::string log = ReadFile(netlog);
-  const std::string key = "\"network_isolation_key\":\"file://";
-  const std::string url = "\"url\":\"";
-  for (size_t at = log.find(key); at != std::string::npos; at = log.find(key, at + 1)) {
-    size_t start = log.find(url, at);
-    if (start == std::string::npos) break;
-    start += url.size();
-    problems += "network request: " + log.substr(start, log.find('"', start) - start) + "\n";
-  }
-  if (ReadFile(screenshot).substr(1, 3) != "PNG") problems += "no screenshot\n";
-  return problems;
-}
-
-// The page as headless Chromium built it, after loading: what a reader
-// sees, tags and all.
-std::string DomInChromium(const std::string& page) {
-  std::string dir = testing::MakeTempDir("jixiao-chromium-dom");
-  testing::CommandResult run = RunCommand(
-      {"/usr/bin/timeout", "120", "/usr/bin/chromium", "--headless", "--no-sandbox",
-       "--disable-gpu", "--no-first-run", "--disable-background-networking",
-       "--disable-component-update", "--disable-sync", "--user-data-dir=" + dir + "/profile",
-       "--host-resolver-rules=MAP * ~NOTFOUND", "--dump-dom", "file://" + page});
-  return run.exit_code == 0 ? run.out : "";
 }
 
 // A report for the county scheme; its file's path.
@@ -259,7 +214,7 @@ TEST_F(Documents, ASchemesOwnDocumentsShowItsFiguresTargetsAndGradesInChromium) 
         "<td>政务服务办件量</td>", "52,310 件", "100.00%", "等级为“A”", "<svg"}) {
     EXPECT_THAT(report_dom, HasSubstr(shown)) << "report page lacks " << shown;
   }
-  EXPECT_THAT(report_dom, Not(HasSubstr("（未填报）")));
+  EXPECT_THAT(report_dom, Not(HasSubstr("<td align=\"right\">（未填报）</td>")));  // figures filled
   std::string summary_dom = DomInChromium(summary);
   ASSERT_THAT(summary_dom, HasSubstr("</html>"));
   // The scheme's own 一级 columns and one bin per grade, each holding one
@@ -273,9 +228,10 @@ TEST_F(Documents, ASchemesOwnDocumentsShowItsFiguresTargetsAndGradesInChromium) 
 
   // A shipped scheme of another jurisdiction prints generically too.
   std::string yueyang = data_ + "/yueyang-report.html";
-  testing::CommandResult shipped = RunCommand(
-      {BinPath("jixiao"), "render", SourcePath("examples/yueyang-2020.json"), "--scheme",
-       SourcePath("schemes/yueyang-dept-overall-v1.textproto"), "-f", "html", "--out", yueyang});
+  testing::CommandResult shipped =
+      RunCommand({BinPath("jixiao"), "render", SourcePath("examples/yueyang-2020.json"), "--scheme",
+                  SourcePath("schemes/yueyang-dept-overall-v1.textproto"), "--prior",
+                  SourcePath("examples/yueyang-2019.json"), "-f", "html", "--out", yueyang});
   ASSERT_EQ(shipped.exit_code, 0) << shipped.err;
   EXPECT_EQ(LoadInChromium(yueyang, artifacts + "/yueyang-2020-report.png"), "");
   std::string yueyang_dom = DomInChromium(yueyang);
@@ -283,6 +239,15 @@ TEST_F(Documents, ASchemesOwnDocumentsShowItsFiguresTargetsAndGradesInChromium) 
        {"<td>年初预算数</td>", "2,150.00 万元", "<td>汛期水情预警信息发布次数</td>"}) {
     EXPECT_THAT(yueyang_dom, HasSubstr(shown)) << "岳阳 page lacks " << shown;
   }
+  // Scored with last year's report, as `score --prior` scores it.
+  testing::CommandResult with_prior = RunCommand(
+      {BinPath("jixiao"), "--output", "json", "score", SourcePath("examples/yueyang-2020.json"),
+       "--scheme", SourcePath("schemes/yueyang-dept-overall-v1.textproto"), "--prior",
+       SourcePath("examples/yueyang-2019.json")});
+  v1::ScoreCard card;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(with_prior.out, &card).ok())
+      << with_prior.out;
+  EXPECT_THAT(yueyang_dom, HasSubstr("得分 " + card.total_score() + " 分"));
 }
 
 // The seed's document as a PDF for the official file, checked with poppler:
@@ -353,15 +318,39 @@ TEST_F(Documents, TheYearsSiteLinksEveryStoredDepartmentsPageAndDocument) {
   ASSERT_EQ(Cli({"score", "LH-ZWFWSJGLJ/2019"}).exit_code, 3);
   ASSERT_EQ(
       Cli({"submit", "LH-ZWFWSJGLJ/2019", "--explain", "第二季度数据以财政系统为准"}).exit_code, 0);
+  // Another bureau's report, filled in for its own table, stored in a year
+  // scored by the default one.
+  const std::string other = std::string(JIXIAO_SOURCE_DIR) + "/examples/yueyang-2019.json";
+  ASSERT_EQ(Cli({"save", other}).exit_code, 0);
+  ASSERT_EQ(Cli({"score", "YY-SJYJ/2019"}).exit_code, 3);
+  ASSERT_EQ(Cli({"submit", "YY-SJYJ/2019", "--explain", "按本局表式填报"}).exit_code, 0);
   const std::string site = data_ + "/site";
-  CommandResult made = Cli({"site", "--year", "2019", "--out", site});
+  CommandResult made = Cli({"site", "--year", "2019", "--out", site, "--pdf"});
   EXPECT_EQ(made.exit_code, 3) << made.err;  // the seed's card has an error finding
-  EXPECT_THAT(made.err, HasSubstr("2 department pages, 1 document"));
-  for (const char* file : {"index.html", "summary.csv", "summary.xlsx", "LH-ZWFWSJGLJ/index.html",
-                           "LH-ZWFWSJGLJ/report.html", "H1/index.html"}) {
+  EXPECT_THAT(made.err, HasSubstr("3 department pages, 1 document (HTML and PDF)"));
+  EXPECT_THAT(made.err, HasSubstr("YY-SJYJ/2019: its card was scored under 《"));
+  EXPECT_THAT(made.err, HasSubstr("does not declare the figures its report carries"));
+  // Rendered alone, the same: no document of scores under the wrong table.
+  CommandResult alone = Cli({"render", "YY-SJYJ/2019"});
+  EXPECT_EQ(alone.exit_code, 4) << alone.err;
+  EXPECT_THAT(alone.err, HasSubstr("jixiao admin assign"));
+  EXPECT_EQ(alone.out, "");
+  CommandResult file = RunCommand({BinPath("jixiao"), "render", other});
+  EXPECT_EQ(file.exit_code, 4) << file.err;
+  EXPECT_THAT(file.err, HasSubstr("initial_budget"));
+  EXPECT_THAT(file.err, HasSubstr("pass --scheme"));
+  for (const char* file :
+       {"index.html", "summary.csv", "summary.xlsx", "LH-ZWFWSJGLJ/index.html",
+        "LH-ZWFWSJGLJ/report.html", "LH-ZWFWSJGLJ/report.pdf", "H1/index.html"}) {
     EXPECT_TRUE(std::filesystem::exists(site + "/" + file)) << file;
   }
   EXPECT_FALSE(std::filesystem::exists(site + "/H1/report.html"));  // not scored: no document
+  // Scored under a table it was not filled in for: listed apart, no document.
+  EXPECT_FALSE(std::filesystem::exists(site + "/YY-SJYJ/report.html"));
+  EXPECT_THAT(ReadFile(site + "/index.html"),
+              HasSubstr("<tr class=\"apart flagged\"><td>表式不符"));
+  EXPECT_THAT(RunCommand({"/usr/bin/pdfinfo", site + "/LH-ZWFWSJGLJ/report.pdf"}).out,
+              HasSubstr("(A4)"));
   const std::string index = ReadFile(site + "/index.html");
   EXPECT_THAT(index, HasSubstr("<a href=\"LH-ZWFWSJGLJ/index.html\">"));
   EXPECT_THAT(index, HasSubstr("<a href=\"LH-ZWFWSJGLJ/report.html\">"));
@@ -369,6 +358,7 @@ TEST_F(Documents, TheYearsSiteLinksEveryStoredDepartmentsPageAndDocument) {
   EXPECT_THAT(index, HasSubstr("第二季度资金支出进度"));  // the error, named
   const std::string page = ReadFile(site + "/LH-ZWFWSJGLJ/index.html");
   EXPECT_THAT(page, HasSubstr("<a href=\"report.html\">"));
+  EXPECT_THAT(page, HasSubstr("<a href=\"report.pdf\">"));
   EXPECT_THAT(page, HasSubstr("<a href=\"../index.html\">"));
   EXPECT_THAT(page, HasSubstr("修订记录"));
   EXPECT_THAT(page, HasSubstr("第二季度数据以财政系统为准"));  // the submission's explanation

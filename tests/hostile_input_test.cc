@@ -299,6 +299,8 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   summary_card.set_summary(true);
   v1::ScoreRequest unknown_detail = score;
   unknown_detail.set_detail(static_cast<v1::Detail>(99));
+  v1::ScoreRequest previous_scheme = score;  // a stream's reference, in a single call
+  previous_scheme.set_previous_scheme(true);
   v1::ScoreCard missing_prior_card = scored.card();
   missing_prior_card.mutable_prior_report()->set_department_code("LH");
   missing_prior_card.mutable_prior_report()->set_fiscal_year(2018);
@@ -599,8 +601,10 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
        validate_as("Bearer lh", other_prior), C::INVALID_ARGUMENT,
        "prior.identity.department_code"},
       {"scoring without a token", score_as("", score), C::UNAUTHENTICATED, ""},
-      {"scoring with an unknown detail", score_as("Bearer lh", unknown_detail),
-       C::INVALID_ARGUMENT, "detail"},
+      {"scoring with an unknown detail", score_as("Bearer lh", unknown_detail), C::INVALID_ARGUMENT,
+       "detail"},
+      {"scoring with a stream's previous scheme outside a stream",
+       score_as("Bearer lh", previous_scheme), C::INVALID_ARGUMENT, "previous_scheme"},
       {"saving a summary card", save_card(summary_card), C::INVALID_ARGUMENT, "card.summary"},
       {"scoring a malformed report", score_as("Bearer lh", bad_score), C::INVALID_ARGUMENT,
        "procurement.budget.value"},

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -169,6 +170,45 @@ TEST_F(ScoringServiceTest, StreamAnswersEveryRequestWithItsId) {
   }
   EXPECT_TRUE(stream->Finish().ok());
   EXPECT_EQ(received, kCount);
+}
+
+// A stream carries its scheme once: later requests refer to the scheme
+// the last one naming a scheme was scored with; one that refers before any
+// named one is answered with its error, and the stream goes on.
+TEST_F(ScoringServiceTest, AStreamCarriesItsSchemeOnce) {
+  v1::Report seed = FromJson<v1::Report>(testing::ReadFile(kSeed));
+  v1::Scheme scheme;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      testing::ReadFile(testing::SourcePath("schemes/yueyang-dept-overall-v1.textproto")),
+      &scheme));
+  auto stub = Stub();
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto stream = stub->ScoreStream(&context);
+  for (int i = 0; i < 4; ++i) {
+    v1::ScoreRequest request;
+    *request.mutable_report() = seed;
+    request.set_request_id(std::to_string(i));
+    request.set_detail(v1::DETAIL_SUMMARY);
+    if (i == 1) {
+      *request.mutable_scheme() = scheme;
+    } else {
+      request.set_previous_scheme(true);
+    }
+    ASSERT_TRUE(stream->Write(request));
+  }
+  stream->WritesDone();
+  std::vector<v1::ScoreResponse> responses;
+  for (v1::ScoreResponse response; stream->Read(&response);) responses.push_back(response);
+  EXPECT_TRUE(stream->Finish().ok());
+  ASSERT_EQ(responses.size(), 4u);
+  EXPECT_TRUE(responses[0].has_error());  // nothing named a scheme yet
+  EXPECT_THAT(responses[0].error().message(), ::testing::HasSubstr("previous_scheme"));
+  for (int i = 1; i < 4; ++i) {
+    EXPECT_FALSE(responses[i].has_error()) << responses[i].error().message();
+    EXPECT_EQ(responses[i].card().scheme_id(), scheme.id()) << i;
+    EXPECT_EQ(responses[i].card().total_score(), responses[1].card().total_score());
+  }
 }
 
 // DETAIL_SUMMARY: the same scores, no words, and no signature to store it by.

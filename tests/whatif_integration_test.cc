@@ -8,12 +8,14 @@
 #include <fstream>
 #include <map>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "jixiao/v1/report.pb.h"
 #include "jixiao/v1/score_card.pb.h"
 #include "jixiao/whatif/v1/whatif.pb.h"
+#include "tests/browser.h"
 #include "tests/process.h"
 
 namespace jixiao {
@@ -77,9 +79,11 @@ class WhatIf : public ::testing::Test {
   }
 
   // The total an offline full score gives FILE under SCHEME ("" default).
-  v1::ScoreCard Offline(const std::string& file, const std::string& scheme) {
+  v1::ScoreCard Offline(const std::string& file, const std::string& scheme,
+                        const std::string& prior = "") {
     std::vector<std::string> args{BinPath("jixiao"), "--output", "json", "score", file};
     if (!scheme.empty()) args.insert(args.end(), {"--scheme", scheme});
+    if (!prior.empty()) args.insert(args.end(), {"--prior", prior});
     CommandResult result = RunCommand(args);
     v1::ScoreCard card;
     EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(result.out, &card).ok())
@@ -160,6 +164,67 @@ TEST_F(WhatIf, ADraftThatChangesOneRuleMovesWhomTheTestReckons) {
   // Nothing was saved: the stored reports have no cards.
   CommandResult card = Cli({"card", "W5/2019"});
   EXPECT_NE(card.exit_code, 0);
+
+  // The whole answer as files for people: CSV, a workbook a spreadsheet
+  // reads (openpyxl), one page a browser loads with nothing fetched.
+  for (const char* kind : {"csv", "xlsx", "html"}) {
+    CommandResult written =
+        Cli({"whatif", "--year", "2019", "--scheme", draft, "--out", data_ + "/whatif." + kind});
+    EXPECT_EQ(written.exit_code, 0) << written.err;
+    EXPECT_THAT(written.err, HasSubstr("wrote " + data_ + "/whatif." + kind));
+  }
+  const std::string csv = ReadFile(data_ + "/whatif.csv");
+  const auto& [w5_before, w5_after] = expected.at("W5");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 6);  // the header and five departments
+  EXPECT_THAT(csv, HasSubstr(absl::StrCat("W5,部门W5,1,", w5_before.total_score(), ",",
+                                          w5_after.total_score(), ",")));
+  const std::string python = "/usr/bin/python3";
+  CommandResult book =
+      RunCommand({python, "-c",
+                  "import openpyxl, sys\n"
+                  "book = openpyxl.load_workbook(sys.argv[1])\n"
+                  "print('|'.join(book.sheetnames))\n"
+                  "for row in book['部门变动'].iter_rows(min_row=3, values_only=True):\n"
+                  "    if row[0] == 'W5': print(row[3], row[4])\n",
+                  data_ + "/whatif.xlsx"});
+  if (book.exit_code == 0) {
+    EXPECT_THAT(book.out, HasSubstr("部门变动|等级变化|等级分布|指标影响"));
+    EXPECT_THAT(book.out, HasSubstr(absl::StrCat(std::stod(w5_before.total_score()), " ",
+                                                 std::stod(w5_after.total_score()))))
+        << book.out;
+  } else {
+    ADD_FAILURE() << "openpyxl could not read the workbook: " << book.err;
+  }
+  const std::string html = ReadFile(data_ + "/whatif.html");
+  EXPECT_THAT(html, HasSubstr("部门W5"));
+  EXPECT_THAT(html, HasSubstr("政府采购执行率"));
+  const std::string artifacts = std::string(JIXIAO_BIN_DIR) + "/../artifacts";
+  std::filesystem::create_directories(artifacts);
+  EXPECT_EQ(testing::LoadInChromium(data_ + "/whatif.html", artifacts + "/whatif.png"), "");
+  EXPECT_EQ(
+      Cli({"whatif", "--year", "2019", "--scheme", draft, "--out", data_ + "/x.txt"}).exit_code,
+      2);  // the ending picks the format
+}
+
+// A scheme that reads last year's report scores each report with its
+// department's report of the year before, as `score --prior` does.
+TEST_F(WhatIf, LastYearsReportIsReadForASchemeThatNeedsIt) {
+  const std::string scheme = SourcePath("schemes/yueyang-dept-overall-v1.textproto");
+  const std::string last = SourcePath("examples/yueyang-2019.json");
+  const std::string year = SourcePath("examples/yueyang-2020.json");
+  ASSERT_EQ(Cli({"save", last, year}).exit_code, 0);
+  const v1::ScoreCard with = Offline(year, scheme, last);
+  const v1::ScoreCard without = Offline(year, scheme);
+  ASSERT_NE(with.total_score(), without.total_score());  // last year's report counts
+  CommandResult json = Cli({"--output", "json", "whatif", "--year", "2020", "--scheme", scheme,
+                            "--against", scheme, "--all"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  whatif::v1::WhatIf result;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &result).ok()) << json.out;
+  ASSERT_EQ(result.all_size(), 1);
+  EXPECT_EQ(result.all(0).before_total(), with.total_score());
+  EXPECT_EQ(result.all(0).after_total(), with.total_score());
+  EXPECT_EQ(result.grade_changed(), 0);
 }
 
 TEST_F(WhatIf, ABrokenDraftIsRefusedWithItsLine) {

@@ -49,6 +49,12 @@ const char* Relation(v1::Comparison comparison) {
   }
 }
 
+// "2120.00 万元", "96.20%", "3".
+std::string WithUnit(std::string text, const std::string& unit) {
+  if (unit.empty()) return text;
+  return unit == "%" ? text + unit : absl::StrCat(text, " ", unit);
+}
+
 }  // namespace
 
 void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
@@ -99,13 +105,14 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
     mpq_class difference = left.value->value - right.value->value;
     if (difference < 0) difference = -difference;
     finding.set_message(absl::StrCat(
-        check.proto->name(), "：核对未通过，", left_formula, " 为 ", left_text,
+        check.proto->name(), "：核对未通过，", left_formula, " 为 ",
+        WithUnit(left_text, check.unit),
         left_is_a_figure ? "" : absl::StrCat("（", Inputs(left_inputs), "）"), "，",
-        check.proto->right(), " 为 ", right_text, "，",
+        check.proto->right(), " 为 ", WithUnit(right_text, check.unit), "，",
         check.proto->comparison() == v1::COMPARISON_AT_MOST ||
                 check.proto->comparison() == v1::COMPARISON_AT_LEAST
             ? absl::StrCat("不满足 ", Relation(check.proto->comparison()), "（已计入舍入误差）")
-            : absl::StrCat("相差 ", report::FormatFixed(difference, decimals),
+            : absl::StrCat("相差 ", WithUnit(report::FormatFixed(difference, decimals), check.unit),
                            "，超出舍入误差范围")));
     finding.set_declared(right_text);
     finding.set_computed(left_text);

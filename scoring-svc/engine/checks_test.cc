@@ -11,8 +11,13 @@ namespace jixiao::engine {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
-std::shared_ptr<const CompiledScheme> SchemeWithCheck(const std::string& comparison) {
+// A scheme whose one check compares LEFT with RIGHT (procurement.actual
+// with procurement.budget unless given) by `comparison`.
+std::shared_ptr<const CompiledScheme> SchemeWithCheck(
+    const std::string& comparison, const std::string& left = "procurement.actual",
+    const std::string& right = "procurement.budget") {
   auto scheme = LoadSchemeText(
       absl::StrCat(R"pb(
                      id: "c"
@@ -28,10 +33,8 @@ std::shared_ptr<const CompiledScheme> SchemeWithCheck(const std::string& compari
                        measure: "v"
                        rule { proportional { standard: "1" } }
                      }
-                     checks { id: "within_budget" name: "实际采购不超过预算"
-                              left: "procurement.actual"
-                              right: "procurement.budget")pb",
-                   comparison, "}"),
+                     checks { id: "within_budget" name: "实际采购不超过预算")pb",
+                   "left: \"", left, "\" right: \"", right, "\" ", comparison, "}"),
       "c");
   EXPECT_TRUE(scheme.ok()) << scheme.status();
   return scheme.ok() ? *scheme : nullptr;
@@ -69,7 +72,18 @@ TEST(Checks, AtLeastAndEqual) {
   auto equal = SchemeWithCheck("");
   ASSERT_NE(equal, nullptr);
   EXPECT_EQ(Failed(*equal, "100.4", "100"), "");
-  EXPECT_THAT(Failed(*equal, "90", "100"), HasSubstr("相差 10，超出舍入误差范围"));
+  // Both sides are amounts: the message gives them in 万元.
+  EXPECT_THAT(Failed(*equal, "90", "100"),
+              HasSubstr("procurement.actual 为 90 万元，procurement.budget 为 100 万元，相差 10 "
+                        "万元，超出舍入误差范围"));
+}
+
+TEST(Checks, AValueIsGivenWithoutAUnitWhereItsFormulaScalesIt) {
+  auto scheme = SchemeWithCheck("", "procurement.actual / procurement.budget * 100", "50");
+  ASSERT_NE(scheme, nullptr);
+  const std::string failed = Failed(*scheme, "90", "100");
+  EXPECT_THAT(failed, HasSubstr(" 为 90（"));
+  EXPECT_THAT(failed, Not(HasSubstr("万元")));
 }
 
 TEST(Checks, AnUnknownComparisonIsRefused) {

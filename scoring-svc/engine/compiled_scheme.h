@@ -47,6 +47,8 @@ struct CompiledCheck {
   Formula left;
   Formula right;
   v1::Severity severity;
+  // The unit both sides are in ("万元"), for its findings; "" if not one.
+  std::string unit;
 };
 
 struct CompiledGrade {

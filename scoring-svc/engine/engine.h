@@ -144,6 +144,8 @@ SchemeForm FormOf(const CompiledScheme& scheme);
 // The name the standard form gives a report path ("procurement.actual":
 // 实际政府采购金额), or "" for a path it does not name.
 std::string StandardFieldName(absl::string_view path);
+// Its unit ("万元", "%", "人"), or "" for a path it does not name.
+std::string StandardFieldUnit(absl::string_view path);
 
 // The standard form's figures in report order, each with its name, unit
 // and the heading it is shown under (部门预算, 政府采购, ...).
@@ -159,6 +161,11 @@ const v1::Decimal* FigureAt(const v1::Report& report, const std::string& path);
 // True if any finding has error severity.
 bool HasErrors(const std::vector<v1::Finding>& findings);
 bool HasErrors(const v1::ScoreCard& card);
+
+// The figures the card's report carries that its scheme does not declare
+// (figure_undeclared findings), in id order: a report filled in for another
+// bureau's table, whose scores under this one mean nothing.
+std::vector<std::string> UndeclaredFigures(const v1::ScoreCard& card);
 
 }  // namespace jixiao::engine
 

@@ -232,4 +232,11 @@ std::string StandardFieldName(absl::string_view path) {
   return "";
 }
 
+std::string StandardFieldUnit(absl::string_view path) {
+  for (const FormField& field : kStandardFields) {
+    if (path == field.path) return field.unit;
+  }
+  return "";
+}
+
 }  // namespace jixiao::engine

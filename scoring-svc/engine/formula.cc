@@ -439,4 +439,11 @@ Evaluation Formula::Evaluate(const ReportInputs& reports, const MeasureValue& me
   return evaluator.Eval(0);
 }
 
+bool Formula::KeepsUnit() const {
+  for (const Node& node : nodes_) {
+    if (node.kind == Node::Kind::kMultiply || node.kind == Node::Kind::kDivide) return false;
+  }
+  return true;
+}
+
 }  // namespace jixiao::engine

@@ -79,6 +79,11 @@ class Formula {
   // The field paths it reads, in order of appearance.
   const std::vector<FieldPath>& fields() const { return fields_; }
 
+  // True if it only adds, subtracts, negates or takes sums, means, minima
+  // and maxima of its operands, so that its value is in their unit (万元
+  // stays 万元); false once it multiplies or divides.
+  bool KeepsUnit() const;
+
   struct Node;
 
  private:

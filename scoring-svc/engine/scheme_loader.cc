@@ -2,18 +2,21 @@
 
 #include <algorithm>
 #include <functional>
+#include <initializer_list>
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/files.h"
 #include "common/report/check_report.h"
 #include "common/report/decimal.h"
 #include "common/report/field_violations.h"
+#include "common/report/plain_text.h"
 #include "common/report/scheme_ref.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -110,7 +113,7 @@ class SchemeCompiler {
                     "is required: letters, digits, '-', '_' or '.', at most 128 characters");
     }
     if (scheme.version() < 1) problems_.Add(root.Field("version"), "must be 1 or more");
-    if (scheme.name().empty()) problems_.Add(root.Field("name"), "is required");
+    RequireName(scheme.name(), root.Field("name"));
     if (scheme.edition().size() > 64) problems_.Add(root.Field("edition"), "is at most 64 bytes");
     std::optional<mpq_class> total =
         problems_.Decimal(scheme.total_weight(), root.Field("total_weight"));
@@ -146,7 +149,7 @@ class SchemeCompiler {
       } else if (!parts_->figure_ids.insert(f.id()).second) {
         problems_.Add(at.Field("id"), absl::StrCat("figure \"", f.id(), "\" is declared twice"));
       }
-      if (f.name().empty()) problems_.Add(at.Field("name"), "is required");
+      RequireName(f.name(), at.Field("name"));
     }
   }
 
@@ -170,7 +173,7 @@ class SchemeCompiler {
       SchemePath at = root.Field("measures", i);
       CompiledMeasure& out = parts_->measures.emplace_back();
       out.proto = &m;
-      if (m.name().empty()) problems_.Add(at.Field("name"), "is required");
+      RequireName(m.name(), at.Field("name"));
       if (m.decimals() < 0 || m.decimals() > report::kMaxDecimals) {
         problems_.Add(at.Field("decimals"),
                       absl::StrCat("must lie within [0, ", report::kMaxDecimals, "]"));
@@ -258,7 +261,7 @@ class SchemeCompiler {
     } else if (!parts_->indicator_index.emplace(in.id(), index).second) {
       problems_.Add(at.Field("id"), absl::StrCat("indicator \"", in.id(), "\" is defined twice"));
     }
-    if (in.name().empty()) problems_.Add(at.Field("name"), "is required");
+    RequireName(in.name(), at.Field("name"));
     std::optional<mpq_class> weight = problems_.Decimal(in.weight(), at.Field("weight"));
     if (weight && *weight <= 0) {
       problems_.Add(at.Field("weight"), "must be greater than 0");
@@ -342,7 +345,7 @@ class SchemeCompiler {
       } else if (!ids.insert(c.id()).second) {
         problems_.Add(at.Field("id"), absl::StrCat("check \"", c.id(), "\" is defined twice"));
       }
-      if (c.name().empty()) problems_.Add(at.Field("name"), "is required");
+      RequireName(c.name(), at.Field("name"));
       absl::StatusOr<Formula> left = Formula::Parse(c.left(), resolve, &parts_->figure_ids);
       absl::StatusOr<Formula> right = Formula::Parse(c.right(), resolve, &parts_->figure_ids);
       if (!left.ok()) problems_.Add(at.Field("left"), std::string(left.status().message()));
@@ -350,8 +353,43 @@ class SchemeCompiler {
       if (!left.ok() || !right.ok()) continue;
       v1::Severity severity =
           c.severity() == v1::SEVERITY_UNSPECIFIED ? v1::SEVERITY_ERROR : c.severity();
-      parts_->checks.push_back(CompiledCheck{&c, *std::move(left), *std::move(right), severity});
+      std::string unit = CommonUnit({&*left, &*right});
+      parts_->checks.push_back(
+          CompiledCheck{&c, *std::move(left), *std::move(right), severity, std::move(unit)});
     }
+  }
+
+  // A name people read (in documents, forms and pages): required, and one
+  // line without control characters or direction overrides.
+  void RequireName(const std::string& name, const SchemePath& at) {
+    if (name.empty()) {
+      problems_.Add(at, "is required");
+    } else if (!report::IsOneLine(name)) {
+      problems_.Add(at, "must be one line, without control characters or direction overrides");
+    }
+  }
+
+  // The one unit every operand of `formulas` is in, if none multiplies or
+  // divides: a field's, a declared figure's or a measure's; "" otherwise.
+  std::string CommonUnit(std::initializer_list<const Formula*> formulas) const {
+    std::set<std::string> units;
+    for (const Formula* formula : formulas) {
+      if (!formula->KeepsUnit()) return "";
+      for (const FieldPath& field : formula->fields()) {
+        std::string path = field.text();
+        if (absl::StartsWith(path, "prior.")) path.erase(0, 6);
+        if (absl::EndsWith(path, ".value")) path.resize(path.size() - 6);
+        std::string unit = StandardFieldUnit(path);
+        if (absl::StartsWith(path, "figures.")) {
+          for (const v1::FigureSpec& spec : parts_->proto.figures()) {
+            if (path == "figures." + spec.id()) unit = spec.unit();
+          }
+        }
+        units.insert(unit);
+      }
+      for (int ref : formula->measure_refs()) units.insert(parts_->measures[ref].proto->unit());
+    }
+    return units.size() == 1 ? *units.begin() : std::string();
   }
 
   void CompileGrades(const v1::Scheme& scheme, const SchemePath& root) {
@@ -361,11 +399,14 @@ class SchemeCompiler {
       }
       return;
     }
-    absl::flat_hash_set<std::string> seen;
+    absl::flat_hash_set<std::string> seen, names;
     for (int i = 0; i < scheme.grades_size(); ++i) {
       const v1::GradeBand& g = scheme.grades(i);
       SchemePath at = root.Field("grades", i);
-      if (g.grade().empty()) problems_.Add(at.Field("grade"), "is required");
+      RequireName(g.grade(), at.Field("grade"));
+      if (!g.grade().empty() && !names.insert(g.grade()).second) {
+        problems_.Add(at.Field("grade"), absl::StrCat("\"", g.grade(), "\" names two grades"));
+      }
       std::optional<mpq_class> min = problems_.Decimal(g.min_score(), at.Field("min_score"));
       if (!min) continue;
       if (*min < 0 || *min > parts_->total_weight) {

@@ -69,6 +69,8 @@ TEST(SchemeLoader, BrokenFilesCoverEveryKindOfProblem) {
            "bad_figure_id",        // a figure id a formula could not name
            "targets_on_measure",   // a targets rule given a measure
            "long_edition",         // an edition longer than a citation needs
+           "duplicate_grade",      // two grades of one name
+           "name_with_override",   // a name with a direction override
        }) {
     EXPECT_TRUE(names.count(kind)) << "no broken scheme file for " << kind;
   }

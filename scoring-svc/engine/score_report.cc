@@ -341,4 +341,12 @@ bool HasErrors(const v1::ScoreCard& card) {
                      [](const v1::Finding& f) { return f.severity() == v1::SEVERITY_ERROR; });
 }
 
+std::vector<std::string> UndeclaredFigures(const v1::ScoreCard& card) {
+  std::vector<std::string> ids;
+  for (const v1::Finding& f : card.findings()) {
+    if (f.code() == "figure_undeclared") ids.push_back(f.subject());
+  }
+  return ids;
+}
+
 }  // namespace jixiao::engine

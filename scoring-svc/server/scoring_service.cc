@@ -37,6 +37,12 @@ std::unique_ptr<grpc::ClientContext> OnBehalfOf(const grpc::CallbackServerContex
   return context;
 }
 
+absl::Status NoPreviousScheme(absl::string_view why) {
+  return report::InvalidArgumentWithViolations(
+      absl::StrCat("previous_scheme is true, but ", why),
+      {{"previous_scheme", absl::StrCat("is true, but ", why)}});
+}
+
 grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context, const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(rpc::ToGrpcStatus(status));
@@ -56,9 +62,8 @@ absl::Status ScoringServiceImpl::Admit(grpc::CallbackServerContext* context,
 }
 
 absl::Status ScoringServiceImpl::ScoreOne(const v1::ScoreRequest& request,
+                                          const engine::CompiledScheme& scheme,
                                           v1::ScoreResponse& response) const {
-  auto scheme = registry_.Resolve(request);
-  if (!scheme.ok()) return scheme.status();
   engine::ScoreOptions options;
   options.report_revision = request.report_revision();
   options.prior = request.has_prior() ? &request.prior() : nullptr;
@@ -71,7 +76,7 @@ absl::Status ScoringServiceImpl::ScoreOne(const v1::ScoreRequest& request,
   if (request.detail() == v1::DETAIL_SUMMARY) {
     options.detail = engine::ScoreOptions::Detail::kSummary;
   }
-  absl::StatusOr<v1::ScoreCard> card = engine::ScoreReport(request.report(), **scheme, options);
+  absl::StatusOr<v1::ScoreCard> card = engine::ScoreReport(request.report(), scheme, options);
   if (!card.ok()) return card.status();
   // A summary card is never signed: nothing may store it as the report's card.
   if (signing_keys_ != nullptr && !card->summary()) {
@@ -87,7 +92,13 @@ grpc::ServerUnaryReactor* ScoringServiceImpl::Score(grpc::CallbackServerContext*
                                                     v1::ScoreResponse* response) {
   if (absl::Status status = Admit(context, "Score"); !status.ok()) return Refuse(context, status);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(rpc::ToGrpcStatus(ScoreOne(*request, *response)));
+  absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> scheme =
+      request->previous_scheme()
+          ? absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>>(
+                NoPreviousScheme("a Score call has none: it is ScoreStream's"))
+          : registry_.Resolve(*request);
+  reactor->Finish(
+      rpc::ToGrpcStatus(scheme.ok() ? ScoreOne(*request, **scheme, *response) : scheme.status()));
   return reactor;
 }
 
@@ -97,11 +108,23 @@ grpc::ServerBidiReactor<v1::ScoreRequest, v1::ScoreResponse>* ScoringServiceImpl
     return new RefusedStream(status);
   }
   // Requests are answered one at a time, in order. A request that cannot
-  // be scored gets its error in its own response; the stream goes on.
+  // be scored gets its error in its own response; the stream goes on. The
+  // stream keeps the scheme its last request naming one was scored with,
+  // for requests that say previous_scheme.
+  auto previous = std::make_shared<std::shared_ptr<const engine::CompiledScheme>>();
   return rpc::NewStreamReactor<v1::ScoreRequest, v1::ScoreResponse>(
-      [this](const v1::ScoreRequest& request, v1::ScoreResponse& response) {
+      [this, previous](const v1::ScoreRequest& request, v1::ScoreResponse& response) {
         response.Clear();
-        absl::Status status = ScoreOne(request, response);
+        absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> scheme;
+        if (!request.previous_scheme()) {
+          scheme = registry_.Resolve(request);
+          if (scheme.ok()) *previous = *scheme;
+        } else if (*previous != nullptr) {
+          scheme = *previous;
+        } else {
+          scheme = NoPreviousScheme("no request of this stream has named one yet");
+        }
+        absl::Status status = scheme.ok() ? ScoreOne(request, **scheme, response) : scheme.status();
         if (!status.ok()) {
           response.Clear();
           response.set_request_id(request.request_id());
@@ -238,8 +261,10 @@ absl::StatusOr<v1::ScoreCard> ScoringServiceImpl::ScoreAndSave(
     }
   }
 
+  auto scheme = registry_.Resolve(score);
+  if (!scheme.ok()) return scheme.status();
   v1::ScoreResponse scored;
-  if (absl::Status scored_status = ScoreOne(score, scored); !scored_status.ok()) {
+  if (absl::Status scored_status = ScoreOne(score, **scheme, scored); !scored_status.ok()) {
     return scored_status;
   }
   v1::SaveScoreCardRequest save;

@@ -55,8 +55,10 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
                                         const v1::ScoreStoredRequest* request,
                                         v1::ScoreStoredResponse* response) override;
 
-  // Scores one request into `response`; the status says why not.
-  absl::Status ScoreOne(const v1::ScoreRequest& request, v1::ScoreResponse& response) const;
+  // Scores one request with `scheme` (the one it asks for) into
+  // `response`; the status says why not.
+  absl::Status ScoreOne(const v1::ScoreRequest& request, const engine::CompiledScheme& scheme,
+                        v1::ScoreResponse& response) const;
 
  private:
   // OK if the caller may call; UNAUTHENTICATED (logged) otherwise.

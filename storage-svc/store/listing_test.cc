@@ -5,6 +5,7 @@
 
 #include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "storage-svc/store/keys.h"
 #include "storage-svc/store/records.pb.h"
@@ -92,6 +93,31 @@ TEST_F(StoreListing, FullPagesStopBeforeTheirBytesPassTheLimit) {
     request.set_page_token(page->next_page_token());
   } while (!request.page_token().empty());
   EXPECT_EQ(years, std::vector<int>({2001, 2002, 2003}));
+}
+
+// A FIGURES listing gives every figure and answer, and none of the
+// narrative.
+TEST_F(StoreListing, FiguresListingsLeaveOutTheNarrative) {
+  v1::Report report = MakeReport("F1", 2019);
+  report.mutable_narrative()->mutable_plans()->add_paragraphs("明年的计划");
+  (*report.mutable_figures())["initial_budget"].set_value("1200");
+  Create(report);
+  v1::ListReportsRequest request;
+  request.set_view(v1::REPORT_VIEW_FIGURES);
+  auto page = store_->ListReports(request);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->reports_size(), 1);
+  const v1::Report& listed = page->reports(0).report();
+  EXPECT_FALSE(listed.has_narrative());
+  EXPECT_EQ(listed.figures().at("initial_budget").value(), "1200");
+  v1::Report expected = report;
+  expected.clear_narrative();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(listed, expected))
+      << listed.DebugString();
+  request.set_view(static_cast<v1::ReportView>(4));
+  auto refused = store_->ListReports(request);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(std::string(refused.status().message()), ::testing::HasSubstr("view"));
 }
 
 // A BASIC listing reads the reports' heads alone, never their revisions:

@@ -561,7 +561,8 @@ absl::StatusOr<v1::ListReportsResponse> Store::Impl::ListReports(
                                                  {{"status", "is not a known report status"}});
   }
   if (!v1::ReportView_IsValid(request.view())) {
-    return report::InvalidArgumentWithViolations("bad view", {{"view", "must be BASIC or FULL"}});
+    return report::InvalidArgumentWithViolations("bad view",
+                                                 {{"view", "must be BASIC, FULL or FIGURES"}});
   }
   if (request.fiscal_year() != 0 && (request.fiscal_year() < report::kMinFiscalYear ||
                                      request.fiscal_year() > report::kMaxFiscalYear)) {
@@ -605,7 +606,8 @@ absl::StatusOr<v1::ListReportsResponse> Store::Impl::ListReports(
   it->Seek(after->empty() ? prefix : *after);
   if (!after->empty() && it->Valid() && it->key() == *after) it->Next();
 
-  const bool full = request.view() == v1::REPORT_VIEW_FULL;
+  const bool basic =
+      request.view() == v1::REPORT_VIEW_BASIC || request.view() == v1::REPORT_VIEW_UNSPECIFIED;
   v1::ListReportsResponse response;
   std::string last;
   size_t bytes = 0;
@@ -626,14 +628,15 @@ absl::StatusOr<v1::ListReportsResponse> Store::Impl::ListReports(
                       : head.status() != v1::REPORT_STATUS_DELETED;
     if (!wanted) continue;
     v1::ReportRevision revision;
-    if (!full && head.has_basic()) {
+    if (basic && head.has_basic()) {
       revision = std::move(*head.mutable_basic());
     } else {
       read = GetProto(db_.get(), family(kRevisions),
                       keys::Revision(dept, key_year, static_cast<uint64_t>(head.latest_revision())),
                       &revision);
       if (!read.ok()) return read;
-      if (!full) KeepIdentityOnly(*revision.mutable_report());
+      if (basic) KeepIdentityOnly(*revision.mutable_report());
+      if (request.view() == v1::REPORT_VIEW_FIGURES) revision.mutable_report()->clear_narrative();
     }
     // A page holds one report however large, and stops before one that
     // would take it past its bytes: the next page starts there.

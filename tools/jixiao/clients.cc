@@ -101,15 +101,21 @@ absl::Status ScoringClient::Validate(const v1::ValidateRequest& request,
 }
 
 absl::Status ScoringClient::ScoreStreamOnce(const std::vector<v1::ScoreRequest>& requests,
-                                            size_t first,
-                                            std::vector<v1::ScoreResponse>& responses) {
+                                            size_t first, std::vector<v1::ScoreResponse>& responses,
+                                            const v1::Scheme* scheme) {
   grpc::ClientContext context;
   // A stream gets 10 ms more per report than a single call.
   PrepareCall(context, options_, 0.01 * static_cast<double>(requests.size() - first));
   auto stream = stub_->ScoreStream(&context);
   std::thread writer([&] {
     for (size_t i = first; i < requests.size(); ++i) {
-      if (!stream->Write(requests[i])) break;
+      if (scheme != nullptr && i == first) {
+        v1::ScoreRequest head = requests[i];  // the stream's scheme, for all that follow
+        *head.mutable_scheme() = *scheme;
+        if (!stream->Write(head)) break;
+      } else if (!stream->Write(requests[i])) {
+        break;
+      }
     }
     stream->WritesDone();
   });
@@ -120,7 +126,8 @@ absl::Status ScoringClient::ScoreStreamOnce(const std::vector<v1::ScoreRequest>&
 }
 
 absl::Status ScoringClient::ScoreStream(const std::vector<v1::ScoreRequest>& requests,
-                                        std::vector<v1::ScoreResponse>& responses) {
+                                        std::vector<v1::ScoreResponse>& responses,
+                                        const v1::Scheme* scheme) {
   // Answers come in request order, so those received are a prefix. When a
   // stream breaks (its replica died, say), the rest is sent again on a new
   // stream, which the channel gives to a replica that is up; each request
@@ -131,7 +138,7 @@ absl::Status ScoringClient::ScoreStream(const std::vector<v1::ScoreRequest>& req
   absl::Status status;
   for (int barren = 0;;) {
     size_t before = responses.size();
-    status = ScoreStreamOnce(requests, responses.size() - start, responses);
+    status = ScoreStreamOnce(requests, responses.size() - start, responses, scheme);
     if (status.ok() || responses.size() - start == requests.size()) return status;
     if (!absl::IsUnavailable(status) && !absl::IsCancelled(status) &&
         !absl::IsDeadlineExceeded(status)) {
@@ -160,7 +167,8 @@ absl::Status StorageClient::Convert(const grpc::Status& status) {
 }
 
 absl::Status ScoringClient::ScoreStreams(std::vector<v1::ScoreRequest> requests, int streams,
-                                         std::vector<v1::ScoreResponse>& responses) {
+                                         std::vector<v1::ScoreResponse>& responses,
+                                         const v1::Scheme* scheme) {
   if (streams > 1 && requests.size() > 1) ConnectReplicas();
   const size_t n = std::clamp<size_t>(static_cast<size_t>(std::max(streams, 1)), 1,
                                       std::max<size_t>(requests.size(), 1));
@@ -172,7 +180,7 @@ absl::Status ScoringClient::ScoreStreams(std::vector<v1::ScoreRequest> requests,
       size_t begin = requests.size() * k / n, end = requests.size() * (k + 1) / n;
       std::vector<v1::ScoreRequest> share(std::make_move_iterator(requests.begin() + begin),
                                           std::make_move_iterator(requests.begin() + end));
-      statuses[k] = ScoreStream(share, answers[k]);
+      statuses[k] = ScoreStream(share, answers[k], scheme);
     });
   }
   for (std::thread& thread : threads) thread.join();

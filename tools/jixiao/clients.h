@@ -40,9 +40,13 @@ class ScoringClient {
   absl::Status Validate(const v1::ValidateRequest& request, v1::ValidateResponse& response);
   // Sends every request on a stream and appends the answers, in order, to
   // `responses`. If the stream breaks, what was not answered is sent again
-  // on a new stream (to another replica, when there are several).
+  // on a new stream (to another replica, when there are several). With
+  // `scheme`, every request is scored with it: it goes inline once, at the
+  // head of each stream, and the requests (built with previous_scheme set)
+  // refer to it.
   absl::Status ScoreStream(const std::vector<v1::ScoreRequest>& requests,
-                           std::vector<v1::ScoreResponse>& responses);
+                           std::vector<v1::ScoreResponse>& responses,
+                           const v1::Scheme* scheme = nullptr);
   // With several replicas (a list of addresses or a dns:/// name), connects
   // to them before streams start, so that the streams spread over them.
   void ConnectReplicas();
@@ -50,13 +54,15 @@ class ScoringClient {
   // share, each on the next replica (ScoreStream resumes a broken one), and
   // returns every answer, in no particular order. The status is the first
   // stream's failure, if any; what it left unanswered is missing.
+  // `scheme` as for ScoreStream.
   absl::Status ScoreStreams(std::vector<v1::ScoreRequest> requests, int streams,
-                            std::vector<v1::ScoreResponse>& responses);
+                            std::vector<v1::ScoreResponse>& responses,
+                            const v1::Scheme* scheme = nullptr);
 
  private:
   // One stream for requests[first...]; appends what it answers.
   absl::Status ScoreStreamOnce(const std::vector<v1::ScoreRequest>& requests, size_t first,
-                               std::vector<v1::ScoreResponse>& responses);
+                               std::vector<v1::ScoreResponse>& responses, const v1::Scheme* scheme);
 
   const ClientOptions& options_;
   std::shared_ptr<grpc::Channel> channel_;

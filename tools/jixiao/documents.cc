@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -28,6 +29,13 @@ namespace jixiao::cli {
 namespace {
 
 using Stub = v1::StorageService::Stub;
+
+// 《NAME》 (ID@VERSION), as messages name the scheme a card was scored under.
+std::string SchemeTitle(const Scored& scored) {
+  const std::string ref = absl::StrCat(scored.card.scheme_id(), "@", scored.card.scheme_version());
+  if (scored.scheme.name().empty()) return "scheme " + ref;
+  return absl::StrCat("《", scored.scheme.name(), "》 (", ref, ")");
+}
 
 }  // namespace
 
@@ -57,26 +65,43 @@ absl::StatusOr<v1::Scheme> SchemeOfCard(const GlobalOptions& global, const v1::S
 }
 
 absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string& source,
-                                  const std::string& scheme_text) {
+                                  const std::string& scheme_text, const std::string& prior_file) {
   Scored scored;
   std::optional<StoredRef> ref = AsStoredRef(source);
+  if (ref && !prior_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--prior is for a report file: a stored report's card was scored with last year's "
+        "stored report");
+  }
   if (!ref) {
     auto report = ReadReport(source);
     if (!report.ok()) return report.status();
     scored.report = *std::move(report);
+    std::optional<v1::Report> prior;
+    if (!prior_file.empty()) {
+      auto read = ReadReport(prior_file);
+      if (!read.ok()) {
+        return absl::Status(read.status().code(),
+                            absl::StrCat("--prior ", prior_file, ": ", read.status().message()));
+      }
+      prior = *std::move(read);
+    }
     scored.info.date = DocumentDate(absl::ToUnixSeconds(absl::Now()));
     auto choice = ChooseScheme(scheme_text);
     if (!choice.ok()) return choice.status();
     if (global.client.scoring.empty()) {
       auto scheme = OfflineScheme(*choice);
       if (!scheme.ok()) return scheme.status();
-      auto card = engine::ScoreReport(scored.report, **scheme, {});
+      engine::ScoreOptions options;
+      if (prior) options.prior = &*prior;
+      auto card = engine::ScoreReport(scored.report, **scheme, options);
       if (!card.ok()) return card.status();
       scored.card = *std::move(card);
       scored.scheme = (*scheme)->proto();
     } else {
       v1::ScoreRequest request;
       *request.mutable_report() = scored.report;
+      if (prior) *request.mutable_prior() = *prior;
       ApplyScheme(*choice, request);
       v1::ScoreResponse response;
       ScoringClient client(global.client);
@@ -88,6 +113,14 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
       } else if (auto scheme = SchemeOfCard(global, scored.card); scheme.ok()) {
         scored.scheme = *std::move(scheme);
       }  // else a scheme only scoring-svc holds: the card alone is printed
+    }
+    if (std::vector<std::string> ids = engine::UndeclaredFigures(scored.card);
+        !ids.empty() && scheme_text.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the report carries figures that ", SchemeTitle(scored), " does not declare (",
+          absl::StrJoin(ids, ", "),
+          "): it was filled in for another table; pass --scheme with that table's file or "
+          "ID@VERSION (schemes/ holds the shipped ones)"));
     }
     return scored;
   }
@@ -143,6 +176,13 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
   auto scheme = SchemeOfCard(global, scored.card);
   if (!scheme.ok()) return scheme.status();
   scored.scheme = *std::move(scheme);
+  if (std::vector<std::string> ids = engine::UndeclaredFigures(scored.card); !ids.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "its card was scored under ", SchemeTitle(scored),
+        ", which does not declare the figures its report carries (", absl::StrJoin(ids, ", "),
+        "): assign the year the table the report was filled in for (jixiao admin assign) and "
+        "score it again"));
+  }
   return scored;
 }
 
@@ -258,6 +298,22 @@ bool WriteWhole(const std::string& path, const std::string& text) {
     const std::string why = error ? error.message() : std::strerror(errno);
     std::filesystem::remove(partial, error);
     std::cerr << "jixiao: cannot write " << path << ": " << why << "\n";
+    return false;
+  }
+  return true;
+}
+
+bool WriteWholeWith(const std::string& path,
+                    const std::function<absl::Status(const std::string& partial)>& write) {
+  const std::string partial = path + ".partial";
+  std::error_code error;
+  std::filesystem::remove(partial, error);  // a link left there is not followed
+  absl::Status written = write(partial);
+  if (written.ok()) std::filesystem::rename(partial, path, error);
+  if (!written.ok() || error) {
+    std::filesystem::remove(partial, error);
+    std::cerr << "jixiao: cannot write " << path << ": "
+              << (written.ok() ? error.message() : std::string(written.message())) << "\n";
     return false;
   }
   return true;

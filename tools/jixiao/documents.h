@@ -5,6 +5,7 @@
 #ifndef JIXIAO_TOOLS_JIXIAO_DOCUMENTS_H_
 #define JIXIAO_TOOLS_JIXIAO_DOCUMENTS_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,9 +68,12 @@ absl::StatusOr<v1::Scheme> SchemeOfCard(const GlobalOptions& global, const v1::S
 // `source` is a report file (or "-"), scored now (offline, or on --scoring,
 // with `scheme_text` as ChooseScheme takes it); or DEPT/YEAR[@REV], read
 // from --storage with the card stored for that revision (NOT_FOUND, saying
-// to score it, if there is none).
+// to score it, if there is none). `prior_file`, for a report file only, is
+// last year's report the scheme's prior. paths read (a stored report's card
+// was scored with last year's stored one).
 absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string& source,
-                                  const std::string& scheme_text);
+                                  const std::string& scheme_text,
+                                  const std::string& prior_file = "");
 
 // `html` printed to PDF by headless Chromium (Debian's chromium, the
 // browser the tests load pages in): A4, as the page's print stylesheet
@@ -81,6 +85,12 @@ absl::StatusOr<std::string> PrintToPdf(const std::string& html);
 // it, then renamed over it. On failure, says so on stderr ("jixiao: cannot
 // write PATH: REASON") and returns false.
 bool WriteWhole(const std::string& path, const std::string& text);
+
+// Has `write` make the file at PATH.partial, then renames it to `path`: a
+// failure leaves `path` as it was (and a link at `path` is replaced, never
+// followed). False, with the reason on standard error, on failure.
+bool WriteWholeWith(const std::string& path,
+                    const std::function<absl::Status(const std::string& partial)>& write);
 
 // Writes `text` to standard output, or to the file `out` (saying so on
 // stderr). kOk, or kFailure if the file cannot be written.

@@ -2,24 +2,14 @@
 // its history (templates/department.html.mustache).
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/time.h"
 #include "common/report/labels.h"
 #include "google/protobuf/util/time_util.h"
 #include "tools/render/document_parts.h"
+#include "tools/render/formatting.h"
 #include "tools/render/render.h"
 #include "tools/render/wording.h"
 
 namespace jixiao::render {
-namespace {
-
-// "2026-12-02 04:37 (北京时间)", as the 落款's date is given.
-std::string BeijingTime(int64_t seconds) {
-  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(seconds),
-                          absl::FixedTimeZone(8 * 60 * 60));
-}
-
-}  // namespace
-
 std::string DepartmentHtml(const DepartmentPage& page, const Templates& templates) {
   const SummaryRow& row = *page.row;
   mstch::map view{{"code", row.code},
@@ -28,7 +18,8 @@ std::string DepartmentHtml(const DepartmentPage& page, const Templates& template
                   {"status", row.status.empty() ? std::string("未提交") : row.status},
                   {"rank", row.rank > 0 ? std::to_string(row.rank) : std::string()},
                   {"apart", row.apart},
-                  {"has_document", page.has_document}};
+                  {"has_document", page.has_document},
+                  {"has_pdf", page.has_pdf}};
   if (page.card != nullptr) {
     const v1::ScoreCard& card = *page.card;
     const Wording words(page.scheme != nullptr ? *page.scheme : v1::Scheme(), card);
@@ -43,11 +34,15 @@ std::string DepartmentHtml(const DepartmentPage& page, const Templates& template
                                   {"score", i.score()}});
     }
     for (const v1::Finding& f : card.findings()) {
+      const std::string unit =
+          FindingUnit(card, page.scheme != nullptr ? *page.scheme : v1::Scheme(), f);
       findings.push_back(
           mstch::map{{"severity", std::string(report::SeverityLabel(f.severity()).chinese)},
                      {"error", f.severity() == v1::SEVERITY_ERROR},
                      {"subject", words.NameOf(f.subject())},
-                     {"message", words.Words(f.message())}});
+                     {"message", words.Words(f.message())},
+                     {"declared", Quantity(f.declared(), unit)},
+                     {"computed", Quantity(f.computed(), unit)}});
     }
     view["card"] = mstch::map{{"total", card.total_score()},
                               {"weight", card.total_weight()},
@@ -62,9 +57,9 @@ std::string DepartmentHtml(const DepartmentPage& page, const Templates& template
   }
   mstch::array history;
   for (const v1::ReportRevision& r : page.history) {
-    const bool edit = report::WritesContent(r);
+    const char* kind = !report::WritesContent(r) ? "状态变更" : r.revision() == 1 ? "创建" : "修改";
     history.push_back(mstch::map{{"revision", std::to_string(r.revision())},
-                                 {"kind", std::string(edit ? "修改" : "状态变更")},
+                                 {"kind", std::string(kind)},
                                  {"status", std::string(report::StatusLabel(r.status()).chinese)},
                                  {"author", r.author()},
                                  {"time", r.has_time() ? BeijingTime(r.time().seconds()) : ""},

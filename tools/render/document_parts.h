@@ -10,6 +10,7 @@
 
 #include "jixiao/v1/report.pb.h"
 #include "jixiao/v1/scheme.pb.h"
+#include "jixiao/v1/score_card.pb.h"
 #include "mstch/mstch.hpp"
 
 namespace jixiao::render {
@@ -41,6 +42,16 @@ std::vector<FigureGroup> GroupFigures(const v1::Scheme& scheme,
 // The value `report` gives for the figure, with its unit (Quantity), or
 // kMissing.
 std::string FigureText(const v1::Report& report, const v1::FigureSpec& figure);
+
+// Text for a workbook cell: as it is, or, past the 32,767 a cell holds,
+// cut at a character's boundary and marked （已截断）.
+std::string WorkbookText(const std::string& text);
+
+// The unit a finding's declared and computed values are in: its measure's,
+// else its field's (a standard field's, or a declared figure's); "" if
+// neither is known.
+std::string FindingUnit(const v1::ScoreCard& card, const v1::Scheme& scheme,
+                        const v1::Finding& finding);
 
 }  // namespace jixiao::render
 

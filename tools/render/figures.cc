@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/match.h"
+#include "scoring-svc/engine/engine.h"
 #include "tools/render/document_parts.h"
 #include "tools/render/formatting.h"
 
@@ -43,6 +45,21 @@ std::string FigureText(const v1::Report& report, const v1::FigureSpec& figure) {
   auto it = report.figures().find(figure.id());
   if (it == report.figures().end()) return kMissing;
   return Quantity(it->second.value(), figure.unit());
+}
+
+std::string FindingUnit(const v1::ScoreCard& card, const v1::Scheme& scheme,
+                        const v1::Finding& finding) {
+  for (const v1::MeasureResult& m : card.measures()) {
+    if (m.id() == finding.subject()) return m.unit();
+  }
+  const std::string& path = finding.field_path();
+  if (absl::StartsWith(path, "figures.")) {
+    for (const v1::FigureSpec& spec : scheme.figures()) {
+      if (path == "figures." + spec.id()) return spec.unit();
+    }
+    return "";
+  }
+  return engine::StandardFieldUnit(path);
 }
 
 }  // namespace jixiao::render

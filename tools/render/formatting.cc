@@ -2,6 +2,11 @@
 
 #include <cctype>
 
+#include "absl/strings/str_replace.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/report/decimal.h"
+
 namespace jixiao::render {
 
 std::string WithThousands(const std::string& decimal) {
@@ -31,6 +36,29 @@ std::string Quantity(const std::string& decimal, const std::string& unit) {
   if (decimal.empty()) return "";
   if (unit == "%") return Percent(decimal);
   return unit.empty() ? WithThousands(decimal) : WithThousands(decimal) + " " + unit;
+}
+
+std::string BeijingTime(int64_t unix_seconds) {
+  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(unix_seconds),
+                          absl::FixedTimeZone(8 * 60 * 60));
+}
+
+std::string CsvRow(const std::vector<std::string>& fields) {
+  std::string line;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    std::string field = fields[i];
+    if (!field.empty() && absl::string_view("=+-@\t\r").find(field[0]) != absl::string_view::npos &&
+        !report::ParseDecimal(field[0] == '-' || field[0] == '+' ? field.substr(1) : field).ok()) {
+      field.insert(0, "'");
+    }
+    if (i > 0) line += ',';
+    if (field.find_first_of(",\"\n\r") == std::string::npos) {
+      line += field;
+    } else {
+      line += "\"" + absl::StrReplaceAll(field, {{"\"", "\"\""}}) + "\"";
+    }
+  }
+  return line + "\r\n";
 }
 
 std::string SelfReference(const std::string& name) {

@@ -4,7 +4,9 @@
 #ifndef JIXIAO_TOOLS_RENDER_FORMATTING_H_
 #define JIXIAO_TOOLS_RENDER_FORMATTING_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace jixiao::render {
 
@@ -23,9 +25,20 @@ std::string Percent(const std::string& decimal);
 // separators ("52,310 件", "1,922.76 万元"); "" if the value is empty.
 std::string Quantity(const std::string& decimal, const std::string& unit);
 
+// A time as the year's pages give it, in Beijing time to the minute:
+// "2026-12-02 12:37".
+std::string BeijingTime(int64_t unix_seconds);
+
 // How the department refers to itself, from its name: 我局, 我委, 我办, 我院,
 // 我中心, otherwise 我单位.
 std::string SelfReference(const std::string& department_name);
+
+// One CSV line (RFC 4180, ending "\r\n"): fields quoted where they hold a
+// comma, quote or line break; a field a spreadsheet would take for a
+// formula (=, +, -, @, a tab or a carriage return first) begins with ' so
+// that it stays text (a department's name must not run in the reviewer's
+// spreadsheet), but a number ("-0.32", "+1.50") stays a number.
+std::string CsvRow(const std::vector<std::string>& fields);
 
 // Escapes text for HTML element content and attribute values.
 std::string HtmlEscape(const std::string& text);

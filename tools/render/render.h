@@ -27,6 +27,7 @@
 #include "jixiao/v1/scheme.pb.h"
 #include "jixiao/v1/score_card.pb.h"
 #include "jixiao/v1/storage_service.pb.h"
+#include "jixiao/whatif/v1/whatif.pb.h"
 
 namespace jixiao::render {
 
@@ -81,7 +82,9 @@ struct SummaryRow {
   int rank = 0;  // 0: not ranked (listed apart); ties share a rank (1, 2, 2, 4)
   // Why the row is listed apart, "" if it is ranked: its status (草稿,
   // 已退回) when that status is not ranked; else 未评分 (no card) or
-  // 需重新评分 (its card scored earlier content than the report has now);
+  // 需重新评分 (its card scored earlier content than the report has now, or
+  // under another scheme than the year's); 表式不符 (the report carries
+  // figures its card's scheme does not declare: filled in for another table);
   // 未提交 for a rostered department with nothing stored.
   std::string apart;
   bool stale = false;       // the card is not of the report as it stands
@@ -94,7 +97,7 @@ struct SummaryRow {
   std::string gap;             // declared − verified, signed ("+1.50"); "" unless both
   std::string grade;
   int64_t card_revision = 0;  // the revision the card scored; 0 if none
-  std::string card_time;      // when it was saved, "2026-12-01T10:00:00Z"; "" if not known
+  std::string card_time;  // when it was saved, Beijing time: "2026-12-01 18:00"; "" if not known
   std::vector<std::string> level_scores;  // per 一级 indicator, in scheme order
   int errors = 0, warnings = 0, infos = 0;
   std::vector<std::string> error_subjects;  // what each error finding is about, once each (ids)
@@ -181,6 +184,7 @@ struct DepartmentPage {
   const v1::ScoreCard* card = nullptr;      // null: not scored
   const v1::Scheme* scheme = nullptr;       // the card's; may be empty
   bool has_document = false;                // report.html beside the page
+  bool has_pdf = false;                     // and report.pdf
 };
 std::string DepartmentHtml(const DepartmentPage& page, const Templates& templates);
 // The same as an .xlsx workbook at `path`: the progress line, a frozen
@@ -206,6 +210,14 @@ std::string RenderCompare(const v1::Report& report_a, const v1::ScoreCard& card_
 
 // CommonMark with GitHub tables to HTML; raw HTML blocks (the charts) kept.
 std::string MarkdownToHtml(const std::string& markdown);
+
+// What-if's answer (jixiao whatif) for people: every department's move
+// (WhatIf.all) as CSV; the same with the grade changes, the distributions
+// and each indicator's effect as an .xlsx workbook at `path`, a sheet each;
+// and all of it as one self-contained HTML page (whatif.html.mustache).
+std::string WhatIfCsv(const whatif::v1::WhatIf& result);
+absl::Status WhatIfXlsx(const whatif::v1::WhatIf& result, const std::string& path);
+std::string WhatIfHtml(const whatif::v1::WhatIf& result, const Templates& templates);
 
 }  // namespace jixiao::render
 

@@ -311,7 +311,7 @@ TEST(Summary, TheRosterListsWhoHasNotStartedAndFlagsWhoIsNotOnIt) {
   EXPECT_EQ(a.name, "名册A");  // the roster's name, not the report's
   EXPECT_EQ(a.gap, "+5.50");
   EXPECT_EQ(a.card_revision, 1);
-  EXPECT_EQ(a.card_time, "2025-12-01T10:00:00Z");
+  EXPECT_EQ(a.card_time, "2025-12-01 18:00");  // Beijing time
   EXPECT_THAT(a.error_subjects, ::testing::ElementsAre("q2_progress"));
   EXPECT_EQ(summary.rows[1].code, "X");  // submitted, not scored
   EXPECT_EQ(summary.rows[1].apart, "未评分");
@@ -352,6 +352,38 @@ TEST(Summary, AStaleCardIsShownButNotRanked) {
   EXPECT_EQ(counted, 1);
 }
 
+TEST(Summary, ACardOfAnotherTableOrSchemeIsListedApart) {
+  v1::Scheme scheme;
+  scheme.set_id("county");
+  scheme.set_version(2);
+  std::vector<v1::ReportRevision> reports = {Revision("A", v1::REPORT_STATUS_SUBMITTED),
+                                             Revision("B", v1::REPORT_STATUS_SUBMITTED),
+                                             Revision("C", v1::REPORT_STATUS_SUBMITTED)};
+  std::vector<v1::ScoreCard> cards = {Card("A", "99.00", 1), Card("B", "98.00", 0),
+                                      Card("C", "60.00", 0)};
+  for (v1::ScoreCard& card : cards) {
+    card.set_scheme_id("county");
+    card.set_scheme_version(2);
+  }
+  // A's report carries figures the scheme does not declare: filled in for
+  // another table. B was scored under the scheme's first version.
+  v1::Finding& undeclared = *cards[0].mutable_findings(0);
+  undeclared.set_code("figure_undeclared");
+  undeclared.set_subject("initial_budget");
+  cards[1].set_scheme_version(1);
+  Summary summary = BuildSummary(2019, reports, cards, scheme);
+  ASSERT_EQ(summary.rows.size(), 3u);
+  EXPECT_EQ(summary.rows[0].code, "C");
+  EXPECT_EQ(summary.rows[0].rank, 1);
+  EXPECT_EQ(summary.rows[1].code, "A");
+  EXPECT_EQ(summary.rows[1].apart, "表式不符");
+  EXPECT_EQ(summary.rows[1].total, "");  // no score under a table it was not filled in for
+  EXPECT_EQ(summary.rows[2].code, "B");
+  EXPECT_TRUE(summary.rows[2].stale);
+  EXPECT_EQ(summary.rows[2].apart, "需重新评分");
+  EXPECT_EQ(summary.average_total, "60.00");  // C's alone
+}
+
 TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
   Summary summary = BuildSummary(2019, {Revision("A", v1::REPORT_STATUS_APPROVED)},
                                  {Card("A", "91.00", 2)}, v1::Scheme());
@@ -363,7 +395,7 @@ TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
   std::getline(lines, row);
   EXPECT_EQ(header,
             "名次,部门编码,部门名称,类别,得分,等级,自评得分,差额,部门决策,错误,警告,提示,"
-            "错误事项,状态,评分所依据版本,评分时间,备注\r");
+            "错误事项,状态,评分所依据版本,评分时间（北京时间）,备注\r");
   EXPECT_EQ(row, "1,A,\"部门A,甲\",,91.00,优,,,20.00,2,0,0,,审核通过,,,\r");
 }
 
@@ -471,17 +503,18 @@ TEST(GenericTemplates, ReportFollowsTheSchemesFiguresMeasuresRulesAndTargets) {
   ASSERT_EQ(County()->proto().document_templates(), "");
   std::string markdown =
       RenderReport(report, card, County()->proto(), Format::kMarkdown, Templates::BuiltIn());
-  EXPECT_THAT(markdown, HasSubstr("# 测试县JY局 2021 年度绩效自评报告"));
+  EXPECT_THAT(markdown, HasSubstr("# 测试县JY局 2021 年度部门整体支出绩效自评报告"));
   EXPECT_THAT(markdown, HasSubstr("填报人：张三"));
   EXPECT_THAT(markdown, HasSubstr("指标体系：《测试县部门绩效指标体系》第 1 版\n"));
-  EXPECT_THAT(markdown, Not(HasSubstr("（未填报）")));
+  EXPECT_THAT(markdown, Not(HasSubstr("| （未填报） |")));  // every figure filled in
+  EXPECT_THAT(markdown, HasSubstr("### （一）部门主要职能\n\n（未填报）"));  // no narrative
   EXPECT_THAT(markdown, Not(HasSubstr("三公")));  // none of the standard form's wording
   auto tables = Tables(markdown);
-  ASSERT_EQ(tables.size(), 5u);  // two figure groups, measures, scores, targets
+  ASSERT_EQ(tables.size(), 5u);  // two figure groups, measures, targets, scores
   // Each group under its heading, in the scheme's order, with names and units.
-  EXPECT_THAT(markdown, HasSubstr("### 预算安排"));
-  EXPECT_THAT(markdown, HasSubstr("### 预算执行"));
-  EXPECT_LT(markdown.find("### 预算安排"), markdown.find("### 预算执行"));
+  EXPECT_THAT(markdown, HasSubstr("#### 预算安排"));
+  EXPECT_THAT(markdown, HasSubstr("#### 预算执行"));
+  EXPECT_LT(markdown.find("#### 预算安排"), markdown.find("#### 预算执行"));
   ASSERT_EQ(tables[0].size(), 3u);
   EXPECT_THAT(tables[0][1], ::testing::ElementsAre("年初预算数", "1,200 万元"));
   EXPECT_THAT(tables[0][2], ::testing::ElementsAre("调整预算数", "1,250.5 万元"));
@@ -490,7 +523,7 @@ TEST(GenericTemplates, ReportFollowsTheSchemesFiguresMeasuresRulesAndTargets) {
   EXPECT_THAT(tables[2][1], ::testing::ElementsAre("预算资金执行率", "—", "96.00%", "96.00%",
                                                    "未申报，按构成数据计算"));
   // The score table gives every leaf's rule in words.
-  const auto& scores = tables[3];
+  const auto& scores = tables[4];
   ASSERT_EQ(scores.size(), static_cast<size_t>(card.indicators_size()) + 2);
   for (int i = 0; i < card.indicators_size(); ++i) {
     // As the card words it, but for the spaces names need none of.
@@ -504,7 +537,7 @@ TEST(GenericTemplates, ReportFollowsTheSchemesFiguresMeasuresRulesAndTargets) {
   EXPECT_EQ(scores[1][0], "资金使用");
   EXPECT_EQ(scores[2][4], "32.00");  // 4 points short, 2 points each
   // The department's targets, each with what it attained and earned.
-  const auto& targets = tables[4];
+  const auto& targets = tables[3];
   ASSERT_EQ(targets.size(), 3u);
   EXPECT_THAT(targets[1], ::testing::ElementsAre("履职成效", "政务服务办件量", "≥", "50,000 件",
                                                  "52,310 件", "100.00%", "30", "30"));
@@ -542,7 +575,9 @@ TEST(GenericTemplates, TheSchemeNamesItsSet) {
   v1::Scheme generic = Default();
   generic.set_document_templates("");
   std::string laid_out = RenderReport(seed, card, generic, Format::kMarkdown, Templates::BuiltIn());
-  EXPECT_THAT(laid_out, Not(HasSubstr("部门基本情况")));
+  EXPECT_THAT(laid_out, HasSubstr("## 一、部门基本情况"));  // the same outline
+  EXPECT_THAT(laid_out,
+              Not(HasSubstr("序时进度 25%，则一季度执行率为")));  // no standard-form sentence
   EXPECT_THAT(laid_out,
               HasSubstr("| 政府采购执行率 | 88.53% | 88.53% | 88.53% | 申报与计算一致 |"));
   // A set no binary has prints generically.

@@ -4,8 +4,11 @@
 // (templates/SET/report.md.mustache, and report.html.mustache around it for
 // HTML). No set is known here: a set's template picks what it prints.
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -300,7 +303,41 @@ class ReportView {
   }
 
   // The scheme's own figures (Report.figures), by group.
+  // Every figure the scheme reads from this year's report, by the heading
+  // it is shown under: the standard form's fields (部门预算, 政府采购, …)
+  // and the scheme's declared figures; then those the report holds that
+  // the scheme does not declare. Just the declared figures where the scheme
+  // does not compile here.
   void AddSchemeFigures(mstch::map& view) {
+    auto compiled = engine::CompileScheme(scheme_, "document");
+    if (!compiled.ok()) {
+      AddDeclaredFigures(view);
+      return;
+    }
+    std::vector<std::pair<std::string, mstch::array>> by_group;  // first appearance first
+    for (const engine::FormInput& input : engine::FormOf(**compiled).inputs) {
+      if (!input.this_year && !input.declared_figure) continue;  // a declared one is on the form
+      if (!input.declared_figure && input.name == input.path) continue;  // no name to print
+      auto group = std::find_if(by_group.begin(), by_group.end(),
+                                [&](const auto& g) { return g.first == input.group; });
+      if (group == by_group.end()) group = by_group.insert(by_group.end(), {input.group, {}});
+      const v1::Decimal* value = engine::FigureAt(r_, input.path);
+      group->second.push_back(mstch::map{
+          {"name", Cell(input.name)},
+          {"unit", Cell(input.unit)},
+          {"value",
+           Cell(value == nullptr ? std::string(kMissing) : Quantity(value->value(), input.unit))},
+          {"note", Cell(input.note)}});
+    }
+    mstch::array groups;
+    for (auto& [name, figures] : by_group) {
+      groups.push_back(mstch::map{{"group", name}, {"figures", std::move(figures)}});
+    }
+    view["has_figures"] = !groups.empty();
+    view["figure_groups"] = groups;
+  }
+
+  void AddDeclaredFigures(mstch::map& view) {
     mstch::array groups;
     for (const FigureGroup& group : GroupFigures(scheme_, {&r_})) {
       mstch::array figures;
@@ -399,17 +436,7 @@ class ReportView {
     }
     mstch::array findings;
     for (const v1::Finding& f : card_.findings()) {
-      // A measure's values with its unit, as the document prints them.
-      std::string unit;
-      for (const v1::MeasureResult& m : card_.measures()) {
-        if (m.id() == f.subject()) unit = m.unit();
-      }
-      if (unit.empty() && absl::StrContains(f.field_path(), "rate")) unit = "%";
-      if (unit.empty() && !f.field_path().empty() &&
-          engine::StandardFieldName(f.field_path()).size() > 0 &&
-          !absl::StrContains(f.field_path(), "declared")) {
-        unit = "万元";
-      }
+      const std::string unit = FindingUnit(card_, scheme_, f);
       findings.push_back(
           mstch::map{{"severity", std::string(report::SeverityLabel(f.severity()).chinese)},
                      {"subject", Cell(words_.NameOf(f.subject()))},

@@ -14,6 +14,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/render/document_parts.h"
+#include "tools/render/formatting.h"
 #include "tools/render/render.h"
 #include "tools/render/svg_charts.h"
 #include "tools/render/wording.h"
@@ -78,21 +79,14 @@ std::string ProgressText(const Progress& p) {
 
 namespace {
 
-// The time of a timestamp to the second, UTC; "" if unset.
-std::string SecondsText(const google::protobuf::Timestamp& time) {
-  if (time.seconds() == 0 && time.nanos() == 0) return "";
-  google::protobuf::Timestamp seconds = time;
-  seconds.set_nanos(0);
-  return google::protobuf::util::TimeUtil::ToString(seconds);
-}
-
 // Where a row apart sorts: the ones a reviewer acts on first.
 int ApartOrder(const std::string& apart) {
-  static const char* const kOrder[] = {"需重新评分", "未评分", "已退回", "草稿", "未提交"};
-  for (int i = 0; i < 5; ++i) {
+  static const char* const kOrder[] = {"表式不符", "需重新评分", "未评分",
+                                       "已退回",   "草稿",       "未提交"};
+  for (int i = 0; i < 6; ++i) {
     if (apart == kOrder[i]) return i;
   }
-  return 5;
+  return 6;
 }
 
 }  // namespace
@@ -204,12 +198,15 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
       const v1::ScoreCard& card = *it->second;
       const int64_t content =
           revision.content_revision() > 0 ? revision.content_revision() : revision.revision();
-      k.row.stale = card.report().revision() < content;
+      // Scored earlier content, or under another scheme than the year's.
+      k.row.stale =
+          card.report().revision() < content ||
+          (known && (card.scheme_id() != scheme.id() || card.scheme_version() != scheme.version()));
       k.row.total = card.total_score();
       k.row.declared_total = card.declared_total();
       k.row.grade = card.grade();
       k.row.card_revision = card.report().revision();
-      k.row.card_time = SecondsText(card.saved_time());
+      if (card.has_saved_time()) k.row.card_time = BeijingTime(card.saved_time().seconds());
       auto verified = report::ParseDecimal(card.total_score());
       if (auto declared = report::ParseDecimal(card.declared_total());
           declared.ok() && verified.ok()) {
@@ -243,6 +240,11 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
       }
       if (!ranks(revision.status())) {
         k.row.apart = k.row.status;
+      } else if (!engine::UndeclaredFigures(card).empty()) {
+        // Filled in for another table: its scores mean nothing here, and are not shown.
+        k.row.apart = "表式不符";
+        k.row.total = k.row.grade = k.row.gap = "";
+        k.row.level_scores.assign(k.row.level_scores.size(), "");
       } else if (k.row.stale) {
         k.row.apart = "需重新评分";
       } else if (verified.ok()) {
@@ -312,7 +314,7 @@ std::vector<std::string> SummaryHeader(const Summary& summary) {
   for (v1::Severity severity : {v1::SEVERITY_ERROR, v1::SEVERITY_WARNING, v1::SEVERITY_INFO}) {
     header.push_back(report::SeverityLabel(severity).chinese);
   }
-  for (const char* h : {"错误事项", "状态", "评分所依据版本", "评分时间", "备注"})
+  for (const char* h : {"错误事项", "状态", "评分所依据版本", "评分时间（北京时间）", "备注"})
     header.push_back(h);
   return header;
 }
@@ -337,26 +339,9 @@ std::vector<std::string> SummaryCells(const SummaryRow& row, const std::string& 
 }
 
 std::string SummaryCsv(const Summary& summary) {
-  auto quote = [](std::string field) {
-    // A cell a spreadsheet would take for a formula (=, +, -, @, a tab or
-    // a carriage return first) is text: a department's name must not run
-    // in the reviewer's spreadsheet. Numbers ("-0.32") stay numbers.
-    if (!field.empty() && std::string_view("=+-@\t\r").find(field[0]) != std::string::npos &&
-        !report::ParseDecimal(field[0] == '-' ? field.substr(1) : field).ok()) {
-      field.insert(0, "'");
-    }
-    if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
-    return "\"" + absl::StrReplaceAll(field, {{"\"", "\"\""}}) + "\"";
-  };
-
-  auto line = [&quote](const std::vector<std::string>& fields) {
-    std::vector<std::string> quoted;
-    for (const auto& f : fields) quoted.push_back(quote(f));
-    return absl::StrJoin(quoted, ",") + "\r\n";
-  };
   std::string csv = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
-  csv += line(SummaryHeader(summary));
-  for (const SummaryRow& row : summary.rows) csv += line(SummaryCells(row, ""));
+  csv += CsvRow(SummaryHeader(summary));
+  for (const SummaryRow& row : summary.rows) csv += CsvRow(SummaryCells(row, ""));
   return csv;
 }
 

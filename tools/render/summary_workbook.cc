@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/report/decimal.h"
+#include "tools/render/document_parts.h"
 #include "tools/render/render.h"
 
 namespace jixiao::render {
@@ -25,6 +26,15 @@ int DecimalsOf(const std::string& text) {
 }
 
 }  // namespace
+
+std::string WorkbookText(const std::string& text) {
+  constexpr size_t kMaxCellBytes = 32767;  // Excel's limit, which libxlsxwriter enforces
+  if (text.size() <= kMaxCellBytes) return text;
+  const std::string mark = "…（已截断）";
+  size_t cut = kMaxCellBytes - mark.size();
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + mark;
+}
 
 absl::Status SummaryXlsx(const Summary& summary, const std::string& path) {
   lxw_workbook* book = workbook_new(path.c_str());
@@ -54,14 +64,15 @@ absl::Status SummaryXlsx(const Summary& summary, const std::string& path) {
     return it->second;
   };
   auto cell = [&](int row, int col, const std::string& text, lxw_format* format = nullptr) {
-    int decimals = DecimalsOf(text);
+    // A code or a name is text, whatever it looks like ("00123" stays so).
+    int decimals = col == 1 || col == 2 ? -1 : DecimalsOf(text);
     if (decimals >= 0) {
       // The decimal as the spreadsheet's number, shown with its decimals.
       worksheet_write_number(sheet, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col),
                              std::strtod(text.c_str(), nullptr), number_format(decimals));
     } else if (!text.empty()) {
       worksheet_write_string(sheet, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col),
-                             text.c_str(), format);
+                             WorkbookText(text).c_str(), format);
     }
   };
   std::string heading = absl::StrCat(summary.fiscal_year, " 年度部门整体支出绩效自评汇总");

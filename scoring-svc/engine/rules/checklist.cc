@@ -53,7 +53,7 @@ class ChecklistRule : public Rule {
       if (!answer) {
         AddFinding(outcome.findings, v1::SEVERITY_WARNING, "checklist_unanswered",
                    context.indicator_id, "checklist",
-                   absl::StrCat("清单项 ", item.id, "（", item.text, "）未作答，按未满足计"));
+                   absl::StrCat("清单项“", item.text, "”未作答，按未满足计"));
       }
     }
     outcome.score = deduct_ ? Clamp(context.weight - unmet * deduction_, context.weight)

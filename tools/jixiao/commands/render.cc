@@ -23,14 +23,15 @@ struct RenderArgs {
   std::vector<std::string> sources;  // one file or DEPT/YEAR[@REV]
   std::string format;                // md | html
   std::string scheme;
-  std::string date;  // YYYY-MM-DD for the 落款
+  std::string prior;  // last year's report file, for a report file
+  std::string date;   // YYYY-MM-DD for the 落款
   DocumentArgs document;
 };
 
 int Run(const GlobalOptions& global, const RenderArgs& args) {
   auto templates = LoadTemplates(args.document.templates);
   if (!templates.ok()) return DocumentError("--templates", templates.status(), global);
-  auto scored = LoadScored(global, args.sources[0], args.scheme);
+  auto scored = LoadScored(global, args.sources[0], args.scheme, args.prior);
   if (!scored.ok()) return DocumentError(args.sources[0], scored.status(), global);
   if (!args.date.empty()) {
     absl::CivilDay day;
@@ -68,6 +69,9 @@ CommandRun Define(CLI::App& command) {
       ->check(CLI::IsMember({"md", "html", "pdf"}))
       ->default_val("md");
   command.add_option("--scheme", args->scheme, "scheme for scoring a file (as for score)");
+  command.add_option("--prior", args->prior,
+                     "last year's report file, for a scheme that reads it (as for score); a "
+                     "stored report's card already used last year's stored report");
   command.add_option("--date", args->date,
                      "the date of the 落款, YYYY-MM-DD (default: a file's today, a stored "
                      "report's revision date, in Beijing time)");

@@ -1,8 +1,8 @@
 // `jixiao site`: a year's pages as a static site a bureau can open from a
 // folder or serve as files: the summary with a link to each department's
 // page, each department's page (its standing, card and history) and
-// document, and the summary as CSV and .xlsx. Nothing on any page is
-// fetched from the network.
+// document (with --pdf, its A4 PDF too), and the summary as CSV and .xlsx.
+// Nothing on any page is fetched from the network.
 
 #include <filesystem>
 #include <iostream>
@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/report/plain_text.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
@@ -30,6 +31,7 @@ struct SiteArgs {
   int year = 0;
   std::string out;
   std::string templates;
+  bool pdf = false;  // each document as report.pdf too
 };
 
 int Run(const GlobalOptions& global, const SiteArgs& args) {
@@ -51,9 +53,9 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
   }
   if (!WriteWhole((root / "summary.csv").string(), render::SummaryCsv(year->summary)))
     return kFailure;
-  if (absl::Status xlsx = render::SummaryXlsx(year->summary, (root / "summary.xlsx").string());
-      !xlsx.ok()) {
-    std::cerr << "jixiao: " << xlsx.message() << "\n";
+  if (!WriteWholeWith((root / "summary.xlsx").string(), [&](const std::string& partial) {
+        return render::SummaryXlsx(year->summary, partial);
+      })) {
     return kFailure;
   }
   std::map<std::string, const v1::ScoreCard*> cards;
@@ -81,14 +83,24 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
     if (scored.ok()) {
       render::DocumentInfo info = scored->info;
       info.back_link = "index.html";
-      if (!WriteWhole((dir / "report.html").string(),
-                      render::RenderReport(scored->report, scored->card, scored->scheme,
-                                           render::Format::kHtml, *templates, info))) {
-        return kFailure;
-      }
+      const std::string html = render::RenderReport(scored->report, scored->card, scored->scheme,
+                                                    render::Format::kHtml, *templates, info);
+      if (!WriteWhole((dir / "report.html").string(), html)) return kFailure;
       page.has_document = true;
+      if (args.pdf) {
+        auto printed = PrintToPdf(html);
+        if (!printed.ok()) return DocumentError("--pdf", printed.status(), global);
+        if (!WriteWhole((dir / "report.pdf").string(), *printed)) return kFailure;
+        page.has_pdf = true;
+      }
       documents.insert(row.code);
       if (engine::HasErrors(scored->card) && !row.stale) code = kErrorFindings;
+    } else if (absl::IsFailedPrecondition(scored.status())) {
+      // Scored under a table the report was not filled in for: no document
+      // of meaningless scores; the summary lists it apart as 表式不符.
+      std::cerr << "jixiao: " << row.code << "/" << args.year << ": "
+                << report::OneLine(scored.status().message()) << "; no document written\n";
+      code = kErrorFindings;
     } else if (!absl::IsNotFound(scored.status())) {  // not found: not scored yet
       return DocumentError(row.code, scored.status(), global);
     }
@@ -108,7 +120,8 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
   }
   std::cerr << "wrote " << args.out << ": index.html, summary.csv, summary.xlsx; " << pages
             << (pages == 1 ? " department page, " : " department pages, ") << documents.size()
-            << (documents.size() == 1 ? " document" : " documents") << "\n";
+            << (documents.size() == 1 ? " document" : " documents")
+            << (args.pdf ? " (HTML and PDF)" : "") << "\n";
   return code;
 }
 
@@ -118,6 +131,9 @@ CommandRun Define(CLI::App& command) {
   command.add_option("--out", args->out, "the directory to write the site into")->required();
   command.add_option("--templates", args->templates,
                      "a directory of templates to use in place of the built-in ones");
+  command.add_flag("--pdf", args->pdf,
+                   "also print each document as report.pdf (A4, by headless Chromium; about a "
+                   "second or two a document)");
   return [args](const GlobalOptions& global) { return Run(global, *args); };
 }
 

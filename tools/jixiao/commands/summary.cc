@@ -146,9 +146,9 @@ int Run(const GlobalOptions& global, const SummaryArgs& args) {
       std::cerr << "jixiao: -f xlsx writes a workbook: name it with --out FILE.xlsx\n";
       return kUsage;
     }
-    absl::Status written = render::SummaryXlsx(summary, out);
-    if (!written.ok()) {
-      std::cerr << "jixiao: " << written.message() << "\n";
+    if (!WriteWholeWith(out, [&](const std::string& partial) {
+          return render::SummaryXlsx(summary, partial);
+        })) {
       return kFailure;
     }
     std::cerr << "wrote " << out << "\n";

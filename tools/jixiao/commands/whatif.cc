@@ -14,8 +14,12 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/report/check_report.h"
 #include "common/report/decimal.h"
 #include "common/report/plain_text.h"
 #include "common/rpc/status.h"
@@ -24,11 +28,13 @@
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
 #include "tools/jixiao/commands/commands.h"
+#include "tools/jixiao/documents.h"
 #include "tools/jixiao/exit_codes.h"
 #include "tools/jixiao/inputs.h"
 #include "tools/jixiao/schemes.h"
 #include "tools/jixiao/stored_reports.h"
 #include "tools/jixiao/text_table.h"
+#include "tools/render/render.h"
 
 namespace jixiao::cli {
 namespace {
@@ -42,6 +48,7 @@ struct WhatIfArgs {
   int top = 10;
   int streams = 4;
   bool all = false;
+  std::string out;  // a .csv, .xlsx, .html or .json file for the whole answer
 };
 
 // One side's cards, by report index; a failure says why a report has none.
@@ -71,12 +78,62 @@ absl::StatusOr<v1::Scheme> SideScheme(StorageClient& storage, int year,
   return engine::DefaultScheme()->proto();
 }
 
+// Whether `scheme` reads last year's report (a prior. path).
+bool ReadsLastYear(const v1::Scheme& scheme) {
+  auto compiled = engine::CompileScheme(scheme, "whatif");
+  if (!compiled.ok()) return true;  // scoring-svc says what is wrong with it
+  const engine::SchemeForm form = engine::FormOf(**compiled);
+  return std::any_of(form.inputs.begin(), form.inputs.end(),
+                     [](const engine::FormInput& input) { return input.last_year; });
+}
+
+// Last year's report for each of `reports`, into `priors` (a failure into
+// `failures`): the year before listed once with the same view, and a
+// department whose latest revision there is not approved asked for the one
+// that counts (the latest approved, as FetchPrior says).
+absl::Status ReadPriors(StorageClient& storage, int year,
+                        const std::vector<v1::ReportRevision>& reports,
+                        std::vector<std::optional<v1::ReportRevision>>& priors,
+                        std::vector<absl::Status>& failures) {
+  using Stub = v1::StorageService::Stub;
+  if (year - 1 < report::kMinFiscalYear) return absl::OkStatus();
+  absl::flat_hash_map<std::string, v1::ReportRevision> last_year;
+  v1::ListReportsRequest list;
+  list.set_fiscal_year(year - 1);
+  list.set_view(v1::REPORT_VIEW_FIGURES);
+  list.set_page_size(1000);
+  absl::StatusOr<std::string> read = ReadPages(
+      storage, &Stub::ListReports, list, /*all=*/true, [&](v1::ListReportsResponse& page) {
+        for (v1::ReportRevision& r : *page.mutable_reports()) {
+          std::string code = r.key().department_code();
+          last_year.emplace(std::move(code), std::move(r));
+        }
+      });
+  if (!read.ok()) return read.status();
+  for (size_t i = 0; i < reports.size(); ++i) {
+    auto it = last_year.find(reports[i].key().department_code());
+    if (it == last_year.end()) continue;  // none stored
+    if (it->second.status() == v1::REPORT_STATUS_APPROVED) {
+      priors[i] = std::move(it->second);
+      continue;
+    }
+    auto prior = FetchPrior(storage, reports[i].key());
+    if (!prior.ok()) {
+      failures[i] = prior.status();
+    } else {
+      priors[i] = *std::move(prior);
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Scores every one of `reports` under side.scheme as summary cards.
 absl::Status ScoreSide(ScoringClient& scoring, const std::vector<v1::ReportRevision>& reports,
                        const std::vector<std::optional<v1::ReportRevision>>& priors, int streams,
                        int max_message_bytes, Side& side) {
   std::vector<v1::ScoreRequest> requests;
   requests.reserve(reports.size());
+  const size_t scheme_bytes = side.scheme.ByteSizeLong() + 8;  // and its field's tag and length
   for (size_t i = 0; i < reports.size(); ++i) {
     if (!side.failures[i].ok()) continue;
     v1::ScoreRequest request;
@@ -86,26 +143,34 @@ absl::Status ScoreSide(ScoringClient& scoring, const std::vector<v1::ReportRevis
       *request.mutable_prior() = priors[i]->report();
       request.set_prior_revision(priors[i]->revision());
     }
-    *request.mutable_scheme() = side.scheme;
+    request.set_previous_scheme(true);  // the scheme goes once, at the head of each stream
     request.set_detail(v1::DETAIL_SUMMARY);
     request.set_request_id(std::to_string(i));
     // A request over the message limit would end its whole stream: it fails
     // alone, before anything is sent.
-    if (request.ByteSizeLong() > static_cast<size_t>(max_message_bytes)) {
+    // (Measured with the scheme, which a stream's first request carries.)
+    if (const size_t bytes = request.ByteSizeLong() + scheme_bytes;
+        bytes > static_cast<size_t>(max_message_bytes)) {
       side.failures[i] = absl::ResourceExhaustedError(
-          absl::StrCat("the report with this scheme inline is ", request.ByteSizeLong(),
+          absl::StrCat("the report with this scheme inline is ", bytes,
                        " bytes, over --max-message-bytes ", max_message_bytes));
       continue;
     }
     requests.push_back(std::move(request));
   }
   std::vector<v1::ScoreResponse> responses;
-  absl::Status stream = scoring.ScoreStreams(std::move(requests), streams, responses);
+  absl::Status stream = scoring.ScoreStreams(std::move(requests), streams, responses, &side.scheme);
   for (v1::ScoreResponse& response : responses) {
     size_t i = 0;
     if (!absl::SimpleAtoi(response.request_id(), &i) || i >= reports.size()) continue;
     if (response.has_error()) {
       side.failures[i] = rpc::FromRpcStatusProto(response.error());
+    } else if (std::vector<std::string> ids = engine::UndeclaredFigures(response.card());
+               !ids.empty()) {
+      // Filled in for another table: its scores under this one mean nothing.
+      side.failures[i] = absl::FailedPreconditionError(absl::StrCat(
+          "carries figures that ", report::OneLine(side.scheme.id()), "@", side.scheme.version(),
+          " does not declare (", absl::StrJoin(ids, ", "), "): filled in for another table"));
     } else {
       side.cards[i] = std::move(*response.mutable_card());
     }
@@ -396,6 +461,36 @@ void PrintTable(const wv1::WhatIf& w) {
   }
 }
 
+// "csv", "xlsx", "html" or "json" by how `path` ends; "" for any other.
+std::string OutKind(const std::string& path) {
+  for (const char* kind : {"csv", "xlsx", "html", "json"}) {
+    if (absl::EndsWithIgnoreCase(path, absl::StrCat(".", kind))) return kind;
+  }
+  return "";
+}
+
+// The whole answer, every department included, as a file for people.
+int WriteOut(const wv1::WhatIf& result, const std::string& path, const std::string& kind) {
+  if (kind == "xlsx") {
+    if (!WriteWholeWith(path, [&](const std::string& partial) {
+          return render::WhatIfXlsx(result, partial);
+        })) {
+      return kFailure;
+    }
+    std::cerr << "wrote " << path << "\n";
+    return kOk;
+  }
+  std::string text;
+  if (kind == "csv") {
+    text = render::WhatIfCsv(result);
+  } else if (kind == "html") {
+    text = render::WhatIfHtml(result, render::Templates::BuiltIn());
+  } else {
+    text = ToJson(result, true) + "\n";
+  }
+  return Emit(text, path);
+}
+
 int Run(const GlobalOptions& global, const WhatIfArgs& args) {
   using Stub = v1::StorageService::Stub;
   if (!NeedStorage(global)) return kUsage;
@@ -406,6 +501,17 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
   }
   if (args.all && global.output != "json") {
     std::cerr << "jixiao: --all lists every department's move in --output json only\n";
+    return kUsage;
+  }
+  if (args.year < report::kMinFiscalYear || args.year > report::kMaxFiscalYear) {
+    std::cerr << "jixiao: --year " << args.year << ": a fiscal year within ["
+              << report::kMinFiscalYear << ", " << report::kMaxFiscalYear << "]\n";
+    return kUsage;
+  }
+  const std::string out_kind = OutKind(args.out);
+  if (!args.out.empty() && out_kind.empty()) {
+    std::cerr << "jixiao: --out " << args.out
+              << ": name a .csv, .xlsx, .html or .json file (the ending picks the format)\n";
     return kUsage;
   }
   if (args.streams < 1 || args.streams > 64) {
@@ -441,7 +547,7 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
   }
   v1::ListReportsRequest list;
   list.set_fiscal_year(args.year);
-  list.set_view(v1::REPORT_VIEW_FULL);
+  list.set_view(v1::REPORT_VIEW_FIGURES);  // what scoring reads, without the narrative
   list.set_page_size(1000);
   std::vector<v1::ReportRevision> reports;
   absl::StatusOr<std::string> read = ReadPages(
@@ -451,23 +557,21 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
   if (!read.ok()) return StorageError(global, "whatif", read.status());
   // Last year's reports, for schemes that read them.
   std::vector<std::optional<v1::ReportRevision>> priors(reports.size());
-  before.failures.assign(reports.size(), absl::OkStatus());
-  before.cards.resize(reports.size());
-  after.failures = before.failures;
-  after.cards.resize(reports.size());
-  for (size_t i = 0; i < reports.size(); ++i) {
-    auto prior = FetchPrior(storage, reports[i].key());
-    if (!prior.ok()) {
-      before.failures[i] = after.failures[i] = prior.status();
-      continue;
-    }
-    priors[i] = *std::move(prior);
+  std::vector<absl::Status> failures(reports.size(), absl::OkStatus());
+  if (ReadsLastYear(before.scheme) || ReadsLastYear(after.scheme)) {
+    absl::Status status = ReadPriors(storage, args.year, reports, priors, failures);
+    if (!status.ok()) return StorageError(global, "whatif: last year's reports", status);
   }
+  before.failures = after.failures = std::move(failures);
+  before.cards.resize(reports.size());
+  after.cards.resize(reports.size());
   ScoringClient scoring(global.client);
   const int limit = global.client.max_message_bytes;
   (void)ScoreSide(scoring, reports, priors, args.streams, limit, before);
   (void)ScoreSide(scoring, reports, priors, args.streams, limit, after);
-  const wv1::WhatIf result = Compare(args.year, reports, before, after, args);
+  WhatIfArgs compared = args;
+  compared.all = args.all || !args.out.empty();  // a file lists every department
+  wv1::WhatIf result = Compare(args.year, reports, before, after, compared);
   // Nothing compared and scoring-svc unreachable: one error, no empty result.
   if (result.reports() == 0 && !reports.empty()) {
     for (size_t i = 0; i < reports.size(); ++i) {
@@ -477,6 +581,10 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
         return ExitCodeFor(f);
       }
     }
+  }
+  if (!args.out.empty()) {
+    if (int written = WriteOut(result, args.out, out_kind); written != kOk) return written;
+    if (!args.all) result.clear_all();  // on the terminal as without --out
   }
   if (global.output == "json") {
     std::cout << ToJson(result, true) << "\n";
@@ -507,6 +615,11 @@ CommandRun Define(CLI::App& command) {
   command.add_option("--top", args->top,
                      "how many of the largest score changes to list (default 10)");
   command.add_flag("--all", args->all, "with --output json, every department's move as well");
+  command.add_option("--out", args->out,
+                     "also write the whole answer, every department's move included, to FILE: "
+                     ".csv (one row a department), .xlsx (a sheet each for the moves, grade "
+                     "changes, distributions and indicators), .html (one self-contained page) "
+                     "or .json");
   command.add_option("--streams", args->streams,
                      "ScoreStream calls at once, each to the next scoring-svc replica (default 4)");
   return [args](const GlobalOptions& global) { return Run(global, *args); };
