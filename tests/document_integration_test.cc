@@ -363,6 +363,11 @@ TEST_F(Documents, TheYearsSiteLinksEveryStoredDepartmentsPageAndDocument) {
   EXPECT_THAT(page, HasSubstr("修订记录"));
   EXPECT_THAT(page, HasSubstr("第二季度数据以财政系统为准"));  // the submission's explanation
   EXPECT_THAT(page, HasSubstr("　　政府采购执行率"));          // every indicator, not only 一级
+  // Each indicator's value and why it lost points, as the document gives them.
+  EXPECT_THAT(page,
+              HasSubstr("<td class=\"n\">88.53%</td><td class=\"n\">1.85</td><td>政府采购执行率 "
+                        "88.53% 低于标准 100% 11.47 个百分点，每低 1 个百分点扣 0.1 分，扣 "
+                        "1.15 分</td>"));
   EXPECT_THAT(ReadFile(site + "/H1/index.html"), HasSubstr("尚未评分"));
   // The document links back to its department's page on screen only.
   const std::string document = ReadFile(site + "/LH-ZWFWSJGLJ/report.html");

@@ -31,7 +31,9 @@ std::string DepartmentHtml(const DepartmentPage& page, const Templates& template
       levels.push_back(mstch::map{{"name", indent + i.name()},
                                   {"top", i.level() == 1},
                                   {"weight", i.weight()},
-                                  {"score", i.score()}});
+                                  {"value", i.value()},
+                                  {"score", i.score()},
+                                  {"deductions", Deductions(i, words)}});
     }
     for (const v1::Finding& f : card.findings()) {
       const std::string unit =

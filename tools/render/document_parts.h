@@ -43,6 +43,12 @@ std::vector<FigureGroup> GroupFigures(const v1::Scheme& scheme,
 // kMissing.
 std::string FigureText(const v1::Report& report, const v1::FigureSpec& figure);
 
+// The indicator's reasons for points lost, worded (`words`), their points
+// as the printed scores show them: one reason's points are the weight less
+// the score as printed; several are each rounded to the score's decimals.
+class Wording;
+std::string Deductions(const v1::IndicatorResult& i, const Wording& words);
+
 // Text for a workbook cell: as it is, or, past the 32,767 a cell holds,
 // cut at a character's boundary and marked （已截断）.
 std::string WorkbookText(const std::string& text);

@@ -53,38 +53,6 @@ mstch::array Paragraphs(const v1::Section& section) {
   return out;
 }
 
-// The indicator's reasons for points lost, their points as the printed
-// scores show them: one reason's points are the weight less the score as
-// printed; several are each rounded to the score's decimals.
-std::string Deductions(const v1::IndicatorResult& i, const Wording& words) {
-  static const RE2 points(R"((扣 )([0-9]+(?:[.][0-9]+)?)( 分))");
-  auto weight = report::ParseDecimal(i.weight());
-  auto score = report::ParseDecimal(i.score());
-  std::vector<std::string> reasons;
-  for (const std::string& reason : i.deductions()) {
-    std::string text = words.Words(reason);
-    // The last "扣 X 分" is the reason's own points; earlier ones are the rule's.
-    re2::StringPiece m[3];
-    size_t last = std::string::npos, at = 0;
-    while (at < text.size() && points.Match(text, at, text.size(), RE2::UNANCHORED, m, 3)) {
-      last = m[2].data() - text.data();
-      at = m[0].data() + m[0].size() - text.data();
-    }
-    if (last != std::string::npos && weight.ok() && score.ok()) {
-      const size_t length = text.find(" 分", last) - last;
-      auto lost = report::ParseDecimal(text.substr(last, length));
-      if (lost.ok()) {
-        const mpq_class shown = i.deductions_size() == 1
-                                    ? mpq_class(weight->value - score->value)
-                                    : report::RoundHalfUp(lost->value, score->decimals);
-        text.replace(last, length, report::FormatFixed(shown, score->decimals));
-      }
-    }
-    reasons.push_back(std::move(text));
-  }
-  return absl::StrJoin(reasons, "；");
-}
-
 // A section tree as a flat list of headed blocks, depth first.
 void Blocks(const v1::Section& section, int depth, bool heading, mstch::array& out) {
   if (heading) {
@@ -474,6 +442,35 @@ std::string OneBlankLine(std::string_view markdown) {
 }
 
 }  // namespace
+
+std::string Deductions(const v1::IndicatorResult& i, const Wording& words) {
+  static const RE2 points(R"((扣 )([0-9]+(?:[.][0-9]+)?)( 分))");
+  auto weight = report::ParseDecimal(i.weight());
+  auto score = report::ParseDecimal(i.score());
+  std::vector<std::string> reasons;
+  for (const std::string& reason : i.deductions()) {
+    std::string text = words.Words(reason);
+    // The last "扣 X 分" is the reason's own points; earlier ones are the rule's.
+    re2::StringPiece m[3];
+    size_t last = std::string::npos, at = 0;
+    while (at < text.size() && points.Match(text, at, text.size(), RE2::UNANCHORED, m, 3)) {
+      last = m[2].data() - text.data();
+      at = m[0].data() + m[0].size() - text.data();
+    }
+    if (last != std::string::npos && weight.ok() && score.ok()) {
+      const size_t length = text.find(" 分", last) - last;
+      auto lost = report::ParseDecimal(text.substr(last, length));
+      if (lost.ok()) {
+        const mpq_class shown = i.deductions_size() == 1
+                                    ? mpq_class(weight->value - score->value)
+                                    : report::RoundHalfUp(lost->value, score->decimals);
+        text.replace(last, length, report::FormatFixed(shown, score->decimals));
+      }
+    }
+    reasons.push_back(std::move(text));
+  }
+  return absl::StrJoin(reasons, "；");
+}
 
 std::string RenderReport(const v1::Report& report, const v1::ScoreCard& card,
                          const v1::Scheme& scheme, Format format, const Templates& templates,
