@@ -144,8 +144,11 @@ SchemeForm FormOf(const CompiledScheme& scheme);
 // The name the standard form gives a report path ("procurement.actual":
 // 实际政府采购金额), or "" for a path it does not name.
 std::string StandardFieldName(absl::string_view path);
-// Its unit ("万元", "%", "人"), or "" for a path it does not name.
-std::string StandardFieldUnit(absl::string_view path);
+
+// The unit of the figure at a report path, with or without "prior." and
+// ".value": a standard field's ("万元", "%", "人"), or for "figures.ID" the
+// unit `scheme` declares it with; "" for a path neither names.
+std::string FigureUnit(const v1::Scheme& scheme, absl::string_view path);
 
 // The standard form's figures in report order, each with its name, unit
 // and the heading it is shown under (部门预算, 政府采购, ...).

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "scoring-svc/engine/compiled_scheme.h"
 #include "scoring-svc/engine/engine.h"
 #include "scoring-svc/engine/field_path.h"
@@ -232,7 +233,15 @@ std::string StandardFieldName(absl::string_view path) {
   return "";
 }
 
-std::string StandardFieldUnit(absl::string_view path) {
+std::string FigureUnit(const v1::Scheme& scheme, absl::string_view path) {
+  absl::ConsumePrefix(&path, "prior.");
+  absl::ConsumeSuffix(&path, ".value");
+  if (absl::ConsumePrefix(&path, "figures.")) {
+    for (const v1::FigureSpec& spec : scheme.figures()) {
+      if (path == spec.id()) return spec.unit();
+    }
+    return "";
+  }
   for (const FormField& field : kStandardFields) {
     if (path == field.path) return field.unit;
   }

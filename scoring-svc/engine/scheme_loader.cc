@@ -9,7 +9,6 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/files.h"
@@ -376,16 +375,7 @@ class SchemeCompiler {
     for (const Formula* formula : formulas) {
       if (!formula->KeepsUnit()) return "";
       for (const FieldPath& field : formula->fields()) {
-        std::string path = field.text();
-        if (absl::StartsWith(path, "prior.")) path.erase(0, 6);
-        if (absl::EndsWith(path, ".value")) path.resize(path.size() - 6);
-        std::string unit = StandardFieldUnit(path);
-        if (absl::StartsWith(path, "figures.")) {
-          for (const v1::FigureSpec& spec : parts_->proto.figures()) {
-            if (path == "figures." + spec.id()) unit = spec.unit();
-          }
-        }
-        units.insert(unit);
+        units.insert(FigureUnit(parts_->proto, field.text()));
       }
       for (int ref : formula->measure_refs()) units.insert(parts_->measures[ref].proto->unit());
     }

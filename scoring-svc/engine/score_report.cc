@@ -21,6 +21,9 @@
 namespace jixiao::engine {
 namespace {
 
+// The code of a finding for a figure the scheme does not declare.
+constexpr char kFigureUndeclared[] = "figure_undeclared";
+
 // Report.figures against Scheme.figures: a figure the scheme does not
 // declare is an error (a bureau's form was filled for another table, or an
 // id is misspelt); a required one missing, a warning. In id order.
@@ -33,8 +36,7 @@ void AddFigureFindings(const v1::Report& report, const SchemeParts& scheme,
   std::sort(undeclared.begin(), undeclared.end(),
             [](const std::string* a, const std::string* b) { return *a < *b; });
   for (const std::string* id : undeclared) {
-    AddFinding(findings, v1::SEVERITY_ERROR, "figure_undeclared", *id,
-               absl::StrCat("figures.", *id),
+    AddFinding(findings, v1::SEVERITY_ERROR, kFigureUndeclared, *id, absl::StrCat("figures.", *id),
                absl::StrCat("数据项 figures.", *id, " 不在指标体系 ", scheme.proto.id(),
                             " 中：请核对编码，或改用该指标体系的填报模板"));
   }
@@ -344,7 +346,7 @@ bool HasErrors(const v1::ScoreCard& card) {
 std::vector<std::string> UndeclaredFigures(const v1::ScoreCard& card) {
   std::vector<std::string> ids;
   for (const v1::Finding& f : card.findings()) {
-    if (f.code() == "figure_undeclared") ids.push_back(f.subject());
+    if (f.code() == kFigureUndeclared) ids.push_back(f.subject());
   }
   return ids;
 }

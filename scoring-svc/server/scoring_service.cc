@@ -37,12 +37,6 @@ std::unique_ptr<grpc::ClientContext> OnBehalfOf(const grpc::CallbackServerContex
   return context;
 }
 
-absl::Status NoPreviousScheme(absl::string_view why) {
-  return report::InvalidArgumentWithViolations(
-      absl::StrCat("previous_scheme is true, but ", why),
-      {{"previous_scheme", absl::StrCat("is true, but ", why)}});
-}
-
 grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context, const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(rpc::ToGrpcStatus(status));
@@ -59,6 +53,17 @@ absl::Status ScoringServiceImpl::Admit(grpc::CallbackServerContext* context,
               << status.message() << std::endl;
   }
   return status;
+}
+
+absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> ScoringServiceImpl::SchemeFor(
+    const v1::ScoreRequest& request,
+    const std::shared_ptr<const engine::CompiledScheme>* previous) const {
+  if (!request.previous_scheme()) return registry_.Resolve(request);
+  if (previous != nullptr && *previous != nullptr) return *previous;
+  const std::string why = previous == nullptr ? "a Score call has none: it is ScoreStream's"
+                                              : "no request of this stream has named one yet";
+  return report::InvalidArgumentWithViolations(absl::StrCat("previous_scheme is true, but ", why),
+                                               {{"previous_scheme", "is true, but " + why}});
 }
 
 absl::Status ScoringServiceImpl::ScoreOne(const v1::ScoreRequest& request,
@@ -92,11 +97,7 @@ grpc::ServerUnaryReactor* ScoringServiceImpl::Score(grpc::CallbackServerContext*
                                                     v1::ScoreResponse* response) {
   if (absl::Status status = Admit(context, "Score"); !status.ok()) return Refuse(context, status);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> scheme =
-      request->previous_scheme()
-          ? absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>>(
-                NoPreviousScheme("a Score call has none: it is ScoreStream's"))
-          : registry_.Resolve(*request);
+  auto scheme = SchemeFor(*request, nullptr);
   reactor->Finish(
       rpc::ToGrpcStatus(scheme.ok() ? ScoreOne(*request, **scheme, *response) : scheme.status()));
   return reactor;
@@ -115,15 +116,8 @@ grpc::ServerBidiReactor<v1::ScoreRequest, v1::ScoreResponse>* ScoringServiceImpl
   return rpc::NewStreamReactor<v1::ScoreRequest, v1::ScoreResponse>(
       [this, previous](const v1::ScoreRequest& request, v1::ScoreResponse& response) {
         response.Clear();
-        absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> scheme;
-        if (!request.previous_scheme()) {
-          scheme = registry_.Resolve(request);
-          if (scheme.ok()) *previous = *scheme;
-        } else if (*previous != nullptr) {
-          scheme = *previous;
-        } else {
-          scheme = NoPreviousScheme("no request of this stream has named one yet");
-        }
+        auto scheme = SchemeFor(request, previous.get());
+        if (scheme.ok()) *previous = *scheme;
         absl::Status status = scheme.ok() ? ScoreOne(request, **scheme, response) : scheme.status();
         if (!status.ok()) {
           response.Clear();

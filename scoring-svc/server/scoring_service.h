@@ -55,6 +55,14 @@ class ScoringServiceImpl final : public v1::ScoringService::CallbackService {
                                         const v1::ScoreStoredRequest* request,
                                         v1::ScoreStoredResponse* response) override;
 
+  // The scheme `request` is scored with: the one it names (inline, by
+  // reference, or none: the default); with previous_scheme, the one
+  // `previous` holds, the scheme of its stream's last request naming one
+  // (null outside a stream: refused).
+  absl::StatusOr<std::shared_ptr<const engine::CompiledScheme>> SchemeFor(
+      const v1::ScoreRequest& request,
+      const std::shared_ptr<const engine::CompiledScheme>* previous) const;
+
   // Scores one request with `scheme` (the one it asks for) into
   // `response`; the status says why not.
   absl::Status ScoreOne(const v1::ScoreRequest& request, const engine::CompiledScheme& scheme,

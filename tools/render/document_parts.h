@@ -49,10 +49,6 @@ std::string FigureText(const v1::Report& report, const v1::FigureSpec& figure);
 class Wording;
 std::string Deductions(const v1::IndicatorResult& i, const Wording& words);
 
-// Text for a workbook cell: as it is, or, past the 32,767 a cell holds,
-// cut at a character's boundary and marked （已截断）.
-std::string WorkbookText(const std::string& text);
-
 // The unit a finding's declared and computed values are in: its measure's,
 // else its field's (a standard field's, or a declared figure's); "" if
 // neither is known.

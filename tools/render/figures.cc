@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <set>
 
-#include "absl/strings/match.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/render/document_parts.h"
 #include "tools/render/formatting.h"
@@ -52,14 +51,7 @@ std::string FindingUnit(const v1::ScoreCard& card, const v1::Scheme& scheme,
   for (const v1::MeasureResult& m : card.measures()) {
     if (m.id() == finding.subject()) return m.unit();
   }
-  const std::string& path = finding.field_path();
-  if (absl::StartsWith(path, "figures.")) {
-    for (const v1::FigureSpec& spec : scheme.figures()) {
-      if (path == "figures." + spec.id()) return spec.unit();
-    }
-    return "";
-  }
-  return engine::StandardFieldUnit(path);
+  return engine::FigureUnit(scheme, finding.field_path());
 }
 
 }  // namespace jixiao::render

@@ -3,11 +3,7 @@
 // the distributions and each indicator's effect as an .xlsx workbook, and
 // all of it as one self-contained HTML page (templates/whatif.html.mustache).
 
-#include <xlsxwriter.h>
-
 #include <algorithm>
-#include <cstdlib>
-#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -19,6 +15,7 @@
 #include "tools/render/formatting.h"
 #include "tools/render/render.h"
 #include "tools/render/svg_charts.h"
+#include "tools/render/workbook.h"
 
 namespace jixiao::render {
 namespace {
@@ -110,25 +107,7 @@ absl::Status WhatIfXlsx(const wv1::WhatIf& result, const std::string& path) {
   format_set_bold(header);
   format_set_bg_color(header, 0xD9E1F2);
   format_set_border(header, LXW_BORDER_THIN);
-  // A decimal is the spreadsheet's number, shown with its own decimals;
-  // anything else is text.
-  std::map<int, lxw_format*> numbers;
-  auto write = [&](lxw_worksheet* sheet, int row, int col, const std::string& text, bool as_text) {
-    if (text.empty()) return;
-    auto scanned = report::ScanDecimal(text[0] == '+' ? text.substr(1) : text);
-    if (!as_text && scanned.ok()) {
-      const int decimals = scanned->decimals();
-      auto [it, fresh] = numbers.emplace(decimals, nullptr);
-      if (fresh) {
-        it->second = workbook_add_format(book);
-        std::string code = decimals == 0 ? "0" : "0." + std::string(decimals, '0');
-        format_set_num_format(it->second, code.c_str());
-      }
-      worksheet_write_number(sheet, row, col, std::strtod(text.c_str(), nullptr), it->second);
-    } else {
-      worksheet_write_string(sheet, row, col, WorkbookText(text).c_str(), nullptr);
-    }
-  };
+  WorkbookCells cells(book);
   // A sheet: its title, a header, and the rows; the columns `text` names
   // (codes, names, grades) are text whatever they look like.
   auto table = [&](const char* name, const std::string& title,
@@ -141,7 +120,8 @@ absl::Status WhatIfXlsx(const wv1::WhatIf& result, const std::string& path) {
     }
     for (size_t r = 0; r < rows.size(); ++r) {
       for (size_t c = 0; c < rows[r].size(); ++c) {
-        write(sheet, static_cast<int>(r + 2), static_cast<int>(c), rows[r][c], text.count(c) > 0);
+        cells.Write(sheet, static_cast<int>(r + 2), static_cast<int>(c), rows[r][c],
+                    text.count(c) > 0);
       }
     }
     worksheet_freeze_panes(sheet, 2, 0);
