@@ -323,13 +323,18 @@ TEST_F(Documents, TheYearsSiteLinksEveryStoredDepartmentsPageAndDocument) {
   const std::string other = std::string(JIXIAO_SOURCE_DIR) + "/examples/yueyang-2019.json";
   ASSERT_EQ(Cli({"save", other}).exit_code, 0);
   ASSERT_EQ(Cli({"score", "YY-SJYJ/2019"}).exit_code, 3);
-  ASSERT_EQ(Cli({"submit", "YY-SJYJ/2019", "--explain", "按本局表式填报"}).exit_code, 0);
+  // No explanation submits it: its scores under this table mean nothing.
+  CommandResult submitted = Cli({"submit", "YY-SJYJ/2019", "--explain", "按本局表式填报"});
+  EXPECT_EQ(submitted.exit_code, 4) << submitted.err;
+  EXPECT_THAT(submitted.err,
+              HasSubstr("not submitted: the report carries figures that dept-overall@1"
+                        " does not declare (budget_decrease"));
   const std::string site = data_ + "/site";
   CommandResult made = Cli({"site", "--year", "2019", "--out", site, "--pdf"});
   EXPECT_EQ(made.exit_code, 3) << made.err;  // the seed's card has an error finding
   EXPECT_THAT(made.err, HasSubstr("3 department pages, 1 document (HTML and PDF)"));
-  EXPECT_THAT(made.err, HasSubstr("YY-SJYJ/2019: its card was scored under 《"));
-  EXPECT_THAT(made.err, HasSubstr("does not declare the figures its report carries"));
+  EXPECT_THAT(made.err, HasSubstr("YY-SJYJ/2019: the stored report carries figures that 《"));
+  EXPECT_THAT(made.err, HasSubstr("does not declare ("));
   // Rendered alone, the same: no document of scores under the wrong table.
   CommandResult alone = Cli({"render", "YY-SJYJ/2019"});
   EXPECT_EQ(alone.exit_code, 4) << alone.err;

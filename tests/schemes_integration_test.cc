@@ -167,7 +167,9 @@ TEST_F(Schemes, AYearIsScoredWithItsAssignedSchemeAndLastYearsStoredReport) {
   EXPECT_THAT(shown.out, Not(HasSubstr("prior_missing")));
   EXPECT_THAT(shown.out, Not(HasSubstr("check_failed")));  // opens at last year's 12.5
 
-  // Last year's approved revision is read, not a later draft of it.
+  // Last year's approved revision is read, not a later draft of it. It was
+  // filled in for the same table, and is submitted under it.
+  ASSERT_EQ(As("admin", {"admin", "assign", "--year", "2019", "year-on-year@1"}).exit_code, 0);
   ASSERT_EQ(As("yy", {"submit", "YY-TEST/2019", "--explain", "只填了上年对比所需的数"}).exit_code,
             0);
   ASSERT_EQ(

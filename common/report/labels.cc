@@ -1,5 +1,8 @@
 #include "common/report/labels.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
 namespace jixiao::report {
 
 Label StatusLabel(v1::ReportStatus status) {
@@ -28,6 +31,19 @@ Label SeverityLabel(v1::Severity severity) {
     default:
       return {"info", "提示"};
   }
+}
+
+std::vector<std::string> UndeclaredFigures(const v1::ScoreCard& card) {
+  std::vector<std::string> ids;
+  for (const v1::Finding& f : card.findings()) {
+    if (f.code() == kFigureUndeclaredCode) ids.push_back(f.subject());
+  }
+  return ids;
+}
+
+std::string FilledInForAnotherTable(absl::string_view scheme, const std::vector<std::string>& ids) {
+  return absl::StrCat("carries figures that ", scheme, " does not declare (",
+                      absl::StrJoin(ids, ", "), "): it was filled in for another table");
 }
 
 }  // namespace jixiao::report

@@ -5,6 +5,10 @@
 #ifndef JIXIAO_COMMON_REPORT_LABELS_H_
 #define JIXIAO_COMMON_REPORT_LABELS_H_
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
 #include "jixiao/v1/score_card.pb.h"
 #include "jixiao/v1/storage_service.pb.h"
 
@@ -21,6 +25,19 @@ Label StatusLabel(v1::ReportStatus status);
 
 // SEVERITY_UNSPECIFIED reads as info, as the engine treats it.
 Label SeverityLabel(v1::Severity severity);
+
+// The code of the finding for a figure the report holds and its scheme does
+// not declare: the report was filled in for another table. Such a card is not
+// printed, submitted or approved.
+inline constexpr char kFigureUndeclaredCode[] = "figure_undeclared";
+
+// The figures a card's report carries that its scheme does not declare (its
+// kFigureUndeclaredCode findings), in the card's order.
+std::vector<std::string> UndeclaredFigures(const v1::ScoreCard& card);
+
+// "carries figures that SCHEME does not declare (a, b): it was filled in for
+// another table": what every refusal of such a card says, before what to do.
+std::string FilledInForAnotherTable(absl::string_view scheme, const std::vector<std::string>& ids);
 
 // Whether a revision wrote the report's content (a create or an edit), not
 // only its status; revisions stored before content_revision was kept count

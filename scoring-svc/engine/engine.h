@@ -165,11 +165,6 @@ const v1::Decimal* FigureAt(const v1::Report& report, const std::string& path);
 bool HasErrors(const std::vector<v1::Finding>& findings);
 bool HasErrors(const v1::ScoreCard& card);
 
-// The figures the card's report carries that its scheme does not declare
-// (figure_undeclared findings), in id order: a report filled in for another
-// bureau's table, whose scores under this one mean nothing.
-std::vector<std::string> UndeclaredFigures(const v1::ScoreCard& card);
-
 }  // namespace jixiao::engine
 
 #endif  // JIXIAO_SCORING_SVC_ENGINE_ENGINE_H_

@@ -102,6 +102,23 @@ class MeasureEvaluator {
         out.verified = out.computed;
         Contradiction(m, out, from_declared, has_refs);
       }
+    } else if (out.declared.ok() && m.formula && PartsGivenInPart(m, out.computed)) {
+      // Taking the declared value here would let a department raise its
+      // score by deleting the one figure that contradicts it.
+      out.status = v1::MEASURE_STATUS_MISSING;
+      out.verified = Evaluation{};
+      if (explain_) {
+        std::string why = out.computed.WhyUnavailable();
+        out.verified.problem = absl::StrCat("申报值 ", report::WithUnit(out.declared_text, unit),
+                                            " 无法核实：构成数据只填报了一部分，", why);
+        out.explanation = absl::StrCat(out.verified.problem, "，不予采用");
+      }
+      findings_.push_back(MakeFinding(
+          v1::SEVERITY_WARNING, "declared_unverifiable", m,
+          explain_ ? absl::StrCat(name, " 申报 ", report::WithUnit(out.declared_text, unit),
+                                  "，但构成数据只填报了一部分（", out.computed.WhyUnavailable(),
+                                  "），无法核实，不予采用；补齐构成数据后重新评分")
+                   : std::string()));
     } else if (out.declared.ok()) {
       out.status = v1::MEASURE_STATUS_DECLARED_ONLY;
       out.verified = out.declared;
@@ -141,6 +158,13 @@ class MeasureEvaluator {
                       explain_ ? absl::StrCat(name, " 无法取得数值：", why) : std::string()));
     }
 
+    out.written = out.declared.ok() && !out.declared_derived;
+    if (m.formula && !out.written) {
+      for (const FieldPath& path : m.formula->fields()) {
+        if (!path.prior() && path.Find(reports_) != nullptr) out.written = true;
+      }
+      for (int ref : m.formula->measure_refs()) out.written = out.written || values_[ref].written;
+    }
     out.verified_ref = Rounded(out.verified, decimals, explain_ ? &out.verified_ref_text : nullptr);
     if (out.declared.ok()) {
       out.declared_ref =
@@ -149,6 +173,28 @@ class MeasureEvaluator {
       out.declared_ref = out.verified_ref;
       out.declared_ref_text = out.verified_ref_text;
     }
+  }
+
+  // Whether the department gave some of the parts a formula reads and left
+  // out others: some of this report's figures, or something of the measures
+  // the formula refers to, are there, and some are missing (a measure whose
+  // parts were given in part is both). Last year's figures do not
+  // count either way: their absence is not this report's omission. A formula
+  // that fails on given parts (a zero divisor) is not an omission either.
+  bool PartsGivenInPart(const CompiledMeasure& m, const Evaluation& computed) const {
+    if (computed.missing.empty()) return false;
+    bool given = false;
+    bool missing = false;
+    for (const FieldPath& path : m.formula->fields()) {
+      if (path.prior()) continue;
+      (path.Find(reports_) != nullptr ? given : missing) = true;
+    }
+    for (int ref : m.formula->measure_refs()) {
+      const MeasureValues& values = values_[ref];
+      if (values.verified_ref.ok() || values.written) given = true;
+      if (!values.verified_ref.ok()) missing = true;
+    }
+    return given && missing;
   }
 
   void Contradiction(const CompiledMeasure& m, MeasureValues& out, const Evaluation& from_declared,

@@ -12,7 +12,9 @@
 //    declared figure's own rounding range (CONFIRMED); the computed value when
 //    they do not overlap (CONTRADICTED, a finding); the declared value when
 //    the parts are missing (DECLARED_ONLY); the computed value when nothing
-//    was declared (COMPUTED_ONLY).
+//    was declared (COMPUTED_ONLY). When some of the parts were given and
+//    others left out, the declared value is not taken either (MISSING, a
+//    warning): deleting a figure must not raise a score.
 // A contradiction is an error, unless the declared value does follow from
 // the declared values of the measures it refers to: then the department's
 // arithmetic was right and the error lies upstream, so it is a warning.
@@ -37,6 +39,9 @@ struct MeasureValues {
   v1::MeasureStatus status = v1::MEASURE_STATUS_UNSPECIFIED;
   std::vector<FormulaInput> inputs;
   std::string explanation;
+  // Something of it was written in the report: its declared figure, a figure
+  // of this year's its formula reads, or something of a measure it refers to.
+  bool written = false;
 
   // What other formulas see: the verified (or declared) value rounded to the
   // measure's decimals, its range widened to include the rounding.

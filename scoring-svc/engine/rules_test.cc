@@ -142,6 +142,37 @@ TEST(MissingValues, ZeroDenominatorWithDeclaredValueUsesIt) {
   EXPECT_EQ(card->indicators(0).score(), "3.0000");
 }
 
+// Declared 95%, from an actual of 90 against a budget the department left
+// out: with the budget it would be 90%, so taking the 95% would reward
+// leaving the budget out.
+TEST(MissingValues, PartsGivenInPartDoNotLetTheDeclaredValueStand) {
+  auto scheme = OneRuleScheme("proportional { standard: \"100\" }", "6");
+  v1::Report report = testing::MinimalReport();
+  report.mutable_procurement()->mutable_actual()->set_value("90");
+  report.mutable_procurement()->mutable_declared_execution_rate()->set_value("95");
+  auto card = ScoreReport(report, *scheme, {});
+  ASSERT_TRUE(card.ok()) << card.status();
+  EXPECT_EQ(card->measures(0).status(), v1::MEASURE_STATUS_MISSING);
+  EXPECT_EQ(card->measures(0).declared().display(), "95");
+  EXPECT_FALSE(card->measures(0).has_verified());
+  EXPECT_EQ(card->indicators(0).score(), "0.0000");
+  ASSERT_EQ(card->findings_size(), 1);
+  EXPECT_EQ(card->findings(0).code(), "declared_unverifiable");
+  EXPECT_EQ(card->findings(0).severity(), v1::SEVERITY_WARNING);
+  EXPECT_NE(card->findings(0).message().find("procurement.budget 缺失"), std::string::npos);
+  ASSERT_EQ(card->indicators(0).deductions_size(), 1);
+  EXPECT_NE(card->indicators(0).deductions(0).find("申报值 95% 无法核实"), std::string::npos)
+      << card->indicators(0).deductions(0);
+
+  // With no part given at all, the bare declared figure stands, as before.
+  report.mutable_procurement()->clear_actual();
+  card = ScoreReport(report, *scheme, {});
+  ASSERT_TRUE(card.ok()) << card.status();
+  EXPECT_EQ(card->measures(0).status(), v1::MEASURE_STATUS_DECLARED_ONLY);
+  EXPECT_EQ(card->indicators(0).score(), "5.7000");
+  EXPECT_EQ(card->findings(0).code(), "declared_unverified");
+}
+
 v1::Report WithAnswers(std::initializer_list<std::pair<const char*, bool>> answers) {
   v1::Report report = testing::MinimalReport();
   for (const auto& [id, met] : answers) {

@@ -13,6 +13,7 @@
 #include "common/report/check_report.h"
 #include "common/report/decimal.h"
 #include "common/report/field_violations.h"
+#include "common/report/labels.h"
 #include "scoring-svc/engine/checks.h"
 #include "scoring-svc/engine/compiled_scheme.h"
 #include "scoring-svc/engine/engine.h"
@@ -22,7 +23,6 @@ namespace jixiao::engine {
 namespace {
 
 // The code of a finding for a figure the scheme does not declare.
-constexpr char kFigureUndeclared[] = "figure_undeclared";
 
 // Report.figures against Scheme.figures: a figure the scheme does not
 // declare is an error (a bureau's form was filled for another table, or an
@@ -36,7 +36,8 @@ void AddFigureFindings(const v1::Report& report, const SchemeParts& scheme,
   std::sort(undeclared.begin(), undeclared.end(),
             [](const std::string* a, const std::string* b) { return *a < *b; });
   for (const std::string* id : undeclared) {
-    AddFinding(findings, v1::SEVERITY_ERROR, kFigureUndeclared, *id, absl::StrCat("figures.", *id),
+    AddFinding(findings, v1::SEVERITY_ERROR, report::kFigureUndeclaredCode, *id,
+               absl::StrCat("figures.", *id),
                absl::StrCat("数据项 figures.", *id, " 不在指标体系 ", scheme.proto.id(),
                             " 中：请核对编码，或改用该指标体系的填报模板"));
   }
@@ -341,14 +342,6 @@ bool HasErrors(const std::vector<v1::Finding>& findings) {
 bool HasErrors(const v1::ScoreCard& card) {
   return std::any_of(card.findings().begin(), card.findings().end(),
                      [](const v1::Finding& f) { return f.severity() == v1::SEVERITY_ERROR; });
-}
-
-std::vector<std::string> UndeclaredFigures(const v1::ScoreCard& card) {
-  std::vector<std::string> ids;
-  for (const v1::Finding& f : card.findings()) {
-    if (f.code() == kFigureUndeclared) ids.push_back(f.subject());
-  }
-  return ids;
 }
 
 }  // namespace jixiao::engine

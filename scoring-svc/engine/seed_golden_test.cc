@@ -3,6 +3,9 @@
 // scheme: the rates the report states, its Q2 spending progress that its own
 // amounts contradict, and the identities that hold within rounding.
 
+#include <functional>
+
+#include "absl/strings/str_cat.h"
 #include "common/base/files.h"
 #include "common/report/decimal.h"
 #include "google/protobuf/util/json_util.h"
@@ -183,6 +186,74 @@ TEST_F(SeedGoldenTest, ScoresAndGrade) {
   EXPECT_EQ(card_.total_score(), "97.06");
   EXPECT_EQ(card_.grade(), "优");
   EXPECT_EQ(card_.declared_total(), "97.89");
+}
+
+// Every figure of the report, as a path of (field, index) steps to it.
+using Step = std::pair<const google::protobuf::FieldDescriptor*, int>;
+void CollectFigures(const google::protobuf::Message& message, std::vector<Step>& path,
+                    std::vector<std::vector<Step>>& figures) {
+  if (message.GetDescriptor() == v1::Decimal::descriptor()) {
+    figures.push_back(path);
+    return;
+  }
+  const google::protobuf::Reflection& reflection = *message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection.ListFields(message, &fields);
+  for (const google::protobuf::FieldDescriptor* field : fields) {
+    if (field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE) continue;
+    int count = field->is_repeated() ? reflection.FieldSize(message, field) : 1;
+    for (int i = 0; i < count; ++i) {
+      path.emplace_back(field, field->is_repeated() ? i : -1);
+      CollectFigures(field->is_repeated() ? reflection.GetRepeatedMessage(message, field, i)
+                                          : reflection.GetMessage(message, field),
+                     path, figures);
+      path.pop_back();
+    }
+  }
+}
+
+// Deletes the figure at `path` (a repeated element's figure is emptied).
+void DeleteFigure(google::protobuf::Message& root, const std::vector<Step>& path) {
+  google::protobuf::Message* message = &root;
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    const auto& [field, index] = path[i];
+    const google::protobuf::Reflection& reflection = *message->GetReflection();
+    message = index >= 0 ? reflection.MutableRepeatedMessage(message, field, index)
+                         : reflection.MutableMessage(message, field);
+  }
+  const auto& [field, index] = path.back();
+  if (index >= 0) {
+    message->GetReflection()->MutableRepeatedMessage(message, field, index)->Clear();
+  } else {
+    message->GetReflection()->ClearField(message, field);
+  }
+}
+
+// A department cannot raise its score by leaving a figure out: deleting any
+// one of the report's figures, or any quarter's whole block, scores at most
+// what the whole report scores.
+TEST_F(SeedGoldenTest, NoDeletedFigureRaisesTheScore) {
+  const v1::Report seed = LoadSeed();
+  const mpq_class full = report::ParseDecimal(card_.total_score())->value;
+  std::vector<std::vector<Step>> figures;
+  std::vector<Step> path;
+  CollectFigures(seed, path, figures);
+  ASSERT_GT(figures.size(), 30u);
+  auto score_without = [&](const std::function<void(v1::Report&)>& remove) {
+    v1::Report report = seed;
+    remove(report);
+    absl::StatusOr<v1::ScoreCard> card = ScoreReport(report, *DefaultScheme(), {});
+    // A figure the report must have (a declared score) is refused, not scored.
+    if (!card.ok()) return full;
+    return report::ParseDecimal(card->total_score())->value;
+  };
+  for (const std::vector<Step>& figure : figures) {
+    std::string name;
+    for (const auto& [field, index] : figure) absl::StrAppend(&name, ".", field->name());
+    EXPECT_LE(score_without([&](v1::Report& r) { DeleteFigure(r, figure); }), full) << name;
+  }
+  EXPECT_LE(score_without([](v1::Report& r) { r.mutable_quarterly()->clear_q3(); }), full);
+  EXPECT_LE(score_without([](v1::Report& r) { r.mutable_quarterly()->clear_q2(); }), full);
 }
 
 TEST_F(SeedGoldenTest, EveryLostPointHasAReason) {

@@ -2,6 +2,7 @@
 // that scheme's digest; never replaced.
 
 #include "absl/strings/str_cat.h"
+#include "common/report/labels.h"
 #include "common/report/scheme_ref.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -407,6 +408,24 @@ TEST_F(ScoredLifecycle, SubmittingAndApprovingNeedTheReportsFreshCard) {
   ASSERT_TRUE(approved.ok());
   EXPECT_EQ(approved->reason(), "差异已核实");
   EXPECT_EQ(approved->content_revision(), 5);
+}
+
+TEST_F(ScoredLifecycle, AReportFilledInForAnotherTableIsSubmittedWithNoReason) {
+  v1::SaveScoreCardRequest request = testing::BuiltInSchemeCard("D1", 2019, 1, "90.00");
+  v1::Finding& finding = *request.mutable_card()->add_findings();
+  finding.set_severity(v1::SEVERITY_ERROR);
+  finding.set_code(report::kFigureUndeclaredCode);
+  finding.set_subject("initial_budget");
+  ASSERT_TRUE(store_->SaveScoreCard(request, {"x"}).ok());
+  for (const char* reason : {"", "按本局表式填报"}) {
+    absl::Status refused = Move(v1::REPORT_STATUS_SUBMITTED, 1, reason);
+    EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << reason;
+    EXPECT_THAT(refused.message(), HasSubstr("does not declare (initial_budget)"));
+    EXPECT_THAT(refused.message(), HasSubstr("another table"));
+  }
+  v1::GetReportRequest get;
+  *get.mutable_key() = Key("D1", 2019);
+  EXPECT_EQ(store_->GetReport(get)->status(), v1::REPORT_STATUS_DRAFT);
 }
 
 TEST_F(ScoredLifecycle, ACardOfAnotherSchemeThanTheYearsDoesNotCount) {

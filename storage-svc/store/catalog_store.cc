@@ -11,6 +11,7 @@
 #include "common/report/check_report.h"
 #include "common/report/deterministic.h"
 #include "common/report/field_violations.h"
+#include "common/report/labels.h"
 #include "common/report/plain_text.h"
 #include "common/report/scheme_ref.h"
 #include "google/protobuf/util/time_util.h"
@@ -778,6 +779,15 @@ absl::Status Store::Impl::CheckScoredFor(const v1::TransitionReportRequest& requ
     return absl::FailedPreconditionError(absl::StrCat(
         "report ", name, "'s card was scored with scheme ", (*card)->scheme_id(), "@",
         (*card)->scheme_version(), ", not the year's: score it again (jixiao score ", name, ")"));
+  }
+  // Filled in for another table: no reason makes its scores stand.
+  if (std::vector<std::string> ids = report::UndeclaredFigures(**card); !ids.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "report ", name, " ",
+        report::FilledInForAnotherTable(
+            absl::StrCat((*card)->scheme_id(), "@", (*card)->scheme_version()), ids),
+        "; fill in the year's form (jixiao form) and store it again, or have an administrator "
+        "assign the table it was filled in for"));
   }
   std::vector<std::string> errors;
   for (const v1::Finding& finding : (*card)->findings()) {

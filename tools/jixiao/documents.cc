@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "common/base/child_process.h"
 #include "common/base/files.h"
+#include "common/report/labels.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
@@ -114,13 +115,12 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
         scored.scheme = *std::move(scheme);
       }  // else a scheme only scoring-svc holds: the card alone is printed
     }
-    if (std::vector<std::string> ids = engine::UndeclaredFigures(scored.card);
+    if (std::vector<std::string> ids = report::UndeclaredFigures(scored.card);
         !ids.empty() && scheme_text.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the report carries figures that ", SchemeTitle(scored), " does not declare (",
-          absl::StrJoin(ids, ", "),
-          "): it was filled in for another table; pass --scheme with that table's file or "
-          "ID@VERSION (schemes/ holds the shipped ones)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the report ", report::FilledInForAnotherTable(SchemeTitle(scored), ids),
+                       "; pass --scheme with that table's file or ID@VERSION (schemes/ holds the "
+                       "shipped ones)"));
     }
     return scored;
   }
@@ -176,11 +176,10 @@ absl::StatusOr<Scored> LoadScored(const GlobalOptions& global, const std::string
   auto scheme = SchemeOfCard(global, scored.card);
   if (!scheme.ok()) return scheme.status();
   scored.scheme = *std::move(scheme);
-  if (std::vector<std::string> ids = engine::UndeclaredFigures(scored.card); !ids.empty()) {
+  if (std::vector<std::string> ids = report::UndeclaredFigures(scored.card); !ids.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "its card was scored under ", SchemeTitle(scored),
-        ", which does not declare the figures its report carries (", absl::StrJoin(ids, ", "),
-        "): assign the year the table the report was filled in for (jixiao admin assign) and "
+        "the stored report ", report::FilledInForAnotherTable(SchemeTitle(scored), ids),
+        "; assign the year the table it was filled in for (jixiao admin assign) and "
         "score it again"));
   }
   return scored;

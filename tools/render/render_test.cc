@@ -215,6 +215,17 @@ TEST(RenderReport, MissingFiguresAreMarked) {
   EXPECT_EQ(SelfReference("深圳市龙华区政务服务数据管理局"), "我局");
 }
 
+TEST(RenderReport, ADeclaredRateLeftUncheckableIsPrintedAsNotTaken) {
+  // The third quarter left out: the year's declared mean cannot be checked
+  // against the other three, and is printed as the department gave it, not taken.
+  v1::Report report = Seed();
+  report.mutable_quarterly()->clear_q3();
+  std::string markdown =
+      RenderReport(report, Score(report), Default(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(markdown, HasSubstr("全年平均执行率为 （申报为 105.69%，构成数据不全，无法核实，"
+                                  "不予采用）"));
+}
+
 TEST(RenderReport, TemplatesCanBeReplacedFromADirectory) {
   std::string dir = std::filesystem::temp_directory_path() / "jixiao-templates-test";
   std::filesystem::create_directories(dir);
@@ -382,6 +393,16 @@ TEST(Summary, ACardOfAnotherTableOrSchemeIsListedApart) {
   EXPECT_TRUE(summary.rows[2].stale);
   EXPECT_EQ(summary.rows[2].apart, "需重新评分");
   EXPECT_EQ(summary.average_total, "60.00");  // C's alone
+
+  // A draft filled in for another table shows no score either.
+  reports[0].set_status(v1::REPORT_STATUS_DRAFT);
+  summary = BuildSummary(2019, reports, cards, scheme);
+  auto a = std::find_if(summary.rows.begin(), summary.rows.end(),
+                        [](const SummaryRow& row) { return row.code == "A"; });
+  ASSERT_NE(a, summary.rows.end());
+  EXPECT_EQ(a->apart, "表式不符");
+  EXPECT_EQ(a->total, "");
+  EXPECT_EQ(a->grade, "");
 }
 
 TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {

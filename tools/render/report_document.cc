@@ -72,6 +72,18 @@ std::string MeasureValue(const v1::MeasureResult& m, const v1::Value& value, boo
   return present ? Quantity(value.display(), m.unit()) : absent;
 }
 
+// The value a document prints for a measure: the verified one; for a
+// declared figure that could not be checked because some of its parts were
+// left out, that figure marked as not taken; otherwise kMissing.
+std::string Verified(const v1::MeasureResult& m) {
+  if (m.has_verified()) return Quantity(m.verified().display(), m.unit());
+  if (m.has_declared() && !m.declared_derived()) {
+    return absl::StrCat("（申报为 ", Quantity(m.declared().display(), m.unit()),
+                        "，构成数据不全，无法核实，不予采用）");
+  }
+  return kMissing;
+}
+
 // The card's measures, each as a template sees it: in order ("measures")
 // and by id ("measure": {{measure.ID.verified}}), so that a set's wording
 // can name the measures of its scheme.
@@ -86,7 +98,7 @@ void AddMeasures(const v1::ScoreCard& card, mstch::map& view) {
                      // a verified value is missing only when the report lacks a figure.
                      {"declared", MeasureValue(m, m.declared(), m.has_declared(), "—")},
                      {"computed", MeasureValue(m, m.computed(), m.has_computed(), "—")},
-                     {"verified", MeasureValue(m, m.verified(), m.has_verified(), kMissing)},
+                     {"verified", Verified(m)},
                      // As declared, "" when nothing was: for "(申报为 …)" notes.
                      {"declared_value", MeasureValue(m, m.declared(), m.has_declared(), "")},
                      {"explanation", Cell(m.explanation())},

@@ -238,13 +238,14 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
           k.levels[at - level_keys.begin()] = score->value;
         }
       }
-      if (!ranks(revision.status())) {
-        k.row.apart = k.row.status;
-      } else if (!engine::UndeclaredFigures(card).empty()) {
-        // Filled in for another table: its scores mean nothing here, and are not shown.
+      if (!report::UndeclaredFigures(card).empty()) {
+        // Filled in for another table, whatever its status: its scores mean
+        // nothing here, and are not shown.
         k.row.apart = "表式不符";
         k.row.total = k.row.grade = k.row.gap = "";
         k.row.level_scores.assign(k.row.level_scores.size(), "");
+      } else if (!ranks(revision.status())) {
+        k.row.apart = k.row.status;
       } else if (k.row.stale) {
         k.row.apart = "需重新评分";
       } else if (verified.ok()) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/report/labels.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
@@ -97,6 +98,13 @@ int Submit(const GlobalOptions& global, const StepArgs& args) {
   std::cerr << "scored " << Ref(scored.revision.key(), scored.revision.revision()) << ": "
             << card.total_score() << " " << card.grade() << ", " << errors << " error finding"
             << (errors == 1 ? "" : "s") << "\n";
+  if (std::vector<std::string> ids = report::UndeclaredFigures(card); !ids.empty()) {
+    std::cerr << "jixiao: not submitted: the report "
+              << report::FilledInForAnotherTable(
+                     absl::StrCat(card.scheme_id(), "@", card.scheme_version()), ids)
+              << "; fill in the year's form (jixiao form) and store it again\n";
+    return kInvalidInput;  // refused, as storage-svc would, whatever --explain says
+  }
   if (errors > 0 && args.reason.empty()) {
     std::cerr << "jixiao: not submitted: fix the figures the findings name (jixiao card "
               << args.ref << "), or submit with --explain TEXT saying why they stand\n";

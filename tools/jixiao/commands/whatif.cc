@@ -21,6 +21,7 @@
 #include "absl/strings/str_join.h"
 #include "common/report/check_report.h"
 #include "common/report/decimal.h"
+#include "common/report/labels.h"
 #include "common/report/plain_text.h"
 #include "common/rpc/status.h"
 #include "jixiao/whatif/v1/whatif.pb.h"
@@ -165,12 +166,11 @@ absl::Status ScoreSide(ScoringClient& scoring, const std::vector<v1::ReportRevis
     if (!absl::SimpleAtoi(response.request_id(), &i) || i >= reports.size()) continue;
     if (response.has_error()) {
       side.failures[i] = rpc::FromRpcStatusProto(response.error());
-    } else if (std::vector<std::string> ids = engine::UndeclaredFigures(response.card());
+    } else if (std::vector<std::string> ids = report::UndeclaredFigures(response.card());
                !ids.empty()) {
-      // Filled in for another table: its scores under this one mean nothing.
-      side.failures[i] = absl::FailedPreconditionError(absl::StrCat(
-          "carries figures that ", report::OneLine(side.scheme.id()), "@", side.scheme.version(),
-          " does not declare (", absl::StrJoin(ids, ", "), "): filled in for another table"));
+      // Its scores under this table mean nothing.
+      side.failures[i] = absl::FailedPreconditionError(report::FilledInForAnotherTable(
+          absl::StrCat(report::OneLine(side.scheme.id()), "@", side.scheme.version()), ids));
     } else {
       side.cards[i] = std::move(*response.mutable_card());
     }
