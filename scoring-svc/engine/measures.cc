@@ -1,5 +1,7 @@
 #include "scoring-svc/engine/measures.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/report/decimal.h"
@@ -107,18 +109,18 @@ class MeasureEvaluator {
       // score by deleting the one figure that contradicts it.
       out.status = v1::MEASURE_STATUS_MISSING;
       out.verified = Evaluation{};
+      std::string message;
       if (explain_) {
-        std::string why = out.computed.WhyUnavailable();
-        out.verified.problem = absl::StrCat("申报值 ", report::WithUnit(out.declared_text, unit),
-                                            " 无法核实：构成数据只填报了一部分，", why);
+        const std::string why = out.computed.WhyUnavailable();
+        const std::string declared = report::WithUnit(out.declared_text, unit);
+        out.verified.problem =
+            absl::StrCat("申报值 ", declared, " 无法核实：构成数据只填报了一部分，", why);
         out.explanation = absl::StrCat(out.verified.problem, "，不予采用");
+        message = absl::StrCat(name, " 申报 ", declared, "，但构成数据只填报了一部分（", why,
+                               "），无法核实，不予采用；补齐构成数据后重新评分");
       }
-      findings_.push_back(MakeFinding(
-          v1::SEVERITY_WARNING, "declared_unverifiable", m,
-          explain_ ? absl::StrCat(name, " 申报 ", report::WithUnit(out.declared_text, unit),
-                                  "，但构成数据只填报了一部分（", out.computed.WhyUnavailable(),
-                                  "），无法核实，不予采用；补齐构成数据后重新评分")
-                   : std::string()));
+      findings_.push_back(
+          MakeFinding(v1::SEVERITY_WARNING, "declared_unverifiable", m, std::move(message)));
     } else if (out.declared.ok()) {
       out.status = v1::MEASURE_STATUS_DECLARED_ONLY;
       out.verified = out.declared;
@@ -160,10 +162,11 @@ class MeasureEvaluator {
 
     out.written = out.declared.ok() && !out.declared_derived;
     if (m.formula && !out.written) {
-      for (const FieldPath& path : m.formula->fields()) {
-        if (!path.prior() && path.Find(reports_) != nullptr) out.written = true;
-      }
-      for (int ref : m.formula->measure_refs()) out.written = out.written || values_[ref].written;
+      bool given = false, missing = false;
+      ThisYearsFigures(m, given, missing);
+      out.written =
+          given || std::any_of(m.formula->measure_refs().begin(), m.formula->measure_refs().end(),
+                               [this](int ref) { return values_[ref].written; });
     }
     out.verified_ref = Rounded(out.verified, decimals, explain_ ? &out.verified_ref_text : nullptr);
     if (out.declared.ok()) {
@@ -172,6 +175,15 @@ class MeasureEvaluator {
     } else {
       out.declared_ref = out.verified_ref;
       out.declared_ref_text = out.verified_ref_text;
+    }
+  }
+
+  // Whether this year's report has some of the figures m's formula reads
+  // (`given`), and lacks some (`missing`); last year's are not looked at.
+  void ThisYearsFigures(const CompiledMeasure& m, bool& given, bool& missing) const {
+    for (const FieldPath& path : m.formula->fields()) {
+      if (path.prior()) continue;
+      (path.Find(reports_) != nullptr ? given : missing) = true;
     }
   }
 
@@ -185,10 +197,7 @@ class MeasureEvaluator {
     if (computed.missing.empty()) return false;
     bool given = false;
     bool missing = false;
-    for (const FieldPath& path : m.formula->fields()) {
-      if (path.prior()) continue;
-      (path.Find(reports_) != nullptr ? given : missing) = true;
-    }
+    ThisYearsFigures(m, given, missing);
     for (int ref : m.formula->measure_refs()) {
       const MeasureValues& values = values_[ref];
       if (values.verified_ref.ok() || values.written) given = true;
