@@ -1,5 +1,6 @@
 #include "common/report/decimal.h"
 
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
@@ -309,10 +310,26 @@ std::string FormatShortest(const mpq_class& value, int fallback_decimals) {
   return text == "-0" ? "0" : text;
 }
 
+std::string WithThousands(const std::string& number) {
+  size_t start = number.empty() || (number[0] != '-' && number[0] != '+') ? 0 : 1;
+  size_t point = number.find('.');
+  size_t end = point == std::string::npos ? number.size() : point;
+  if (end <= start) return number;
+  for (size_t i = start; i < number.size(); ++i) {
+    if (i != point && !std::isdigit(static_cast<unsigned char>(number[i]))) return number;
+  }
+  std::string grouped = number.substr(0, start);
+  for (size_t i = start; i < end; ++i) {
+    if (i > start && (end - i) % 3 == 0) grouped.push_back(',');
+    grouped.push_back(number[i]);
+  }
+  return grouped + number.substr(end);
+}
+
 std::string WithUnit(const std::string& number, const std::string& unit) {
-  if (unit.empty() || number.empty()) return number;
+  if (number.empty()) return number;
   if (unit == "%") return number + "%";
-  return number + " " + unit;
+  return unit.empty() ? WithThousands(number) : WithThousands(number) + " " + unit;
 }
 
 }  // namespace jixiao::report

@@ -79,8 +79,15 @@ std::string FormatExact(const mpq_class& value);
 // rounded decimals: FormatShortest(2.5) == "2.5", FormatShortest(3) == "3".
 std::string FormatShortest(const mpq_class& value, int fallback_decimals = 6);
 
-// A number already written out, with its unit as a report prints it:
-// "35.71%" for "%", "3.63 万元" for other units, the number alone for none.
+// A number already written out, with thousands separators: "23604.86" →
+// "23,604.86"; "-1234.5" → "-1,234.5". Text that is not a plain decimal is
+// returned unchanged.
+std::string WithThousands(const std::string& number);
+
+// A number already written out, with its unit as a report prints it: "%"
+// follows the number ("35.71%"); any other unit follows it after a space,
+// with thousands separators ("23,604.86 万元", "52,310 件"), as does a
+// number with no unit; "" if the number is empty.
 std::string WithUnit(const std::string& number, const std::string& unit);
 
 }  // namespace jixiao::report

@@ -215,5 +215,19 @@ TEST(ParseDecimal, SmallAndLargeNumbersParseAlike) {
   EXPECT_EQ(HalfUnit(12), Canonical("1/2000000000000"));
 }
 
+TEST(WithUnit, GroupsThousandsExceptInARate) {
+  EXPECT_EQ(WithThousands("23604.86"), "23,604.86");
+  EXPECT_EQ(WithThousands("6887"), "6,887");
+  EXPECT_EQ(WithThousands("-1234.5"), "-1,234.5");
+  EXPECT_EQ(WithThousands("+1000000"), "+1,000,000");
+  EXPECT_EQ(WithThousands("999.999"), "999.999");
+  EXPECT_EQ(WithThousands("12a45"), "12a45");  // not a decimal: as it is
+  EXPECT_EQ(WithThousands("-"), "-");
+  EXPECT_EQ(WithUnit("23604.86", "万元"), "23,604.86 万元");
+  EXPECT_EQ(WithUnit("52310", ""), "52,310");
+  EXPECT_EQ(WithUnit("1234.5", "%"), "1234.5%");  // a rate reads as it was computed
+  EXPECT_EQ(WithUnit("", "万元"), "");
+}
+
 }  // namespace
 }  // namespace jixiao::report

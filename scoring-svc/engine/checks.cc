@@ -49,12 +49,6 @@ const char* Relation(v1::Comparison comparison) {
   }
 }
 
-// "2120.00 万元", "96.20%", "3".
-std::string WithUnit(std::string text, const std::string& unit) {
-  if (unit.empty()) return text;
-  return unit == "%" ? text + unit : absl::StrCat(text, " ", unit);
-}
-
 }  // namespace
 
 void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
@@ -106,13 +100,14 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
     if (difference < 0) difference = -difference;
     finding.set_message(absl::StrCat(
         check.proto->name(), "：核对未通过，", left_formula, " 为 ",
-        WithUnit(left_text, check.unit),
+        report::WithUnit(left_text, check.unit),
         left_is_a_figure ? "" : absl::StrCat("（", Inputs(left_inputs), "）"), "，",
-        check.proto->right(), " 为 ", WithUnit(right_text, check.unit), "，",
+        check.proto->right(), " 为 ", report::WithUnit(right_text, check.unit), "，",
         check.proto->comparison() == v1::COMPARISON_AT_MOST ||
                 check.proto->comparison() == v1::COMPARISON_AT_LEAST
             ? absl::StrCat("不满足 ", Relation(check.proto->comparison()), "（已计入舍入误差）")
-            : absl::StrCat("相差 ", WithUnit(report::FormatFixed(difference, decimals), check.unit),
+            : absl::StrCat("相差 ",
+                           report::WithUnit(report::FormatFixed(difference, decimals), check.unit),
                            "，超出舍入误差范围")));
     finding.set_declared(right_text);
     finding.set_computed(left_text);

@@ -2,6 +2,7 @@
 
 #include "common/report/check_report.h"
 #include "common/report/field_violations.h"
+#include "scoring-svc/engine/compiled_scheme.h"
 #include "scoring-svc/engine/test_util.h"
 
 namespace jixiao::engine {
@@ -104,6 +105,33 @@ TEST(BandsRule, ExclusiveLowerEdge) {
   EXPECT_EQ(Score(*scheme, "0.01"), "2.0000");
   EXPECT_EQ(Score(*scheme, "10"), "2.0000");
   EXPECT_EQ(Score(*scheme, "10.01"), "0.0000");
+}
+
+// The rule as the score table's 评分标准 column prints it.
+std::string RuleText(const CompiledScheme& scheme) {
+  for (const CompiledIndicator& i : PartsOf(scheme).indicators) {
+    if (i.rule) return i.rule_text;
+  }
+  return "";
+}
+
+TEST(BandsRule, TheStandardSaysWhatScoresNothingOnlyWhereABandLeavesItOut) {
+  auto gaps = OneRuleScheme(
+      "bands { bands { lower: \"95\" lower_inclusive: true points: \"2\" } "
+      "bands { lower: \"85\" lower_inclusive: true upper: \"95\" points: \"1\" } }",
+      "2");
+  EXPECT_EQ(RuleText(*gaps), "≥ 95% 得 2 分；≥ 85% 且 < 95% 得 1 分；其余不得分");
+  auto whole_line = OneRuleScheme(
+      "bands { bands { upper: \"90\" points: \"3\" } "
+      "bands { lower: \"90\" lower_inclusive: true upper: \"100\" upper_inclusive: true "
+      "points: \"2\" } bands { lower: \"100\" points: \"0\" } }",
+      "3");
+  EXPECT_EQ(RuleText(*whole_line), "< 90% 得 3 分；≥ 90% 且 ≤ 100% 得 2 分；> 100% 不得分");
+  // One point left out where two bands meet, both open there.
+  auto a_point_left_out = OneRuleScheme(
+      "bands { bands { upper: \"90\" points: \"3\" } bands { lower: \"90\" points: \"1\" } }", "3");
+  EXPECT_EQ(RuleText(*a_point_left_out), "< 90% 得 3 分；> 90% 得 1 分；其余不得分");
+  EXPECT_EQ(Score(*a_point_left_out, "90"), "0.0000");
 }
 
 TEST(MissingValues, MissingInputsScoreZeroWithAFinding) {

@@ -94,8 +94,8 @@ absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& sch
     }
     AddFinding(findings, v1::SEVERITY_WARNING, "target_unknown_indicator", id,
                absl::StrCat("targets[", i, "].indicator_id"),
-               absl::StrCat("绩效目标「", report.targets(i).name(), "」所属指标 ", id,
-                            " 在指标体系 ", scheme.proto.id(), " 中不按绩效目标计分，未计分"));
+               absl::StrCat("绩效目标“", report.targets(i).name(), "”所属指标 ", id, " 在指标体系 ",
+                            scheme.proto.id(), " 中不按绩效目标计分，未计分"));
   }
   AddFigureFindings(report, scheme, findings);
   return absl::OkStatus();

@@ -161,7 +161,7 @@ std::string RenderCompare(const v1::Report& report_a, const v1::ScoreCard& card_
                                {"name", name},
                                {"value_a", va.empty() ? std::string(kMissing) : Money(va)},
                                {"value_b", vb.empty() ? std::string(kMissing) : Money(vb)},
-                               {"change", WithThousands(change)},
+                               {"change", report::WithThousands(change)},
                                {"exact_change", change},
                                {"relative", RelativeChange(va, vb)}});
     group = field.group;

@@ -2,6 +2,7 @@
 // its history (templates/department.html.mustache).
 
 #include "absl/strings/str_cat.h"
+#include "common/report/decimal.h"
 #include "common/report/labels.h"
 #include "google/protobuf/util/time_util.h"
 #include "tools/render/document_parts.h"
@@ -43,8 +44,8 @@ std::string DepartmentHtml(const DepartmentPage& page, const Templates& template
                      {"error", f.severity() == v1::SEVERITY_ERROR},
                      {"subject", words.NameOf(f.subject())},
                      {"message", words.Words(f.message())},
-                     {"declared", Quantity(f.declared(), unit)},
-                     {"computed", Quantity(f.computed(), unit)}});
+                     {"declared", report::WithUnit(f.declared(), unit)},
+                     {"computed", report::WithUnit(f.computed(), unit)}});
     }
     view["card"] = mstch::map{{"total", card.total_score()},
                               {"weight", card.total_weight()},

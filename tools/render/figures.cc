@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <set>
 
+#include "common/report/decimal.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/render/document_parts.h"
-#include "tools/render/formatting.h"
 
 namespace jixiao::render {
 
@@ -43,7 +43,7 @@ std::vector<FigureGroup> GroupFigures(const v1::Scheme& scheme,
 std::string FigureText(const v1::Report& report, const v1::FigureSpec& figure) {
   auto it = report.figures().find(figure.id());
   if (it == report.figures().end()) return kMissing;
-  return Quantity(it->second.value(), figure.unit());
+  return report::WithUnit(it->second.value(), figure.unit());
 }
 
 std::string FindingUnit(const v1::ScoreCard& card, const v1::Scheme& scheme,

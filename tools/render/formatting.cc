@@ -9,34 +9,9 @@
 
 namespace jixiao::render {
 
-std::string WithThousands(const std::string& decimal) {
-  size_t start = decimal.empty() || (decimal[0] != '-' && decimal[0] != '+') ? 0 : 1;
-  size_t point = decimal.find('.');
-  size_t end = point == std::string::npos ? decimal.size() : point;
-  if (end <= start) return decimal;
-  for (size_t i = start; i < decimal.size(); ++i) {
-    if (i != point && !std::isdigit(static_cast<unsigned char>(decimal[i]))) return decimal;
-  }
-  std::string integer = decimal.substr(start, end - start);
-  std::string grouped;
-  for (size_t i = 0; i < integer.size(); ++i) {
-    if (i > 0 && (integer.size() - i) % 3 == 0) grouped.push_back(',');
-    grouped.push_back(integer[i]);
-  }
-  return decimal.substr(0, start) + grouped + decimal.substr(end);
-}
+std::string Money(const std::string& decimal) { return report::WithUnit(decimal, "万元"); }
 
-std::string Money(const std::string& decimal) {
-  return decimal.empty() ? "" : WithThousands(decimal) + " 万元";
-}
-
-std::string Percent(const std::string& decimal) { return decimal.empty() ? "" : decimal + "%"; }
-
-std::string Quantity(const std::string& decimal, const std::string& unit) {
-  if (decimal.empty()) return "";
-  if (unit == "%") return Percent(decimal);
-  return unit.empty() ? WithThousands(decimal) : WithThousands(decimal) + " " + unit;
-}
+std::string Percent(const std::string& decimal) { return report::WithUnit(decimal, "%"); }
 
 std::string BeijingTime(int64_t unix_seconds) {
   return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(unix_seconds),

@@ -1,5 +1,6 @@
-// How figures read in a document: 万元 amounts with thousands separators and
-// the decimals they were reported with, rates with the scheme's precision.
+// How a document words amounts, rates, times and its own department, and
+// writes CSV and HTML text. A value with any other unit is
+// report::WithUnit's.
 
 #ifndef JIXIAO_TOOLS_RENDER_FORMATTING_H_
 #define JIXIAO_TOOLS_RENDER_FORMATTING_H_
@@ -10,20 +11,11 @@
 
 namespace jixiao::render {
 
-// "23604.86" → "23,604.86"; "6887" → "6,887"; "-1234.5" → "-1,234.5".
-// Text that is not a plain decimal is returned unchanged.
-std::string WithThousands(const std::string& decimal);
-
 // An amount in 万元 as a document prints it: "23,604.86 万元"; "" if empty.
 std::string Money(const std::string& decimal);
 
 // A rate as a document prints it: "88.53%"; "" if empty.
 std::string Percent(const std::string& decimal);
-
-// A value with its unit as a document prints it: "%" follows the number
-// ("96.2%"); any other unit follows it after a space, with thousands
-// separators ("52,310 件", "1,922.76 万元"); "" if the value is empty.
-std::string Quantity(const std::string& decimal, const std::string& unit);
 
 // A time as the year's pages give it, in Beijing time to the minute:
 // "2026-12-02 12:37".

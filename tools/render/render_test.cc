@@ -100,7 +100,8 @@ TEST(RenderReport, ReproducesTheSeedsComputedSentences) {
   }
   // Where the seed's figure is wrong, the document prints the verified one.
   EXPECT_THAT(markdown, HasSubstr(NoSpaces("预算资金支出进度 35.71%")));
-  EXPECT_THAT(markdown, HasSubstr(NoSpaces("全年平均执行率为 98.09%（申报为 105.69%）")));
+  EXPECT_THAT(markdown,
+              HasSubstr(NoSpaces("全年平均执行率为 98.09%（申报为 105.69%，与构成数据不符）")));
 }
 
 // The text of a node: its literals, depth first (emphasis included).
@@ -208,9 +209,22 @@ TEST(RenderReport, MissingFiguresAreMarked) {
   std::string markdown =
       RenderReport(report, Score(report), Default(), Format::kMarkdown, Templates::BuiltIn());
   EXPECT_THAT(markdown, HasSubstr("政府采购预算金额为 100 万元，实际政府采购金额为 （未填报）"));
-  // Every sentence is printed, each missing figure the same way.
-  EXPECT_THAT(markdown, HasSubstr("预算情况：2020 年我单位部门预算收入 （未填报），"));
-  EXPECT_THAT(markdown, HasSubstr("其中：公务用车购置及运行维护费 （未填报）"));
+  // A sentence with some of its figures prints each missing one in place; a
+  // sentence with none of them is "（未填报）" in its place, the same way as
+  // a section left empty.
+  EXPECT_THAT(markdown, HasSubstr("预算情况：（未填报）\n"));
+  EXPECT_THAT(markdown, HasSubstr("决算情况：（未填报）\n"));
+  EXPECT_THAT(markdown, HasSubstr("##### （1）“三公”经费控制率\n\n（未填报）\n"));
+  EXPECT_THAT(markdown, HasSubstr("第三季度：（未填报）；"));
+  EXPECT_THAT(markdown, HasSubstr("部门自评得分（未填报）。"));
+  EXPECT_THAT(markdown, Not(HasSubstr("部门预算收入 （未填报）")));
+  report.mutable_budget()->mutable_income()->set_value("500");
+  markdown =
+      RenderReport(report, Score(report), Default(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(
+      markdown,
+      HasSubstr(
+          "预算情况：2020 年我单位部门预算收入 500 万元，其中一般公共预算拨款收入 （未填报）；"));
   EXPECT_EQ(SelfReference("某某委员会"), "我单位");
   EXPECT_EQ(SelfReference("深圳市龙华区政务服务数据管理局"), "我局");
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <initializer_list>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -30,6 +31,27 @@ namespace {
 
 std::string Figure(const v1::Decimal& decimal, bool present) {
   return present ? Money(decimal.value()) : kMissing;
+}
+
+// A sentence's figures, with "filled" set where any of them is given or any
+// of the card's `measures` it states has a value: a template prints the
+// sentence where one has, and "（未填报）" alone, in the sentence's place,
+// where none has.
+mstch::map Sentence(mstch::map figures, const v1::ScoreCard& card,
+                    std::initializer_list<absl::string_view> measures = {}) {
+  bool filled = false;
+  for (const auto& [key, value] : figures) {
+    if (const auto* text = boost::get<std::string>(&value); text && *text != kMissing)
+      filled = true;
+  }
+  for (const v1::MeasureResult& m : card.measures()) {
+    if (m.status() != v1::MEASURE_STATUS_MISSING &&
+        std::find(measures.begin(), measures.end(), m.id()) != measures.end()) {
+      filled = true;
+    }
+  }
+  figures["filled"] = filled;
+  return figures;
 }
 
 std::optional<double> AsDouble(const std::string& text) {
@@ -69,16 +91,16 @@ void Blocks(const v1::Section& section, int depth, bool heading, mstch::array& o
 // A value of a measure, with its unit, or `absent`.
 std::string MeasureValue(const v1::MeasureResult& m, const v1::Value& value, bool present,
                          const char* absent) {
-  return present ? Quantity(value.display(), m.unit()) : absent;
+  return present ? report::WithUnit(value.display(), m.unit()) : absent;
 }
 
 // The value a document prints for a measure: the verified one; for a
 // declared figure that could not be checked because some of its parts were
 // left out, that figure marked as not taken; otherwise kMissing.
 std::string Verified(const v1::MeasureResult& m) {
-  if (m.has_verified()) return Quantity(m.verified().display(), m.unit());
+  if (m.has_verified()) return report::WithUnit(m.verified().display(), m.unit());
   if (m.has_declared() && !m.declared_derived()) {
-    return absl::StrCat("（申报为 ", Quantity(m.declared().display(), m.unit()),
+    return absl::StrCat("（申报为 ", report::WithUnit(m.declared().display(), m.unit()),
                         "，构成数据不全，无法核实，不予采用）");
   }
   return kMissing;
@@ -210,34 +232,42 @@ class ReportView {
   void AddFormFigures(mstch::map& view) {
     {
       const v1::Budget& b = r_.budget();
-      view["budget"] = mstch::map{
-          {"income", Figure(b.income(), b.has_income())},
-          {"general_public_appropriation",
-           Figure(b.general_public_appropriation(), b.has_general_public_appropriation())},
-          {"expenditure", Figure(b.expenditure(), b.has_expenditure())},
-          {"basic_expenditure", Figure(b.basic_expenditure(), b.has_basic_expenditure())},
-          {"project_expenditure", Figure(b.project_expenditure(), b.has_project_expenditure())}};
+      view["budget"] = Sentence(
+          mstch::map{
+              {"income", Figure(b.income(), b.has_income())},
+              {"general_public_appropriation",
+               Figure(b.general_public_appropriation(), b.has_general_public_appropriation())},
+              {"expenditure", Figure(b.expenditure(), b.has_expenditure())},
+              {"basic_expenditure", Figure(b.basic_expenditure(), b.has_basic_expenditure())},
+              {"project_expenditure",
+               Figure(b.project_expenditure(), b.has_project_expenditure())}},
+          card_);
     }
     {
       const v1::FinalAccounts& f = r_.final_accounts();
-      view["final_accounts"] = mstch::map{
-          {"income", Figure(f.income(), f.has_income())},
-          {"expenditure", Figure(f.expenditure(), f.has_expenditure())},
-          {"basic_expenditure", Figure(f.basic_expenditure(), f.has_basic_expenditure())},
-          {"personnel", Figure(f.personnel(), f.has_personnel())},
-          {"daily_public", Figure(f.daily_public(), f.has_daily_public())},
-          {"project_expenditure", Figure(f.project_expenditure(), f.has_project_expenditure())},
-          {"capital_construction", Figure(f.capital_construction(), f.has_capital_construction())}};
+      view["final_accounts"] = Sentence(
+          mstch::map{
+              {"income", Figure(f.income(), f.has_income())},
+              {"expenditure", Figure(f.expenditure(), f.has_expenditure())},
+              {"basic_expenditure", Figure(f.basic_expenditure(), f.has_basic_expenditure())},
+              {"personnel", Figure(f.personnel(), f.has_personnel())},
+              {"daily_public", Figure(f.daily_public(), f.has_daily_public())},
+              {"project_expenditure", Figure(f.project_expenditure(), f.has_project_expenditure())},
+              {"capital_construction",
+               Figure(f.capital_construction(), f.has_capital_construction())}},
+          card_);
     }
     {
       const v1::CarryOver& c = r_.carry_over();
-      view["carry_over"] = mstch::map{{"opening", Figure(c.opening(), c.has_opening())},
-                                      {"closing", Figure(c.closing(), c.has_closing())}};
+      view["carry_over"] = Sentence(mstch::map{{"opening", Figure(c.opening(), c.has_opening())},
+                                               {"closing", Figure(c.closing(), c.has_closing())}},
+                                    card_);
     }
     {
       const v1::Procurement& p = r_.procurement();
-      view["procurement"] = mstch::map{{"budget", Figure(p.budget(), p.has_budget())},
-                                       {"actual", Figure(p.actual(), p.has_actual())}};
+      view["procurement"] = Sentence(mstch::map{{"budget", Figure(p.budget(), p.has_budget())},
+                                                {"actual", Figure(p.actual(), p.has_actual())}},
+                                     card_, {"procurement_execution_rate"});
     }
     view["fixed_assets"] = true;
     view["headcount"] = true;
@@ -247,32 +277,39 @@ class ReportView {
                        {"actual", Figure(t.total().actual(), t.total().has_actual())}};
       three["vehicles_budget"] = Figure(t.vehicles().budget(), t.vehicles().has_budget());
       three["vehicles_actual"] = Figure(t.vehicles().actual(), t.vehicles().has_actual());
-      view["three_public"] = three;
+      view["three_public"] = Sentence(std::move(three), card_, {"three_public_control_rate"});
     }
     {
       const v1::DailyPublic& d = r_.daily_public();
       view["daily_public"] =
-          mstch::map{{"adjusted_budget", Figure(d.adjusted_budget(), d.has_adjusted_budget())},
-                     {"actual", Figure(d.actual(), d.has_actual())}};
+          Sentence({{"adjusted_budget", Figure(d.adjusted_budget(), d.has_adjusted_budget())},
+                    {"actual", Figure(d.actual(), d.has_actual())}},
+                   card_, {"daily_public_control_rate"});
     }
     {
       const v1::Quarter* quarters[] = {&r_.quarterly().q1(), &r_.quarterly().q2(),
                                        &r_.quarterly().q3(), &r_.quarterly().q4()};
+      static constexpr absl::string_view kProgress[] = {"q1_progress", "q2_progress", "q3_progress",
+                                                        "q4_progress"};
+      static constexpr absl::string_view kExecution[] = {"q1_execution_rate", "q2_execution_rate",
+                                                         "q3_execution_rate", "q4_execution_rate"};
       mstch::map quarterly;
       for (int q = 0; q < 4; ++q) {
-        quarterly[absl::StrCat("q", q + 1)] = mstch::map{
-            {"annual_budget",
-             Figure(quarters[q]->annual_budget(), quarters[q]->has_annual_budget())},
-            {"spending",
-             Figure(quarters[q]->cumulative_spending(), quarters[q]->has_cumulative_spending())}};
+        quarterly[absl::StrCat("q", q + 1)] = Sentence(
+            {{"annual_budget",
+              Figure(quarters[q]->annual_budget(), quarters[q]->has_annual_budget())},
+             {"spending",
+              Figure(quarters[q]->cumulative_spending(), quarters[q]->has_cumulative_spending())}},
+            card_, {kProgress[q], kExecution[q]});
       }
       view["quarterly"] = quarterly;
     }
     {
       const v1::ProjectExpenditure& p = r_.project_expenditure();
       view["project"] =
-          mstch::map{{"adjusted_budget", Figure(p.adjusted_budget(), p.has_adjusted_budget())},
-                     {"actual", Figure(p.actual(), p.has_actual())}};
+          Sentence({{"adjusted_budget", Figure(p.adjusted_budget(), p.has_adjusted_budget())},
+                    {"actual", Figure(p.actual(), p.has_actual())}},
+                   card_, {"project_execution_rate"});
     }
     view["petitions"] = true;
     {
@@ -305,8 +342,8 @@ class ReportView {
       group->second.push_back(mstch::map{
           {"name", Cell(input.name)},
           {"unit", Cell(input.unit)},
-          {"value",
-           Cell(value == nullptr ? std::string(kMissing) : Quantity(value->value(), input.unit))},
+          {"value", Cell(value == nullptr ? std::string(kMissing)
+                                          : report::WithUnit(value->value(), input.unit))},
           {"note", Cell(input.note)}});
     }
     mstch::array groups;
@@ -383,17 +420,17 @@ class ReportView {
         }
       }
       for (const v1::TargetResult& t : i.targets()) {
-        targets.push_back(
-            mstch::map{{"indicator", Cell(i.name())},
-                       {"name", Cell(t.name())},
-                       {"direction", t.direction()},
-                       {"target", Cell(Quantity(t.target(), t.unit()))},
-                       {"actual", t.actual().empty() ? std::string(kMissing)
-                                                     : Cell(Quantity(t.actual(), t.unit()))},
-                       {"unit", Cell(t.unit())},
-                       {"attained", Percent(t.attained())},
-                       {"share", t.share()},
-                       {"points", t.points()}});
+        targets.push_back(mstch::map{
+            {"indicator", Cell(i.name())},
+            {"name", Cell(t.name())},
+            {"direction", t.direction()},
+            {"target", Cell(report::WithUnit(t.target(), t.unit()))},
+            {"actual", t.actual().empty() ? std::string(kMissing)
+                                          : Cell(report::WithUnit(t.actual(), t.unit()))},
+            {"unit", Cell(t.unit())},
+            {"attained", Percent(t.attained())},
+            {"share", t.share()},
+            {"points", t.points()}});
       }
     }
     std::stable_sort(lost.begin(), lost.end(),
@@ -421,8 +458,8 @@ class ReportView {
           mstch::map{{"severity", std::string(report::SeverityLabel(f.severity()).chinese)},
                      {"subject", Cell(words_.NameOf(f.subject()))},
                      {"message", Cell(words_.Words(f.message()))},
-                     {"declared", Cell(Quantity(f.declared(), unit))},
-                     {"computed", Cell(Quantity(f.computed(), unit))}});
+                     {"declared", Cell(report::WithUnit(f.declared(), unit))},
+                     {"computed", Cell(report::WithUnit(f.computed(), unit))}});
     }
     view["has_findings"] = !findings.empty();
     view["findings"] = findings;

@@ -90,10 +90,16 @@ std::string Wording::Words(const std::string& text) const {
   out.append(text, at, std::string::npos);
   // The engine spaces ids off from the Chinese around them; names need no
   // such space: "进度 申报 50.9%" is "进度申报 50.9%", "按 二季度…" is "按二季度…".
-  // Chinese characters and punctuation: UTF-8 lead bytes E3..E9 and EF
-  // (not ÷ or ×, which keep their spaces).
+  // Chinese characters and punctuation: UTF-8 lead bytes E3..E9 and EF, and
+  // the quotation marks “ ” (E2 80 9C/9D); not ÷ or ×, which keep their
+  // spaces.
   auto chinese = [&](size_t lead) {
     const unsigned char c = out[lead];
+    if (c == 0xE2) {
+      return lead + 2 < out.size() && static_cast<unsigned char>(out[lead + 1]) == 0x80 &&
+             (static_cast<unsigned char>(out[lead + 2]) == 0x9C ||
+              static_cast<unsigned char>(out[lead + 2]) == 0x9D);
+    }
     return (c >= 0xE3 && c <= 0xE9) || c == 0xEF;
   };
   std::string tight;

@@ -1,6 +1,10 @@
 // Step bands: "≥ 90% 且 ≤ 100% 得 2 分". The first band that
 // contains the value gives the score; a value in no band scores zero.
 
+#include <algorithm>
+#include <optional>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/report/decimal.h"
@@ -65,15 +69,51 @@ class BandsRule : public Rule {
     return outcome;
   }
 
+  // "≥ 95% 得 2 分；≥ 90% 且 < 95% 得 1 分；其余不得分", the last clause only
+  // where the bands leave some value out.
   std::string Describe(const std::string& unit) const override {
     std::vector<std::string> parts;
     for (const Band& band : bands_) {
-      parts.push_back(absl::StrCat(band.Describe(unit), " 得 ", Points(band.points), " 分"));
+      parts.push_back(band.points == 0
+                          ? absl::StrCat(band.Describe(unit), " 不得分")
+                          : absl::StrCat(band.Describe(unit), " 得 ", Points(band.points), " 分"));
     }
-    return absl::StrCat(absl::StrJoin(parts, "；"), "；其他 0 分");
+    if (!CoverEveryValue()) parts.push_back("其余不得分");
+    return absl::StrJoin(parts, "；");
   }
 
  private:
+  // Whether every value lies in some band: swept from below, lowest bound
+  // first (an open lower end first of all), each band must start at or
+  // before where those before it stopped.
+  bool CoverEveryValue() const {
+    std::vector<const Band*> sorted;
+    for (const Band& band : bands_) sorted.push_back(&band);
+    std::sort(sorted.begin(), sorted.end(), [](const Band* a, const Band* b) {
+      if (!a->lower || !b->lower) return !a->lower && b->lower;
+      if (*a->lower != *b->lower) return *a->lower < *b->lower;
+      return a->lower_inclusive && !b->lower_inclusive;
+    });
+    if (sorted.empty() || sorted.front()->lower) return false;
+    // Covered so far: everything below `reach` (and `reach` itself where
+    // `reach_inclusive`).
+    std::optional<mpq_class> reach = sorted.front()->upper;
+    bool reach_inclusive = sorted.front()->upper_inclusive;
+    for (const Band* band : sorted) {
+      if (!reach) return true;
+      if (band->lower && (*band->lower > *reach ||
+                          (*band->lower == *reach && !reach_inclusive && !band->lower_inclusive))) {
+        return false;
+      }
+      if (!band->upper) return true;
+      if (*band->upper > *reach || (*band->upper == *reach && band->upper_inclusive)) {
+        reach = band->upper;
+        reach_inclusive = band->upper_inclusive;
+      }
+    }
+    return !reach;
+  }
+
   const std::vector<Band> bands_;
 };
 

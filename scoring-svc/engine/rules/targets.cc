@@ -106,7 +106,7 @@ class TargetsRule : public Rule {
       result.set_share(Points(share));
       result.set_points("0");
       result.set_field_path(at);
-      const std::string label = row.name().empty() ? at : absl::StrCat("「", row.name(), "」");
+      const std::string label = row.name().empty() ? at : absl::StrCat("“", row.name(), "”");
       std::optional<mpq_class> target = Figure(row, &Target::target, &Target::has_target);
       std::optional<mpq_class> actual = Figure(row, &Target::actual, &Target::has_actual);
       const bool known_direction = row.direction() == Target::DIRECTION_AT_LEAST ||
