@@ -206,6 +206,54 @@ TEST_F(WhatIf, ADraftThatChangesOneRuleMovesWhomTheTestReckons) {
       2);  // the ending picks the format
 }
 
+// The year's stored cards stand for the "before" side where they are of the
+// report as it stands and of that scheme, page after page; the answer is
+// the same as scoring every report again.
+TEST_F(WhatIf, FreshStoredCardsStandForTheBeforeSide) {
+  std::vector<std::string> save{"save"};
+  for (const auto& [code, value] : std::map<std::string, std::string>{{"W1", "5273.84"},
+                                                                      {"W2", "5221.10"},
+                                                                      {"W3", "5168.36"},
+                                                                      {"W4", "5115.62"},
+                                                                      {"W5", "5062.89"}}) {
+    save.push_back(Variant(data_, code, value));
+  }
+  ASSERT_EQ(Cli(save).exit_code, 0);
+  for (const char* ref : {"W2/2019", "W4/2019", "W5/2019"}) {
+    CommandResult scored = Cli({"score", ref});
+    ASSERT_TRUE(scored.exit_code == 0 || scored.exit_code == 3) << scored.err;
+  }
+  // W4 changes after its card was saved: the card is stale, and not used.
+  ASSERT_EQ(Cli({"save", Variant(data_, "W4", "5100.00")}).exit_code, 0);
+  const std::string draft = Draft(data_);
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"--output", "json", "whatif",      "--year", "2019",
+                                  "--scheme", draft,  "--page-size", "2",      "--all"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult json = Cli(args);
+    EXPECT_EQ(json.exit_code, 0) << json.err;
+    whatif::v1::WhatIf result;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &result).ok()) << json.out;
+    return result;
+  };
+  const whatif::v1::WhatIf with_cards = run({}), rescored = run({"--rescore"});
+  EXPECT_EQ(with_cards.before_from_cards(), 2);  // W2 and W5
+  EXPECT_EQ(rescored.before_from_cards(), 0);
+  ASSERT_EQ(with_cards.all_size(), 5);
+  ASSERT_EQ(rescored.all_size(), 5);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(with_cards.all(i).department_code(), rescored.all(i).department_code());
+    EXPECT_EQ(with_cards.all(i).before_total(), rescored.all(i).before_total());
+    EXPECT_EQ(with_cards.all(i).after_total(), rescored.all(i).after_total());
+    EXPECT_EQ(with_cards.all(i).before_grade(), rescored.all(i).before_grade());
+  }
+  EXPECT_EQ(with_cards.before_mean(), rescored.before_mean());
+  for (int i = 0; i < with_cards.indicators_size(); ++i) {
+    EXPECT_EQ(with_cards.indicators(i).mean_change(), rescored.indicators(i).mean_change());
+  }
+  EXPECT_EQ(Cli({"whatif", "--year", "2019", "--scheme", draft, "--page-size", "0"}).exit_code, 2);
+}
+
 // A scheme that reads last year's report scores each report with its
 // department's report of the year before, as `score --prior` does.
 TEST_F(WhatIf, LastYearsReportIsReadForASchemeThatNeedsIt) {

@@ -23,6 +23,7 @@
 #include "common/report/decimal.h"
 #include "common/report/labels.h"
 #include "common/report/plain_text.h"
+#include "common/report/scheme_ref.h"
 #include "common/rpc/status.h"
 #include "jixiao/whatif/v1/whatif.pb.h"
 #include "scoring-svc/engine/engine.h"
@@ -35,6 +36,7 @@
 #include "tools/jixiao/schemes.h"
 #include "tools/jixiao/stored_reports.h"
 #include "tools/jixiao/text_table.h"
+#include "tools/jixiao/whatif_tally.h"
 #include "tools/render/render.h"
 
 namespace jixiao::cli {
@@ -49,25 +51,10 @@ struct WhatIfArgs {
   int top = 10;
   int streams = 4;
   bool all = false;
+  bool rescore = false;
+  int page_size = 500;  // reports read, scored and tallied at a time
   std::string out;  // a .csv, .xlsx, .html or .json file for the whole answer
 };
-
-// One side's cards, by report index; a failure says why a report has none.
-struct Side {
-  v1::Scheme scheme;
-  std::vector<std::optional<v1::ScoreCard>> cards;
-  std::vector<absl::Status> failures;
-};
-
-// Why report `i` has no card on one side or the other (ok: it has both).
-const absl::Status& FailureOf(const Side& before, const Side& after, size_t i) {
-  return !before.failures[i].ok() ? before.failures[i] : after.failures[i];
-}
-
-mpq_class Number(const std::string& text) {
-  absl::StatusOr<report::ReportedDecimal> parsed = report::ParseDecimal(text);
-  return parsed.ok() ? parsed->value : mpq_class(0);
-}
 
 // The scheme a side scores with, inline: the one chosen, the year's, or the
 // built-in default.
@@ -88,55 +75,107 @@ bool ReadsLastYear(const v1::Scheme& scheme) {
                      [](const engine::FormInput& input) { return input.last_year; });
 }
 
-// Last year's report for each of `reports`, into `priors` (a failure into
-// `failures`): the year before listed once with the same view, and a
-// department whose latest revision there is not approved asked for the one
-// that counts (the latest approved, as FetchPrior says).
-absl::Status ReadPriors(StorageClient& storage, int year,
-                        const std::vector<v1::ReportRevision>& reports,
-                        std::vector<std::optional<v1::ReportRevision>>& priors,
-                        std::vector<absl::Status>& failures) {
-  using Stub = v1::StorageService::Stub;
-  if (year - 1 < report::kMinFiscalYear) return absl::OkStatus();
-  absl::flat_hash_map<std::string, v1::ReportRevision> last_year;
-  v1::ListReportsRequest list;
-  list.set_fiscal_year(year - 1);
-  list.set_view(v1::REPORT_VIEW_FIGURES);
-  list.set_page_size(1000);
-  absl::StatusOr<std::string> read = ReadPages(
-      storage, &Stub::ListReports, list, /*all=*/true, [&](v1::ListReportsResponse& page) {
-        for (v1::ReportRevision& r : *page.mutable_reports()) {
-          std::string code = r.key().department_code();
-          last_year.emplace(std::move(code), std::move(r));
-        }
-      });
-  if (!read.ok()) return read.status();
-  for (size_t i = 0; i < reports.size(); ++i) {
-    auto it = last_year.find(reports[i].key().department_code());
-    if (it == last_year.end()) continue;  // none stored
-    if (it->second.status() == v1::REPORT_STATUS_APPROVED) {
-      priors[i] = std::move(it->second);
-      continue;
-    }
-    auto prior = FetchPrior(storage, reports[i].key());
-    if (!prior.ok()) {
-      failures[i] = prior.status();
-    } else {
-      priors[i] = *std::move(prior);
+// A listing of storage-svc read a page at a time beside the year being
+// compared. Both come in department-code order (the store's key order), so
+// each department's entry is found by reading on, never back, and only a
+// page of either is held.
+template <typename Request, typename Response, typename Item>
+class Beside {
+ public:
+  using Method = grpc::Status (v1::StorageService::Stub::*)(grpc::ClientContext*, const Request&,
+                                                            Response*);
+  using Items = google::protobuf::RepeatedPtrField<Item>& (*)(Response&);
+  using Code = const std::string& (*)(const Item&);
+
+  Beside(StorageClient& storage, Method method, Request request, Items items, Code code)
+      : storage_(storage),
+        method_(method),
+        request_(std::move(request)),
+        items_(items),
+        code_(code) {}
+
+  // The entry of department `code`, nullptr if it has none; asked of codes
+  // in increasing order.
+  absl::StatusOr<Item*> Find(const std::string& code) {
+    for (;;) {
+      google::protobuf::RepeatedPtrField<Item>& items = items_(page_);
+      for (; at_ < items.size(); ++at_) {
+        const std::string& here = code_(items[at_]);
+        if (here == code) return &items[at_];
+        if (here > code) return nullptr;
+      }
+      if (done_) return nullptr;
+      Response next;
+      if (absl::Status status = storage_.Call(method_, request_, next); !status.ok()) {
+        return status;
+      }
+      page_ = std::move(next);
+      at_ = 0;
+      request_.set_page_token(page_.next_page_token());
+      done_ = request_.page_token().empty();
     }
   }
-  return absl::OkStatus();
+
+ private:
+  StorageClient& storage_;
+  Method method_;
+  Request request_;
+  Items items_;
+  Code code_;
+  Response page_;
+  int at_ = 0;
+  bool done_ = false;
+};
+
+const std::string& ReportCode(const v1::ReportRevision& r) { return r.key().department_code(); }
+const std::string& CardCode(const v1::ScoreCard& c) { return c.report().department_code(); }
+google::protobuf::RepeatedPtrField<v1::ReportRevision>& ReportsOf(v1::ListReportsResponse& page) {
+  return *page.mutable_reports();
+}
+google::protobuf::RepeatedPtrField<v1::ScoreCard>& CardsOf(v1::ListScoreCardsResponse& page) {
+  return *page.mutable_cards();
 }
 
-// Scores every one of `reports` under side.scheme as summary cards.
-absl::Status ScoreSide(ScoringClient& scoring, const std::vector<v1::ReportRevision>& reports,
-                       const std::vector<std::optional<v1::ReportRevision>>& priors, int streams,
-                       int max_message_bytes, Side& side) {
+using LastYear = Beside<v1::ListReportsRequest, v1::ListReportsResponse, v1::ReportRevision>;
+using StoredCards = Beside<v1::ListScoreCardsRequest, v1::ListScoreCardsResponse, v1::ScoreCard>;
+
+// What one page of the year is compared with: last year's reports where a
+// scheme reads them, the year's stored cards where they may serve as the
+// "before".
+struct Sources {
+  std::optional<LastYear> last_year;
+  std::optional<StoredCards> cards;
+};
+
+// Whether `card` is the year's stored card of `revision` as it stands,
+// scored under exactly `scheme`, and so may stand for scoring it again.
+bool FreshUnder(const v1::ScoreCard& card, const v1::ReportRevision& revision,
+                const v1::Scheme& scheme, const std::string& digest) {
+  const int64_t content =
+      revision.content_revision() > 0 ? revision.content_revision() : revision.revision();
+  return card.report().revision() >= content && card.scheme_id() == scheme.id() &&
+         card.scheme_version() == scheme.version() && card.scheme_sha256() == digest &&
+         report::UndeclaredFigures(card).empty();
+}
+
+// One page's cards on one side, by place in the page; a failure says why a
+// report has none.
+struct Side {
+  std::vector<std::optional<v1::ScoreCard>> cards;
+  std::vector<absl::Status> failures;
+};
+
+// Scores the page's reports that have no card yet under `scheme`, as
+// summary cards.
+void ScoreSide(ScoringClient& scoring, const v1::Scheme& scheme,
+               const google::protobuf::RepeatedPtrField<v1::ReportRevision>& reports,
+               const std::vector<std::optional<v1::ReportRevision>>& priors, int streams,
+               int max_message_bytes, Side& side) {
   std::vector<v1::ScoreRequest> requests;
   requests.reserve(reports.size());
-  const size_t scheme_bytes = side.scheme.ByteSizeLong() + 8;  // and its field's tag and length
-  for (size_t i = 0; i < reports.size(); ++i) {
-    if (!side.failures[i].ok()) continue;
+  const size_t scheme_bytes = scheme.ByteSizeLong() + 8;  // and its field's tag and length
+  for (int i = 0; i < reports.size(); ++i) {
+    if (!side.failures[i].ok() || side.cards[i]) continue;
     v1::ScoreRequest request;
     *request.mutable_report() = reports[i].report();
     request.set_report_revision(reports[i].revision());
@@ -159,224 +198,90 @@ absl::Status ScoreSide(ScoringClient& scoring, const std::vector<v1::ReportRevis
     }
     requests.push_back(std::move(request));
   }
+  if (requests.empty()) return;
   std::vector<v1::ScoreResponse> responses;
-  absl::Status stream = scoring.ScoreStreams(std::move(requests), streams, responses, &side.scheme);
+  absl::Status stream = scoring.ScoreStreams(std::move(requests), streams, responses, &scheme);
   for (v1::ScoreResponse& response : responses) {
     size_t i = 0;
-    if (!absl::SimpleAtoi(response.request_id(), &i) || i >= reports.size()) continue;
+    if (!absl::SimpleAtoi(response.request_id(), &i) || i >= side.cards.size()) continue;
     if (response.has_error()) {
       side.failures[i] = rpc::FromRpcStatusProto(response.error());
     } else if (std::vector<std::string> ids = report::UndeclaredFigures(response.card());
                !ids.empty()) {
       // Its scores under this table mean nothing.
       side.failures[i] = absl::FailedPreconditionError(report::FilledInForAnotherTable(
-          absl::StrCat(report::OneLine(side.scheme.id()), "@", side.scheme.version()), ids));
+          absl::StrCat(report::OneLine(scheme.id()), "@", scheme.version()), ids));
     } else {
       side.cards[i] = std::move(*response.mutable_card());
     }
   }
-  for (size_t i = 0; i < reports.size(); ++i) {
+  for (size_t i = 0; i < side.cards.size(); ++i) {
     if (side.failures[i].ok() && !side.cards[i]) {
       side.failures[i] =
           stream.ok() ? absl::InternalError("the stream ended without an answer") : stream;
     }
   }
-  return absl::OkStatus();
 }
 
-// 1 for the highest total; equal totals share a rank.
-std::vector<int> Ranks(const std::vector<mpq_class>& totals) {
-  std::vector<size_t> order(totals.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return totals[a] > totals[b]; });
-  std::vector<int> rank(totals.size());
-  for (size_t k = 0; k < order.size(); ++k) {
-    rank[order[k]] = k > 0 && totals[order[k]] == totals[order[k - 1]] ? rank[order[k - 1]]
-                                                                       : static_cast<int>(k) + 1;
+// The schemes compared and how: what every page is scored with.
+struct Plan {
+  v1::Scheme before, after;
+  std::string before_digest;  // report::SchemeDigest(before), to match stored cards
+  int streams = 4;
+  int max_message_bytes = 0;
+};
+
+// Scores one page of the year under both schemes (the before side from
+// the stored cards where they are fresh) and tallies it. An error is
+// storage-svc's, reading last year or the cards.
+absl::Status ComparePage(StorageClient& storage, ScoringClient& scoring, const Plan& plan,
+                         Sources& sources,
+                         const google::protobuf::RepeatedPtrField<v1::ReportRevision>& reports,
+                         WhatIfTally& tally) {
+  const size_t n = reports.size();
+  std::vector<std::optional<v1::ReportRevision>> priors(n);
+  Side before{std::vector<std::optional<v1::ScoreCard>>(n),
+              std::vector<absl::Status>(n, absl::OkStatus())};
+  for (size_t i = 0; i < n; ++i) {
+    if (sources.last_year) {
+      // Last year's latest revision if approved, else the one that counts
+      // (the latest approved, as FetchPrior says).
+      absl::StatusOr<v1::ReportRevision*> last =
+          sources.last_year->Find(reports[i].key().department_code());
+      if (!last.ok()) return last.status();
+      if (*last != nullptr && (*last)->status() == v1::REPORT_STATUS_APPROVED) {
+        priors[i] = std::move(**last);
+      } else if (*last != nullptr) {
+        auto prior = FetchPrior(storage, reports[i].key());
+        if (!prior.ok()) {
+          before.failures[i] = prior.status();
+        } else {
+          priors[i] = *std::move(prior);
+        }
+      }
+    }
+    if (sources.cards) {
+      absl::StatusOr<v1::ScoreCard*> card = sources.cards->Find(reports[i].key().department_code());
+      if (!card.ok()) return card.status();
+      if (*card && FreshUnder(**card, reports[i], plan.before, plan.before_digest)) {
+        before.cards[i] = std::move(**card);
+      }
+    }
   }
-  return rank;
-}
-
-wv1::SchemeUsed Used(const v1::Scheme& scheme) {
-  wv1::SchemeUsed used;
-  used.set_id(scheme.id());
-  used.set_version(scheme.version());
-  used.set_name(scheme.name());
-  return used;
-}
-
-void IndicatorNames(const v1::Indicator& indicator,
-                    std::vector<std::pair<std::string, std::string>>& out) {
-  out.emplace_back(indicator.id(), indicator.name());
-  for (const v1::Indicator& child : indicator.children()) IndicatorNames(child, out);
-}
-
-std::vector<wv1::GradeCount> Distribution(const v1::Scheme& scheme,
-                                          const std::vector<std::string>& grades) {
-  std::vector<wv1::GradeCount> out;
-  for (const v1::GradeBand& band : engine::GradeBandsOf(scheme)) {
-    wv1::GradeCount count;
-    count.set_grade(band.grade());
-    count.set_count(static_cast<int>(std::count(grades.begin(), grades.end(), band.grade())));
-    out.push_back(std::move(count));
-  }
-  return out;
-}
-
-// Everything the command shows, from the two sides' cards.
-wv1::WhatIf Compare(int year, const std::vector<v1::ReportRevision>& reports, const Side& before,
-                    const Side& after, const WhatIfArgs& args) {
-  wv1::WhatIf out;
-  out.set_fiscal_year(year);
-  *out.mutable_before() = Used(before.scheme);
-  *out.mutable_after() = Used(after.scheme);
-  std::vector<size_t> scored;
-  for (size_t i = 0; i < reports.size(); ++i) {
-    const absl::Status& failure = FailureOf(before, after, i);
+  Side after{std::vector<std::optional<v1::ScoreCard>>(n), before.failures};
+  std::vector<bool> stored(n);
+  for (size_t i = 0; i < n; ++i) stored[i] = before.cards[i].has_value();
+  ScoreSide(scoring, plan.before, reports, priors, plan.streams, plan.max_message_bytes, before);
+  ScoreSide(scoring, plan.after, reports, priors, plan.streams, plan.max_message_bytes, after);
+  for (size_t i = 0; i < n; ++i) {
+    const absl::Status& failure = !before.failures[i].ok() ? before.failures[i] : after.failures[i];
     if (!failure.ok()) {
-      wv1::Failure& f = *out.add_failures();
-      f.set_report(Ref(reports[i].key(), reports[i].revision()));
-      f.set_message(std::string(failure.message()));
-      continue;
-    }
-    scored.push_back(i);
-  }
-  const size_t n = scored.size();
-  out.set_reports(static_cast<int>(n));
-  std::vector<mpq_class> before_totals(n), after_totals(n);
-  std::vector<std::string> before_grades(n), after_grades(n);
-  mpq_class before_sum = 0, after_sum = 0;
-  for (size_t k = 0; k < n; ++k) {
-    const v1::ScoreCard& b = *before.cards[scored[k]];
-    const v1::ScoreCard& a = *after.cards[scored[k]];
-    before_totals[k] = Number(b.total_score());
-    after_totals[k] = Number(a.total_score());
-    before_grades[k] = b.grade();
-    after_grades[k] = a.grade();
-    before_sum += before_totals[k];
-    after_sum += after_totals[k];
-  }
-  if (n > 0) {
-    out.set_before_mean(report::FormatFixed(before_sum / static_cast<unsigned long>(n), 4));
-    out.set_after_mean(report::FormatFixed(after_sum / static_cast<unsigned long>(n), 4));
-  }
-  const std::vector<int> before_rank = Ranks(before_totals), after_rank = Ranks(after_totals);
-  std::map<std::pair<std::string, std::string>, int> transitions;
-  std::vector<wv1::Mover> movers(n);
-  int grade_changed = 0, rank_changed = 0;
-  for (size_t k = 0; k < n; ++k) {
-    const v1::ReportRevision& r = reports[scored[k]];
-    wv1::Mover& m = movers[k];
-    m.set_department_code(r.key().department_code());
-    m.set_department_name(r.report().identity().department_name());
-    m.set_revision(r.revision());
-    m.set_before_total(before.cards[scored[k]]->total_score());
-    m.set_after_total(after.cards[scored[k]]->total_score());
-    int decimals = std::max(after.scheme.score_decimals(), before.scheme.score_decimals());
-    std::string change = report::FormatFixed(after_totals[k] - before_totals[k], decimals);
-    m.set_change(after_totals[k] > before_totals[k] ? "+" + change : change);
-    m.set_before_grade(before_grades[k]);
-    m.set_after_grade(after_grades[k]);
-    m.set_before_rank(before_rank[k]);
-    m.set_after_rank(after_rank[k]);
-    if (before_grades[k] != after_grades[k]) {
-      ++grade_changed;
-      ++transitions[{before_grades[k], after_grades[k]}];
-    }
-    if (before_rank[k] != after_rank[k]) ++rank_changed;
-  }
-  out.set_grade_changed(grade_changed);
-  out.set_rank_changed(rank_changed);
-  std::vector<std::pair<std::pair<std::string, std::string>, int>> sorted(transitions.begin(),
-                                                                          transitions.end());
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  for (const auto& [grades, count] : sorted) {
-    wv1::GradeChange& change = *out.add_grade_changes();
-    change.set_from(grades.first);
-    change.set_to(grades.second);
-    change.set_count(count);
-  }
-  for (wv1::GradeCount& c : Distribution(before.scheme, before_grades)) {
-    *out.add_before_grades() = std::move(c);
-  }
-  for (wv1::GradeCount& c : Distribution(after.scheme, after_grades)) {
-    *out.add_after_grades() = std::move(c);
-  }
-  // The largest moves: by |change|, then by department code.
-  std::vector<size_t> order;
-  for (size_t k = 0; k < n; ++k) {
-    if (after_totals[k] != before_totals[k]) order.push_back(k);
-  }
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    mpq_class da = abs(after_totals[a] - before_totals[a]);
-    mpq_class db = abs(after_totals[b] - before_totals[b]);
-    if (da != db) return da > db;
-    return movers[a].department_code() < movers[b].department_code();
-  });
-  for (size_t k = 0; k < order.size() && static_cast<int>(k) < args.top; ++k) {
-    *out.add_largest() = movers[order[k]];
-  }
-  if (args.all) {
-    for (wv1::Mover& m : movers) *out.add_all() = std::move(m);
-  }
-  // Per indicator, the after scheme's first, then those only before.
-  std::vector<std::pair<std::string, std::string>> names;
-  for (const v1::Indicator& i : after.scheme.indicators()) IndicatorNames(i, names);
-  const size_t in_after = names.size();
-  std::vector<std::pair<std::string, std::string>> before_names;
-  for (const v1::Indicator& i : before.scheme.indicators()) IndicatorNames(i, before_names);
-  std::map<std::string, bool> before_ids;
-  for (const auto& [id, name] : before_names) {
-    before_ids[id] = true;
-    if (std::none_of(names.begin(), names.end(), [&](const auto& p) { return p.first == id; })) {
-      names.emplace_back(id, name);
+      tally.Fail(reports[i], failure);
+    } else {
+      tally.Add(reports[i], *before.cards[i], *after.cards[i], stored[i]);
     }
   }
-  // Each card lists its scheme's indicators in the same order: find an id's
-  // place once per side, and check it on each card.
-  auto places = [&](const Side& side) {
-    std::map<std::string, int> at;
-    for (size_t k = 0; k < n; ++k) {
-      const v1::ScoreCard& card = *side.cards[scored[k]];
-      for (int j = 0; j < card.indicators_size(); ++j) at.emplace(card.indicators(j).id(), j);
-      break;
-    }
-    return at;
-  };
-  const std::map<std::string, int> before_at = places(before), after_at = places(after);
-  auto score_of = [](const v1::ScoreCard& card, const std::map<std::string, int>& at,
-                     const std::string& id) -> mpq_class {
-    auto it = at.find(id);
-    if (it == at.end()) return 0;
-    if (it->second < card.indicators_size() && card.indicators(it->second).id() == id) {
-      return Number(card.indicators(it->second).score());
-    }
-    for (const v1::IndicatorResult& i : card.indicators()) {
-      if (i.id() == id) return Number(i.score());
-    }
-    return 0;
-  };
-  for (size_t j = 0; j < names.size(); ++j) {
-    const std::string& id = names[j].first;
-    mpq_class sum = 0;
-    int moved = 0;
-    for (size_t k = 0; k < n; ++k) {
-      mpq_class d = score_of(*after.cards[scored[k]], after_at, id) -
-                    score_of(*before.cards[scored[k]], before_at, id);
-      sum += d;
-      moved += d != 0;
-    }
-    wv1::IndicatorChange& change = *out.add_indicators();
-    change.set_id(id);
-    change.set_name(names[j].second);
-    change.set_mean_change(
-        report::FormatFixed(n > 0 ? mpq_class(sum / static_cast<unsigned long>(n)) : sum, 4));
-    change.set_moved(moved);
-    change.set_in_after(j < in_after);
-    change.set_in_before(before_ids.count(id) > 0);
-  }
-  return out;
+  return absl::OkStatus();
 }
 
 std::string Cited(const wv1::SchemeUsed& s) {
@@ -387,6 +292,10 @@ std::string Cited(const wv1::SchemeUsed& s) {
 void PrintTable(const wv1::WhatIf& w) {
   std::cout << w.fiscal_year() << ": " << w.reports() << " reports scored under "
             << Cited(w.before()) << " and " << Cited(w.after()) << "\n";
+  if (w.before_from_cards() > 0) {
+    std::cout << "(" << w.before_from_cards() << " of them under " << Cited(w.before())
+              << " from the year's stored cards, fresh)\n";
+  }
   if (w.reports() > 0) {
     std::cout << "mean total " << w.before_mean() << " → " << w.after_mean() << "; "
               << w.grade_changed() << " change grade, " << w.rank_changed() << " change rank\n";
@@ -514,6 +423,10 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
               << ": name a .csv, .xlsx, .html or .json file (the ending picks the format)\n";
     return kUsage;
   }
+  if (args.page_size < 1 || args.page_size > 1000) {
+    std::cerr << "jixiao: --page-size takes 1 to 1000 reports\n";
+    return kUsage;
+  }
   if (args.streams < 1 || args.streams > 64) {
     std::cerr << "jixiao: --streams takes 1 to 64\n";
     return kUsage;
@@ -533,52 +446,68 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
     against = *std::move(chosen);
   }
   StorageClient storage(global.client);
-  Side before, after;
+  Plan plan;
   {
     auto scheme = SideScheme(storage, args.year, against);
     if (!scheme.ok()) {
       return StorageError(global, args.against.empty() ? "the year's scheme" : "--against",
                           scheme.status());
     }
-    before.scheme = *std::move(scheme);
+    plan.before = *std::move(scheme);
     scheme = SideScheme(storage, args.year, *draft);
     if (!scheme.ok()) return StorageError(global, "--scheme", scheme.status());
-    after.scheme = *std::move(scheme);
+    plan.after = *std::move(scheme);
   }
+  plan.before_digest = report::SchemeDigest(plan.before);
+  plan.streams = args.streams;
+  plan.max_message_bytes = global.client.max_message_bytes;
+  Sources sources;
+  if (args.year - 1 >= report::kMinFiscalYear &&
+      (ReadsLastYear(plan.before) || ReadsLastYear(plan.after))) {
+    v1::ListReportsRequest last_year;
+    last_year.set_fiscal_year(args.year - 1);
+    last_year.set_view(v1::REPORT_VIEW_FIGURES);
+    last_year.set_page_size(args.page_size);
+    sources.last_year.emplace(storage, &Stub::ListReports, std::move(last_year), &ReportsOf,
+                              &ReportCode);
+  }
+  if (!args.rescore) {
+    v1::ListScoreCardsRequest cards;
+    cards.set_fiscal_year(args.year);
+    cards.set_page_size(args.page_size);
+    sources.cards.emplace(storage, &Stub::ListScoreCards, std::move(cards), &CardsOf, &CardCode);
+  }
+  ScoringClient scoring(global.client);
+  WhatIfTally tally(plan.before, plan.after);
+  // The year a page at a time: read, scored both ways, tallied, dropped.
   v1::ListReportsRequest list;
   list.set_fiscal_year(args.year);
   list.set_view(v1::REPORT_VIEW_FIGURES);  // what scoring reads, without the narrative
-  list.set_page_size(1000);
-  std::vector<v1::ReportRevision> reports;
-  absl::StatusOr<std::string> read = ReadPages(
-      storage, &Stub::ListReports, list, /*all=*/true, [&](v1::ListReportsResponse& page) {
-        for (v1::ReportRevision& r : *page.mutable_reports()) reports.push_back(std::move(r));
-      });
-  if (!read.ok()) return StorageError(global, "whatif", read.status());
-  // Last year's reports, for schemes that read them.
-  std::vector<std::optional<v1::ReportRevision>> priors(reports.size());
-  std::vector<absl::Status> failures(reports.size(), absl::OkStatus());
-  if (ReadsLastYear(before.scheme) || ReadsLastYear(after.scheme)) {
-    absl::Status status = ReadPriors(storage, args.year, reports, priors, failures);
-    if (!status.ok()) return StorageError(global, "whatif: last year's reports", status);
-  }
-  before.failures = after.failures = std::move(failures);
-  before.cards.resize(reports.size());
-  after.cards.resize(reports.size());
-  ScoringClient scoring(global.client);
-  const int limit = global.client.max_message_bytes;
-  (void)ScoreSide(scoring, reports, priors, args.streams, limit, before);
-  (void)ScoreSide(scoring, reports, priors, args.streams, limit, after);
-  WhatIfArgs compared = args;
-  compared.all = args.all || !args.out.empty();  // a file lists every department
-  wv1::WhatIf result = Compare(args.year, reports, before, after, compared);
+  list.set_page_size(args.page_size);
+  int listed = 0;
+  absl::Status unreachable;  // scoring-svc's, where it answered nothing
+  do {
+    v1::ListReportsResponse page;
+    if (absl::Status status = storage.Call(&Stub::ListReports, list, page); !status.ok()) {
+      return StorageError(global, "whatif", status);
+    }
+    if (absl::Status status = ComparePage(storage, scoring, plan, sources, page.reports(), tally);
+        !status.ok()) {
+      return StorageError(global, "whatif: last year's reports or the year's cards", status);
+    }
+    listed += page.reports_size();
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty());
+  const bool all = args.all || !args.out.empty();  // a file lists every department
+  wv1::WhatIf result = tally.Result(args.year, args.top, all);
   // Nothing compared and scoring-svc unreachable: one error, no empty result.
-  if (result.reports() == 0 && !reports.empty()) {
-    for (size_t i = 0; i < reports.size(); ++i) {
-      const absl::Status& f = FailureOf(before, after, i);
-      if (absl::IsUnavailable(f) || absl::IsDeadlineExceeded(f)) {
-        PrintError("whatif", f, global.client.scoring, "--scoring or JIXIAO_SCORING");
-        return ExitCodeFor(f);
+  if (result.reports() == 0 && listed > 0) {
+    for (const wv1::Failure& f : result.failures()) {
+      if (f.code() == static_cast<int>(absl::StatusCode::kUnavailable) ||
+          f.code() == static_cast<int>(absl::StatusCode::kDeadlineExceeded)) {
+        const absl::Status status(static_cast<absl::StatusCode>(f.code()), f.message());
+        PrintError("whatif", status, global.client.scoring, "--scoring or JIXIAO_SCORING");
+        return ExitCodeFor(status);
       }
     }
   }
@@ -592,10 +521,8 @@ int Run(const GlobalOptions& global, const WhatIfArgs& args) {
     PrintTable(result);
   }
   if (result.failures_size() > 0) {
-    for (size_t i = 0; i < reports.size(); ++i) {
-      const absl::Status& f = FailureOf(before, after, i);
-      if (!f.ok()) return ExitCodeFor(f);
-    }
+    const wv1::Failure& first = result.failures(0);
+    return ExitCodeFor(absl::Status(static_cast<absl::StatusCode>(first.code()), "not compared"));
   }
   return kOk;
 }
@@ -620,6 +547,12 @@ CommandRun Define(CLI::App& command) {
                      ".csv (one row a department), .xlsx (a sheet each for the moves, grade "
                      "changes, distributions and indicators), .html (one self-contained page) "
                      "or .json");
+  command.add_flag("--rescore", args->rescore,
+                   "score the year's own scheme afresh too, instead of taking the year's stored "
+                   "cards where they are of the report as it stands and of that exact scheme");
+  command.add_option("--page-size", args->page_size,
+                     "reports read, scored and tallied at a time, 1 to 1000 (default 500): the "
+                     "memory held besides each report's move");
   command.add_option("--streams", args->streams,
                      "ScoreStream calls at once, each to the next scoring-svc replica (default 4)");
   return [args](const GlobalOptions& global) { return Run(global, *args); };
