@@ -68,6 +68,7 @@ struct LoadOptions {
   int group = 1;                   // rocksdb-put: reports per synced batch, from one thread
   uint64_t seed = 1;
   int inconsistent_per_mille = 50;
+  int fiscal_year = 0;  // of every generated report; 0: drawn from 2015–2025
   std::string dir;  // rocksdb-put
   pid_t watch_pid = 0;
   std::string name;  // on the summary line; default: the command
@@ -690,6 +691,35 @@ const std::vector<LoadCommand>& Commands() {
                           std::function<grpc::Status(const v1::ListReportsResponse&)>(FullPage));
          });
        }},
+      // What-if's baseline: the year read as what-if reads it, and nothing
+      // done with it.
+      {"read-year",
+       "StorageService.ListReports of every report of --year, view FIGURES, 500 a page, as "
+       "jixiao whatif reads it; --requests is ignored, the count is the year's",
+       kTarget,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         auto stub = v1::StorageService::NewStub(s.channel());
+         v1::ListReportsRequest request;
+         request.set_fiscal_year(s.options.fiscal_year);
+         request.set_view(v1::REPORT_VIEW_FIGURES);
+         request.set_page_size(500);
+         RunSummary summary;
+         const int64_t cpu_start = CpuNs(CLOCK_PROCESS_CPUTIME_ID);
+         const Clock::time_point start = Clock::now();
+         do {
+           grpc::ClientContext context;
+           v1::ListReportsResponse page;
+           grpc::Status status = stub->ListReports(&context, request, &page);
+           if (!status.ok()) {
+             return absl::UnavailableError(absl::StrCat("ListReports: ", status.error_message()));
+           }
+           summary.requests += page.reports_size();
+           request.set_page_token(page.next_page_token());
+         } while (!request.page_token().empty());
+         summary.seconds = Nanoseconds(Clock::now() - start) / 1e9;
+         summary.client_cpu_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
+         return summary;
+       }},
       // Baseline: synced puts of the same serialized reports, straight into
       // RocksDB, from as many threads as the service has clients.
       {"rocksdb-put", "synced RocksDB puts of the same bytes in --dir: the storage baseline",
@@ -761,6 +791,7 @@ int Run(const LoadCommand& command, const LoadOptions& options, bool json) {
   GeneratorOptions generator_options;
   generator_options.seed = options.seed;
   generator_options.inconsistent_per_mille = options.inconsistent_per_mille;
+  generator_options.fiscal_year = options.fiscal_year;
   ReportGenerator generator(generator_options);
   ProcessWatch watch(options.watch_pid);
   Session session(options, generator, watch);
@@ -850,6 +881,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     sub->add_option("--offset", options.offset, "index of the first generated report");
     sub->add_option("--seed", options.seed, "generator seed")->capture_default_str();
+    sub->add_option("--year", options.fiscal_year,
+                    "the fiscal year of every generated report (default: each drawn from "
+                    "2015-2025); read-year: the year read");
     sub->add_option("--inconsistent-per-mille", options.inconsistent_per_mille,
                     "generated reports with a contradicted rate, per 1000")
         ->capture_default_str();

@@ -251,7 +251,9 @@ v1::Report ReportGenerator::Report(uint64_t index) const {
   std::string body = Pick(identity_random, kBodies);
   identity.set_department_code(absl::StrFormat("SYN-%010d", index));
   identity.set_department_name(absl::StrCat("深圳市", district, body));
-  identity.set_fiscal_year(static_cast<int32_t>(identity_random.Between(2015, 2025)));
+  const int64_t drawn_year = identity_random.Between(2015, 2025);  // drawn either way
+  identity.set_fiscal_year(
+      static_cast<int32_t>(options_.fiscal_year > 0 ? options_.fiscal_year : drawn_year));
   identity.set_legal_representative(
       absl::StrCat(Pick(identity_random, kSurnames), Pick(identity_random, kGivenNames)));
   identity.set_submitter(

@@ -30,6 +30,7 @@ struct GeneratorOptions {
   uint64_t seed = 1;
   int profiles = 64;                // distinct sets of figures
   int inconsistent_per_mille = 50;  // reports with a contradicted rate, per 1000
+  int fiscal_year = 0;              // every report's; 0: each drawn from 2015–2025
 };
 
 class ReportGenerator {

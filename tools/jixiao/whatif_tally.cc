@@ -144,9 +144,20 @@ void WhatIfTally::Add(const v1::ReportRevision& revision, const v1::ScoreCard& b
     return;
   }
   from_cards_ += stored;
+  const std::string& code = revision.key().department_code();
+  const std::string& name = revision.report().identity().department_name();
   Move& move = moves_.emplace_back();
-  move.code = revision.key().department_code();
-  move.name = revision.report().identity().department_name();
+  // Codes and names are far shorter (report::CheckReport bounds them).
+  move.code_size = static_cast<uint16_t>(std::min<size_t>(code.size(), UINT16_MAX));
+  move.name_size = static_cast<uint16_t>(std::min<size_t>(name.size(), UINT16_MAX));
+  const size_t size = size_t{move.code_size} + move.name_size;
+  if (text_.empty() || text_.back().size() + size > text_.back().capacity()) {
+    text_.emplace_back().reserve(std::max(kTextChunk, size));
+  }
+  std::string& chunk = text_.back();
+  move.chunk = static_cast<uint32_t>(text_.size() - 1);
+  move.text_at = static_cast<uint32_t>(chunk.size());
+  chunk.append(code, 0, move.code_size).append(name, 0, move.name_size);
   move.revision = revision.revision();
   move.before = *before_total;
   move.after = *after_total;
@@ -168,8 +179,8 @@ void WhatIfTally::Fail(const v1::ReportRevision& revision, const absl::Status& w
 
 wv1::Mover WhatIfTally::MoverOf(const Move& move, int before_rank, int after_rank) const {
   wv1::Mover m;
-  m.set_department_code(move.code);
-  m.set_department_name(move.name);
+  m.set_department_code(std::string(CodeOf(move)));
+  m.set_department_name(std::string(NameOf(move)));
   m.set_revision(move.revision);
   m.set_before_total(Text(move.before, before_.score_decimals()));
   m.set_after_total(Text(move.after, after_.score_decimals()));
@@ -262,7 +273,7 @@ wv1::WhatIf WhatIfTally::Result(int fiscal_year, int top, bool all) const {
   std::partial_sort(order.begin(), order.begin() + shown, order.end(), [&](uint32_t a, uint32_t b) {
     const absl::int128 da = size_of(a), db = size_of(b);
     if (da != db) return da > db;
-    return moves_[a].code < moves_[b].code;
+    return CodeOf(moves_[a]) < CodeOf(moves_[b]);
   });
   for (size_t k = 0; k < shown; ++k) {
     *out.add_largest() = MoverOf(moves_[order[k]], before_rank[order[k]], after_rank[order[k]]);

@@ -8,6 +8,7 @@
 #define JIXIAO_TOOLS_JIXIAO_WHATIF_TALLY_H_
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,12 +48,14 @@ class WhatIfTally {
 
  private:
   static constexpr uint8_t kNoGrade = 255;
+  static constexpr size_t kTextChunk = size_t{1} << 20;
 
+  // 40 bytes, and its department's code and name in text_.
   struct Move {
-    std::string code;
-    std::string name;
     int64_t revision = 0;
-    int64_t before = 0, after = 0;                            // totals, in millionths
+    int64_t before = 0, after = 0;    // totals, in millionths
+    uint32_t chunk = 0, text_at = 0;  // code, then name, in text_[chunk] from text_at
+    uint16_t code_size = 0, name_size = 0;
     uint8_t before_grade = kNoGrade, after_grade = kNoGrade;  // into the side's bands
   };
   struct Indicator {
@@ -69,11 +72,22 @@ class WhatIfTally {
   static int64_t ScoreOn(const v1::ScoreCard& card, const std::string& id, int& at);
   static uint8_t GradeIndex(const std::vector<v1::GradeBand>& bands, const std::string& grade);
   whatif::v1::Mover MoverOf(const Move& move, int before_rank, int after_rank) const;
+  absl::string_view CodeOf(const Move& move) const {
+    return absl::string_view(text_[move.chunk]).substr(move.text_at, move.code_size);
+  }
+  absl::string_view NameOf(const Move& move) const {
+    return absl::string_view(text_[move.chunk])
+        .substr(move.text_at + move.code_size, move.name_size);
+  }
 
   const v1::Scheme& before_;
   const v1::Scheme& after_;
   std::vector<v1::GradeBand> before_bands_, after_bands_;
-  std::vector<Move> moves_;
+  // Both grow in blocks that are never moved or freed while the year is
+  // read: growing by doubling would leave the old copies behind as
+  // memory the allocator holds.
+  std::deque<Move> moves_;
+  std::vector<std::string> text_;      // every move's code and name, in chunks of kTextChunk
   std::vector<Indicator> indicators_;  // the after scheme's, then those only before
   std::vector<whatif::v1::Failure> failures_;
   int from_cards_ = 0;
