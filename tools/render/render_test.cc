@@ -192,6 +192,10 @@ TEST(RenderReport, HtmlIsSelfContainedAndEscaped) {
   EXPECT_THAT(html, Not(HasSubstr("<script")));
   EXPECT_THAT(html, Not(HasSubstr("<img")));
   EXPECT_THAT(html, HasSubstr("&lt;script&gt;"));
+  // And were anything to slip through, the page's policy runs no script and
+  // fetches nothing.
+  EXPECT_THAT(html, HasSubstr("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+                              "'none'; style-src 'unsafe-inline'; img-src data:\">"));
   // Nothing to fetch: the only URL is the SVG namespace.
   std::string without_namespace =
       absl::StrReplaceAll(html, {{"xmlns=\"http://www.w3.org/2000/svg\"", ""}});
