@@ -252,6 +252,9 @@ TEST_F(WhatIf, FreshStoredCardsStandForTheBeforeSide) {
     EXPECT_EQ(with_cards.indicators(i).mean_change(), rescored.indicators(i).mean_change());
   }
   EXPECT_EQ(Cli({"whatif", "--year", "2019", "--scheme", draft, "--page-size", "0"}).exit_code, 2);
+  CommandResult unnamed = Cli({"whatif", "--year", "2019", "--scheme", draft, "--out", ""});
+  EXPECT_EQ(unnamed.exit_code, 2);  // not taken for no --out at all
+  EXPECT_THAT(unnamed.err, HasSubstr("--out: needs a name"));
 }
 
 // A scheme that reads last year's report scores each report with its

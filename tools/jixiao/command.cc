@@ -7,6 +7,12 @@
 
 namespace jixiao::cli {
 
+const CLI::Validator kNamesAPath(
+    [](std::string& value) {
+      return value.empty() ? std::string("needs a name, not an empty string") : std::string();
+    },
+    "PATH");
+
 CommandRun AddCommands(CLI::App& parent, absl::Span<const Command* const> commands) {
   std::vector<std::pair<const CLI::App*, CommandRun>> defined;
   for (const Command* command : commands) {

@@ -57,6 +57,10 @@ struct Command {
 // maximum) must be made on `parent` before this is called.
 CommandRun AddCommands(CLI::App& parent, absl::Span<const Command* const> commands);
 
+// A CLI11 check for an option naming a file or directory: an empty name
+// ("--out ''") is refused rather than taken as no option at all.
+extern const CLI::Validator kNamesAPath;
+
 }  // namespace jixiao::cli
 
 #endif  // JIXIAO_TOOLS_JIXIAO_COMMAND_H_

@@ -97,8 +97,10 @@ CommandRun Define(CLI::App& command) {
                      "--storage); default, with --year and --storage: the year's scheme");
   command.add_option("--department", args->department, "department code to fill in");
   command.add_option("--year", args->year, "fiscal year to fill in")->check(CLI::Range(2000, 2100));
-  command.add_option("--out,-o", args->out,
-                     "the workbook to write (default DEPT-YEAR.xlsx, or SCHEME-form.xlsx)");
+  command
+      .add_option("--out,-o", args->out,
+                  "the workbook to write (default DEPT-YEAR.xlsx, or SCHEME-form.xlsx)")
+      ->check(kNamesAPath);
   return [args](const GlobalOptions& global) { return Run(global, *args); };
 }
 

@@ -470,10 +470,13 @@ CommandRun Define(CLI::App& command) {
   command.add_flag("--accept-inferred", args->accept_inferred,
                    "keep what is implied, not stated (counted tasks, checklist answers "
                    "with their evidence) in the draft");
-  command.add_option("--out", args->out,
-                     "write the draft report JSON here (a form's report JSON goes to standard "
-                     "output without it); never the document itself");
-  command.add_option("--out-dir", args->out_dir, "with --dir: write each draft here, as NAME.json");
+  command
+      .add_option("--out", args->out,
+                  "write the draft report JSON here (a form's report JSON goes to standard "
+                  "output without it); never the document itself")
+      ->check(kNamesAPath);
+  command.add_option("--out-dir", args->out_dir, "with --dir: write each draft here, as NAME.json")
+      ->check(kNamesAPath);
   command.add_flag("--text", args->text,
                    "print the document's text as converted, with the line numbers that "
                    "provenance refers to, and stop");

@@ -128,7 +128,9 @@ int Run(const GlobalOptions& global, const SiteArgs& args) {
 CommandRun Define(CLI::App& command) {
   auto args = std::make_shared<SiteArgs>();
   command.add_option("--year", args->year, "fiscal year")->required();
-  command.add_option("--out", args->out, "the directory to write the site into")->required();
+  command.add_option("--out", args->out, "the directory to write the site into")
+      ->required()
+      ->check(kNamesAPath);
   command.add_option("--templates", args->templates,
                      "a directory of templates to use in place of the built-in ones");
   command.add_flag("--pdf", args->pdf,

@@ -85,7 +85,8 @@ CommandRun Define(CLI::App& command) {
       ->required();
   command.add_option("--department", args->department, "department code to fill in");
   command.add_option("--year", args->year, "fiscal year to fill in")->check(CLI::Range(2000, 2100));
-  command.add_option("--out", args->out, "write to this file instead of standard output");
+  command.add_option("--out", args->out, "write to this file instead of standard output")
+      ->check(kNamesAPath);
   return [args](const GlobalOptions& global) { return Run(global, *args); };
 }
 

@@ -542,11 +542,13 @@ CommandRun Define(CLI::App& command) {
   command.add_option("--top", args->top,
                      "how many of the largest score changes to list (default 10)");
   command.add_flag("--all", args->all, "with --output json, every department's move as well");
-  command.add_option("--out", args->out,
-                     "also write the whole answer, every department's move included, to FILE: "
-                     ".csv (one row a department), .xlsx (a sheet each for the moves, grade "
-                     "changes, distributions and indicators), .html (one self-contained page) "
-                     "or .json");
+  command
+      .add_option("--out", args->out,
+                  "also write the whole answer, every department's move included, to FILE: "
+                  ".csv (one row a department), .xlsx (a sheet each for the moves, grade "
+                  "changes, distributions and indicators), .html (one self-contained page) "
+                  "or .json")
+      ->check(kNamesAPath);
   command.add_flag("--rescore", args->rescore,
                    "score the year's own scheme afresh too, instead of taking the year's stored "
                    "cards where they are of the report as it stands and of that exact scheme");
