@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/report/decimal.h"
+#include "scoring-svc/engine/measures.h"
 
 namespace jixiao::engine {
 namespace {
@@ -15,14 +16,6 @@ int DisplayDecimals(const std::vector<FormulaInput>& inputs) {
     if (parsed.ok()) decimals = std::max(decimals, parsed->decimals);
   }
   return decimals;
-}
-
-std::string Inputs(const std::vector<FormulaInput>& inputs) {
-  std::vector<std::string> parts;
-  for (const FormulaInput& input : inputs) {
-    parts.push_back(absl::StrCat(input.path, " = ", input.value.empty() ? "缺失" : input.value));
-  }
-  return absl::StrJoin(parts, "，");
 }
 
 // Whether some values within the two ranges satisfy the comparison.
@@ -101,7 +94,7 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
     finding.set_message(absl::StrCat(
         check.proto->name(), "：核对未通过，", left_formula, " 为 ",
         report::WithUnit(left_text, check.unit),
-        left_is_a_figure ? "" : absl::StrCat("（", Inputs(left_inputs), "）"), "，",
+        left_is_a_figure ? "" : absl::StrCat("（", DescribeInputs(scheme, left_inputs), "）"), "，",
         check.proto->right(), " 为 ", report::WithUnit(right_text, check.unit), "，",
         check.proto->comparison() == v1::COMPARISON_AT_MOST ||
                 check.proto->comparison() == v1::COMPARISON_AT_LEAST
@@ -109,8 +102,13 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
             : absl::StrCat("相差 ",
                            report::WithUnit(report::FormatFixed(difference, decimals), check.unit),
                            "，超出舍入误差范围")));
-    finding.set_declared(right_text);
-    finding.set_computed(left_text);
+    // A formula against a figure: the figure is what was declared, the
+    // formula's value what it computes. Two figures: neither is computed,
+    // and the message gives both.
+    if (!left_is_a_figure) {
+      finding.set_declared(right_text);
+      finding.set_computed(left_text);
+    }
     finding.set_tolerance(absl::StrCat("左边应在 ", DescribeRange(*left.value, decimals + 1),
                                        " 内，右边代表 ",
                                        DescribeRange(*right.value, decimals + 1)));

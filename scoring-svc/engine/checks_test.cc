@@ -83,7 +83,9 @@ TEST(Checks, AValueIsGivenWithoutAUnitWhereItsFormulaScalesIt) {
   ASSERT_NE(scheme, nullptr);
   const std::string failed = Failed(*scheme, "90", "100");
   EXPECT_THAT(failed, HasSubstr(" 为 90（"));
-  EXPECT_THAT(failed, Not(HasSubstr("万元")));
+  // The formula's value has no unit; its inputs keep theirs.
+  EXPECT_THAT(failed, HasSubstr("procurement.actual = 90 万元，procurement.budget = 100 万元）"));
+  EXPECT_THAT(failed, HasSubstr("，相差 40，"));
 }
 
 TEST(Checks, AnUnknownComparisonIsRefused) {

@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/report/decimal.h"
+#include "scoring-svc/engine/engine.h"
 
 namespace jixiao::engine {
 namespace {
@@ -227,21 +229,17 @@ class MeasureEvaluator {
     std::string tolerance = absl::StrCat(
         "申报值 ", out.declared_text, " 代表 ", DescribeRange(declared, range_decimals),
         "；按构成数据（含其舍入误差）计算应在 ", DescribeRange(computed, range_decimals), " 内");
-    std::vector<std::string> inputs;
-    for (const FormulaInput& input : out.inputs) {
-      inputs.push_back(absl::StrCat(input.path, " = ", input.value.empty() ? "缺失" : input.value));
-    }
+    const std::string inputs = DescribeInputs(scheme_, out.inputs);
     if (inherited) {
-      finding.set_message(absl::StrCat(
-          m.proto->name(), " 申报 ", report::WithUnit(out.declared_text, unit),
-          "，系由与构成数据不符的申报值算得；按核实后的数据应为 ",
-          report::WithUnit(computed_text, unit), "（", absl::StrJoin(inputs, "，"), "）"));
-    } else {
       finding.set_message(absl::StrCat(m.proto->name(), " 申报 ",
                                        report::WithUnit(out.declared_text, unit),
-                                       "，与构成数据不符：按 ", m.proto->formula(), " 计算为 ",
-                                       report::WithUnit(computed_text, unit), "（",
-                                       absl::StrJoin(inputs, "，"), "），超出舍入误差范围"));
+                                       "，系由与构成数据不符的申报值算得；按核实后的数据应为 ",
+                                       report::WithUnit(computed_text, unit), "（", inputs, "）"));
+    } else {
+      finding.set_message(absl::StrCat(
+          m.proto->name(), " 申报 ", report::WithUnit(out.declared_text, unit),
+          "，与构成数据不符：按 ", m.proto->formula(), " 计算为 ",
+          report::WithUnit(computed_text, unit), "（", inputs, "），超出舍入误差范围"));
     }
     finding.set_declared(out.declared_text);
     finding.set_computed(computed_text);
@@ -307,6 +305,26 @@ v1::MeasureResult ToMeasureResult(const CompiledMeasure& measure, const MeasureV
   }
   result.set_explanation(values.explanation);
   return result;
+}
+
+std::string DescribeInputs(const SchemeParts& scheme, const std::vector<FormulaInput>& inputs) {
+  std::vector<std::string> parts;
+  for (const FormulaInput& input : inputs) {
+    if (input.value.empty()) {
+      parts.push_back(absl::StrCat(input.path, " = 缺失"));
+      continue;
+    }
+    std::string unit;
+    if (absl::string_view id = input.path; absl::ConsumePrefix(&id, "@")) {
+      for (const CompiledMeasure& m : scheme.measures) {
+        if (m.proto->id() == id) unit = m.proto->unit();
+      }
+    } else {
+      unit = FigureUnit(scheme.proto, input.path);
+    }
+    parts.push_back(absl::StrCat(input.path, " = ", report::WithUnit(input.value, unit)));
+  }
+  return absl::StrJoin(parts, "，");
 }
 
 }  // namespace jixiao::engine

@@ -212,7 +212,7 @@ TEST(RenderReport, MissingFiguresAreMarked) {
   report.mutable_procurement()->mutable_budget()->set_value("100");
   std::string markdown =
       RenderReport(report, Score(report), Default(), Format::kMarkdown, Templates::BuiltIn());
-  EXPECT_THAT(markdown, HasSubstr("政府采购预算金额为 100 万元，实际政府采购金额为 （未填报）"));
+  EXPECT_THAT(markdown, HasSubstr("政府采购预算金额为 100 万元，实际政府采购金额为（未填报）"));
   // A sentence with some of its figures prints each missing one in place; a
   // sentence with none of them is "（未填报）" in its place, the same way as
   // a section left empty.
@@ -221,16 +221,38 @@ TEST(RenderReport, MissingFiguresAreMarked) {
   EXPECT_THAT(markdown, HasSubstr("##### （1）“三公”经费控制率\n\n（未填报）\n"));
   EXPECT_THAT(markdown, HasSubstr("第三季度：（未填报）；"));
   EXPECT_THAT(markdown, HasSubstr("部门自评得分（未填报）。"));
-  EXPECT_THAT(markdown, Not(HasSubstr("部门预算收入 （未填报）")));
+  EXPECT_THAT(markdown, Not(HasSubstr("部门预算收入（未填报）")));
+  EXPECT_THAT(markdown, Not(HasSubstr("为 （未填报）")));  // no space before a figure not given
   report.mutable_budget()->mutable_income()->set_value("500");
   markdown =
       RenderReport(report, Score(report), Default(), Format::kMarkdown, Templates::BuiltIn());
   EXPECT_THAT(
       markdown,
       HasSubstr(
-          "预算情况：2020 年我单位部门预算收入 500 万元，其中一般公共预算拨款收入 （未填报）；"));
+          "预算情况：2020 年我单位部门预算收入 500 万元，其中一般公共预算拨款收入（未填报）；"));
   EXPECT_EQ(SelfReference("某某委员会"), "我单位");
   EXPECT_EQ(SelfReference("深圳市龙华区政务服务数据管理局"), "我局");
+}
+
+TEST(RenderReport, EveryContradictedRateIsFlaggedWhereItIsPrintedAndItsFormulaIsInWords) {
+  // The seed's first quarter with an execution rate its progress does not give.
+  v1::Report report = Seed();
+  report.mutable_quarterly()->mutable_q1()->mutable_declared_execution_rate()->set_value("130.00");
+  const std::string markdown =
+      RenderReport(report, Score(report), Default(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(markdown,
+              HasSubstr("则一季度执行率为 120.08%（申报为执行率 130.00%，与构成数据不符）"));
+  // Its finding and the year's mean's give their formulas in words, each
+  // input with its unit.
+  EXPECT_THAT(
+      markdown,
+      HasSubstr(
+          "按第一季度资金支出进度 ÷ 25 × 100% 计算为 120.08%（第一季度资金支出进度 = 30.02%）"));
+  EXPECT_THAT(markdown, HasSubstr("按（第一季度预算执行率、第二季度预算执行率、第三季度预算执行率、"
+                                  "第四季度预算执行率）的平均值计算为"));
+  EXPECT_THAT(markdown, HasSubstr("二季度累计支出数 = 10,442 万元"));
+  EXPECT_THAT(markdown, Not(HasSubstr("mean(")));
+  EXPECT_THAT(markdown, Not(HasSubstr("* 100")));
 }
 
 TEST(RenderReport, ADeclaredRateLeftUncheckableIsPrintedAsNotTaken) {

@@ -530,6 +530,10 @@ std::string RenderReport(const v1::Report& report, const v1::ScoreCard& card,
   // report can become markup; the charts are the only raw HTML.
   const std::string& set = scheme.document_templates();
   std::string markdown = Mustache(templates.Get("report.md.mustache", set), view, html);
+  // A set spaces each figure off from the words before it ("收入 23,604.86
+  // 万元"); a figure not given needs no such space ("收入（未填报）").
+  static const RE2 spaced_missing(absl::StrCat(R"(([^\s|]) )", kMissing));
+  RE2::GlobalReplace(&markdown, spaced_missing, "\\1（未填报）");
   if (!html) return OneBlankLine(markdown);
   view["body"] = MarkdownToHtml(markdown);
   return Mustache(templates.Get("report.html.mustache", set), view, true);

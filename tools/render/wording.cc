@@ -4,7 +4,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "re2/re2.h"
@@ -57,7 +59,26 @@ std::string Wording::NameOf(const std::string& id) const {
   return prior ? "上年" + name : name;
 }
 
-std::string Wording::Words(const std::string& text) const {
+std::string Wording::Words(const std::string& raw) const {
+  // A formula's functions in words: mean(a, b) is （a、b）的平均值, and so on
+  // (innermost first, for nested calls).
+  static const RE2 call(R"((\b(mean|sum|min|max)\(([^()]*)\)))");
+  std::string text = raw;
+  for (int round = 0; round < 8; ++round) {
+    re2::StringPiece whole, function, arguments;
+    if (!RE2::PartialMatch(text, call, &whole, &function, &arguments)) break;
+    const char* what = function == "mean"  ? "的平均值"
+                       : function == "sum" ? "之和"
+                       : function == "min" ? "中的最小值"
+                                           : "中的最大值";
+    const std::string words =
+        absl::StrCat("（",
+                     absl::StrReplaceAll(absl::string_view(arguments.data(), arguments.size()),
+                                         {{", ", "、"}, {",", "、"}}),
+                     "）", what);
+    const size_t begin = whole.data() - text.data();
+    text.replace(begin, whole.size(), words);
+  }
   // Ids and paths: lower-case words joined by '.', '_' or '-', some with '@'.
   static const RE2 token(R"(@?[a-z][a-z0-9_]*(?:[.-][a-z0-9_]+)*)");
   std::string out;
@@ -76,13 +97,31 @@ std::string Wording::Words(const std::string& text) const {
       continue;
     }
     out += name;
-    // An operator after a named operand is a formula's: in words.
-    for (const auto& [op, words] : {std::pair<const char*, const char*>{" * 100", " × 100%"},
-                                    {" / ", " ÷ "},
-                                    {" * ", " × "}}) {
-      if (absl::string_view(text).substr(at).substr(0, strlen(op)) == op) {
+    // An operator after a named operand is a formula's: in words, and so
+    // are those that follow it after a number ("÷ 25 × 100%").
+    static const RE2 number(R"(([0-9]+(?:\.[0-9]+)?))");
+    for (bool more = true; more;) {
+      more = false;
+      for (const auto& [op, words] : {std::pair<const char*, const char*>{" * 100", " × 100%"},
+                                      {" / ", " ÷ "},
+                                      {" * ", " × "},
+                                      {" + ", " + "},
+                                      {" - ", " − "}}) {
+        absl::string_view rest = absl::string_view(text).substr(at);
+        if (rest.substr(0, strlen(op)) != op) continue;
+        // " * 100" ends the formula's multiplication by a hundred only where
+        // no digit follows (not " * 1000").
+        if (op == std::string(" * 100") && rest.size() > 6 && absl::ascii_isdigit(rest[6]))
+          continue;
         out += words;
         at += strlen(op);
+        re2::StringPiece operand(text.data() + at, text.size() - at);
+        std::string digits;
+        if (RE2::Consume(&operand, number, &digits)) {
+          out += digits;
+          at += digits.size();
+          more = true;
+        }
         break;
       }
     }
