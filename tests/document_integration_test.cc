@@ -114,7 +114,7 @@ TEST_F(Documents, SummaryRanksStoredReportsWithTies) {
   ASSERT_EQ(lines.size(), 6u) << csv.out;  // header and five 2019 reports
   EXPECT_EQ(lines[0],
             "名次,部门编码,部门名称,类别,得分,等级,自评得分,差额,部门决策,部门管理,部门绩效,错误,"
-            "警告,提示,错误事项,状态,评分所依据版本,评分时间（北京时间）,备注");
+            "警告,提示,错误事项,状态,评分所依据的修订版本,评分时间（北京时间）,备注");
   // A1 and A2 executed all their procurement: tied first.
   EXPECT_THAT(lines[1], ::testing::StartsWith("1,A1,部门A1,,98.21,优,97.89,-0.32,"));
   EXPECT_THAT(lines[2], ::testing::StartsWith("1,A2,部门A2,,98.21,优,"));

@@ -229,7 +229,7 @@ void CompareSelfEvaluation(const v1::Report& report, const SchemeParts& scheme, 
     if (total.ok() && computed.ok() && total->value != computed->value) {
       v1::Finding& finding = AddFinding(
           findings, v1::SEVERITY_INFO, "self_score_differs", "total", "self_evaluation.total",
-          absl::StrCat("自评得分 ", self.total().value(), " 与按指标体系 ", scheme.proto.id(),
+          absl::StrCat("自评得分 ", self.total().value(), " 与按 ", scheme.proto.id(),
                        " 计算的得分 ", card.total_score(), " 不同"));
       finding.set_declared(self.total().value());
       finding.set_computed(card.total_score());

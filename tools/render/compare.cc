@@ -194,7 +194,8 @@ std::string RenderCompare(const v1::Report& report_a, const v1::ScoreCard& card_
   std::string scheme_name =
       card_a.scheme_name().empty() ? card_a.scheme_id() : card_a.scheme_name();
   mstch::map view{{"department_name", report_a.identity().department_name()},
-                  {"scheme_name", scheme_name},
+                  {"scheme_citation",
+                   SchemeCitation(scheme_name, card_a.scheme_edition(), card_a.scheme_version())},
                   {"year_a", std::to_string(card_a.report().fiscal_year())},
                   {"year_b", std::to_string(card_b.report().fiscal_year())},
                   {"rows", row_array},

@@ -13,6 +13,11 @@ std::string Money(const std::string& decimal) { return report::WithUnit(decimal,
 
 std::string Percent(const std::string& decimal) { return report::WithUnit(decimal, "%"); }
 
+std::string SchemeCitation(const std::string& name, const std::string& edition, int version) {
+  return absl::StrCat("《", name, "》",
+                      edition.empty() ? absl::StrCat("第 ", version, " 版") : edition);
+}
+
 std::string BeijingTime(int64_t unix_seconds) {
   return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(unix_seconds),
                           absl::FixedTimeZone(8 * 60 * 60));

@@ -17,6 +17,11 @@ std::string Money(const std::string& decimal);
 // A rate as a document prints it: "88.53%"; "" if empty.
 std::string Percent(const std::string& decimal);
 
+// A scheme cited as a person cites a table: by its name and edition
+// (《部门整体支出绩效评价指标体系》2019 年版), or its version where it names no
+// edition (《…》第 2 版).
+std::string SchemeCitation(const std::string& name, const std::string& edition, int version);
+
 // A time as the year's pages give it, in Beijing time to the minute:
 // "2026-12-02 12:37".
 std::string BeijingTime(int64_t unix_seconds);

@@ -130,6 +130,7 @@ std::string ProgressText(const Progress& progress);
 struct Summary {
   int fiscal_year = 0;
   std::string scheme_name;               // "" if not known
+  std::string scheme_citation;           // 《name》edition (SchemeCitation); "" if not known
   std::vector<std::string> level_names;  // the scheme's 一级 indicators, in order
   std::vector<GradeBin> grade_bins;      // lowest grade first
   // Ranked rows by rank, then code; then the rows apart, by reason, then code.

@@ -255,6 +255,25 @@ TEST(RenderReport, EveryContradictedRateIsFlaggedWhereItIsPrintedAndItsFormulaIs
   EXPECT_THAT(markdown, Not(HasSubstr("* 100")));
 }
 
+TEST(RenderReport, EveryPartOfTheThreePublicExpensesGivenIsNamed) {
+  v1::Report report = Seed();
+  v1::ThreePublic& three = *report.mutable_three_public();
+  three.mutable_abroad()->mutable_budget()->set_value("2");
+  three.mutable_receptions()->mutable_budget()->set_value("1");
+  three.mutable_total()->mutable_budget()->set_value("10.261");
+  const std::string markdown =
+      RenderReport(report, Score(report), Default(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(markdown, HasSubstr("预算总额为 10.261 万元，其中：因公出国（境）费 2 万元，"
+                                  "公务用车购置及运行维护费 7.261 万元，公务接待费 1 万元。"));
+  // The seed gives its spending on vehicles alone.
+  EXPECT_THAT(markdown,
+              HasSubstr("决算数总额为 3.75 万元，其中：公务用车购置及运行维护费 3.75 万元。"));
+  // In HTML the title is set on two lines: the department, then the report.
+  EXPECT_THAT(
+      RenderReport(report, Score(report), Default(), Format::kHtml, Templates::BuiltIn()),
+      HasSubstr("<h1>深圳市龙华区政务服务数据管理局<br> 2019 年度部门整体支出绩效自评报告</h1>"));
+}
+
 TEST(RenderReport, ADeclaredRateLeftUncheckableIsPrintedAsNotTaken) {
   // The third quarter left out: the year's declared mean cannot be checked
   // against the other three, and is printed as the department gave it, not taken.
@@ -456,7 +475,7 @@ TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
   std::getline(lines, row);
   EXPECT_EQ(header,
             "名次,部门编码,部门名称,类别,得分,等级,自评得分,差额,部门决策,错误,警告,提示,"
-            "错误事项,状态,评分所依据版本,评分时间（北京时间）,备注\r");
+            "错误事项,状态,评分所依据的修订版本,评分时间（北京时间）,备注\r");
   EXPECT_EQ(row, "1,A,\"部门A,甲\",,91.00,优,,,20.00,2,0,0,,审核通过,,,\r");
 }
 

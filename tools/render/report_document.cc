@@ -277,6 +277,14 @@ class ReportView {
                        {"actual", Figure(t.total().actual(), t.total().has_actual())}};
       three["vehicles_budget"] = Figure(t.vehicles().budget(), t.vehicles().has_budget());
       three["vehicles_actual"] = Figure(t.vehicles().actual(), t.vehicles().has_actual());
+      // The other two parts, named where the report gives them.
+      auto part = [&three](const char* key, const v1::Decimal& value, bool present) {
+        if (present) three[key] = Figure(value, true);
+      };
+      part("abroad_budget", t.abroad().budget(), t.abroad().has_budget());
+      part("abroad_actual", t.abroad().actual(), t.abroad().has_actual());
+      part("receptions_budget", t.receptions().budget(), t.receptions().has_budget());
+      part("receptions_actual", t.receptions().actual(), t.receptions().has_actual());
       view["three_public"] = Sentence(std::move(three), card_, {"three_public_control_rate"});
     }
     {
@@ -377,11 +385,9 @@ class ReportView {
     view["scheme_name"] = card_.scheme_name().empty() ? card_.scheme_id() : card_.scheme_name();
     // Cited as a person cites a table: by its name and edition
     // (《…指标体系》2019 年版), or its version where it names no edition.
-    view["scheme_citation"] = absl::StrCat(
-        "《", card_.scheme_name().empty() ? words_.NameOf(card_.scheme_id()) : card_.scheme_name(),
-        "》",
-        card_.scheme_edition().empty() ? absl::StrCat("第 ", card_.scheme_version(), " 版")
-                                       : card_.scheme_edition());
+    view["scheme_citation"] = SchemeCitation(
+        card_.scheme_name().empty() ? words_.NameOf(card_.scheme_id()) : card_.scheme_name(),
+        card_.scheme_edition(), card_.scheme_version());
     view["total_weight"] = card_.total_weight();
     view["total_score"] = card_.total_score();
     view["grade"] = card_.grade();

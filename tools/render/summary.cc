@@ -104,6 +104,8 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
   std::vector<std::string> level_keys;
   if (known) {
     summary.scheme_name = scheme.name().empty() ? scheme.id() : scheme.name();
+    summary.scheme_citation =
+        SchemeCitation(summary.scheme_name, scheme.edition(), scheme.version());
     for (const v1::Indicator& i : scheme.indicators()) {
       level_keys.push_back(i.id());
       summary.level_names.push_back(i.name());
@@ -315,7 +317,7 @@ std::vector<std::string> SummaryHeader(const Summary& summary) {
   for (v1::Severity severity : {v1::SEVERITY_ERROR, v1::SEVERITY_WARNING, v1::SEVERITY_INFO}) {
     header.push_back(report::SeverityLabel(severity).chinese);
   }
-  for (const char* h : {"错误事项", "状态", "评分所依据版本", "评分时间（北京时间）", "备注"})
+  for (const char* h : {"错误事项", "状态", "评分所依据的修订版本", "评分时间（北京时间）", "备注"})
     header.push_back(h);
   return header;
 }
@@ -389,6 +391,7 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates,
   for (const auto& a : summary.level_averages) level_averages.push_back(a);
   mstch::map view{{"fiscal_year", std::to_string(summary.fiscal_year)},
                   {"scheme_name", summary.scheme_name},
+                  {"scheme_citation", summary.scheme_citation},
                   {"count", std::to_string(summary.rows.size())},
                   {"scored", std::to_string(scored)},
                   {"flagged", std::to_string(flagged)},

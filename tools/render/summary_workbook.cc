@@ -30,7 +30,9 @@ absl::Status SummaryXlsx(const Summary& summary, const std::string& path) {
     cells.Write(sheet, row, col, text, col == 1 || col == 2, format);
   };
   std::string heading = absl::StrCat(summary.fiscal_year, " 年度部门整体支出绩效自评汇总");
-  if (!summary.scheme_name.empty()) absl::StrAppend(&heading, "（", summary.scheme_name, "）");
+  if (!summary.scheme_citation.empty()) {
+    absl::StrAppend(&heading, "（", summary.scheme_citation, "）");
+  }
   worksheet_write_string(sheet, 0, 0, heading.c_str(), title);
   worksheet_write_string(sheet, 1, 0, ProgressText(summary.progress).c_str(), nullptr);
   const std::vector<std::string> columns = SummaryHeader(summary);
