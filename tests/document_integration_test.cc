@@ -220,7 +220,7 @@ TEST_F(Documents, ASchemesOwnDocumentsShowItsFiguresTargetsAndGradesInChromium) 
   // The scheme's own 一级 columns and one bin per grade, each holding one
   // department (92.00 A, 80.00 B, 60.00 C).
   for (const char* shown : {"<th>资金使用</th><th>履职成效</th>", ">A ≥85</text>",
-                            ">B 70–85</text>", ">C &lt;70</text>", "测试县JY局"}) {
+                            ">B ≥70 且 &lt;85</text>", ">C &lt;70</text>", "测试县JY局"}) {
     EXPECT_THAT(summary_dom, HasSubstr(shown)) << "summary page lacks " << shown;
   }
   EXPECT_THAT(summary_dom, Not(HasSubstr("优 ≥90")));

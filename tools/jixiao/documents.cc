@@ -240,10 +240,13 @@ absl::StatusOr<Year> LoadYear(const GlobalOptions& global, int fiscal_year, v1::
   return out;
 }
 
+std::string DocumentDate(const absl::CivilDay& day) {
+  return absl::StrCat(day.year(), "年", day.month(), "月", day.day(), "日");
+}
+
 std::string DocumentDate(int64_t seconds) {
-  const absl::CivilDay day =
-      absl::ToCivilDay(absl::FromUnixSeconds(seconds), absl::FixedTimeZone(8 * 60 * 60));
-  return absl::StrCat(day.year(), " 年 ", day.month(), " 月 ", day.day(), " 日");
+  return DocumentDate(
+      absl::ToCivilDay(absl::FromUnixSeconds(seconds), absl::FixedTimeZone(8 * 60 * 60)));
 }
 
 absl::StatusOr<std::string> PrintToPdf(const std::string& html) {

@@ -13,6 +13,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "jixiao/v1/report.pb.h"
 #include "jixiao/v1/score_card.pb.h"
 #include "tools/jixiao/command.h"
@@ -57,8 +58,11 @@ struct Year {
 absl::StatusOr<Year> LoadYear(const GlobalOptions& global, int fiscal_year,
                               v1::ReportStatus only = v1::REPORT_STATUS_UNSPECIFIED);
 
-// "2026 年 12 月 1 日": the day `seconds` since the epoch falls on in
-// Beijing time (UTC+8, the time of the official file).
+// A date as an official document's 落款 writes it, in Arabic numerals and
+// without spaces (GB/T 9704): "2026年12月1日".
+std::string DocumentDate(const absl::CivilDay& day);
+// The day `seconds` since the epoch falls on in Beijing time (UTC+8, the
+// time of the official file), so written.
 std::string DocumentDate(int64_t seconds);
 
 // The scheme `card` names: the built-in one, or the version published in

@@ -63,7 +63,7 @@ class Templates {
 struct DocumentInfo {
   std::string mark = "草稿";  // 草稿, 未审核, 已退回; "" for an approved report
   int64_t revision = 0;       // the stored revision; 0 for a report file
-  std::string date;           // "2026 年 12 月 1 日"; "" prints none
+  std::string date;           // "2026年12月1日"; "" prints none
   // HTML only: a link back (the site's department page), shown on screen
   // and never printed; "" shows none.
   std::string back_link;
@@ -108,7 +108,7 @@ struct SummaryRow {
 // One grade of the scheme and how many ranked departments have it.
 struct GradeBin {
   std::string grade;  // "优"
-  std::string label;  // with its range: "优 ≥90", "中 60–80", "差 <60"
+  std::string label;  // with its range: "优 ≥90", "中 ≥60 且 <80", "差 <60"
   int count = 0;
 };
 

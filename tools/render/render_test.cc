@@ -693,7 +693,7 @@ TEST(GenericTemplates, SummaryColumnsAndBinsAreTheSchemes) {
   std::vector<std::pair<std::string, int>> bins;
   for (const GradeBin& bin : summary.grade_bins) bins.emplace_back(bin.label, bin.count);
   EXPECT_THAT(bins, ::testing::ElementsAre(std::pair<std::string, int>{"C <70", 1},
-                                           std::pair<std::string, int>{"B 70–85", 1},
+                                           std::pair<std::string, int>{"B ≥70 且 <85", 1},
                                            std::pair<std::string, int>{"A ≥85", 1}));
   ASSERT_EQ(summary.rows.size(), 4u);
   EXPECT_EQ(summary.rows[0].code, "JY");
@@ -719,12 +719,12 @@ TEST(GenericTemplates, ASchemeWithoutGradesBinsByTheEnginesDefaultBands) {
   Summary summary = BuildSummary(2021, {}, {}, scheme);
   std::vector<std::string> labels;
   for (const GradeBin& bin : summary.grade_bins) labels.push_back(bin.label);
-  EXPECT_THAT(labels, ::testing::ElementsAre("差 <60", "中 60–80", "良 80–90", "优 ≥90"));
+  EXPECT_THAT(labels, ::testing::ElementsAre("差 <60", "中 ≥60 且 <80", "良 ≥80 且 <90", "优 ≥90"));
   // The default scheme states the same bands.
   labels.clear();
   for (const GradeBin& bin : BuildSummary(2021, {}, {}, Default()).grade_bins)
     labels.push_back(bin.label);
-  EXPECT_THAT(labels, ::testing::ElementsAre("差 <60", "中 60–80", "良 80–90", "优 ≥90"));
+  EXPECT_THAT(labels, ::testing::ElementsAre("差 <60", "中 ≥60 且 <80", "良 ≥80 且 <90", "优 ≥90"));
 }
 
 TEST(GenericTemplates, CompareShowsTheSchemesFiguresByGroup) {

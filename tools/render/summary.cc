@@ -41,7 +41,7 @@ std::vector<Band> GradeBands(const v1::Scheme& scheme) {
 }
 
 // Lowest first, each band labelled with the scores it takes: "差 <60",
-// "良 80–90", "优 ≥90".
+// "良 ≥80 且 <90", "优 ≥90".
 std::vector<GradeBin> BinsOf(const std::vector<Band>& bands) {
   std::vector<GradeBin> bins;
   for (size_t i = bands.size(); i-- > 0;) {
@@ -53,7 +53,8 @@ std::vector<GradeBin> BinsOf(const std::vector<Band>& bands) {
     } else if (bands[i].min_score == 0) {
       label += " <" + bands[i - 1].min_text;
     } else {
-      label += " " + bands[i].min_text + "–" + bands[i - 1].min_text;
+      // Its lower bound in, its upper out: 80 is 良, not 中.
+      label += " ≥" + bands[i].min_text + " 且 <" + bands[i - 1].min_text;
     }
     bins.push_back({bands[i].grade, label, 0});
   }

@@ -150,7 +150,8 @@ std::string Wording::Words(const std::string& raw) const {
     }
     tight += out[i];
   }
-  return tight;
+  // What the engine calls 缺失 a document calls 未填报, as it does in its text.
+  return absl::StrReplaceAll(tight, {{"缺失", "未填报"}});
 }
 
 }  // namespace jixiao::render

@@ -39,7 +39,7 @@ int Run(const GlobalOptions& global, const RenderArgs& args) {
       std::cerr << "jixiao: --date " << args.date << ": not a date; write it as 2020-04-15\n";
       return kUsage;
     }
-    scored->info.date = absl::StrCat(day.year(), " 年 ", day.month(), " 月 ", day.day(), " 日");
+    scored->info.date = DocumentDate(day);
   }
   const bool pdf = args.format == "pdf";
   render::Format format = args.format == "md" ? render::Format::kMarkdown : render::Format::kHtml;
