@@ -37,6 +37,26 @@ long CpuTicks(pid_t pid) {
   return utime + stime;
 }
 
+// Runs `argv` while watching `replica`, and kills it (SIGKILL) once it has
+// spent 100 ms of CPU on scoring; `killed` says whether that happened
+// before the command ended.
+CommandResult RunKillingOnceItScores(const std::vector<std::string>& argv, ServerProcess& replica,
+                                     bool& killed) {
+  const long before = CpuTicks(replica.pid());
+  CommandResult result;
+  std::thread run([&] { result = RunCommand(argv); });
+  killed = false;
+  for (int i = 0; i < 3000 && !killed; ++i) {
+    if (CpuTicks(replica.pid()) - before >= 10) {
+      replica.Stop(SIGKILL);
+      killed = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  run.join();
+  return result;
+}
+
 TEST(ScaleOut, KilledReplicaMidRunLosesNothing) {
   const std::string dir = MakeTempDir("scaleout");
   const int kReports = 2400;
@@ -66,19 +86,9 @@ TEST(ScaleOut, KilledReplicaMidRunLosesNothing) {
   ASSERT_EQ(std::count(single.out.begin(), single.out.end(), '\n'), kReports);
 
   // The same over all three; b is killed once it has done some scoring.
-  const long b_before = CpuTicks(b.pid());
-  CommandResult spread;
-  std::thread run(
-      [&] { spread = RunCommand(command(a.address() + "," + b.address() + "," + c.address())); });
   bool killed = false;
-  for (int i = 0; i < 3000 && !killed; ++i) {
-    if (CpuTicks(b.pid()) - b_before >= 10) {  // 100 ms of scoring
-      b.Stop(SIGKILL);
-      killed = true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  run.join();
+  const CommandResult spread = RunKillingOnceItScores(
+      command(a.address() + "," + b.address() + "," + c.address()), b, killed);
   ASSERT_TRUE(killed) << "replica b never started scoring";
 
   EXPECT_EQ(spread.exit_code, single.exit_code) << spread.err;
@@ -135,19 +145,9 @@ TEST(ScaleOut, WhatIfWithAReplicaKilledMidRunGivesTheSameAnswer) {
   ASSERT_EQ(single.exit_code, 0) << single.err;
   ASSERT_THAT(single.out, ::testing::HasSubstr("\"reports\": 3000"));
 
-  const long b_before = CpuTicks(b.pid());
-  CommandResult spread;
-  std::thread run(
-      [&] { spread = RunCommand(whatif(a.address() + "," + b.address() + "," + c.address())); });
   bool killed = false;
-  for (int i = 0; i < 3000 && !killed; ++i) {
-    if (CpuTicks(b.pid()) - b_before >= 10) {  // 100 ms of scoring
-      b.Stop(SIGKILL);
-      killed = true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  run.join();
+  const CommandResult spread = RunKillingOnceItScores(
+      whatif(a.address() + "," + b.address() + "," + c.address()), b, killed);
   ASSERT_TRUE(killed) << "replica b never started scoring";
   EXPECT_EQ(spread.exit_code, 0) << spread.err;
   EXPECT_TRUE(spread.out == single.out) << "the answer differs from the single-replica run";

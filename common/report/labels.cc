@@ -46,4 +46,10 @@ std::string FilledInForAnotherTable(absl::string_view scheme, const std::vector<
                       absl::StrJoin(ids, ", "), "): it was filled in for another table");
 }
 
+bool ScoredAsItStands(const v1::ScoreCard& card, const v1::ReportRevision& revision) {
+  const int64_t content =
+      revision.content_revision() > 0 ? revision.content_revision() : revision.revision();
+  return card.report().revision() >= content;
+}
+
 }  // namespace jixiao::report

@@ -39,6 +39,11 @@ std::vector<std::string> UndeclaredFigures(const v1::ScoreCard& card);
 // another table": what every refusal of such a card says, before what to do.
 std::string FilledInForAnotherTable(absl::string_view scheme, const std::vector<std::string>& ids);
 
+// Whether `card` scored the content of `revision` as it stands: the revision
+// it scored is no earlier than the last one that changed the content (a
+// status change alone leaves the card as fresh as it was).
+bool ScoredAsItStands(const v1::ScoreCard& card, const v1::ReportRevision& revision);
+
 // Whether a revision wrote the report's content (a create or an edit), not
 // only its status; revisions stored before content_revision was kept count
 // as edits while drafts.

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "common/report/decimal.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/jixiao/stored_reports.h"
@@ -46,16 +45,18 @@ void IndicatorNames(const v1::Indicator& indicator,
   for (const v1::Indicator& child : indicator.children()) IndicatorNames(child, out);
 }
 
-// 1 for the highest; equal totals share a rank.
-std::vector<int> Ranks(const std::vector<int64_t>& totals) {
-  std::vector<uint32_t> order(totals.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+// 1 for the highest of `count` totals (`total(i)`); equal totals share a
+// rank.
+template <typename Total>
+std::vector<int> Ranks(size_t count, Total total) {
+  std::vector<uint32_t> order(count);
+  for (size_t i = 0; i < count; ++i) order[i] = static_cast<uint32_t>(i);
   std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return totals[a] > totals[b]; });
-  std::vector<int> rank(totals.size());
-  for (size_t k = 0; k < order.size(); ++k) {
-    rank[order[k]] = k > 0 && totals[order[k]] == totals[order[k - 1]] ? rank[order[k - 1]]
-                                                                       : static_cast<int>(k) + 1;
+            [&](uint32_t a, uint32_t b) { return total(a) > total(b); });
+  std::vector<int> rank(count);
+  for (size_t k = 0; k < count; ++k) {
+    rank[order[k]] = k > 0 && total(order[k]) == total(order[k - 1]) ? rank[order[k - 1]]
+                                                                     : static_cast<int>(k) + 1;
   }
   return rank;
 }
@@ -63,27 +64,19 @@ std::vector<int> Ranks(const std::vector<int64_t>& totals) {
 }  // namespace
 
 std::optional<int64_t> Millionths(absl::string_view text) {
-  const bool negative = absl::ConsumePrefix(&text, "-");
-  if (text.empty() || text.front() == '.' || text.back() == '.') return std::nullopt;
-  int64_t whole = 0, fraction = 0;
-  int places = -1;  // -1: before the point
-  for (char c : text) {
-    if (c == '.' && places < 0) {
-      places = 0;
-      continue;
-    }
-    if (c < '0' || c > '9') return std::nullopt;
-    if (places >= 0) {
-      if (++places > 6) return std::nullopt;
-      fraction = fraction * 10 + (c - '0');
-    } else {
-      if (whole > (std::numeric_limits<int64_t>::max() / kMillion - 9) / 10) return std::nullopt;
-      whole = whole * 10 + (c - '0');
-    }
+  // The grammar is every decimal's (report::ScanDecimal); the bound is int64.
+  absl::StatusOr<report::DecimalText> scanned = report::ScanDecimal(text);
+  if (!scanned.ok() || scanned->fraction.size() > 6) return std::nullopt;
+  int64_t value = 0;
+  for (char c : scanned->integer) {
+    if (value > (std::numeric_limits<int64_t>::max() / kMillion - 9) / 10) return std::nullopt;
+    value = value * 10 + (c - '0');
   }
-  for (places = std::max(places, 0); places < 6; ++places) fraction *= 10;
-  const int64_t value = whole * kMillion + fraction;
-  return negative ? -value : value;
+  int64_t fraction = 0;
+  for (char c : scanned->fraction) fraction = fraction * 10 + (c - '0');
+  for (size_t places = scanned->fraction.size(); places < 6; ++places) fraction *= 10;
+  value = value * kMillion + fraction;
+  return scanned->minus ? -value : value;
 }
 
 WhatIfTally::WhatIfTally(const v1::Scheme& before, const v1::Scheme& after)
@@ -206,21 +199,17 @@ wv1::WhatIf WhatIfTally::Result(int fiscal_year, int top, bool all) const {
   const size_t n = moves_.size();
   out.set_reports(static_cast<int>(n));
   out.set_before_from_cards(from_cards_);
-  std::vector<int64_t> before_totals(n), after_totals(n);
   absl::int128 before_sum = 0, after_sum = 0;
-  for (size_t k = 0; k < n; ++k) {
-    before_totals[k] = moves_[k].before;
-    after_totals[k] = moves_[k].after;
-    before_sum += moves_[k].before;
-    after_sum += moves_[k].after;
+  for (const Move& m : moves_) {
+    before_sum += m.before;
+    after_sum += m.after;
   }
   if (n > 0) {
     out.set_before_mean(Mean(before_sum, n));
     out.set_after_mean(Mean(after_sum, n));
   }
-  const std::vector<int> before_rank = Ranks(before_totals), after_rank = Ranks(after_totals);
-  before_totals.clear();
-  after_totals.clear();
+  const std::vector<int> before_rank = Ranks(n, [&](size_t k) { return moves_[k].before; });
+  const std::vector<int> after_rank = Ranks(n, [&](size_t k) { return moves_[k].after; });
   // Grade changes, most first; the distributions, best grade first.
   std::map<std::pair<uint8_t, uint8_t>, int> transitions;
   std::vector<int> before_counts(before_bands_.size()), after_counts(after_bands_.size());

@@ -199,11 +199,9 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
       k.row.apart = ranks(revision.status()) ? "未评分" : k.row.status;
     } else {
       const v1::ScoreCard& card = *it->second;
-      const int64_t content =
-          revision.content_revision() > 0 ? revision.content_revision() : revision.revision();
       // Scored earlier content, or under another scheme than the year's.
       k.row.stale =
-          card.report().revision() < content ||
+          !report::ScoredAsItStands(card, revision) ||
           (known && (card.scheme_id() != scheme.id() || card.scheme_version() != scheme.version()));
       k.row.total = card.total_score();
       k.row.declared_total = card.declared_total();

@@ -14,13 +14,11 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/report/check_report.h"
-#include "common/report/decimal.h"
 #include "common/report/labels.h"
 #include "common/report/plain_text.h"
 #include "common/report/scheme_ref.h"
@@ -151,9 +149,7 @@ struct Sources {
 // scored under exactly `scheme`, and so may stand for scoring it again.
 bool FreshUnder(const v1::ScoreCard& card, const v1::ReportRevision& revision,
                 const v1::Scheme& scheme, const std::string& digest) {
-  const int64_t content =
-      revision.content_revision() > 0 ? revision.content_revision() : revision.revision();
-  return card.report().revision() >= content && card.scheme_id() == scheme.id() &&
+  return report::ScoredAsItStands(card, revision) && card.scheme_id() == scheme.id() &&
          card.scheme_version() == scheme.version() && card.scheme_sha256() == digest &&
          report::UndeclaredFigures(card).empty();
 }
