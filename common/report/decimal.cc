@@ -16,33 +16,9 @@ namespace {
 
 using U128 = unsigned __int128;
 
-// Powers of ten that fit in 64 bits, for the small-number paths below.
-constexpr int kMaxSmallExponent = 18;
-constexpr uint64_t kPowersOfTen[kMaxSmallExponent + 1] = {
-    1ULL,
-    10ULL,
-    100ULL,
-    1000ULL,
-    10000ULL,
-    100000ULL,
-    1000000ULL,
-    10000000ULL,
-    100000000ULL,
-    1000000000ULL,
-    10000000000ULL,
-    100000000000ULL,
-    1000000000000ULL,
-    10000000000000ULL,
-    100000000000000ULL,
-    1000000000000000ULL,
-    10000000000000000ULL,
-    100000000000000000ULL,
-    1000000000000000000ULL,
-};
-
 mpz_class PowerOfTen(int exponent) {
-  if (exponent >= 0 && exponent <= kMaxSmallExponent) {
-    return mpz_class(static_cast<unsigned long>(kPowersOfTen[exponent]));
+  if (exponent >= 0 && exponent <= kMaxSmallPowerOfTen) {
+    return mpz_class(static_cast<unsigned long>(kSmallPowersOfTen[exponent]));
   }
   mpz_class result;
   mpz_ui_pow_ui(result.get_mpz_t(), 10, static_cast<unsigned long>(exponent));
@@ -95,9 +71,9 @@ void AppendDigits(U128 value, std::string& out) {
 
 // |value| * 10^decimals rounded half up, when it can be computed in 128 bits.
 std::optional<U128> SmallScaledHalfUp(const SmallFraction& f, int decimals) {
-  if (decimals < 0 || decimals > kMaxSmallExponent) return std::nullopt;
+  if (decimals < 0 || decimals > kMaxSmallPowerOfTen) return std::nullopt;
   // |num| * 10^d < 2^64 * 2^60; doubling it and adding den stays below 2^128.
-  U128 scaled = static_cast<U128>(f.magnitude) * kPowersOfTen[decimals];
+  U128 scaled = static_cast<U128>(f.magnitude) * kSmallPowersOfTen[decimals];
   U128 den = f.denominator;
   return (2 * scaled + den) / (2 * den);
 }
@@ -198,11 +174,12 @@ absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
   ReportedDecimal result;
   result.decimals = scanned->decimals();
   std::string digits = absl::StrCat(scanned->integer, scanned->fraction);
-  if (digits.size() <= static_cast<size_t>(kMaxSmallExponent)) {
+  if (digits.size() <= static_cast<size_t>(kMaxSmallPowerOfTen)) {
     // At most 18 digits: the numerator and 10^decimals fit in 64 bits.
     int64_t magnitude = 0;
     for (char c : digits) magnitude = magnitude * 10 + (c - '0');
-    result.value = Reduced(scanned->minus ? -magnitude : magnitude, kPowersOfTen[result.decimals]);
+    result.value =
+        Reduced(scanned->minus ? -magnitude : magnitude, kSmallPowersOfTen[result.decimals]);
     return result;
   }
   mpz_class numerator(digits, 10);
@@ -213,9 +190,9 @@ absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
 }
 
 mpq_class HalfUnit(int decimals) {
-  if (decimals >= 0 && decimals < kMaxSmallExponent) {
+  if (decimals >= 0 && decimals < kMaxSmallPowerOfTen) {
     mpq_class half;
-    mpq_set_ui(half.get_mpq_t(), 1, 2 * kPowersOfTen[decimals]);
+    mpq_set_ui(half.get_mpq_t(), 1, 2 * kSmallPowersOfTen[decimals]);
     return half;
   }
   mpq_class half(1, 2 * PowerOfTen(decimals));
@@ -228,9 +205,9 @@ std::pair<mpq_class, mpq_class> RoundingRange(const ReportedDecimal& figure) {
   // (2·10^d), in 64 bits for nearly every figure of a report.
   const mpz_srcptr num = figure.value.get_num_mpz_t();
   const mpz_srcptr den = figure.value.get_den_mpz_t();
-  if (figure.decimals >= 0 && figure.decimals < kMaxSmallExponent && mpz_fits_slong_p(num) &&
+  if (figure.decimals >= 0 && figure.decimals < kMaxSmallPowerOfTen && mpz_fits_slong_p(num) &&
       mpz_fits_ulong_p(den)) {
-    const uint64_t unit = kPowersOfTen[figure.decimals];
+    const uint64_t unit = kSmallPowersOfTen[figure.decimals];
     const uint64_t q = mpz_get_ui(den);
     int64_t twice;  // the value in half units
     if (q != 0 && unit % q == 0 &&
@@ -250,7 +227,7 @@ mpq_class RoundHalfUp(const mpq_class& value, int decimals) {
     std::optional<U128> scaled = SmallScaledHalfUp(*small, decimals);
     if (scaled && *scaled <= static_cast<U128>(std::numeric_limits<int64_t>::max())) {
       auto magnitude = static_cast<int64_t>(*scaled);
-      return Reduced(small->negative ? -magnitude : magnitude, kPowersOfTen[decimals]);
+      return Reduced(small->negative ? -magnitude : magnitude, kSmallPowersOfTen[decimals]);
     }
   }
   mpq_class result(ScaledHalfUp(value, decimals), PowerOfTen(decimals));

@@ -31,6 +31,31 @@ struct ReportedDecimal {
 inline constexpr int kMaxDecimals = 12;
 inline constexpr int kMaxIntegerDigits = 18;
 
+// 10^0 through 10^18: the powers of ten that fit in 64 bits, for paths that
+// compute with small numbers in machine integers.
+inline constexpr int kMaxSmallPowerOfTen = 18;
+inline constexpr uint64_t kSmallPowersOfTen[kMaxSmallPowerOfTen + 1] = {
+    1ULL,
+    10ULL,
+    100ULL,
+    1000ULL,
+    10000ULL,
+    100000ULL,
+    1000000ULL,
+    10000000ULL,
+    100000000ULL,
+    1000000000ULL,
+    10000000000ULL,
+    100000000000ULL,
+    1000000000000ULL,
+    10000000000000ULL,
+    100000000000000ULL,
+    1000000000000000ULL,
+    10000000000000000ULL,
+    100000000000000000ULL,
+    1000000000000000000ULL,
+};
+
 // Parses "[-]digits[.digits]". Returns INVALID_ARGUMENT naming the problem
 // (empty, a stray character, an exponent, too many digits) otherwise.
 absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text);

@@ -83,13 +83,13 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
     int left_decimals = DisplayDecimals(left_inputs);
     int right_decimals = DisplayDecimals(right_inputs);
     int decimals = std::max(left_decimals, right_decimals);
-    std::string left_text = report::FormatFixed(left.value->value, left_decimals);
-    std::string right_text = report::FormatFixed(right.value->value, right_decimals);
+    std::string left_text = report::FormatFixed(left.value->value.mpq(), left_decimals);
+    std::string right_text = report::FormatFixed(right.value->value.mpq(), right_decimals);
     // "NAME：核对未通过，A 为 x，B 为 y，相差 d，超出舍入误差范围", with A's
     // inputs in brackets where A is a formula rather than one figure.
     const std::string& left_formula = check.proto->left();
     bool left_is_a_figure = left_inputs.size() == 1 && left_inputs[0].path == left_formula;
-    mpq_class difference = left.value->value - right.value->value;
+    mpq_class difference = (left.value->value - right.value->value).mpq();
     if (difference < 0) difference = -difference;
     finding.set_message(absl::StrCat(
         check.proto->name(), "：核对未通过，", left_formula, " 为 ",

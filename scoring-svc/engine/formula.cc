@@ -322,13 +322,14 @@ class Evaluator {
       result.missing.push_back(path.text());
       return result;
     }
-    absl::StatusOr<report::ReportedDecimal> parsed = report::ParseDecimal(figure->value());
-    if (!parsed.ok()) {
+    std::optional<Interval> value = Interval::FromText(figure->value());
+    if (!value) {
       // Reports are checked before scoring; this guards direct engine use.
-      result.problem = absl::StrCat(path.text(), " 不是有效数字: ", parsed.status().message());
+      result.problem = absl::StrCat(
+          path.text(), " 不是有效数字: ", report::ParseDecimal(figure->value()).status().message());
       return result;
     }
-    return Evaluation::Of(Interval::FromReported(*parsed));
+    return Evaluation::Of(*std::move(value));
   }
 
   // An operation's result, refused as a problem when its numbers have grown
@@ -348,11 +349,10 @@ class Evaluator {
   }
 
   static bool TooLarge(const Interval& interval) {
-    auto bits = [](const mpq_class& q) {
-      return std::max(mpz_sizeinbase(q.get_num_mpz_t(), 2), mpz_sizeinbase(q.get_den_mpz_t(), 2));
-    };
-    size_t largest = bits(interval.value);
-    if (interval.bounded) largest = std::max({largest, bits(interval.lower), bits(interval.upper)});
+    size_t largest = interval.value.bits();
+    if (interval.bounded) {
+      largest = std::max({largest, interval.lower.bits(), interval.upper.bits()});
+    }
     return largest > kMaxValueBits;
   }
 
@@ -386,7 +386,7 @@ class Evaluator {
       case Kind::kMultiply:
         return Evaluation::Of(values[0] * values[1]);
       case Kind::kDivide: {
-        if (sgn(values[1].value) == 0) {
+        if (values[1].value.sign() == 0) {
           Evaluation zero;
           zero.problem = absl::StrCat("除数 ", nodes_[node.children[1]].source, " 为 0");
           return zero;
@@ -398,7 +398,7 @@ class Evaluator {
         Interval total = values[0];
         for (size_t i = 1; i < values.size(); ++i) total = total + values[i];
         if (node.kind == Kind::kSum) return Evaluation::Of(total);
-        return Evaluation::Of(total / Interval::Exact(mpq_class(values.size())));
+        return Evaluation::Of(total / Interval::Exact(static_cast<long long>(values.size())));
       }
       case Kind::kMin:
       case Kind::kMax: {
@@ -406,7 +406,7 @@ class Evaluator {
         Interval best = values[0];
         for (size_t i = 1; i < values.size(); ++i) {
           const Interval& v = values[i];
-          auto pick = [is_min](const mpq_class& a, const mpq_class& b) {
+          auto pick = [is_min](const Rational& a, const Rational& b) {
             return is_min ? (b < a ? b : a) : (b > a ? b : a);
           };
           best.value = pick(best.value, v.value);

@@ -111,7 +111,7 @@ struct Formula::Node {
   };
   explicit Node(Kind k = Kind::kConstant) : kind(k) {}
   Kind kind;
-  mpq_class constant;         // kConstant
+  Rational constant;          // kConstant
   int index = -1;             // kField: into fields_; kMeasure: measure index
   std::vector<int> children;  // into nodes_
   std::string source;         // the text of this operand, for messages

@@ -40,7 +40,7 @@ TEST(Formula, ReadsFigures) {
   Evaluation rate =
       Eval("procurement.actual / procurement.budget * 100", Procurement("5273.84", "4668.81"));
   ASSERT_TRUE(rate.ok());
-  EXPECT_EQ(report::FormatFixed(rate.value->value, 2), "88.53");
+  EXPECT_EQ(report::FormatFixed(rate.value->value.mpq(), 2), "88.53");
   EXPECT_LT(rate.value->lower, rate.value->value);
   EXPECT_GT(rate.value->upper, rate.value->value);
 }

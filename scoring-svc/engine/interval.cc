@@ -11,10 +11,10 @@ namespace {
 
 // The range of a product or quotient: the least and greatest of its four
 // corners.
-void SetHull(Interval& result, mpq_class c1, mpq_class c2, mpq_class c3, mpq_class c4) {
-  mpq_class* lowest = &c1;
-  mpq_class* highest = &c1;
-  for (mpq_class* c : {&c2, &c3, &c4}) {
+void SetHull(Interval& result, Rational c1, Rational c2, Rational c3, Rational c4) {
+  Rational* lowest = &c1;
+  Rational* highest = &c1;
+  for (Rational* c : {&c2, &c3, &c4}) {
     if (*c < *lowest) lowest = c;
     if (*c > *highest) highest = c;
   }
@@ -24,14 +24,38 @@ void SetHull(Interval& result, mpq_class c1, mpq_class c2, mpq_class c3, mpq_cla
 
 }  // namespace
 
-Interval Interval::Exact(const mpq_class& value) { return Interval{value, value, value, true}; }
+Interval Interval::Exact(const Rational& value) { return Interval{value, value, value, true}; }
 
 Interval Interval::FromReported(const report::ReportedDecimal& figure) {
   auto [lower, upper] = report::RoundingRange(figure);
-  return Interval{figure.value, std::move(lower), std::move(upper), true};
+  return Interval{figure.value, lower, upper, true};
 }
 
-Interval Interval::Widened(const mpq_class& margin) const {
+std::optional<Interval> Interval::FromText(absl::string_view text, int* decimals) {
+  absl::StatusOr<report::DecimalText> scanned = report::ScanDecimal(text);
+  if (!scanned.ok()) return std::nullopt;
+  if (decimals != nullptr) *decimals = scanned->decimals();
+  const absl::string_view integer = scanned->SignificantInteger();
+  const absl::string_view fraction = scanned->fraction;
+  // 18 digits in all: the value, doubled and plus one, stays within int64.
+  if (integer.size() + fraction.size() > 18) {
+    absl::StatusOr<report::ReportedDecimal> parsed = report::ParseDecimal(text);
+    if (!parsed.ok()) return std::nullopt;
+    return FromReported(*parsed);
+  }
+  int64_t digits = 0;
+  for (absl::string_view part : {integer, fraction}) {
+    for (char c : part) digits = digits * 10 + (c - '0');
+  }
+  if (scanned->minus) digits = -digits;
+  int64_t unit = 1;
+  for (size_t i = 0; i < fraction.size(); ++i) unit *= 10;
+  // value ± 1 / (2 · 10^decimals)
+  return Interval{Rational::Fraction(digits, unit), Rational::Fraction(2 * digits - 1, 2 * unit),
+                  Rational::Fraction(2 * digits + 1, 2 * unit), true};
+}
+
+Interval Interval::Widened(const Rational& margin) const {
   Interval result = *this;
   result.lower -= margin;
   result.upper += margin;
@@ -53,7 +77,7 @@ Interval operator*(const Interval& a, const Interval& b) {
   result.value = a.value * b.value;
   result.bounded = a.bounded && b.bounded;
   if (!result.bounded) return result;
-  if (sgn(a.lower) >= 0 && sgn(b.lower) >= 0) {
+  if (a.lower.sign() >= 0 && b.lower.sign() >= 0) {
     // Both ranges non-negative, as money and rates are: no corner search.
     result.lower = a.lower * b.lower;
     result.upper = a.upper * b.upper;
@@ -66,10 +90,10 @@ Interval operator*(const Interval& a, const Interval& b) {
 Interval operator/(const Interval& a, const Interval& b) {
   Interval result;
   result.value = a.value / b.value;
-  bool divisor_reaches_zero = !b.bounded || (sgn(b.lower) <= 0 && sgn(b.upper) >= 0);
+  bool divisor_reaches_zero = !b.bounded || (b.lower.sign() <= 0 && b.upper.sign() >= 0);
   result.bounded = a.bounded && !divisor_reaches_zero;
   if (!result.bounded) return result;
-  if (sgn(a.lower) >= 0 && sgn(b.lower) > 0) {
+  if (a.lower.sign() >= 0 && b.lower.sign() > 0) {
     result.lower = a.lower / b.upper;
     result.upper = a.upper / b.lower;
   } else {
@@ -85,8 +109,8 @@ bool Overlaps(const Interval& a, const Interval& b) {
 
 std::string DescribeRange(const Interval& interval, int decimals) {
   if (!interval.bounded) return "unbounded";
-  return "[" + report::FormatFixed(interval.lower, decimals) + ", " +
-         report::FormatFixed(interval.upper, decimals) + "]";
+  return "[" + report::FormatFixed(interval.lower.mpq(), decimals) + ", " +
+         report::FormatFixed(interval.upper.mpq(), decimals) + "]";
 }
 
 }  // namespace jixiao::engine

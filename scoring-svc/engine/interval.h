@@ -9,29 +9,34 @@
 #ifndef JIXIAO_SCORING_SVC_ENGINE_INTERVAL_H_
 #define JIXIAO_SCORING_SVC_ENGINE_INTERVAL_H_
 
-#include <gmpxx.h>
-
+#include <optional>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "common/report/decimal.h"
+#include "scoring-svc/engine/rational.h"
 
 namespace jixiao::engine {
 
 struct Interval {
-  mpq_class value;  // from the figures as written
-  mpq_class lower;  // meaningful only when bounded
-  mpq_class upper;
+  Rational value;  // from the figures as written
+  Rational lower;  // meaningful only when bounded
+  Rational upper;
   // False when the range has no finite bounds (a divisor's range reached
   // zero); such a value can never be shown to contradict another.
   bool bounded = true;
 
   // A constant known exactly.
-  static Interval Exact(const mpq_class& value);
+  static Interval Exact(const Rational& value);
   // A figure as reported: value ± half a unit in its last decimal.
   static Interval FromReported(const report::ReportedDecimal& figure);
+  // The same from the figure's text, read as report::ParseDecimal reads it
+  // but without allocating where it fits in 64 bits; nullopt if it is not a
+  // decimal. Sets `decimals` (if not null) to the decimals it was written with.
+  static std::optional<Interval> FromText(absl::string_view text, int* decimals = nullptr);
 
   // Widens the range by `margin` on both sides.
-  Interval Widened(const mpq_class& margin) const;
+  Interval Widened(const Rational& margin) const;
 };
 
 Interval operator+(const Interval& a, const Interval& b);

@@ -113,7 +113,7 @@ TEST(IntervalArithmetic, TheTrueValueLiesInTheComputedRange) {
     figures.clear();
     Expression expression = build(4);
     std::vector<mpq_class> written;
-    for (const Interval& f : figures) written.push_back(f.value);
+    for (const Interval& f : figures) written.push_back(f.value.mpq());
     EXPECT_EQ(expression.at(written), expression.interval.value) << "expression " << e;
     if (!expression.interval.bounded) continue;
     for (int sample = 0; sample < 24; ++sample) {
@@ -121,7 +121,7 @@ TEST(IntervalArithmetic, TheTrueValueLiesInTheComputedRange) {
       std::vector<mpq_class> truth;
       for (const Interval& f : figures) {
         const int step = pick(17);
-        truth.push_back(f.lower + (f.upper - f.lower) * mpq_class(step, 16));
+        truth.push_back((f.lower + (f.upper - f.lower) * mpq_class(step, 16)).mpq());
       }
       const mpq_class value = expression.at(truth);
       ASSERT_LE(expression.interval.lower, value) << "expression " << e << ", sample " << sample;
@@ -140,8 +140,10 @@ TEST(Interval, FromReportedIsTheFigurePlusOrMinusHalfAUnit) {
     ASSERT_TRUE(figure.ok()) << text;
     Interval interval = Interval::FromReported(*figure);
     EXPECT_EQ(interval.value, figure->value) << text;
-    EXPECT_EQ(interval.lower, figure->value - report::HalfUnit(figure->decimals)) << text;
-    EXPECT_EQ(interval.upper, figure->value + report::HalfUnit(figure->decimals)) << text;
+    EXPECT_EQ(interval.lower, mpq_class(figure->value - report::HalfUnit(figure->decimals)))
+        << text;
+    EXPECT_EQ(interval.upper, mpq_class(figure->value + report::HalfUnit(figure->decimals)))
+        << text;
     EXPECT_TRUE(interval.bounded);
   }
 }
@@ -151,8 +153,8 @@ TEST(Interval, CarriesTheRoundingOfItsInputs) {
   Interval budget = Interval::FromReported(*report::ParseDecimal("6887"));
   Interval progress = spent / budget * Interval::Exact(100);
   // The true ratio lies between 2,067.5 / 6,887.5 and 2,068.5 / 6,886.5.
-  EXPECT_EQ(progress.lower, Q(20675, 68875) * 100);
-  EXPECT_EQ(progress.upper, Q(20685, 68865) * 100);
+  EXPECT_EQ(progress.lower, mpq_class(Q(20675, 68875) * 100));
+  EXPECT_EQ(progress.upper, mpq_class(Q(20685, 68865) * 100));
   Interval declared = Interval::FromReported(*report::ParseDecimal("30.02"));
   EXPECT_TRUE(Overlaps(progress, declared));  // Q1 of the seed
   Interval q2 = Interval::FromReported(*report::ParseDecimal("10442")) /

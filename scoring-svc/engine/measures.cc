@@ -17,13 +17,13 @@ Evaluation Rounded(const Evaluation& evaluation, int decimals, std::string* text
   if (!evaluation.ok()) return evaluation;
   const Interval& v = *evaluation.value;
   Interval rounded;
-  rounded.value = report::RoundHalfUp(v.value, decimals);
+  rounded.value = v.value.RoundedHalfUp(decimals);
   rounded.bounded = v.bounded;
   if (v.bounded) {
     rounded.lower = v.lower < rounded.value ? v.lower : rounded.value;
     rounded.upper = v.upper > rounded.value ? v.upper : rounded.value;
   }
-  if (text != nullptr) *text = report::FormatFixed(v.value, decimals);
+  if (text != nullptr) *text = report::FormatFixed(v.value.mpq(), decimals);
   return Evaluation::Of(rounded);
 }
 
@@ -61,10 +61,9 @@ class MeasureEvaluator {
 
     if (m.declared) {
       if (const v1::Decimal* figure = m.declared->Find(reports_)) {
-        absl::StatusOr<report::ReportedDecimal> parsed = report::ParseDecimal(figure->value());
-        if (parsed.ok()) {
-          out.declared = Evaluation::Of(Interval::FromReported(*parsed));
-          out.declared_decimals = parsed->decimals;
+        if (std::optional<Interval> value =
+                Interval::FromText(figure->value(), &out.declared_decimals)) {
+          out.declared = Evaluation::Of(*std::move(value));
           out.declared_text = figure->value();
         }
       }
@@ -147,7 +146,7 @@ class MeasureEvaluator {
       if (has_refs && from_declared.ok()) {
         out.declared = from_declared;
         out.declared_derived = true;
-        out.declared_text = report::FormatFixed(from_declared.value->value, decimals);
+        out.declared_text = report::FormatFixed(from_declared.value->value.mpq(), decimals);
       }
     } else {
       out.status = v1::MEASURE_STATUS_MISSING;
@@ -222,7 +221,7 @@ class MeasureEvaluator {
       findings_.push_back(std::move(finding));
       return;
     }
-    std::string computed_text = report::FormatFixed(computed.value, decimals);
+    std::string computed_text = report::FormatFixed(computed.value.mpq(), decimals);
     // Show ranges with two more decimals than the measure, so that
     // non-overlapping ranges never print as touching.
     int range_decimals = std::max(decimals, out.declared_decimals) + 2;
@@ -267,11 +266,12 @@ std::vector<MeasureValues> EvaluateMeasures(const SchemeParts& scheme, const Rep
 
 v1::Value ToValue(const Interval& interval, int decimals) {
   v1::Value value;
-  value.set_exact(report::FormatExact(interval.value));
-  value.set_display(report::FormatFixed(interval.value, decimals));
+  const mpq_class exact = interval.value.mpq();
+  value.set_exact(report::FormatExact(exact));
+  value.set_display(report::FormatFixed(exact, decimals));
   if (interval.bounded) {
-    value.set_lower(report::FormatExact(interval.lower));
-    value.set_upper(report::FormatExact(interval.upper));
+    value.set_lower(report::FormatExact(interval.lower.mpq()));
+    value.set_upper(report::FormatExact(interval.upper.mpq()));
   }
   return value;
 }

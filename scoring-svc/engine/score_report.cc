@@ -187,14 +187,14 @@ mpq_class ScoreLeaf(const CompiledIndicator& indicator, const SchemeParts& schem
       return 0;
     }
     int decimals = measure.proto->decimals();
-    value = report::RoundHalfUp(chosen.value->value, decimals);
+    value = chosen.value->value.RoundedHalfUp(decimals).mpq();
     context.value = &value;
     if (explain) {
       bool as_written = declared || values.status == v1::MEASURE_STATUS_CONFIRMED ||
                         values.status == v1::MEASURE_STATUS_DECLARED_ONLY;
       std::string number = as_written && !values.declared_derived
                                ? values.declared_text
-                               : report::FormatFixed(chosen.value->value, decimals);
+                               : report::FormatFixed(chosen.value->value.mpq(), decimals);
       context.value_text = report::WithUnit(number, unit);
       out.set_value(context.value_text);
     }
