@@ -32,29 +32,29 @@ class ChecklistRule : public Rule {
         if (a.item_id() == item.id) answer = &a;
       }
       bool met = answer != nullptr && answer->met();
+      if (met && !deduct_) earned += item.points;
+      if (!met) ++unmet;
+      if (!met && !answer) {
+        AddFinding(outcome.findings, v1::SEVERITY_WARNING, "checklist_unanswered",
+                   context.indicator_id, "checklist",
+                   context.explain ? absl::StrCat("清单项“", item.text, "”未作答，按未满足计")
+                                   : std::string());
+      }
+      if (!context.explain) continue;  // a summary card: the score alone
       v1::ChecklistItemResult& result = outcome.items.emplace_back();
       result.set_id(item.id);
       result.set_text(item.text);
       result.set_met(met);
       result.set_answered(answer != nullptr);
       if (answer) result.set_evidence(answer->evidence());
-      mpq_class points = deduct_ ? mpq_class(0) : item.points;
       if (met) {
-        earned += points;
-        result.set_points(Points(points));
+        result.set_points(deduct_ ? "0" : Points(item.points));
         continue;
       }
-      ++unmet;
       result.set_points("0");
       std::string cost = deduct_ ? Points(deduction_) : Points(item.points);
-      if (context.explain)
-        outcome.deductions.push_back(
-            absl::StrCat(answer ? "未满足：" : "未作答：", item.text, "，扣 ", cost, " 分"));
-      if (!answer) {
-        AddFinding(outcome.findings, v1::SEVERITY_WARNING, "checklist_unanswered",
-                   context.indicator_id, "checklist",
-                   absl::StrCat("清单项“", item.text, "”未作答，按未满足计"));
-      }
+      outcome.deductions.push_back(
+          absl::StrCat(answer ? "未满足：" : "未作答：", item.text, "，扣 ", cost, " 分"));
     }
     outcome.score = deduct_ ? Clamp(context.weight - unmet * deduction_, context.weight)
                             : Clamp(earned, context.weight);
