@@ -88,7 +88,7 @@ std::string Wording::Words(const std::string& raw) const {
     const size_t begin = match.data() - text.data();
     out.append(text, at, begin - at);
     absl::string_view word(match.data(), match.size());
-    const bool measure = absl::ConsumePrefix(&word, "@");
+    absl::ConsumePrefix(&word, "@");  // a measure is named as a figure is
     const std::string id(word);
     const std::string name = NameOf(id);
     at = begin + match.size();
