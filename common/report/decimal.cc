@@ -168,20 +168,29 @@ bool DecimalText::Exceeds(uint64_t bound) const {
   return fraction.find_first_not_of('0') != absl::string_view::npos;
 }
 
+std::optional<int64_t> DecimalText::SmallNumerator() const {
+  const absl::string_view integer = SignificantInteger();
+  if (integer.size() + fraction.size() > static_cast<size_t>(kMaxSmallPowerOfTen)) {
+    return std::nullopt;
+  }
+  int64_t magnitude = 0;
+  for (absl::string_view part : {integer, fraction}) {
+    for (char c : part) magnitude = magnitude * 10 + (c - '0');
+  }
+  return minus ? -magnitude : magnitude;
+}
+
 absl::StatusOr<ReportedDecimal> ParseDecimal(absl::string_view text) {
   absl::StatusOr<DecimalText> scanned = ScanDecimal(text);
   if (!scanned.ok()) return scanned.status();
   ReportedDecimal result;
   result.decimals = scanned->decimals();
-  std::string digits = absl::StrCat(scanned->integer, scanned->fraction);
-  if (digits.size() <= static_cast<size_t>(kMaxSmallPowerOfTen)) {
-    // At most 18 digits: the numerator and 10^decimals fit in 64 bits.
-    int64_t magnitude = 0;
-    for (char c : digits) magnitude = magnitude * 10 + (c - '0');
-    result.value =
-        Reduced(scanned->minus ? -magnitude : magnitude, kSmallPowersOfTen[result.decimals]);
+  if (std::optional<int64_t> numerator = scanned->SmallNumerator()) {
+    // The numerator and 10^decimals fit in 64 bits.
+    result.value = Reduced(*numerator, kSmallPowersOfTen[result.decimals]);
     return result;
   }
+  std::string digits = absl::StrCat(scanned->integer, scanned->fraction);
   mpz_class numerator(digits, 10);
   if (scanned->minus) numerator = -numerator;
   result.value = mpq_class(numerator, PowerOfTen(result.decimals));

@@ -11,6 +11,7 @@
 #include <gmpxx.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -76,6 +77,10 @@ struct DecimalText {
   bool IsNegative() const { return minus && !IsZero(); }
   // Whether the value is greater than `bound`.
   bool Exceeds(uint64_t bound) const;
+  // The value as this numerator over 10^decimals(), when its significant
+  // digits fit in 64 bits (at most kMaxSmallPowerOfTen of them); nullopt
+  // otherwise.
+  std::optional<int64_t> SmallNumerator() const;
 };
 
 // The same grammar, bounds and errors as ParseDecimal.

@@ -35,24 +35,18 @@ std::optional<Interval> Interval::FromText(absl::string_view text, int* decimals
   absl::StatusOr<report::DecimalText> scanned = report::ScanDecimal(text);
   if (!scanned.ok()) return std::nullopt;
   if (decimals != nullptr) *decimals = scanned->decimals();
-  const absl::string_view integer = scanned->SignificantInteger();
-  const absl::string_view fraction = scanned->fraction;
-  // 18 digits in all: the value, doubled and plus one, stays within int64.
-  if (integer.size() + fraction.size() > 18) {
+  std::optional<int64_t> digits = scanned->SmallNumerator();
+  if (!digits) {
     absl::StatusOr<report::ReportedDecimal> parsed = report::ParseDecimal(text);
     if (!parsed.ok()) return std::nullopt;
     return FromReported(*parsed);
   }
-  int64_t digits = 0;
-  for (absl::string_view part : {integer, fraction}) {
-    for (char c : part) digits = digits * 10 + (c - '0');
-  }
-  if (scanned->minus) digits = -digits;
-  int64_t unit = 1;
-  for (size_t i = 0; i < fraction.size(); ++i) unit *= 10;
+  // At most 18 digits and 12 decimals: doubled and plus one, both terms stay
+  // within int64.
+  const auto unit = static_cast<int64_t>(report::kSmallPowersOfTen[scanned->decimals()]);
   // value ± 1 / (2 · 10^decimals)
-  return Interval{Rational::Fraction(digits, unit), Rational::Fraction(2 * digits - 1, 2 * unit),
-                  Rational::Fraction(2 * digits + 1, 2 * unit), true};
+  return Interval{Rational::Fraction(*digits, unit), Rational::Fraction(2 * *digits - 1, 2 * unit),
+                  Rational::Fraction(2 * *digits + 1, 2 * unit), true};
 }
 
 Interval Interval::Widened(const Rational& margin) const {
