@@ -237,6 +237,28 @@ TEST(ChecklistRule, EarnCountsMetItemsAndFlagsUnanswered) {
   EXPECT_EQ(card->indicators(0).items(2).answered(), false);
 }
 
+TEST(ChecklistRule, TheStandardGivesEachItemsPoints) {
+  auto alike = ChecklistScheme(
+      "checklist { items { id: \"a\" text: \"A\" points: \"1\" } "
+      "items { id: \"b\" text: \"B\" points: \"1\" } }",
+      "2");
+  EXPECT_EQ(RuleText(*alike), "2 项，每项 1 分，未满足的项不得分");
+  auto unlike = ChecklistScheme(
+      "checklist { items { id: \"a\" text: \"A\" points: \"2\" } "
+      "items { id: \"b\" text: \"B\" points: \"0.5\" } "
+      "items { id: \"c\" text: \"C\" points: \"0.5\" } }",
+      "3");
+  EXPECT_EQ(RuleText(*unlike), "3 项，依次 2、0.5、0.5 分，未满足的项不得分");
+  auto single =
+      ChecklistScheme("checklist { items { id: \"a\" text: \"A\" points: \"1.5\" } }", "1.5");
+  EXPECT_EQ(RuleText(*single), "满足得 1.5 分，未满足不得分");
+  auto deduct = ChecklistScheme(
+      "checklist { mode: MODE_DEDUCT deduction: \"2\" items { id: \"a\" text: \"A\" } "
+      "items { id: \"b\" text: \"B\" } }",
+      "3");
+  EXPECT_EQ(RuleText(*deduct), "2 项，每少一项扣 2 分，扣完为止");
+}
+
 TEST(ChecklistRule, DeductFloorsAtZero) {
   auto scheme = ChecklistScheme(
       "checklist { mode: MODE_DEDUCT deduction: \"2\" items { id: \"a\" text: \"A\" } "

@@ -167,6 +167,9 @@ Summary BuildSummary(int fiscal_year, const std::vector<v1::ReportRevision>& rep
 // show them.
 std::vector<std::string> SummaryHeader(const Summary& summary);
 std::vector<std::string> SummaryCells(const SummaryRow& row, const std::string& unranked);
+// The averages over the ranked rows under the same columns (平均（已排名）,
+// the total and each level's); empty where nothing is ranked.
+std::vector<std::string> SummaryAverageCells(const Summary& summary);
 
 // UTF-8 with a byte-order mark, so that Excel and WPS read the Chinese text.
 std::string SummaryCsv(const Summary& summary);

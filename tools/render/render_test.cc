@@ -179,6 +179,27 @@ TEST(RenderReport, MarkdownTablesReadBack) {
                   "50.9%", "35.71%"));
 }
 
+// The quarterly chart of section 三, then where the points went and the
+// level scores of section 四: numbered in the order a reader meets them,
+// and a caption a department writes stays text.
+TEST(RenderReport, FiguresAreNumberedInOrder) {
+  v1::Report seed = Seed();
+  seed.mutable_narrative()->mutable_plans()->add_paragraphs("<figcaption>图：假图");
+  std::string html =
+      RenderReport(seed, Score(seed), Default(), Format::kHtml, Templates::BuiltIn());
+  const size_t first = html.find("<figcaption>图 1　分季资金支出进度与序时进度");
+  const size_t second = html.find("<figcaption>图 2　各末级指标扣分");
+  const size_t third = html.find("<figcaption>图 3　一级、二级指标得分与分值");
+  ASSERT_NE(first, std::string::npos) << html;
+  ASSERT_NE(second, std::string::npos);
+  ASSERT_NE(third, std::string::npos);
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+  EXPECT_THAT(html, Not(HasSubstr("<figcaption>图 4")));
+  EXPECT_THAT(html, Not(HasSubstr("<figcaption>图：")));
+  EXPECT_THAT(html, HasSubstr("&lt;figcaption&gt;图：假图"));
+}
+
 TEST(RenderReport, HtmlIsSelfContainedAndEscaped) {
   v1::Report seed = Seed();
   seed.mutable_narrative()->mutable_plans()->add_paragraphs(
@@ -477,6 +498,11 @@ TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
             "名次,部门编码,部门名称,类别,得分,等级,自评得分,差额,部门决策,错误,警告,提示,"
             "错误事项,状态,评分所依据的修订版本,评分时间（北京时间）,备注\r");
   EXPECT_EQ(row, "1,A,\"部门A,甲\",,91.00,优,,,20.00,2,0,0,,审核通过,,,\r");
+  // The averages over the ranked rows close the table, as in the workbook.
+  std::string average, rest;
+  std::getline(lines, average);
+  EXPECT_EQ(average, ",,平均（已排名）,,91.00,,,,20.00,,,,,,,,\r");
+  EXPECT_FALSE(std::getline(lines, rest));
 }
 
 // A name a department chose cannot run as a formula in the reviewer's

@@ -171,7 +171,7 @@ mstch::node LineChart(const v1::ScoreCard& card, bool html) {
       series.push_back(std::move(s));
     }
     const std::string title(absl::StripAsciiWhitespace(parts[0]));
-    return Captioned(LinesSvg(categories, series, title), "图：" + title);
+    return Captioned(LinesSvg(categories, series, title), title);
   }};
 }
 
@@ -450,10 +450,10 @@ class ReportView {
           lost.empty()
               ? std::string()
               : Captioned(LostPointsSvg(lost, "扣分的指标"),
-                          "图：各末级指标扣分（共扣 " + LostTotal() + " 分），按扣分多少排列") +
+                          "各末级指标扣分（共扣 " + LostTotal() + " 分），按扣分多少排列") +
                     Captioned(ScoreBarsSvg(bars, "一级、二级指标得分与分值"),
-                              "图：一级、二级指标得分与分值（条长为分值，填色为得分：满分深色，未满"
-                              "分浅色）");
+                              "一级、二级指标得分与分值（条长为分值，填色为得分：满分深色，未满分"
+                              "浅色）");
     } else {
       view["score_chart"] = std::string();
     }
@@ -541,7 +541,7 @@ std::string RenderReport(const v1::Report& report, const v1::ScoreCard& card,
   static const RE2 spaced_missing(absl::StrCat(R"(([^\s|]) )", kMissing));
   RE2::GlobalReplace(&markdown, spaced_missing, "\\1（未填报）");
   if (!html) return OneBlankLine(markdown);
-  view["body"] = MarkdownToHtml(markdown);
+  view["body"] = NumberFigures(MarkdownToHtml(markdown));
   return Mustache(templates.Get("report.html.mustache", set), view, true);
 }
 

@@ -340,10 +340,22 @@ std::vector<std::string> SummaryCells(const SummaryRow& row, const std::string& 
   return cells;
 }
 
+std::vector<std::string> SummaryAverageCells(const Summary& summary) {
+  if (summary.average_total.empty()) return {};
+  std::vector<std::string> cells(SummaryHeader(summary).size());
+  cells[2] = "平均（已排名）";
+  cells[4] = summary.average_total;
+  std::copy(summary.level_averages.begin(), summary.level_averages.end(), cells.begin() + 8);
+  return cells;
+}
+
 std::string SummaryCsv(const Summary& summary) {
   std::string csv = "\xEF\xBB\xBF";  // UTF-8 byte-order mark
   csv += CsvRow(SummaryHeader(summary));
   for (const SummaryRow& row : summary.rows) csv += CsvRow(SummaryCells(row, ""));
+  if (std::vector<std::string> average = SummaryAverageCells(summary); !average.empty()) {
+    csv += CsvRow(average);
+  }
   return csv;
 }
 
@@ -404,8 +416,8 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates,
                   {"has_apart", !apart.empty()},
                   {"links", links},
                   {"chart", Captioned(HistogramSvg(bins, "得分分布（按等级，已排名部门）"),
-                                      "图：已排名部门的等级分布")}};
-  return Mustache(templates.Get("summary.html.mustache"), view, true);
+                                      "已排名部门的等级分布")}};
+  return NumberFigures(Mustache(templates.Get("summary.html.mustache"), view, true));
 }
 
 }  // namespace jixiao::render

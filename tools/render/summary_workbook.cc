@@ -56,12 +56,10 @@ absl::Status SummaryXlsx(const Summary& summary, const std::string& path) {
   worksheet_freeze_panes(sheet, kHeaderRow + 1, 3);
   worksheet_autofilter(sheet, kHeaderRow, 0, static_cast<lxw_row_t>(std::max(last, kHeaderRow)),
                        static_cast<lxw_col_t>(columns.size() - 1));
-  if (!summary.average_total.empty()) {
+  if (std::vector<std::string> average = SummaryAverageCells(summary); !average.empty()) {
     ++row;  // below the filtered table
-    cell(row, 2, "平均（已排名）");
-    cell(row, 4, summary.average_total);
-    for (size_t i = 0; i < summary.level_averages.size(); ++i) {
-      cell(row, static_cast<int>(8 + i), summary.level_averages[i]);
+    for (size_t c = 0; c < average.size(); ++c) {
+      if (!average[c].empty()) cell(row, static_cast<int>(c), average[c]);
     }
   }
   lxw_error error = workbook_close(book);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
 #include "tools/render/formatting.h"
 
 namespace jixiao::render {
@@ -142,8 +143,27 @@ std::string LostPointsSvg(const std::vector<LostPoints>& leaves, const std::stri
   return svg + "</svg>";
 }
 
+// A caption not yet numbered. Every text a page shows is escaped, so only
+// Captioned writes this markup.
+constexpr absl::string_view kUnnumberedCaption = "<figcaption>图：";
+
 std::string Captioned(const std::string& svg, const std::string& caption) {
-  return "<figure>" + svg + "<figcaption>" + HtmlEscape(caption) + "</figcaption></figure>";
+  return absl::StrCat("<figure>", svg, kUnnumberedCaption, HtmlEscape(caption),
+                      "</figcaption></figure>");
+}
+
+std::string NumberFigures(absl::string_view html) {
+  std::string numbered;
+  int figure = 0;
+  for (size_t at = 0;;) {
+    const size_t found = html.find(kUnnumberedCaption, at);
+    if (found == absl::string_view::npos) {
+      absl::StrAppend(&numbered, html.substr(at));
+      return numbered;
+    }
+    absl::StrAppend(&numbered, html.substr(at, found - at), "<figcaption>图 ", ++figure, "　");
+    at = found + kUnnumberedCaption.size();
+  }
 }
 
 std::string HistogramSvg(const std::vector<std::pair<std::string, int>>& bins,

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+
 namespace jixiao::render {
 
 // One indicator: its score against its weight.
@@ -37,8 +39,11 @@ struct LostPoints {
 // a legend.
 std::string LostPointsSvg(const std::vector<LostPoints>& leaves, const std::string& title);
 
-// An SVG with its caption below it, for a document's figure.
+// An SVG with its caption below it, for a document's figure; the figure is
+// numbered when its page is done (NumberFigures).
 std::string Captioned(const std::string& svg, const std::string& caption);
+// The page's figures numbered in the order they appear: 图 1, 图 2, ….
+std::string NumberFigures(absl::string_view html);
 
 // A line per series over the categories (e.g. quarters), in percent. The
 // first series is solid with round markers, the second dashed with square

@@ -80,7 +80,7 @@ std::string Distribution(const google::protobuf::RepeatedPtrField<wv1::GradeCoun
                          const std::string& title) {
   std::vector<std::pair<std::string, int>> bins;
   for (const wv1::GradeCount& g : grades) bins.emplace_back(report::OneLine(g.grade()), g.count());
-  return Captioned(HistogramSvg(bins, title), "图：" + title + "（部门数）");
+  return Captioned(HistogramSvg(bins, title), title + "（部门数）");
 }
 
 // A mean as a page prints it: to 2 decimals, as scores are.
@@ -210,7 +210,7 @@ std::string WhatIfHtml(const wv1::WhatIf& result, const Templates& templates) {
                   {"has_failures", !failures.empty()},
                   {"failure_count", std::to_string(failures.size())},
                   {"failures", failures}};
-  return Mustache(templates.Get("whatif.html.mustache"), view, true);
+  return NumberFigures(Mustache(templates.Get("whatif.html.mustache"), view, true));
 }
 
 }  // namespace jixiao::render

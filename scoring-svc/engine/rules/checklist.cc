@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "scoring-svc/engine/rules/rule.h"
 
 namespace jixiao::engine {
@@ -65,7 +66,20 @@ class ChecklistRule : public Rule {
     if (deduct_) {
       return absl::StrCat(items_.size(), " 项，每少一项扣 ", Points(deduction_), " 分，扣完为止");
     }
-    return absl::StrCat(items_.size(), " 项，满足一项得该项分值");
+    if (items_.size() == 1) {
+      return absl::StrCat("满足得 ", Points(items_[0].points), " 分，未满足不得分");
+    }
+    bool all_alike = true;
+    for (const Item& item : items_) all_alike = all_alike && item.points == items_[0].points;
+    if (all_alike) {
+      return absl::StrCat(items_.size(), " 项，每项 ", Points(items_[0].points),
+                          " 分，未满足的项不得分");
+    }
+    return absl::StrCat(
+        items_.size(), " 项，依次 ",
+        absl::StrJoin(items_, "、",
+                      [](std::string* out, const Item& item) { out->append(Points(item.points)); }),
+        " 分，未满足的项不得分");
   }
 
  private:

@@ -102,13 +102,7 @@ std::string SummaryText(const render::Summary& summary) {
     (row.rank > 0 ? ranked : apart).AddRow(render::SummaryCells(row, "—"));
     ++(row.rank > 0 ? ranked_rows : apart_rows);
   }
-  if (!summary.average_total.empty()) {
-    std::vector<std::string> average(header.size(), "");
-    average[2] = "平均";
-    average[4] = summary.average_total;
-    for (size_t i = 0; i < summary.level_averages.size(); ++i) {
-      average[8 + i] = summary.level_averages[i];
-    }
+  if (std::vector<std::string> average = render::SummaryAverageCells(summary); !average.empty()) {
     ranked.AddRow(average);
   }
   text << "\n排名 " << ranked_rows << " 个部门（已提交、审核通过且评分为最新）\n";
