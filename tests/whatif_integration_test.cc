@@ -198,6 +198,8 @@ TEST_F(WhatIf, ADraftThatChangesOneRuleMovesWhomTheTestReckons) {
   const std::string html = ReadFile(data_ + "/whatif.html");
   EXPECT_THAT(html, HasSubstr("部门W5"));
   EXPECT_THAT(html, HasSubstr("政府采购执行率"));
+  EXPECT_THAT(html, HasSubstr("<figcaption>图 1　调整前等级分布（部门数）</figcaption>"));
+  EXPECT_THAT(html, HasSubstr("<figcaption>图 2　调整后等级分布（部门数）</figcaption>"));
   const std::string artifacts = std::string(JIXIAO_BIN_DIR) + "/../artifacts";
   std::filesystem::create_directories(artifacts);
   EXPECT_EQ(testing::LoadInChromium(data_ + "/whatif.html", artifacts + "/whatif.png"), "");

@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "scoring-svc/engine/engine.h"
 #include "tools/render/formatting.h"
+#include "tools/render/svg_charts.h"
 
 namespace jixiao::render {
 namespace {
@@ -198,6 +199,17 @@ TEST(RenderReport, FiguresAreNumberedInOrder) {
   EXPECT_THAT(html, Not(HasSubstr("<figcaption>图 4")));
   EXPECT_THAT(html, Not(HasSubstr("<figcaption>图：")));
   EXPECT_THAT(html, HasSubstr("&lt;figcaption&gt;图：假图"));
+}
+
+TEST(NumberFigures, NumbersEachCaptionOnceInOrder) {
+  EXPECT_EQ(NumberFigures(""), "");
+  EXPECT_EQ(NumberFigures("<p>图：无图</p>"), "<p>图：无图</p>");
+  const std::string page = Captioned("<svg/>", "甲") + "<p>x</p>" + Captioned("<svg/>", "乙");
+  const std::string numbered = NumberFigures(page);
+  EXPECT_EQ(numbered,
+            "<figure><svg/><figcaption>图 1　甲</figcaption></figure><p>x</p>"
+            "<figure><svg/><figcaption>图 2　乙</figcaption></figure>");
+  EXPECT_EQ(NumberFigures(numbered), numbered);  // numbered once only
 }
 
 TEST(RenderReport, HtmlIsSelfContainedAndEscaped) {
@@ -499,7 +511,9 @@ TEST(Summary, CsvHasABomTheColumnsAndChineseIntact) {
             "错误事项,状态,评分所依据的修订版本,评分时间（北京时间）,备注\r");
   EXPECT_EQ(row, "1,A,\"部门A,甲\",,91.00,优,,,20.00,2,0,0,,审核通过,,,\r");
   // The averages over the ranked rows close the table, as in the workbook.
-  std::string average, rest;
+  std::string blank, average, rest;
+  std::getline(lines, blank);
+  EXPECT_EQ(blank, "\r");
   std::getline(lines, average);
   EXPECT_EQ(average, ",,平均（已排名）,,91.00,,,,20.00,,,,,,,,\r");
   EXPECT_FALSE(std::getline(lines, rest));
@@ -528,6 +542,8 @@ TEST(Summary, HtmlPageHasTheChartAndTheTable) {
   EXPECT_THAT(html, HasSubstr("<svg"));
   EXPECT_THAT(html, HasSubstr("部门A,甲"));
   EXPECT_THAT(html, HasSubstr("class=\"flagged\""));
+  EXPECT_THAT(html, HasSubstr("<figcaption>图 1　已排名部门的等级分布</figcaption>"));
+  EXPECT_THAT(html, HasSubstr("<td>平均（已排名）</td>"));
 }
 
 TEST(Compare, ShowsEachIndicatorsChange) {

@@ -354,7 +354,9 @@ std::string SummaryCsv(const Summary& summary) {
   csv += CsvRow(SummaryHeader(summary));
   for (const SummaryRow& row : summary.rows) csv += CsvRow(SummaryCells(row, ""));
   if (std::vector<std::string> average = SummaryAverageCells(summary); !average.empty()) {
-    csv += CsvRow(average);
+    // After a blank line, as the workbook puts it below its table: a sort or
+    // a script reading the departments' rows stops before it.
+    csv += "\r\n" + CsvRow(average);
   }
   return csv;
 }

@@ -1,6 +1,7 @@
 // Checklists: qualitative items answered met / not met in the report.
-// MODE_EARN: each met item earns its points ("每少一项扣 1 分");
-// MODE_DEDUCT: full marks less a fixed deduction per unmet item, down to zero.
+// MODE_EARN: each met item earns its points ("依次 3、2 分，未满足的项不得分");
+// MODE_DEDUCT: full marks less a fixed deduction per unmet item, down to zero
+// ("每少一项扣 1 分，扣完为止").
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
