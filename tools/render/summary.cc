@@ -342,10 +342,11 @@ std::vector<std::string> SummaryCells(const SummaryRow& row, const std::string& 
 
 std::vector<std::string> SummaryAverageCells(const Summary& summary) {
   if (summary.average_total.empty()) return {};
-  std::vector<std::string> cells(SummaryHeader(summary).size());
-  cells[2] = "平均（已排名）";
-  cells[4] = summary.average_total;
-  std::copy(summary.level_averages.begin(), summary.level_averages.end(), cells.begin() + 8);
+  // SummaryCells' columns: the name's, the total's, then each level's.
+  std::vector<std::string> cells = {"", "", "平均（已排名）", "", summary.average_total, "",
+                                    "", ""};
+  cells.insert(cells.end(), summary.level_averages.begin(), summary.level_averages.end());
+  cells.resize(SummaryHeader(summary).size());
   return cells;
 }
 

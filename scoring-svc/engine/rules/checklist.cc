@@ -3,6 +3,8 @@
 // MODE_DEDUCT: full marks less a fixed deduction per unmet item, down to zero
 // ("每少一项扣 1 分，扣完为止").
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -70,9 +72,8 @@ class ChecklistRule : public Rule {
     if (items_.size() == 1) {
       return absl::StrCat("满足得 ", Points(items_[0].points), " 分，未满足不得分");
     }
-    bool all_alike = true;
-    for (const Item& item : items_) all_alike = all_alike && item.points == items_[0].points;
-    if (all_alike) {
+    if (std::all_of(items_.begin(), items_.end(),
+                    [&](const Item& item) { return item.points == items_[0].points; })) {
       return absl::StrCat(items_.size(), " 项，每项 ", Points(items_[0].points),
                           " 分，未满足的项不得分");
     }
