@@ -544,6 +544,24 @@ TEST(Summary, HtmlPageHasTheChartAndTheTable) {
   EXPECT_THAT(html, HasSubstr("class=\"flagged\""));
   EXPECT_THAT(html, HasSubstr("<figcaption>图 1　已排名部门的等级分布</figcaption>"));
   EXPECT_THAT(html, HasSubstr("<td>平均（已排名）</td>"));
+  // The averages row has the header's columns, its total under 得分.
+  auto cells_of = [&](const std::string& open, const std::string& close, const std::string& cell) {
+    const size_t begin = html.find(open);
+    const size_t end = html.find(close, begin);
+    std::vector<std::string> cells;
+    for (size_t at = html.find(cell, begin + open.size()); at < end; at = html.find(cell, at + 1)) {
+      const size_t text = html.find('>', at) + 1;
+      cells.push_back(html.substr(text, html.find('<', text) - text));
+    }
+    return cells;
+  };
+  std::vector<std::string> header = cells_of("<thead>", "</thead>", "<th");
+  std::vector<std::string> average = cells_of("<tr class=\"average\">", "</tr>", "<td");
+  ASSERT_EQ(average.size(), header.size());
+  ASSERT_GT(header.size(), 4u);
+  EXPECT_EQ(header[4], "得分");
+  EXPECT_EQ(average[4], "91.00");
+  EXPECT_EQ(header[2], "部门名称");
 }
 
 TEST(Compare, ShowsEachIndicatorsChange) {

@@ -400,9 +400,27 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates,
     if (row.rank > 0) ++scored;
     if (row.rank > 0 && row.errors > 0) ++flagged;
   }
-  mstch::array level_names, level_averages;
-  for (const auto& n : summary.level_names) level_names.push_back(n);
-  for (const auto& a : summary.level_averages) level_averages.push_back(a);
+  // The page's columns are the table's and the CSV's, but for 备注, which the
+  // page writes beside the department's name.
+  std::vector<std::string> columns = SummaryHeader(summary);
+  columns.pop_back();
+  const size_t name_column = 2;
+  auto header_cells = [&](const std::string& first) {
+    mstch::array cells;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      cells.push_back(
+          mstch::map{{"text", i == 0 ? first : columns[i]}, {"name", i == name_column}});
+    }
+    return cells;
+  };
+  mstch::array average;
+  if (std::vector<std::string> cells = SummaryAverageCells(summary); !cells.empty()) {
+    cells.resize(columns.size());
+    for (size_t i = 0; i < cells.size(); ++i) {
+      average.push_back(
+          mstch::map{{"text", cells[i]}, {"n", i != name_column && !cells[i].empty()}});
+    }
+  }
   mstch::map view{{"fiscal_year", std::to_string(summary.fiscal_year)},
                   {"scheme_name", summary.scheme_name},
                   {"scheme_citation", summary.scheme_citation},
@@ -410,10 +428,10 @@ std::string SummaryHtml(const Summary& summary, const Templates& templates,
                   {"scored", std::to_string(scored)},
                   {"flagged", std::to_string(flagged)},
                   {"progress", ProgressText(summary.progress)},
-                  {"level_names", level_names},
-                  {"average_total", summary.average_total},
-                  {"level_averages", level_averages},
-                  {"has_average", !summary.average_total.empty()},
+                  {"header", header_cells(columns[0])},
+                  {"apart_header", header_cells("原因")},
+                  {"average", average},
+                  {"has_average", !average.empty()},
                   {"rows", ranked},
                   {"apart", apart},
                   {"has_apart", !apart.empty()},
