@@ -242,21 +242,32 @@ TEST(ChecklistRule, TheStandardGivesEachItemsPoints) {
       "checklist { items { id: \"a\" text: \"A\" points: \"1\" } "
       "items { id: \"b\" text: \"B\" points: \"1\" } }",
       "2");
-  EXPECT_EQ(RuleText(*alike), "2 项，每项 1 分，未满足的项不得分");
+  EXPECT_EQ(RuleText(*alike), "①A；②B。每项 1 分，未满足的项不得分");
   auto unlike = ChecklistScheme(
       "checklist { items { id: \"a\" text: \"A\" points: \"2\" } "
       "items { id: \"b\" text: \"B\" points: \"0.5\" } "
       "items { id: \"c\" text: \"C\" points: \"0.5\" } }",
       "3");
-  EXPECT_EQ(RuleText(*unlike), "3 项，依次 2、0.5、0.5 分，未满足的项不得分");
+  EXPECT_EQ(RuleText(*unlike), "①A（2 分）；②B（0.5 分）；③C（0.5 分）。未满足的项不得分");
   auto single =
       ChecklistScheme("checklist { items { id: \"a\" text: \"A\" points: \"1.5\" } }", "1.5");
-  EXPECT_EQ(RuleText(*single), "满足得 1.5 分，未满足不得分");
+  EXPECT_EQ(RuleText(*single), "A：满足得 1.5 分，未满足不得分");
   auto deduct = ChecklistScheme(
       "checklist { mode: MODE_DEDUCT deduction: \"2\" items { id: \"a\" text: \"A\" } "
       "items { id: \"b\" text: \"B\" } }",
       "3");
-  EXPECT_EQ(RuleText(*deduct), "2 项，每少一项扣 2 分，扣完为止");
+  EXPECT_EQ(RuleText(*deduct), "①A；②B。每少一项扣 2 分，扣完为止");
+}
+
+TEST(ChecklistRule, ItemsPastTwentyAreNumberedInBrackets) {
+  std::string items;
+  for (int i = 1; i <= 21; ++i) {
+    items += absl::StrCat("items { id: \"i", i, "\" text: \"项", i, "\" points: \"1\" } ");
+  }
+  auto scheme = ChecklistScheme("checklist { " + items + "}", "21");
+  const std::string text = RuleText(*scheme);
+  EXPECT_NE(text.find("⑳项20；(21)项21。每项 1 分"), std::string::npos) << text;
+  EXPECT_EQ(text.rfind("①项1；②项2；", 0), 0u) << text;
 }
 
 TEST(ChecklistRule, DeductFloorsAtZero) {

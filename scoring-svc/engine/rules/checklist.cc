@@ -1,9 +1,11 @@
 // Checklists: qualitative items answered met / not met in the report.
-// MODE_EARN: each met item earns its points ("依次 3、2 分，未满足的项不得分");
+// MODE_EARN: each met item earns its points ("①A（3 分）；②B（2 分）。未满足的项不得分");
 // MODE_DEDUCT: full marks less a fixed deduction per unmet item, down to zero
-// ("每少一项扣 1 分，扣完为止").
+// ("①A；②B。每少一项扣 1 分，扣完为止").
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -18,6 +20,14 @@ struct Item {
   std::string text;
   mpq_class points;
 };
+
+// ① to ⑳ as a score table numbers its items; (21) and on past them.
+std::string ItemNumber(size_t index) {
+  if (index >= 20) return absl::StrCat("(", index + 1, ")");
+  // U+2460 CIRCLED DIGIT ONE and on: E2 91 A0 + index.
+  const char circled[] = {'\xE2', '\x91', static_cast<char>(0xA0 + index), '\0'};
+  return circled;
+}
 
 class ChecklistRule : public Rule {
  public:
@@ -65,23 +75,27 @@ class ChecklistRule : public Rule {
     return outcome;
   }
 
+  // The standard names each item, numbered as a score table does ("①…；②…"),
+  // then how the items earn: "①A（3 分）；②B（2 分）。未满足的项不得分".
   std::string Describe(const std::string&) const override {
-    if (deduct_) {
-      return absl::StrCat(items_.size(), " 项，每少一项扣 ", Points(deduction_), " 分，扣完为止");
+    if (items_.size() == 1 && !deduct_) {
+      return absl::StrCat(items_[0].text, "：满足得 ", Points(items_[0].points),
+                          " 分，未满足不得分");
     }
-    if (items_.size() == 1) {
-      return absl::StrCat("满足得 ", Points(items_[0].points), " 分，未满足不得分");
+    const bool alike = std::all_of(items_.begin(), items_.end(), [&](const Item& item) {
+      return item.points == items_[0].points;
+    });
+    std::vector<std::string> named;
+    for (size_t i = 0; i < items_.size(); ++i) {
+      named.push_back(absl::StrCat(
+          ItemNumber(i), items_[i].text,
+          deduct_ || alike ? "" : absl::StrCat("（", Points(items_[i].points), " 分）")));
     }
-    if (std::all_of(items_.begin(), items_.end(),
-                    [&](const Item& item) { return item.points == items_[0].points; })) {
-      return absl::StrCat(items_.size(), " 项，每项 ", Points(items_[0].points),
-                          " 分，未满足的项不得分");
-    }
-    return absl::StrCat(
-        items_.size(), " 项，依次 ",
-        absl::StrJoin(items_, "、",
-                      [](std::string* out, const Item& item) { out->append(Points(item.points)); }),
-        " 分，未满足的项不得分");
+    const std::string list = absl::StrJoin(named, "；");
+    if (deduct_) return absl::StrCat(list, "。每少一项扣 ", Points(deduction_), " 分，扣完为止");
+    if (alike)
+      return absl::StrCat(list, "。每项 ", Points(items_[0].points), " 分，未满足的项不得分");
+    return absl::StrCat(list, "。未满足的项不得分");
   }
 
  private:
