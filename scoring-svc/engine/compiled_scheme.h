@@ -67,6 +67,7 @@ struct SchemeParts {
   absl::flat_hash_map<std::string, int> indicator_index;
   absl::flat_hash_set<std::string> checklist_item_ids;  // of every checklist rule
   FigureIds figure_ids;                                 // of Scheme.figures
+  FieldSlots field_slots;  // every field path its formulas and declared values read, numbered
   std::vector<std::string> prior_paths;  // the prior. paths it reads, sorted, each once
   std::string total_weight_text;
   std::string sha256;  // report::SchemeDigest(proto), copied into every card

@@ -26,10 +26,20 @@ std::string FieldNames(const Descriptor* type) {
 }  // namespace
 
 absl::StatusOr<FieldPath> FieldPath::Compile(absl::string_view path, const Descriptor* root,
-                                             const FigureIds* figures) {
+                                             const FigureIds* figures, FieldSlots* slots) {
+  absl::StatusOr<FieldPath> compiled = CompilePath(path, root, figures);
+  if (compiled.ok() && slots != nullptr) {
+    const int next = static_cast<int>(slots->size());
+    compiled->slot_ = slots->try_emplace(compiled->text_, next).first->second;
+  }
+  return compiled;
+}
+
+absl::StatusOr<FieldPath> FieldPath::CompilePath(absl::string_view path, const Descriptor* root,
+                                                 const FigureIds* figures) {
   constexpr absl::string_view kPrior = "prior.";
   if (root == v1::Report::descriptor() && absl::StartsWith(path, kPrior)) {
-    absl::StatusOr<FieldPath> rest = Compile(path.substr(kPrior.size()), root, figures);
+    absl::StatusOr<FieldPath> rest = CompilePath(path.substr(kPrior.size()), root, figures);
     if (!rest.ok()) {  // the same message, naming the whole path
       std::string message(rest.status().message());
       const std::string inner = absl::StrCat("\"", path.substr(kPrior.size()), "\"");

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -27,20 +28,30 @@ namespace jixiao::engine {
 // The ids of the figures a scheme declares (Scheme.figures).
 using FigureIds = absl::flat_hash_set<std::string>;
 
-// The reports a path reads: the one scored, and last year's (null: none).
+// A scheme's distinct field paths, numbered as they compile (by text, so
+// that every formula reading "procurement.budget" shares its number): one
+// score then finds and reads each figure once (FigureCache).
+using FieldSlots = absl::flat_hash_map<std::string, int>;
+
+class FigureCache;
+
+// The reports a path reads: the one scored, and last year's (null: none);
+// and the figures already read from them (null: read each afresh).
 struct ReportInputs {
   const v1::Report* report;
   const v1::Report* prior = nullptr;
+  FigureCache* figures = nullptr;
 };
 
 class FieldPath {
  public:
   // Resolves `path` against `root`. INVALID_ARGUMENT names the first step
   // that does not exist or is not of the right kind, or a figure that
-  // `figures` (null: none) does not hold.
+  // `figures` (null: none) does not hold. `slots` (null: none) numbers it.
   static absl::StatusOr<FieldPath> Compile(absl::string_view path,
                                            const google::protobuf::Descriptor* root,
-                                           const FigureIds* figures = nullptr);
+                                           const FigureIds* figures = nullptr,
+                                           FieldSlots* slots = nullptr);
 
   // The figure at this path in `root` (a message of the compiled type), or
   // nullptr if it or any message on the way is absent.
@@ -54,13 +65,21 @@ class FieldPath {
 
   const std::string& text() const { return text_; }
 
+  // Its number among its scheme's paths; -1 if compiled without FieldSlots.
+  int slot() const { return slot_; }
+
  private:
+  static absl::StatusOr<FieldPath> CompilePath(absl::string_view path,
+                                               const google::protobuf::Descriptor* root,
+                                               const FigureIds* figures);
+
   std::string text_;
   std::vector<const google::protobuf::FieldDescriptor*> steps_;
   // For "figures.ID": the id, looked up in the Report that steps_ reach.
   std::string figure_id_;
   bool is_figure_ = false;
   bool prior_ = false;
+  int slot_ = -1;
 };
 
 }  // namespace jixiao::engine

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/report/decimal.h"
 #include "common/report/field_violations.h"
+#include "scoring-svc/engine/figure_cache.h"
 
 namespace jixiao::engine {
 
@@ -22,8 +23,8 @@ std::string Evaluation::WhyUnavailable() const {
 class FormulaParser {
  public:
   FormulaParser(absl::string_view text, const Formula::MeasureResolver& resolve,
-                const FigureIds* figures, Formula& out)
-      : text_(text), resolve_(resolve), figures_(figures), out_(out) {}
+                const FigureIds* figures, FieldSlots* slots, Formula& out)
+      : text_(text), resolve_(resolve), figures_(figures), slots_(slots), out_(out) {}
 
   absl::Status Run() {
     out_.nodes_.emplace_back();  // reserve the root slot
@@ -216,7 +217,8 @@ class FormulaParser {
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       absl::string_view name = Name();
       if (Accept('(')) return ParseCall(name, start);
-      absl::StatusOr<FieldPath> path = FieldPath::Compile(name, v1::Report::descriptor(), figures_);
+      absl::StatusOr<FieldPath> path =
+          FieldPath::Compile(name, v1::Report::descriptor(), figures_, slots_);
       if (!path.ok()) {
         pos_ = start;
         return Error(path.status().message());
@@ -259,6 +261,7 @@ class FormulaParser {
   absl::string_view text_;
   const Formula::MeasureResolver& resolve_;
   const FigureIds* const figures_;
+  FieldSlots* const slots_;
   Formula& out_;
   size_t pos_ = 0;
   int depth_ = 0;
@@ -266,13 +269,13 @@ class FormulaParser {
 };
 
 absl::StatusOr<Formula> Formula::Parse(absl::string_view text, const MeasureResolver& resolve,
-                                       const FigureIds* figures) {
+                                       const FigureIds* figures, FieldSlots* slots) {
   Formula formula;
   formula.text_ = std::string(text);
   if (text.find_first_not_of(" \t\n") == absl::string_view::npos) {
     return absl::InvalidArgumentError("formula is empty");
   }
-  FormulaParser parser(text, resolve, figures, formula);
+  FormulaParser parser(text, resolve, figures, slots, formula);
   if (absl::Status status = parser.Run(); !status.ok()) return status;
   return formula;
 }
@@ -289,7 +292,12 @@ class Evaluator {
   Evaluator(const std::vector<Formula::Node>& nodes, const std::vector<FieldPath>& fields,
             const ReportInputs& reports, const Formula::MeasureValue& measure,
             std::vector<FormulaInput>* inputs)
-      : nodes_(nodes), fields_(fields), reports_(reports), measure_(measure), inputs_(inputs) {}
+      : nodes_(nodes),
+        fields_(fields),
+        reports_(reports),
+        figures_(reports.figures != nullptr ? *reports.figures : own_figures_),
+        measure_(measure),
+        inputs_(inputs) {}
 
   Evaluation Eval(int index) {
     const Formula::Node& node = nodes_[index];
@@ -315,21 +323,21 @@ class Evaluator {
 
  private:
   Evaluation Field(const FieldPath& path) {
-    const v1::Decimal* figure = path.Find(reports_);
-    if (inputs_) inputs_->push_back({path.text(), figure ? figure->value() : ""});
+    const FigureCache::Figure& figure = figures_.Get(path, reports_);
+    if (inputs_) inputs_->push_back({path.text(), figure.decimal ? figure.decimal->value() : ""});
     Evaluation result;
-    if (figure == nullptr) {
+    if (figure.decimal == nullptr) {
       result.missing.push_back(path.text());
       return result;
     }
-    std::optional<Interval> value = Interval::FromText(figure->value());
-    if (!value) {
+    if (!figure.value) {
       // Reports are checked before scoring; this guards direct engine use.
       result.problem = absl::StrCat(
-          path.text(), " 不是有效数字: ", report::ParseDecimal(figure->value()).status().message());
+          path.text(),
+          " 不是有效数字: ", report::ParseDecimal(figure.decimal->value()).status().message());
       return result;
     }
-    return Evaluation::Of(*std::move(value));
+    return Evaluation::Of(*figure.value);
   }
 
   // An operation's result, refused as a problem when its numbers have grown
@@ -427,6 +435,8 @@ class Evaluator {
   const std::vector<Formula::Node>& nodes_;
   const std::vector<FieldPath>& fields_;
   const ReportInputs& reports_;
+  FigureCache own_figures_{0};  // for inputs that bring none: every read afresh
+  FigureCache& figures_;
   const Formula::MeasureValue& measure_;
   std::vector<FormulaInput>* inputs_;
 };

@@ -58,8 +58,10 @@ class Formula {
   // a syntax error, an unknown function or measure, a field path that does
   // not name a figure of jixiao.v1.Report, or "figures.ID" for an ID that
   // `figures` (null: none) does not hold.
+  // `slots` (null: none) numbers its field paths among its scheme's.
   static absl::StatusOr<Formula> Parse(absl::string_view text, const MeasureResolver& resolve,
-                                       const FigureIds* figures = nullptr);
+                                       const FigureIds* figures = nullptr,
+                                       FieldSlots* slots = nullptr);
 
   // The measure indices this formula refers to, each once.
   const std::vector<int>& measure_refs() const { return measure_refs_; }

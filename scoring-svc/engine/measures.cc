@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "common/report/decimal.h"
 #include "scoring-svc/engine/engine.h"
+#include "scoring-svc/engine/figure_cache.h"
 
 namespace jixiao::engine {
 namespace {
@@ -44,9 +45,12 @@ class MeasureEvaluator {
                    std::vector<v1::Finding>& findings)
       : scheme_(scheme),
         reports_(reports),
+        own_figures_(reports.figures != nullptr ? 0 : scheme.field_slots.size()),
         explain_(explain),
         findings_(findings),
-        values_(scheme.measures.size()) {}
+        values_(scheme.measures.size()) {
+    if (reports_.figures == nullptr) reports_.figures = &own_figures_;
+  }
 
   std::vector<MeasureValues> Run() {
     for (int index : scheme_.measure_order) Evaluate(index);
@@ -60,12 +64,11 @@ class MeasureEvaluator {
     MeasureValues& out = values_[index];
 
     if (m.declared) {
-      if (const v1::Decimal* figure = m.declared->Find(reports_)) {
-        if (std::optional<Interval> value =
-                Interval::FromText(figure->value(), &out.declared_decimals)) {
-          out.declared = Evaluation::Of(*std::move(value));
-          out.declared_text = figure->value();
-        }
+      if (const FigureCache::Figure& figure = reports_.figures->Get(*m.declared, reports_);
+          figure.value) {
+        out.declared = Evaluation::Of(*figure.value);
+        out.declared_decimals = figure.decimals;
+        out.declared_text = figure.decimal->value();
       }
       if (!out.declared.ok()) out.declared.missing.push_back(m.declared->text());
     }
@@ -184,7 +187,7 @@ class MeasureEvaluator {
   void ThisYearsFigures(const CompiledMeasure& m, bool& given, bool& missing) const {
     for (const FieldPath& path : m.formula->fields()) {
       if (path.prior()) continue;
-      (path.Find(reports_) != nullptr ? given : missing) = true;
+      (reports_.figures->Get(path, reports_).decimal != nullptr ? given : missing) = true;
     }
   }
 
@@ -251,7 +254,8 @@ class MeasureEvaluator {
   }
 
   const SchemeParts& scheme_;
-  const ReportInputs& reports_;
+  ReportInputs reports_;  // its figures read once, into own_figures_ if it brings no cache
+  FigureCache own_figures_;
   const bool explain_;  // false: no explanations, inputs or finding messages
   std::vector<v1::Finding>& findings_;
   std::vector<MeasureValues> values_;

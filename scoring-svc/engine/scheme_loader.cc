@@ -181,7 +181,8 @@ class SchemeCompiler {
         problems_.Add(at, "needs a formula, a declared field path, or both");
       }
       if (!m.formula().empty()) {
-        absl::StatusOr<Formula> formula = Formula::Parse(m.formula(), resolve, &parts_->figure_ids);
+        absl::StatusOr<Formula> formula =
+            Formula::Parse(m.formula(), resolve, &parts_->figure_ids, &parts_->field_slots);
         if (formula.ok()) {
           out.formula = *std::move(formula);
         } else {
@@ -189,8 +190,8 @@ class SchemeCompiler {
         }
       }
       if (!m.declared().empty()) {
-        absl::StatusOr<FieldPath> path = FieldPath::Compile(m.declared(), v1::Report::descriptor(),
-                                                                &parts_->figure_ids);
+        absl::StatusOr<FieldPath> path = FieldPath::Compile(
+            m.declared(), v1::Report::descriptor(), &parts_->figure_ids, &parts_->field_slots);
         if (path.ok()) {
           out.declared = *std::move(path);
         } else {
@@ -345,8 +346,10 @@ class SchemeCompiler {
         problems_.Add(at.Field("id"), absl::StrCat("check \"", c.id(), "\" is defined twice"));
       }
       RequireName(c.name(), at.Field("name"));
-      absl::StatusOr<Formula> left = Formula::Parse(c.left(), resolve, &parts_->figure_ids);
-      absl::StatusOr<Formula> right = Formula::Parse(c.right(), resolve, &parts_->figure_ids);
+      absl::StatusOr<Formula> left =
+          Formula::Parse(c.left(), resolve, &parts_->figure_ids, &parts_->field_slots);
+      absl::StatusOr<Formula> right =
+          Formula::Parse(c.right(), resolve, &parts_->figure_ids, &parts_->field_slots);
       if (!left.ok()) problems_.Add(at.Field("left"), std::string(left.status().message()));
       if (!right.ok()) problems_.Add(at.Field("right"), std::string(right.status().message()));
       if (!left.ok() || !right.ok()) continue;

@@ -17,6 +17,7 @@
 #include "scoring-svc/engine/checks.h"
 #include "scoring-svc/engine/compiled_scheme.h"
 #include "scoring-svc/engine/engine.h"
+#include "scoring-svc/engine/figure_cache.h"
 #include "scoring-svc/engine/measures.h"
 
 namespace jixiao::engine {
@@ -145,7 +146,8 @@ absl::StatusOr<Evaluated> Evaluate(const v1::Report& report, const v1::Report* p
                absl::StrCat("上年报告缺失：指标体系 ", scheme.proto.id(), " 需要上年数据（",
                             absl::StrJoin(scheme.prior_paths, "、"), "），依据它们的指标无法计算"));
   }
-  const ReportInputs reports{&report, prior};
+  FigureCache figures(scheme.field_slots.size());
+  const ReportInputs reports{&report, prior, &figures};
   result.measures = EvaluateMeasures(scheme, reports, explain, result.findings);
   RunChecks(scheme, reports, result.measures, explain, result.findings);
   return result;
