@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <sstream>
 
@@ -274,7 +275,7 @@ TEST_F(Documents, TheSeedsPdfIsA4WithItsTextTablesAndFontsEmbedded) {
   std::string flat = text.out;
   flat.erase(std::remove_if(flat.begin(), flat.end(), [](char c) { return c == ' ' || c == '\n'; }),
              flat.end());
-  for (const char* sentence : {"为加强财政预算资金管理，强化部门履职效能", "政府采购执行率为88.53%",
+  for (const char* sentence : {"为规范财政预算资金管理、提升部门履职效能", "政府采购执行率为88.53%",
                                "指标分值评分标准得分扣分原因",
                                "深圳市龙华区政务服务数据管理局2020年4月15日", "草稿", "—1—"}) {
     EXPECT_THAT(flat, HasSubstr(sentence));
@@ -317,6 +318,54 @@ TEST_F(Documents, TheSeedsPdfIsA4WithItsTextTablesAndFontsEmbedded) {
 
 // The year's site: the summary linking to each department's page and
 // document, every page loading in Chromium with nothing fetched.
+// The seed itself, imported from its text and printed: every paragraph of
+// its narrative is in the PDF (what the paragraphs say is read from the
+// seed at run time, so that none of its text is kept here).
+TEST_F(Documents, TheImportedSeedsPdfKeepsEveryParagraph) {
+  const std::string seed = SourcePath("../shared/seed/000_1b61a0e051686e8d.txt");
+  if (!std::filesystem::exists(seed)) GTEST_SKIP() << "the seed report is not at " << seed;
+  if (!std::filesystem::exists("/usr/bin/pdftotext"))
+    GTEST_SKIP() << "poppler-utils is not installed";
+  const std::string draft = data_ + "/imported.json";
+  CommandResult imported = RunCommand({BinPath("jixiao"), "import", seed, "--department",
+                                       "LH-ZWFWSJGLJ", "--accept-inferred", "--out", draft});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  const std::string pdf = data_ + "/imported.pdf";
+  CommandResult printed =
+      RunCommand({BinPath("jixiao"), "render", draft, "-f", "pdf", "--out", pdf});
+  ASSERT_TRUE(printed.exit_code == 0 || printed.exit_code == 3) << printed.err;
+  CommandResult text = RunCommand({"/usr/bin/pdftotext", pdf, "-"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  auto flat = [](std::string s) {
+    s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\n'; }),
+            s.end());
+    return s;
+  };
+  const std::string printed_text = flat(text.out);
+  v1::Report report;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(ReadFile(draft), &report).ok());
+  std::vector<std::string> paragraphs(report.narrative().preamble().begin(),
+                                      report.narrative().preamble().end());
+  std::function<void(const v1::Section&)> collect = [&](const v1::Section& section) {
+    paragraphs.insert(paragraphs.end(), section.paragraphs().begin(), section.paragraphs().end());
+    for (const v1::Section& sub : section.subsections()) collect(sub);
+  };
+  const v1::Narrative& n = report.narrative();
+  for (const v1::Section* section :
+       {&n.functions(), &n.key_tasks(), &n.budget_preparation(), &n.target_setting(),
+        &n.performance_goals(), &n.delivery(), &n.key_work(), &n.effectiveness(), &n.experience(),
+        &n.problems_and_measures(), &n.plans()}) {
+    collect(*section);
+  }
+  ASSERT_GT(paragraphs.size(), 40u);
+  for (const std::string& paragraph : paragraphs) {
+    // Its first dozen characters (36 bytes), without spaces.
+    const std::string whole = flat(paragraph);
+    const std::string head = whole.substr(0, std::min<size_t>(whole.size(), 36));
+    EXPECT_THAT(printed_text, HasSubstr(head)) << paragraph;
+  }
+}
+
 TEST_F(Documents, TheYearsSiteLinksEveryStoredDepartmentsPageAndDocument) {
   ASSERT_EQ(Cli({"save", kSeed, Variant(data_, "H1", "5273.84")}).exit_code, 0);
   ASSERT_EQ(Cli({"score", "LH-ZWFWSJGLJ/2019"}).exit_code, 3);

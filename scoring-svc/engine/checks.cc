@@ -85,14 +85,15 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
     int decimals = std::max(left_decimals, right_decimals);
     std::string left_text = report::FormatFixed(left.value->value.mpq(), left_decimals);
     std::string right_text = report::FormatFixed(right.value->value.mpq(), right_decimals);
-    // "NAME：核对未通过，A 为 x，B 为 y，相差 d，超出舍入误差范围", with A's
-    // inputs in brackets where A is a formula rather than one figure.
+    // "核对“NAME”未通过：A 为 x，B 为 y，相差 d，不是数字舍入所致", with A's
+    // inputs in brackets where A is a formula rather than one figure. The
+    // name says what should hold, so it is quoted, not asserted.
     const std::string& left_formula = check.proto->left();
     bool left_is_a_figure = left_inputs.size() == 1 && left_inputs[0].path == left_formula;
     mpq_class difference = (left.value->value - right.value->value).mpq();
     if (difference < 0) difference = -difference;
     finding.set_message(absl::StrCat(
-        check.proto->name(), "：核对未通过，", left_formula, " 为 ",
+        "核对“", check.proto->name(), "”未通过：", left_formula, " 为 ",
         report::WithUnit(left_text, check.unit),
         left_is_a_figure ? "" : absl::StrCat("（", DescribeInputs(scheme, left_inputs), "）"), "，",
         check.proto->right(), " 为 ", report::WithUnit(right_text, check.unit), "，",
@@ -101,7 +102,7 @@ void RunChecks(const SchemeParts& scheme, const ReportInputs& reports,
             ? absl::StrCat("不满足 ", Relation(check.proto->comparison()), "（已计入舍入误差）")
             : absl::StrCat("相差 ",
                            report::WithUnit(report::FormatFixed(difference, decimals), check.unit),
-                           "，超出舍入误差范围")));
+                           "，不是数字舍入所致")));
     // A formula against a figure: the figure is what was declared, the
     // formula's value what it computes. Two figures: neither is computed,
     // and the message gives both.

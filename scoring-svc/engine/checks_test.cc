@@ -59,7 +59,7 @@ TEST(Checks, AtMostHoldsUpToTheRoundingOfItsInputs) {
   EXPECT_EQ(Failed(*scheme, "100", "100"), "");
   EXPECT_EQ(Failed(*scheme, "100.4", "100"), "");  // 100 stands for [99.5, 100.5]
   std::string over = Failed(*scheme, "100.6", "100");
-  EXPECT_THAT(over, HasSubstr("实际采购不超过预算：核对未通过"));
+  EXPECT_THAT(over, HasSubstr("核对“实际采购不超过预算”未通过："));
   EXPECT_THAT(over, HasSubstr("不满足 ≤"));
   EXPECT_THAT(Failed(*scheme, "100.02", "100.00"), HasSubstr("不满足 ≤"));
 }
@@ -75,7 +75,7 @@ TEST(Checks, AtLeastAndEqual) {
   // Both sides are amounts: the message gives them in 万元.
   EXPECT_THAT(Failed(*equal, "90", "100"),
               HasSubstr("procurement.actual 为 90 万元，procurement.budget 为 100 万元，相差 10 "
-                        "万元，超出舍入误差范围"));
+                        "万元，不是数字舍入所致"));
 }
 
 TEST(Checks, AValueIsGivenWithoutAUnitWhereItsFormulaScalesIt) {

@@ -86,8 +86,9 @@ TEST(RenderReport, ReproducesTheSeedsComputedSentences) {
       "75万元。我局“三公”经费控制率为51.65%",
       "2019年我局日常公用经费调整预算数为785.19万元，决算数为780.73万元，日常公用经费控制率为99."
       "43%",
-      "2019 年我局项目支出经调整后预算数为 23,604.86 万元，决算数 23,491.01 万元，项目支出执行率为 "
-      "99.52%",
+      // The 决算数 then carries its note: it is not the final accounts' 项目支出.
+      "2019 年我局项目支出经调整后预算数为 23,604.86 万元，决算数 23,491.01 万元",
+      "项目支出执行率为 99.52%",
       "2019 年末我局的固定资产利用率为 96.2%",
       "2019 年末我局财政供养人员控制率为 85.71%",
       "2019 年末我局聘用人员使用总数与在职人员总数的比率为 92.27%。",
@@ -140,6 +141,40 @@ std::vector<std::vector<std::vector<std::string>>> Tables(const std::string& mar
   return tables;
 }
 
+TEST(RenderReport, AFailedCheckIsFlaggedWhereItsFigureIsPrinted) {
+  v1::Report seed = Seed();
+  const std::string flagged =
+      RenderReport(seed, Score(seed), Default(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(flagged, HasSubstr("决算数 23,491.01 万元（与决算表中的项目支出 21,835.93 "
+                                 "万元不一致，见附件），项目支出执行率为"));
+  seed.mutable_project_expenditure()->mutable_actual()->set_value("21835.93");
+  const std::string holds =
+      RenderReport(seed, Score(seed), Default(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(holds, HasSubstr("决算数 21,835.93 万元，项目支出执行率为"));
+  EXPECT_THAT(holds, Not(HasSubstr("与决算表中的项目支出")));
+}
+
+TEST(RenderReport, DeliverySubsectionsAreNumberedAsTheFormNumbersThem) {
+  v1::Report seed = Seed();
+  v1::Section& delivery = *seed.mutable_narrative()->mutable_delivery();
+  delivery.clear_subsections();
+  v1::Section* first = delivery.add_subsections();
+  first->set_title("制度保障");
+  first->add_paragraphs("制度健全。");
+  v1::Section* second = delivery.add_subsections();
+  second->set_title("主要成绩");
+  second->add_subsections()->set_title("改革");
+  second->add_subsections()->set_title("（9）自己编号的成绩");
+  delivery.add_subsections()->set_title("3、已编号");
+  const std::string markdown =
+      RenderReport(seed, Score(seed), Default(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(markdown, HasSubstr("#### 1. 制度保障\n"));
+  EXPECT_THAT(markdown, HasSubstr("#### 2. 主要成绩\n"));
+  EXPECT_THAT(markdown, HasSubstr("##### （1）改革\n"));
+  EXPECT_THAT(markdown, HasSubstr("##### （9）自己编号的成绩\n"));
+  EXPECT_THAT(markdown, HasSubstr("#### 3、已编号\n"));
+}
+
 TEST(RenderReport, MarkdownTablesReadBack) {
   v1::Report seed = Seed();
   v1::ScoreCard card = Score(seed);
@@ -176,7 +211,7 @@ TEST(RenderReport, MarkdownTablesReadBack) {
   EXPECT_THAT(findings[1],
               ::testing::ElementsAre(
                   "错误", "第二季度资金支出进度",
-                  HasSubstr("按二季度累计支出数 ÷ 二季度部门年度预算数 × 100% 计算为 35.71%"),
+                  HasSubstr("按第二季度累计支出数 ÷ 第二季度部门年度预算数 × 100% 计算为 35.71%"),
                   "50.9%", "35.71%"));
 }
 
@@ -283,7 +318,7 @@ TEST(RenderReport, EveryContradictedRateIsFlaggedWhereItIsPrintedAndItsFormulaIs
           "按第一季度资金支出进度 ÷ 25 × 100% 计算为 120.08%（第一季度资金支出进度 = 30.02%）"));
   EXPECT_THAT(markdown, HasSubstr("按（第一季度预算执行率、第二季度预算执行率、第三季度预算执行率、"
                                   "第四季度预算执行率）的平均值计算为"));
-  EXPECT_THAT(markdown, HasSubstr("二季度累计支出数 = 10,442 万元"));
+  EXPECT_THAT(markdown, HasSubstr("第二季度累计支出数 = 10,442 万元"));
   EXPECT_THAT(markdown, Not(HasSubstr("mean(")));
   EXPECT_THAT(markdown, Not(HasSubstr("* 100")));
 }
@@ -582,7 +617,7 @@ TEST(Compare, ShowsEachIndicatorsChange) {
   EXPECT_THAT(markdown,
               HasSubstr("| **实际政府采购金额** | 4,668.81 万元 | 5,273.84 万元 | **+605.03** "
                         "| +12.96% |"));
-  EXPECT_THAT(markdown, HasSubstr("二季度累计支出数"));
+  EXPECT_THAT(markdown, HasSubstr("第二季度累计支出数"));
   // Only what changed, when asked.
   const std::string changed = RenderCompare(seed, first, next, second, Default(), Format::kMarkdown,
                                             Templates::BuiltIn(), true);

@@ -76,16 +76,28 @@ mstch::array Paragraphs(const v1::Section& section) {
 }
 
 // A section tree as a flat list of headed blocks, depth first.
-void Blocks(const v1::Section& section, int depth, bool heading, mstch::array& out) {
+// `number` is the heading's place among its parent's ("1. ", "（2）"), as
+// the form numbers them below a （一） heading.
+void Blocks(const v1::Section& section, int depth, bool heading, mstch::array& out,
+            const std::string& number = "") {
   if (heading) {
+    // A title the department numbered itself keeps its own number.
+    static const RE2 numbered(R"(^\s*([0-9]{1,3}\s*[.、．]|[（(][0-9]{1,3}[)）]))");
+    const bool own_number = RE2::PartialMatch(section.title(), numbered);
     out.push_back(mstch::map{{"heading", std::string(depth, '#')},
-                             {"title", section.title()},
+                             {"title", own_number ? section.title() : number + section.title()},
                              {"paragraphs", Paragraphs(section)}});
   } else if (!section.paragraphs().empty()) {
     out.push_back(mstch::map{
         {"heading", std::string()}, {"title", std::string()}, {"paragraphs", Paragraphs(section)}});
   }
-  for (const v1::Section& sub : section.subsections()) Blocks(sub, depth + 1, true, out);
+  for (int i = 0; i < section.subsections_size(); ++i) {
+    const int below = depth + 1;  // #### 1. … then ##### （1）…
+    const std::string sub_number = below == 4   ? absl::StrCat(i + 1, ". ")
+                                   : below == 5 ? absl::StrCat("（", i + 1, "）")
+                                                : std::string();
+    Blocks(section.subsections(i), below, true, out, sub_number);
+  }
 }
 
 // A value of a measure, with its unit, or `absent`.
@@ -135,6 +147,16 @@ void AddMeasures(const v1::ScoreCard& card, mstch::map& view) {
   view["measures"] = in_order;
   view["has_measures"] = !in_order.empty();
   view["measure"] = by_id;
+}
+
+// The scheme's checks that failed, by id ({{#check.ID.failed}}…{{/check.ID.failed}}),
+// so that a set's wording can flag a figure where it prints it.
+void AddChecks(const v1::ScoreCard& card, mstch::map& view) {
+  mstch::map by_id;
+  for (const v1::Finding& f : card.findings()) {
+    if (f.code() == "check_failed") by_id[f.subject()] = mstch::map{{"failed", true}};
+  }
+  view["check"] = by_id;
 }
 
 // {{#line_chart}}TITLE;CATEGORY,CATEGORY,…;SERIES;SERIES…{{/line_chart}}: an
@@ -222,6 +244,7 @@ class ReportView {
     AddFormFigures(view);
     AddSchemeFigures(view);
     AddMeasures(card_, view);
+    AddChecks(card_, view);
     view["line_chart"] = LineChart(card_, html_);
     AddScores(view);
     return view;
