@@ -113,6 +113,10 @@ def fill(form, report_path, out, numbers):
         parts = path.split(".")
         if path == "narrative.preamble":
             lines = narrative.get("preamble", [])
+        elif path.startswith("narrative.indicators."):
+            indicator = path[len("narrative.indicators."):]
+            texts = {t["indicator_id"]: t for t in narrative.get("indicators", [])}
+            lines = list(texts.get(indicator, {}).get("paragraphs", []))
         else:
             section = narrative.get(parts[1], {})
             if parts[2] == "title":

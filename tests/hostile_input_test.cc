@@ -278,6 +278,18 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
   oversize.mutable_narrative()->mutable_plans()->add_paragraphs(std::string(17 << 20, 'y'));
   v1::Report bad_manual = WithBudget("1");
   bad_manual.add_manual_scores()->set_indicator_id("x");
+  v1::Report text_twice = WithBudget("1");
+  for (int i = 0; i < 2; ++i) {
+    v1::IndicatorText& t = *text_twice.mutable_narrative()->add_indicators();
+    t.set_indicator_id("financial_compliance");
+    t.add_paragraphs("合规。");
+  }
+  v1::Report text_bad_id = WithBudget("1");
+  text_bad_id.mutable_narrative()->add_indicators()->set_indicator_id("../../etc");
+  v1::Report many_texts = WithBudget("1");
+  for (int i = 0; i < 2000; ++i) {
+    many_texts.mutable_narrative()->add_indicators()->set_indicator_id("t" + std::to_string(i));
+  }
   v1::Report invalid_utf8 = WithBudget("1");
   invalid_utf8.mutable_identity()->set_department_name("\xff\xfe bad");
 
@@ -505,6 +517,12 @@ TEST_F(Hostile, EveryRowIsRefusedAndChangesNothing) {
        "report.satisfaction.rate.value"},
       {"manual score without score or reason", create("lh", bad_manual), C::INVALID_ARGUMENT,
        "report.manual_scores[0].score"},
+      {"one indicator's text twice", create("lh", text_twice), C::INVALID_ARGUMENT,
+       "report.narrative.indicators[1].indicator_id"},
+      {"indicator text under no id", create("lh", text_bad_id), C::INVALID_ARGUMENT,
+       "report.narrative.indicators[0].indicator_id"},
+      {"too many indicator texts", create("lh", many_texts), C::INVALID_ARGUMENT,
+       "report.narrative.indicators"},
       {"oversize message", create("lh", oversize), C::RESOURCE_EXHAUSTED, ""},
       // gRPC cannot parse such a request and refuses it before any service
       // code runs; gRPC 1.51 reports that as UNIMPLEMENTED.

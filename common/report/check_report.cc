@@ -235,6 +235,19 @@ class ReportChecker {
             absl::StrCat("item \"", id, "\" is answered twice"));
       }
     }
+    absl::flat_hash_set<absl::string_view> texts;
+    for (int i = 0; i < report.narrative().indicators_size(); ++i) {
+      const std::string& id = report.narrative().indicators(i).indicator_id();
+      const std::string at = absl::StrCat("narrative.indicators[", i, "].indicator_id");
+      if (id.empty()) {
+        Add(at, "is required: the id of the indicator whose heading the text is under");
+      } else if (id.size() > kMaxFigureIdLength || !IsCode(id)) {
+        Add(at, absl::StrCat("is no indicator id: at most ", kMaxFigureIdLength,
+                             " letters, digits, '_', '-' or '.'"));
+      } else if (!texts.insert(id).second) {
+        Add(at, absl::StrCat("indicator \"", id, "\" has its text twice; join the paragraphs"));
+      }
+    }
     absl::flat_hash_set<absl::string_view> manual;
     for (int i = 0; i < report.manual_scores_size(); ++i) {
       const v1::ManualScore& m = report.manual_scores(i);

@@ -86,6 +86,14 @@ absl::Status CheckAgainstScheme(const v1::Report& report, const SchemeParts& sch
                absl::StrCat("清单项 ", report.checklist(i).item_id(), " 不在指标体系 ",
                             scheme.proto.id(), " 中，未计分"));
   }
+  for (int i = 0; i < report.narrative().indicators_size(); ++i) {
+    const std::string& id = report.narrative().indicators(i).indicator_id();
+    if (scheme.indicator_index.contains(id)) continue;
+    AddFinding(findings, v1::SEVERITY_WARNING, "text_unknown_indicator", id,
+               absl::StrCat("narrative.indicators[", i, "].indicator_id"),
+               absl::StrCat("报告中写在指标 ", id, " 下的文字，在指标体系 ", scheme.proto.id(),
+                            " 中没有这一指标，文档不会印出"));
+  }
   for (int i = 0; i < report.targets_size(); ++i) {
     const std::string& id = report.targets(i).indicator_id();
     auto it = scheme.indicator_index.find(id);

@@ -171,6 +171,28 @@ TEST_F(SeedGoldenTest, ProjectRateOverTheFinalAccountsProjectsHolds) {
   }
 }
 
+TEST_F(SeedGoldenTest, TextUnderAnIndicatorTheSchemeLacksIsAWarning) {
+  v1::Report report = LoadSeed();
+  v1::IndicatorText& text = *report.mutable_narrative()->add_indicators();
+  text.set_indicator_id("no_such_indicator");
+  text.add_paragraphs("写错了指标的文字。");
+  absl::StatusOr<v1::ScoreCard> card = ScoreReport(report, *DefaultScheme(), {});
+  ASSERT_TRUE(card.ok()) << card.status();
+  int found = 0;
+  for (const auto& f : card->findings()) {
+    if (f.code() != "text_unknown_indicator") continue;
+    ++found;
+    EXPECT_EQ(f.severity(), v1::SEVERITY_WARNING);
+    EXPECT_EQ(f.subject(), "no_such_indicator");
+    EXPECT_EQ(f.field_path(),
+              absl::StrCat("narrative.indicators[", report.narrative().indicators_size() - 1,
+                           "].indicator_id"));
+  }
+  EXPECT_EQ(found, 1);
+  // The example's own texts are all under the scheme's indicators.
+  for (const auto& f : card_.findings()) EXPECT_NE(f.code(), "text_unknown_indicator");
+}
+
 TEST_F(SeedGoldenTest, OnlyTheSecondQuarterIsAnError) {
   std::vector<std::string> errors;
   for (const auto& f : card_.findings()) {

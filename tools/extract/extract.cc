@@ -436,11 +436,25 @@ void ReadNarrative(const Document& doc, const RuleSet& rules, const std::set<int
         continue;
       }
       v1::Section section = SectionAt(doc, h, skip);
+      if (rule.skip != nullptr) {
+        auto* paragraphs = section.mutable_paragraphs();
+        paragraphs->erase(
+            std::remove_if(paragraphs->begin(), paragraphs->end(),
+                           [&](const std::string& p) { return RE2::PartialMatch(p, *rule.skip); }),
+            paragraphs->end());
+      }
       if (rule.path == "preamble") {
         for (const std::string& p : section.paragraphs()) narrative.add_preamble(p);
         continue;
       }
       if (!done.insert(rule.path).second) break;
+      if (absl::string_view id = rule.path; absl::ConsumePrefix(&id, "indicators.")) {
+        if (section.paragraphs().empty()) break;
+        v1::IndicatorText& text = *narrative.add_indicators();
+        text.set_indicator_id(std::string(id));
+        *text.mutable_paragraphs() = std::move(*section.mutable_paragraphs());
+        break;
+      }
       const auto* field = v1::Narrative::descriptor()->FindFieldByName(rule.path);
       narrative.GetReflection()->MutableMessage(&narrative, field)->CopyFrom(section);
       break;

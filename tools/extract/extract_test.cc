@@ -270,6 +270,9 @@ std::string NarrativeShape(const v1::Narrative& narrative) {
     const auto& section = static_cast<const v1::Section&>(reflection->GetMessage(narrative, field));
     absl::StrAppend(&shape, "; ", field->name(), " ", section.title(), " ", SectionShape(section));
   }
+  for (const v1::IndicatorText& text : narrative.indicators()) {
+    absl::StrAppend(&shape, "; indicator ", text.indicator_id(), " ", text.paragraphs_size());
+  }
   return shape;
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "common/report/check_report.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -270,12 +271,18 @@ absl::Status CompileRest(const importer::v1::Rules& proto, const Locator& at, Ru
     SectionRule rule;
     JIXIAO_ASSIGN(rule.heading, CompilePattern(s.heading(), where + ": heading", true));
     JIXIAO_ASSIGN(rule.under, CompilePattern(s.under(), where + ": under", false));
+    JIXIAO_ASSIGN(rule.skip, CompilePattern(s.skip(), where + ": skip", false));
     const auto* field = v1::Narrative::descriptor()->FindFieldByName(s.path());
-    if (s.path() != "preamble" &&
-        (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE)) {
+    absl::string_view indicator = s.path();
+    const bool by_indicator = absl::ConsumePrefix(&indicator, "indicators.");
+    if (by_indicator ? !report::IsCode(std::string(indicator))
+                     : s.path() != "preamble" &&
+                           (field == nullptr || field->is_repeated() ||
+                            field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE)) {
       return absl::InvalidArgumentError(absl::StrCat(
           where, ": path \"", s.path(),
-          "\" is not a section of the narrative (preamble, functions, key_tasks, ...)"));
+          "\" is not a section of the narrative (preamble, functions, key_tasks, ..., or "
+          "indicators.ID for an indicator's id)"));
     }
     rule.path = s.path();
     rules.sections.push_back(std::move(rule));
@@ -327,6 +334,7 @@ int RuleSet::ProgramSize() const {
   for (const SectionRule& s : sections) {
     add(s.heading);
     add(s.under);
+    add(s.skip);
   }
   for (const ChecklistRule& c : checklist) {
     add(c.pattern);

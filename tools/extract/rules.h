@@ -62,7 +62,8 @@ struct TableRule {
 struct SectionRule {
   std::unique_ptr<RE2> heading;
   std::unique_ptr<RE2> under;
-  std::string path;  // a Narrative field, or "preamble"
+  std::string path;           // a Narrative field, "preamble", or "indicators.ID"
+  std::unique_ptr<RE2> skip;  // null: no paragraph left out
 };
 
 struct ChecklistRule {

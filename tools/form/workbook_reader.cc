@@ -859,6 +859,14 @@ class Reader {
         for (std::string& p : paragraphs()) narrative.add_preamble(std::move(p));
         return;
       }
+      if (absl::string_view id = path; absl::ConsumePrefix(&id, "narrative.indicators.")) {
+        std::vector<std::string> lines = paragraphs();
+        if (lines.empty()) return;
+        v1::IndicatorText& t = *narrative.add_indicators();
+        t.set_indicator_id(std::string(id));
+        for (std::string& line : lines) t.add_paragraphs(std::move(line));
+        return;
+      }
       // narrative.SECTION.title, or narrative.SECTION.paragraphs: its
       // paragraphs, a line each, and its subsections under "# 小标题" lines.
       std::vector<std::string> parts = absl::StrSplit(path, '.');

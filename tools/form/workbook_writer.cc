@@ -3,6 +3,7 @@
 #include <xlsxwriter.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -365,6 +366,21 @@ class Writer {
       section(static_cast<const v1::Section&>(reflection->GetMessage(narrative, f)), label,
               "narrative." + field);
     }
+    // The text under each indicator's own heading, in the scheme's order;
+    // then any the report has for indicators the scheme lacks, kept as given.
+    std::map<std::string, std::string> texts;
+    for (const v1::IndicatorText& t : narrative.indicators()) {
+      texts[t.indicator_id()] = absl::StrJoin(t.paragraphs(), "\n");
+    }
+    std::function<void(const v1::Indicator&)> indicator = [&](const v1::Indicator& i) {
+      auto it = texts.find(i.id());
+      add("指标：" + i.name(), it == texts.end() ? "" : it->second,
+          "narrative.indicators." + i.id());
+      if (it != texts.end()) texts.erase(it);
+      for (const v1::Indicator& child : i.children()) indicator(child);
+    };
+    for (const v1::Indicator& i : scheme_.proto().indicators()) indicator(i);
+    for (const auto& [id, text] : texts) add("指标：" + id, text, "narrative.indicators." + id);
   }
 
   const engine::CompiledScheme& scheme_;

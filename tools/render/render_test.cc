@@ -175,6 +175,21 @@ TEST(RenderReport, DeliverySubsectionsAreNumberedAsTheFormNumbersThem) {
   EXPECT_THAT(markdown, HasSubstr("#### 3、已编号\n"));
 }
 
+TEST(RenderReport, AnIndicatorsTextIsPrintedUnderItsHeading) {
+  v1::Report seed = Seed();
+  seed.mutable_narrative()->clear_indicators();
+  v1::IndicatorText& text = *seed.mutable_narrative()->add_indicators();
+  text.set_indicator_id("financial_compliance");
+  text.add_paragraphs("资金使用合规，未见违规支出。");
+  text.add_paragraphs("会计核算规范。");
+  const std::string markdown =
+      RenderReport(seed, Score(seed), Default(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(markdown, HasSubstr("##### （2）财务合规性\n\n资金使用合规，未见违规支出。\n\n"
+                                  "会计核算规范。\n\n##### （3）预决算信息公开性\n\n（未填报）"));
+  // A lead-in the department did not write is simply absent.
+  EXPECT_THAT(markdown, HasSubstr("#### 2. 项目管理\n\n##### （1）项目实施程序\n\n（未填报）"));
+}
+
 TEST(RenderReport, MarkdownTablesReadBack) {
   v1::Report seed = Seed();
   v1::ScoreCard card = Score(seed);

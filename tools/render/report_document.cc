@@ -238,6 +238,16 @@ class ReportView {
     view["experience"] = Paragraphs(n.experience());
     view["problems_and_measures"] = Paragraphs(n.problems_and_measures());
     view["plans"] = Paragraphs(n.plans());
+    // {{#text.ID}}{{#paragraphs}}…{{/paragraphs}}{{/text.ID}}: the department's
+    // text under indicator ID's heading; absent where it wrote none.
+    mstch::map by_indicator;
+    for (const v1::IndicatorText& text : n.indicators()) {
+      mstch::array paragraphs;
+      for (const std::string& p : text.paragraphs()) paragraphs.push_back(AsParagraph(p));
+      if (!paragraphs.empty())
+        by_indicator[text.indicator_id()] = mstch::map{{"paragraphs", paragraphs}};
+    }
+    view["text"] = by_indicator;
     mstch::array delivery;
     Blocks(n.delivery(), 3, false, delivery);
     view["delivery"] = delivery;
