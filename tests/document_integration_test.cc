@@ -357,7 +357,12 @@ TEST_F(Documents, TheImportedSeedsPdfKeepsEveryParagraph) {
         &n.problems_and_measures(), &n.plans()}) {
     collect(*section);
   }
-  ASSERT_GT(paragraphs.size(), 40u);
+  // And the text under the indicators' headings (一(四), 二(三)).
+  ASSERT_GE(n.indicators_size(), 15);
+  for (const v1::IndicatorText& t : n.indicators()) {
+    paragraphs.insert(paragraphs.end(), t.paragraphs().begin(), t.paragraphs().end());
+  }
+  ASSERT_GT(paragraphs.size(), 55u);
   for (const std::string& paragraph : paragraphs) {
     // Its first dozen characters (36 bytes), without spaces.
     const std::string whole = flat(paragraph);

@@ -190,6 +190,20 @@ TEST(RenderReport, AnIndicatorsTextIsPrintedUnderItsHeading) {
   EXPECT_THAT(markdown, HasSubstr("#### 2. 项目管理\n\n##### （1）项目实施程序\n\n（未填报）"));
 }
 
+TEST(RenderReport, ADepartmentsOwnFigureParagraphStandsForTheSentenceAndIsFlagged) {
+  v1::Report seed = Seed();
+  v1::IndicatorText& text = *seed.mutable_narrative()->add_indicators();
+  text.set_indicator_id("procurement_execution");
+  text.add_paragraphs("本年政府采购执行率为 95.00%，采购政策落实到位。");
+  seed.mutable_procurement()->mutable_declared_execution_rate()->set_value("95.00");
+  const std::string markdown =
+      RenderReport(seed, Score(seed), Default(), Format::kMarkdown, Templates::BuiltIn());
+  EXPECT_THAT(markdown, HasSubstr("##### （1）政府采购执行情况\n\n本年政府采购执行率为 95.00%，"
+                                  "采购政策落实到位。\n\n（核实：政府采购执行率为 88.53%，申报为 "
+                                  "95.00%，与构成数据不符。）"));
+  EXPECT_THAT(markdown, Not(HasSubstr("年度政府采购预算金额为")));
+}
+
 TEST(RenderReport, MarkdownTablesReadBack) {
   v1::Report seed = Seed();
   v1::ScoreCard card = Score(seed);

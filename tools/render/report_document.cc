@@ -425,6 +425,18 @@ class ReportView {
     view["total_score"] = card_.total_score();
     view["grade"] = card_.grade();
     if (!card_.declared_total().empty()) view["declared_total"] = card_.declared_total();
+    // The department's own 一级 scores, as its 自评表 gives them:
+    // "部门决策 25 分、部门管理 18.89 分".
+    std::vector<std::string> declared_levels;
+    for (const v1::IndicatorResult& i : card_.indicators()) {
+      if (i.level() != 1) continue;
+      for (const v1::DeclaredScore& d : r_.self_evaluation().scores()) {
+        if (d.indicator_id() == i.id() && d.has_score()) {
+          declared_levels.push_back(absl::StrCat(i.name(), " ", d.score().value(), " 分"));
+        }
+      }
+    }
+    view["declared_levels"] = absl::StrJoin(declared_levels, "、");
     mstch::array levels, indicators, targets;
     std::vector<ScoreBar> bars;
     std::vector<LostPoints> lost;
