@@ -215,11 +215,12 @@ TEST(RenderReport, MarkdownTablesReadBack) {
   EXPECT_THAT(quarters[0], ::testing::ElementsAre("季度名称", "资金支出进度百分比",
                                                   "序时进度百分比", "预算执行率"));
   EXPECT_THAT(quarters[1], ::testing::ElementsAre("第一季度", "30.02%", "25%", "120.08%"));
-  EXPECT_THAT(quarters[2], ::testing::ElementsAre("第二季度", "35.71%", "50%", "71.42%"));
+  EXPECT_THAT(quarters[2], ::testing::ElementsAre("第二季度", "35.71%（申报 50.9%）", "50%",
+                                                  "71.42%（申报 101.80%）"));
   EXPECT_THAT(quarters[3], ::testing::ElementsAre("第三季度", "76.0%", "75%", "101.33%"));
   EXPECT_THAT(quarters[4], ::testing::ElementsAre("第四季度", "99.53%", "100%", "99.53%"));
   EXPECT_EQ(quarters[5][0], "各季汇总平均");
-  EXPECT_EQ(quarters[5][3], "98.09%");
+  EXPECT_EQ(quarters[5][3], "98.09%（申报 105.69%）");  // flagged in place
   const auto& scores = tables[1];
   ASSERT_EQ(scores.size(), static_cast<size_t>(card.indicators_size()) + 2);
   for (const auto& row : scores) EXPECT_EQ(row.size(), 5u);
