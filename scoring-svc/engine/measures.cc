@@ -45,12 +45,10 @@ class MeasureEvaluator {
                    std::vector<v1::Finding>& findings)
       : scheme_(scheme),
         reports_(reports),
-        own_figures_(reports.figures != nullptr ? 0 : scheme.field_slots.size()),
+        figures_(*reports.figures),
         explain_(explain),
         findings_(findings),
-        values_(scheme.measures.size()) {
-    if (reports_.figures == nullptr) reports_.figures = &own_figures_;
-  }
+        values_(scheme.measures.size()) {}
 
   std::vector<MeasureValues> Run() {
     for (int index : scheme_.measure_order) Evaluate(index);
@@ -64,7 +62,7 @@ class MeasureEvaluator {
     MeasureValues& out = values_[index];
 
     if (m.declared) {
-      if (const FigureCache::Figure& figure = reports_.figures->Get(*m.declared, reports_);
+      if (const FigureCache::Figure& figure = figures_.Get(*m.declared, reports_);
           figure.value) {
         out.declared = Evaluation::Of(*figure.value);
         out.declared_decimals = figure.decimals;
@@ -187,7 +185,7 @@ class MeasureEvaluator {
   void ThisYearsFigures(const CompiledMeasure& m, bool& given, bool& missing) const {
     for (const FieldPath& path : m.formula->fields()) {
       if (path.prior()) continue;
-      (reports_.figures->Get(path, reports_).decimal != nullptr ? given : missing) = true;
+      (figures_.Get(path, reports_).decimal != nullptr ? given : missing) = true;
     }
   }
 
@@ -254,8 +252,8 @@ class MeasureEvaluator {
   }
 
   const SchemeParts& scheme_;
-  ReportInputs reports_;  // its figures read once, into own_figures_ if it brings no cache
-  FigureCache own_figures_;
+  const ReportInputs& reports_;
+  FigureCache& figures_;  // reports_.figures
   const bool explain_;  // false: no explanations, inputs or finding messages
   std::vector<v1::Finding>& findings_;
   std::vector<MeasureValues> values_;

@@ -51,16 +51,17 @@ struct MeasureValues {
   std::string declared_ref_text;
 };
 
-// Evaluates every measure of `scheme` over `reports`, indexed like
-// SchemeParts::measures, appending findings for contradictions and for
-// values that could not be verified. Without `explain`, the same values and
-// findings (severity, code, subject) with no words: no explanations, inputs,
-// display texts or finding messages.
 // A formula's inputs as a finding gives them, each with its unit:
 // "quarterly.q2.cumulative_spending = 10,442 万元，@q1_progress = 30.02%";
 // "缺失" for one with no value.
 std::string DescribeInputs(const SchemeParts& scheme, const std::vector<FormulaInput>& inputs);
 
+// Evaluates every measure of `scheme` over `reports`, indexed like
+// SchemeParts::measures, appending findings for contradictions and for
+// values that could not be verified. Without `explain`, the same values and
+// findings (severity, code, subject) with no words: no explanations, inputs,
+// display texts or finding messages. `reports.figures` is required: the
+// score's FigureCache, which its checks read too.
 std::vector<MeasureValues> EvaluateMeasures(const SchemeParts& scheme, const ReportInputs& reports,
                                             bool explain, std::vector<v1::Finding>& findings);
 
