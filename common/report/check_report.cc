@@ -56,6 +56,12 @@ const absl::flat_hash_map<const Descriptor*, std::vector<CheckedField>>& Checked
   return *fields;
 }
 
+// An id a report names a figure or an indicator's text by.
+bool IsId(const std::string& id) { return id.size() <= kMaxFigureIdLength && IsCode(id); }
+std::string IdRule() {
+  return absl::StrCat("at most ", kMaxFigureIdLength, " letters, digits, '_', '-' or '.'");
+}
+
 class ReportChecker {
  public:
   std::vector<FieldViolation> Run(const v1::Report& report) {
@@ -189,10 +195,9 @@ class ReportChecker {
     static const std::string kFigures = "figures";
     for (const Entry* entry : entries) {
       const std::string* id = &entry->first;
-      if (id->size() > kMaxFigureIdLength || !IsCode(*id)) {
+      if (!IsId(*id)) {
         Add("figures", absl::StrCat("\"", ValidUtf8(id->substr(0, 64)), id->size() > 64 ? "…" : "",
-                                    "\" is no figure id: at most ", kMaxFigureIdLength,
-                                    " letters, digits, '_', '-' or '.'"));
+                                    "\" is no figure id: ", IdRule()));
         continue;
       }
       path_.push_back({&kFigures, -1});
@@ -241,9 +246,8 @@ class ReportChecker {
       const std::string at = absl::StrCat("narrative.indicators[", i, "].indicator_id");
       if (id.empty()) {
         Add(at, "is required: the id of the indicator whose heading the text is under");
-      } else if (id.size() > kMaxFigureIdLength || !IsCode(id)) {
-        Add(at, absl::StrCat("is no indicator id: at most ", kMaxFigureIdLength,
-                             " letters, digits, '_', '-' or '.'"));
+      } else if (!IsId(id)) {
+        Add(at, absl::StrCat("is no indicator id: ", IdRule()));
       } else if (!texts.insert(id).second) {
         Add(at, absl::StrCat("indicator \"", id, "\" has its text twice; join the paragraphs"));
       }
