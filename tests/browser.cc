@@ -1,6 +1,8 @@
 #include "tests/browser.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "tests/process.h"
@@ -51,6 +53,28 @@ std::string DomInChromium(const std::string& page) {
        "--disable-component-update", "--disable-sync", "--user-data-dir=" + dir + "/profile",
        "--host-resolver-rules=MAP * ~NOTFOUND", "--dump-dom", "file://" + page});
   return run.exit_code == 0 ? run.out : "";
+}
+
+int ScrollWidthInChromium(const std::string& page, int window_width) {
+  std::string html = ReadFile(page);
+  const size_t policy = html.find("<meta http-equiv=\"Content-Security-Policy\"");
+  if (policy != std::string::npos) html.erase(policy, html.find('>', policy) + 1 - policy);
+  const size_t end = html.rfind("</body>");
+  if (end == std::string::npos) return -1;
+  html.insert(end, "<script>document.title = 'W' + document.documentElement.scrollWidth;</script>");
+  const std::string copy = page + ".width.html";  // beside it: its relative links still resolve
+  std::ofstream(copy, std::ios::binary) << html;
+  std::string dir = MakeTempDir("jixiao-chromium-width");
+  CommandResult run = RunCommand(
+      {"/usr/bin/timeout", "120", "/usr/bin/chromium", "--headless", "--no-sandbox",
+       "--disable-gpu", "--no-first-run", "--disable-background-networking",
+       "--disable-component-update", "--disable-sync", "--user-data-dir=" + dir + "/profile",
+       "--host-resolver-rules=MAP * ~NOTFOUND",
+       "--window-size=" + std::to_string(window_width) + ",900", "--dump-dom", "file://" + copy});
+  std::filesystem::remove(copy);
+  const size_t title = run.out.find("<title>W");
+  if (run.exit_code != 0 || title == std::string::npos) return -1;
+  return std::atoi(run.out.c_str() + title + 8);
 }
 
 }  // namespace jixiao::testing

@@ -18,6 +18,12 @@ std::string LoadInChromium(const std::string& page, const std::string& screensho
 // sees, tags and all; "" if Chromium failed.
 std::string DomInChromium(const std::string& page);
 
+// How wide `page` lays out in a `window_width`-pixel window (its
+// document's scrollWidth): no wider than the window means nothing scrolls
+// sideways. Measured on a copy beside it that runs one script (the page's
+// own policy forbids scripts); -1 if Chromium failed.
+int ScrollWidthInChromium(const std::string& page, int window_width);
+
 }  // namespace jixiao::testing
 
 #endif  // JIXIAO_TESTS_BROWSER_H_

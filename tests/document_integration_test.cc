@@ -444,6 +444,10 @@ TEST_F(Documents, TheYearsSiteLinksEveryStoredDepartmentsPageAndDocument) {
            {"LH-ZWFWSJGLJ/report.html", "site-report"}}) {
     EXPECT_EQ(LoadInChromium(site + "/" + file, artifacts + "/" + name + ".png"), "") << file;
   }
+  // On a 1280-pixel screen the year's table fits: nothing scrolls sideways.
+  const int width = testing::ScrollWidthInChromium(site + "/index.html", 1280);
+  EXPECT_GT(width, 0);
+  EXPECT_LE(width, 1280);
 }
 
 TEST_F(Documents, HtmlPagesLoadInChromiumWithoutErrorsOrRequests) {

@@ -238,7 +238,10 @@ TEST_F(ReviewCycle, RosterToApprovals) {
   // Reopening an approval takes a reason, and is audited.
   EXPECT_EQ(As("reviewer", {"reopen", "D3/2019"}).exit_code, 2);
   ASSERT_EQ(As("reviewer", {"reopen", "D3/2019", "--reason", "复核口径"}).exit_code, 0);
-  EXPECT_THAT(As("reviewer", {"history", "D3/2019"}).out, HasSubstr("复核口径"));
+  const std::string history = As("reviewer", {"history", "D3/2019"}).out;
+  EXPECT_THAT(history, HasSubstr("复核口径"));
+  EXPECT_THAT(history, HasSubstr("create 创建"));  // revision 1, as the site's page says
+  EXPECT_THAT(history, HasSubstr("status 状态变更"));
 
   // Over HTTP, one call to scoring-svc scores a stored report with its
   // year's scheme and saves the card, as the caller: storage-svc decides.
@@ -296,11 +299,15 @@ TEST_F(ReviewCycle, RosterToApprovals) {
          "header = [c.value for c in ws[3]]\n"
          "total = header.index('得分') + 1\n"
          "rows = {ws.cell(r, 2).value: ws.cell(r, total).value for r in range(4, ws.max_row + 1)}\n"
+         "gap = header.index('差额') + 1\n"
+         "signed = sorted({ws.cell(r, gap).number_format for r in range(4, ws.max_row + 1)"
+         " if isinstance(ws.cell(r, gap).value, float)})\n"
          "print(ws.freeze_panes, ws.auto_filter.ref, type(rows['D2']).__name__, rows['D2'],"
-         " ws.cell(2, 1).value)\n",
+         " ws.cell(2, 1).value, signed)\n",
          book});
     ASSERT_EQ(read.exit_code, 0) << read.err;
     EXPECT_THAT(read.out, HasSubstr("D4 A3:S10 float 97.06 名册 6 个部门"));
+    EXPECT_THAT(read.out, HasSubstr("['+0.00;-0.00;0.00']"));  // a gap keeps its sign
   }
 
   // Bulk scoring: every stored report of the year, one line each.

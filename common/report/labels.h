@@ -52,6 +52,14 @@ inline bool WritesContent(const v1::ReportRevision& r) {
          (r.content_revision() == 0 && r.status() == v1::REPORT_STATUS_DRAFT);
 }
 
+// What a revision did: {"create", "创建"} for the first, {"edit", "修改"} for
+// a later one that wrote the content, {"status", "状态变更"} for one that
+// changed only the status.
+inline Label RevisionKindLabel(const v1::ReportRevision& r) {
+  if (!WritesContent(r)) return {"status", "状态变更"};
+  return r.revision() == 1 ? Label{"create", "创建"} : Label{"edit", "修改"};
+}
+
 }  // namespace jixiao::report
 
 #endif  // JIXIAO_COMMON_REPORT_LABELS_H_

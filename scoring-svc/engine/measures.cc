@@ -239,7 +239,7 @@ class MeasureEvaluator {
       finding.set_message(absl::StrCat(
           m.proto->name(), " 申报 ", report::WithUnit(out.declared_text, unit),
           "，与构成数据不符：按 ", m.proto->formula(), " 计算为 ",
-          report::WithUnit(computed_text, unit), "（", inputs, "），超出舍入误差范围"));
+          report::WithUnit(computed_text, unit), "（", inputs, "），不是数字舍入所致"));
     }
     finding.set_declared(out.declared_text);
     finding.set_computed(computed_text);

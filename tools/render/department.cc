@@ -60,9 +60,8 @@ std::string DepartmentHtml(const DepartmentPage& page, const Templates& template
   }
   mstch::array history;
   for (const v1::ReportRevision& r : page.history) {
-    const char* kind = !report::WritesContent(r) ? "状态变更" : r.revision() == 1 ? "创建" : "修改";
     history.push_back(mstch::map{{"revision", std::to_string(r.revision())},
-                                 {"kind", std::string(kind)},
+                                 {"kind", std::string(report::RevisionKindLabel(r).chinese)},
                                  {"status", std::string(report::StatusLabel(r.status()).chinese)},
                                  {"author", r.author()},
                                  {"time", r.has_time() ? BeijingTime(r.time().seconds()) : ""},

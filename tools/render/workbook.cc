@@ -22,19 +22,21 @@ void WorkbookCells::Write(lxw_worksheet* sheet, int row, int col, const std::str
   const auto r = static_cast<lxw_row_t>(row);
   const auto c = static_cast<lxw_col_t>(col);
   absl::string_view unsigned_text = text;
-  if (unsigned_text[0] == '+') unsigned_text.remove_prefix(1);
+  const bool plus = unsigned_text[0] == '+';
+  if (plus) unsigned_text.remove_prefix(1);
   auto scanned = report::ScanDecimal(unsigned_text);
   if (as_text || !scanned.ok()) {
     worksheet_write_string(sheet, r, c, WorkbookText(text).c_str(), text_format);
     return;
   }
   const int decimals = scanned->decimals();
-  auto [it, fresh] = numbers_.emplace(decimals, nullptr);
+  auto [it, fresh] = numbers_.emplace(std::make_pair(decimals, plus), nullptr);
   if (fresh) {
     it->second = workbook_add_format(book_);
     const std::string code =
         decimals == 0 ? "0" : "0." + std::string(static_cast<size_t>(decimals), '0');
-    format_set_num_format(it->second, code.c_str());
+    const std::string format = plus ? "+" + code + ";-" + code + ";" + code : code;
+    format_set_num_format(it->second, format.c_str());
   }
   worksheet_write_number(sheet, r, c, std::strtod(text.c_str(), nullptr), it->second);
 }

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 
 namespace jixiao::render {
 
@@ -18,7 +19,8 @@ namespace jixiao::render {
 std::string WorkbookText(const std::string& text);
 
 // Writes the cells of one workbook, keeping a number format per count of
-// decimals ("0", "0.00", ...).
+// decimals ("0", "0.00", ...) and sign: a number written "+1.50" keeps its
+// plus sign in the cell ("+0.00;-0.00;0.00").
 class WorkbookCells {
  public:
   explicit WorkbookCells(lxw_workbook* book) : book_(book) {}
@@ -31,7 +33,7 @@ class WorkbookCells {
 
  private:
   lxw_workbook* book_;
-  std::map<int, lxw_format*> numbers_;  // by decimals
+  std::map<std::pair<int, bool>, lxw_format*> numbers_;  // by decimals, plus sign
 };
 
 }  // namespace jixiao::render

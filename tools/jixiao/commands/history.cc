@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "common/report/labels.h"
 #include "tools/jixiao/cli_output.h"
 #include "tools/jixiao/clients.h"
@@ -32,11 +33,10 @@ int Run(const GlobalOptions& global, const std::string& text) {
                     if (global.output == "json") {
                       std::cout << ToJson(r, false) << "\n";
                     } else {
-                      // An edit writes the content; a status change keeps it.
-                      const bool edit = report::WritesContent(r);
+                      const report::Label kind = report::RevisionKindLabel(r);
                       table.AddRow({std::to_string(r.revision()),
-                                    edit ? "edit 修改" : "status 状态", StatusName(r.status()),
-                                    r.author(), Time(r), r.reason()});
+                                    absl::StrCat(kind.english, " ", kind.chinese),
+                                    StatusName(r.status()), r.author(), Time(r), r.reason()});
                     }
                   }
                 });
