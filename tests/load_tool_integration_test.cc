@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 
@@ -27,6 +28,13 @@ const std::string kBin = JIXIAO_BIN_DIR;
 CommandResult Load(std::vector<std::string> args) {
   args.insert(args.begin(), kBin + "/jixiao-load");
   return RunCommand(args);
+}
+
+// The reply_bytes= figure of a summary line (an answer's mean size); -1
+// if there is none.
+int64_t ReplyBytes(const std::string& out) {
+  const size_t at = out.find("reply_bytes=");
+  return at == std::string::npos ? -1 : std::atoll(out.c_str() + at + 12);
 }
 
 class LoadTool : public ::testing::Test {
@@ -55,6 +63,21 @@ TEST_F(LoadTool, CountsScoresAndStreamsAndFailsOnRefusals) {
             "--token-file", dir_ + "/token", "--inconsistent-per-mille", "500"});
   EXPECT_EQ(stream.exit_code, 0) << stream.out << stream.err;
   EXPECT_THAT(stream.out, HasSubstr("stream requests=40 errors=0"));
+  // Asking for summaries: the same count, and answers a fraction of the
+  // explained cards' size (reply_bytes, each answer's mean).
+  CommandResult summary = Load({"stream", "--target", scoring.address(), "--requests", "40",
+                                "--streams", "2", "--token-file", dir_ + "/token",
+                                "--inconsistent-per-mille", "500", "--detail", "summary"});
+  EXPECT_EQ(summary.exit_code, 0) << summary.out << summary.err;
+  EXPECT_THAT(summary.out, HasSubstr("stream requests=40 errors=0"));
+  const int64_t full_bytes = ReplyBytes(stream.out), summary_bytes = ReplyBytes(summary.out);
+  EXPECT_GT(summary_bytes, 0) << summary.out;
+  EXPECT_LT(summary_bytes * 3, full_bytes) << stream.out << summary.out;
+  CommandResult unary = Load({"score", "--target", scoring.address(), "--requests", "10",
+                              "--token-file", dir_ + "/token", "--detail", "summary"});
+  EXPECT_EQ(unary.exit_code, 0) << unary.out << unary.err;
+  EXPECT_THAT(unary.out, HasSubstr("score requests=10 errors=0"));
+  EXPECT_EQ(Load({"stream", "--target", scoring.address(), "--detail", "brief"}).exit_code, 2);
 
   // Every call refused: counted, the reason printed, exit 1.
   CommandResult refused = Load({"score", "--target", scoring.address(), "--requests", "12",
@@ -69,6 +92,11 @@ TEST_F(LoadTool, CountsScoresAndStreamsAndFailsOnRefusals) {
   EXPECT_EQ(refused_stream.exit_code, 1) << refused_stream.out << refused_stream.err;
   EXPECT_THAT(refused_stream.out, HasSubstr("errors="));
   EXPECT_THAT(refused_stream.out, Not(HasSubstr("errors=0")));
+  CommandResult refused_summary =
+      Load({"stream", "--target", scoring.address(), "--requests", "10", "--detail", "summary",
+            "--token-file", dir_ + "/wrong-token"});
+  EXPECT_EQ(refused_summary.exit_code, 1) << refused_summary.out << refused_summary.err;
+  EXPECT_THAT(refused_summary.out, Not(HasSubstr("errors=0")));
 }
 
 TEST_F(LoadTool, CountsStorageWritesReadsAndPartialFailures) {
@@ -110,6 +138,13 @@ TEST_F(LoadTool, RunsTheEchoBaselines) {
       Load({"echo", "--target", echo.address(), "--requests", "50", "--streams", "2"});
   EXPECT_EQ(stream.exit_code, 0) << stream.out << stream.err;
   EXPECT_THAT(stream.out, HasSubstr("echo requests=50 errors=0"));
+  // ReplyStream answers each with the size asked: ScoreStream's transport
+  // when its answers are summaries.
+  CommandResult reply = Load({"reply", "--target", echo.address(), "--requests", "50", "--streams",
+                              "2", "--reply-bytes", "2000"});
+  EXPECT_EQ(reply.exit_code, 0) << reply.out << reply.err;
+  EXPECT_THAT(reply.out, HasSubstr("reply requests=50 errors=0"));
+  EXPECT_NEAR(ReplyBytes(reply.out), 2000, 16) << reply.out;
   CommandResult fetch =
       Load({"fetch", "--target", echo.address(), "--requests", "20", "--with-null"});
   EXPECT_EQ(fetch.exit_code, 0) << fetch.out << fetch.err;

@@ -1,17 +1,20 @@
 // bench-echo-svc: a gRPC server that answers every streamed ScoreRequest
-// with itself, Fetch with a generated report held in memory and Absorb with
-// a revision number, set up exactly as the Jixiao services are (same
-// RunServer). It gives the transport's cost for the scoring stream, for
-// GetReport and for CreateReport. With --keep-dir, Keep checks a report and
-// makes it durable, and nothing else (keeper.h): CreateReport's floor.
+// with itself (or, ReplyStream, with a score response of a given size), Fetch with a generated
+// report held in memory and Absorb with a revision number, set up exactly as the Jixiao services
+// are (same RunServer). It gives the transport's cost for the scoring stream, for GetReport and for
+// CreateReport. With --keep-dir, Keep checks a report and makes it durable, and nothing else
+// (keeper.h): CreateReport's floor.
 //
 //   bench-echo-svc --listen 127.0.0.1:0 --port-file /tmp/echo.addr
 //   bench-echo-svc ... --keep-dir /tmp/keep [--keep-commit group|leader|...]
 
+#include <cstdint>
 #include <map>
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
+#include "absl/strings/string_view.h"
 #include "common/report/check_report.h"
 #include "common/rpc/server_main.h"
 #include "common/rpc/status.h"
@@ -36,6 +39,36 @@ class EchoService final : public jixiao::echo::v1::Echo::CallbackService {
     using jixiao::v1::ScoreRequest;
     return jixiao::rpc::NewStreamReactor<ScoreRequest, ScoreRequest>(
         [](ScoreRequest& request, ScoreRequest& response) { response.Swap(&request); });
+  }
+
+  grpc::ServerBidiReactor<jixiao::v1::ScoreRequest, jixiao::v1::ScoreResponse>* ReplyStream(
+      grpc::CallbackServerContext* context) override {
+    using jixiao::v1::ScoreRequest;
+    using jixiao::v1::ScoreResponse;
+    int64_t reply_bytes = -1;  // the request's size
+    const auto& metadata = context->client_metadata();
+    if (auto it = metadata.find("x-reply-bytes"); it != metadata.end()) {
+      if (!absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()),
+                            &reply_bytes) ||
+          reply_bytes < 0 || reply_bytes > (int64_t{4} << 20)) {
+        reply_bytes = -1;
+      }
+    }
+    return jixiao::rpc::NewStreamReactor<ScoreRequest, ScoreResponse>(
+        [reply_bytes](ScoreRequest& request, ScoreResponse& response) {
+          const int64_t want =
+              reply_bytes >= 0 ? reply_bytes : static_cast<int64_t>(request.ByteSizeLong());
+          response.set_request_id(request.request_id());
+          jixiao::v1::ScoreCard& card = *response.mutable_card();
+          if (card.findings_size() == 0) card.add_findings();
+          // The padding is kept from one answer to the next: only the id
+          // changes, as a real answer's content would.
+          std::string& pad = *card.mutable_findings(0)->mutable_message();
+          const int64_t over = static_cast<int64_t>(response.ByteSizeLong()) -
+                               static_cast<int64_t>(pad.size()) - want;
+          const size_t size = over < 0 ? static_cast<size_t>(-over) : 0;
+          if (pad.size() != size) pad.assign(size, 'x');
+        });
   }
 
   grpc::ServerUnaryReactor* Absorb(grpc::CallbackServerContext* context,

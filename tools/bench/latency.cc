@@ -40,6 +40,11 @@ std::string FormatSummary(const std::string& name, const RunSummary& summary) {
         &line, " server_switches=%.2f",
         static_cast<double>(summary.watched_switches) / static_cast<double>(summary.requests));
   }
+  if (summary.reply_bytes >= 0 && summary.requests > 0) {
+    absl::StrAppendFormat(
+        &line, " reply_bytes=%.0f",
+        static_cast<double>(summary.reply_bytes) / static_cast<double>(summary.requests));
+  }
   if (summary.errors > 0) absl::StrAppend(&line, "\n", name, " first_error=", summary.first_error);
   return line;
 }

@@ -27,6 +27,9 @@ struct RunSummary {
   // The watched process's context switches over the run (voluntary and
   // not, all its threads); -1 where not measured.
   int64_t watched_switches = -1;
+  // The answers' bytes over the run (their messages, serialized); -1 where
+  // not measured.
+  int64_t reply_bytes = -1;
 
   double per_second() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
 };
@@ -41,7 +44,8 @@ void SummarizeLatencies(std::vector<int64_t>& latencies, RunSummary& summary);
 // One line, "name requests=… errors=… seconds=… per_second=… p50_us=…
 // p99_us=… max_us=…", then the CPU times measured, per request:
 // "client_cpu_us=… prepare_cpu_us=… server_cpu_us=… server_switches=…"
-// (server: the watched process; switches: its context switches), then "first_error=…" if any
+// (server: the watched process; switches: its context switches), "reply_bytes=…" (an
+// answer's mean size) where measured, then "first_error=…" if any
 // failed. Machine-readable by `tools/dev bench`.
 std::string FormatSummary(const std::string& name, const RunSummary& summary);
 

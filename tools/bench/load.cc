@@ -5,6 +5,8 @@
 //   jixiao-load null   --target 127.0.0.1:50051 --requests 20000 --concurrency 4
 //   jixiao-load stream --target 127.0.0.1:50051 --requests 1000000 --streams 2
 //   jixiao-load echo   --target 127.0.0.1:50099 --requests 1000000 --streams 2
+//   jixiao-load stream --detail summary ...  (the answers' mean size: reply_bytes)
+//   jixiao-load reply  --target 127.0.0.1:50099 --reply-bytes 2100 --streams 2
 //   jixiao-load put    --target 127.0.0.1:50052 --requests 100000 --concurrency 16
 //   jixiao-load get | list --target 127.0.0.1:50052 ...
 //   jixiao-load fetch --target 127.0.0.1:50099 --with-null
@@ -74,6 +76,8 @@ struct LoadOptions {
   std::string name;  // on the summary line; default: the command
   int connect_seconds = 10;
   bool with_null = false;  // score, get, fetch: a null RPC before each call, tallied apart
+  std::string detail = "full";  // score, stream: the card asked for, full or summary
+  int64_t reply_bytes = -1;     // reply: each answer's size; -1: the request's
 };
 
 int64_t Nanoseconds(Clock::duration d) {
@@ -333,18 +337,21 @@ RunSummary RunUnary(const LoadOptions& options, ProcessWatch& watch,
 
 // Sends `requests` generated reports over `streams` bidi streams at once,
 // each with a writer and a reader thread; a message's latency runs from its
-// write to its answer. `open` starts a stream; `failed` says whether an
-// answer carries an error.
+// write to its answer. Each request is `base` with a report and an id.
+// `open` starts a stream; `failed` says whether an answer carries an error.
+// With `measure_replies`, the summary counts the answers' bytes.
 template <typename Request, typename Response>
 RunSummary RunStreams(
     const LoadOptions& options, const ReportGenerator& generator, ProcessWatch& watch,
+    const Request& base,
     const std::function<
         std::unique_ptr<grpc::ClientReaderWriter<Request, Response>>(grpc::ClientContext*)>& open,
-    const std::function<bool(const Response&, std::string*)>& failed) {
+    const std::function<bool(const Response&, std::string*)>& failed,
+    bool measure_replies = false) {
   watch.MarkStart();
   watch.Resume();
   Tally tally;
-  std::atomic<int64_t> next{0}, prepare_cpu_ns{0};
+  std::atomic<int64_t> next{0}, prepare_cpu_ns{0}, reply_bytes{0};
   const int64_t cpu_start_ns = CpuNs(CLOCK_PROCESS_CPUTIME_ID);
   auto start = Clock::now();
   std::vector<std::thread> threads;
@@ -365,6 +372,7 @@ RunSummary RunStreams(
             at = sent.front();
             sent.pop_front();
           }
+          if (measure_replies) reply_bytes += static_cast<int64_t>(response.ByteSizeLong());
           bool bad = failed(response, &why);
           int64_t answered =
               tally.Record(Nanoseconds(Clock::now() - at),
@@ -372,7 +380,7 @@ RunSummary RunStreams(
           watch.Progress(answered, options.requests);
         }
       });
-      Request request;
+      Request request = base;
       for (int64_t i; (i = next.fetch_add(1)) < options.requests;) {
         const int64_t prepare_start_ns = CpuNs(CLOCK_THREAD_CPUTIME_ID);
         *request.mutable_report() = generator.Report(static_cast<uint64_t>(options.offset + i));
@@ -397,9 +405,18 @@ RunSummary RunStreams(
   for (auto& thread : threads) thread.join();
   watch.Pause();
   // The reports were generated as they were sent: their CPU is kept apart.
-  return tally.Finish(std::chrono::duration<double>(Clock::now() - start).count(),
-                      CpuNs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start_ns - prepare_cpu_ns,
-                      prepare_cpu_ns, watch);
+  RunSummary summary = tally.Finish(std::chrono::duration<double>(Clock::now() - start).count(),
+                                    CpuNs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start_ns - prepare_cpu_ns,
+                                    prepare_cpu_ns, watch);
+  if (measure_replies) summary.reply_bytes = reply_bytes.load();
+  return summary;
+}
+
+// A score request asking for --detail's card.
+v1::ScoreRequest ScoreBase(const LoadOptions& options) {
+  v1::ScoreRequest request;
+  request.set_detail(options.detail == "summary" ? v1::DETAIL_SUMMARY : v1::DETAIL_FULL);
+  return request;
 }
 
 grpc::Status ToGrpcStatus(const rocksdb::Status& status) {
@@ -441,10 +458,11 @@ RunSummary RunGrouped(const LoadOptions& options, const ReportGenerator& generat
                       run_start_ns - prepare_start_ns, watch);
 }
 
-// A request carrying generated report `index`, made before its call is timed.
+// `base` carrying generated report `index`, made before its call is timed.
 template <typename Request>
-std::shared_ptr<const Request> WithReport(const ReportGenerator& generator, int64_t index) {
-  auto request = std::make_shared<Request>();
+std::shared_ptr<const Request> WithReport(const ReportGenerator& generator, int64_t index,
+                                          Request base = Request()) {
+  auto request = std::make_shared<Request>(std::move(base));
   *request->mutable_report() = generator.Report(static_cast<uint64_t>(index));
   return request;
 }
@@ -591,6 +609,13 @@ absl::StatusOr<RunSummary> RunStorePut(Session& s) {
   });
 }
 
+// Whether a score answer carries an error, and which.
+bool AnswerFailed(const v1::ScoreResponse& response, std::string* why) {
+  if (!response.has_error()) return false;
+  *why = response.error().message();
+  return true;
+}
+
 // A page of exactly 100 reports, or a failure saying how many came.
 grpc::Status FullPage(const v1::ListReportsResponse& response) {
   if (response.reports_size() == 100) return grpc::Status::OK;
@@ -612,7 +637,8 @@ const std::vector<LoadCommand>& Commands() {
        [](Session& s) -> absl::StatusOr<RunSummary> {
          auto stub = v1::ScoringService::NewStub(s.channel());
          return s.RunCalls([&](int64_t index) {
-           return s.Unary(*stub, &Scoring::Score, WithReport<v1::ScoreRequest>(s.generator, index));
+           return s.Unary(*stub, &Scoring::Score,
+                          WithReport(s.generator, index, ScoreBase(s.options)));
          });
        }},
       {"stream", "ScoringService.ScoreStream of generated reports over --streams streams",
@@ -620,25 +646,36 @@ const std::vector<LoadCommand>& Commands() {
        [](Session& s) -> absl::StatusOr<RunSummary> {
          auto stub = v1::ScoringService::NewStub(s.channel());
          return RunStreams<v1::ScoreRequest, v1::ScoreResponse>(
-             s.options, s.generator, s.watch,
-             [&](grpc::ClientContext* context) { return stub->ScoreStream(context); },
-             [](const v1::ScoreResponse& response, std::string* why) {
-               if (!response.has_error()) return false;
-               *why = response.error().message();
-               return true;
-             });
+             s.options, s.generator, s.watch, ScoreBase(s.options),
+             [&](grpc::ClientContext* context) { return stub->ScoreStream(context); }, AnswerFailed,
+             /*measure_replies=*/true);
        }},
       {"echo", "the same stream to bench-echo-svc, which only echoes", kTarget | kStreamed,
        [](Session& s) -> absl::StatusOr<RunSummary> {
          auto stub = echo::v1::Echo::NewStub(s.channel());
          return RunStreams<v1::ScoreRequest, v1::ScoreRequest>(
-             s.options, s.generator, s.watch,
+             s.options, s.generator, s.watch, v1::ScoreRequest(),
              [&](grpc::ClientContext* context) { return stub->EchoStream(context); },
              [](const v1::ScoreRequest& echoed, std::string* why) {
                if (echoed.has_report()) return false;
                *why = "echo lost the report";
                return true;
              });
+       }},
+      {"reply",
+       "the same stream to bench-echo-svc's ReplyStream, answering each with --reply-bytes "
+       "(ScoreStream's transport when the answers are summaries)",
+       kTarget | kStreamed,
+       [](Session& s) -> absl::StatusOr<RunSummary> {
+         auto stub = echo::v1::Echo::NewStub(s.channel());
+         return RunStreams<v1::ScoreRequest, v1::ScoreResponse>(
+             s.options, s.generator, s.watch, ScoreBase(s.options),
+             [&](grpc::ClientContext* context) {
+               if (s.options.reply_bytes >= 0)
+                 context->AddMetadata("x-reply-bytes", std::to_string(s.options.reply_bytes));
+               return stub->ReplyStream(context);
+             },
+             AnswerFailed, /*measure_replies=*/true);
        }},
       {"fetch", "bench-echo-svc's Fetch: a report sent back from memory, GetReport's baseline",
        kTarget | kWithNull,
@@ -779,6 +816,7 @@ std::string JsonSummary(const std::string& name, const RunSummary& summary,
   per_request("prepare_cpu_us", summary.prepare_cpu_ns, 1e3);
   per_request("server_cpu_us", summary.watched_cpu_ns, 1e3);
   per_request("server_switches", summary.watched_switches, 1);
+  per_request("reply_bytes", summary.reply_bytes, 1);
   for (const auto& [field, value] : memory)
     absl::StrAppendFormat(&json, ", \"%s\": %d", field, value);
   if (summary.errors > 0)
@@ -877,8 +915,22 @@ int main(int argc, char** argv) {
     }
     sub->add_option("--concurrency", options.concurrency, "threads sending unary calls")
         ->capture_default_str();
-    sub->add_option("--streams", options.streams, "streams at once (stream, echo)")
+    sub->add_option("--streams", options.streams, "streams at once (stream, echo, reply)")
         ->capture_default_str();
+    const std::string name = command.name;
+    if (name == "score" || name == "stream" || name == "reply") {
+      sub->add_option("--detail", options.detail,
+                      "the card each request asks for: full (the explained card) or summary "
+                      "(scores, grade and findings' codes: ScoreRequest.detail)")
+          ->check(CLI::IsMember({"full", "summary"}))
+          ->capture_default_str();
+    }
+    if (name == "reply") {
+      sub->add_option("--reply-bytes", options.reply_bytes,
+                      "each answer's size in bytes, as a stream's reply_bytes gives it "
+                      "(default: the request's)")
+          ->check(CLI::Range(int64_t{0}, int64_t{4} << 20));
+    }
     sub->add_option("--offset", options.offset, "index of the first generated report");
     sub->add_option("--seed", options.seed, "generator seed")->capture_default_str();
     sub->add_option("--year", options.fiscal_year,
@@ -903,7 +955,11 @@ int main(int argc, char** argv) {
                     "figures then count both)");
     }
   }
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // bad usage exits 2, as the header says
+  }
   if (!token_file.empty()) {
     std::ifstream in(token_file);
     if (!std::getline(in, options.token)) {
